@@ -1,0 +1,42 @@
+import { sql, type SelectQueryBuilder } from 'kysely';
+import type { CollectionQuery } from '../../domain/shared/collection.js';
+import { compileFilter, defineFieldMap, type FieldMap, type FieldType, type Operator } from '../../query/index.js';
+
+type Rules = Readonly<Record<string, { type: FieldType; ops: readonly string[] }>>;
+
+/** Joins an endpoint's filter rules (domain) with the columns that store each field (here). */
+export function withColumns(rules: Rules, columns: Readonly<Record<string, string>>): FieldMap {
+  const map: Record<string, { column: string; type: FieldType; ops: readonly Operator[] }> = {};
+  for (const [field, rule] of Object.entries(rules)) {
+    const column = columns[field];
+    if (!column) throw new Error(`No column for filter field '${field}'`);
+    map[field] = { column, type: rule.type, ops: rule.ops as readonly Operator[] };
+  }
+  return defineFieldMap(map);
+}
+
+/**
+ * Applies filter, sorters (with `tiebreak` last, so pages are stable) and paging. String columns
+ * sort case-insensitively, like ISC's listings.
+ */
+export function applyCollection<QB extends SelectQueryBuilder<any, any, any>>(
+  q: QB,
+  query: CollectionQuery,
+  fields: FieldMap,
+  sortColumns: Readonly<Record<string, string>>,
+  tiebreak: string,
+): QB {
+  let out: SelectQueryBuilder<any, any, any> = applyFilter(q, query, fields);
+  for (const s of query.sorters) {
+    const column = sortColumns[s.field];
+    const isText = /(^|\.)name$/.test(s.field);
+    out = out.orderBy(isText ? sql`lower(${sql.ref(column)})` : sql.ref(column), s.direction);
+  }
+  if (!query.sorters.some((s) => sortColumns[s.field] === tiebreak)) out = out.orderBy(sql.ref(tiebreak), 'asc');
+  return out.limit(query.limit).offset(query.offset) as QB;
+}
+
+/** Adds the query's filter (if any) as a WHERE condition. */
+export function applyFilter<QB extends SelectQueryBuilder<any, any, any>>(q: QB, query: Pick<CollectionQuery, 'filter'>, fields: FieldMap): QB {
+  return (query.filter ? q.where(compileFilter(query.filter, fields) as any) : q) as QB;
+}

@@ -1,0 +1,31 @@
+import type { Kysely } from 'kysely';
+import type { Repositories } from '../../domain/context.js';
+import { mapDatabaseError } from '../errors.js';
+import type { DB } from '../types.js';
+import { auditRepository } from './audit.js';
+import { identityProfileRepository } from './identity-profiles.js';
+import { sourceRepository } from './sources.js';
+import { taskRepository } from './tasks.js';
+import { transformRepository } from './transforms.js';
+
+/** All repositories bound to one connection pool or one transaction. */
+export function createRepositories(db: Kysely<DB>): Repositories {
+  return {
+    profiles: identityProfileRepository(db),
+    sources: sourceRepository(db),
+    tasks: taskRepository(db),
+    audit: auditRepository(db),
+    transforms: transformRepository(db),
+  };
+}
+
+/** Runs `fn` in one transaction with repositories bound to it; SQLSTATEs become domain errors. */
+export function transactionRunner(db: Kysely<DB>) {
+  return async <T>(fn: (repos: Repositories) => Promise<T>): Promise<T> => {
+    try {
+      return await db.transaction().execute((trx) => fn(createRepositories(trx)));
+    } catch (e) {
+      throw mapDatabaseError(e);
+    }
+  };
+}

@@ -1,0 +1,55 @@
+import { sql, type Kysely } from 'kysely';
+import type { SourceRepository } from '../../domain/sources/repository.js';
+import { SOURCE_FILTERS, type Source } from '../../domain/sources/schema.js';
+import type { DB, SourceRow } from '../types.js';
+import { applyCollection, applyFilter, withColumns } from './collection.js';
+
+const FIELDS = withColumns(SOURCE_FILTERS, { id: 'id', name: 'name' });
+const SORT_COLUMNS = { id: 'id', name: 'name', created: 'created', modified: 'modified' };
+
+export const toSource = (r: SourceRow): Source => ({
+  id: r.id,
+  name: r.name,
+  description: r.description,
+  owner: r.ownerId ? { type: 'IDENTITY', id: r.ownerId, name: r.ownerName ?? '' } : null,
+  connector: r.connector,
+  type: r.type,
+  managerCorrelationMapping: (r.managerCorrelationMapping ?? null) as Source['managerCorrelationMapping'],
+  created: r.created.toISOString(),
+  modified: r.modified.toISOString(),
+});
+
+export function sourceRepository(db: Kysely<DB>, tenantId = 'default'): SourceRepository {
+  const base = () => db.selectFrom('sources').selectAll().where('tenantId', '=', tenantId);
+  const first = async (q: ReturnType<typeof base>) => {
+    const row = await q.executeTakeFirst();
+    return row ? toSource(row) : undefined;
+  };
+  return {
+    async list(query) {
+      const rows = await applyCollection(base(), query, FIELDS, SORT_COLUMNS, 'id').execute();
+      let total: number | undefined;
+      if (query.count) {
+        const r = await db.selectFrom('sources').select((eb) => eb.fn.countAll<number>().as('n')).where('tenantId', '=', tenantId)
+          .$call((q) => applyFilter(q, query, FIELDS))
+          .executeTakeFirstOrThrow();
+        total = Number(r.n);
+      }
+      return { items: rows.map(toSource), total };
+    },
+    findById: (id) => first(base().where('id', '=', id)),
+    findByName: (name) => first(base().where(sql`lower(name)`, '=', name.toLowerCase())),
+    async insert(s) {
+      await db.insertInto('sources').values({
+        id: s.id, tenantId, name: s.name, description: s.description,
+        ownerType: s.owner ? 'IDENTITY' : null, ownerId: s.owner?.id ?? null, ownerName: s.owner?.name ?? null,
+        connector: s.connector, type: s.type,
+        managerCorrelationMapping: s.managerCorrelationMapping ? JSON.stringify(s.managerCorrelationMapping) : null,
+        created: s.created, modified: s.modified,
+      }).execute();
+    },
+    async delete(id) {
+      await db.deleteFrom('sources').where('id', '=', id).where('tenantId', '=', tenantId).execute();
+    },
+  };
+}

@@ -1,0 +1,112 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** Row types (camelCase through CamelCasePlugin). API shapes live in domain schemas; repositories map. */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json<T = unknown> = ColumnType<T, string, string>;
+
+export interface ApiClientsTable {
+  id: string;
+  tenantId: Generated<string>;
+  name: string;
+  secretHash: string;
+  authorities: string[];
+  scopes: string[];
+  created: Timestamp;
+  revokedAt: Date | null;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: Json;
+}
+
+export interface SourcesTable {
+  id: string;
+  tenantId: Generated<string>;
+  name: string;
+  description: string | null;
+  ownerType: string | null;
+  ownerId: string | null;
+  ownerName: string | null;
+  connector: string;
+  type: string;
+  managerCorrelationMapping: Json | null;
+  created: Timestamp;
+  modified: Timestamp;
+}
+
+export interface IdentityProfilesTable {
+  id: string;
+  tenantId: Generated<string>;
+  name: string;
+  description: string | null;
+  ownerType: string | null;
+  ownerId: string | null;
+  ownerName: string | null;
+  priority: number;
+  authoritativeSourceId: string;
+  identityAttributeConfig: Json;
+  identityExceptionReportReference: Json | null;
+  hasTimeBasedAttr: boolean;
+  identityRefreshRequired: boolean;
+  identityCount: number;
+  created: Timestamp;
+  modified: Timestamp;
+}
+
+export interface TasksTable {
+  id: string;
+  tenantId: Generated<string>;
+  type: string;
+  name: string;
+  description: string;
+  launcher: string;
+  target: Json | null;
+  launched: Timestamp;
+  completed: Date | null;
+  completionStatus: string | null;
+  progress: Json | null;
+  messages: Json;
+  result: Json | null;
+  modified: Timestamp;
+}
+
+export interface AuditLogTable {
+  id: Generated<string>;
+  tenantId: Generated<string>;
+  entityType: string;
+  entityId: string;
+  action: string;
+  actor: string;
+  at: Timestamp;
+  detail: Json | null;
+}
+
+export interface TransformsTable {
+  id: string;
+  tenantId: Generated<string>;
+  name: string;
+  type: string;
+  attributes: Json | null;
+  internal: boolean;
+  created: Timestamp;
+  modified: Timestamp;
+}
+
+export interface DB {
+  apiClients: ApiClientsTable;
+  settings: SettingsTable;
+  sources: SourcesTable;
+  identityProfiles: IdentityProfilesTable;
+  tasks: TasksTable;
+  auditLog: AuditLogTable;
+  transforms: TransformsTable;
+}
+
+export type IdentityProfileRow = Selectable<IdentityProfilesTable>;
+export type NewIdentityProfileRow = Insertable<IdentityProfilesTable>;
+export type IdentityProfileRowUpdate = Updateable<IdentityProfilesTable>;
+export type SourceRow = Selectable<SourcesTable>;
+export type TaskRow = Selectable<TasksTable>;
+export type ApiClientRow = Selectable<ApiClientsTable>;
+export type TransformRow = Selectable<TransformsTable>;

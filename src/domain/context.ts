@@ -1,0 +1,40 @@
+import type { IdentityProfileRepository } from './identity-profiles/repository.js';
+import type { SourceRepository } from './sources/repository.js';
+import type { TaskRepository } from './tasks/repository.js';
+import type { AuditRepository } from './audit/repository.js';
+import type { TransformRepository } from './transforms/repository.js';
+import type { DefinitionChecker } from './identity-profiles/mappings.js';
+
+/** Every repository the domain uses, bound to one connection or transaction. */
+export interface Repositories {
+  profiles: IdentityProfileRepository;
+  sources: SourceRepository;
+  tasks: TaskRepository;
+  audit: AuditRepository;
+  transforms: TransformRepository;
+}
+
+/** Starts background work (a job queue); the domain only names the job and its payload. */
+export interface JobQueue {
+  enqueue(name: string, payload: Record<string, unknown>): Promise<void>;
+}
+
+/**
+ * What a domain service gets: repositories, a way to run several writes as one transaction,
+ * the clock, id generation, the job queue and who is acting.
+ */
+export interface DomainContext {
+  repos: Repositories;
+  withTransaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T>;
+  now(): Date;
+  newId(): string;
+  jobs: JobQueue;
+  /** Compiles a transform definition and lists what is wrong with it (the transform engine). */
+  checkTransform: DefinitionChecker;
+}
+
+/** Who makes the request (for audit and task launcher). */
+export interface Actor {
+  clientId: string;
+  name: string;
+}

@@ -1,0 +1,85 @@
+import { ERRORS } from '../../errors.js';
+import type { Repositories } from '../context.js';
+import type { IdentityAttributeConfig } from './schema.js';
+
+/** Checks a transform definition's structure (provided by the transform engine). */
+export type DefinitionChecker = (definition: unknown) => Array<{ path: string; message: string }>;
+
+type Mapping = NonNullable<IdentityAttributeConfig['attributeTransforms']>[number];
+
+/**
+ * Validation on save (product "beyond ISC"): every mapping's transform must compile, sources it
+ * names must exist and referenced transforms must be stored. One 400 lists every problem, each
+ * naming its mapping, e.g. `identityAttributeConfig.attributeTransforms[2] (email): ...`.
+ */
+export async function checkMappings(
+  repos: Repositories,
+  config: IdentityAttributeConfig | undefined,
+  checkDefinition: DefinitionChecker,
+): Promise<void> {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const [i, mapping] of (config?.attributeTransforms ?? []).entries()) {
+    const where = `identityAttributeConfig.attributeTransforms[${i}] (${mapping.identityAttributeName})`;
+    if (seen.has(mapping.identityAttributeName)) problems.push(`${where}: identity attribute '${mapping.identityAttributeName}' is mapped more than once`);
+    seen.add(mapping.identityAttributeName);
+    for (const p of checkDefinition(mapping.transformDefinition)) {
+      problems.push(`${where}: transformDefinition${p.path ? `.${p.path}` : ''}: ${p.message}`);
+    }
+    for (const p of await checkReferences(repos, mapping)) problems.push(`${where}: ${p}`);
+  }
+  if (problems.length) throw ERRORS.badRequest(`Invalid identity attribute mapping: ${problems[0]}`, problems);
+}
+
+/** Sources and named transforms that a definition names, anywhere in its tree, must exist. */
+async function checkReferences(repos: Repositories, mapping: Mapping): Promise<string[]> {
+  const problems: string[] = [];
+  for (const node of walkTransforms(mapping.transformDefinition, 'transformDefinition')) {
+    const attrs = node.attributes;
+    if (node.type === 'accountAttribute') {
+      if (typeof attrs.sourceId === 'string' && !(await repos.sources.findById(attrs.sourceId))) {
+        problems.push(`${node.path}.attributes.sourceId: source '${attrs.sourceId}' does not exist`);
+      } else if (typeof attrs.sourceName === 'string' && attrs.sourceId === undefined && !(await repos.sources.findByName(attrs.sourceName))) {
+        problems.push(`${node.path}.attributes.sourceName: source '${attrs.sourceName}' does not exist`);
+      }
+    }
+    if (node.type === 'reference' && typeof attrs.id === 'string' && !(await repos.transforms.findByName(attrs.id))) {
+      problems.push(`${node.path}.attributes.id: transform '${attrs.id}' does not exist`);
+    }
+  }
+  return problems;
+}
+
+interface TransformNode {
+  type: string;
+  attributes: Record<string, any>;
+  path: string;
+}
+
+/** Every nested `{type, attributes}` object in a definition, with its path. */
+export function* walkTransforms(value: unknown, path: string): Generator<TransformNode> {
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) yield* walkTransforms(v, `${path}[${i}]`);
+    return;
+  }
+  if (!value || typeof value !== 'object') return;
+  const obj = value as Record<string, unknown>;
+  if (typeof obj.type === 'string') {
+    const attributes = (obj.attributes && typeof obj.attributes === 'object' ? obj.attributes : {}) as Record<string, any>;
+    yield { type: obj.type, attributes, path };
+    for (const [k, v] of Object.entries(attributes)) yield* walkTransforms(v, `${path}.attributes.${k}`);
+    return;
+  }
+  for (const [k, v] of Object.entries(obj)) yield* walkTransforms(v, `${path}.${k}`);
+}
+
+/** Names of the named transforms a config references (for refusing their deletion). */
+export function referencedTransformNames(config: IdentityAttributeConfig | undefined): Set<string> {
+  const names = new Set<string>();
+  for (const m of config?.attributeTransforms ?? []) {
+    for (const node of walkTransforms(m.transformDefinition, '')) {
+      if (node.type === 'reference' && typeof node.attributes.id === 'string') names.add(node.attributes.id);
+    }
+  }
+  return names;
+}

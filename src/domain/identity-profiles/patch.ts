@@ -1,0 +1,91 @@
+import jsonPatch from 'fast-json-patch';
+import { Compile } from 'typebox/compile';
+import { ERRORS } from '../../errors.js';
+import type { Actor, DomainContext } from '../context.js';
+import type { JsonPatch } from '../shared/schema.js';
+import { checkMappings } from './mappings.js';
+import { IdentityProfileInput, PATCH_PROTECTED_FIELDS, type IdentityProfile } from './schema.js';
+import { assertNameFree, assertSourceFree, resolveAuthoritativeSource } from './service.js';
+
+const checkInput = Compile(IdentityProfileInput);
+const firstSegment = (pointer: string) => pointer.split('/')[1]?.replace(/~1/g, '/').replace(/~0/g, '~') ?? '';
+
+/** Rejects patches that touch read-only fields, or the source and the mappings together (spec §8). */
+export function assertPatchAllowed(ops: JsonPatch): void {
+  const touched = new Set<string>();
+  for (const [i, op] of ops.entries()) {
+    const fields = [firstSegment(op.path), ...(op.op === 'move' && op.from !== undefined ? [firstSegment(op.from)] : [])];
+    for (const field of fields) {
+      if ((PATCH_PROTECTED_FIELDS as readonly string[]).includes(field)) {
+        throw ERRORS.badRequest(`Operation ${i} (${op.op} ${op.path}): '${field}' cannot be modified.`, [`Not updatable: ${PATCH_PROTECTED_FIELDS.join(', ')}`]);
+      }
+      if (op.op !== 'test') touched.add(field);
+    }
+    if ((op.op === 'add' || op.op === 'replace' || op.op === 'test') && !('value' in op)) {
+      throw ERRORS.badRequest(`Operation ${i} (${op.op} ${op.path}) needs a 'value'.`);
+    }
+    if ((op.op === 'move' || op.op === 'copy') && op.from === undefined) {
+      throw ERRORS.badRequest(`Operation ${i} (${op.op} ${op.path}) needs a 'from'.`);
+    }
+  }
+  if (touched.has('authoritativeSource') && touched.has('identityAttributeConfig')) {
+    throw ERRORS.badRequest('The authoritative source and the identity attribute config cannot be changed in the same request.');
+  }
+}
+
+/** Applies RFC 6902 operations to the API representation; any failing operation is a 400 naming it. */
+export function applyJsonPatch<T>(document: T, ops: JsonPatch): T {
+  try {
+    return jsonPatch.applyPatch(structuredClone(document), ops as jsonPatch.Operation[], true, false).newDocument;
+  } catch (e) {
+    const err = e as { name?: string; index?: number; message?: string };
+    if (err.name === 'TEST_OPERATION_FAILED' || (err.name && err.name.startsWith('OPERATION_'))) {
+      const op = ops[err.index ?? 0];
+      throw ERRORS.badRequest(`Operation ${err.index ?? 0} (${op?.op} ${op?.path}) cannot be applied: ${String(err.message).split('\n')[0]}`);
+    }
+    throw ERRORS.badRequest(`The patch cannot be applied: ${String(err.message).split('\n')[0]}`);
+  }
+}
+
+/**
+ * PATCH: apply, re-validate the whole result, then store it through the same rules as create.
+ * Changing the mappings or the authoritative source sets `identityRefreshRequired` (decision 9).
+ */
+export async function patchProfile(ctx: DomainContext, id: string, ops: JsonPatch, actor: Actor): Promise<IdentityProfile> {
+  assertPatchAllowed(ops);
+  return ctx.withTransaction(async (repos) => {
+    const current = await repos.profiles.findById(id, { forUpdate: true });
+    if (!current) throw ERRORS.notFound('Identity profile', id);
+    const patched = applyJsonPatch(current, ops);
+    const { id: _i, created: _c, modified: _m, identityCount: _n, identityRefreshRequired: _r, ...input } = patched;
+    if (!checkInput.Check(input)) {
+      const causes = [...checkInput.Errors(input)].map((e) => `${e.instancePath || '/'}: ${e.message}`);
+      throw ERRORS.badRequest(`The patched identity profile is not valid: ${causes[0]}`, causes);
+    }
+    if (input.name.trim() !== current.name) await assertNameFree(repos, input.name.trim(), id);
+    const sourceChanged = input.authoritativeSource.id !== current.authoritativeSource.id;
+    const source = sourceChanged ? await resolveAuthoritativeSource(repos, input.authoritativeSource) : undefined;
+    if (source) await assertSourceFree(repos, source, id);
+    const mappingsChanged = JSON.stringify(input.identityAttributeConfig) !== JSON.stringify(current.identityAttributeConfig);
+    if (mappingsChanged) await checkMappings(repos, input.identityAttributeConfig, ctx.checkTransform);
+    const updated: IdentityProfile = {
+      ...current,
+      name: input.name.trim(),
+      description: input.description ?? null,
+      owner: input.owner ? { type: 'IDENTITY', id: input.owner.id, name: input.owner.name ?? '' } : null,
+      priority: input.priority ?? current.priority,
+      authoritativeSource: source ? { type: 'SOURCE', id: source.id, name: source.name } : current.authoritativeSource,
+      identityAttributeConfig: {
+        enabled: input.identityAttributeConfig?.enabled ?? false,
+        attributeTransforms: input.identityAttributeConfig?.attributeTransforms ?? [],
+      },
+      identityExceptionReportReference: input.identityExceptionReportReference ?? null,
+      hasTimeBasedAttr: input.hasTimeBasedAttr ?? current.hasTimeBasedAttr,
+      identityRefreshRequired: current.identityRefreshRequired || mappingsChanged || sourceChanged,
+      modified: ctx.now().toISOString(),
+    };
+    await repos.profiles.update(updated);
+    await repos.audit.record({ entityType: 'IDENTITY_PROFILE', entityId: id, action: 'update', actor: actor.clientId, detail: ops });
+    return updated;
+  });
+}

@@ -1,0 +1,19 @@
+import type { CollectionQuery } from '../shared/collection.js';
+import type { IdentityProfile } from './schema.js';
+
+/** Storage the identity-profile service needs; implemented in db/repositories/identity-profiles.ts. */
+export interface IdentityProfileRepository {
+  list(query: CollectionQuery): Promise<{ items: IdentityProfile[]; total?: number }>;
+  /** `forUpdate` locks the row until the transaction ends (no lost updates between concurrent PATCHes). */
+  findById(id: string, options?: { forUpdate?: boolean }): Promise<IdentityProfile | undefined>;
+  findByIds(ids: readonly string[]): Promise<IdentityProfile[]>;
+  findByName(name: string): Promise<IdentityProfile | undefined>;
+  findByAuthoritativeSource(sourceId: string): Promise<IdentityProfile | undefined>;
+  /** Highest priority number in use (null when there are no profiles). */
+  maxPriority(): Promise<number | null>;
+  insert(profile: IdentityProfile): Promise<void>;
+  update(profile: IdentityProfile): Promise<void>;
+  deleteByIds(ids: readonly string[]): Promise<number>;
+  /** Profiles whose mappings reference the named transform (for refusing its deletion). */
+  referencingTransform(name: string): Promise<Array<{ id: string; name: string }>>;
+}

@@ -1,0 +1,92 @@
+import { ERRORS } from '../../errors.js';
+import type { Actor, DomainContext, Repositories } from '../context.js';
+import { parseCollectionQuery, type CollectionParams } from '../shared/collection.js';
+import type { Source } from '../sources/schema.js';
+import { checkMappings } from './mappings.js';
+import type { VersionPolicy } from './policy.js';
+import { LIST_FILTERS, LIST_SORTERS, type IdentityProfile, type IdentityProfileInput } from './schema.js';
+
+export async function listProfiles(ctx: DomainContext, params: CollectionParams) {
+  const query = parseCollectionQuery(params, {
+    filters: LIST_FILTERS,
+    sorters: LIST_SORTERS,
+    defaultSort: [{ field: 'priority', direction: 'asc' }, { field: 'name', direction: 'asc' }],
+  });
+  return ctx.repos.profiles.list(query);
+}
+
+export async function getProfile(ctx: Pick<DomainContext, 'repos'>, id: string): Promise<IdentityProfile> {
+  const profile = await ctx.repos.profiles.findById(id);
+  if (!profile) throw ERRORS.notFound('Identity profile', id);
+  return profile;
+}
+
+/** Creates a profile (201). Decisions 3, 5, 6: unique name, priority max+10, one profile per source. */
+export async function createProfile(
+  ctx: DomainContext,
+  input: IdentityProfileInput,
+  policy: VersionPolicy,
+  actor: Actor,
+): Promise<IdentityProfile> {
+  return ctx.withTransaction(async (repos) => {
+    const profile = await buildNewProfile(ctx, repos, input, policy);
+    await repos.profiles.insert(profile);
+    await repos.audit.record({ entityType: 'IDENTITY_PROFILE', entityId: profile.id, action: 'create', actor: actor.clientId, detail: input });
+    return profile;
+  });
+}
+
+/** Validates input against stored state and returns the profile to store (create; import, which may replace `replacingId`). */
+export async function buildNewProfile(
+  ctx: Pick<DomainContext, 'now' | 'newId' | 'checkTransform'>,
+  repos: Repositories,
+  input: IdentityProfileInput,
+  policy: VersionPolicy,
+  replacingId?: string,
+): Promise<IdentityProfile> {
+  const name = input.name.trim();
+  const source = await resolveAuthoritativeSource(repos, input.authoritativeSource);
+  await assertNameFree(repos, name, replacingId);
+  await assertSourceFree(repos, source, replacingId);
+  await checkMappings(repos, input.identityAttributeConfig, ctx.checkTransform);
+  const max = input.priority === undefined ? await repos.profiles.maxPriority() : null;
+  const now = ctx.now().toISOString();
+  return {
+    id: ctx.newId(),
+    name,
+    created: now,
+    modified: now,
+    description: input.description ?? null,
+    owner: input.owner ? { type: 'IDENTITY', id: input.owner.id, name: input.owner.name ?? '' } : null,
+    priority: input.priority ?? (max ?? 0) + 10,
+    authoritativeSource: { type: 'SOURCE', id: source.id, name: source.name },
+    identityRefreshRequired: false,
+    identityCount: 0,
+    identityAttributeConfig: {
+      enabled: input.identityAttributeConfig?.enabled ?? policy.attributeConfigEnabledDefault,
+      attributeTransforms: input.identityAttributeConfig?.attributeTransforms ?? [],
+    },
+    identityExceptionReportReference: input.identityExceptionReportReference ?? null,
+    hasTimeBasedAttr: input.hasTimeBasedAttr ?? policy.hasTimeBasedAttrDefault,
+  };
+}
+
+export async function resolveAuthoritativeSource(repos: Repositories, ref: { id: string; name?: string | null }): Promise<Source> {
+  const source = await repos.sources.findById(ref.id);
+  if (!source) throw ERRORS.badRequest(`The authoritative source '${ref.id}' does not exist.`);
+  return source;
+}
+
+export async function assertNameFree(repos: Repositories, name: string, exceptId?: string): Promise<void> {
+  const existing = await repos.profiles.findByName(name);
+  if (existing && existing.id !== exceptId) {
+    throw ERRORS.badRequest(`An identity profile named '${existing.name}' already exists (${existing.id}); names are unique, ignoring case.`);
+  }
+}
+
+export async function assertSourceFree(repos: Repositories, source: Source, exceptId?: string): Promise<void> {
+  const existing = await repos.profiles.findByAuthoritativeSource(source.id);
+  if (existing && existing.id !== exceptId) {
+    throw ERRORS.badRequest(`Source '${source.name}' is already the authoritative source of identity profile '${existing.name}' (${existing.id}); a source serves at most one profile.`);
+  }
+}

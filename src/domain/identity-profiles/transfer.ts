@@ -1,0 +1,118 @@
+import { Compile } from 'typebox/compile';
+import { AppError } from '../../errors.js';
+import type { Actor, DomainContext, Repositories } from '../context.js';
+import { parseCollectionQuery, type CollectionParams } from '../shared/collection.js';
+import type { VersionPolicy } from './policy.js';
+import {
+  EXPORT_FILTERS,
+  EXPORT_SORTERS,
+  IdentityProfileInput,
+  type ExportedIdentityProfile,
+  type IdentityProfile,
+  type ImportItem,
+  type ObjectImportResult,
+  type SpConfigMessage,
+} from './schema.js';
+import { buildNewProfile } from './service.js';
+
+/** Export (sp-config object format, decision 12), filtered and paged like the list. */
+export async function exportProfiles(ctx: DomainContext, params: CollectionParams): Promise<ExportedIdentityProfile[]> {
+  const query = parseCollectionQuery(params, { filters: EXPORT_FILTERS, sorters: EXPORT_SORTERS, defaultSort: [{ field: 'name', direction: 'asc' }] });
+  const { items } = await ctx.repos.profiles.list({ ...query, count: false });
+  return items.map((object) => ({ version: 1, self: { type: 'IDENTITY_PROFILE', id: object.id, name: object.name }, object }));
+}
+
+const checkInput = Compile(IdentityProfileInput);
+class DryRunRollback extends Error {}
+
+/**
+ * Import: profiles are matched by name and created or updated, all in one transaction. A bad
+ * object is an error for that object only; the others still import. With `dryRun` the same
+ * work is done and rolled back, so the result says exactly what would happen.
+ */
+export async function importProfiles(
+  ctx: DomainContext,
+  items: ImportItem[],
+  policy: VersionPolicy,
+  actor: Actor,
+  options: { dryRun?: boolean } = {},
+): Promise<ObjectImportResult> {
+  const result: ObjectImportResult = { infos: [], warnings: [], errors: [], importedObjects: [] };
+  try {
+    await ctx.withTransaction(async (repos) => {
+      for (const [i, item] of items.entries()) {
+        await importOne(ctx, repos, item, i, policy, actor, result);
+      }
+      if (options.dryRun) throw new DryRunRollback();
+    });
+  } catch (e) {
+    if (!(e instanceof DryRunRollback)) throw e;
+  }
+  if (options.dryRun) result.infos.unshift(message('DRY_RUN', 'Dry run: nothing was written.', {}));
+  return result;
+}
+
+async function importOne(
+  ctx: DomainContext,
+  repos: Repositories,
+  item: ImportItem,
+  index: number,
+  policy: VersionPolicy,
+  actor: Actor,
+  result: ObjectImportResult,
+): Promise<void> {
+  const label = `'${String(item.self?.name ?? item.object.name ?? '')}' (item ${index})`;
+  if (item.self?.type !== undefined && item.self.type !== 'IDENTITY_PROFILE') {
+    result.errors.push(message('UNSUPPORTED_TYPE', `Object ${label} has type '${item.self.type}'; only IDENTITY_PROFILE is imported here.`, { index }));
+    return;
+  }
+  const input = await resolveSourceReference(repos, { ...item.object });
+  if (!checkInput.Check(input)) {
+    const causes = [...checkInput.Errors(input)].map((e) => `${e.instancePath || '/'}: ${e.message}`);
+    result.errors.push(message('INVALID_OBJECT', `Object ${label} is not a valid identity profile: ${causes.join('; ')}`, { index }));
+    return;
+  }
+  try {
+    const existing = await repos.profiles.findByName(input.name.trim());
+    const saved = existing ? await updateFromImport(ctx, repos, existing, input) : await buildAndInsert(ctx, repos, input, policy);
+    await repos.audit.record({ entityType: 'IDENTITY_PROFILE', entityId: saved.id, action: 'import', actor: actor.clientId, detail: input });
+    result.importedObjects.push({ type: 'IDENTITY_PROFILE', id: saved.id, name: saved.name });
+    result.infos.push(message(existing ? 'UPDATED' : 'CREATED', `Identity profile '${saved.name}' ${existing ? 'updated' : 'created'} (${saved.id}).`, { index, id: saved.id }));
+  } catch (e) {
+    if (!(e instanceof AppError) || e.status >= 500) throw e;
+    result.errors.push(message('IMPORT_FAILED', `There was an error importing 'IDENTITY_PROFILE' ${label}: ${e.message}`, { index, causes: e.causes }));
+  }
+}
+
+/** The authoritative source is resolved by id, then by name (sources differ between tenants). */
+async function resolveSourceReference(repos: Repositories, object: Record<string, any>): Promise<Record<string, any>> {
+  const ref = object.authoritativeSource;
+  if (!ref || typeof ref !== 'object') return object;
+  const byId = typeof ref.id === 'string' ? await repos.sources.findById(ref.id) : undefined;
+  const source = byId ?? (typeof ref.name === 'string' ? await repos.sources.findByName(ref.name) : undefined);
+  return source ? { ...object, authoritativeSource: { type: 'SOURCE', id: source.id, name: source.name } } : object;
+}
+
+async function buildAndInsert(ctx: DomainContext, repos: Repositories, input: IdentityProfileInput, policy: VersionPolicy) {
+  const profile = await buildNewProfile(ctx, repos, input, policy);
+  await repos.profiles.insert(profile);
+  return profile;
+}
+
+async function updateFromImport(ctx: DomainContext, repos: Repositories, existing: IdentityProfile, input: IdentityProfileInput) {
+  const policy = { hasTimeBasedAttrDefault: existing.hasTimeBasedAttr, attributeConfigEnabledDefault: existing.identityAttributeConfig.enabled };
+  const candidate = await buildNewProfile({ ...ctx, newId: () => existing.id }, repos, input, policy, existing.id);
+  const changedMappings = JSON.stringify(candidate.identityAttributeConfig) !== JSON.stringify(existing.identityAttributeConfig)
+    || candidate.authoritativeSource.id !== existing.authoritativeSource.id;
+  const updated: IdentityProfile = {
+    ...candidate,
+    priority: input.priority ?? existing.priority,
+    created: existing.created,
+    identityCount: existing.identityCount,
+    identityRefreshRequired: existing.identityRefreshRequired || changedMappings,
+  };
+  await repos.profiles.update(updated);
+  return updated;
+}
+
+const message = (key: string, text: string, details: Record<string, unknown>): SpConfigMessage => ({ key, text, details });

@@ -1,0 +1,38 @@
+import { Type, type Static } from 'typebox';
+import { DateTime, Nullable, Reference, ReferenceInput } from '../shared/schema.js';
+
+export const Source = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    description: Nullable(Type.String()),
+    owner: Nullable(Reference('IDENTITY', 'Owner of the source')),
+    connector: Type.String(),
+    type: Type.String(),
+    managerCorrelationMapping: Nullable(
+      Type.Object({ accountAttributeName: Type.String(), identityAttributeName: Type.String() }),
+    ),
+    created: DateTime,
+    modified: DateTime,
+  },
+  { $id: 'Source' },
+);
+export type Source = Static<typeof Source>;
+
+export const SourceInput = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 128, pattern: '\\S' }),
+  description: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
+  owner: Type.Optional(Nullable(ReferenceInput('IDENTITY', 'Owner of the source'))),
+  connector: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  type: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  managerCorrelationMapping: Type.Optional(
+    Nullable(Type.Object({ accountAttributeName: Type.String({ minLength: 1 }), identityAttributeName: Type.String({ minLength: 1 }) })),
+  ),
+});
+export type SourceInput = Static<typeof SourceInput>;
+
+export const SOURCE_FILTERS = {
+  id: { type: 'string', ops: ['eq', 'in'] },
+  name: { type: 'string', ops: ['eq', 'in', 'sw', 'co'] },
+} as const;
+export const SOURCE_SORTERS = ['id', 'name', 'created', 'modified'] as const;

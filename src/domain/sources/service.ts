@@ -1,0 +1,50 @@
+import { ERRORS } from '../../errors.js';
+import type { DomainContext } from '../context.js';
+import { parseCollectionQuery, type CollectionParams } from '../shared/collection.js';
+import { SOURCE_FILTERS, SOURCE_SORTERS, type Source, type SourceInput } from './schema.js';
+
+export async function listSources(ctx: DomainContext, params: CollectionParams) {
+  const query = parseCollectionQuery(params, { filters: SOURCE_FILTERS, sorters: SOURCE_SORTERS, defaultSort: [{ field: 'name', direction: 'asc' }] });
+  return ctx.repos.sources.list(query);
+}
+
+export async function getSource(ctx: DomainContext, id: string): Promise<Source> {
+  const source = await ctx.repos.sources.findById(id);
+  if (!source) throw ERRORS.notFound('Source', id);
+  return source;
+}
+
+export async function createSource(ctx: DomainContext, input: SourceInput, actor: string): Promise<Source> {
+  const now = ctx.now().toISOString();
+  const source: Source = {
+    id: ctx.newId(),
+    name: input.name.trim(),
+    description: input.description ?? null,
+    owner: input.owner ? { type: 'IDENTITY', id: input.owner.id, name: input.owner.name ?? '' } : null,
+    connector: input.connector ?? 'delimited-file',
+    type: input.type ?? 'DelimitedFile',
+    managerCorrelationMapping: input.managerCorrelationMapping ?? null,
+    created: now,
+    modified: now,
+  };
+  return ctx.withTransaction(async (repos) => {
+    if (await repos.sources.findByName(source.name)) throw ERRORS.badRequest(`A source named '${source.name}' already exists.`);
+    await repos.sources.insert(source);
+    await repos.audit.record({ entityType: 'SOURCE', entityId: source.id, action: 'create', actor, detail: source });
+    return source;
+  });
+}
+
+/** A source that is some profile's authoritative source cannot be deleted. */
+export async function deleteSource(ctx: DomainContext, id: string, actor: string): Promise<void> {
+  await ctx.withTransaction(async (repos) => {
+    const source = await repos.sources.findById(id);
+    if (!source) throw ERRORS.notFound('Source', id);
+    const profile = await repos.profiles.findByAuthoritativeSource(id);
+    if (profile) {
+      throw ERRORS.badRequest(`Source '${source.name}' is the authoritative source of identity profile '${profile.name}' (${profile.id}) and cannot be deleted.`);
+    }
+    await repos.sources.delete(id);
+    await repos.audit.record({ entityType: 'SOURCE', entityId: id, action: 'delete', actor });
+  });
+}

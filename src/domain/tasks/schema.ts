@@ -1,0 +1,64 @@
+import { Type, type Static } from 'typebox';
+import { DateTime, Nullable } from '../shared/schema.js';
+
+export const CompletionStatus = Type.Union(
+  ['Success', 'Warning', 'Error', 'Terminated', 'TempError'].map((s) => Type.Literal(s)),
+);
+
+/** What ISC's 202 answers carry (delete, bulk delete). */
+export const TaskResultSimplified = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    description: Type.String(),
+    launcher: Type.String(),
+    completed: Nullable(DateTime),
+    launched: DateTime,
+    completionStatus: Nullable(CompletionStatus),
+  },
+  { $id: 'TaskResultSimplified' },
+);
+export type TaskResultSimplified = Static<typeof TaskResultSimplified>;
+
+export const TaskMessage = Type.Object({
+  type: Type.Union([Type.Literal('INFO'), Type.Literal('WARN'), Type.Literal('ERROR')]),
+  localizedText: Type.Object({ locale: Type.String(), message: Type.String() }),
+  key: Type.String(),
+  parameters: Type.Array(Type.Unknown()),
+});
+export type TaskMessage = Static<typeof TaskMessage>;
+
+export const TaskProgress = Type.Object({
+  total: Type.Integer(),
+  processed: Type.Integer(),
+  changed: Type.Integer(),
+  failed: Type.Integer(),
+});
+export type TaskProgress = Static<typeof TaskProgress>;
+
+/** `GET /<version>/task-status/{id}`: ISC's TaskStatus, plus our live progress. */
+export const TaskStatus = Type.Object(
+  {
+    id: Type.String(),
+    type: Type.String(),
+    uniqueName: Type.String(),
+    description: Type.String(),
+    parentName: Nullable(Type.String()),
+    launcher: Type.String(),
+    target: Nullable(Type.Object({ type: Type.String(), id: Type.String(), name: Type.String() })),
+    created: DateTime,
+    modified: DateTime,
+    launched: DateTime,
+    completed: Nullable(DateTime),
+    completionStatus: Nullable(CompletionStatus),
+    messages: Type.Array(TaskMessage),
+    returns: Type.Array(Type.Object({ displayLabel: Type.String(), attributeName: Type.String() })),
+    attributes: Type.Record(Type.String(), Type.Unknown()),
+    progress: Nullable(Type.String()),
+    percentComplete: Type.Integer(),
+    taskProgress: Nullable(TaskProgress),
+    result: Nullable(Type.Record(Type.String(), Type.Unknown())),
+  },
+  { $id: 'TaskStatus' },
+);
+export type TaskStatus = Static<typeof TaskStatus>;

@@ -25,9 +25,12 @@ const WHITESPACE = /\s/;
 
 /**
  * Splits a filter into tokens, always ending with one `end` token.
- * @throws QueryError on an unterminated string or an unsupported escape.
+ * @throws QueryError on an unterminated string, an unsupported escape or a NUL character.
  */
 export function tokenize(text: string): Token[] {
+  // PostgreSQL text cannot hold NUL: refuse it here rather than fail in the database.
+  const nul = text.indexOf('\u0000');
+  if (nul >= 0) throw syntaxError(nul, 'the filter contains a NUL character');
   const tokens: Token[] = [];
   let i = 0;
   while (i < text.length) {

@@ -15,9 +15,8 @@ import type { Operator } from './operators.js';
  */
 export type FieldType = 'string' | 'integer' | 'number' | 'boolean' | 'datetime' | 'string[]';
 
-export interface FieldSpec {
-  /** SQL column reference, e.g. `'ip.name'` or `'name'`. */
-  readonly column: string;
+/** What a filter may do with a field; enough to validate a filter (no SQL). */
+export interface FieldRule {
   readonly type: FieldType;
   /** Operators allowed on this field, in the order error messages list them. */
   readonly ops: readonly Operator[];
@@ -28,6 +27,15 @@ export interface FieldSpec {
    */
   readonly caseSensitive?: boolean;
 }
+
+/** A rule plus the SQL column that stores the field; enough to compile a filter. */
+export interface FieldSpec extends FieldRule {
+  /** SQL column reference, e.g. `'ip.name'` or `'name'`. */
+  readonly column: string;
+}
+
+/** API field name → its rule (the domain's view: no columns). */
+export type FilterRules = Readonly<Record<string, FieldRule>>;
 
 /** API field name (as clients write it, e.g. `owner.id`) → its spec. */
 export type FieldMap = Readonly<Record<string, FieldSpec>>;
@@ -45,8 +53,9 @@ export const OPERATORS_BY_TYPE: Readonly<Record<FieldType, readonly Operator[]>>
 });
 
 /**
- * Checks a field map once, at definition time, and freezes it: every operator
- * must suit its field's type (no `co` on a number, no `ca` on a scalar).
+ * Checks a field map (or column-free FilterRules) once, at definition time,
+ * and freezes it: every operator must suit its field's type (no `co` on a
+ * number, no `ca` on a scalar).
  * @example
  * export const LIST_FILTERS = defineFieldMap({
  *   id: { column: 'ip.id', type: 'string', ops: ['eq', 'ne', 'ge', 'gt', 'in', 'le', 'sw'] },
@@ -54,7 +63,7 @@ export const OPERATORS_BY_TYPE: Readonly<Record<FieldType, readonly Operator[]>>
  * });
  * @throws Error (a programming error, not a QueryError) on a mismatch.
  */
-export function defineFieldMap<M extends FieldMap>(map: M): M {
+export function defineFieldMap<M extends FilterRules>(map: M): M {
   for (const [field, spec] of Object.entries(map)) {
     const allowed = OPERATORS_BY_TYPE[spec.type];
     if (allowed === undefined) throw new Error(`Field '${field}': unknown type '${String(spec.type)}'`);
@@ -63,11 +72,11 @@ export function defineFieldMap<M extends FieldMap>(map: M): M {
       throw new Error(`Field '${field}' (${spec.type}): operator(s) ${bad.join(', ')} not applicable`);
     }
     if (new Set(spec.ops).size !== spec.ops.length) throw new Error(`Field '${field}': duplicate operators`);
-    if (spec.column.trim() === '') throw new Error(`Field '${field}': empty column`);
+    if ('column' in spec && String(spec.column).trim() === '') throw new Error(`Field '${field}': empty column`);
   }
   for (const spec of Object.values(map)) Object.freeze(spec.ops);
   return Object.freeze(map);
 }
 
-export const isCaseInsensitive = (spec: FieldSpec): boolean =>
+export const isCaseInsensitive = (spec: FieldRule): boolean =>
   (spec.type === 'string' || spec.type === 'string[]') && spec.caseSensitive !== true;

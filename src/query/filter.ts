@@ -1,11 +1,29 @@
 /**
- * One call for a route or repository: the raw `filters` parameter in, a
- * validated Kysely filter (or nothing) out.
+ * One-call helpers for the layers above: the raw `filters` parameter in, a
+ * validated AST (domain, which knows rules but not columns) or a Kysely
+ * filter (repositories, which know columns) out.
  */
-import type { FieldMap } from './fields.js';
+import type { FilterNode } from './ast.js';
+import type { FieldMap, FilterRules } from './fields.js';
 import { parseFilter } from './parser.js';
 import { compileFilter } from './to-kysely.js';
 import type { FilterExpression } from './to-kysely.js';
+import { validateFilter } from './validate.js';
+
+/**
+ * Parses a `filters` parameter and validates it against an endpoint's rules,
+ * so a bad filter is a 400 before any database work. Compile the result
+ * later with `compileFilter(node, fieldMapWithColumns)`.
+ * @throws QueryError for any syntax or whitelist error.
+ */
+export function parseValidFilter(text: string, rules: FilterRules): FilterNode {
+  const node = parseFilter(text);
+  validateFilter(node, rules);
+  return node;
+}
+
+/** Same as `parseValidFilter` (the name the domain layer first used). */
+export const compileFilterSafe = parseValidFilter;
 
 /**
  * Parses, validates and compiles a `filters` parameter. An absent or blank

@@ -70,7 +70,7 @@ export function compileFilter(node: FilterNode, fields: FieldMap): FilterExpress
   }
 }
 
-function compileComparison(operator: BinaryOperator, { spec, values: [value] }: ResolvedLeaf): FilterExpression {
+function compileComparison(operator: BinaryOperator, { spec, values: [value] }: ResolvedLeaf<FieldSpec>): FilterExpression {
   if (value === null) return nullTest(spec, operator === 'eq' ? 'is' : 'is not');
   const lhs = column(spec);
   if (operator === 'co' || operator === 'sw') {
@@ -82,14 +82,14 @@ function compileComparison(operator: BinaryOperator, { spec, values: [value] }: 
   return (eb) => eb(lhs(eb), SQL_OPERATOR[operator], rhs(eb));
 }
 
-function compileIn({ spec, values }: ResolvedLeaf): FilterExpression {
+function compileIn({ spec, values }: ResolvedLeaf<FieldSpec>): FilterExpression {
   const lhs = column(spec);
   const rhs = values.map((value) => literal(spec, value));
   return (eb) => eb(lhs(eb), 'in', rhs.map((operand) => operand(eb)));
 }
 
 /** `ca`: the array column contains every listed value (case-insensitively unless `caseSensitive`). */
-function compileContainsAll({ spec, values }: ResolvedLeaf): FilterExpression {
+function compileContainsAll({ spec, values }: ResolvedLeaf<FieldSpec>): FilterExpression {
   const wanted = values.map((value) => normalize(spec, value));
   return (eb) => {
     const haystack = isCaseInsensitive(spec)

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { QueryError } from './errors.js';
 import { defineFieldMap } from './fields.js';
 import type { FieldMap } from './fields.js';
+import { compileFilterSafe, parseValidFilter } from './filter.js';
 import { parseFilter } from './parser.js';
 import { resolveLeaf, validateFilter } from './validate.js';
 import type { LeafNode } from './validate.js';
@@ -127,5 +128,27 @@ describe('defineFieldMap', () => {
   it('freezes the map', () => {
     expect(Object.isFrozen(LIST)).toBe(true);
     expect(Object.isFrozen(LIST.id.ops)).toBe(true);
+  });
+});
+
+describe('parseValidFilter (column-free rules)', () => {
+  const RULES = defineFieldMap({
+    name: { type: 'string', ops: ['eq', 'sw'] },
+    priority: { type: 'integer', ops: ['eq', 'ne'] },
+  });
+
+  it('returns the validated AST', () => {
+    expect(parseValidFilter('name sw "Emp" and priority ne 10', RULES)).toMatchObject({ kind: 'and' });
+    expect(compileFilterSafe).toBe(parseValidFilter);
+  });
+
+  it('throws syntax and whitelist errors alike', () => {
+    expect(() => parseValidFilter('name EQ "x"', RULES)).toThrow(/^Syntax error at position 5/);
+    expect(() => parseValidFilter('priority sw "1"', RULES))
+      .toThrow("Operator 'sw' is not supported for field 'priority' at position 9; supported: eq, ne");
+  });
+
+  it('checks operators against types without columns too', () => {
+    expect(() => defineFieldMap({ p: { type: 'boolean', ops: ['gt'] } })).toThrow(/not applicable/);
   });
 });

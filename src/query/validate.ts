@@ -6,7 +6,7 @@
  */
 import type { ComparisonNode, FilterNode, IsNullNode, ListNode, LiteralNode, PresentNode } from './ast.js';
 import { QueryError } from './errors.js';
-import type { FieldMap, FieldSpec, FieldType } from './fields.js';
+import type { FieldRule, FieldType, FilterRules } from './fields.js';
 import { parseDateTime } from './literal.js';
 import type { Operator } from './operators.js';
 
@@ -15,9 +15,9 @@ export type LeafNode = ComparisonNode | ListNode | PresentNode | IsNullNode;
 /** A value bound as a parameter. Date-times are ISO strings, cast to timestamptz in SQL. */
 export type SqlScalar = string | number | boolean | null;
 
-export interface ResolvedLeaf {
+export interface ResolvedLeaf<S extends FieldRule = FieldRule> {
   readonly field: string;
-  readonly spec: FieldSpec;
+  readonly spec: S;
   /** The bound values: one for comparisons, several for lists, none for pr/isnull. */
   readonly values: readonly SqlScalar[];
 }
@@ -35,10 +35,11 @@ const EXPECTED: Readonly<Record<FieldType, string>> = {
 };
 
 /**
- * Validates a whole filter against `fields` without compiling it.
+ * Validates a whole filter against `fields` (a FieldMap or column-free
+ * FilterRules) without compiling it.
  * @throws QueryError naming the field, operator or value and its position.
  */
-export function validateFilter(node: FilterNode, fields: FieldMap): void {
+export function validateFilter(node: FilterNode, fields: FilterRules): void {
   switch (node.kind) {
     case 'and':
     case 'or':
@@ -53,7 +54,7 @@ export function validateFilter(node: FilterNode, fields: FieldMap): void {
 }
 
 /** Checks one leaf (field, operator, literals) and returns its spec and bound values. */
-export function resolveLeaf(node: LeafNode, fields: FieldMap): ResolvedLeaf {
+export function resolveLeaf<S extends FieldRule>(node: LeafNode, fields: Readonly<Record<string, S>>): ResolvedLeaf<S> {
   const field = node.field.name;
   const spec = lookupField(field, node.field.position, fields);
   const operator: Operator = node.kind === 'present' ? 'pr' : node.kind === 'isnull' ? 'isnull' : node.operator;
@@ -64,7 +65,7 @@ export function resolveLeaf(node: LeafNode, fields: FieldMap): ResolvedLeaf {
   return { field, spec, values: Object.freeze(values) };
 }
 
-function lookupField(field: string, position: number, fields: FieldMap): FieldSpec {
+function lookupField<S extends FieldRule>(field: string, position: number, fields: Readonly<Record<string, S>>): S {
   if (Object.hasOwn(fields, field)) return fields[field];
   const names = Object.keys(fields);
   const supported = names.length > 0 ? `supported: ${names.join(', ')}` : 'this endpoint supports no filters';
@@ -72,7 +73,7 @@ function lookupField(field: string, position: number, fields: FieldMap): FieldSp
   return fail('unsupported_field', position, `${detail}; ${supported}`, `${detail} at position ${position}; ${supported}`);
 }
 
-function checkOperator(operator: Operator, position: number, field: string, spec: FieldSpec): void {
+function checkOperator(operator: Operator, position: number, field: string, spec: FieldRule): void {
   if (spec.ops.includes(operator)) return;
   const head = `Operator '${operator}' is not supported for field '${field}'`;
   const supported = `supported: ${spec.ops.join(', ')}`;
@@ -84,7 +85,7 @@ function checkOperator(operator: Operator, position: number, field: string, spec
  * type (so `id eq 8c19…` and `name eq 42` are strings); quoted literals are
  * strings, except that a quoted ISO-8601 text is accepted for a date-time.
  */
-function resolveLiteral(literal: LiteralNode, field: string, spec: FieldSpec, operator: Operator): SqlScalar {
+function resolveLiteral(literal: LiteralNode, field: string, spec: FieldRule, operator: Operator): SqlScalar {
   if (literal.type === 'null') {
     if (operator === 'eq' || operator === 'ne') return null;
     return invalidValue(literal, field, `null is only allowed with 'eq' and 'ne' (or use 'isnull' / 'pr')`);

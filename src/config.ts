@@ -17,7 +17,7 @@ export const ConfigSchema = Type.Object({
     Type.Object({ max: Type.Integer({ minimum: 1 }), windowSeconds: Type.Integer({ minimum: 1 }) }),
   ]),
   redisUrl: Type.Optional(Type.String({ pattern: '^rediss?://' })),
-  logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
+  logLevel: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')]),
   tokenTtlSeconds: Type.Integer({ minimum: 60, maximum: 86_400 }),
 });
 export type Config = Static<typeof ConfigSchema>;

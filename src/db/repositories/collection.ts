@@ -1,16 +1,14 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
-import type { CollectionQuery } from '../../domain/shared/collection.js';
+import type { CollectionQuery, FilterRules } from '../../domain/shared/collection.js';
 import { compileFilter, defineFieldMap, type FieldMap, type FieldType, type Operator } from '../../query/index.js';
 
-type Rules = Readonly<Record<string, { type: FieldType; ops: readonly string[] }>>;
-
 /** Joins an endpoint's filter rules (domain) with the columns that store each field (here). */
-export function withColumns(rules: Rules, columns: Readonly<Record<string, string>>): FieldMap {
+export function withColumns(rules: FilterRules, columns: Readonly<Record<string, string>>): FieldMap {
   const map: Record<string, { column: string; type: FieldType; ops: readonly Operator[] }> = {};
   for (const [field, rule] of Object.entries(rules)) {
     const column = columns[field];
     if (!column) throw new Error(`No column for filter field '${field}'`);
-    map[field] = { column, type: rule.type, ops: rule.ops as readonly Operator[] };
+    map[field] = { column, type: rule.type, ops: rule.ops };
   }
   return defineFieldMap(map);
 }

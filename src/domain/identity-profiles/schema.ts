@@ -45,7 +45,7 @@ export const IdentityProfile = Type.Object(
     identityExceptionReportReference: IdentityExceptionReportReference,
     hasTimeBasedAttr: Type.Boolean(),
   },
-  { $id: 'IdentityProfile' },
+  { description: 'An identity profile' },
 );
 export type IdentityProfile = Static<typeof IdentityProfile>;
 

@@ -40,16 +40,16 @@ export const ErrorResponse = Type.Object(
     messages: Type.Array(ErrorMessage),
     causes: Type.Array(ErrorMessage),
   },
-  { $id: 'ErrorResponseDto', description: 'ISC error body' },
+  { description: 'ISC error body (ErrorResponseDto)' },
 );
 export type ErrorResponse = Static<typeof ErrorResponse>;
 
-export const UnauthorizedResponse = Type.Object({ error: Type.String() }, { $id: 'UnauthorizedError' });
-export const RateLimitResponse = Type.Object({ message: Type.String() }, { $id: 'RateLimitError' });
+export const UnauthorizedResponse = Type.Object({ error: Type.String() });
+export const RateLimitResponse = Type.Object({ message: Type.String() });
 
 export const JsonPatchOperation = Type.Object(
   {
-    op: Type.Union(['add', 'remove', 'replace', 'move', 'copy', 'test'].map((o) => Type.Literal(o))),
+    op: Type.Union([Type.Literal('add'), Type.Literal('remove'), Type.Literal('replace'), Type.Literal('move'), Type.Literal('copy'), Type.Literal('test')]),
     path: Type.String({ description: 'JSON Pointer (RFC 6901)' }),
     from: Type.Optional(Type.String({ description: 'Source pointer for move and copy' })),
     value: Type.Optional(Type.Unknown()),

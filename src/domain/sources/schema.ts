@@ -15,7 +15,7 @@ export const Source = Type.Object(
     created: DateTime,
     modified: DateTime,
   },
-  { $id: 'Source' },
+  { description: 'A source of accounts' },
 );
 export type Source = Static<typeof Source>;
 

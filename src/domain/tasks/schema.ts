@@ -1,9 +1,9 @@
 import { Type, type Static } from 'typebox';
 import { DateTime, Nullable } from '../shared/schema.js';
 
-export const CompletionStatus = Type.Union(
-  ['Success', 'Warning', 'Error', 'Terminated', 'TempError'].map((s) => Type.Literal(s)),
-);
+export const CompletionStatus = Type.Union([
+  Type.Literal('Success'), Type.Literal('Warning'), Type.Literal('Error'), Type.Literal('Terminated'), Type.Literal('TempError'),
+]);
 
 /** What ISC's 202 answers carry (delete, bulk delete). */
 export const TaskResultSimplified = Type.Object(
@@ -16,7 +16,7 @@ export const TaskResultSimplified = Type.Object(
     launched: DateTime,
     completionStatus: Nullable(CompletionStatus),
   },
-  { $id: 'TaskResultSimplified' },
+  { description: 'Reference to the task doing the work' },
 );
 export type TaskResultSimplified = Static<typeof TaskResultSimplified>;
 
@@ -59,6 +59,6 @@ export const TaskStatus = Type.Object(
     taskProgress: Nullable(TaskProgress),
     result: Nullable(Type.Record(Type.String(), Type.Unknown())),
   },
-  { $id: 'TaskStatus' },
+  { description: 'Task status' },
 );
 export type TaskStatus = Static<typeof TaskStatus>;

@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+import { ConfigError, flagsToEnv, loadConfig } from '../config.js';
+
+const USAGE = `Usage: idprofiles <command> [options]
+
+Commands:
+  serve                      HTTP API (+ in-process job worker); the default
+  worker                     job worker only (scale-out on PostgreSQL)
+  migrate                    apply database migrations
+  clients create [--name N] [--authority ORG_ADMIN|API] [--scope S]...
+  clients list
+  clients revoke CLIENT_ID
+  transforms test FILE...    evaluate transform test-vector files
+  transforms eval [FILE|-]   evaluate one transform definition
+
+Options for serve/worker/migrate/clients (or the environment variable):
+  --port (PORT), --host (HOST), --database-url (DATABASE_URL), --data-dir (IDPROFILES_DATA_DIR),
+  --client-id / --client-secret (IDPROFILES_CLIENT_ID / _SECRET), --rate-limit (IDPROFILES_RATE_LIMIT),
+  --log-level (LOG_LEVEL)
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command = 'serve', ...rest] = argv;
+  switch (command) {
+    case 'serve': {
+      const { serve } = await import('../main.js');
+      await serve(loadConfig({ ...process.env, ...flagsToEnv(rest) }));
+      return -1; // keeps running
+    }
+    case 'worker': {
+      const { runWorker } = await import('./worker.js');
+      await runWorker(loadConfig({ ...process.env, ...flagsToEnv(rest) }));
+      return -1;
+    }
+    case 'migrate': {
+      const { runMigrate } = await import('./admin.js');
+      return runMigrate(loadConfig({ ...process.env, ...flagsToEnv(rest) }));
+    }
+    case 'clients': {
+      const { runClients } = await import('./clients.js');
+      return runClients(rest);
+    }
+    case 'transforms': {
+      const { transformsCommand } = await import('./transforms.js');
+      return transformsCommand(rest, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin });
+    }
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return 0;
+    default:
+      process.stderr.write(`Unknown command '${command}'.\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (e) => {
+    process.stderr.write(e instanceof ConfigError ? `${e.message}\n` : `${(e as Error).stack ?? String(e)}\n`);
+    process.exit(e instanceof ConfigError ? 2 : 1);
+  },
+);

@@ -1,0 +1,61 @@
+import { ERRORS } from '../../errors.js';
+import type { ApiClient, ApiClientRepository } from './repository.js';
+import { hashSecret, randomHex, verifySecret } from './secrets.js';
+
+export const ALL_SCOPES = 'sp:scopes:all';
+export const USER_LEVELS = ['ORG_ADMIN', 'API'] as const;
+
+export interface NewClient {
+  name: string;
+  authorities?: string[];
+  scopes?: string[];
+  /** Given credentials (IDPROFILES_CLIENT_ID/SECRET); random ones otherwise. */
+  id?: string;
+  secret?: string;
+}
+
+/** Creates a client and returns its secret, which is shown once and stored only hashed. */
+export async function createClient(repo: ApiClientRepository, init: NewClient): Promise<{ client: ApiClient; secret: string }> {
+  const authorities = init.authorities?.length ? init.authorities : ['ORG_ADMIN'];
+  const unknown = authorities.filter((a) => !(USER_LEVELS as readonly string[]).includes(a));
+  if (unknown.length) throw ERRORS.badRequest(`Unknown authority ${unknown.join(', ')}; known: ${USER_LEVELS.join(', ')}`);
+  const secret = init.secret ?? randomHex(32);
+  const client: ApiClient = {
+    id: init.id ?? randomHex(16),
+    name: init.name,
+    secretHash: await hashSecret(secret),
+    authorities,
+    scopes: init.scopes?.length ? init.scopes : [ALL_SCOPES],
+    created: new Date(),
+    revokedAt: null,
+  };
+  if (init.id) await repo.upsert(client);
+  else await repo.insert(client);
+  return { client, secret };
+}
+
+/** Client-credentials check; undefined for an unknown, revoked or wrong-secret client. */
+export async function authenticateClient(repo: ApiClientRepository, id: string, secret: string): Promise<ApiClient | undefined> {
+  const client = await repo.findById(id);
+  if (!client || client.revokedAt) return undefined;
+  return (await verifySecret(secret, client.secretHash)) ? client : undefined;
+}
+
+/**
+ * Makes sure the configured admin client exists with the configured secret. Without configured
+ * credentials, the first start creates one and returns its secret so it can be printed once.
+ */
+export async function ensureAdminClient(
+  repo: ApiClientRepository,
+  configured: { clientId?: string; clientSecret?: string },
+): Promise<{ id: string; secret: string } | undefined> {
+  if (configured.clientId && configured.clientSecret) {
+    const existing = await repo.findById(configured.clientId);
+    if (existing && !existing.revokedAt && (await verifySecret(configured.clientSecret, existing.secretHash))) return undefined;
+    await createClient(repo, { id: configured.clientId, secret: configured.clientSecret, name: 'admin (configured)', authorities: ['ORG_ADMIN'], scopes: [ALL_SCOPES] });
+    return undefined;
+  }
+  if ((await repo.list()).length > 0) return undefined;
+  const { client, secret } = await createClient(repo, { name: 'admin', authorities: ['ORG_ADMIN'], scopes: [ALL_SCOPES] });
+  return { id: client.id, secret };
+}

@@ -1,0 +1,107 @@
+/**
+ * Run-time state of one `evaluate` call and the value helpers every operation shares.
+ * Invariant: every value flowing between compiled nodes is a `Value` (text, null or list).
+ */
+import { randomInt } from 'node:crypto';
+import { failLimit } from './errors.js';
+import type { Limits } from './limits.js';
+import type { EvaluationContext, TransformValue } from './types.js';
+
+export type Value = TransformValue;
+
+/** Mutable state of one evaluation. */
+export interface Run {
+  readonly ctx: EvaluationContext;
+  readonly limits: Limits;
+  steps: number;
+  /** Evaluation instant in epoch ms, read lazily through `nowMs(run)`. */
+  now: number | undefined;
+  /** Per-run cache slots for expensive derived objects (e.g. the `$identity` template object). */
+  cache: Map<string, unknown> | undefined;
+}
+
+/** A compiled transform node: implicit input in, value out; throws `EvalFailure` on error. */
+export type Evaluator = (input: Value, run: Run) => Value;
+
+export function createRun(ctx: EvaluationContext, limits: Limits): Run {
+  return { ctx, limits, steps: 0, now: undefined, cache: undefined };
+}
+
+/** The evaluation instant, fixed for the whole run. */
+export function nowMs(run: Run): number {
+  if (run.now === undefined) run.now = run.ctx.now ? run.ctx.now.getTime() : Date.now();
+  return run.now;
+}
+
+/** A uniformly random integer in [0, n). Uses `ctx.random` when given, else `crypto.randomInt`. */
+export function randomBelow(run: Run, n: number): number {
+  const random = run.ctx.random;
+  if (!random) return randomInt(n);
+  const r = Math.floor(random() * n);
+  return r >= 0 && r < n ? r : 0;
+}
+
+/** Per-run memo: computes `make()` once per evaluation for `key`. */
+export function runCached<T>(run: Run, key: string, make: () => T): T {
+  if (!run.cache) run.cache = new Map();
+  if (run.cache.has(key)) return run.cache.get(key) as T;
+  const value = make();
+  run.cache.set(key, value);
+  return value;
+}
+
+/** Counts one step and fails the run when the step budget is spent. */
+export function tick(run: Run, path: string): void {
+  if (++run.steps > run.limits.maxSteps) failLimit(`evaluation exceeded ${run.limits.maxSteps} steps`, path);
+}
+
+/** Fails the run when a produced string is longer than the limit. */
+export function checkLength(text: string, run: Run, path: string): string {
+  if (text.length > run.limits.maxStringLength) {
+    failLimit(`value longer than ${run.limits.maxStringLength} characters`, path);
+  }
+  return text;
+}
+
+/**
+ * Text of a value: null stays null, lists render like Java's `List.toString` (`[a, b]`).
+ * @example valueToText(['a', 'b']) // '[a, b]'
+ */
+export function valueToText(value: Value): string | null {
+  if (value === null || typeof value === 'string') return value;
+  return `[${value.map((v) => (v === null ? 'null' : valueToText(v))).join(', ')}]`;
+}
+
+/** Converts data from the outside (account/identity attributes, JSON literals) to a `Value`. */
+export function toValue(raw: unknown): Value {
+  if (raw === null || raw === undefined) return null;
+  if (typeof raw === 'string') return raw;
+  if (typeof raw === 'number' || typeof raw === 'boolean' || typeof raw === 'bigint') return String(raw);
+  if (raw instanceof Date) return Number.isNaN(raw.getTime()) ? null : raw.toISOString();
+  if (Array.isArray(raw)) return raw.map(toValue);
+  return JSON.stringify(raw) ?? null;
+}
+
+/** True for a value that counts as "present": not null and not an empty list. */
+export function isPresent(value: Value): boolean {
+  return value !== null && (typeof value === 'string' || value.length > 0);
+}
+
+/**
+ * Integer from text the way ISC data writes numbers: `3`, `"3"`, `2.0`, `"-1.0"`; truncates.
+ * Returns undefined when the text is not a number.
+ */
+export function parseInteger(text: string): number | undefined {
+  const t = text.trim();
+  if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(t)) return undefined;
+  const n = Math.trunc(Number(t));
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+/** Boolean from `true`/`false` or their text (any case); undefined otherwise. */
+export function parseBoolean(raw: unknown): boolean | undefined {
+  if (typeof raw === 'boolean') return raw;
+  if (typeof raw !== 'string') return undefined;
+  const t = raw.trim().toLowerCase();
+  return t === 'true' ? true : t === 'false' ? false : undefined;
+}

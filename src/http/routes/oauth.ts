@@ -1,0 +1,64 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import multipart from '@fastify/multipart';
+import { Type } from 'typebox';
+import { authenticateClient } from '../../domain/clients/service.js';
+import type { ApiClientRepository } from '../../domain/clients/repository.js';
+import { TENANT, type TokenService } from '../../domain/clients/tokens.js';
+
+const TokenResponse = Type.Object({
+  access_token: Type.String(), token_type: Type.String(), expires_in: Type.Integer(), scope: Type.String(),
+  tenant_id: Type.String(), internal: Type.Boolean(), pod: Type.String(), strong_auth_supported: Type.Boolean(),
+  org: Type.String(), claims_supported: Type.Boolean(), strong_auth: Type.Boolean(), enabled: Type.Boolean(), jti: Type.String(),
+});
+const OAuthError = Type.Object({ error: Type.String(), error_description: Type.String() });
+
+const oauthError = (reply: FastifyReply, status: number, error: string, description: string) =>
+  reply.code(status).header('Cache-Control', 'no-store').send({ error, error_description: description });
+
+/** Parameters from the body (multipart, urlencoded or JSON) or, as ISC allows, the query string. */
+function tokenParams(request: FastifyRequest): Record<string, string | undefined> {
+  const body = (request.body && typeof request.body === 'object' ? request.body : {}) as Record<string, unknown>;
+  const query = request.query as Record<string, unknown>;
+  const get = (k: string) => {
+    const v = body[k] ?? query[k];
+    return typeof v === 'string' ? v : Buffer.isBuffer(v) ? v.toString() : undefined;
+  };
+  return { grant_type: get('grant_type'), client_id: get('client_id'), client_secret: get('client_secret') };
+}
+
+/** `POST /oauth/token` (client credentials) and `GET /oauth/info`, as ISC. */
+export async function oauthRoutes(app: FastifyInstance, deps: { clients: ApiClientRepository; tokens: TokenService }) {
+  await app.register(multipart, { attachFieldsToBody: 'keyValues', limits: { fields: 20, fileSize: 1024, files: 0 } });
+
+  app.post('/oauth/token', {
+    config: { public: true },
+    schema: { tags: ['OAuth'], summary: 'Get an access token (client credentials)', response: { 200: TokenResponse, 400: OAuthError, 401: OAuthError } },
+  }, async (request, reply) => {
+    const p = tokenParams(request);
+    if (!p.grant_type) return oauthError(reply, 400, 'invalid_request', 'Missing grant_type.');
+    if (p.grant_type.toLowerCase() !== 'client_credentials') {
+      return oauthError(reply, 400, 'unsupported_grant_type', `Unsupported grant type '${p.grant_type}'; this server issues client_credentials tokens.`);
+    }
+    if (!p.client_id || !p.client_secret) return oauthError(reply, 400, 'invalid_request', 'client_id and client_secret are required.');
+    const client = await authenticateClient(deps.clients, p.client_id, p.client_secret);
+    if (!client) return oauthError(reply, 401, 'invalid_client', 'Bad credentials');
+    const { token, jti, claims } = await deps.tokens.issue(client);
+    reply.header('Cache-Control', 'no-store');
+    return {
+      access_token: token, token_type: 'bearer', expires_in: deps.tokens.ttlSeconds, scope: claims.scope.join(' '),
+      tenant_id: TENANT.id, internal: false, pod: TENANT.pod, strong_auth_supported: false, org: TENANT.org,
+      claims_supported: false, strong_auth: false, enabled: true, jti,
+    };
+  });
+
+  app.get('/oauth/info', {
+    config: { public: true },
+    schema: { tags: ['OAuth'], summary: 'Tenant and OAuth endpoints' },
+  }, async (request) => {
+    const base = `${request.protocol}://${request.host}`;
+    return {
+      tenantId: TENANT.id, tenantName: TENANT.org, authorizeEndpoint: `${base}/oauth/authorize`,
+      tokenEndpoint: `${base}/oauth/token`, cloudDomainUrl: base, logoutUrl: `${base}/logout`, pod: TENANT.pod,
+    };
+  });
+}

@@ -1,0 +1,71 @@
+import { EventEmitter } from 'node:events';
+import PgBoss from 'pg-boss';
+import type { Logger } from 'pino';
+import type { JobQueue } from '../domain/context.js';
+import type { SqlExecutor } from '../db/database.js';
+
+export type JobHandler = (payload: Record<string, unknown>) => Promise<void>;
+
+export interface QueueOptions {
+  /** Schema for pg-boss's tables (tests: one per test database). */
+  schema: string;
+  /** Every queue this program sends to. */
+  queues: readonly string[];
+  /** Handlers to run in this process; none = enqueue only (an API node with separate workers). */
+  handlers: Record<string, JobHandler>;
+  logger: Logger;
+  pollingIntervalSeconds?: number;
+}
+
+export interface RunningQueue extends JobQueue {
+  /** Emits `done` (name, payload, error?) after each job this process ran: lets tests and the CLI wait without polling. */
+  events: EventEmitter;
+  stop(): Promise<void>;
+}
+
+/**
+ * pg-boss on our own connections (`db` option): the same code on PGlite embedded and on
+ * PostgreSQL, where any number of `idprofiles worker` processes share the queues. A job sent
+ * from this process wakes the local worker at once instead of waiting for the next poll.
+ */
+export async function startJobQueue(sql: SqlExecutor, options: QueueOptions): Promise<RunningQueue> {
+  const boss = new PgBoss({
+    db: { executeSql: (text, values) => sql.executeSql(text, values) },
+    schema: options.schema,
+    supervise: true,
+    schedule: false,
+    retryLimit: 3,
+    retryDelay: 2,
+    expireInSeconds: 15 * 60,
+  });
+  boss.on('error', (err) => options.logger.error({ err }, 'job queue error'));
+  await boss.start();
+  for (const name of options.queues) await boss.createQueue(name);
+  const workers = new Map<string, string>();
+  const events = new EventEmitter();
+  for (const [name, handler] of Object.entries(options.handlers)) {
+    const id = await boss.work<Record<string, unknown>>(name, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2, batchSize: 1 }, async (jobs) => {
+      for (const job of jobs) {
+        options.logger.info({ job: name, id: job.id }, 'job started');
+        try {
+          await handler(job.data);
+          events.emit('done', name, job.data);
+        } catch (err) {
+          options.logger.error({ err, job: name, id: job.id }, 'job failed');
+          events.emit('done', name, job.data, err);
+          throw err;
+        }
+      }
+    });
+    workers.set(name, id);
+  }
+  return {
+    events,
+    async enqueue(name, payload) {
+      await boss.send(name, payload);
+      const worker = workers.get(name);
+      if (worker) boss.notifyWorker(worker);
+    },
+    stop: () => boss.stop({ graceful: true, wait: true, timeout: 10_000 }),
+  };
+}

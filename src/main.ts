@@ -1,0 +1,54 @@
+import { pino } from 'pino';
+import { buildApp } from './app.js';
+import { loadConfig, type Config } from './config.js';
+import { createDatabase, migrateToLatest } from './db/database.js';
+import { apiClientRepository } from './db/repositories/clients.js';
+import { ensureAdminClient } from './domain/clients/service.js';
+import { createServices } from './services.js';
+
+/** `idprofiles serve`: config → database → migrations → services (+ in-process worker) → HTTP. */
+export async function serve(config: Config): Promise<void> {
+  const started = Date.now();
+  const logger = pino({ level: config.logLevel });
+  const database = await createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const applied = await migrateToLatest(database.db);
+  if (applied.length) logger.info({ applied }, 'migrations applied');
+  const admin = await ensureAdminClient(apiClientRepository(database.db), config);
+  if (admin) printAdminCredentials(admin);
+  const services = await createServices(database, { config, logger, runJobs: true });
+  const app = await buildApp({ services, config, logger });
+  await app.listen({ port: config.port, host: config.host });
+  logger.info({ ms: Date.now() - started, database: database.kind }, 'ready');
+  onShutdown(async () => {
+    logger.info('shutting down');
+    await app.close(); // finishes in-flight requests
+    await services.close();
+    await database.close();
+  });
+}
+
+function printAdminCredentials(admin: { id: string; secret: string }) {
+  process.stdout.write(
+    `\nCreated an admin API client (shown once; store the secret now):\n  IDPROFILES_CLIENT_ID=${admin.id}\n  IDPROFILES_CLIENT_SECRET=${admin.secret}\n\n`,
+  );
+}
+
+/** SIGTERM/SIGINT: shut down once, gracefully; a second signal forces exit. */
+export function onShutdown(fn: () => Promise<void>): void {
+  let stopping = false;
+  const handler = (signal: string) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    fn().then(
+      () => process.exit(0),
+      (e) => {
+        process.stderr.write(`shutdown after ${signal} failed: ${String(e)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => handler('SIGTERM'));
+  process.on('SIGINT', () => handler('SIGINT'));
+}
+
+export { loadConfig };

@@ -1,0 +1,77 @@
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import type { Database } from './db/database.js';
+import { apiClientRepository } from './db/repositories/clients.js';
+import { createRepositories, transactionRunner } from './db/repositories/index.js';
+import { loadSigningKey } from './db/repositories/settings.js';
+import type { DomainContext, JobQueue } from './domain/context.js';
+import type { ApiClientRepository } from './domain/clients/repository.js';
+import { createTokenService, type TokenService } from './domain/clients/tokens.js';
+import { DELETE_JOB, runDeleteJob, type DeleteJobPayload } from './domain/identity-profiles/delete.js';
+import { PROCESS_JOB, runProcessJob, type ProcessJobPayload } from './domain/identity-profiles/process.js';
+import { newId } from './domain/shared/schema.js';
+import { checkTransformDefinition } from './domain/transforms/check.js';
+import { startJobQueue, type JobHandler, type RunningQueue } from './jobs/queue.js';
+
+/** Everything the HTTP layer and the workers use, wired once per process. */
+export interface Services {
+  database: Database;
+  ctx: DomainContext;
+  clients: ApiClientRepository;
+  tokens: TokenService;
+  queue: RunningQueue;
+  close(): Promise<void>;
+}
+
+export const JOB_NAMES = [DELETE_JOB, PROCESS_JOB] as const;
+
+export interface ServiceOptions {
+  config: Pick<Config, 'tokenTtlSeconds'>;
+  logger: Logger;
+  /** Run job handlers in this process (embedded/serve) or only enqueue (API node with workers). */
+  runJobs: boolean;
+  /** pg-boss schema name. */
+  queueSchema?: string;
+  pollingIntervalSeconds?: number;
+}
+
+export async function createServices(database: Database, options: ServiceOptions): Promise<Services> {
+  const { db } = database;
+  let queue: RunningQueue | undefined;
+  const jobs: JobQueue = {
+    enqueue: (name, payload) => {
+      if (!queue) throw new Error('job queue not started');
+      return queue.enqueue(name, payload);
+    },
+  };
+  const ctx: DomainContext = {
+    repos: createRepositories(db),
+    withTransaction: transactionRunner(db),
+    now: () => new Date(),
+    newId,
+    jobs,
+    checkTransform: checkTransformDefinition,
+  };
+  const handlers: Record<string, JobHandler> = {
+    [DELETE_JOB]: (p) => runDeleteJob(ctx, p as DeleteJobPayload),
+    [PROCESS_JOB]: (p) => runProcessJob(ctx, p as ProcessJobPayload),
+  };
+  queue = await startJobQueue(database.sqlExecutor, {
+    schema: options.queueSchema ?? 'pgboss',
+    queues: JOB_NAMES,
+    handlers: options.runJobs ? handlers : {},
+    logger: options.logger,
+    pollingIntervalSeconds: options.pollingIntervalSeconds,
+  });
+  const tokens = createTokenService(await loadSigningKey(db), options.config.tokenTtlSeconds);
+  return {
+    database,
+    ctx,
+    clients: apiClientRepository(db),
+    tokens,
+    queue,
+    close: async () => {
+      await queue?.stop();
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
+import { buildApp } from '../../src/app.js';
+import type { Config } from '../../src/config.js';
+import { createDatabase, migrateToLatest } from '../../src/db/database.js';
+import { apiClientRepository } from '../../src/db/repositories/clients.js';
+import { createClient } from '../../src/domain/clients/service.js';
+import { createServices, type Services } from '../../src/services.js';
+import { dropSchemas, POSTGRES_URL, uniqueSchema, type DbKind } from './databases.js';
+
+export interface TestApp {
+  app: FastifyInstance;
+  services: Services;
+  kind: DbKind;
+  /** A real token from POST /oauth/token for a new client with these rights. */
+  token(rights?: { scopes?: string[]; authorities?: string[] }): Promise<string>;
+  /** Authorization header for an ORG_ADMIN / sp:scopes:all token (made once). */
+  admin(): Promise<Record<string, string>>;
+  close(): Promise<void>;
+}
+
+/** The app on a fresh database: in-memory PGlite, or its own schema on PostgreSQL. */
+export async function startTestApp(kind: DbKind, options: { rateLimit?: Config['rateLimit'] } = {}): Promise<TestApp> {
+  const schema = kind === 'postgres' ? uniqueSchema() : undefined;
+  const database = await createDatabase(kind === 'postgres' ? { databaseUrl: POSTGRES_URL, schema, poolSize: 4 } : { dataDir: 'memory://' });
+  await migrateToLatest(database.db);
+  const logger = pino({ level: 'silent' });
+  const services = await createServices(database, {
+    config: { tokenTtlSeconds: 600 },
+    logger,
+    runJobs: true,
+    queueSchema: schema ? `${schema}_boss` : 'pgboss',
+    pollingIntervalSeconds: 0.5,
+  });
+  const app = await buildApp({ services, config: { rateLimit: options.rateLimit ?? 'off', logLevel: 'silent' }, logger: false });
+  await app.ready();
+  let adminHeader: Record<string, string> | undefined;
+
+  const token = async (rights: { scopes?: string[]; authorities?: string[] } = {}) => {
+    const { client, secret } = await createClient(apiClientRepository(database.db), { name: 'test', ...rights });
+    const res = await app.inject({
+      method: 'POST', url: '/oauth/token',
+      payload: `grant_type=client_credentials&client_id=${client.id}&client_secret=${secret}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    if (res.statusCode !== 200) throw new Error(`token request failed: ${res.statusCode} ${res.body}`);
+    return res.json().access_token as string;
+  };
+
+  return {
+    app, services, kind, token,
+    admin: async () => (adminHeader ??= { authorization: `Bearer ${await token()}` }),
+    async close() {
+      await app.close();
+      await services.close();
+      await database.close();
+      if (schema) await dropSchemas(schema, `${schema}_boss`);
+    },
+  };
+}
+
+/** Waits until a task is completed (woken by the in-process worker's `done` event, no polling). */
+export async function waitForTask(t: TestApp, taskId: string, timeoutMs = 15_000): Promise<any> {
+  const read = async () => (await t.app.inject({ method: 'GET', url: `/v3/task-status/${taskId}`, headers: await t.admin() })).json();
+  const status = await read();
+  if (status.completed) return status;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => { off(); reject(new Error(`task ${taskId} did not complete in ${timeoutMs} ms`)); }, timeoutMs);
+    const onDone = (_name: string, payload: { taskId?: string }) => {
+      if (payload?.taskId === taskId) { off(); resolve(); }
+    };
+    const off = () => { clearTimeout(timer); t.services.queue.events.off('done', onDone); };
+    t.services.queue.events.on('done', onDone);
+    // the job may have finished between the first read and subscribing
+    read().then((s) => { if (s.completed) { off(); resolve(); } }, () => {});
+  });
+  return read();
+}

@@ -8,18 +8,18 @@
  * Operators are lower-case only; `EQ` is a syntax error.
  */
 export const OPERATORS = Object.freeze({
-  eq: { form: 'binary', description: 'equals' },
-  ne: { form: 'binary', description: 'not equals' },
-  gt: { form: 'binary', description: 'greater than' },
-  ge: { form: 'binary', description: 'greater than or equal' },
-  lt: { form: 'binary', description: 'less than' },
-  le: { form: 'binary', description: 'less than or equal' },
-  co: { form: 'binary', description: 'contains (strings)' },
-  sw: { form: 'binary', description: 'starts with (strings)' },
-  in: { form: 'list', description: 'is one of' },
-  ca: { form: 'list', description: 'collection contains all' },
-  pr: { form: 'prefix', description: 'is present (not null)' },
-  isnull: { form: 'postfix', description: 'is null' },
+  eq: { form: 'binary' },
+  ne: { form: 'binary' },
+  gt: { form: 'binary' },
+  ge: { form: 'binary' },
+  lt: { form: 'binary' },
+  le: { form: 'binary' },
+  co: { form: 'binary' },
+  sw: { form: 'binary' },
+  in: { form: 'list' },
+  ca: { form: 'list' },
+  pr: { form: 'prefix' },
+  isnull: { form: 'postfix' },
 } as const);
 
 export type Operator = keyof typeof OPERATORS;

@@ -14,6 +14,7 @@ import { identityProfileRoutes } from './http/routes/identity-profiles.js';
 import { oauthRoutes } from './http/routes/oauth.js';
 import { sourceRoutes } from './http/routes/sources.js';
 import { taskStatusRoutes } from './http/routes/task-status.js';
+import { transformRoutes } from './http/routes/transforms.js';
 import { API_VERSIONS } from './http/versions.js';
 import type { Services } from './services.js';
 
@@ -46,7 +47,10 @@ export async function buildApp({ services, config, logger }: AppOptions): Promis
   const { ctx } = services;
   for (const version of API_VERSIONS) {
     identityProfileRoutes(app, version, ctx);
-    if (version.prefix) taskStatusRoutes(app, version.prefix, ctx);
+    if (version.prefix) {
+      taskStatusRoutes(app, version.prefix, ctx);
+      transformRoutes(app, version.prefix, ctx);
+    }
   }
   sourceRoutes(app, '/v3', ctx);
   app.decorate('routeIndex', index);

@@ -11,7 +11,7 @@ export async function serve(config: Config): Promise<void> {
   const started = Date.now();
   const logger = pino({ level: config.logLevel });
   const database = await createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  const applied = await migrateToLatest(database.db);
+  const applied = await migrateToLatest(database);
   if (applied.length) logger.info({ applied }, 'migrations applied');
   const admin = await ensureAdminClient(apiClientRepository(database.db), config);
   if (admin) printAdminCredentials(admin);

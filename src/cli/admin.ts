@@ -5,7 +5,7 @@ import { createDatabase, migrateToLatest } from '../db/database.js';
 export async function withDatabase<T>(config: Pick<Config, 'databaseUrl' | 'dataDir'>, fn: (db: Awaited<ReturnType<typeof createDatabase>>) => Promise<T>): Promise<T> {
   const database = await createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
-    await migrateToLatest(database.db);
+    await migrateToLatest(database);
     return await fn(database);
   } finally {
     await database.close();
@@ -16,7 +16,7 @@ export async function withDatabase<T>(config: Pick<Config, 'databaseUrl' | 'data
 export async function runMigrate(config: Config): Promise<number> {
   const database = await createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
-    const applied = await migrateToLatest(database.db);
+    const applied = await migrateToLatest(database);
     process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'Database is up to date.\n');
     return 0;
   } finally {

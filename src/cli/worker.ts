@@ -9,7 +9,7 @@ export async function runWorker(config: Config): Promise<void> {
   const logger = pino({ level: config.logLevel });
   if (!config.databaseUrl) logger.warn('no DATABASE_URL: a worker on embedded PGlite cannot share work with other processes');
   const database = await createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  await migrateToLatest(database.db);
+  await migrateToLatest(database);
   const services = await createServices(database, { config, logger, runJobs: true });
   logger.info('worker ready');
   onShutdown(async () => {

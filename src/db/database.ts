@@ -13,6 +13,8 @@ export interface SqlExecutor {
 export interface Database {
   db: Kysely<DB>;
   kind: 'pglite' | 'postgres';
+  /** The PostgreSQL schema in use when not the default (tests). */
+  schema?: string;
   sqlExecutor: SqlExecutor;
   close(): Promise<void>;
 }
@@ -68,14 +70,16 @@ async function openPostgres(options: DatabaseOptions): Promise<Database> {
   return {
     db,
     kind: 'postgres',
+    schema,
     sqlExecutor: { executeSql: (text, values) => pool.query(text, values as any[]) },
     close: () => db.destroy(),
   };
 }
 
 /** Applies every pending migration; throws with the failing migration's name. */
-export async function migrateToLatest(db: Kysely<DB>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+export async function migrateToLatest({ db, schema }: Pick<Database, 'db' | 'schema'>): Promise<string[]> {
+  // With a schema, the migration bookkeeping lives there too (Kysely otherwise finds another schema's tables).
+  const migrator = new Migrator({ db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error) throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${String((error as Error).message ?? error)}`);

@@ -23,7 +23,7 @@ export interface TestApp {
 export async function startTestApp(kind: DbKind, options: { rateLimit?: Config['rateLimit'] } = {}): Promise<TestApp> {
   const schema = kind === 'postgres' ? uniqueSchema() : undefined;
   const database = await createDatabase(kind === 'postgres' ? { databaseUrl: POSTGRES_URL, schema, poolSize: 4 } : { dataDir: 'memory://' });
-  await migrateToLatest(database.db);
+  await migrateToLatest(database);
   const logger = pino({ level: 'silent' });
   const services = await createServices(database, {
     config: { tokenTtlSeconds: 600 },

@@ -1,19 +1,48 @@
 import { sql, type Kysely } from 'kysely';
 import type { StoredTransform, TransformRepository } from '../../domain/transforms/repository.js';
+import { TRANSFORM_FILTERS } from '../../domain/transforms/schema.js';
 import type { DB, TransformRow } from '../types.js';
+import { applyCollection, applyFilter, withColumns } from './collection.js';
+
+const FIELDS = withColumns(TRANSFORM_FILTERS, { id: 'id', name: 'name', internal: 'internal' });
+const SORT_COLUMNS = { id: 'id', name: 'name', type: 'type' };
 
 const toTransform = (r: TransformRow): StoredTransform => ({
   id: r.id, name: r.name, type: r.type, attributes: (r.attributes ?? null) as StoredTransform['attributes'], internal: r.internal,
 });
 
 export function transformRepository(db: Kysely<DB>, tenantId = 'default'): TransformRepository {
+  const base = () => db.selectFrom('transforms').selectAll().where('tenantId', '=', tenantId);
+  const first = async (q: ReturnType<typeof base>) => {
+    const r = await q.executeTakeFirst();
+    return r ? toTransform(r) : undefined;
+  };
   return {
-    async findByName(name) {
-      const r = await db.selectFrom('transforms').selectAll().where('tenantId', '=', tenantId).where(sql`lower(name)`, '=', name.toLowerCase()).executeTakeFirst();
-      return r ? toTransform(r) : undefined;
+    async list(query) {
+      const rows = await applyCollection(base(), query, FIELDS, SORT_COLUMNS, 'id').execute();
+      let total: number | undefined;
+      if (query.count) {
+        const q = db.selectFrom('transforms').select((eb) => eb.fn.countAll<number>().as('n')).where('tenantId', '=', tenantId);
+        total = Number((await applyFilter(q, query, FIELDS).executeTakeFirstOrThrow()).n);
+      }
+      return { items: rows.map(toTransform), total };
     },
+    findById: (id) => first(base().where('id', '=', id)),
+    findByName: (name) => first(base().where(sql`lower(name)`, '=', name.toLowerCase())),
     async all() {
-      return (await db.selectFrom('transforms').selectAll().where('tenantId', '=', tenantId).orderBy('name').execute()).map(toTransform);
+      return (await base().orderBy('name').execute()).map(toTransform);
+    },
+    async insert(t) {
+      await db.insertInto('transforms').values({
+        id: t.id, tenantId, name: t.name, type: t.type, attributes: t.attributes === null ? null : JSON.stringify(t.attributes), internal: t.internal,
+      }).execute();
+    },
+    async update(t) {
+      await db.updateTable('transforms').set({ attributes: t.attributes === null ? null : JSON.stringify(t.attributes), modified: new Date() })
+        .where('id', '=', t.id).where('tenantId', '=', tenantId).execute();
+    },
+    async delete(id) {
+      await db.deleteFrom('transforms').where('id', '=', id).where('tenantId', '=', tenantId).execute();
     },
   };
 }

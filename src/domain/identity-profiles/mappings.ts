@@ -1,9 +1,10 @@
 import { ERRORS } from '../../errors.js';
 import type { Repositories } from '../context.js';
+import type { CheckOptions } from '../transforms/check.js';
 import type { IdentityAttributeConfig } from './schema.js';
 
-/** Checks a transform definition's structure (provided by the transform engine). */
-export type DefinitionChecker = (definition: unknown) => Array<{ path: string; message: string }>;
+/** Compiles a transform definition and lists what is wrong with it, by path (the transform engine). */
+export type DefinitionChecker = (definition: unknown, options?: CheckOptions) => Array<{ path: string; message: string }>;
 
 type Mapping = NonNullable<IdentityAttributeConfig['attributeTransforms']>[number];
 

@@ -7,6 +7,10 @@ import swaggerUi from '@fastify/swagger-ui';
  * at `/docs/json`, and a readable API reference at `/docs`. Assets are served locally.
  */
 export async function installDocs(app: FastifyInstance): Promise<void> {
+  // The docs routes are public (the hook must exist before the plugins add their routes).
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/docs')) route.config = { ...(route.config ?? {}), public: true };
+  });
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -28,9 +32,5 @@ export async function installDocs(app: FastifyInstance): Promise<void> {
     uiConfig: { docExpansion: 'none', deepLinking: true, filter: true },
     staticCSP: true,
     uiHooks: {},
-  });
-  // The docs routes are public.
-  app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/docs')) route.config = { ...(route.config ?? {}), public: true };
   });
 }

@@ -58,7 +58,7 @@ export async function buildNewProfile(
     modified: now,
     description: input.description ?? null,
     owner: input.owner ? { type: 'IDENTITY', id: input.owner.id, name: input.owner.name ?? '' } : null,
-    priority: input.priority ?? (max ?? 0) + 10,
+    priority: input.priority ?? defaultPriority(max),
     authoritativeSource: { type: 'SOURCE', id: source.id, name: source.name },
     identityRefreshRequired: false,
     identityCount: 0,
@@ -70,6 +70,15 @@ export async function buildNewProfile(
     hasTimeBasedAttr: input.hasTimeBasedAttr ?? policy.hasTimeBasedAttrDefault,
   };
 }
+
+/** Priorities are int32 (spec §5 says int64, but the stored column and the input are int32). */
+const MAX_PRIORITY = 2147483647;
+
+/**
+ * Decision 5: a new profile without a priority goes last, at the current maximum + 10 (10 when
+ * there is none). Capped at the int32 limit, so a profile parked there never makes creates fail.
+ */
+export const defaultPriority = (max: number | null): number => Math.min((max ?? 0) + 10, MAX_PRIORITY);
 
 export async function resolveAuthoritativeSource(repos: Repositories, ref: { id: string; name?: string | null }): Promise<Source> {
   const source = await repos.sources.findById(ref.id);

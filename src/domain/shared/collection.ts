@@ -40,9 +40,18 @@ export function parseCollectionQuery(params: CollectionParams, rules: Collection
       : rules.defaultSort;
     return { filter, sorters, ...paging };
   } catch (e) {
-    if (e instanceof QueryError) throw ERRORS.badRequest(e.message);
+    if (e instanceof QueryError) throw ERRORS.badRequest(describeQueryError(e));
     throw e;
   }
+}
+
+/**
+ * The 400 text names the query parameter, then what and where (decision 2):
+ * `Invalid filters: Syntax error at position 5: expected an operator after 'name', found 'EQ'`.
+ * Paging messages already start with their parameter (`Invalid limit '300': ...`).
+ */
+function describeQueryError(e: QueryError): string {
+  return e.parameter === 'filters' || e.parameter === 'sorters' ? `Invalid ${e.parameter}: ${e.message}` : e.message;
 }
 
 const validationMaps = new WeakMap<FilterRules, FieldMap>();

@@ -73,7 +73,7 @@ export function compileDefinition(
       compileFail('"attributes" must be an object', joinPath(path, 'attributes'));
     }
     const attrs = (raw ?? {}) as Record<string, unknown>;
-    if (isTrue(def.requiresPeriodicRefresh) || isTrue(attrs.requiresPeriodicRefresh)) {
+    if (isTrue((def as Record<string, unknown>).requiresPeriodicRefresh) || isTrue(attrs.requiresPeriodicRefresh)) {
       facts.requiresPeriodicRefresh = true;
     }
     return stepped(op({ type: def.type, attrs, path, depth }, compiler), path);

@@ -107,7 +107,7 @@ function stringMethod(s: string, name: string, args: readonly unknown[], site: M
     case 'equals': return typeof args[0] === 'string' && s === args[0];
     case 'equalsIgnoreCase': return typeof args[0] === 'string' && s.toLowerCase() === args[0].toLowerCase();
     case 'concat': return checked(s + str(args[0]), site);
-    case 'replace': return checked(s.split(str(args[0])).join(str(args[1])), site);
+    case 'replace': return literalReplace(s, str(args[0]), str(args[1]), site);
     case 'replaceAll': return replaceRegex(s, args, site, false);
     case 'replaceFirst': return replaceRegex(s, args, site, true);
     case 'matches': return matchesWhole(regex(args[0], site), s);
@@ -115,6 +115,14 @@ function stringMethod(s: string, name: string, args: readonly unknown[], site: M
     case 'compareTo': return s < str(args[0]) ? -1 : s > str(args[0]) ? 1 : 0;
     default: return MISSING;
   }
+}
+
+/** Java `String.replace(CharSequence, CharSequence)`, checking the result size before building it. */
+function literalReplace(s: string, target: string, replacement: string, site: MemberSite): string {
+  const pieces = target === '' ? ['', ...s, ''] : s.split(target);
+  const size = s.length + (pieces.length - 1) * (replacement.length - target.length);
+  if (size > site.run.limits.maxStringLength) fail('string too long', site.path);
+  return pieces.join(replacement);
 }
 
 function checked(s: string, site: MemberSite): string {

@@ -100,12 +100,14 @@ class Renderer {
   /** Resolves a reference chain; `lenient` turns a chain through null into null. */
   reference(ref: Reference, lenient: boolean): unknown {
     let value = this.lookup(ref.name);
+    let reached = `$${ref.name}`;
     for (const part of ref.parts) {
       tick(this.run, this.path);
       if (value === null || value === undefined) {
         if (lenient) return null;
-        fail(`cannot evaluate ${ref.source}: $${ref.name} is null`, this.path);
+        fail(`cannot evaluate ${ref.source}: ${reached} is null`, this.path);
       }
+      reached += part.k === 'index' ? '[…]' : part.k === 'call' ? `.${part.name}(…)` : `.${part.name}`;
       const site = this;
       let next: unknown;
       if (part.k === 'prop') next = getProperty(value, part.name);

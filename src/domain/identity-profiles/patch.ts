@@ -3,6 +3,7 @@ import { Compile } from 'typebox/compile';
 import { ERRORS } from '../../errors.js';
 import type { Actor, DomainContext } from '../context.js';
 import type { JsonPatch } from '../shared/schema.js';
+import type { Source } from '../sources/schema.js';
 import { checkMappings } from './mappings.js';
 import { IdentityProfileInput, PATCH_PROTECTED_FIELDS, type IdentityProfile } from './schema.js';
 import { assertNameFree, assertSourceFree, resolveAuthoritativeSource } from './service.js';
@@ -10,16 +11,24 @@ import { assertNameFree, assertSourceFree, resolveAuthoritativeSource } from './
 const checkInput = Compile(IdentityProfileInput);
 const firstSegment = (pointer: string) => pointer.split('/')[1]?.replace(/~1/g, '/').replace(/~0/g, '~') ?? '';
 
-/** Rejects patches that touch read-only fields, or the source and the mappings together (spec §8). */
+/** Top-level fields an operation writes: `test` only reads; `move` also removes its `from`. */
+function writtenFields(op: JsonPatch[number]): string[] {
+  if (op.op === 'test') return [];
+  return [firstSegment(op.path), ...(op.op === 'move' && op.from !== undefined ? [firstSegment(op.from)] : [])];
+}
+
+/**
+ * Rejects patches that write read-only fields, or the source and the mappings together (spec §8).
+ * A `test` of a read-only field is allowed: `test /modified` guards against lost updates.
+ */
 export function assertPatchAllowed(ops: JsonPatch): void {
   const touched = new Set<string>();
   for (const [i, op] of ops.entries()) {
-    const fields = [firstSegment(op.path), ...(op.op === 'move' && op.from !== undefined ? [firstSegment(op.from)] : [])];
-    for (const field of fields) {
+    for (const field of writtenFields(op)) {
       if ((PATCH_PROTECTED_FIELDS as readonly string[]).includes(field)) {
         throw ERRORS.badRequest(`Operation ${i} (${op.op} ${op.path}): '${field}' cannot be modified.`, [`Not updatable: ${PATCH_PROTECTED_FIELDS.join(', ')}`]);
       }
-      if (op.op !== 'test') touched.add(field);
+      touched.add(field);
     }
     if ((op.op === 'add' || op.op === 'replace' || op.op === 'test') && !('value' in op)) {
       throw ERRORS.badRequest(`Operation ${i} (${op.op} ${op.path}) needs a 'value'.`);
@@ -47,6 +56,36 @@ export function applyJsonPatch<T>(document: T, ops: JsonPatch): T {
   }
 }
 
+/** The patched document as create input (read-only fields dropped), or a 400 listing what is wrong. */
+function toValidInput(patched: IdentityProfile): IdentityProfileInput {
+  const { id: _i, created: _c, modified: _m, identityCount: _n, identityRefreshRequired: _r, ...input } = patched;
+  if (!checkInput.Check(input)) {
+    const causes = [...checkInput.Errors(input)].map((e) => `${e.instancePath || '/'}: ${e.message}`);
+    throw ERRORS.badRequest(`The patched identity profile is not valid: ${causes[0]}`, causes);
+  }
+  return input;
+}
+
+/** The stored profile with the patched input applied (the source already resolved, if it changed). */
+function merge(current: IdentityProfile, input: IdentityProfileInput, source: Source | undefined, mappingsChanged: boolean, now: Date): IdentityProfile {
+  return {
+    ...current,
+    name: input.name.trim(),
+    description: input.description ?? null,
+    owner: input.owner ? { type: 'IDENTITY', id: input.owner.id, name: input.owner.name ?? '' } : null,
+    priority: input.priority ?? current.priority,
+    authoritativeSource: source ? { type: 'SOURCE', id: source.id, name: source.name } : current.authoritativeSource,
+    identityAttributeConfig: {
+      enabled: input.identityAttributeConfig?.enabled ?? false,
+      attributeTransforms: input.identityAttributeConfig?.attributeTransforms ?? [],
+    },
+    identityExceptionReportReference: input.identityExceptionReportReference ?? null,
+    hasTimeBasedAttr: input.hasTimeBasedAttr ?? current.hasTimeBasedAttr,
+    identityRefreshRequired: current.identityRefreshRequired || mappingsChanged || source !== undefined,
+    modified: now.toISOString(),
+  };
+}
+
 /**
  * PATCH: apply, re-validate the whole result, then store it through the same rules as create.
  * Changing the mappings or the authoritative source sets `identityRefreshRequired` (decision 9).
@@ -56,34 +95,14 @@ export async function patchProfile(ctx: DomainContext, id: string, ops: JsonPatc
   return ctx.withTransaction(async (repos) => {
     const current = await repos.profiles.findById(id, { forUpdate: true });
     if (!current) throw ERRORS.notFound('Identity profile', id);
-    const patched = applyJsonPatch(current, ops);
-    const { id: _i, created: _c, modified: _m, identityCount: _n, identityRefreshRequired: _r, ...input } = patched;
-    if (!checkInput.Check(input)) {
-      const causes = [...checkInput.Errors(input)].map((e) => `${e.instancePath || '/'}: ${e.message}`);
-      throw ERRORS.badRequest(`The patched identity profile is not valid: ${causes[0]}`, causes);
-    }
+    const input = toValidInput(applyJsonPatch(current, ops));
     if (input.name.trim() !== current.name) await assertNameFree(repos, input.name.trim(), id);
     const sourceChanged = input.authoritativeSource.id !== current.authoritativeSource.id;
     const source = sourceChanged ? await resolveAuthoritativeSource(repos, input.authoritativeSource) : undefined;
     if (source) await assertSourceFree(repos, source, id);
     const mappingsChanged = JSON.stringify(input.identityAttributeConfig) !== JSON.stringify(current.identityAttributeConfig);
     if (mappingsChanged) await checkMappings(repos, input.identityAttributeConfig, ctx.checkTransform);
-    const updated: IdentityProfile = {
-      ...current,
-      name: input.name.trim(),
-      description: input.description ?? null,
-      owner: input.owner ? { type: 'IDENTITY', id: input.owner.id, name: input.owner.name ?? '' } : null,
-      priority: input.priority ?? current.priority,
-      authoritativeSource: source ? { type: 'SOURCE', id: source.id, name: source.name } : current.authoritativeSource,
-      identityAttributeConfig: {
-        enabled: input.identityAttributeConfig?.enabled ?? false,
-        attributeTransforms: input.identityAttributeConfig?.attributeTransforms ?? [],
-      },
-      identityExceptionReportReference: input.identityExceptionReportReference ?? null,
-      hasTimeBasedAttr: input.hasTimeBasedAttr ?? current.hasTimeBasedAttr,
-      identityRefreshRequired: current.identityRefreshRequired || mappingsChanged || sourceChanged,
-      modified: ctx.now().toISOString(),
-    };
+    const updated = merge(current, input, source, mappingsChanged, ctx.now());
     await repos.profiles.update(updated);
     await repos.audit.record({ entityType: 'IDENTITY_PROFILE', entityId: id, action: 'update', actor: actor.clientId, detail: ops });
     return updated;

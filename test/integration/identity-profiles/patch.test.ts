@@ -1,0 +1,199 @@
+/**
+ * PATCH (RFC 6902) in every version: the six operations (move/copy with `from`), both content
+ * types, the refused paths (spec §8), re-validation of the whole result, and decision 9
+ * (mappings or source changed → identityRefreshRequired).
+ */
+import { expect, it } from 'vitest';
+import type { TestApp } from '../../helpers/app.js';
+import {
+  describeOnDatabases, expect400, expect404, newProfile, newSource, request, uniq, unknownId, V3, VERSIONS, type Version,
+} from './helpers.js';
+
+const JSON_PATCH = { 'content-type': 'application/json-patch+json' };
+
+function patch(t: TestApp, v: Version, id: string, ops: unknown, contentType = JSON_PATCH['content-type']) {
+  return request(t, v, 'PATCH', `/${id}`, { payload: JSON.stringify(ops), headers: { 'content-type': contentType } });
+}
+
+const mapping = (identityAttributeName: string, attributeName: string, source: { id: string; name: string }) => ({
+  identityAttributeName,
+  transformDefinition: { type: 'accountAttribute', attributes: { attributeName, sourceName: source.name, sourceId: source.id } },
+});
+
+/** A profile with two mappings (email, uid) on its own source. */
+async function mappedProfile(t: TestApp, v: Version = V3) {
+  const source = await newSource(t);
+  const profile = await newProfile(t, v, {
+    authoritativeSource: { id: source.id },
+    description: 'before',
+    owner: { type: 'IDENTITY', id: 'owner-1', name: 'Ann' },
+    identityAttributeConfig: { enabled: true, attributeTransforms: [mapping('email', 'mail', source), mapping('uid', 'login', source)] },
+  });
+  return { source, profile };
+}
+
+describeOnDatabases('identity profiles: PATCH', (app) => {
+  it.each(VERSIONS)('$name: add, remove, replace, copy and test (application/json-patch+json)', async (v) => {
+    const t = app();
+    const { profile } = await mappedProfile(t, v);
+    const newName = uniq('renamed');
+    const res = await patch(t, v, profile.id, [
+      { op: 'test', path: '/name', value: profile.name },
+      { op: 'replace', path: '/name', value: newName },
+      { op: 'replace', path: '/priority', value: 3 },
+      { op: 'remove', path: '/owner' },
+      { op: 'copy', from: '/name', path: '/description' },
+      { op: 'add', path: '/hasTimeBasedAttr', value: true },
+    ]);
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json();
+    expect(body).toMatchObject({ id: profile.id, name: newName, priority: 3, owner: null, description: newName, hasTimeBasedAttr: true });
+    expect(body.identityRefreshRequired).toBe(false); // neither mappings nor source changed
+    expect(body.created).toBe(profile.created);
+    expect(Date.parse(body.modified)).toBeGreaterThanOrEqual(Date.parse(profile.modified));
+    expect((await request(t, v, 'GET', `/${profile.id}`)).json()).toEqual(body);
+  });
+
+  it.each(VERSIONS)('$name: move (with from) reorders mappings and marks the profile for refresh', async (v) => {
+    const t = app();
+    const { profile } = await mappedProfile(t, v);
+    const res = await patch(t, v, profile.id, [
+      { op: 'move', from: '/identityAttributeConfig/attributeTransforms/1', path: '/identityAttributeConfig/attributeTransforms/0' },
+    ]);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().identityAttributeConfig.attributeTransforms.map((m: any) => m.identityAttributeName)).toEqual(['uid', 'email']);
+    expect(res.json().identityRefreshRequired).toBe(true);
+  });
+
+  it('accepts application/json as well as application/json-patch+json', async () => {
+    const t = app();
+    const { profile } = await mappedProfile(t);
+    const res = await patch(t, V3, profile.id, [{ op: 'replace', path: '/description', value: 'plain json' }], 'application/json');
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().description).toBe('plain json');
+    const charset = await patch(t, V3, profile.id, [{ op: 'remove', path: '/description' }], 'application/json-patch+json; charset=utf-8');
+    expect(charset.statusCode, charset.body).toBe(200);
+    expect(charset.json().description).toBeNull();
+  });
+
+  it.each(VERSIONS)('$name: adding a mapping (the spec example) sets identityRefreshRequired', async (v) => {
+    const t = app();
+    const { source, profile } = await mappedProfile(t, v);
+    const res = await patch(t, v, profile.id, [
+      { op: 'add', path: '/identityAttributeConfig/attributeTransforms/0', value: mapping('firstname', 'givenName', source) },
+    ]);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().identityAttributeConfig.attributeTransforms).toHaveLength(3);
+    expect(res.json().identityRefreshRequired).toBe(true);
+  });
+
+  it('changing the authoritative source resolves it and sets identityRefreshRequired', async () => {
+    const t = app();
+    const { profile } = await mappedProfile(t);
+    const other = await newSource(t);
+    const res = await patch(t, V3, profile.id, [{ op: 'replace', path: '/authoritativeSource', value: { type: 'SOURCE', id: other.id } }]);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().authoritativeSource).toEqual({ type: 'SOURCE', id: other.id, name: other.name });
+    expect(res.json().identityRefreshRequired).toBe(true);
+    const missing = unknownId();
+    expect400(await patch(t, V3, profile.id, [{ op: 'replace', path: '/authoritativeSource/id', value: missing }]), new RegExp(missing));
+    const taken = await newProfile(t);
+    expect400(await patch(t, V3, profile.id, [{ op: 'replace', path: '/authoritativeSource/id', value: taken.authoritativeSource.id }]), /at most one profile/);
+  });
+
+  it.each(['id', 'created', 'modified', 'identityCount', 'identityRefreshRequired'])('refuses to change /%s (400)', async (field) => {
+    const t = app();
+    const { profile } = await mappedProfile(t);
+    for (const v of VERSIONS) {
+      expect400(await patch(t, v, profile.id, [{ op: 'replace', path: `/${field}`, value: profile[field] }]), new RegExp(`'${field}'`));
+    }
+    expect400(await patch(t, V3, profile.id, [{ op: 'remove', path: `/${field}` }]), new RegExp(`'${field}'`));
+    expect400(await patch(t, V3, profile.id, [{ op: 'move', from: `/${field}`, path: '/description' }]), new RegExp(`'${field}'`));
+    expect((await request(t, V3, 'GET', `/${profile.id}`)).json()).toEqual(profile);
+  });
+
+  it('allows a test of a read-only field (optimistic concurrency on /modified)', async () => {
+    const t = app();
+    const { profile } = await mappedProfile(t);
+    const ok = await patch(t, V3, profile.id, [
+      { op: 'test', path: '/modified', value: profile.modified },
+      { op: 'replace', path: '/description', value: 'guarded' },
+    ]);
+    expect(ok.statusCode, ok.body).toBe(200);
+    const stale = await patch(t, V3, profile.id, [
+      { op: 'test', path: '/modified', value: profile.modified },
+      { op: 'replace', path: '/description', value: 'lost update' },
+    ]);
+    expect400(stale, /test/i);
+    expect((await request(t, V3, 'GET', `/${profile.id}`)).json().description).toBe('guarded');
+  });
+
+  it.each(VERSIONS)('$name: refuses the source and the mappings in one request (400)', async (v) => {
+    const t = app();
+    const { profile } = await mappedProfile(t, v);
+    const other = await newSource(t);
+    const res = await patch(t, v, profile.id, [
+      { op: 'replace', path: '/authoritativeSource/id', value: other.id },
+      { op: 'replace', path: '/identityAttributeConfig/enabled', value: false },
+    ]);
+    expect400(res, /authoritative source/, /identity attribute config/);
+    expect((await request(t, v, 'GET', `/${profile.id}`)).json()).toEqual(profile);
+  });
+
+  it.each(VERSIONS)('$name: re-validates the whole result (400)', async (v) => {
+    const t = app();
+    const { profile } = await mappedProfile(t, v);
+    expect400(await patch(t, v, profile.id, [{ op: 'remove', path: '/name' }]), /name/);
+    expect400(await patch(t, v, profile.id, [{ op: 'replace', path: '/name', value: '  ' }]), /name/);
+    expect400(await patch(t, v, profile.id, [{ op: 'replace', path: '/priority', value: 'high' }]), /priority/);
+    expect400(await patch(t, v, profile.id, [{ op: 'remove', path: '/authoritativeSource' }]), /authoritativeSource/);
+    expect400(await patch(t, v, profile.id, [{ op: 'replace', path: '/identityAttributeConfig/attributeTransforms/0/transformDefinition', value: 'x' }]), /attributeTransforms/);
+    expect((await request(t, v, 'GET', `/${profile.id}`)).json()).toEqual(profile);
+  });
+
+  it('refuses a failing test, an unresolvable path and malformed operations (400)', async () => {
+    const t = app();
+    const { profile } = await mappedProfile(t);
+    expect400(await patch(t, V3, profile.id, [{ op: 'test', path: '/priority', value: profile.priority + 1 }]), /Operation 0/, /test/i);
+    expect400(await patch(t, V3, profile.id, [{ op: 'replace', path: '/owner/nope/deeper', value: 1 }]), /Operation 0/);
+    expect400(await patch(t, V3, profile.id, [{ op: 'copy', path: '/description' }]), /from/);
+    expect400(await patch(t, V3, profile.id, [{ op: 'move', from: '/nothing', path: '/description' }]), /Operation 0/);
+    expect400(await patch(t, V3, profile.id, [{ op: 'add', path: '/description' }]), /value/);
+    expect400(await patch(t, V3, profile.id, [{ op: 'frobnicate', path: '/description' }]));
+    expect400(await patch(t, V3, profile.id, { op: 'replace', path: '/description', value: 'not an array' }));
+    expect((await request(t, V3, 'GET', `/${profile.id}`)).json()).toEqual(profile);
+  });
+
+  it.each(VERSIONS)('$name: renames, and refuses a name another profile has in any case (400)', async (v) => {
+    const t = app();
+    const { profile } = await mappedProfile(t, v);
+    const other = await newProfile(t);
+    expect400(await patch(t, v, profile.id, [{ op: 'replace', path: '/name', value: other.name.toUpperCase() }]), /already exists/);
+    const recased = await patch(t, v, profile.id, [{ op: 'replace', path: '/name', value: profile.name.toUpperCase() }]);
+    expect(recased.statusCode, recased.body).toBe(200);
+    expect(recased.json().name).toBe(profile.name.toUpperCase());
+  });
+
+  it('refuses a mapping to an unknown source, naming the mapping (400)', async () => {
+    const t = app();
+    const { profile } = await mappedProfile(t);
+    const missing = unknownId();
+    const res = await patch(t, V3, profile.id, [
+      { op: 'replace', path: '/identityAttributeConfig/attributeTransforms/1/transformDefinition/attributes/sourceId', value: missing },
+    ]);
+    expect400(res, /attributeTransforms\[1\] \(uid\)/, new RegExp(missing));
+  });
+
+  it.each(VERSIONS)('$name: an unknown id is 404', async (v) => {
+    const t = app();
+    expect404(await patch(t, v, unknownId(), [{ op: 'replace', path: '/description', value: 'x' }]));
+  });
+
+  it('an empty patch changes nothing', async () => {
+    const t = app();
+    const { profile } = await mappedProfile(t);
+    const res = await patch(t, V3, profile.id, []);
+    expect(res.statusCode, res.body).toBe(200);
+    expect({ ...res.json(), modified: profile.modified }).toEqual(profile);
+  });
+});

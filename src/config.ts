@@ -26,67 +26,120 @@ const checkConfig = Compile(ConfigSchema);
 
 export class ConfigError extends Error {}
 
-/** `IDPROFILES_RATE_LIMIT`: `off`, `N` (per 10 s) or `N/S` (N requests per S seconds). ISC's is 100 per 10 s. */
-function parseRateLimit(text: string | undefined): Config['rateLimit'] | string {
-  if (text === undefined || text === '') return { max: 100, windowSeconds: 10 };
-  if (text.toLowerCase() === 'off') return 'off';
-  const m = /^(\d+)(?:\/(\d+))?$/.exec(text.trim());
-  if (!m) return `IDPROFILES_RATE_LIMIT must be 'off', 'N' or 'N/SECONDS', got '${text}'`;
-  return { max: Number(m[1]), windowSeconds: m[2] ? Number(m[2]) : 10 };
+type Env = Record<string, string | undefined>;
+/** A parsed value, or what is wrong with the text (naming the variable and the value). */
+type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
+const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
+const bad = <T>(problem: string): Parsed<T> => ({ ok: false, problem });
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const MIN_SECRET_LENGTH = 8;
+
+const wholeNumber = (name: string, min: number, max: number) => (text: string): Parsed<number> => {
+  const t = text.trim();
+  if (!/^\d+$/.test(t)) return bad(`${name} must be a whole number, got '${text}'`);
+  const n = Number(t);
+  return n >= min && n <= max ? ok(n) : bad(`${name} must be between ${min} and ${max}, got ${t}`);
+};
+
+const nonBlank = (name: string) => (text: string): Parsed<string> =>
+  text.trim() ? ok(text.trim()) : bad(`${name} must not be blank`);
+
+const urlWithScheme = (name: string, pattern: RegExp, expected: string) => (text: string): Parsed<string> =>
+  pattern.test(text.trim()) ? ok(text.trim()) : bad(`${name} must be a ${expected} URL, got '${text}'`);
+
+const logLevel = (text: string): Parsed<Config['logLevel']> => {
+  const level = text.trim().toLowerCase();
+  return (LOG_LEVELS as readonly string[]).includes(level)
+    ? ok(level as Config['logLevel'])
+    : bad(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got '${text}'`);
+};
+
+/** `IDPROFILES_RATE_LIMIT`: `off`, `N` (per 10 s) or `N/S` (N requests per S seconds), N and S ≥ 1. ISC's is 100 per 10 s. */
+const rateLimit = (text: string): Parsed<Config['rateLimit']> => {
+  const t = text.trim();
+  if (t.toLowerCase() === 'off') return ok('off');
+  const m = /^(\d+)(?:\/(\d+))?$/.exec(t);
+  if (!m) return bad(`IDPROFILES_RATE_LIMIT must be 'off', 'N' or 'N/SECONDS', got '${text}'`);
+  const max = Number(m[1]);
+  const windowSeconds = m[2] === undefined ? 10 : Number(m[2]);
+  if (max < 1 || windowSeconds < 1) return bad(`IDPROFILES_RATE_LIMIT needs at least 1 request per at least 1 second, got '${text}' (use 'off' to disable)`);
+  return ok({ max, windowSeconds });
+};
+
+/** Reads one variable: unset or empty means the default; a bad value is recorded in `problems`. */
+function reader(env: Env, problems: string[]) {
+  return <T>(name: string, parse: (text: string) => Parsed<T>, fallback: T): T => {
+    const text = env[name];
+    if (text === undefined || text === '') return fallback;
+    const parsed = parse(text);
+    if (parsed.ok) return parsed.value;
+    problems.push(parsed.problem);
+    return fallback;
+  };
 }
 
-function parseInteger(name: string, text: string | undefined, fallback: number): number | string {
-  if (text === undefined || text === '') return fallback;
-  return /^\d+$/.test(text.trim()) ? Number(text) : `${name} must be a whole number, got '${text}'`;
+function checkClientCredentials(config: Config, problems: string[]): void {
+  if ((config.clientId === undefined) !== (config.clientSecret === undefined)) {
+    problems.push('IDPROFILES_CLIENT_ID and IDPROFILES_CLIENT_SECRET must be set together');
+  }
+  if (config.clientSecret !== undefined && config.clientSecret.length < MIN_SECRET_LENGTH) {
+    problems.push(`IDPROFILES_CLIENT_SECRET must be at least ${MIN_SECRET_LENGTH} characters long`);
+  }
 }
+
+/**
+ * Builds and validates the configuration; throws one ConfigError listing every bad value, each
+ * naming its variable and what it got.
+ *
+ * @example loadConfig({ PORT: '9000', IDPROFILES_RATE_LIMIT: 'off' }) // { port: 9000, rateLimit: 'off', ... }
+ */
+export function loadConfig(env: Env): Config {
+  const problems: string[] = [];
+  const read = reader(env, problems);
+  const config: Config = {
+    port: read('PORT', wholeNumber('PORT', 0, 65535), 8080),
+    host: read('HOST', nonBlank('HOST'), '0.0.0.0'),
+    databaseUrl: read<string | undefined>('DATABASE_URL', urlWithScheme('DATABASE_URL', /^postgres(ql)?:\/\/\S+$/, 'postgres:// or postgresql://'), undefined),
+    dataDir: read('IDPROFILES_DATA_DIR', nonBlank('IDPROFILES_DATA_DIR'), './.idprofiles'),
+    clientId: read<string | undefined>('IDPROFILES_CLIENT_ID', nonBlank('IDPROFILES_CLIENT_ID'), undefined),
+    clientSecret: read<string | undefined>('IDPROFILES_CLIENT_SECRET', ok, undefined),
+    rateLimit: read('IDPROFILES_RATE_LIMIT', rateLimit, { max: 100, windowSeconds: 10 }),
+    redisUrl: read<string | undefined>('REDIS_URL', urlWithScheme('REDIS_URL', /^rediss?:\/\/\S+$/, 'redis:// or rediss://'), undefined),
+    logLevel: read('LOG_LEVEL', logLevel, 'info'),
+    tokenTtlSeconds: read('IDPROFILES_TOKEN_TTL', wholeNumber('IDPROFILES_TOKEN_TTL', 60, 86_400), 749),
+  };
+  checkClientCredentials(config, problems);
+  if (problems.length) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  // The parsers above are the rules; the schema is their summary. A mismatch is our bug, not the user's.
+  if (!checkConfig.Check(stripUndefined(config))) throw new Error(`config parsers and ConfigSchema disagree: ${JSON.stringify(config)}`);
+  return config;
+}
+
+const stripUndefined = (o: object) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 
 const FLAG_TO_ENV: Record<string, string> = {
   port: 'PORT', host: 'HOST', 'database-url': 'DATABASE_URL', 'data-dir': 'IDPROFILES_DATA_DIR',
   'client-id': 'IDPROFILES_CLIENT_ID', 'client-secret': 'IDPROFILES_CLIENT_SECRET',
   'rate-limit': 'IDPROFILES_RATE_LIMIT', 'redis-url': 'REDIS_URL', 'log-level': 'LOG_LEVEL',
+  'token-ttl': 'IDPROFILES_TOKEN_TTL',
 };
 
-/** Turns `--port 9000` / `--port=9000` flags into the environment names they stand for. */
+/**
+ * Turns `--port 9000` / `--port=9000` flags into the environment names they stand for.
+ *
+ * @example flagsToEnv(['--port', '9000', '--rate-limit=off']) // { PORT: '9000', IDPROFILES_RATE_LIMIT: 'off' }
+ */
 export function flagsToEnv(args: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (let i = 0; i < args.length; i++) {
-    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(args[i]);
-    if (!m) throw new ConfigError(`Unexpected argument '${args[i]}'`);
+    const m = /^--([a-z-]+)(?:=(.*))?$/s.exec(args[i]);
+    if (!m) throw new ConfigError(`Unexpected argument '${args[i]}'; options look like --port 9000 or --port=9000`);
     const env = FLAG_TO_ENV[m[1]];
     if (!env) throw new ConfigError(`Unknown option --${m[1]}; known: ${Object.keys(FLAG_TO_ENV).map((f) => `--${f}`).join(', ')}`);
-    const value = m[2] ?? args[++i];
-    if (value === undefined) throw new ConfigError(`Option --${m[1]} needs a value`);
+    const value = m[2] ?? (args[i + 1]?.startsWith('--') ? undefined : args[++i]);
+    if (value === undefined || value === '') throw new ConfigError(`Option --${m[1]} needs a value`);
     out[env] = value;
   }
   return out;
-}
-
-/** Builds and validates the configuration; throws ConfigError listing every bad value. */
-export function loadConfig(env: Record<string, string | undefined>): Config {
-  const problems: string[] = [];
-  const pick = <T>(v: T | string, expectString = false): T => {
-    if (typeof v === 'string' && !expectString) problems.push(v);
-    return v as T;
-  };
-  const candidate = {
-    port: pick<number>(parseInteger('PORT', env.PORT, 8080)),
-    host: env.HOST || '0.0.0.0',
-    databaseUrl: env.DATABASE_URL || undefined,
-    dataDir: env.IDPROFILES_DATA_DIR || './.idprofiles',
-    clientId: env.IDPROFILES_CLIENT_ID || undefined,
-    clientSecret: env.IDPROFILES_CLIENT_SECRET || undefined,
-    rateLimit: parseRateLimit(env.IDPROFILES_RATE_LIMIT),
-    redisUrl: env.REDIS_URL || undefined,
-    logLevel: env.LOG_LEVEL || 'info',
-    tokenTtlSeconds: pick<number>(parseInteger('IDPROFILES_TOKEN_TTL', env.IDPROFILES_TOKEN_TTL, 749)),
-  };
-  if (typeof candidate.rateLimit === 'string') problems.push(candidate.rateLimit);
-  if ((candidate.clientId === undefined) !== (candidate.clientSecret === undefined)) {
-    problems.push('IDPROFILES_CLIENT_ID and IDPROFILES_CLIENT_SECRET must be set together');
-  }
-  if (problems.length === 0 && !checkConfig.Check(candidate)) {
-    for (const e of checkConfig.Errors(candidate)) problems.push(`${e.instancePath || '/'}: ${e.message}`);
-  }
-  if (problems.length) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
-  return candidate as Config;
 }

@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, flagsToEnv, loadConfig } from './config.js';
+
+/** The ConfigError message for `env`, or a failure if it loads. */
+function problemsOf(env: Record<string, string | undefined>): string[] {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    const [head, ...lines] = (e as Error).message.split('\n');
+    expect(head).toBe('Invalid configuration:');
+    return lines.map((l) => l.replace(/^ {2}- /, ''));
+  }
+  throw new Error(`expected ${JSON.stringify(env)} to be refused`);
+}
+
+describe('loadConfig', () => {
+  it('has ISC-like defaults when nothing is set', () => {
+    expect(loadConfig({})).toEqual({
+      port: 8080,
+      host: '0.0.0.0',
+      databaseUrl: undefined,
+      dataDir: './.idprofiles',
+      clientId: undefined,
+      clientSecret: undefined,
+      rateLimit: { max: 100, windowSeconds: 10 },
+      redisUrl: undefined,
+      logLevel: 'info',
+      tokenTtlSeconds: 749,
+    });
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ PORT: '', HOST: '', LOG_LEVEL: '', IDPROFILES_RATE_LIMIT: '', DATABASE_URL: '' })).toEqual(loadConfig({}));
+  });
+
+  it('reads every setting', () => {
+    const config = loadConfig({
+      PORT: '9000', HOST: '127.0.0.1', DATABASE_URL: 'postgresql://u:p@db:5432/idp', IDPROFILES_DATA_DIR: '/var/lib/idp',
+      IDPROFILES_CLIENT_ID: 'admin', IDPROFILES_CLIENT_SECRET: 's3cret-s3cret', IDPROFILES_RATE_LIMIT: '50/5',
+      REDIS_URL: 'rediss://cache:6380', LOG_LEVEL: 'debug', IDPROFILES_TOKEN_TTL: '3600',
+    });
+    expect(config).toEqual({
+      port: 9000, host: '127.0.0.1', databaseUrl: 'postgresql://u:p@db:5432/idp', dataDir: '/var/lib/idp',
+      clientId: 'admin', clientSecret: 's3cret-s3cret', rateLimit: { max: 50, windowSeconds: 5 },
+      redisUrl: 'rediss://cache:6380', logLevel: 'debug', tokenTtlSeconds: 3600,
+    });
+  });
+
+  it.each([
+    ['off', 'off'],
+    ['OFF', 'off'],
+    [' off ', 'off'],
+    ['100', { max: 100, windowSeconds: 10 }],
+    [' 5/2 ', { max: 5, windowSeconds: 2 }],
+  ])('IDPROFILES_RATE_LIMIT=%j is %j', (text, expected) => {
+    expect(loadConfig({ IDPROFILES_RATE_LIMIT: text }).rateLimit).toEqual(expected);
+  });
+
+  it('accepts boundary values and upper-case log levels', () => {
+    expect(loadConfig({ PORT: '0' }).port).toBe(0);
+    expect(loadConfig({ PORT: '65535' }).port).toBe(65535);
+    expect(loadConfig({ PORT: ' 80 ' }).port).toBe(80);
+    expect(loadConfig({ IDPROFILES_TOKEN_TTL: '60' }).tokenTtlSeconds).toBe(60);
+    expect(loadConfig({ IDPROFILES_TOKEN_TTL: '86400' }).tokenTtlSeconds).toBe(86_400);
+    expect(loadConfig({ LOG_LEVEL: 'WARN' }).logLevel).toBe('warn');
+    expect(loadConfig({ DATABASE_URL: 'postgres://localhost/x' }).databaseUrl).toBe('postgres://localhost/x');
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, "PORT must be a whole number, got 'abc'"],
+    [{ PORT: '-1' }, "PORT must be a whole number, got '-1'"],
+    [{ PORT: '80.5' }, "PORT must be a whole number, got '80.5'"],
+    [{ PORT: '70000' }, 'PORT must be between 0 and 65535, got 70000'],
+    [{ PORT: '99999999999999999999999' }, 'PORT must be between 0 and 65535, got 99999999999999999999999'],
+    [{ HOST: '   ' }, 'HOST must not be blank'],
+    [{ IDPROFILES_DATA_DIR: ' ' }, 'IDPROFILES_DATA_DIR must not be blank'],
+    [{ DATABASE_URL: 'mysql://db/x' }, "DATABASE_URL must be a postgres:// or postgresql:// URL, got 'mysql://db/x'"],
+    [{ DATABASE_URL: 'postgres://' }, "DATABASE_URL must be a postgres:// or postgresql:// URL, got 'postgres://'"],
+    [{ REDIS_URL: 'http://cache' }, "REDIS_URL must be a redis:// or rediss:// URL, got 'http://cache'"],
+    [{ LOG_LEVEL: 'verbose' }, "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got 'verbose'"],
+    [{ IDPROFILES_RATE_LIMIT: 'fast' }, "IDPROFILES_RATE_LIMIT must be 'off', 'N' or 'N/SECONDS', got 'fast'"],
+    [{ IDPROFILES_RATE_LIMIT: '10/' }, "IDPROFILES_RATE_LIMIT must be 'off', 'N' or 'N/SECONDS', got '10/'"],
+    [{ IDPROFILES_RATE_LIMIT: '0' }, "IDPROFILES_RATE_LIMIT needs at least 1 request per at least 1 second, got '0' (use 'off' to disable)"],
+    [{ IDPROFILES_RATE_LIMIT: '5/0' }, "IDPROFILES_RATE_LIMIT needs at least 1 request per at least 1 second, got '5/0' (use 'off' to disable)"],
+    [{ IDPROFILES_TOKEN_TTL: '30' }, 'IDPROFILES_TOKEN_TTL must be between 60 and 86400, got 30'],
+    [{ IDPROFILES_TOKEN_TTL: '1h' }, "IDPROFILES_TOKEN_TTL must be a whole number, got '1h'"],
+    [{ IDPROFILES_CLIENT_ID: 'admin' }, 'IDPROFILES_CLIENT_ID and IDPROFILES_CLIENT_SECRET must be set together'],
+    [{ IDPROFILES_CLIENT_SECRET: 'long-enough' }, 'IDPROFILES_CLIENT_ID and IDPROFILES_CLIENT_SECRET must be set together'],
+    [{ IDPROFILES_CLIENT_ID: 'admin', IDPROFILES_CLIENT_SECRET: 'short' }, 'IDPROFILES_CLIENT_SECRET must be at least 8 characters long'],
+  ])('refuses %j: %s', (env, message) => {
+    expect(problemsOf(env)).toEqual([message]);
+  });
+
+  it('reports every bad value at once, parse errors and range errors alike', () => {
+    const problems = problemsOf({
+      PORT: 'abc', LOG_LEVEL: 'verbose', IDPROFILES_TOKEN_TTL: '30', IDPROFILES_RATE_LIMIT: 'fast',
+      DATABASE_URL: 'mysql://x', REDIS_URL: 'http://x', HOST: ' ', IDPROFILES_CLIENT_ID: 'a',
+    });
+    expect(problems).toHaveLength(8);
+    for (const name of ['PORT', 'LOG_LEVEL', 'IDPROFILES_TOKEN_TTL', 'IDPROFILES_RATE_LIMIT', 'DATABASE_URL', 'REDIS_URL', 'HOST', 'IDPROFILES_CLIENT_ID']) {
+      expect(problems.some((p) => p.startsWith(name)), `${name} in ${problems.join(' | ')}`).toBe(true);
+    }
+  });
+
+  it('ignores unrelated variables', () => {
+    expect(loadConfig({ PATH: '/bin', HOME: '/root', NODE_ENV: 'test' })).toEqual(loadConfig({}));
+  });
+});
+
+describe('flagsToEnv', () => {
+  it('maps each flag to its variable, in both spellings', () => {
+    expect(flagsToEnv([
+      '--port', '9000', '--host=127.0.0.1', '--database-url', 'postgres://db/x', '--data-dir=/d', '--client-id', 'id',
+      '--client-secret=secret=with=equals', '--rate-limit', 'off', '--redis-url', 'redis://r', '--log-level', 'debug', '--token-ttl=600',
+    ])).toEqual({
+      PORT: '9000', HOST: '127.0.0.1', DATABASE_URL: 'postgres://db/x', IDPROFILES_DATA_DIR: '/d', IDPROFILES_CLIENT_ID: 'id',
+      IDPROFILES_CLIENT_SECRET: 'secret=with=equals', IDPROFILES_RATE_LIMIT: 'off', REDIS_URL: 'redis://r', LOG_LEVEL: 'debug',
+      IDPROFILES_TOKEN_TTL: '600',
+    });
+  });
+
+  it('is empty without arguments, and the last of a repeated flag wins', () => {
+    expect(flagsToEnv([])).toEqual({});
+    expect(flagsToEnv(['--port', '1', '--port=2'])).toEqual({ PORT: '2' });
+  });
+
+  it('wins over the environment when merged as the CLI does', () => {
+    expect(loadConfig({ PORT: '1000', ...flagsToEnv(['--port', '2000']) }).port).toBe(2000);
+  });
+
+  it.each([
+    [['serve'], "Unexpected argument 'serve'; options look like --port 9000 or --port=9000"],
+    [['-p', '80'], "Unexpected argument '-p'; options look like --port 9000 or --port=9000"],
+    [['--nope', '1'], 'Unknown option --nope; known: --port, --host, --database-url, --data-dir, --client-id, --client-secret, --rate-limit, --redis-url, --log-level, --token-ttl'],
+    [['--port'], 'Option --port needs a value'],
+    [['--port='], 'Option --port needs a value'],
+    [['--port', '--host', 'x'], 'Option --port needs a value'],
+  ])('refuses %j: %s', (args, message) => {
+    expect(() => flagsToEnv(args)).toThrow(new ConfigError(message));
+  });
+
+  it('passes bad values through for loadConfig to report with the variable name', () => {
+    expect(problemsOf(flagsToEnv(['--port', 'eighty']))).toEqual(["PORT must be a whole number, got 'eighty'"]);
+  });
+});

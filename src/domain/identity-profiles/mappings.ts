@@ -20,14 +20,19 @@ export async function checkMappings(
 ): Promise<void> {
   const problems: string[] = [];
   const seen = new Set<string>();
-  for (const [i, mapping] of (config?.attributeTransforms ?? []).entries()) {
+  const mappings = config?.attributeTransforms ?? [];
+  const stored = mappings.length ? new Map((await repos.transforms.all()).map((t) => [t.name.toLowerCase(), t])) : new Map();
+  const lookup = (name: string) => stored.get(name.toLowerCase());
+  for (const [i, mapping] of mappings.entries()) {
     const where = `identityAttributeConfig.attributeTransforms[${i}] (${mapping.identityAttributeName})`;
     if (seen.has(mapping.identityAttributeName)) problems.push(`${where}: identity attribute '${mapping.identityAttributeName}' is mapped more than once`);
     seen.add(mapping.identityAttributeName);
-    for (const p of checkDefinition(mapping.transformDefinition)) {
+    const missing = await checkReferences(repos, mapping);
+    for (const p of missing) problems.push(`${where}: ${p}`);
+    if (missing.length) continue; // the compiler would only repeat it less clearly
+    for (const p of checkDefinition(mapping.transformDefinition, { transforms: lookup })) {
       problems.push(`${where}: transformDefinition${p.path ? `.${p.path}` : ''}: ${p.message}`);
     }
-    for (const p of await checkReferences(repos, mapping)) problems.push(`${where}: ${p}`);
   }
   if (problems.length) throw ERRORS.badRequest(`Invalid identity attribute mapping: ${problems[0]}`, problems);
 }

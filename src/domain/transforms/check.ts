@@ -1,17 +1,14 @@
-import type { StoredTransform } from './repository.js';
+import { validateTransformDefinition, type NamedTransform } from '../../expr/index.js';
 
 export interface CheckOptions {
-  /** Resolves `reference` targets by name (stored transforms); absent = references are not followed. */
-  transforms?: (name: string) => StoredTransform | undefined;
+  /** Resolves `reference` targets by name (stored transforms); absent = no stored transforms. */
+  transforms?: (name: string) => NamedTransform | undefined;
 }
 
 /**
- * Structural check of a transform definition, used when profiles and named transforms are saved.
- * Returns every problem with the path of the bad node (empty when the definition is usable).
+ * Compiles a transform definition with the transform engine, as profiles and named transforms
+ * are saved: returns the problem with the path of the bad node (empty when it compiles).
  */
-export function checkTransformDefinition(definition: unknown, _options: CheckOptions = {}): Array<{ path: string; message: string }> {
-  if (!definition || typeof definition !== 'object' || Array.isArray(definition)) return [{ path: '', message: 'must be an object {type, attributes}' }];
-  const d = definition as Record<string, unknown>;
-  if (typeof d.type !== 'string' || d.type === '') return [{ path: 'type', message: 'must be a non-empty string' }];
-  return [];
+export function checkTransformDefinition(definition: unknown, options: CheckOptions = {}): Array<{ path: string; message: string }> {
+  return validateTransformDefinition(definition, { transforms: options.transforms });
 }

@@ -84,6 +84,7 @@ export function compileDefinition(
     let entry = memo.get(name);
     if (!entry) {
       if (chain.includes(name)) compileFail(`reference cycle: ${[...chain, name].join(' → ')}`, path);
+      if (depth + chain.length >= limits.maxDepth) compileFail(`references nested deeper than ${limits.maxDepth} levels`, path);
       entry = compileTarget(name, path);
       memo.set(name, entry);
     }
@@ -125,8 +126,9 @@ function isTrue(raw: unknown): boolean {
   return raw === true || (typeof raw === 'string' && raw.toLowerCase() === 'true');
 }
 
+/** `site{Name}.inner` (no dot before a nested `{Other}`). */
 function refPath(sitePath: string, name: string, inner: string): string {
-  return inner ? `${sitePath}{${name}}.${inner}` : `${sitePath}{${name}}`;
+  return !inner ? `${sitePath}{${name}}` : inner.startsWith('{') ? `${sitePath}{${name}}${inner}` : `${sitePath}{${name}}.${inner}`;
 }
 
 /** Counts a step per call of the node. */
@@ -143,7 +145,7 @@ function prefixErrors(ev: Evaluator, prefix: string): Evaluator {
     try {
       return ev(input, run);
     } catch (e) {
-      if (e instanceof EvalFailure) e.path = e.path ? `${prefix}.${e.path}` : prefix;
+      if (e instanceof EvalFailure) e.path = !e.path ? prefix : e.path.startsWith('{') ? prefix + e.path : `${prefix}.${e.path}`;
       throw e;
     }
   };

@@ -63,6 +63,7 @@ class FilterParser {
   }
 
   private unary(depth: number): FilterNode {
+    if (depth > MAX_NESTING) this.error('nested too deeply');
     if (this.eat('!')) return { k: 'not', item: this.unary(depth + 1) };
     if (this.eat('(')) {
       const inner = this.or(depth + 1);

@@ -32,7 +32,7 @@ function dateFormat(node: NodeInfo, c: Compiler): Evaluator {
     const text = valueToText(input(implicit, run));
     if (text === null) return null;
     const ms = from.parse(text, nowMs(run));
-    if (ms === undefined || !Number.isFinite(ms)) return fail(`"${text}" is not a date in the input format`, node.path);
+    if (ms === undefined || !validInstant(ms)) return fail(`"${text}" is not a date in the input format`, node.path);
     return to.format(ms);
   };
 }
@@ -61,8 +61,13 @@ function dateMath(node: NodeInfo, c: Compiler): Evaluator {
       start = ms;
     }
     const out = applyDateMath(expr, start, roundUp);
-    return Number.isFinite(out) ? formatTokens(out, MATH_OUT) : fail('date out of range', node.path);
+    return validInstant(out) ? formatTokens(out, MATH_OUT) : fail('date out of range', node.path);
   };
+}
+
+/** Within JavaScript's Date range (±8.64e15 ms). */
+function validInstant(ms: number): boolean {
+  return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15;
 }
 
 const OPERATORS: Record<string, (a: number, b: number) => boolean> = {

@@ -2,7 +2,8 @@
  * Locale operations: e164phone (libphonenumber-js, full metadata), iso3166, rfc5646.
  * Unrecognised input gives null, as documented.
  */
-import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { isSupportedCountry, type CountryCode } from 'libphonenumber-js/max';
+import { formatE164 } from './phone.js';
 import { attrPath, inputOf, stringLiteral } from '../attrs.js';
 import type { Compiler, NodeInfo, OpCompiler } from '../compiler.js';
 import { compileFail } from '../errors.js';
@@ -25,11 +26,6 @@ function e164phone(node: NodeInfo, c: Compiler): Evaluator {
     if (text === null || text.length > 64) return null;
     return formatE164(text, region as CountryCode);
   };
-}
-
-export function formatE164(text: string, region: CountryCode): string | null {
-  const phone = parsePhoneNumberFromString(text, region);
-  return phone && phone.isValid() ? phone.number : null;
 }
 
 const ISO_FORMATS = ['alpha2', 'alpha3', 'numeric'] as const;

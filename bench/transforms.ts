@@ -3,7 +3,7 @@
  * profile (accountAttribute, lower, concat, lookup, dateFormat, substring, firstValid, static,
  * upper, e164phone), compiled once and evaluated against in-memory accounts on one core.
  *
- *   npx tsx bench/transforms.ts [identities=10000] [rounds=5]
+ *   npx tsx bench/transforms.ts [identities=10000] [rounds=7]
  */
 import { compileTransform, type Account, type EvaluationContext } from '../src/expr/index.js';
 
@@ -54,7 +54,7 @@ function identity(i: number): EvaluationContext {
 }
 
 const n = Number(process.argv[2] ?? 10_000);
-const rounds = Number(process.argv[3] ?? 5);
+const rounds = Number(process.argv[3] ?? 7);
 const mappings = Object.entries(PROFILE).map(([name, def]) => [name, compileTransform(def)] as const);
 const identities = Array.from({ length: n }, (_, i) => identity(i));
 

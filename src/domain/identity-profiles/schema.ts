@@ -85,10 +85,11 @@ export const ImportItem = Type.Object({
 export const ImportRequest = Type.Array(ImportItem, { maxItems: 1000 });
 export type ImportItem = Static<typeof ImportItem>;
 
+/** `details` values are objects (beta declares `additionalProperties: {type: object}`), e.g. `{object: {index, type, id, name}}`. */
 const SpConfigMessage = Type.Object({
   key: Type.String(),
   text: Type.String(),
-  details: Type.Record(Type.String(), Type.Unknown()),
+  details: Type.Record(Type.String(), Type.Record(Type.String(), Type.Unknown())),
 });
 export type SpConfigMessage = Static<typeof SpConfigMessage>;
 
@@ -126,6 +127,7 @@ export const IdentityPreviewRequest = Type.Object({
 });
 export type IdentityPreviewRequest = Static<typeof IdentityPreviewRequest>;
 
+export type IdentityPreviewResponse = Static<typeof IdentityPreviewResponse>;
 export const IdentityPreviewResponse = Type.Object({
   identity: Reference('IDENTITY', 'The previewed identity'),
   previewAttributes: Type.Array(

@@ -2,6 +2,7 @@ import { Compile } from 'typebox/compile';
 import { AppError } from '../../errors.js';
 import type { Actor, DomainContext, Repositories } from '../context.js';
 import { parseCollectionQuery, type CollectionParams } from '../shared/collection.js';
+import { walkTransforms } from './mappings.js';
 import type { VersionPolicy } from './policy.js';
 import {
   EXPORT_FILTERS,
@@ -61,15 +62,16 @@ async function importOne(
   actor: Actor,
   result: ObjectImportResult,
 ): Promise<void> {
-  const label = `'${String(item.self?.name ?? item.object.name ?? '')}' (item ${index})`;
+  const ref = { index, type: 'IDENTITY_PROFILE', id: item.self?.id ?? null, name: String(item.self?.name ?? item.object.name ?? '') };
+  const label = `'${ref.name}' (item ${index})`;
   if (item.self?.type !== undefined && item.self.type !== 'IDENTITY_PROFILE') {
-    result.errors.push(message('UNSUPPORTED_TYPE', `Object ${label} has type '${item.self.type}'; only IDENTITY_PROFILE is imported here.`, { index }));
+    result.errors.push(message('UNSUPPORTED_TYPE', `Object ${label} has type '${item.self.type}'; only IDENTITY_PROFILE is imported here.`, { object: { ...ref, type: item.self.type } }));
     return;
   }
-  const input = await resolveSourceReference(repos, { ...item.object });
+  const input = await resolveMappingSources(repos, await resolveSourceReference(repos, structuredClone(item.object)));
   if (!checkInput.Check(input)) {
     const causes = [...checkInput.Errors(input)].map((e) => `${e.instancePath || '/'}: ${e.message}`);
-    result.errors.push(message('INVALID_OBJECT', `Object ${label} is not a valid identity profile: ${causes.join('; ')}`, { index }));
+    result.errors.push(message('INVALID_OBJECT', `Object ${label} is not a valid identity profile: ${causes.join('; ')}`, { object: ref, error: { causes } }));
     return;
   }
   try {
@@ -77,10 +79,11 @@ async function importOne(
     const saved = existing ? await updateFromImport(ctx, repos, existing, input) : await buildAndInsert(ctx, repos, input, policy);
     await repos.audit.record({ entityType: 'IDENTITY_PROFILE', entityId: saved.id, action: 'import', actor: actor.clientId, detail: input });
     result.importedObjects.push({ type: 'IDENTITY_PROFILE', id: saved.id, name: saved.name });
-    result.infos.push(message(existing ? 'UPDATED' : 'CREATED', `Identity profile '${saved.name}' ${existing ? 'updated' : 'created'} (${saved.id}).`, { index, id: saved.id }));
+    const imported = { object: ref, imported: { type: 'IDENTITY_PROFILE', id: saved.id, name: saved.name } };
+    result.infos.push(message(existing ? 'UPDATED' : 'CREATED', `Identity profile '${saved.name}' ${existing ? 'updated' : 'created'} (${saved.id}).`, imported));
   } catch (e) {
     if (!(e instanceof AppError) || e.status >= 500) throw e;
-    result.errors.push(message('IMPORT_FAILED', `There was an error importing 'IDENTITY_PROFILE' ${label}: ${e.message}`, { index, causes: e.causes }));
+    result.errors.push(message('IMPORT_FAILED', `There was an error importing 'IDENTITY_PROFILE' ${label}: ${e.message}`, { object: ref, error: { causes: e.causes } }));
   }
 }
 
@@ -91,6 +94,22 @@ async function resolveSourceReference(repos: Repositories, object: Record<string
   const byId = typeof ref.id === 'string' ? await repos.sources.findById(ref.id) : undefined;
   const source = byId ?? (typeof ref.name === 'string' ? await repos.sources.findByName(ref.name) : undefined);
   return source ? { ...object, authoritativeSource: { type: 'SOURCE', id: source.id, name: source.name } } : object;
+}
+
+/**
+ * Sources named inside the mappings (`accountAttribute` with `sourceId`/`sourceName`) are resolved
+ * the same way: an exported `sourceId` is the origin tenant's, so when no source has it here the
+ * source of that `sourceName` is used. What stays unresolved is reported by validation on save.
+ */
+async function resolveMappingSources(repos: Repositories, object: Record<string, any>): Promise<Record<string, any>> {
+  for (const node of walkTransforms(object.identityAttributeConfig?.attributeTransforms, 'attributeTransforms')) {
+    const attrs = node.attributes;
+    if (node.type !== 'accountAttribute' || typeof attrs.sourceId !== 'string' || typeof attrs.sourceName !== 'string') continue;
+    if (await repos.sources.findById(attrs.sourceId)) continue;
+    const byName = await repos.sources.findByName(attrs.sourceName);
+    if (byName) attrs.sourceId = byName.id;
+  }
+  return object;
 }
 
 async function buildAndInsert(ctx: DomainContext, repos: Repositories, input: IdentityProfileInput, policy: VersionPolicy) {
@@ -115,4 +134,5 @@ async function updateFromImport(ctx: DomainContext, repos: Repositories, existin
   return updated;
 }
 
-const message = (key: string, text: string, details: Record<string, unknown>): SpConfigMessage => ({ key, text, details });
+/** Every `details` value is an object: beta's SpConfigMessage declares `additionalProperties: {type: object}`. */
+const message = (key: string, text: string, details: SpConfigMessage['details']): SpConfigMessage => ({ key, text, details });

@@ -1,9 +1,12 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifySchema, type FastifySchemaCompiler } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import _Ajv from 'ajv';
+import _addFormats from 'ajv-formats';
 import { randomUUID } from 'node:crypto';
 import type { Config } from './config.js';
 import { ping } from './db/database.js';
-import { installErrorHandling } from './http/error-handler.js';
+import { isClientRevoked } from './domain/clients/service.js';
+import { frameworkErrorHandler, installErrorHandling } from './http/error-handler.js';
 import { installAuth, revocationCache } from './http/plugins/auth.js';
 import { installContentTypes } from './http/plugins/content-types.js';
 import { installDocs } from './http/plugins/docs.js';
@@ -25,6 +28,24 @@ export interface AppOptions {
   logger?: boolean | object;
 }
 
+// ajv and ajv-formats are CommonJS: under NodeNext the default import is the module, `.default` the export.
+const Ajv = _Ajv.default;
+const addFormats = _addFormats.default;
+
+/**
+ * JSON bodies are validated as sent (a wrong type is a 400, never silently coerced: `"abc"` is not a
+ * one-element bulk-delete array, `5` is not the name "5"); query strings and path parameters are
+ * text, so they are coerced (`?dryRun=true`).
+ */
+function requestValidatorCompiler(): FastifySchemaCompiler<FastifySchema> {
+  const options = { useDefaults: false, removeAdditional: false, allErrors: false, addUsedSchema: false } as const;
+  const strict = new Ajv({ ...options, coerceTypes: false });
+  const coercing = new Ajv({ ...options, coerceTypes: 'array' });
+  addFormats(strict);
+  addFormats(coercing);
+  return ({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema as object);
+}
+
 /** Builds the HTTP application; no listening, no environment reads (tests inject into it). */
 export async function buildApp({ services, config, logger }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -32,13 +53,14 @@ export async function buildApp({ services, config, logger }: AppOptions): Promis
     genReqId: () => randomUUID().replace(/-/g, ''),
     bodyLimit: 5 * 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 200 },
-    ajv: { customOptions: { coerceTypes: 'array', useDefaults: false, removeAdditional: false, allErrors: false } },
+    frameworkErrors: frameworkErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(requestValidatorCompiler());
 
   const index = createRouteIndex(app);
   installErrorHandling(app, index.allowedMethods);
   await installContentTypes(app);
-  installAuth(app, services.tokens, revocationCache(async (id) => (await services.clients.findById(id))?.revokedAt != null));
+  installAuth(app, services.tokens, revocationCache((id) => isClientRevoked(services.clients, id)));
   if (config.rateLimit !== 'off') installRateLimit(app, config.rateLimit);
   await installDocs(app);
 

@@ -76,7 +76,10 @@ export function attrPath(node: NodeInfo, key: string): string {
 /**
  * The node's resolved input: explicit `input` (literal or nested transform, evaluated with the
  * implicit input) or, when absent, null or `""`, the implicit input.
- * Decision (doc §3.2 [open]): `"input": ""` is treated as absent, as DOC-op/replace-all implies.
+ * Decisions: `"input": ""` is treated as absent, as DOC-op/replace-all implies (doc §14.7);
+ * every nested transform (explicit input, variables, `values` items, numeric attributes…)
+ * receives its parent's *implicit* input unchanged, never the parent's explicit input — only
+ * `reference` hands its resolved input on (doc §14.26, the recommended reading).
  */
 export function inputOf(node: NodeInfo, c: Compiler): Evaluator {
   const raw = node.attrs.input;

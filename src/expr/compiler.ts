@@ -49,6 +49,19 @@ export interface CompileFacts {
   references: Set<string>;
 }
 
+/** State of one compilation. */
+interface Session {
+  readonly limits: Limits;
+  readonly lookup: TransformLookup | undefined;
+  readonly facts: CompileFacts;
+  readonly memo: Map<string, RefEntry>;
+  /** Names of the referenced transforms being compiled (for cycle detection). */
+  readonly chain: string[];
+  nodes: number;
+  deepest: number;
+  compiler: Compiler;
+}
+
 /** Compiles `definition` (the root node) with the given lookup and limits. */
 export function compileDefinition(
   definition: unknown,
@@ -56,70 +69,69 @@ export function compileDefinition(
   limits: Limits,
 ): { evaluator: Evaluator; facts: CompileFacts } {
   const facts: CompileFacts = { requiresPeriodicRefresh: false, references: new Set() };
-  const memo = new Map<string, RefEntry>();
-  const chain: string[] = [];
-  let nodes = 0;
-  let deepest = 0;
-
-  const compileNode = (def: unknown, path: string, depth: number): Evaluator => {
-    if (!isTransformDef(def)) compileFail('expected a transform: an object with a string "type"', path);
-    if (depth > limits.maxDepth) compileFail(`transforms nested deeper than ${limits.maxDepth} levels`, path);
-    if (++nodes > limits.maxNodes) compileFail(`definition has more than ${limits.maxNodes} transforms`, path);
-    deepest = Math.max(deepest, depth);
-    const op = Object.prototype.hasOwnProperty.call(OPERATIONS, def.type) ? OPERATIONS[def.type] : undefined;
-    if (!op) compileFail(`unknown transform type "${def.type}"`, joinPath(path, 'type'));
-    const raw = def.attributes;
-    if (raw !== undefined && raw !== null && !isPlainObject(raw)) {
-      compileFail('"attributes" must be an object', joinPath(path, 'attributes'));
-    }
-    const attrs = (raw ?? {}) as Record<string, unknown>;
-    if (isTrue((def as Record<string, unknown>).requiresPeriodicRefresh) || isTrue(attrs.requiresPeriodicRefresh)) {
-      facts.requiresPeriodicRefresh = true;
-    }
-    return stepped(op({ type: def.type, attrs, path, depth }, compiler), path);
-  };
-
-  const compileReference = (name: string, path: string, depth: number): Evaluator => {
-    facts.references.add(name);
-    let entry = memo.get(name);
-    if (!entry) {
-      if (chain.includes(name)) compileFail(`reference cycle: ${[...chain, name].join(' → ')}`, path);
-      if (depth + chain.length >= limits.maxDepth) compileFail(`references nested deeper than ${limits.maxDepth} levels`, path);
-      entry = compileTarget(name, path);
-      memo.set(name, entry);
-    }
-    if (depth + 1 + entry.height > limits.maxDepth) {
-      compileFail(`transforms nested deeper than ${limits.maxDepth} levels (through references)`, path);
-    }
-    deepest = Math.max(deepest, depth + 1 + entry.height);
-    return prefixErrors(entry.evaluator, `${path}{${name}}`);
-  };
-
-  const compileTarget = (name: string, sitePath: string): RefEntry => {
-    const def = lookup?.(name);
-    if (!def) compileFail(`reference to unknown transform "${name}"`, sitePath);
-    chain.push(name);
-    const saved = deepest;
-    deepest = 0;
-    try {
-      const evaluator = compileNode(def, '', 0);
-      return { evaluator, height: deepest };
-    } catch (e) {
-      if (e instanceof TransformCompileError) throw new TransformCompileError(e.reason, refPath(sitePath, name, e.path));
-      throw e;
-    } finally {
-      chain.pop();
-      deepest = saved;
-    }
-  };
-
-  const compiler: Compiler = {
+  const s: Session = { limits, lookup, facts, memo: new Map(), chain: [], nodes: 0, deepest: 0, compiler: undefined as never };
+  s.compiler = {
     limits,
-    child: (def, path, parentDepth) => compileNode(def, path, parentDepth + 1),
-    reference: compileReference,
+    child: (def, path, parentDepth) => compileNode(s, def, path, parentDepth + 1),
+    reference: (name, path, depth) => compileReference(s, name, path, depth),
   };
-  const evaluator = compileNode(definition, '', 0);
-  return { evaluator, facts };
+  return { evaluator: compileNode(s, definition, '', 0), facts };
+}
+
+function compileNode(s: Session, def: unknown, path: string, depth: number): Evaluator {
+  const { limits } = s;
+  if (!isTransformDef(def)) compileFail('expected a transform: an object with a string "type"', path);
+  if (depth > limits.maxDepth) compileFail(`transforms nested deeper than ${limits.maxDepth} levels`, path);
+  if (++s.nodes > limits.maxNodes) compileFail(`definition has more than ${limits.maxNodes} transforms`, path);
+  s.deepest = Math.max(s.deepest, depth);
+  const op = Object.prototype.hasOwnProperty.call(OPERATIONS, def.type) ? OPERATIONS[def.type] : undefined;
+  if (!op) compileFail(`unknown transform type "${def.type}"`, joinPath(path, 'type'));
+  const raw = def.attributes;
+  if (raw !== undefined && raw !== null && !isPlainObject(raw)) {
+    compileFail('"attributes" must be an object', joinPath(path, 'attributes'));
+  }
+  const attrs = (raw ?? {}) as Record<string, unknown>;
+  // Decision (doc §14.29): the flag is honoured at the top level and inside attributes.
+  if (isTrue((def as Record<string, unknown>).requiresPeriodicRefresh) || isTrue(attrs.requiresPeriodicRefresh)) {
+    s.facts.requiresPeriodicRefresh = true;
+  }
+  return stepped(op({ type: def.type, attrs, path, depth }, s.compiler), path);
+}
+
+function compileReference(s: Session, name: string, path: string, depth: number): Evaluator {
+  const { limits, chain } = s;
+  s.facts.references.add(name);
+  let entry = s.memo.get(name);
+  if (!entry) {
+    if (chain.includes(name)) compileFail(`reference cycle: ${[...chain, name].join(' → ')}`, path);
+    if (depth + chain.length >= limits.maxDepth) compileFail(`references nested deeper than ${limits.maxDepth} levels`, path);
+    entry = compileTarget(s, name, path);
+    s.memo.set(name, entry);
+  }
+  if (depth + 1 + entry.height > limits.maxDepth) {
+    compileFail(`transforms nested deeper than ${limits.maxDepth} levels (through references)`, path);
+  }
+  s.deepest = Math.max(s.deepest, depth + 1 + entry.height);
+  return prefixErrors(entry.evaluator, `${path}{${name}}`);
+}
+
+/** Compiles a stored transform once; its height (nesting below its root) is remembered. */
+function compileTarget(s: Session, name: string, sitePath: string): RefEntry {
+  const def = s.lookup?.(name);
+  if (!def) compileFail(`reference to unknown transform "${name}"`, sitePath);
+  s.chain.push(name);
+  const saved = s.deepest;
+  s.deepest = 0;
+  try {
+    const evaluator = compileNode(s, def, '', 0);
+    return { evaluator, height: s.deepest };
+  } catch (e) {
+    if (e instanceof TransformCompileError) throw new TransformCompileError(e.reason, refPath(sitePath, name, e.path));
+    throw e;
+  } finally {
+    s.chain.pop();
+    s.deepest = saved;
+  }
 }
 
 function isTrue(raw: unknown): boolean {

@@ -3,10 +3,9 @@
  * Literal text items of concat/join/firstValid are Velocity templates (doc §5) rendered
  * without variables (only `$identity`/`$oldValue`); plain text is a constant.
  */
-import { attrPath, isPlainObject, isTransformDef, literal } from '../attrs.js';
+import { attrPath, inputOf, isPlainObject, isTransformDef, literal } from '../attrs.js';
 import type { Compiler, NodeInfo, OpCompiler } from '../compiler.js';
 import { compileFail, EvalFailure, fail, joinPath } from '../errors.js';
-import { inputOf } from '../attrs.js';
 import { checkLength, isPresent, valueToText, type Evaluator, type Value } from '../runtime.js';
 import { parseTemplate, renderTemplate } from '../velocity/index.js';
 
@@ -32,8 +31,9 @@ function itemEvaluator(item: unknown, path: string, node: NodeInfo, c: Compiler)
 }
 
 /**
- * concat / join. Decision (doc §14.14): null items are skipped (not "null", not an error);
- * list items contribute their text (`[a, b]`).
+ * concat / join (`join` is accepted although the API type enum lacks it, doc §14.10; its
+ * separator defaults to ","). Decision (doc §14.14): null items are skipped (not "null", not an error);
+ * list items contribute their text (`[a, b]`); when every item is null the result is null.
  */
 function joinOp(defaultSeparator: string | undefined): OpCompiler {
   return (node, c) => {

@@ -85,7 +85,9 @@ const EQ = /\s+eq\s+/;
 /**
  * conditional: renders `expression`, splits it at ` eq `, compares both trimmed sides as exact,
  * case-sensitive text, then renders positiveCondition or negativeCondition. A null variable in
- * the expression fails (strict rendering); an expression without ` eq ` fails.
+ * the expression fails (strict rendering); an expression without ` eq ` (whitespace on both
+ * sides) fails. Decision: an operand that renders empty (an empty-string variable) is compared
+ * as "" rather than failing — only null/undefined operands are errors.
  */
 function conditional(node: NodeInfo, c: Compiler): Evaluator {
   const expression = templateAttr(node, 'expression', c);

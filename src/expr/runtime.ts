@@ -72,6 +72,11 @@ export function valueToText(value: Value): string | null {
   return `[${value.map((v) => (v === null ? 'null' : valueToText(v))).join(', ')}]`;
 }
 
+/** `obj[key]` for own properties only (never the prototype chain: `constructor`, `__proto__`). */
+export function own(obj: Readonly<Record<string, unknown>> | null | undefined, key: string): unknown {
+  return obj && Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
+}
+
 /** Converts data from the outside (account/identity attributes, JSON literals) to a `Value`. */
 export function toValue(raw: unknown): Value {
   if (raw === null || raw === undefined) return null;

@@ -13,7 +13,7 @@ import type { Compiler, NodeInfo, OpCompiler } from '../compiler.js';
 import { compileFail } from '../errors.js';
 import { matchFilter } from '../filter/match.js';
 import { filterProperties, parseFilter, type FilterNode } from '../filter/parse.js';
-import { isPresent, toValue, type Evaluator, type Value } from '../runtime.js';
+import { isPresent, own, toValue, type Evaluator, type Value } from '../runtime.js';
 import type { Account } from '../types.js';
 
 const ACCOUNT_FILTER_PROPERTIES = new Set(['nativeIdentity', 'displayName', 'name', 'entitlements']);
@@ -64,7 +64,7 @@ function timeOf(raw: unknown): number | null {
 function sortKey(attr: string): (a: Account) => number | string | null {
   if (attr === 'created' || attr === 'modified') return (a) => timeOf(a[attr]);
   return (a) => {
-    const v = toValue(a.attributes[attr] ?? (a as unknown as Record<string, unknown>)[attr]);
+    const v = toValue(own(a.attributes, attr) ?? own(a as unknown as Record<string, unknown>, attr));
     return v === null ? null : typeof v === 'string' ? v : v.join(',');
   };
 }
@@ -90,7 +90,7 @@ function accountAttribute(node: NodeInfo, c: Compiler): Evaluator {
   const accepts = (a: Account): boolean =>
     onSource(a) &&
     (!accountFilter || matchFilter(accountFilter, (p) => accountProperty(a, p))) &&
-    (!propertyFilter || matchFilter(propertyFilter, (p) => a.attributes[p]));
+    (!propertyFilter || matchFilter(propertyFilter, (p) => own(a.attributes, p)));
   return (_input, run) => {
     const accounts = run.ctx.accounts;
     if (!accounts) return null;
@@ -102,11 +102,11 @@ function accountAttribute(node: NodeInfo, c: Compiler): Evaluator {
       else (candidates ??= [only]).push(a);
     }
     if (only === undefined) return null;
-    if (!candidates) return pick(toValue(only.attributes[attribute]), firstLink);
+    if (!candidates) return pick(toValue(own(only.attributes, attribute)), firstLink);
     const sorted = sortAccounts(candidates, key, descending);
-    if (firstLink) return toValue(sorted[0].attributes[attribute]);
+    if (firstLink) return toValue(own(sorted[0].attributes, attribute));
     for (const a of sorted) {
-      const v = toValue(a.attributes[attribute]);
+      const v = toValue(own(a.attributes, attribute));
       if (isPresent(v)) return v;
     }
     return null;

@@ -5,7 +5,7 @@
 import { arg, attrPath, stringLiteral } from '../attrs.js';
 import type { Compiler, NodeInfo, OpCompiler } from '../compiler.js';
 import { fail } from '../errors.js';
-import { toValue, valueToText, type Evaluator, type Value } from '../runtime.js';
+import { own, toValue, valueToText, type Evaluator, type Value } from '../runtime.js';
 import type { EvaluationContext, IdentityAttributes } from '../types.js';
 
 /**
@@ -15,7 +15,7 @@ import type { EvaluationContext, IdentityAttributes } from '../types.js';
  */
 function identityAttribute(node: NodeInfo, c: Compiler): Evaluator {
   const name = stringLiteral(node, 'name', c, true) as string;
-  return (_input, run) => toValue(run.ctx.identity?.[name]);
+  return (_input, run) => toValue(own(run.ctx.identity, name));
 }
 
 function present(v: Value): string | undefined {
@@ -58,7 +58,7 @@ export function referenceIdentityAttribute(node: NodeInfo, c: Compiler): Evaluat
     if (who === null) return null;
     if (attr === null) return fail('attributeName is null', attrPath(node, 'attributeName'));
     const other = who === 'manager' ? run.ctx.manager : findIdentity(run.ctx, who);
-    return other ? toValue(other[attr]) : null;
+    return other ? toValue(own(other, attr)) : null;
   };
 }
 

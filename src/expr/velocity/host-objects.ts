@@ -3,7 +3,7 @@
  * it), its accounts (Link) and `$foreach`. Each answers bean properties (`.manager` →
  * `getManager()`) and the documented methods; anything else is MISSING (a template error).
  */
-import { toValue } from '../runtime.js';
+import { own, toValue } from '../runtime.js';
 import type { Account, IdentityAttributes } from '../types.js';
 
 export const MISSING: unique symbol = Symbol('missing');
@@ -51,7 +51,7 @@ export class IdentityObject extends HostObject {
         return toValue(attrs.name ?? attrs.uid);
       case 'getAttribute':
       case 'getStringAttribute':
-        return toValue(attrs[String(args[0])]);
+        return toValue(own(attrs, String(args[0])));
       case 'getAttributes':
         return attrs;
       case 'getLinks':
@@ -114,7 +114,7 @@ export class AccountObject extends HostObject {
       case 'getCreated':
         return toValue(a.created);
       case 'getAttribute':
-        return toValue(a.attributes[String(args[0])]);
+        return toValue(own(a.attributes, String(args[0])));
       case 'getAttributes':
         return a.attributes;
       default:

@@ -6,7 +6,7 @@
  * Every node, expression and loop iteration costs a step; output is capped.
  */
 import { fail, failLimit } from '../errors.js';
-import { runCached, tick, type Run } from '../runtime.js';
+import { own, runCached, tick, type Run } from '../runtime.js';
 import type { Expr, Reference, TNode, Template } from './ast.js';
 import { evalBinary, toText, truthy } from './operators.js';
 import { ForeachState, HostObject, IdentityObject, MISSING } from './host-objects.js';
@@ -199,7 +199,7 @@ function index(target: unknown, key: unknown): unknown {
     const i = Number(key);
     return Number.isInteger(i) && i >= 0 && i < target.length ? target[i] : null;
   }
-  if (isMap(target)) return target[toText(key)] ?? null;
+  if (isMap(target)) return own(target, toText(key)) ?? null;
   return MISSING;
 }
 

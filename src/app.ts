@@ -12,7 +12,9 @@ import { installContentTypes } from './http/plugins/content-types.js';
 import { installDocs } from './http/plugins/docs.js';
 import { installRateLimit } from './http/plugins/rate-limit.js';
 import { createRouteIndex } from './http/route-index.js';
+import { accountRoutes } from './http/routes/accounts.js';
 import { healthRoutes } from './http/routes/health.js';
+import { identityRoutes } from './http/routes/identities.js';
 import { identityProfileRoutes } from './http/routes/identity-profiles.js';
 import { oauthRoutes } from './http/routes/oauth.js';
 import { sourceRoutes } from './http/routes/sources.js';
@@ -70,8 +72,11 @@ export async function buildApp({ services, config, logger }: AppOptions): Promis
   for (const version of API_VERSIONS) {
     identityProfileRoutes(app, version, ctx);
     if (version.prefix) {
-      taskStatusRoutes(app, version.prefix, ctx);
-      transformRoutes(app, version.prefix, ctx);
+      const prefix = version.prefix;
+      taskStatusRoutes(app, prefix, ctx);
+      transformRoutes(app, prefix, ctx);
+      await app.register(async (scope) => accountRoutes(scope, prefix, ctx));
+      if (prefix !== '/v3') identityRoutes(app, prefix, ctx);
     }
   }
   sourceRoutes(app, '/v3', ctx);

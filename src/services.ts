@@ -8,7 +8,10 @@ import type { DomainContext, JobQueue } from './domain/context.js';
 import type { ApiClientRepository } from './domain/clients/repository.js';
 import { createTokenService, type TokenService } from './domain/clients/tokens.js';
 import { DELETE_JOB, runDeleteJob, type DeleteJobPayload } from './domain/identity-profiles/delete.js';
-import { PROCESS_JOB, runProcessJob, type ProcessJobPayload } from './domain/identity-profiles/process.js';
+import { LOAD_JOB, runLoadJob, type LoadJobPayload } from './domain/accounts/load.js';
+import { CHUNK_JOB, FINALIZE_JOB, PLAN_JOB, runChunkJob, runFinalizeJob, runPlanJob, type ChunkPayload, type ProcessRun } from './domain/identities/processing.js';
+import { requestProcessing } from './domain/identity-profiles/process.js';
+import { failTask } from './domain/tasks/service.js';
 import { newId } from './domain/shared/schema.js';
 import { checkTransformDefinition } from './domain/transforms/check.js';
 import { startJobQueue, type JobHandler, type RunningQueue } from './jobs/queue.js';
@@ -23,7 +26,8 @@ export interface Services {
   close(): Promise<void>;
 }
 
-export const JOB_NAMES = [DELETE_JOB, PROCESS_JOB] as const;
+export const JOB_NAMES = [DELETE_JOB, LOAD_JOB, PLAN_JOB, CHUNK_JOB, FINALIZE_JOB] as const;
+const SYSTEM = { clientId: 'system', name: 'system' };
 
 export interface ServiceOptions {
   config: Pick<Config, 'tokenTtlSeconds'>;
@@ -33,6 +37,11 @@ export interface ServiceOptions {
   /** pg-boss schema name. */
   queueSchema?: string;
   pollingIntervalSeconds?: number;
+  /** Identities per processing chunk (tests use small chunks to exercise several). */
+  chunkSize?: number;
+  /** Seconds before a dead worker's job is retried, and how often that is checked (tests: short). */
+  jobExpireSeconds?: number;
+  maintenanceIntervalSeconds?: number;
 }
 
 export async function createServices(database: Database, options: ServiceOptions): Promise<Services> {
@@ -54,7 +63,11 @@ export async function createServices(database: Database, options: ServiceOptions
   };
   const handlers: Record<string, JobHandler> = {
     [DELETE_JOB]: (p) => runDeleteJob(ctx, p as DeleteJobPayload),
-    [PROCESS_JOB]: (p) => runProcessJob(ctx, p as ProcessJobPayload),
+    // after a load, affected profiles are processed automatically (as ISC's event-based processing)
+    [LOAD_JOB]: (p) => runLoadJob(ctx, p as LoadJobPayload, async (profileId) => void (await requestProcessing(ctx, profileId, SYSTEM))),
+    [PLAN_JOB]: (p) => runPlanJob(ctx, p as ProcessRun, options.chunkSize),
+    [CHUNK_JOB]: (p) => runChunkJob(ctx, p as ChunkPayload),
+    [FINALIZE_JOB]: (p) => runFinalizeJob(ctx, p as ProcessRun),
   };
   queue = await startJobQueue(database.sqlExecutor, {
     schema: options.queueSchema ?? 'pgboss',
@@ -62,6 +75,9 @@ export async function createServices(database: Database, options: ServiceOptions
     handlers: options.runJobs ? handlers : {},
     logger: options.logger,
     pollingIntervalSeconds: options.pollingIntervalSeconds,
+    expireInSeconds: options.jobExpireSeconds,
+    maintenanceIntervalSeconds: options.maintenanceIntervalSeconds,
+    onGiveUp: (name, payload, error) => failTask(ctx, payload.taskId, `${name} failed after several attempts: ${(error as Error)?.message ?? String(error)}`),
   });
   const tokens = createTokenService(await loadSigningKey(db), options.config.tokenTtlSeconds);
   return {

@@ -31,6 +31,9 @@ export interface SourcesTable {
   connector: string;
   type: string;
   managerCorrelationMapping: Json | null;
+  accountIdColumn: Generated<string>;
+  accountNameColumn: Generated<string>;
+  accountAttributeNames: Generated<string[]>;
   created: Timestamp;
   modified: Timestamp;
 }
@@ -50,6 +53,7 @@ export interface IdentityProfilesTable {
   hasTimeBasedAttr: boolean;
   identityRefreshRequired: boolean;
   identityCount: number;
+  lastProcessed: Generated<Date | null>;
   created: Timestamp;
   modified: Timestamp;
 }
@@ -101,6 +105,10 @@ export interface DB {
   tasks: TasksTable;
   auditLog: AuditLogTable;
   transforms: TransformsTable;
+  accounts: AccountsTable;
+  identities: IdentitiesTable;
+  taskChunks: TaskChunksTable;
+  accountLoadRows: AccountLoadRowsTable;
 }
 
 export type IdentityProfileRow = Selectable<IdentityProfilesTable>;
@@ -110,3 +118,50 @@ export type SourceRow = Selectable<SourcesTable>;
 export type TaskRow = Selectable<TasksTable>;
 export type ApiClientRow = Selectable<ApiClientsTable>;
 export type TransformRow = Selectable<TransformsTable>;
+
+export interface AccountsTable {
+  id: string;
+  tenantId: Generated<string>;
+  sourceId: string;
+  nativeIdentity: string;
+  name: string;
+  attributes: Json<Record<string, unknown>>;
+  identityId: string | null;
+  created: Timestamp;
+  modified: Timestamp;
+}
+
+export interface IdentitiesTable {
+  id: string;
+  tenantId: Generated<string>;
+  name: string;
+  profileId: string | null;
+  attributes: Json<Record<string, unknown>>;
+  managerId: string | null;
+  processingState: string | null;
+  lastRefresh: Date | null;
+  created: Timestamp;
+  modified: Timestamp;
+}
+
+export interface TaskChunksTable {
+  taskId: string;
+  phase: string;
+  chunkNo: number;
+  firstId: string | null;
+  lastId: string | null;
+  done: Generated<boolean>;
+  processed: Generated<number>;
+  changed: Generated<number>;
+  failed: Generated<number>;
+  errors: Json;
+  summary: Json | null;
+}
+
+export interface AccountLoadRowsTable {
+  taskId: string;
+  nativeIdentity: string;
+  lineNo: number;
+  name: string;
+  attributes: Json<Record<string, unknown>>;
+}

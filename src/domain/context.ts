@@ -3,6 +3,8 @@ import type { SourceRepository } from './sources/repository.js';
 import type { TaskRepository } from './tasks/repository.js';
 import type { AuditRepository } from './audit/repository.js';
 import type { TransformRepository } from './transforms/repository.js';
+import type { AccountRepository } from './accounts/repository.js';
+import type { IdentityRepository } from './identities/repository.js';
 import type { DefinitionChecker } from './identity-profiles/mappings.js';
 
 /** Every repository the domain uses, bound to one connection or transaction. */
@@ -12,6 +14,8 @@ export interface Repositories {
   tasks: TaskRepository;
   audit: AuditRepository;
   transforms: TransformRepository;
+  accounts: AccountRepository;
+  identities: IdentityRepository;
 }
 
 /** Starts background work (a job queue); the domain only names the job and its payload. */

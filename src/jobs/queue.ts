@@ -13,8 +13,14 @@ export interface QueueOptions {
   queues: readonly string[];
   /** Handlers to run in this process; none = enqueue only (an API node with separate workers). */
   handlers: Record<string, JobHandler>;
+  /** Called once a job has failed its last retry (e.g. to mark its task failed). */
+  onGiveUp?: (name: string, payload: Record<string, unknown>, error: unknown) => Promise<void>;
   logger: Logger;
   pollingIntervalSeconds?: number;
+  /** A job whose worker died is retried after this long (it must exceed the longest job). */
+  expireInSeconds?: number;
+  /** How often pg-boss looks for expired jobs. */
+  maintenanceIntervalSeconds?: number;
 }
 
 export interface RunningQueue extends JobQueue {
@@ -22,6 +28,8 @@ export interface RunningQueue extends JobQueue {
   events: EventEmitter;
   stop(): Promise<void>;
 }
+
+const RETRY_LIMIT = 3;
 
 /**
  * pg-boss on our own connections (`db` option): the same code on PGlite embedded and on
@@ -34,9 +42,10 @@ export async function startJobQueue(sql: SqlExecutor, options: QueueOptions): Pr
     schema: options.schema,
     supervise: true,
     schedule: false,
-    retryLimit: 3,
-    retryDelay: 2,
-    expireInSeconds: 15 * 60,
+    retryLimit: RETRY_LIMIT,
+    retryDelay: 1,
+    expireInSeconds: options.expireInSeconds ?? 15 * 60,
+    maintenanceIntervalSeconds: options.maintenanceIntervalSeconds ?? 30,
   });
   boss.on('error', (err) => options.logger.error({ err }, 'job queue error'));
   await boss.start();
@@ -44,18 +53,9 @@ export async function startJobQueue(sql: SqlExecutor, options: QueueOptions): Pr
   const workers = new Map<string, string>();
   const events = new EventEmitter();
   for (const [name, handler] of Object.entries(options.handlers)) {
-    const id = await boss.work<Record<string, unknown>>(name, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2, batchSize: 1 }, async (jobs) => {
-      for (const job of jobs) {
-        options.logger.info({ job: name, id: job.id }, 'job started');
-        try {
-          await handler(job.data);
-          events.emit('done', name, job.data);
-        } catch (err) {
-          options.logger.error({ err, job: name, id: job.id }, 'job failed');
-          events.emit('done', name, job.data, err);
-          throw err;
-        }
-      }
+    const work = { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2, batchSize: 1, includeMetadata: true as const };
+    const id = await boss.work<Record<string, unknown>>(name, work, async (jobs) => {
+      for (const job of jobs) await runOne(name, job, handler, options, events);
     });
     workers.set(name, id);
   }
@@ -68,4 +68,18 @@ export async function startJobQueue(sql: SqlExecutor, options: QueueOptions): Pr
     },
     stop: () => boss.stop({ graceful: true, wait: true, timeout: 10_000 }),
   };
+}
+
+async function runOne(name: string, job: PgBoss.JobWithMetadata<Record<string, unknown>>, handler: JobHandler, options: QueueOptions, events: EventEmitter) {
+  options.logger.debug({ job: name, id: job.id, attempt: job.retryCount + 1 }, 'job started');
+  try {
+    await handler(job.data);
+    events.emit('done', name, job.data);
+  } catch (err) {
+    const last = job.retryCount >= job.retryLimit;
+    options.logger.error({ err, job: name, id: job.id, attempt: job.retryCount + 1, last }, 'job failed');
+    if (last) await options.onGiveUp?.(name, job.data, err).catch((e) => options.logger.error({ err: e }, 'could not record the failure'));
+    events.emit('done', name, job.data, err);
+    throw err;
+  }
 }

@@ -59,20 +59,25 @@ export async function startTestApp(kind: DbKind, options: { rateLimit?: Config['
   };
 }
 
-/** Waits until a task is completed (woken by the in-process worker's `done` event, no polling). */
-export async function waitForTask(t: TestApp, taskId: string, timeoutMs = 15_000): Promise<any> {
+/**
+ * Waits until a task is completed: re-reads it whenever the in-process worker finishes a job of
+ * that task (a task may take several jobs: plan, chunks, finalize), so no polling interval.
+ */
+export async function waitForTask(t: TestApp, taskId: string, timeoutMs = 30_000): Promise<any> {
   const read = async () => (await t.app.inject({ method: 'GET', url: `/v3/task-status/${taskId}`, headers: await t.admin() })).json();
-  const status = await read();
+  let status = await read();
   if (status.completed) return status;
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => { off(); reject(new Error(`task ${taskId} did not complete in ${timeoutMs} ms`)); }, timeoutMs);
-    const onDone = (_name: string, payload: { taskId?: string }) => {
-      if (payload?.taskId === taskId) { off(); resolve(); }
+  let lastError = 'none';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { off(); reject(new Error(`task ${taskId} did not complete in ${timeoutMs} ms (last job error: ${lastError}): ${JSON.stringify(status)}`)); }, timeoutMs);
+    const check = () => read().then((s) => { status = s; if (s.completed) { off(); resolve(s); } }, (e) => { off(); reject(e); });
+    const onDone = (name: string, payload: { taskId?: string }, error?: Error) => {
+      if (payload?.taskId !== taskId) return;
+      if (error) lastError = `${name}: ${error.message}`;
+      check();
     };
     const off = () => { clearTimeout(timer); t.services.queue.events.off('done', onDone); };
     t.services.queue.events.on('done', onDone);
-    // the job may have finished between the first read and subscribing
-    read().then((s) => { if (s.completed) { off(); resolve(); } }, () => {});
+    check(); // the task may have finished between the first read and subscribing
   });
-  return read();
 }

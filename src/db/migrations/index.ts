@@ -1,9 +1,11 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001-initial.js';
+import * as m0002 from './0002-accounts-identities.js';
 
 /** Ordered, forward-only. Add new files here; never edit an applied one. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': m0001,
+  '0002-accounts-identities': m0002,
 };
 
 export const migrationProvider: MigrationProvider = {

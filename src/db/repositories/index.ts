@@ -2,7 +2,9 @@ import type { Kysely } from 'kysely';
 import type { Repositories } from '../../domain/context.js';
 import { mapDatabaseError } from '../errors.js';
 import type { DB } from '../types.js';
+import { accountRepository } from './accounts.js';
 import { auditRepository } from './audit.js';
+import { identityRepository } from './identities.js';
 import { identityProfileRepository } from './identity-profiles.js';
 import { sourceRepository } from './sources.js';
 import { taskRepository } from './tasks.js';
@@ -16,6 +18,8 @@ export function createRepositories(db: Kysely<DB>): Repositories {
     tasks: taskRepository(db),
     audit: auditRepository(db),
     transforms: transformRepository(db),
+    accounts: accountRepository(db),
+    identities: identityRepository(db),
   };
 }
 

@@ -15,6 +15,9 @@ export const toSource = (r: SourceRow): Source => ({
   connector: r.connector,
   type: r.type,
   managerCorrelationMapping: (r.managerCorrelationMapping ?? null) as Source['managerCorrelationMapping'],
+  accountIdColumn: r.accountIdColumn,
+  accountNameColumn: r.accountNameColumn,
+  accountAttributeNames: r.accountAttributeNames,
   created: r.created.toISOString(),
   modified: r.modified.toISOString(),
 });
@@ -45,8 +48,12 @@ export function sourceRepository(db: Kysely<DB>, tenantId = 'default'): SourceRe
         ownerType: s.owner ? 'IDENTITY' : null, ownerId: s.owner?.id ?? null, ownerName: s.owner?.name ?? null,
         connector: s.connector, type: s.type,
         managerCorrelationMapping: s.managerCorrelationMapping ? JSON.stringify(s.managerCorrelationMapping) : null,
+        accountIdColumn: s.accountIdColumn, accountNameColumn: s.accountNameColumn, accountAttributeNames: s.accountAttributeNames,
         created: s.created, modified: s.modified,
       }).execute();
+    },
+    async setAccountAttributeNames(id, names) {
+      await db.updateTable('sources').set({ accountAttributeNames: names, modified: new Date() }).where('id', '=', id).where('tenantId', '=', tenantId).execute();
     },
     async delete(id) {
       await db.deleteFrom('sources').where('id', '=', id).where('tenantId', '=', tenantId).execute();

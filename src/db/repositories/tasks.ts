@@ -20,6 +20,7 @@ const toTask = (r: TaskRow): TaskRecord => ({
 
 export function taskRepository(db: Kysely<DB>, tenantId = 'default'): TaskRepository {
   return {
+    ...taskChunkMethods(db),
     async insert(t) {
       await db.insertInto('tasks').values({
         id: t.id, tenantId, type: t.type, name: t.name, description: t.description, launcher: t.launcher,
@@ -46,6 +47,54 @@ export function taskRepository(db: Kysely<DB>, tenantId = 'default'): TaskReposi
         completed: new Date(), completionStatus: 'Error', messages: JSON.stringify([message]), modified: new Date(),
       }).where('completed', 'is', null).where('launched', '<', olderThan).executeTakeFirst();
       return Number(r.numUpdatedRows);
+    },
+  };
+}
+
+/** Chunk bookkeeping of chunked tasks (table `task_chunks`). */
+export function taskChunkMethods(db: Kysely<DB>): Pick<TaskRepository, 'createChunks' | 'lockChunk' | 'listChunks' | 'finishChunk' | 'chunkTotals' | 'lock' | 'setResult'> {
+  const toChunk = (r: { taskId: string; phase: string; chunkNo: number; firstId: string | null; lastId: string | null; done: boolean }) =>
+    ({ taskId: r.taskId, phase: r.phase, chunkNo: r.chunkNo, firstId: r.firstId, lastId: r.lastId, done: r.done });
+  return {
+    async setResult(id, result) {
+      await db.updateTable('tasks').set({ result: JSON.stringify(result), modified: new Date() }).where('id', '=', id).execute();
+    },
+    async lock(id) {
+      const row = await db.selectFrom('tasks').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+      return row ? toTask(row) : undefined;
+    },
+    async createChunks(taskId, phase, bounds) {
+      if (!bounds.length) return;
+      await db.insertInto('taskChunks')
+        .values(bounds.map((b, i) => ({ taskId, phase, chunkNo: i, firstId: b.firstId, lastId: b.lastId, errors: '[]', summary: null })))
+        .onConflict((oc) => oc.columns(['taskId', 'phase', 'chunkNo']).doNothing()).execute();
+    },
+    async lockChunk(taskId, phase, chunkNo) {
+      const r = await db.selectFrom('taskChunks').selectAll().where('taskId', '=', taskId).where('phase', '=', phase).where('chunkNo', '=', chunkNo).forUpdate().executeTakeFirst();
+      return r ? toChunk(r) : undefined;
+    },
+    async listChunks(taskId, phase) {
+      return (await db.selectFrom('taskChunks').selectAll().where('taskId', '=', taskId).where('phase', '=', phase).orderBy('chunkNo').execute()).map(toChunk);
+    },
+    async finishChunk(taskId, phase, chunkNo, o) {
+      await db.updateTable('taskChunks').set({
+        done: true, processed: o.processed, changed: o.changed, failed: o.failed,
+        errors: JSON.stringify(o.errors), summary: o.summary === undefined ? null : JSON.stringify(o.summary),
+      }).where('taskId', '=', taskId).where('phase', '=', phase).where('chunkNo', '=', chunkNo).execute();
+    },
+    async chunkTotals(taskId, maxErrors = 100) {
+      const rows = await db.selectFrom('taskChunks').selectAll().where('taskId', '=', taskId).orderBy('phase').orderBy('chunkNo').execute();
+      const totals = { chunks: rows.length, done: 0, processed: 0, changed: 0, failed: 0, errors: [] as any[], summaries: [] as unknown[] };
+      for (const r of rows) {
+        if (!r.done) continue;
+        totals.done++;
+        totals.processed += r.processed;
+        totals.changed += r.changed;
+        totals.failed += r.failed;
+        for (const e of r.errors as any[]) if (totals.errors.length < maxErrors) totals.errors.push(e);
+        if (r.summary) totals.summaries.push(r.summary);
+      }
+      return totals;
     },
   };
 }

@@ -1,7 +1,8 @@
 import { ERRORS } from '../../errors.js';
 import type { DomainContext } from '../context.js';
 import type { VersionPolicy } from './policy.js';
-import type { IdentityPreviewRequest } from './schema.js';
+import { compileMappings, evaluateIdentity } from '../identities/evaluate.js';
+import type { IdentityPreviewRequest, IdentityPreviewResponse } from './schema.js';
 
 /** Rules of the request's shape (decision 10); evaluation itself reports errors per attribute. */
 export function assertPreviewRequestAllowed(request: IdentityPreviewRequest, policy: VersionPolicy): void {
@@ -18,10 +19,26 @@ export function assertPreviewRequestAllowed(request: IdentityPreviewRequest, pol
 }
 
 /**
- * Identity preview. Identities arrive with the identities issue; until then no identity exists,
- * so every request with a valid shape names an unknown identity (400, decision 10).
+ * Identity preview (decision 10): evaluates the given mappings against the identity's accounts
+ * and returns, per attribute, the new value, the stored one and any errors. Nothing is written.
+ * A mapping that fails to compile or evaluate is reported on its attribute, never as a 400.
  */
-export async function previewIdentity(_ctx: DomainContext, request: IdentityPreviewRequest, policy: VersionPolicy): Promise<never> {
+export async function previewIdentity(ctx: DomainContext, request: IdentityPreviewRequest, policy: VersionPolicy): Promise<IdentityPreviewResponse> {
   assertPreviewRequestAllowed(request, policy);
-  throw ERRORS.badRequest(`Identity '${request.identityId}' was not found.`);
+  const identity = await ctx.repos.identities.findForProcessing(request.identityId);
+  if (!identity) throw ERRORS.badRequest(`Identity '${request.identityId}' was not found.`);
+  const stored = new Map((await ctx.repos.transforms.all()).map((t) => [t.name.toLowerCase(), t]));
+  const compiled = compileMappings(request.identityAttributeConfig, (name) => stored.get(name.toLowerCase()));
+  const outcomes = evaluateIdentity(compiled, identity, ctx.now());
+  return {
+    identity: { type: 'IDENTITY', id: identity.id, name: identity.name },
+    previewAttributes: outcomes.map((o) => ({
+      name: o.attribute,
+      value: o.error ? null : o.value,
+      previousValue: textOrNull(identity.attributes[o.attribute]),
+      errorMessages: o.error ? [{ locale: 'en-US', localeOrigin: 'DEFAULT', text: o.error }] : [],
+    })),
+  };
 }
+
+const textOrNull = (v: unknown): string | null => (v === undefined || v === null ? null : String(v));

@@ -12,6 +12,9 @@ export const Source = Type.Object(
     managerCorrelationMapping: Nullable(
       Type.Object({ accountAttributeName: Type.String(), identityAttributeName: Type.String() }),
     ),
+    accountIdColumn: Type.String({ description: 'CSV column holding the account id (native identity)' }),
+    accountNameColumn: Type.String({ description: 'CSV column holding the account name' }),
+    accountAttributeNames: Type.Array(Type.String(), { description: 'Account attributes learned from loaded files' }),
     created: DateTime,
     modified: DateTime,
   },
@@ -28,6 +31,8 @@ export const SourceInput = Type.Object({
   managerCorrelationMapping: Type.Optional(
     Nullable(Type.Object({ accountAttributeName: Type.String({ minLength: 1 }), identityAttributeName: Type.String({ minLength: 1 }) })),
   ),
+  accountIdColumn: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'Default `id`' })),
+  accountNameColumn: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'Default `name`' })),
 });
 export type SourceInput = Static<typeof SourceInput>;
 

@@ -24,6 +24,9 @@ export async function createSource(ctx: DomainContext, input: SourceInput, actor
     connector: input.connector ?? 'delimited-file',
     type: input.type ?? 'DelimitedFile',
     managerCorrelationMapping: input.managerCorrelationMapping ?? null,
+    accountIdColumn: input.accountIdColumn ?? 'id',
+    accountNameColumn: input.accountNameColumn ?? 'name',
+    accountAttributeNames: [],
     created: now,
     modified: now,
   };

@@ -16,12 +16,46 @@ export interface TaskRecord {
   modified: Date;
 }
 
+/** One slice of a chunked task (process-identities), claimed and finished exactly once. */
+export interface TaskChunk {
+  taskId: string;
+  phase: string;
+  chunkNo: number;
+  firstId: string | null;
+  lastId: string | null;
+  done: boolean;
+}
+
+export interface ChunkOutcome {
+  processed: number;
+  changed: number;
+  failed: number;
+  errors: Array<{ identityId: string; name: string; attribute?: string; message: string }>;
+  summary?: unknown;
+}
+
+export interface ChunkTotals extends Omit<ChunkOutcome, 'summary'> {
+  chunks: number;
+  done: number;
+  summaries: unknown[];
+}
+
 export interface TaskRepository {
   insert(task: TaskRecord): Promise<void>;
   findById(id: string): Promise<TaskRecord | undefined>;
   /** Sets the live counters of a running task. */
   updateProgress(id: string, progress: TaskProgress): Promise<void>;
   complete(id: string, outcome: Pick<TaskRecord, 'completionStatus' | 'messages' | 'result'> & { completed: Date }): Promise<void>;
+  setResult(id: string, result: Record<string, unknown>): Promise<void>;
+  /** Locks the task row until the transaction ends (serialises completion checks). */
+  lock(id: string): Promise<TaskRecord | undefined>;
+  createChunks(taskId: string, phase: string, bounds: Array<{ firstId: string; lastId: string }>): Promise<void>;
+  /** The chunk, locked until the transaction ends (a duplicate delivery waits, then sees `done`). */
+  lockChunk(taskId: string, phase: string, chunkNo: number): Promise<TaskChunk | undefined>;
+  listChunks(taskId: string, phase: string): Promise<TaskChunk[]>;
+  finishChunk(taskId: string, phase: string, chunkNo: number, outcome: ChunkOutcome): Promise<void>;
+  /** Sums over the finished chunks (errors capped at `maxErrors`). */
+  chunkTotals(taskId: string, maxErrors?: number): Promise<ChunkTotals>;
   /** Tasks left unfinished by a crash: marked failed so none stays "running" forever. */
   failUnfinished(olderThan: Date, message: TaskMessage): Promise<number>;
 }

@@ -57,6 +57,7 @@ export const TaskStatus = Type.Object(
     progress: Nullable(Type.String()),
     percentComplete: Type.Integer(),
     taskProgress: Nullable(TaskProgress),
+    estimatedSecondsLeft: Nullable(Type.Integer({ description: 'Estimate from the rate so far (running tasks with progress)' })),
     result: Nullable(Type.Record(Type.String(), Type.Unknown())),
   },
   { description: 'Task status' },

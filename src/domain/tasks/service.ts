@@ -46,9 +46,11 @@ export const toTaskResultSimplified = (t: TaskRecord): TaskResultSimplified => (
   completionStatus: t.completionStatus,
 });
 
-export function toTaskStatus(t: TaskRecord): TaskStatus {
+export function toTaskStatus(t: TaskRecord, now = new Date()): TaskStatus {
   const p = t.progress;
-  const percent = t.completed ? 100 : p && p.total > 0 ? Math.floor((100 * p.processed) / p.total) : 0;
+  const percent = t.completed ? 100 : p && p.total > 0 ? Math.min(99, Math.floor((100 * p.processed) / p.total)) : 0;
+  const elapsed = (now.getTime() - t.launched.getTime()) / 1000;
+  const eta = !t.completed && p && p.processed > 0 && p.total > p.processed ? Math.ceil((elapsed * (p.total - p.processed)) / p.processed) : null;
   return {
     id: t.id,
     type: t.type,
@@ -68,12 +70,26 @@ export function toTaskStatus(t: TaskRecord): TaskStatus {
     progress: t.completed ? 'Completed' : p ? `${p.processed} of ${p.total}` : 'Pending',
     percentComplete: percent,
     taskProgress: p,
+    estimatedSecondsLeft: t.completed ? 0 : eta,
     result: t.result,
   };
 }
 
+/** The task as clients poll it; a running chunked task shows the sums of its finished chunks, live. */
 export async function getTaskStatus(ctx: DomainContext, id: string): Promise<TaskStatus> {
   const task = await ctx.repos.tasks.findById(id);
   if (!task) throw ERRORS.notFound('Task', id);
-  return toTaskStatus(task);
+  if (!task.completed && task.progress) {
+    const totals = await ctx.repos.tasks.chunkTotals(id, 0);
+    if (totals.chunks > 0) task.progress = { total: task.progress.total, processed: totals.processed, changed: totals.changed, failed: totals.failed };
+  }
+  return toTaskStatus(task, ctx.now());
+}
+
+/** Ends a task as failed (a job gave up on it), unless it already ended. */
+export async function failTask(ctx: Pick<DomainContext, 'repos' | 'now'>, taskId: unknown, message: string): Promise<void> {
+  if (typeof taskId !== 'string') return;
+  const task = await ctx.repos.tasks.findById(taskId);
+  if (!task || task.completed) return;
+  await ctx.repos.tasks.complete(taskId, { completed: ctx.now(), completionStatus: 'Error', messages: [...task.messages, taskMessage('ERROR', message)], result: task.result });
 }

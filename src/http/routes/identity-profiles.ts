@@ -70,10 +70,10 @@ export function identityProfileRoutes(app: FastifyInstance, v: ApiVersion, ctx: 
     params: IdParams, response: { 200: S.IdentityAttributeConfig, ...errorResponses(400, 404) },
   }), async (request) => getDefaultConfig(ctx, request.params.id));
 
-  app.post<Id>(`${base}/:id/process-identities`, op('syncIdentityProfile', 'Process the identities of a profile', {
-    params: IdParams, response: { 202: Type.Object({}), ...errorResponses(400, 404) },
+  app.post<Id & { Querystring: { dryRun?: boolean } }>(`${base}/:id/process-identities`, op('syncIdentityProfile', 'Process the identities of a profile', {
+    params: IdParams, querystring: DryRun, response: { 202: Type.Object({}), ...errorResponses(400, 404) },
   }), async (request, reply) => {
-    const { taskId } = await requestProcessing(ctx, request.params.id, actorOf(request));
+    const { taskId } = await requestProcessing(ctx, request.params.id, actorOf(request), request.query);
     return reply.code(202).header('Location', `${v.prefix ?? '/v3'}/task-status/${taskId}`).send({});
   });
 }

@@ -1,0 +1,87 @@
+import { sql, type Kysely } from 'kysely';
+import type { AccountRepository } from '../../domain/accounts/repository.js';
+import { ACCOUNT_FILTERS, type Account } from '../../domain/accounts/schema.js';
+import type { DB } from '../types.js';
+import { applyCollection, applyFilter, withColumns } from './collection.js';
+
+const FIELDS = withColumns(ACCOUNT_FILTERS, {
+  id: 'a.id', identityId: 'a.identity_id', sourceId: 'a.source_id', name: 'a.name', nativeIdentity: 'a.native_identity',
+  uncorrelated: 'a.uncorrelated', created: 'a.created', modified: 'a.modified',
+});
+const SORT_COLUMNS = { id: 'a.id', name: 'a.name', created: 'a.created', modified: 'a.modified', nativeIdentity: 'a.native_identity', sourceId: 'a.source_id' };
+
+interface Row {
+  id: string; name: string; created: Date; modified: Date; sourceId: string; sourceName: string; identityId: string | null;
+  nativeIdentity: string; attributes: Record<string, unknown>; authoritative: boolean;
+}
+
+const toAccount = (r: Row): Account => ({
+  id: r.id, name: r.name, created: r.created.toISOString(), modified: r.modified.toISOString(), sourceId: r.sourceId,
+  sourceName: r.sourceName, identityId: r.identityId, nativeIdentity: r.nativeIdentity, uuid: null, description: null,
+  authoritative: r.authoritative, uncorrelated: r.identityId === null, disabled: false, locked: false, systemAccount: false,
+  manuallyCorrelated: false, hasEntitlements: false, attributes: r.attributes,
+});
+
+export function accountRepository(db: Kysely<DB>, tenantId = 'default'): AccountRepository {
+  // `uncorrelated` is derived, exposed as a column for filtering
+  const base = () =>
+    db.selectFrom(
+      db.selectFrom('accounts').selectAll().select(sql<boolean>`identity_id is null`.as('uncorrelated')).where('tenantId', '=', tenantId).as('a'),
+    )
+      .innerJoin('sources as s', 's.id', 'a.sourceId')
+      .select(['a.id', 'a.name', 'a.created', 'a.modified', 'a.sourceId', 's.name as sourceName', 'a.identityId', 'a.nativeIdentity', 'a.attributes'])
+      .select(sql<boolean>`exists (select 1 from identity_profiles p where p.authoritative_source_id = a.source_id)`.as('authoritative'));
+
+  return {
+    async list(query) {
+      const rows = (await applyCollection(base(), query, FIELDS, SORT_COLUMNS, 'a.id').execute()) as Row[];
+      let total: number | undefined;
+      if (query.count) {
+        const q = db.selectFrom(db.selectFrom('accounts').selectAll().select(sql<boolean>`identity_id is null`.as('uncorrelated')).where('tenantId', '=', tenantId).as('a'))
+          .select((eb) => eb.fn.countAll<number>().as('n'));
+        total = Number((await applyFilter(q, query, FIELDS).executeTakeFirstOrThrow()).n);
+      }
+      return { items: rows.map(toAccount), total };
+    },
+    async findById(id) {
+      const row = (await base().where('a.id', '=', id).executeTakeFirst()) as Row | undefined;
+      return row ? toAccount(row) : undefined;
+    },
+    async stage(taskId, rows) {
+      const inserted = await sql<{ nativeIdentity: string }>`
+        insert into account_load_rows (task_id, native_identity, line_no, name, attributes)
+        select ${taskId}, x.native_identity, x.line_no, x.name, x.attributes
+        from jsonb_to_recordset(${JSON.stringify(rows.map((r) => ({ native_identity: r.nativeIdentity, line_no: r.lineNo, name: r.name, attributes: r.attributes })))}::jsonb)
+          as x(native_identity text, line_no integer, name text, attributes jsonb)
+        on conflict (task_id, native_identity) do nothing
+        returning native_identity`.execute(db);
+      const fresh = new Set(inserted.rows.map((r) => r.nativeIdentity));
+      return new Set(rows.map((r) => r.nativeIdentity).filter((n) => !fresh.has(n)));
+    },
+    async stagedLine(taskId, nativeIdentity) {
+      const r = await db.selectFrom('accountLoadRows').select('lineNo').where('taskId', '=', taskId).where('nativeIdentity', '=', nativeIdentity).executeTakeFirst();
+      return r?.lineNo;
+    },
+    async applyStaged(taskId, sourceId) {
+      const upsert = await sql<{ added: number; updated: number }>`
+        with upserted as (
+          insert into accounts (id, tenant_id, source_id, native_identity, name, attributes)
+          select replace(gen_random_uuid()::text, '-', ''), ${tenantId}, ${sourceId}, r.native_identity, r.name, r.attributes
+          from account_load_rows r where r.task_id = ${taskId}
+          on conflict (source_id, native_identity) do update
+            set name = excluded.name, attributes = excluded.attributes, modified = now()
+            where accounts.name is distinct from excluded.name or accounts.attributes is distinct from excluded.attributes
+          returning (xmax = 0) as inserted
+        )
+        select count(*) filter (where inserted)::int as added, count(*) filter (where not inserted)::int as updated from upserted`.execute(db);
+      const removed = await sql`
+        delete from accounts a where a.source_id = ${sourceId}
+          and not exists (select 1 from account_load_rows r where r.task_id = ${taskId} and r.native_identity = a.native_identity)`.execute(db);
+      const rows = await db.selectFrom('accountLoadRows').select((eb) => eb.fn.countAll<number>().as('n')).where('taskId', '=', taskId).executeTakeFirstOrThrow();
+      return { ...upsert.rows[0], removed: Number(removed.numAffectedRows ?? 0), rows: Number(rows.n) };
+    },
+    async clearStaged(taskId) {
+      await db.deleteFrom('accountLoadRows').where('taskId', '=', taskId).execute();
+    },
+  };
+}

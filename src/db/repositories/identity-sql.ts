@@ -1,0 +1,103 @@
+import { sql, type Kysely } from 'kysely';
+import type { IdentityForProcessing } from '../../domain/identities/repository.js';
+import type { DB } from '../types.js';
+
+/** The set-based statements behind identity formation, profile assignment and manager correlation. */
+
+export interface ProcessingRow {
+  id: string; name: string; attributes: Record<string, unknown>; managerId: string | null; managerAttributes: Record<string, unknown> | null;
+  accountId: string | null; sourceId: string | null; sourceName: string | null; nativeIdentity: string | null;
+  accountName: string | null; accountCreated: Date | null; accountModified: Date | null; accountAttributes: Record<string, unknown> | null;
+}
+
+export const processingSelect = sql`
+  select i.id, i.name, i.attributes, i.manager_id, m.attributes as manager_attributes,
+         a.id as account_id, a.source_id, s.name as source_name, a.native_identity, a.name as account_name,
+         a.created as account_created, a.modified as account_modified, a.attributes as account_attributes
+  from identities i
+  left join identities m on m.id = i.manager_id
+  left join accounts a on a.identity_id = i.id
+  left join sources s on s.id = a.source_id`;
+
+/** Rows of (identity × account), ordered by identity, folded into identities with their accounts. */
+export function groupProcessingRows(rows: ProcessingRow[]): IdentityForProcessing[] {
+  const out: IdentityForProcessing[] = [];
+  for (const r of rows) {
+    let current = out[out.length - 1];
+    if (!current || current.id !== r.id) {
+      current = { id: r.id, name: r.name, attributes: r.attributes ?? {}, managerId: r.managerId, managerAttributes: r.managerAttributes, accounts: [] };
+      out.push(current);
+    }
+    if (r.accountId) {
+      current.accounts.push({
+        id: r.accountId, sourceId: r.sourceId!, sourceName: r.sourceName!, nativeIdentity: r.nativeIdentity!, name: r.accountName!,
+        created: new Date(r.accountCreated!), modified: new Date(r.accountModified!), attributes: r.accountAttributes ?? {},
+      });
+    }
+  }
+  return out;
+}
+
+export async function formIdentities(db: Kysely<DB>, tenantId: string, sourceId: string): Promise<number> {
+  const r = await sql<{ n: number }>`
+    with fresh as (
+      select a.id as account_id, replace(gen_random_uuid()::text, '-', '') as identity_id, a.name
+      from accounts a
+      where a.source_id = ${sourceId} and a.identity_id is null
+        and exists (select 1 from identity_profiles p where p.authoritative_source_id = a.source_id)
+    ), inserted as (
+      insert into identities (id, tenant_id, name) select identity_id, ${tenantId}, name from fresh returning id
+    ), linked as (
+      update accounts a set identity_id = f.identity_id from fresh f, inserted ins where a.id = f.account_id and ins.id = f.identity_id returning a.id
+    )
+    select count(*)::int as n from linked`.execute(db);
+  return r.rows[0]?.n ?? 0;
+}
+
+export async function assignProfiles(db: Kysely<DB>, tenantId: string): Promise<{ moved: number; affectedProfiles: string[] }> {
+  const r = await sql<{ oldProfile: string | null; newProfile: string | null }>`
+    with best as (
+      select i.id, (
+        select p.id from accounts a join identity_profiles p on p.authoritative_source_id = a.source_id
+        where a.identity_id = i.id order by p.priority, p.id limit 1) as profile_id, i.profile_id as old_profile
+      from identities i where i.tenant_id = ${tenantId}
+    )
+    update identities i set profile_id = b.profile_id, modified = now()
+    from best b where i.id = b.id and i.profile_id is distinct from b.profile_id
+    returning b.old_profile, i.profile_id as new_profile`.execute(db);
+  const affected = new Set<string>();
+  for (const row of r.rows) {
+    if (row.oldProfile) affected.add(row.oldProfile);
+    if (row.newProfile) affected.add(row.newProfile);
+  }
+  return { moved: r.rows.length, affectedProfiles: [...affected] };
+}
+
+export async function correlateManagers(
+  db: Kysely<DB>, tenantId: string, profileId: string, sourceId: string,
+  mapping: { accountAttributeName: string; identityAttributeName: string }, since: Date,
+): Promise<{ changed: number; notChangedBefore: number }> {
+  // One hash join for the whole profile; an ambiguous key picks the smallest id, deterministically.
+  // The attribute names are bound once (params) so DISTINCT ON and ORDER BY use the same expression.
+  const r = await sql`
+    with params as (select ${mapping.identityAttributeName}::text as identity_attr, ${mapping.accountAttributeName}::text as account_attr),
+    keyed as (
+      select distinct on (m.attributes->>p.identity_attr) m.attributes->>p.identity_attr as key, m.id
+      from identities m, params p
+      where m.tenant_id = ${tenantId} and m.attributes->>p.identity_attr is not null
+      order by m.attributes->>p.identity_attr, m.id
+    ), wanted as (
+      select i.id, i.modified as old_modified, min(k.id) as manager_id
+      from identities i
+      cross join params p
+      left join accounts a on a.identity_id = i.id and a.source_id = ${sourceId}
+      left join keyed k on k.key = a.attributes->>p.account_attr and k.id <> i.id
+      where i.profile_id = ${profileId}
+      group by i.id, i.modified
+    )
+    update identities i set manager_id = w.manager_id, modified = now()
+    from wanted w where i.id = w.id and i.manager_id is distinct from w.manager_id
+    returning w.old_modified < ${since} as untouched_before`.execute(db);
+  const rows = r.rows as Array<{ untouchedBefore: boolean }>;
+  return { changed: rows.length, notChangedBefore: rows.filter((x) => x.untouchedBefore).length };
+}

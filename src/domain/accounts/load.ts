@@ -1,0 +1,118 @@
+import type { Readable } from 'node:stream';
+import { ERRORS } from '../../errors.js';
+import type { Actor, DomainContext } from '../context.js';
+import { getSource } from '../sources/service.js';
+import type { Source } from '../sources/schema.js';
+import type { TaskRecord } from '../tasks/repository.js';
+import { createTask, taskMessage } from '../tasks/service.js';
+import { isRejection, readCsv } from './csv.js';
+import type { StagedAccount } from './repository.js';
+import type { LoadSummary } from './schema.js';
+
+export const LOAD_JOB = 'sources.load-accounts';
+export interface LoadJobPayload {
+  taskId: string;
+  sourceId: string;
+  [key: string]: unknown;
+}
+
+const BATCH = 1000;
+const MAX_REJECTIONS_LISTED = 1000;
+
+/**
+ * `load-accounts`: streams the CSV into a staging table in batches (never the whole file in
+ * memory), then hands the staged rows to a job that applies them in one transaction, so a load
+ * is all-or-nothing. Malformed rows are rejected with their line number and never applied.
+ */
+export async function startAccountLoad(ctx: DomainContext, sourceId: string, file: Readable, actor: Actor): Promise<TaskRecord> {
+  const source = await getSource(ctx, sourceId);
+  const task = await createTask(ctx.repos, ctx, {
+    type: 'CLOUD_ACCOUNT_AGGREGATION', name: 'Cloud Account Aggregation',
+    description: `Load accounts into source '${source.name}'`, actor, target: { type: 'SOURCE', id: source.id, name: source.name },
+  });
+  try {
+    const staged = await stageFile(ctx, task.id, source, file);
+    await ctx.repos.tasks.setResult(task.id, { phase: 'applying', ...staged.summary, header: staged.header });
+    await ctx.jobs.enqueue(LOAD_JOB, { taskId: task.id, sourceId } satisfies LoadJobPayload);
+    return (await ctx.repos.tasks.findById(task.id))!;
+  } catch (e) {
+    await ctx.repos.accounts.clearStaged(task.id);
+    await ctx.repos.tasks.complete(task.id, { completed: ctx.now(), completionStatus: 'Error', messages: [taskMessage('ERROR', (e as Error).message)], result: null });
+    throw e;
+  }
+}
+
+async function stageFile(ctx: DomainContext, taskId: string, source: Source, file: Readable) {
+  const summary: LoadSummary = { rows: 0, added: 0, updated: 0, unchanged: 0, removed: 0, rejected: 0, rejections: [] };
+  const reject = (line: number, reason: string) => {
+    summary.rejected++;
+    if (summary.rejections.length < MAX_REJECTIONS_LISTED) summary.rejections.push({ line, reason });
+  };
+  let header: string[] = [];
+  let batch: StagedAccount[] = [];
+  const flush = async () => {
+    const duplicates = await ctx.repos.accounts.stage(taskId, batch);
+    for (const row of batch.filter((r) => duplicates.has(r.nativeIdentity))) {
+      reject(row.lineNo, `duplicate account id '${row.nativeIdentity}' (first on line ${await ctx.repos.accounts.stagedLine(taskId, row.nativeIdentity)})`);
+    }
+    summary.rows += batch.length - duplicates.size;
+    await ctx.repos.tasks.updateProgress(taskId, { total: 0, processed: summary.rows, changed: 0, failed: summary.rejected });
+    batch = [];
+  };
+  const seenInBatch = new Map<string, number>();
+  for await (const row of readCsv(file, (columns) => { header = checkHeader(columns, source); })) {
+    if (isRejection(row)) { reject(row.line, row.reason); continue; }
+    const id = row.values[source.accountIdColumn]?.trim();
+    if (!id) { reject(row.line, `no value in the account id column '${source.accountIdColumn}'`); continue; }
+    const first = seenInBatch.get(id);
+    if (first !== undefined) { reject(row.line, `duplicate account id '${id}' (first on line ${first})`); continue; }
+    seenInBatch.set(id, row.line);
+    batch.push({ nativeIdentity: id, lineNo: row.line, name: row.values[source.accountNameColumn]?.trim() || id, attributes: row.values });
+    if (batch.length >= BATCH) { await flush(); seenInBatch.clear(); }
+  }
+  if (batch.length) await flush();
+  return { summary, header };
+}
+
+function checkHeader(columns: string[], source: Source): string[] {
+  if (columns.length === 0) throw ERRORS.badRequest('The file is empty: a header row naming the columns is required.');
+  if (!columns.includes(source.accountIdColumn)) {
+    throw ERRORS.badRequest(`The file has no column '${source.accountIdColumn}' (the source's account id column); columns: ${columns.join(', ')}.`);
+  }
+  const dup = columns.find((c, i) => columns.indexOf(c) !== i);
+  if (dup) throw ERRORS.badRequest(`The header names column '${dup}' twice.`);
+  return columns;
+}
+
+/**
+ * The job: applies the staged rows as a full aggregation in one transaction (accounts missing
+ * from the file are removed), forms identities for new authoritative accounts, places every
+ * identity under its profile, then queues processing of the affected profiles.
+ */
+export async function runLoadJob(ctx: DomainContext, payload: LoadJobPayload, processProfile: (profileId: string) => Promise<void>): Promise<void> {
+  const affected = await ctx.withTransaction(async (repos) => {
+    const task = await repos.tasks.lock(payload.taskId);
+    if (!task || task.completed) return [];
+    const staged = (task.result ?? {}) as Partial<LoadSummary> & { header?: string[] };
+    const applied = await repos.accounts.applyStaged(task.id, payload.sourceId);
+    await repos.identities.removeOrphans();
+    const formed = await repos.identities.formIdentities(payload.sourceId);
+    const { affectedProfiles } = await repos.identities.assignProfiles();
+    await repos.identities.refreshCounts();
+    if (staged.header?.length) await repos.sources.setAccountAttributeNames(payload.sourceId, staged.header);
+    await repos.accounts.clearStaged(task.id);
+    const summary: LoadSummary = {
+      rows: applied.rows, added: applied.added, updated: applied.updated, unchanged: applied.rows - applied.added - applied.updated,
+      removed: applied.removed, rejected: staged.rejected ?? 0, rejections: staged.rejections ?? [],
+    };
+    const profile = await repos.profiles.findByAuthoritativeSource(payload.sourceId);
+    await repos.tasks.complete(task.id, {
+      completed: ctx.now(),
+      completionStatus: summary.rejected > 0 ? 'Warning' : 'Success',
+      messages: [taskMessage('INFO', `Loaded ${summary.rows} account(s): ${summary.added} added, ${summary.updated} updated, ${summary.removed} removed, ${summary.rejected} rejected; ${formed} new identit${formed === 1 ? 'y' : 'ies'}.`)],
+      result: { ...summary, identitiesCreated: formed },
+    });
+    return [...new Set([...affectedProfiles, ...(profile ? [profile.id] : [])])];
+  });
+  for (const profileId of affected) await processProfile(profileId);
+}

@@ -1,0 +1,63 @@
+import { compileTransform, valueToText, type CompiledTransform, type NamedTransform } from '../../expr/index.js';
+import type { IdentityAttributeConfig } from '../identity-profiles/schema.js';
+import type { IdentityForProcessing } from './repository.js';
+
+/** A profile's mappings compiled once per run; a mapping that does not compile carries its error. */
+export interface CompiledMappings {
+  enabled: boolean;
+  mappings: Array<{ attribute: string; compiled?: CompiledTransform; compileError?: string }>;
+}
+
+export function compileMappings(
+  config: IdentityAttributeConfig | undefined,
+  transforms: (name: string) => NamedTransform | undefined,
+): CompiledMappings {
+  const mappings = (config?.attributeTransforms ?? []).map((m) => {
+    try {
+      return { attribute: m.identityAttributeName, compiled: compileTransform(m.transformDefinition, { transforms }) };
+    } catch (e) {
+      return { attribute: m.identityAttributeName, compileError: (e as Error).message };
+    }
+  });
+  return { enabled: config?.enabled ?? false, mappings };
+}
+
+export interface AttributeOutcome {
+  attribute: string;
+  value: string | null;
+  error?: string;
+}
+
+/**
+ * Evaluates every mapping for one identity. Errors are per attribute (one broken mapping never
+ * hides the others); a failed attribute keeps its previous value.
+ */
+export function evaluateIdentity(compiled: CompiledMappings, identity: IdentityForProcessing, now: Date): AttributeOutcome[] {
+  const context = {
+    accounts: identity.accounts,
+    identity: { ...identity.attributes, id: identity.id, name: identity.name },
+    manager: identity.managerAttributes,
+    now,
+  };
+  return compiled.mappings.map(({ attribute, compiled: c, compileError }) => {
+    const previous = textOf(identity.attributes[attribute]);
+    if (!c) return { attribute, value: previous, error: compileError };
+    const result = c.evaluate(context);
+    if (!result.ok) return { attribute, value: previous, error: result.path ? `${result.error} (at ${result.path})` : result.error };
+    return { attribute, value: valueToText(result.value) };
+  });
+}
+
+const textOf = (v: unknown): string | null => (v === undefined || v === null ? null : typeof v === 'string' ? v : JSON.stringify(v));
+
+/** The attributes an identity would have after processing (mapped attributes only, in mapping order). */
+export function attributesFrom(outcomes: AttributeOutcome[]): Record<string, string | null> {
+  return Object.fromEntries(outcomes.map((o) => [o.attribute, o.value]));
+}
+
+/** Do two attribute maps hold the same values (key order ignored)? */
+export function sameAttributes(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  return ka.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
+}

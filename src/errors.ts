@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'method_not_allowed'
   | 'conflict'
   | 'payload_too_large'
+  | 'uri_too_long'
   | 'unsupported_media_type'
   | 'rate_limited'
   | 'internal';
@@ -46,8 +47,14 @@ export const ERRORS = {
   conflict: (message: string) => new AppError('conflict', 409, message),
   payloadTooLarge: (message = 'The request body is too large.') =>
     new AppError('payload_too_large', 413, message),
-  unsupportedMediaType: (contentType: string) =>
-    new AppError('unsupported_media_type', 415, `Content type '${contentType}' is not supported here.`),
+  uriTooLong: (message = 'The request URL is too long: a path segment exceeds the allowed length.') =>
+    new AppError('uri_too_long', 414, message),
+  unsupportedMediaType: (contentType: string, supported?: readonly string[]) =>
+    new AppError(
+      'unsupported_media_type',
+      415,
+      `Content type '${contentType}' is not supported here${supported?.length ? `; use ${supported.join(' or ')}` : ''}.`,
+    ),
   rateLimited: (retryAfterSeconds: number) =>
     new AppError('rate_limited', 429, ' Rate Limit Exceeded ', [], { 'Retry-After': String(retryAfterSeconds) }),
   internal: (message = 'An internal fault occurred.') => new AppError('internal', 500, message),

@@ -59,3 +59,9 @@ export async function ensureAdminClient(
   const { client, secret } = await createClient(repo, { name: 'admin', authorities: ['ORG_ADMIN'], scopes: [ALL_SCOPES] });
   return { id: client.id, secret };
 }
+
+/** May this client's tokens still be used? Not when it is revoked, nor when it no longer exists (fail closed). */
+export async function isClientRevoked(repo: Pick<ApiClientRepository, 'findById'>, id: string): Promise<boolean> {
+  const client = await repo.findById(id);
+  return !client || client.revokedAt != null;
+}

@@ -3,6 +3,7 @@ import { buildApp } from './app.js';
 import { loadConfig, type Config } from './config.js';
 import { createDatabase, migrateToLatest } from './db/database.js';
 import { apiClientRepository } from './db/repositories/clients.js';
+import { failInterruptedLoads } from './domain/accounts/load.js';
 import { ensureAdminClient } from './domain/clients/service.js';
 import { createServices } from './services.js';
 
@@ -16,6 +17,9 @@ export async function serve(config: Config): Promise<void> {
   const admin = await ensureAdminClient(apiClientRepository(database.db), config);
   if (admin) printAdminCredentials(admin);
   const services = await createServices(database, { config, logger, runJobs: true });
+  // embedded: this process owns the database, so any unfinished upload is from a previous run
+  const interrupted = await failInterruptedLoads(services.ctx, database.kind === 'pglite' ? 0 : 300);
+  if (interrupted) logger.warn({ tasks: interrupted }, 'marked interrupted account loads as failed');
   const app = await buildApp({ services, config, logger });
   await app.listen({ port: config.port, host: config.host });
   logger.info({ ms: Date.now() - started, database: database.kind }, 'ready');

@@ -75,8 +75,9 @@ export async function createServices(database: Database, options: ServiceOptions
     handlers: options.runJobs ? handlers : {},
     logger: options.logger,
     pollingIntervalSeconds: options.pollingIntervalSeconds,
-    expireInSeconds: options.jobExpireSeconds,
-    maintenanceIntervalSeconds: options.maintenanceIntervalSeconds,
+    expireInSeconds: options.jobExpireSeconds ?? 120,
+    maintenanceIntervalSeconds: options.maintenanceIntervalSeconds ?? Math.max(1, Math.min(30, Math.floor((options.jobExpireSeconds ?? 120) / 2))),
+    recoverAbandoned: database.kind === 'pglite' && options.runJobs,
     onGiveUp: (name, payload, error) => failTask(ctx, payload.taskId, `${name} failed after several attempts: ${(error as Error)?.message ?? String(error)}`),
   });
   const tokens = createTokenService(await loadSigningKey(db), options.config.tokenTtlSeconds);

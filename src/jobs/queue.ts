@@ -21,6 +21,11 @@ export interface QueueOptions {
   expireInSeconds?: number;
   /** How often pg-boss looks for expired jobs. */
   maintenanceIntervalSeconds?: number;
+  /**
+   * Retry at once the jobs left active by a previous run of this process. Only right when no
+   * other process can be working on them: embedded PGlite, which one process owns.
+   */
+  recoverAbandoned?: boolean;
 }
 
 export interface RunningQueue extends JobQueue {
@@ -50,6 +55,7 @@ export async function startJobQueue(sql: SqlExecutor, options: QueueOptions): Pr
   boss.on('error', (err) => options.logger.error({ err }, 'job queue error'));
   await boss.start();
   for (const name of options.queues) await boss.createQueue(name);
+  if (options.recoverAbandoned) await recoverAbandoned(sql, boss, options);
   const workers = new Map<string, string>();
   const events = new EventEmitter();
   for (const [name, handler] of Object.entries(options.handlers)) {
@@ -82,4 +88,12 @@ async function runOne(name: string, job: PgBoss.JobWithMetadata<Record<string, u
     events.emit('done', name, job.data, err);
     throw err;
   }
+}
+
+/** Expires the active jobs of a process that stopped mid-job, so pg-boss retries them now. */
+async function recoverAbandoned(sql: SqlExecutor, boss: PgBoss, options: QueueOptions) {
+  const { rows } = await sql.executeSql(`update ${options.schema}.job set expire_in = interval '0' where state = 'active' returning id`, []);
+  if (rows.length === 0) return;
+  options.logger.warn({ jobs: rows.length }, 'retrying jobs left unfinished by the previous run');
+  await (boss as unknown as { maintain(): Promise<unknown> }).maintain();
 }

@@ -42,11 +42,11 @@ export function taskRepository(db: Kysely<DB>, tenantId = 'default'): TaskReposi
         result: o.result ? JSON.stringify(o.result) : null, modified: o.completed,
       }).where('id', '=', id).execute();
     },
-    async failUnfinished(olderThan, message) {
+    async failOrphaned(type, olderThan, message) {
       const r = await db.updateTable('tasks').set({
         completed: new Date(), completionStatus: 'Error', messages: JSON.stringify([message]), modified: new Date(),
-      }).where('completed', 'is', null).where('launched', '<', olderThan).executeTakeFirst();
-      return Number(r.numUpdatedRows);
+      }).where('completed', 'is', null).where('type', '=', type).where('result', 'is', null).where('modified', '<', olderThan).returning('id').execute();
+      return r.map((x) => x.id);
     },
   };
 }

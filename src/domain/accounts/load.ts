@@ -116,3 +116,14 @@ export async function runLoadJob(ctx: DomainContext, payload: LoadJobPayload, pr
   });
   for (const profileId of affected) await processProfile(profileId);
 }
+
+/**
+ * Loads whose upload was cut off (the server stopped while reading the file) never reach the
+ * job; at start-up they are marked failed and their staged rows dropped.
+ */
+export async function failInterruptedLoads(ctx: Pick<DomainContext, 'repos' | 'now'>, idleSeconds: number): Promise<number> {
+  const before = new Date(ctx.now().getTime() - idleSeconds * 1000);
+  const ids = await ctx.repos.tasks.failOrphaned('CLOUD_ACCOUNT_AGGREGATION', before, taskMessage('ERROR', 'The upload was interrupted (the server stopped while reading the file); nothing was applied. Load the file again.'));
+  for (const id of ids) await ctx.repos.accounts.clearStaged(id);
+  return ids.length;
+}

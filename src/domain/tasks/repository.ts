@@ -56,6 +56,9 @@ export interface TaskRepository {
   finishChunk(taskId: string, phase: string, chunkNo: number, outcome: ChunkOutcome): Promise<void>;
   /** Sums over the finished chunks (errors capped at `maxErrors`). */
   chunkTotals(taskId: string, maxErrors?: number): Promise<ChunkTotals>;
-  /** Tasks left unfinished by a crash: marked failed so none stays "running" forever. */
-  failUnfinished(olderThan: Date, message: TaskMessage): Promise<number>;
+  /**
+   * Tasks of `type` that have no job behind them (no result recorded yet, e.g. an upload cut off
+   * by a restart) and were last touched before `olderThan`: marked failed so none stays running.
+   */
+  failOrphaned(type: string, olderThan: Date, message: TaskMessage): Promise<string[]>;
 }

@@ -10,6 +10,9 @@ Commands:
   clients create [--name N] [--authority ORG_ADMIN|API] [--scope S]...
   clients list
   clients revoke CLIENT_ID
+  load SOURCE FILE.csv       upload accounts to a running server, with progress
+  process PROFILE [--dry-run]  process a profile's identities on a running server, with progress
+                             (load/process: --url URL, --client-id/--client-secret or IDPROFILES_CLIENT_ID/_SECRET)
   transforms test FILE...    evaluate transform test-vector files
   transforms eval [FILE|-]   evaluate one transform definition
 
@@ -40,6 +43,14 @@ async function main(argv: string[]): Promise<number> {
       const { runClients } = await import('./clients.js');
       return runClients(rest);
     }
+    case 'load': {
+      const { runLoad } = await import('./load-process.js');
+      return runLoad(rest);
+    }
+    case 'process': {
+      const { runProcess } = await import('./load-process.js');
+      return runProcess(rest);
+    }
     case 'transforms': {
       const { transformsCommand } = await import('./transforms.js');
       return transformsCommand(rest, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin });
@@ -60,7 +71,8 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exitCode = code;
   },
   (e) => {
-    process.stderr.write(e instanceof ConfigError ? `${e.message}\n` : `${(e as Error).stack ?? String(e)}\n`);
+    const expected = e instanceof ConfigError || (e as Error)?.name === 'RemoteError' || (e as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS');
+    process.stderr.write(expected ? `${(e as Error).message}\n` : `${(e as Error).stack ?? String(e)}\n`);
     process.exit(e instanceof ConfigError ? 2 : 1);
   },
 );

@@ -6,7 +6,7 @@ import type { JsonPatch } from '../shared/schema.js';
 import type { Source } from '../sources/schema.js';
 import { checkMappings } from './mappings.js';
 import { IdentityProfileInput, PATCH_PROTECTED_FIELDS, type IdentityProfile } from './schema.js';
-import { assertNameFree, assertSourceFree, resolveAuthoritativeSource } from './service.js';
+import { assertNameFree, assertSourceFree, resolveAuthoritativeSource, storedConfig } from './service.js';
 
 const checkInput = Compile(IdentityProfileInput);
 const firstSegment = (pointer: string) => pointer.split('/')[1]?.replace(/~1/g, '/').replace(/~0/g, '~') ?? '';
@@ -75,10 +75,7 @@ function merge(current: IdentityProfile, input: IdentityProfileInput, source: So
     owner: input.owner ? { type: 'IDENTITY', id: input.owner.id, name: input.owner.name ?? '' } : null,
     priority: input.priority ?? current.priority,
     authoritativeSource: source ? { type: 'SOURCE', id: source.id, name: source.name } : current.authoritativeSource,
-    identityAttributeConfig: {
-      enabled: input.identityAttributeConfig?.enabled ?? false,
-      attributeTransforms: input.identityAttributeConfig?.attributeTransforms ?? [],
-    },
+    identityAttributeConfig: storedConfig(input.identityAttributeConfig, false),
     identityExceptionReportReference: input.identityExceptionReportReference ?? null,
     hasTimeBasedAttr: input.hasTimeBasedAttr ?? current.hasTimeBasedAttr,
     identityRefreshRequired: current.identityRefreshRequired || mappingsChanged || source !== undefined,

@@ -23,8 +23,10 @@ export const IdentityAttributeConfig = Type.Object({
 });
 export type IdentityAttributeConfig = Static<typeof IdentityAttributeConfig>;
 
+/** `taskResultId` is `format: uuid` in the documents; ISC's ids are also 32 hex digits. */
+const TASK_RESULT_ID = '^(?:[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}|[0-9a-fA-F]{32})$';
 const IdentityExceptionReportReference = Nullable(
-  Type.Object({ taskResultId: Type.String(), reportName: Type.String() }),
+  Type.Object({ taskResultId: Type.String({ pattern: TASK_RESULT_ID, description: 'A UUID (or 32 hex digits)' }), reportName: Type.String() }),
 );
 
 export const IdentityProfile = Type.Object(

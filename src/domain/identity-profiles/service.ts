@@ -4,7 +4,7 @@ import { parseCollectionQuery, type CollectionParams } from '../shared/collectio
 import type { Source } from '../sources/schema.js';
 import { checkMappings } from './mappings.js';
 import type { VersionPolicy } from './policy.js';
-import { LIST_FILTERS, LIST_SORTERS, type IdentityProfile, type IdentityProfileInput } from './schema.js';
+import { LIST_FILTERS, LIST_SORTERS, type IdentityAttributeConfig, type IdentityProfile, type IdentityProfileInput } from './schema.js';
 
 export async function listProfiles(ctx: DomainContext, params: CollectionParams) {
   const query = parseCollectionQuery(params, {
@@ -62,12 +62,21 @@ export async function buildNewProfile(
     authoritativeSource: { type: 'SOURCE', id: source.id, name: source.name },
     identityRefreshRequired: false,
     identityCount: 0,
-    identityAttributeConfig: {
-      enabled: input.identityAttributeConfig?.enabled ?? policy.attributeConfigEnabledDefault,
-      attributeTransforms: input.identityAttributeConfig?.attributeTransforms ?? [],
-    },
+    identityAttributeConfig: storedConfig(input.identityAttributeConfig, policy.attributeConfigEnabledDefault),
     identityExceptionReportReference: input.identityExceptionReportReference ?? null,
     hasTimeBasedAttr: input.hasTimeBasedAttr ?? policy.hasTimeBasedAttrDefault,
+  };
+}
+
+/**
+ * The mappings as stored. Beta's document lets a transform's `attributes` be null; every other
+ * version's requires an object, so null is stored as `{}` (the same transform, valid everywhere).
+ */
+export function storedConfig(config: IdentityAttributeConfig | undefined, enabledDefault: boolean): IdentityProfile['identityAttributeConfig'] {
+  return {
+    enabled: config?.enabled ?? enabledDefault,
+    attributeTransforms: (config?.attributeTransforms ?? []).map((m) =>
+      m.transformDefinition.attributes === null ? { ...m, transformDefinition: { ...m.transformDefinition, attributes: {} } } : m),
   };
 }
 

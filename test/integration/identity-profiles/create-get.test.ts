@@ -136,6 +136,27 @@ describeOnDatabases('identity profiles: create and get', (app) => {
     expect400(await request(t, v, 'POST', '', { payload: { name: uniq('p'), authoritativeSource, hasTimeBasedAttr: 'yes' } }), /hasTimeBasedAttr/);
   });
 
+  it.each(VERSIONS)('$name: identityExceptionReportReference.taskResultId must be a UUID or 32 hex digits (400)', async (v) => {
+    const t = app();
+    const source = await newSource(t);
+    const payload = { name: uniq('ref'), authoritativeSource: { id: source.id }, identityExceptionReportReference: { taskResultId: 'not-a-uuid', reportName: 'r' } };
+    expect400(await request(t, v, 'POST', '', { payload }), /taskResultId/);
+    const hex = await request(t, v, 'POST', '', { payload: { ...payload, identityExceptionReportReference: { taskResultId: 'ef38f94347e94562b5bb8424a56397d8', reportName: 'r' } } });
+    expect(hex.statusCode, hex.body).toBe(201);
+  });
+
+  it('a transform with attributes: null (allowed by beta) is stored as {} and reads back valid in every version', async () => {
+    const t = app();
+    const source = await newSource(t);
+    const res = await request(t, VERSIONS[1], 'POST', '', { payload: {
+      name: uniq('nullattrs'), authoritativeSource: { id: source.id },
+      identityAttributeConfig: { attributeTransforms: [{ identityAttributeName: 'guid', transformDefinition: { type: 'uuid', attributes: null } }] },
+    } });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().identityAttributeConfig.attributeTransforms[0].transformDefinition).toEqual({ type: 'uuid', attributes: {} });
+    for (const v of VERSIONS) expect((await request(t, v, 'GET', `/${res.json().id}`)).statusCode).toBe(200);
+  });
+
   it.each(VERSIONS)('$name: an unknown id is 404 in ErrorResponseDto shape', async (v) => {
     const t = app();
     const id = unknownId();

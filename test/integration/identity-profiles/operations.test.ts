@@ -83,7 +83,8 @@ describeOnDatabases('identity profiles: default config, processing and preview',
     const t = app();
     const profile = await newProfile(t);
     const url = `/${profile.id}/process-identities`;
-    for (const headers of [{ 'content-type': 'application/x-www-form-urlencoded' }, { 'content-type': 'application/json' }, {}]) {
+    const variants: Array<Record<string, string>> = [{ 'content-type': 'application/x-www-form-urlencoded' }, { 'content-type': 'application/json' }, {}];
+    for (const headers of variants) {
       const res = await request(t, V3, 'POST', url, { headers, payload: '' });
       expect(res.statusCode, `${JSON.stringify(headers)} ${res.body}`).toBe(202);
       expect(res.json()).toEqual({});

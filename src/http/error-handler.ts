@@ -49,14 +49,15 @@ interface AjvError {
 }
 
 /**
- * A union's (`anyOf`) errors → one cause. When an alternative failed deeper inside the value
- * (`owner/type` of a nullable owner), that deeper error is the cause; otherwise the failed
- * alternatives are listed ("body/0/op: must be one of "add", "remove", …"; "must be one of string, null").
+ * A union's (`anyOf`) errors → one cause. When an alternative of the right type failed for a
+ * reason of its own (`owner/type` of a nullable owner, a too-long nullable description), that
+ * reason is the cause; otherwise the alternatives are listed ("body/0/op: must be one of "add",
+ * "remove", …"; "body/description: must be one of string, null").
  */
 function describeUnion(union: AjvError, branches: readonly AjvError[], context: string): string[] {
   const path = union.instancePath ?? '';
-  const deeper = branches.filter((b) => (b.instancePath ?? '') !== path);
-  if (deeper.length > 0) return deeper.map((b) => describeOne(b, context));
+  const specific = branches.filter((b) => (b.instancePath ?? '') !== path || (b.keyword !== 'type' && b.keyword !== 'const'));
+  if (specific.length > 0) return specific.map((b) => describeOne(b, context));
   const alternatives = branches.map((b) => (b.keyword === 'const' ? JSON.stringify(b.params?.allowedValue) : String(b.params?.type ?? b.message)));
   return [`${context}${path}: must be one of ${[...new Set(alternatives)].join(', ')}`];
 }

@@ -120,6 +120,8 @@ describeOnDatabases('bad input', (app) => {
       ['enabled as "yes"', create(',"identityAttributeConfig":{"enabled":"yes"}', /identityAttributeConfig\/enabled: must be boolean/)],
       ['a transform without type', create(',"identityAttributeConfig":{"attributeTransforms":[{"identityAttributeName":"e","transformDefinition":{}}]}', /must have required property 'type'/)],
       ['an unknown source', () => post(P, '{"name":"x","authoritativeSource":{"id":"no-such-source"}}', 400, /authoritative source 'no-such-source' does not exist/)],
+      ['an unknown transform type', create(',"identityAttributeConfig":{"attributeTransforms":[{"identityAttributeName":"email","transformDefinition":{"type":"bogus"}}]}', /attributeTransforms\[0\] \(email\).*unknown transform type "bogus"/)],
+      ['a reference to a missing transform', create(',"identityAttributeConfig":{"attributeTransforms":[{"identityAttributeName":"email","transformDefinition":{"type":"reference","attributes":{"id":"missing"}}}]}', /attributeTransforms\[0\] \(email\).*'missing' does not exist/)],
       ['a source that already serves a profile', async () => post(P, `{"name":"${uniq('dup-src')}","authoritativeSource":${JSON.stringify((await profileOf(app(), first())).authoritativeSource)}}`, 400, /already the authoritative source/)],
       ['a name differing only in (non-ASCII) case', async () => post(P, `{"name":${JSON.stringify((await profileOf(app(), first())).name.toLowerCase())},"authoritativeSource":{"id":"${source()}"}}`, 400, /already exists.*ignoring case/)],
       ['a blank name', () => post(P, `{"name":"   ","authoritativeSource":{"id":"${source()}"}}`, 400, /body\/name: must match pattern/)],

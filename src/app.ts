@@ -8,6 +8,7 @@ import { ping } from './db/database.js';
 import { isClientRevoked } from './domain/clients/service.js';
 import { frameworkErrorHandler, installErrorHandling } from './http/error-handler.js';
 import { installAuth, revocationCache } from './http/plugins/auth.js';
+import { installConsole } from './http/plugins/console.js';
 import { installContentTypes } from './http/plugins/content-types.js';
 import { installDocs } from './http/plugins/docs.js';
 import { installRateLimit } from './http/plugins/rate-limit.js';
@@ -65,6 +66,7 @@ export async function buildApp({ services, config, logger }: AppOptions): Promis
   installAuth(app, services.tokens, revocationCache((id) => isClientRevoked(services.clients, id)));
   if (config.rateLimit !== 'off') installRateLimit(app, config.rateLimit);
   await installDocs(app);
+  await installConsole(app);
 
   healthRoutes(app, () => ping(services.database.db));
   await app.register(async (scope) => oauthRoutes(scope, services));

@@ -1,0 +1,55 @@
+import { ApiError, call, quote, request, toApiError } from './client';
+import { session } from './session';
+import type { Account, Identity, Source, SourceInput, TaskStatus, Transform } from './types';
+
+export const getTask = (id: string, signal?: AbortSignal) => call<TaskStatus>(`/v3/task-status/${encodeURIComponent(id)}`, { signal });
+
+export async function listSources(nameStartsWith = '', limit = 250, offset = 0): Promise<{ items: Source[]; total: number }> {
+  const filters = nameStartsWith ? `name sw ${quote(nameStartsWith)}` : undefined;
+  const res = await request<Source[]>('/v3/sources', { query: { filters, sorters: 'name', limit, offset, count: true } });
+  return { items: res.data, total: res.total ?? res.data.length };
+}
+export const getSource = (id: string) => call<Source>(`/v3/sources/${encodeURIComponent(id)}`);
+export const createSource = (input: SourceInput) => call<Source>('/v3/sources', { method: 'POST', body: input });
+
+/**
+ * Uploads a CSV (multipart part `file`) with upload progress (XHR: fetch cannot report it); the
+ * load itself then runs as a task.
+ */
+export function loadAccounts(sourceId: string, file: File, onProgress?: (fraction: number) => void): Promise<{ success: boolean; task: TaskStatus }> {
+  const form = new FormData();
+  form.append('file', file, file.name);
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', `/v3/sources/${encodeURIComponent(sourceId)}/load-accounts`);
+    const token = session.token();
+    if (token) xhr.setRequestHeader('authorization', `Bearer ${token}`);
+    xhr.setRequestHeader('accept', 'application/json');
+    xhr.upload.onprogress = (e) => e.lengthComputable && onProgress?.(e.loaded / e.total);
+    xhr.onerror = () => reject(new ApiError(0, ['The server cannot be reached. Is it running?']));
+    xhr.onload = () => {
+      if (xhr.status === 202 || xhr.status === 200) return resolve(JSON.parse(xhr.responseText));
+      if (xhr.status === 401 && token) session.expire('Your session has ended. Sign in again.');
+      void toApiError(new Response(xhr.responseText, { status: xhr.status })).then(reject);
+    };
+    xhr.send(form);
+  });
+}
+
+export interface IdentityQuery {
+  nameStartsWith?: string;
+  profileId?: string;
+  limit: number;
+  offset: number;
+}
+export async function listIdentities(q: IdentityQuery, signal?: AbortSignal): Promise<{ items: Identity[]; total: number }> {
+  const parts = [q.nameStartsWith ? `name sw ${quote(q.nameStartsWith)}` : '', q.profileId ? `identityProfileId eq ${quote(q.profileId)}` : ''];
+  const filters = parts.filter(Boolean).join(' and ') || undefined;
+  const res = await request<Identity[]>('/v2025/identities', { query: { filters, sorters: 'name', limit: q.limit, offset: q.offset, count: true }, signal });
+  return { items: res.data, total: res.total ?? res.data.length };
+}
+export const getIdentity = (id: string) => call<Identity>(`/v2025/identities/${encodeURIComponent(id)}`);
+export const accountsOf = (identityId: string) =>
+  call<Account[]>('/v3/accounts', { query: { filters: `identityId eq ${quote(identityId)}`, limit: 250 } });
+
+export const listTransforms = () => call<Transform[]>('/v3/transforms', { query: { limit: 250, sorters: 'name' } });

@@ -1,0 +1,27 @@
+/**
+ * The console's view of the API: the server's own TypeBox schemas (type-only imports, erased at
+ * build time), so the console and the API share one definition and drift breaks the build.
+ */
+export type {
+  DeleteTaskReference,
+  ExportedIdentityProfile,
+  IdentityAttributeConfig,
+  IdentityPreviewResponse,
+  IdentityProfile,
+  IdentityProfileInput,
+  ImportItem,
+  ObjectImportResult,
+} from '../../../src/domain/identity-profiles/schema.js';
+export type { Source, SourceInput } from '../../../src/domain/sources/schema.js';
+export type { Identity } from '../../../src/domain/identities/schema.js';
+export type { Account, LoadSummary } from '../../../src/domain/accounts/schema.js';
+export type { TaskStatus } from '../../../src/domain/tasks/schema.js';
+export type { Transform } from '../../../src/domain/transforms/schema.js';
+export type { ErrorResponse, JsonPatch } from '../../../src/domain/shared/schema.js';
+export type { AttributeChangeSummary } from '../../../src/domain/identities/dry-run.js';
+
+import type { IdentityProfile } from '../../../src/domain/identity-profiles/schema.js';
+
+/** One mapping: identity attribute ← transform definition. */
+export type Mapping = IdentityProfile['identityAttributeConfig']['attributeTransforms'][number];
+export type TransformDefinition = Mapping['transformDefinition'];

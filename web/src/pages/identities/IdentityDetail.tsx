@@ -1,0 +1,73 @@
+import { accountsOf, getIdentity } from '../../api/others';
+import { ErrorBox } from '../../components/ErrorBox';
+import { formatDate, show } from '../../lib/format';
+import { useLoad } from '../../lib/hooks';
+import { Link } from '../../lib/router';
+
+/** One identity: its computed attributes, manager, profile, and the accounts it was formed from. */
+export function IdentityDetail({ id }: { id: string }) {
+  const identity = useLoad(() => getIdentity(id), [id]);
+  const accounts = useLoad(() => accountsOf(id), [id]);
+  const i = identity.data;
+  if (!i) return <ErrorBox error={identity.error} title="This identity could not be loaded" />;
+  const attributes = Object.entries(i.attributes).sort(([a], [b]) => a.localeCompare(b));
+  return (
+    <article class="panel identity" aria-labelledby="identity-title">
+      <h2 id="identity-title">{i.name}</h2>
+      <dl class="facts-grid">
+        <div>
+          <dt>Manager</dt>
+          <dd>{i.managerRef ? <Link href={`/identities/${encodeURIComponent(i.managerRef.id)}`}>{i.managerRef.name}</Link> : '—'}</dd>
+        </div>
+        <div>
+          <dt>Profile</dt>
+          <dd>{i.identityProfile ? <Link href={`/profiles/${encodeURIComponent(i.identityProfile.id)}`}>{i.identityProfile.name}</Link> : '—'}</dd>
+        </div>
+        <div>
+          <dt>Processing</dt>
+          <dd>{i.processingState ?? '—'}</dd>
+        </div>
+        <div>
+          <dt>Last refresh</dt>
+          <dd>{formatDate(i.lastRefresh)}</dd>
+        </div>
+      </dl>
+      <h3>Attributes</h3>
+      {attributes.length ? (
+        <table class="kv">
+          <tbody>
+            {attributes.map(([k, v]) => (
+              <tr key={k}>
+                <th scope="row">{k}</th>
+                <td class="value">{show(v)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p class="muted">No attributes yet: process the identity's profile.</p>
+      )}
+      <h3>Accounts</h3>
+      <ErrorBox error={accounts.error} />
+      {accounts.data?.map((a) => (
+        <details key={a.id} class="account">
+          <summary>
+            <b>{a.sourceName}</b> · {a.name} <span class="muted">({a.nativeIdentity})</span>
+            {a.authoritative && <span class="tag">authoritative</span>}
+          </summary>
+          <table class="kv">
+            <tbody>
+              {Object.entries(a.attributes).map(([k, v]) => (
+                <tr key={k}>
+                  <th scope="row">{k}</th>
+                  <td class="value">{show(v)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </details>
+      ))}
+      {accounts.data?.length === 0 && <p class="muted">No accounts.</p>}
+    </article>
+  );
+}

@@ -1,0 +1,56 @@
+import { useState } from 'preact/hooks';
+import { processIdentities } from '../../api/profiles';
+import type { IdentityProfile, TaskStatus } from '../../api/types';
+import { ErrorBox } from '../../components/ErrorBox';
+import { TaskProgress } from '../../components/TaskProgress';
+import { useAction } from '../../lib/hooks';
+import { runs } from '../../lib/runs';
+import { useTask } from '../../lib/task';
+import { DryRunResult } from './DryRunResult';
+
+interface Props {
+  profile: IdentityProfile;
+  unsaved: boolean;
+  onStarted: () => void;
+  onFinished: () => void;
+}
+
+/** Process identities (or a dry run): live progress while it runs, then what changed or would change. */
+export function ProcessPanel({ profile, unsaved, onStarted, onFinished }: Props) {
+  const [run, setRun] = useState<{ taskId: string; dryRun: boolean }>();
+  const start = useAction(async (dryRun: boolean) => {
+    const taskId = await processIdentities(profile.id, dryRun);
+    runs.started(profile.id, taskId, dryRun);
+    setRun({ taskId, dryRun });
+    onStarted();
+  });
+  const { task, error } = useTask(run?.taskId, (t: TaskStatus) => {
+    runs.finished(profile.id, t);
+    if (!run?.dryRun) onFinished();
+  });
+  const running = !!run && !task?.completed;
+  const result = task?.completed ? (task.result as { attributeChanges?: Parameters<typeof DryRunResult>[0]['changes']; total?: number } | null) : undefined;
+
+  return (
+    <section class="panel stack" aria-labelledby="process-title">
+      <h2 id="process-title">Process identities</h2>
+      <p class="hint">
+        Recomputes the attributes of this profile's identities from the saved mappings and correlates managers.
+        {profile.identityRefreshRequired && ' The mappings or source changed since the last run: a refresh is required.'}
+      </p>
+      {unsaved && <p class="notice">You have unsaved mapping changes; processing uses the saved mappings.</p>}
+      <div class="buttons start">
+        <button type="button" disabled={running || start.busy} onClick={() => void start.run(true)}>
+          Dry run
+        </button>
+        <button type="button" class="primary" disabled={running || start.busy} onClick={() => void start.run(false)}>
+          Process identities
+        </button>
+      </div>
+      <ErrorBox error={start.error} title="Processing did not start" />
+      <ErrorBox error={error} />
+      {task && <TaskProgress task={task} label={run?.dryRun ? 'Dry run' : 'Processing'} />}
+      {result && run?.dryRun && <DryRunResult changes={result.attributeChanges ?? []} total={result.total ?? 0} />}
+    </section>
+  );
+}

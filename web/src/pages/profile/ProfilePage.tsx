@@ -1,0 +1,69 @@
+import { useState } from 'preact/hooks';
+import { getProfile } from '../../api/profiles';
+import type { IdentityProfile, Mapping } from '../../api/types';
+import { ErrorBox } from '../../components/ErrorBox';
+import { StatusBadge } from '../../components/StatusBadge';
+import { plural } from '../../lib/format';
+import { useLoad } from '../../lib/hooks';
+import { sameMappings } from '../../lib/mappings';
+import { Link } from '../../lib/router';
+import { MappingsSection } from './MappingsSection';
+import { PreviewPanel } from './PreviewPanel';
+import { ProcessPanel } from './ProcessPanel';
+import { SettingsForm } from './SettingsForm';
+
+/** One profile: settings, mappings (edited as a draft), preview of the draft, processing. */
+export function ProfilePage({ id }: { id: string }) {
+  const [profile, setProfile] = useState<IdentityProfile>();
+  const [draft, setDraft] = useState<Mapping[]>([]);
+  const [version, setVersion] = useState(0);
+  const [runs, setRuns] = useState(0);
+  const loaded = useLoad(async () => {
+    const p = await getProfile(id);
+    // A reload (after processing) keeps unsaved mapping edits.
+    setDraft((d) => (!profile || sameMappings(d, profile.identityAttributeConfig.attributeTransforms) ? p.identityAttributeConfig.attributeTransforms : d));
+    setProfile(p);
+    return p;
+  }, [id, version]);
+  const saved = (p: IdentityProfile) => {
+    setProfile(p);
+    setDraft(p.identityAttributeConfig.attributeTransforms);
+  };
+  const reload = () => setVersion((v) => v + 1);
+
+  if (!profile) {
+    return (
+      <section>
+        <p>
+          <Link href="/">‹ Identity profiles</Link>
+        </p>
+        <h1 tabIndex={-1}>{loaded.error ? 'Profile not available' : 'Loading profile…'}</h1>
+        <ErrorBox error={loaded.error} />
+      </section>
+    );
+  }
+  const dirty = !sameMappings(draft, profile.identityAttributeConfig.attributeTransforms);
+  return (
+    <section class="profile">
+      <p class="crumbs">
+        <Link href="/">‹ Identity profiles</Link>
+      </p>
+      <div class="page-head">
+        <h1 tabIndex={-1}>{profile.name}</h1>
+        <div class="facts">
+          <StatusBadge key={`${version}.${runs}`} profile={profile} />
+          <span>{plural(profile.identityCount, 'identity', 'identities')}</span>
+          <span>
+            Source <b>{profile.authoritativeSource.name}</b>
+          </span>
+        </div>
+      </div>
+      <div class="grid">
+        <SettingsForm profile={profile} onSaved={saved} />
+        <ProcessPanel profile={profile} unsaved={dirty} onStarted={() => setRuns((n) => n + 1)} onFinished={reload} />
+      </div>
+      <MappingsSection profile={profile} draft={draft} onDraft={setDraft} onSaved={saved} />
+      <PreviewPanel profile={profile} draft={draft} dirty={dirty} />
+    </section>
+  );
+}

@@ -1,0 +1,95 @@
+import type { IdentityProfile } from '../../api/types';
+import { SortableTh, type Sort } from '../../components/SortableTh';
+import { StatusBadge } from '../../components/StatusBadge';
+import { formatDate } from '../../lib/format';
+import { Link } from '../../lib/router';
+import { runs } from '../../lib/runs';
+
+/** Columns the server sorts (ISC sorters); the others sort the loaded page. */
+export const SERVER_SORTS: Record<string, string | undefined> = { name: 'name', priority: 'priority', modified: 'modified' };
+
+/** `lastProcessed` is stored by the server but not (yet) part of the API's profile; shown when present. */
+const lastProcessed = (p: IdentityProfile) => (p as IdentityProfile & { lastProcessed?: string | null }).lastProcessed ?? runs.of(p.id)?.completed ?? null;
+const statusRank = (p: IdentityProfile) => (p.identityRefreshRequired ? 1 : 0);
+
+const LOCAL_SORTS: Record<string, (p: IdentityProfile) => string | number> = {
+  description: (p) => (p.description ?? '').toLowerCase(),
+  source: (p) => p.authoritativeSource.name.toLowerCase(),
+  identityCount: (p) => p.identityCount,
+  status: statusRank,
+  lastProcessed: (p) => lastProcessed(p) ?? '',
+};
+
+function ordered(items: IdentityProfile[], sort: Sort): IdentityProfile[] {
+  const key = LOCAL_SORTS[sort.field];
+  if (!key) return items;
+  const dir = sort.descending ? -1 : 1;
+  return [...items].sort((a, b) => (key(a) < key(b) ? -dir : key(a) > key(b) ? dir : 0));
+}
+
+interface Props {
+  items: IdentityProfile[];
+  loading: boolean;
+  sort: Sort;
+  onSort: (s: Sort) => void;
+  selected: Set<string>;
+  onSelect: (s: Set<string>) => void;
+  onProcessed: () => void;
+}
+
+export function ProfilesTable({ items, loading, sort, onSort, selected, onSelect, onProcessed }: Props) {
+  const rows = ordered(items, sort);
+  const allOnPage = items.length > 0 && items.every((p) => selected.has(p.id));
+  const toggle = (id: string) => {
+    const next = new Set(selected);
+    if (!next.delete(id)) next.add(id);
+    onSelect(next);
+  };
+  const toggleAll = () => onSelect(allOnPage ? new Set() : new Set(items.map((p) => p.id)));
+  const th = (field: string, label: string, cls?: string) => (
+    <SortableTh field={field} sort={sort} onSort={onSort} class={cls}>
+      {label}
+    </SortableTh>
+  );
+  return (
+    <div class="table-wrap">
+      <table class="profiles" aria-busy={loading}>
+        <caption class="sr-only">Identity profiles{LOCAL_SORTS[sort.field] ? ' (this column sorts the rows on this page)' : ''}</caption>
+        <thead>
+          <tr>
+            <th scope="col" class="check">
+              <input type="checkbox" aria-label="Select all profiles on this page" checked={allOnPage} onChange={toggleAll} />
+            </th>
+            {th('name', 'Name')}
+            {th('description', 'Description', 'hide-narrow')}
+            {th('priority', 'Priority', 'num')}
+            {th('source', 'Authoritative source')}
+            {th('identityCount', 'Identities', 'num')}
+            {th('status', 'Status')}
+            {th('lastProcessed', 'Last processed', 'hide-narrow')}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((p) => (
+            <tr key={p.id} class={selected.has(p.id) ? 'selected' : undefined}>
+              <td class="check">
+                <input type="checkbox" aria-label={`Select ${p.name}`} checked={selected.has(p.id)} onChange={() => toggle(p.id)} />
+              </td>
+              <th scope="row" data-label="Name">
+                <Link href={`/profiles/${encodeURIComponent(p.id)}`}>{p.name}</Link>
+              </th>
+              <td class="hide-narrow desc" data-label="Description">{p.description || <span class="muted">—</span>}</td>
+              <td class="num" data-label="Priority">{p.priority}</td>
+              <td data-label="Source">{p.authoritativeSource.name}</td>
+              <td class="num" data-label="Identities">{p.identityCount.toLocaleString()}</td>
+              <td data-label="Status">
+                <StatusBadge profile={p} onFinished={onProcessed} />
+              </td>
+              <td class="hide-narrow" data-label="Last processed">{formatDate(lastProcessed(p))}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

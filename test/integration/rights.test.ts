@@ -18,7 +18,8 @@ const MANAGE = 'idn:identity-profile:manage';
 const DELETE = 'idn:identity-profile:delete';
 const ALL = 'sp:scopes:all';
 const DEFAULT = 'sp:scopes:default';
-const PUBLIC_ROUTES = /^\/(health|oauth\/token|oauth\/info|docs(\/.*)?)$/;
+/** Routes anyone may call: health, the token endpoint and tenant info, the API reference, the console's assets (and `/`, its redirect). */
+const PUBLIC_ROUTES = /^\/(health|oauth\/token|oauth\/info|docs(\/.*)?|ui(\/.*)?)?$/;
 
 /** A request for each operation that passes authorization and then fails or succeeds harmlessly (unknown id, empty body). */
 const PROBES: Record<ProfileOperation, (id: string) => { method: 'GET' | 'POST' | 'PATCH' | 'DELETE'; path: string; payload?: unknown; json?: string }> = {
@@ -82,7 +83,7 @@ describeOnDatabases('rights', (app) => {
       expect(undeclared).toEqual([]);
     });
 
-    it('only health, the OAuth endpoints and the API reference are public', () => {
+    it('only health, the OAuth endpoints, the API reference and the console are public', () => {
       const open = app().app.routeIndex.routes.filter((r) => r.config.public === true);
       expect(open.filter((r) => !PUBLIC_ROUTES.test(r.url)).map((r) => `${r.method} ${r.url}`)).toEqual([]);
       expect(open.map((r) => r.url)).toEqual(expect.arrayContaining(['/health', '/oauth/token', '/oauth/info', '/docs', '/docs/json']));

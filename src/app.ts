@@ -1,8 +1,9 @@
-import Fastify, { type FastifyInstance, type FastifySchema, type FastifySchemaCompiler } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifySchema, type FastifySchemaCompiler } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import _Ajv from 'ajv';
 import _addFormats from 'ajv-formats';
 import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { ping } from './db/database.js';
 import { isClientRevoked } from './domain/clients/service.js';
@@ -27,8 +28,8 @@ import type { Services } from './services.js';
 export interface AppOptions {
   services: Services;
   config: Pick<Config, 'rateLimit' | 'logLevel'>;
-  /** A pino logger instance or `false` (tests). */
-  logger?: boolean | object;
+  /** The process's pino logger, or `false` for none (tests); default: a new one at `config.logLevel`. */
+  logger?: Logger | false;
 }
 
 // ajv and ajv-formats are CommonJS: under NodeNext the default import is the module, `.default` the export.
@@ -52,7 +53,7 @@ function requestValidatorCompiler(): FastifySchemaCompiler<FastifySchema> {
 /** Builds the HTTP application; no listening, no environment reads (tests inject into it). */
 export async function buildApp({ services, config, logger }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: logger ?? { level: config.logLevel },
+    ...(logger ? { loggerInstance: logger as FastifyBaseLogger } : { logger: logger === false ? false : { level: config.logLevel } }),
     genReqId: () => randomUUID().replace(/-/g, ''),
     bodyLimit: 5 * 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 200 },

@@ -78,6 +78,8 @@ export async function createServices(database: Database, options: ServiceOptions
     expireInSeconds: options.jobExpireSeconds ?? 120,
     maintenanceIntervalSeconds: options.maintenanceIntervalSeconds ?? Math.max(1, Math.min(30, Math.floor((options.jobExpireSeconds ?? 120) / 2))),
     recoverAbandoned: database.kind === 'pglite' && options.runJobs,
+    // on PostgreSQL two chunks at once keep both the database and the event loop busy
+    concurrency: database.kind === 'postgres' ? { [CHUNK_JOB]: 2 } : {},
     onGiveUp: (name, payload, error) => failTask(ctx, payload.taskId, `${name} failed after several attempts: ${(error as Error)?.message ?? String(error)}`),
   });
   const tokens = createTokenService(await loadSigningKey(db), options.config.tokenTtlSeconds);

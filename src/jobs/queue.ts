@@ -13,6 +13,8 @@ export interface QueueOptions {
   queues: readonly string[];
   /** Handlers to run in this process; none = enqueue only (an API node with separate workers). */
   handlers: Record<string, JobHandler>;
+  /** Jobs of a queue this process runs at the same time (default 1). */
+  concurrency?: Record<string, number>;
   /** Called once a job has failed its last retry (e.g. to mark its task failed). */
   onGiveUp?: (name: string, payload: Record<string, unknown>, error: unknown) => Promise<void>;
   logger: Logger;
@@ -59,11 +61,9 @@ export async function startJobQueue(sql: SqlExecutor, options: QueueOptions): Pr
   const workers = new Map<string, string>();
   const events = new EventEmitter();
   for (const [name, handler] of Object.entries(options.handlers)) {
-    const work = { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2, batchSize: 1, includeMetadata: true as const };
-    const id = await boss.work<Record<string, unknown>>(name, work, async (jobs) => {
-      for (const job of jobs) await runOne(name, job, handler, options, events);
-    });
-    workers.set(name, id);
+    for (let i = 0; i < (options.concurrency?.[name] ?? 1); i++) {
+      workers.set(name, await startWorker(boss, name, handler, options, events));
+    }
   }
   return {
     events,
@@ -74,6 +74,20 @@ export async function startJobQueue(sql: SqlExecutor, options: QueueOptions): Pr
     },
     stop: () => boss.stop({ graceful: true, wait: true, timeout: 10_000 }),
   };
+}
+
+async function startWorker(boss: PgBoss, name: string, handler: JobHandler, options: QueueOptions, events: EventEmitter): Promise<string> {
+  const work = { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2, batchSize: 1, includeMetadata: true as const };
+  // pg-boss waits a polling interval after every batch, even with more jobs queued: after a
+  // full batch, ask for the next one at once (an empty fetch then waits as usual).
+  const id: string = await boss.work<Record<string, unknown>>(name, work, async (jobs) => {
+    try {
+      for (const job of jobs) await runOne(name, job, handler, options, events);
+    } finally {
+      if (jobs.length >= work.batchSize) boss.notifyWorker(id);
+    }
+  });
+  return id;
 }
 
 async function runOne(name: string, job: PgBoss.JobWithMetadata<Record<string, unknown>>, handler: JobHandler, options: QueueOptions, events: EventEmitter) {

@@ -80,6 +80,10 @@ export function accountRepository(db: Kysely<DB>, tenantId = 'default'): Account
       const rows = await db.selectFrom('accountLoadRows').select((eb) => eb.fn.countAll<number>().as('n')).where('taskId', '=', taskId).executeTakeFirstOrThrow();
       return { ...upsert.rows[0], removed: Number(removed.numAffectedRows ?? 0), rows: Number(rows.n) };
     },
+    async refreshStatistics() {
+      await sql`analyze accounts`.execute(db);
+      await sql`analyze identities`.execute(db);
+    },
     async clearStaged(taskId) {
       await db.deleteFrom('accountLoadRows').where('taskId', '=', taskId).execute();
     },

@@ -45,8 +45,9 @@ export function identityRepository(db: Kysely<DB>, tenantId = 'default'): Identi
       const rows = await sql<Q.ProcessingRow>`${Q.processingSelect} where i.tenant_id = ${tenantId} and i.id = ${id} order by i.id, a.id`.execute(db);
       return Q.groupProcessingRows(rows.rows)[0];
     },
-    async loadChunk(profileId, firstId, lastId) {
-      const rows = await sql<Q.ProcessingRow>`${Q.processingSelect}
+    async loadChunk(profileId, firstId, lastId, managerLookup) {
+      const select = managerLookup ? Q.chunkWithManagerSelect(managerLookup) : Q.processingSelect;
+      const rows = await sql<Q.ProcessingRow>`${select}
         where i.tenant_id = ${tenantId} and i.profile_id = ${profileId} and i.id between ${firstId} and ${lastId} order by i.id, a.id`.execute(db);
       return Q.groupProcessingRows(rows.rows);
     },
@@ -60,10 +61,12 @@ export function identityRepository(db: Kysely<DB>, tenantId = 'default'): Identi
     },
     async writeAttributes(changes) {
       if (!changes.length) return;
+      const rows = changes.map((c) => ({ id: c.id, attributes: c.attributes, processing_state: c.processingState, set_manager: c.managerId !== undefined, manager_id: c.managerId ?? null }));
       await sql`
-        update identities i set attributes = x.attributes, modified = now(), last_refresh = now(), processing_state = x.processing_state
-        from jsonb_to_recordset(${JSON.stringify(changes.map((c) => ({ id: c.id, attributes: c.attributes, processing_state: c.processingState })))}::jsonb)
-          as x(id text, attributes jsonb, processing_state text)
+        update identities i set attributes = x.attributes, modified = now(), last_refresh = now(), processing_state = x.processing_state,
+          manager_id = case when x.set_manager then x.manager_id else i.manager_id end
+        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+          as x(id text, attributes jsonb, processing_state text, set_manager boolean, manager_id text)
         where i.id = x.id`.execute(db);
     },
     correlateManagers: (profileId, sourceId, mapping, since) => Q.correlateManagers(db, tenantId, profileId, sourceId, mapping, since),

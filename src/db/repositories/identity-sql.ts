@@ -6,6 +6,7 @@ import type { DB } from '../types.js';
 
 export interface ProcessingRow {
   id: string; name: string; attributes: Record<string, unknown>; managerId: string | null; managerAttributes: Record<string, unknown> | null;
+  correlatedManagerId?: string | null;
   accountId: string | null; sourceId: string | null; sourceName: string | null; nativeIdentity: string | null;
   accountName: string | null; accountCreated: Date | null; accountModified: Date | null; accountAttributes: Record<string, unknown> | null;
 }
@@ -19,6 +20,24 @@ export const processingSelect = sql`
   left join accounts a on a.identity_id = i.id
   left join sources s on s.id = a.source_id`;
 
+/**
+ * The chunk query with the manager found through accounts: the owner of the account on the
+ * source whose native identity is this identity's `accountAttributeName` there (indexed).
+ */
+export function chunkWithManagerSelect(lookup: { sourceId: string; accountAttributeName: string }) {
+  return sql`
+  select i.id, i.name, i.attributes, i.manager_id, m.attributes as manager_attributes,
+         a.id as account_id, a.source_id, s.name as source_name, a.native_identity, a.name as account_name,
+         a.created as account_created, a.modified as account_modified, a.attributes as account_attributes,
+         (select mi.id from accounts own join accounts ma on ma.source_id = own.source_id and ma.native_identity = own.attributes->>${lookup.accountAttributeName}
+            join identities mi on mi.id = ma.identity_id
+          where own.identity_id = i.id and own.source_id = ${lookup.sourceId} and mi.id <> i.id order by own.id limit 1) as correlated_manager_id
+  from identities i
+  left join identities m on m.id = i.manager_id
+  left join accounts a on a.identity_id = i.id
+  left join sources s on s.id = a.source_id`;
+}
+
 /** Rows of (identity × account), ordered by identity, folded into identities with their accounts. */
 export function groupProcessingRows(rows: ProcessingRow[]): IdentityForProcessing[] {
   const out: IdentityForProcessing[] = [];
@@ -26,6 +45,7 @@ export function groupProcessingRows(rows: ProcessingRow[]): IdentityForProcessin
     let current = out[out.length - 1];
     if (!current || current.id !== r.id) {
       current = { id: r.id, name: r.name, attributes: r.attributes ?? {}, managerId: r.managerId, managerAttributes: r.managerAttributes, accounts: [] };
+      if (r.correlatedManagerId !== undefined) current.correlatedManagerId = r.correlatedManagerId;
       out.push(current);
     }
     if (r.accountId) {
@@ -38,20 +58,20 @@ export function groupProcessingRows(rows: ProcessingRow[]): IdentityForProcessin
   return out;
 }
 
+/**
+ * One identity per uncorrelated account of an authoritative source. The identity id is derived
+ * from the account id (md5, 32 hex digits), so the two plain statements need no join between them.
+ */
 export async function formIdentities(db: Kysely<DB>, tenantId: string, sourceId: string): Promise<number> {
-  const r = await sql<{ n: number }>`
-    with fresh as (
-      select a.id as account_id, replace(gen_random_uuid()::text, '-', '') as identity_id, a.name
-      from accounts a
-      where a.source_id = ${sourceId} and a.identity_id is null
-        and exists (select 1 from identity_profiles p where p.authoritative_source_id = a.source_id)
-    ), inserted as (
-      insert into identities (id, tenant_id, name) select identity_id, ${tenantId}, name from fresh returning id
-    ), linked as (
-      update accounts a set identity_id = f.identity_id from fresh f, inserted ins where a.id = f.account_id and ins.id = f.identity_id returning a.id
-    )
-    select count(*)::int as n from linked`.execute(db);
-  return r.rows[0]?.n ?? 0;
+  const authoritative = await db.selectFrom('identityProfiles').select('id').where('authoritativeSourceId', '=', sourceId).executeTakeFirst();
+  if (!authoritative) return 0;
+  const inserted = await sql`
+    insert into identities (id, tenant_id, name)
+    select md5('identity:' || a.id), ${tenantId}, a.name from accounts a
+    where a.source_id = ${sourceId} and a.identity_id is null
+    on conflict (id) do nothing`.execute(db);
+  await sql`update accounts set identity_id = md5('identity:' || id) where source_id = ${sourceId} and identity_id is null`.execute(db);
+  return Number(inserted.numAffectedRows ?? 0);
 }
 
 export async function assignProfiles(db: Kysely<DB>, tenantId: string): Promise<{ moved: number; affectedProfiles: string[] }> {

@@ -101,6 +101,7 @@ export async function runLoadJob(ctx: DomainContext, payload: LoadJobPayload, pr
     await repos.identities.refreshCounts();
     if (staged.header?.length) await repos.sources.setAccountAttributeNames(payload.sourceId, staged.header);
     await repos.accounts.clearStaged(task.id);
+    if (applied.added + applied.removed > 1000) await repos.accounts.refreshStatistics();
     const summary: LoadSummary = {
       rows: applied.rows, added: applied.added, updated: applied.updated, unchanged: applied.rows - applied.added - applied.updated,
       removed: applied.removed, rejected: staged.rejected ?? 0, rejections: staged.rejections ?? [],

@@ -21,4 +21,6 @@ export interface AccountRepository {
    */
   applyStaged(taskId: string, sourceId: string): Promise<{ added: number; updated: number; removed: number; rows: number }>;
   clearStaged(taskId: string): Promise<void>;
+  /** Refreshes the planner's statistics after a large change (fresh tables otherwise get poor plans). */
+  refreshStatistics(): Promise<void>;
 }

@@ -12,17 +12,19 @@ export interface AttributeChangeSummary {
 export class DryRunCollector {
   private readonly byAttribute = new Map<string, AttributeChangeSummary>();
 
-  add(identity: IdentityForProcessing, next: Record<string, unknown>): void {
+  /** Records an identity's changes; `manager` (a new manager id) shows as the attribute `manager`. */
+  add(identity: IdentityForProcessing, next: Record<string, unknown>, manager?: string | null): void {
     const names = new Set([...Object.keys(next), ...Object.keys(identity.attributes)]);
-    for (const attribute of names) {
-      const before = identity.attributes[attribute] ?? null;
-      const after = next[attribute] ?? null;
-      if (before === after) continue;
-      let s = this.byAttribute.get(attribute);
-      if (!s) this.byAttribute.set(attribute, (s = { attribute, identities: 0, samples: [] }));
-      s.identities++;
-      if (s.samples.length < SAMPLES_PER_ATTRIBUTE) s.samples.push({ identityId: identity.id, name: identity.name, before, after });
-    }
+    for (const attribute of names) this.record(identity, attribute, identity.attributes[attribute] ?? null, next[attribute] ?? null);
+    if (manager !== undefined) this.record(identity, 'manager', identity.managerId, manager);
+  }
+
+  private record(identity: IdentityForProcessing, attribute: string, before: unknown, after: unknown): void {
+    if (before === after) return;
+    let s = this.byAttribute.get(attribute);
+    if (!s) this.byAttribute.set(attribute, (s = { attribute, identities: 0, samples: [] }));
+    s.identities++;
+    if (s.samples.length < SAMPLES_PER_ATTRIBUTE) s.samples.push({ identityId: identity.id, name: identity.name, before, after });
   }
 
   summary(): AttributeChangeSummary[] {
@@ -31,9 +33,9 @@ export class DryRunCollector {
 }
 
 /** Merges the per-chunk summaries of a run, attribute by attribute. */
-export function mergeDryRunSummaries(chunks: unknown[]): AttributeChangeSummary[] {
+export function mergeDryRunSummaries(chunks: AttributeChangeSummary[][]): AttributeChangeSummary[] {
   const merged = new Map<string, AttributeChangeSummary>();
-  for (const chunk of chunks as AttributeChangeSummary[][]) {
+  for (const chunk of chunks) {
     for (const s of chunk) {
       const m = merged.get(s.attribute) ?? { attribute: s.attribute, identities: 0, samples: [] };
       m.identities += s.identities;

@@ -1,9 +1,8 @@
-import type { DomainContext, Repositories } from '../context.js';
-import type { IdentityProfile } from '../identity-profiles/schema.js';
-import type { ChunkOutcome } from '../tasks/repository.js';
+import type { DomainContext } from '../context.js';
 import { taskMessage } from '../tasks/service.js';
-import { DryRunCollector, mergeDryRunSummaries } from './dry-run.js';
-import { attributesFrom, compileMappings, evaluateIdentity, sameAttributes, type CompiledMappings } from './evaluate.js';
+import { forgetCompiled, processChunk, type ChunkSummary } from './chunk.js';
+import { mergeDryRunSummaries } from './dry-run.js';
+import { managerLookupFor } from './manager-lookup.js';
 
 /**
  * process-identities as jobs: a plan job splits the profile's identities into chunks (keyset on
@@ -15,7 +14,7 @@ import { attributesFrom, compileMappings, evaluateIdentity, sameAttributes, type
 export const PLAN_JOB = 'identity-profiles.process';
 export const CHUNK_JOB = 'identity-profiles.process-chunk';
 export const FINALIZE_JOB = 'identity-profiles.process-finalize';
-export const CHUNK_SIZE = 1000;
+export const CHUNK_SIZE = 2500;
 const PHASE = 'attributes';
 
 export interface ProcessRun {
@@ -40,60 +39,18 @@ export async function runPlanJob(ctx: DomainContext, run: ProcessRun, chunkSize 
   for (const c of chunks.filter((x) => !x.done)) await ctx.jobs.enqueue(CHUNK_JOB, { ...run, chunkNo: c.chunkNo } satisfies ChunkPayload);
 }
 
-/** Compiled mappings are cached per task within a process: compiled once per run, not per chunk. */
-const compiledByTask = new Map<string, CompiledMappings>();
-async function compiledFor(repos: Repositories, taskId: string, profile: IdentityProfile): Promise<CompiledMappings> {
-  let compiled = compiledByTask.get(taskId);
-  if (!compiled) {
-    const stored = new Map((await repos.transforms.all()).map((t) => [t.name.toLowerCase(), t]));
-    compiled = compileMappings(profile.identityAttributeConfig, (name) => stored.get(name.toLowerCase()));
-    if (compiledByTask.size > 50) compiledByTask.clear();
-    compiledByTask.set(taskId, compiled);
-  }
-  return compiled;
-}
-
 export async function runChunkJob(ctx: DomainContext, job: ChunkPayload): Promise<void> {
   const lastChunkDone = await ctx.withTransaction(async (repos) => {
     const chunk = await repos.tasks.lockChunk(job.taskId, PHASE, job.chunkNo);
     if (!chunk || chunk.done || !chunk.firstId || !chunk.lastId) return false;
     const profile = await repos.profiles.findById(job.profileId);
     const outcome = profile
-      ? await processChunk(ctx, repos, job, profile, chunk.firstId, chunk.lastId)
+      ? await processChunk(ctx, repos, job, profile, { firstId: chunk.firstId, lastId: chunk.lastId }, managerLookupFor(profile, await repos.sources.findById(profile.authoritativeSource.id)))
       : { processed: 0, changed: 0, failed: 0, errors: [{ identityId: '', name: '', message: `Identity profile '${job.profileId}' no longer exists.` }] };
     await repos.tasks.finishChunk(job.taskId, PHASE, job.chunkNo, outcome);
     return (await repos.tasks.listChunks(job.taskId, PHASE)).every((c) => c.done);
   });
   if (lastChunkDone) await ctx.jobs.enqueue(FINALIZE_JOB, { taskId: job.taskId, profileId: job.profileId, dryRun: job.dryRun } satisfies ProcessRun);
-}
-
-const MAX_ERRORS_PER_CHUNK = 20;
-
-async function processChunk(ctx: DomainContext, repos: Repositories, job: ChunkPayload, profile: IdentityProfile, firstId: string, lastId: string): Promise<ChunkOutcome> {
-  const compiled = await compiledFor(repos, job.taskId, profile);
-  const identities = await repos.identities.loadChunk(profile.id, firstId, lastId);
-  const now = ctx.now();
-  const outcome: ChunkOutcome = { processed: 0, changed: 0, failed: 0, errors: [] };
-  const changes: Array<{ id: string; attributes: Record<string, unknown>; processingState: 'OK' | 'ERROR' }> = [];
-  const dryRun = job.dryRun ? new DryRunCollector() : undefined;
-  for (const identity of identities) {
-    outcome.processed++;
-    const results = evaluateIdentity(compiled, identity, now);
-    const failures = results.filter((r) => r.error);
-    if (failures.length) {
-      outcome.failed++;
-      for (const f of failures) if (outcome.errors.length < MAX_ERRORS_PER_CHUNK) outcome.errors.push({ identityId: identity.id, name: identity.name, attribute: f.attribute, message: f.error! });
-    }
-    if (!compiled.enabled) continue; // attributes are only promoted when the mapping config is enabled
-    const next = attributesFrom(results);
-    if (sameAttributes(next, identity.attributes)) continue;
-    outcome.changed++;
-    dryRun?.add(identity, next);
-    changes.push({ id: identity.id, attributes: next, processingState: failures.length ? 'ERROR' : 'OK' });
-  }
-  if (dryRun) outcome.summary = dryRun.summary();
-  else await repos.identities.writeAttributes(changes);
-  return outcome;
 }
 
 export async function runFinalizeJob(ctx: DomainContext, run: ProcessRun): Promise<void> {
@@ -103,11 +60,13 @@ export async function runFinalizeJob(ctx: DomainContext, run: ProcessRun): Promi
     const profile = await repos.profiles.findById(run.profileId, { forUpdate: true });
     const totals = await repos.tasks.chunkTotals(run.taskId);
     const total = task.progress?.total ?? totals.processed;
-    let managersChanged = 0;
+    const summaries = totals.summaries as ChunkSummary[];
+    let managersChanged = summaries.reduce((n, x) => n + (x.managersChanged ?? 0), 0);
     let changed = totals.changed;
     if (profile && !run.dryRun) {
       const source = await repos.sources.findById(profile.authoritativeSource.id);
-      if (source?.managerCorrelationMapping) {
+      // without the account lookup (see manager-lookup.ts), one pass over the profile now
+      if (source?.managerCorrelationMapping && !managerLookupFor(profile, source)) {
         const m = await repos.identities.correlateManagers(profile.id, source.id, source.managerCorrelationMapping, task.launched);
         managersChanged = m.changed;
         changed += m.notChangedBefore;
@@ -126,9 +85,9 @@ export async function runFinalizeJob(ctx: DomainContext, run: ProcessRun): Promi
       messages,
       result: {
         total, processed: totals.processed, changed, failed: totals.failed, managersChanged, dryRun: !!run.dryRun, errors: totals.errors,
-        ...(run.dryRun ? { attributeChanges: mergeDryRunSummaries(totals.summaries) } : {}),
+        ...(run.dryRun ? { attributeChanges: mergeDryRunSummaries(summaries.map((x) => x.attributeChanges ?? [])) } : {}),
       },
     });
   });
-  compiledByTask.delete(run.taskId);
+  forgetCompiled(run.taskId);
 }

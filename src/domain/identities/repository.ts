@@ -8,6 +8,8 @@ export interface IdentityForProcessing {
   attributes: Record<string, unknown>;
   managerId: string | null;
   managerAttributes: Record<string, unknown> | null;
+  /** With a manager lookup: the identity owning the manager's account (null: none found). */
+  correlatedManagerId?: string | null;
   accounts: Array<{
     id: string;
     sourceId: string;
@@ -20,16 +22,33 @@ export interface IdentityForProcessing {
   }>;
 }
 
+export interface ManagerLookup {
+  sourceId: string;
+  accountAttributeName: string;
+}
+
+export interface IdentityChange {
+  id: string;
+  attributes: Record<string, unknown>;
+  processingState: 'OK' | 'ERROR';
+  /** When given, the manager is set too (undefined: left as it is). */
+  managerId?: string | null;
+}
+
 export interface IdentityRepository {
   list(query: CollectionQuery): Promise<{ items: Identity[]; total?: number }>;
   findById(id: string): Promise<Identity | undefined>;
   findForProcessing(id: string): Promise<IdentityForProcessing | undefined>;
-  /** Identities of a profile with ids in [firstId, lastId], with their accounts. */
-  loadChunk(profileId: string, firstId: string, lastId: string): Promise<IdentityForProcessing[]>;
+  /**
+   * Identities of a profile with ids in [firstId, lastId], with their accounts. With
+   * `managerLookup`, each also gets the identity that owns the account on `sourceId` whose
+   * native identity is the value of `accountAttributeName` on its own account there.
+   */
+  loadChunk(profileId: string, firstId: string, lastId: string, managerLookup?: ManagerLookup): Promise<IdentityForProcessing[]>;
   /** Chunk boundaries over a profile's identities, `size` identities each (keyset on id). */
   chunkBounds(profileId: string, size: number): Promise<Array<{ firstId: string; lastId: string; count: number }>>;
   /** Writes new attributes of the identities that changed, in one statement. */
-  writeAttributes(changes: Array<{ id: string; attributes: Record<string, unknown>; processingState: 'OK' | 'ERROR' }>): Promise<void>;
+  writeAttributes(changes: IdentityChange[]): Promise<void>;
   /**
    * Manager correlation for a whole profile: an identity's manager is the identity whose
    * `identityAttributeName` equals the `accountAttributeName` of its account on `sourceId`.

@@ -1,0 +1,66 @@
+import type { DomainContext, Repositories } from '../context.js';
+import type { IdentityProfile } from '../identity-profiles/schema.js';
+import type { ChunkOutcome } from '../tasks/repository.js';
+import { DryRunCollector } from './dry-run.js';
+import { attributesFrom, compileMappings, evaluateIdentity, sameAttributes, type CompiledMappings } from './evaluate.js';
+import type { IdentityChange, ManagerLookup } from './repository.js';
+
+const MAX_ERRORS_PER_CHUNK = 20;
+
+/** Compiled mappings are cached per task within a process: compiled once per run, not per chunk. */
+const compiledByTask = new Map<string, CompiledMappings>();
+
+export async function compiledFor(repos: Repositories, taskId: string, profile: IdentityProfile): Promise<CompiledMappings> {
+  let compiled = compiledByTask.get(taskId);
+  if (!compiled) {
+    const stored = new Map((await repos.transforms.all()).map((t) => [t.name.toLowerCase(), t]));
+    compiled = compileMappings(profile.identityAttributeConfig, (name) => stored.get(name.toLowerCase()));
+    if (compiledByTask.size > 50) compiledByTask.clear();
+    compiledByTask.set(taskId, compiled);
+  }
+  return compiled;
+}
+
+export const forgetCompiled = (taskId: string) => compiledByTask.delete(taskId);
+
+/** What a chunk records besides its counts. */
+export interface ChunkSummary {
+  managersChanged: number;
+  attributeChanges?: ReturnType<DryRunCollector['summary']>;
+}
+
+/**
+ * Evaluates one chunk of identities and writes, in one statement, only those whose attributes
+ * (or, with a manager lookup, manager) changed. With `dryRun` nothing is written; the changes
+ * are summarised per attribute instead.
+ */
+export async function processChunk(
+  ctx: Pick<DomainContext, 'now'>, repos: Repositories, run: { taskId: string; dryRun?: boolean },
+  profile: IdentityProfile, range: { firstId: string; lastId: string }, managerLookup: ManagerLookup | undefined,
+): Promise<ChunkOutcome & { summary: ChunkSummary }> {
+  const compiled = await compiledFor(repos, run.taskId, profile);
+  const identities = await repos.identities.loadChunk(profile.id, range.firstId, range.lastId, managerLookup);
+  const now = ctx.now();
+  const outcome = { processed: 0, changed: 0, failed: 0, errors: [] as ChunkOutcome['errors'], summary: { managersChanged: 0 } as ChunkSummary };
+  const changes: IdentityChange[] = [];
+  const dryRun = run.dryRun ? new DryRunCollector() : undefined;
+  for (const identity of identities) {
+    outcome.processed++;
+    const results = evaluateIdentity(compiled, identity, now);
+    const failures = results.filter((r) => r.error);
+    if (failures.length) outcome.failed++;
+    for (const f of failures) if (outcome.errors.length < MAX_ERRORS_PER_CHUNK) outcome.errors.push({ identityId: identity.id, name: identity.name, attribute: f.attribute, message: f.error! });
+    if (!compiled.enabled) continue; // attributes are only promoted when the mapping config is enabled
+    const next = attributesFrom(results);
+    const manager = managerLookup ? identity.correlatedManagerId ?? null : identity.managerId;
+    const managerChanged = manager !== identity.managerId;
+    if (sameAttributes(next, identity.attributes) && !managerChanged) continue;
+    outcome.changed++;
+    if (managerChanged) outcome.summary.managersChanged++;
+    dryRun?.add(identity, next, managerChanged ? manager : undefined);
+    changes.push({ id: identity.id, attributes: next, processingState: failures.length ? 'ERROR' : 'OK', ...(managerLookup ? { managerId: manager } : {}) });
+  }
+  if (dryRun) outcome.summary.attributeChanges = dryRun.summary();
+  else await repos.identities.writeAttributes(changes);
+  return outcome;
+}

@@ -1,6 +1,6 @@
 import { call, quote, request } from './client';
 import type {
-  DeleteTaskReference, ExportedIdentityProfile, IdentityAttributeConfig, IdentityPreviewResponse,
+  TaskResultSimplified, ExportedIdentityProfile, IdentityAttributeConfig, IdentityPreviewResponse,
   IdentityProfile, IdentityProfileInput, ImportItem, JsonPatch, ObjectImportResult,
 } from './types';
 
@@ -25,8 +25,8 @@ export const getProfile = (id: string) => call<IdentityProfile>(`${BASE}/${encod
 export const createProfile = (input: IdentityProfileInput) => call<IdentityProfile>(BASE, { method: 'POST', body: input });
 export const patchProfile = (id: string, ops: JsonPatch) =>
   call<IdentityProfile>(`${BASE}/${encodeURIComponent(id)}`, { method: 'PATCH', body: ops, contentType: 'application/json-patch+json' });
-export const deleteProfile = (id: string) => call<DeleteTaskReference>(`${BASE}/${encodeURIComponent(id)}`, { method: 'DELETE' });
-export const bulkDeleteProfiles = (ids: string[]) => call<DeleteTaskReference>(`${BASE}/bulk-delete`, { method: 'POST', body: ids });
+export const deleteProfile = (id: string) => call<TaskResultSimplified>(`${BASE}/${encodeURIComponent(id)}`, { method: 'DELETE' });
+export const bulkDeleteProfiles = (ids: string[]) => call<TaskResultSimplified>(`${BASE}/bulk-delete`, { method: 'POST', body: ids });
 export const defaultAttributeConfig = (id: string) => call<IdentityAttributeConfig>(`${BASE}/${encodeURIComponent(id)}/default-identity-attribute-config`);
 
 /** Export filters allow only `eq`/`ne`, so several ids are `or`-ed, 20 to a request. */

@@ -3,7 +3,6 @@
  * build time), so the console and the API share one definition and drift breaks the build.
  */
 export type {
-  DeleteTaskReference,
   ExportedIdentityProfile,
   IdentityAttributeConfig,
   IdentityPreviewResponse,
@@ -15,7 +14,7 @@ export type {
 export type { Source, SourceInput } from '../../../src/domain/sources/schema.js';
 export type { Identity } from '../../../src/domain/identities/schema.js';
 export type { Account, LoadSummary } from '../../../src/domain/accounts/schema.js';
-export type { TaskStatus } from '../../../src/domain/tasks/schema.js';
+export type { TaskResultSimplified, TaskStatus } from '../../../src/domain/tasks/schema.js';
 export type { Transform } from '../../../src/domain/transforms/schema.js';
 export type { ErrorResponse, JsonPatch } from '../../../src/domain/shared/schema.js';
 export type { AttributeChangeSummary } from '../../../src/domain/identities/dry-run.js';

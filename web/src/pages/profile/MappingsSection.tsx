@@ -56,7 +56,7 @@ export function MappingsSection({ profile, draft, onDraft: setDraft, onSaved }: 
       {!profile.identityAttributeConfig.enabled && <p class="hint">Attribute mapping is disabled for this profile; saving enables it.</p>}
       <ErrorBox error={suggest.error} />
       <div class="table-wrap">
-        <table class="mappings">
+        <table class="mappings cards">
           <thead>
             <tr>
               <th scope="col">Identity attribute</th>

@@ -58,6 +58,12 @@ export function ProfilePage({ id }: { id: string }) {
           </span>
         </div>
       </div>
+      {profile.identityCount === 0 && (
+        <p class="notice page-notice">
+          No identities yet. Identities are formed when accounts are loaded into {profile.authoritativeSource.name}: if its file was loaded before this profile
+          existed, <Link href="/sources">load it again</Link>.
+        </p>
+      )}
       <div class="grid">
         <SettingsForm profile={profile} onSaved={saved} />
         <ProcessPanel profile={profile} unsaved={dirty} onStarted={() => setRuns((n) => n + 1)} onFinished={reload} />

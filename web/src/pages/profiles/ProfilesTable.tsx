@@ -53,7 +53,7 @@ export function ProfilesTable({ items, loading, sort, onSort, selected, onSelect
   );
   return (
     <div class="table-wrap">
-      <table class="profiles" aria-busy={loading}>
+      <table class="profiles cards" aria-busy={loading}>
         <caption class="sr-only">Identity profiles{LOCAL_SORTS[sort.field] ? ' (this column sorts the rows on this page)' : ''}</caption>
         <thead>
           <tr>

@@ -49,7 +49,7 @@ export function UploadAccounts({ source, onLoaded, onClose }: { source: Source; 
       )}
       <ErrorBox error={upload.error} title="The file was not loaded" />
       <ErrorBox error={error} />
-      {task && <TaskProgress task={task} label={`Loading ${file?.name ?? 'accounts'}`} />}
+      {task && <TaskProgress task={task} variant="load" label={`Loading ${file?.name ?? 'accounts'}`} />}
       {result && <LoadResult result={result} />}
     </section>
   );
@@ -82,7 +82,7 @@ function LoadResult({ result }: { result: LoadSummary & { identitiesCreated?: nu
           <tbody>
             {result.rejections.map((r) => (
               <tr key={r.line}>
-                <td class="num">{r.line}</td>
+                <td>{r.line}</td>
                 <td>{r.reason}</td>
               </tr>
             ))}

@@ -1,0 +1,336 @@
+import { existsSync, readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { apiClientRepository } from '../../src/db/repositories/clients.js';
+import { createClient } from '../../src/domain/clients/service.js';
+import { CONSOLE_ROOT } from '../../src/http/plugins/console.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { CHROMIUM, hasChromium, openBrowser, seeText, shoot, type Browser } from './browser.js';
+
+/**
+ * The admin console end to end, in headless Chromium against a real server on a real database
+ * (PGlite): every step goes through the browser and the public API, as an administrator would.
+ * The tests run in order and build on each other (one story).
+ */
+const HR = [
+  'id,name,first,last,mail,dept,managerId',
+  'e1,ann.boss,Ann,Boss,ANN@EXAMPLE.COM,Executive,',
+  'e2,bob.lead,Bob,Lead,bob@example.com,Engineering,e1',
+  'e3,cy.dev,Cy,Dev,cy@example.com,Engineering,e2',
+  'e4,di.ops,Di,Ops,,Operations,e1',
+  'e5,broken,row',
+].join('\n');
+
+const attr = (attributeName: string) => ({ type: 'accountAttribute', attributes: { sourceName: 'HR', attributeName } });
+const json = (v: unknown) => JSON.stringify(v, null, 2);
+
+if (!hasChromium) console.warn(`console e2e skipped: ${CHROMIUM} is absent (apt-get install chromium; .ci/run installs it)`);
+
+describe.skipIf(!hasChromium)('admin console in headless Chromium', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let page: Page;
+  let base: string;
+  let credentials: { id: string; secret: string };
+  let exported: string;
+
+  beforeAll(async () => {
+    if (!existsSync(`${CONSOLE_ROOT}index.html`)) throw new Error(`The console is not built (${CONSOLE_ROOT} has no index.html): run npm run build:web`);
+    t = await startTestApp('pglite');
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+    const { client, secret } = await createClient(apiClientRepository(t.services.database.db), { name: 'console e2e' });
+    credentials = { id: client.id, secret };
+    browser = await openBrowser();
+    page = browser.page;
+  }, 60_000);
+  afterEach(async (ctx) => {
+    // A failed step leaves a picture of what the browser showed.
+    if (ctx.task.result?.state === 'fail' && page) await shoot(page, `failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => {});
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name }).click();
+  const heading = (name: string | RegExp) => page.getByRole('heading', { level: 1, name }).waitFor();
+  const dialog = () => page.getByRole('dialog');
+
+  async function signIn(secret = credentials.secret) {
+    await page.locator('input[name=clientId]').fill(credentials.id);
+    await page.locator('input[name=clientSecret]').fill(secret);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  }
+
+  it('redirects / to the console and signs in with an API client (wrong secret refused in words)', async () => {
+    await page.goto(`${base}/`);
+    await page.waitForURL(`${base}/ui/`);
+    await shoot(page, '01-sign-in');
+    await signIn('not-the-secret');
+    await seeText(page.getByRole('alert'), 'Bad credentials');
+    await signIn();
+    await heading('Identity profiles');
+    await seeText(page.locator('main'), 'No identity profiles yet');
+  });
+
+  it('creates a source and uploads accounts with progress and the load result', async () => {
+    await nav('Sources');
+    await heading('Sources');
+    await page.getByRole('button', { name: 'New source' }).click();
+    await page.locator('input[name=name]').fill('HR');
+    await page.locator('input[name=description]').fill('Workday export');
+    await page.locator('input[name=managerAccountAttribute]').fill('managerId');
+    await page.locator('input[name=managerIdentityAttribute]').fill('employeeNumber');
+    await page.getByRole('button', { name: 'Create source' }).click();
+    await page.getByRole('heading', { name: 'Load accounts into HR' }).waitFor();
+    await page.locator('input[name=file]').setInputFiles({ name: 'hr.csv', mimeType: 'text/csv', buffer: Buffer.from(HR) });
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
+    await seeText(page.locator('.task-state'), 'Completed');
+    const facts = page.locator('.load-result .facts-grid');
+    await seeText(facts, 'Added');
+    expect(await facts.locator('div', { hasText: 'Added' }).locator('dd').textContent()).toBe('4');
+    expect(await facts.locator('div', { hasText: 'Rejected' }).locator('dd').textContent()).toBe('1');
+    await seeText(page.locator('.rejections'), 'expected 7 columns, found 3');
+    await seeText(page.getByRole('row', { name: /^HR/ }), 'managerId');
+    await shoot(page, '02-sources-upload');
+  });
+
+  it('creates a profile on that source and lands on its page', async () => {
+    await nav('Identity profiles');
+    await page.getByRole('button', { name: 'New profile' }).click();
+    await dialog().locator('input[name=name]').fill('Employees');
+    await dialog().locator('textarea[name=description]').fill('Everyone on the HR feed');
+    await dialog().getByLabel('Authoritative source').selectOption({ label: 'HR' });
+    await shoot(page, '03-create-profile');
+    await dialog().getByRole('button', { name: 'Create profile' }).click();
+    await heading('Employees');
+    await seeText(page.locator('.facts'), 'Up to date');
+    await seeText(page.locator('.page-notice'), 'No identities yet');
+  });
+
+  async function addMapping(name: string, value: { attribute: string } | { transform: object }) {
+    await page.getByRole('button', { name: 'Add mapping' }).click();
+    await dialog().locator('input[name=identityAttributeName]').fill(name);
+    if ('attribute' in value) {
+      await dialog().getByLabel('Source', { exact: true }).selectOption({ label: 'HR' });
+      await dialog().getByLabel('Account attribute', { exact: true }).selectOption(value.attribute);
+    } else {
+      await dialog().getByLabel('A transform (JSON)').check();
+      await dialog().locator('textarea[name=transformDefinition]').fill(json(value.transform));
+    }
+    await dialog().getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByRole('row', { name: new RegExp(`^${name} `) }).waitFor();
+  }
+
+  it('adds mappings (lists for account attributes, JSON for transforms); a bad one is refused at its row', async () => {
+    await addMapping('uid', { attribute: 'name' });
+    await addMapping('employeeNumber', { attribute: 'id' });
+    await addMapping('email', { transform: { type: 'lower', attributes: { input: attr('mail') } } });
+    await addMapping('displayName', { transform: { type: 'concat', attributes: { values: [attr('first'), ' ', attr('last')] } } });
+    await addMapping('department', { attribute: 'dept' });
+    await addMapping('title', { transform: { type: 'noSuchTransform', attributes: {} } });
+    await page.getByRole('button', { name: 'Save mappings' }).click();
+    await seeText(page.getByRole('alert'), 'Mappings not saved');
+    const bad = page.getByRole('row', { name: /^title / });
+    await seeText(bad.locator('.field-error'), 'noSuchTransform');
+    expect(await bad.getAttribute('class')).toContain('has-error');
+    await shoot(page, '04-mapping-error');
+    await page.getByRole('button', { name: 'Remove mapping title' }).click();
+    await page.getByRole('button', { name: 'Save mappings' }).click();
+    await page.getByText('Unsaved changes').waitFor({ state: 'detached' });
+    await seeText(page.getByRole('row', { name: /^email / }), 'lower(HR · mail)');
+  });
+
+  it('loads the file again now that the source is authoritative: identities are formed', async () => {
+    await page.locator('.page-notice').getByRole('link', { name: 'load it again' }).click();
+    await heading('Sources');
+    await page.getByRole('button', { name: 'Upload accounts to HR' }).click();
+    await page.locator('input[name=file]').setInputFiles({ name: 'hr.csv', mimeType: 'text/csv', buffer: Buffer.from(HR) });
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
+    await seeText(page.locator('.task-state'), 'Completed');
+    const facts = page.locator('.load-result .facts-grid');
+    await seeText(facts, 'New identities');
+    expect(await facts.locator('div', { hasText: 'New identities' }).locator('dd').textContent()).toBe('4');
+  });
+
+  it('previews the mappings on an identity picked by name', async () => {
+    await nav('Identity profiles');
+    await page.getByRole('link', { name: 'Employees' }).click();
+    await heading('Employees');
+    const preview = page.getByRole('region', { name: 'Preview' });
+    await preview.getByRole('searchbox', { name: 'Identity to preview' }).fill('cy');
+    await preview.getByRole('button', { name: /^cy\.dev/ }).click();
+    await seeText(preview.getByRole('row', { name: /^displayName/ }), 'Cy Dev');
+    await seeText(preview.getByRole('row', { name: /^email/ }), 'cy@example.com');
+    await shoot(page, '05-preview');
+  });
+
+  it('processes identities with live progress to completion', async () => {
+    await page.getByRole('button', { name: 'Process identities' }).click();
+    await seeText(page.locator('.task-state'), 'Completed');
+    await seeText(page.locator('.counters'), /Processed 4 of 4/);
+    await seeText(page.locator('.facts'), '4 identities');
+    await seeText(page.locator('.facts'), 'Up to date');
+    await shoot(page, '06-processed');
+  });
+
+  it('edits a mapping in JSON and the preview shows the change against the current value', async () => {
+    await page.getByRole('button', { name: 'Edit mapping displayName' }).click();
+    await dialog().locator('textarea[name=transformDefinition]').fill(json({ type: 'concat', attributes: { values: [attr('last'), ', ', attr('first')] } }));
+    await dialog().getByRole('button', { name: 'Apply' }).click();
+    const preview = page.getByRole('region', { name: 'Preview' });
+    const row = preview.getByRole('row', { name: /^displayName/ });
+    await seeText(row, 'Dev, Cy');
+    await seeText(row, 'Cy Dev');
+    expect(await row.getAttribute('class')).toBe('changed');
+    await seeText(preview, '1 of 5 attributes would change');
+    await shoot(page, '07-preview-changed');
+    await page.getByRole('button', { name: 'Save mappings' }).click();
+    await page.getByText('Unsaved changes').waitFor({ state: 'detached' });
+    await seeText(page.locator('.facts'), 'Refresh required');
+  });
+
+  it('dry-runs the change (bar chart per attribute, before/after samples), then applies it', async () => {
+    await page.getByRole('button', { name: 'Dry run' }).click();
+    await page.locator('.dry-run svg.bars').waitFor();
+    await seeText(page.locator('.dry-run'), /displayName: 4 identities/);
+    await page.locator('.dry-run summary', { hasText: 'displayName' }).click();
+    await seeText(page.locator('.dry-run .samples').first(), /Boss, Ann|Lead, Bob|Dev, Cy|Ops, Di/);
+    await shoot(page, '08-dry-run');
+    await page.getByRole('button', { name: 'Process identities' }).click();
+    await seeText(page.locator('.task-state'), 'Completed');
+    await seeText(page.locator('.counters'), /Changed 4/);
+    await seeText(page.locator('.facts'), 'Up to date');
+  });
+
+  it('saves settings as a JSON Patch', async () => {
+    await page.locator('input[name=priority]').fill('5');
+    await page.locator('textarea[name=description]').fill('Everyone on the HR feed (employees)');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    const profile = (await t.app.inject({ url: '/v3/identity-profiles?filters=name eq "Employees"', headers: await t.admin() })).json()[0];
+    expect(profile).toMatchObject({ priority: 5, description: 'Everyone on the HR feed (employees)' });
+  });
+
+  it('lists profiles with status, filters by name as you type and sorts by a column', async () => {
+    await nav('Identity profiles');
+    const row = page.getByRole('row', { name: /Employees/ });
+    await seeText(row, 'Up to date');
+    await seeText(row, 'HR');
+    await page.locator('input[name=filter]').fill('zz');
+    await seeText(page.locator('main'), 'No profile name starts with “zz”');
+    await page.locator('input[name=filter]').fill('emp');
+    await row.waitFor();
+    await page.getByRole('button', { name: /^Name/ }).click();
+    await page.locator('th[aria-sort=ascending]', { hasText: 'Name' }).waitFor();
+    await shoot(page, '09-profiles-list');
+  });
+
+  it('exports the selected profiles as a JSON download and re-imports it after a dry run', async () => {
+    await page.getByRole('checkbox', { name: 'Select Employees' }).check();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export' }).click()]);
+    exported = readFileSync((await download.path())!, 'utf8');
+    const items = JSON.parse(exported);
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ version: 1, self: { type: 'IDENTITY_PROFILE', name: 'Employees' } });
+    expect(items[0].object.identityAttributeConfig.attributeTransforms).toHaveLength(5);
+
+    await page.getByRole('button', { name: 'Import…' }).click();
+    await dialog().locator('input[name=file]').setInputFiles({ name: 'profiles.json', mimeType: 'application/json', buffer: Buffer.from(exported) });
+    const plan = dialog().getByRole('region', { name: 'What the import would do' });
+    await seeText(plan, /Would update: 1 \(Employees\)/);
+    await shoot(page, '10-import-dry-run');
+    await dialog().getByRole('button', { name: 'Import 1 profile' }).click();
+    await seeText(dialog().getByRole('region', { name: 'Import done' }), /Updated: 1/);
+    await dialog().getByRole('button', { name: 'Close', exact: true }).last().click();
+    await dialog().waitFor({ state: 'detached' });
+  });
+
+  it('refuses to delete a profile that has identities, with the server reason', async () => {
+    await page.locator('input[name=filter]').fill('');
+    await page.getByRole('checkbox', { name: 'Select Employees' }).check();
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await dialog().getByRole('button', { name: 'Delete', exact: true }).click();
+    await seeText(dialog().getByRole('alert'), /identit/);
+    await shoot(page, '11-delete-refused');
+    await dialog().getByRole('button', { name: 'Close', exact: true }).last().click();
+  });
+
+  it('deletes a profile without identities after confirmation', async () => {
+    await nav('Sources');
+    await page.getByRole('button', { name: 'New source' }).click();
+    await page.locator('input[name=name]').fill('Contractors');
+    await page.getByRole('button', { name: 'Create source' }).click();
+    await page.getByRole('heading', { name: 'Load accounts into Contractors' }).waitFor();
+    await nav('Identity profiles');
+    await page.getByRole('button', { name: 'New profile' }).click();
+    await dialog().locator('input[name=name]').fill('Contractors');
+    await dialog().getByLabel('Authoritative source').selectOption({ label: 'Contractors' });
+    await dialog().getByRole('button', { name: 'Create profile' }).click();
+    await heading('Contractors');
+    await nav('Identity profiles');
+    await page.getByRole('checkbox', { name: 'Select Contractors' }).check();
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await seeText(dialog(), 'Delete Contractors?');
+    await dialog().getByRole('button', { name: 'Delete', exact: true }).click();
+    await seeText(dialog().locator('.task-state'), 'Completed');
+    await dialog().getByRole('button', { name: 'Close', exact: true }).last().click();
+    await page.getByRole('row', { name: /Contractors/ }).waitFor({ state: 'detached' });
+    await page.getByRole('row', { name: /Employees/ }).waitFor();
+  });
+
+  it('searches identities and reads attributes, manager and accounts', async () => {
+    await nav('Identities');
+    await page.locator('input[name=search]').fill('cy');
+    await page.getByRole('link', { name: /cy\.dev/ }).click();
+    const detail = page.locator('article.identity');
+    await seeText(detail.getByRole('heading', { level: 2 }), 'cy.dev');
+    await seeText(detail, 'bob.lead');
+    await seeText(detail.getByRole('row', { name: /^displayName/ }), 'Dev, Cy');
+    await seeText(detail.locator('details.account summary'), 'HR');
+    await shoot(page, '12-identity');
+  });
+
+  /** Nothing sticks out sideways (a wide table scrolls inside its own box). */
+  async function noSidewaysScroll() {
+    const overflowing = await page.evaluate(() =>
+      [...document.querySelectorAll('body *')]
+        .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-wrap'))
+        .map((e) => `${e.tagName.toLowerCase()}.${e.className}`));
+    expect(overflowing).toEqual([]);
+  }
+
+  it('reads well at phone width (390 px)', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await nav('Identity profiles');
+    await page.getByRole('row', { name: /Employees/ }).waitFor();
+    await shoot(page, '13-phone-profiles');
+    await noSidewaysScroll();
+    await page.getByRole('link', { name: 'Employees' }).click();
+    await heading('Employees');
+    await page.getByRole('row', { name: /^email / }).waitFor();
+    await shoot(page, '14-phone-profile');
+    await noSidewaysScroll();
+    await page.setViewportSize({ width: 1280, height: 860 });
+  });
+
+  it('goes back to sign-in on a 401, and signs out', async () => {
+    await page.evaluate(() => {
+      const s = JSON.parse(sessionStorage.getItem('idprofiles.session')!);
+      sessionStorage.setItem('idprofiles.session', JSON.stringify({ ...s, token: 'expired.or.forged' }));
+    });
+    await page.reload();
+    await seeText(page.getByRole('status'), 'Your session has ended');
+    await signIn();
+    await heading('Employees');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.locator('input[name=clientSecret]').waitFor();
+    expect(await page.evaluate(() => sessionStorage.getItem('idprofiles.session'))).toBeNull();
+  });
+
+  it('logged no browser errors (CSP violations, uncaught exceptions)', () => {
+    expect(browser.problems).toEqual([]);
+  });
+});

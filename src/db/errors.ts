@@ -12,6 +12,9 @@ export function mapDatabaseError(e: unknown): unknown {
       return ERRORS.badRequest(`Duplicate value: ${describeConstraint(err.constraint, err.detail)}`);
     case '23503':
       return ERRORS.badRequest(`The object is referenced by or references another that does not allow it: ${describeConstraint(err.constraint, err.detail)}`);
+    case '22021': // a NUL character or an invalid byte sequence (e.g. %00 in a path)
+    case '22P05': // an escape jsonb cannot store
+      return ERRORS.badRequest('A value holds a character that cannot be stored (NUL or an unpaired surrogate).');
     case '22001':
     case '22003':
     case '22P02':

@@ -352,27 +352,27 @@ describeOnDatabases('bad input', (app) => {
   });
 
   /**
-   * Known bugs outside the HTTP layer, each `it.fails` (they start failing — pass — when fixed). They
-   * run after the state check because today some of them write (`modified`, audit rows, an orphan task).
+   * Bugs found by this suite outside the HTTP layer, now fixed; kept after the state check because
+   * they once wrote (`modified`, audit rows, an orphan task).
    */
-  describe('known bugs elsewhere (after the state check)', () => {
+  describe('formerly known bugs (fixed)', () => {
     // Bug in src/http/plugins/content-types.ts: Fastify's default text/plain parser is still installed, so
     // a text/plain body reaches validation and is answered 400 "body: must be object|array" instead of 415.
-    it.fails('POST create with text/plain → 415 (content-types.ts keeps the text/plain parser)', () => run(app)(post(P, '{"name":"x"}', 415, /'text\/plain'/, 'text/plain')));
-    it.fails('PATCH with text/plain → 415 (content-types.ts keeps the text/plain parser)', () => run(app)({ ...patch(first, '[]')(), type: 'text/plain', status: 415 }));
+    it('POST create with text/plain → 415 (content-types.ts keeps the text/plain parser)', () => run(app)(post(P, '{"name":"x"}', 415, /'text\/plain'/, 'text/plain')));
+    it('PATCH with text/plain → 415 (content-types.ts keeps the text/plain parser)', () => run(app)({ ...patch(first, '[]')(), type: 'text/plain', status: 415 }));
 
     // Bug in src/domain/identity-profiles/patch.ts (applyJsonPatch): fast-json-patch validates each operation
     // with index 0, so the error names "Operation 0" even when a later operation is the bad one.
-    it.fails('a good op, then a bad one → 400 naming operation 1 (patch.ts names operation 0)', () =>
+    it('a good op, then a bad one → 400 naming operation 1 (patch.ts names operation 0)', () =>
       run(app)(patch(first, '[{"op":"replace","path":"/description","value":"half"},{"op":"remove","path":"/nope"}]', /Operation 1/)()));
 
     // Bug in src/domain/identity-profiles/patch.ts (with IdentityProfileInput allowing extra keys): an
     // added unknown property passes validation, is silently dropped, and `modified` changes anyway.
-    it.fails('adding an unknown property → 400 naming it (patch.ts accepts and drops it, bumping modified)', () =>
+    it('adding an unknown property → 400 naming it (patch.ts accepts and drops it, bumping modified)', () =>
       run(app)(patch(first, '[{"op":"add","path":"/notAField","value":1}]', /notAField/)()));
     // Bug in src/domain/identity-profiles/patch.ts: an empty (no-op) JSON Patch still writes the
     // profile, moving `modified` and adding an audit entry. It should answer 200 with the profile as it was.
-    it.fails('PATCH [] → 200 with the profile unchanged (patch.ts writes anyway, moving modified)', async () => {
+    it('PATCH [] → 200 with the profile unchanged (patch.ts writes anyway, moving modified)', async () => {
       const h = await app().admin();
       const was = (await app().app.inject({ method: 'GET', url: `${P}/${ids[2]}`, headers: h })).body;
       const res = await send(app(), patch(() => ids[2], '[]', undefined, 200)());
@@ -383,11 +383,11 @@ describeOnDatabases('bad input', (app) => {
     // Bug in src/db/errors.ts: SQLSTATE 22021 (PostgreSQL cannot store U+0000 in text) is not mapped,
     // so every NUL that reaches a query is a 500. Expected: 400 naming the value (or 404 for an id).
     // The bulk-delete case also leaves a task behind that never completes (domain/identity-profiles/delete.ts).
-    it.fails('a NUL in a name → 400 (db/errors.ts leaves SQLSTATE 22021 unmapped: 500)', () =>
+    it('a NUL in a name → 400 (db/errors.ts leaves SQLSTATE 22021 unmapped: 500)', () =>
       run(app)(post(P, `{"name":"a\\u0000b","authoritativeSource":{"id":"${source()}"}}`, 400)));
-    it.fails('a NUL in a patched name → 400 (500 today, SQLSTATE 22021)', () => run(app)(patch(first, '[{"op":"replace","path":"/name","value":"a\\u0000"}]')()));
-    it.fails('a NUL in a bulk-delete id → 400 (500 today, SQLSTATE 22021, and an orphan task)', () => run(app)(post(`${P}/bulk-delete`, '["\\u0000"]', 400)));
-    it.fails('a NUL in a path id → 404 (500 today, SQLSTATE 22021)', () => run(app)({ method: 'GET', url: `${P}/%00`, status: 404 }));
+    it('a NUL in a patched name → 400 (500 today, SQLSTATE 22021)', () => run(app)(patch(first, '[{"op":"replace","path":"/name","value":"a\\u0000"}]')()));
+    it('a NUL in a bulk-delete id → 400 (500 today, SQLSTATE 22021, and an orphan task)', () => run(app)(post(`${P}/bulk-delete`, '["\\u0000"]', 400)));
+    it('a NUL in a path id → 400 (was 500: SQLSTATE 22021)', () => run(app)({ method: 'GET', url: `${P}/%00`, status: 400 }));
   });
 });
 

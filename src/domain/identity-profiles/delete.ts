@@ -1,9 +1,8 @@
 import { ERRORS } from '../../errors.js';
 import type { Actor, DomainContext, Repositories } from '../context.js';
 import type { TaskRecord } from '../tasks/repository.js';
-import type { TaskMessage } from '../tasks/schema.js';
-import { createTask, taskMessage } from '../tasks/service.js';
-import type { DeleteTaskReference } from './schema.js';
+import type { TaskMessage, TaskResultSimplified } from '../tasks/schema.js';
+import { createTask, taskMessage, toTaskResultSimplified } from '../tasks/service.js';
 
 export const DELETE_JOB = 'identity-profiles.delete';
 export interface DeleteJobPayload {
@@ -17,7 +16,7 @@ export interface DeleteJobPayload {
  * Single delete refuses up front (400) a profile that is unknown (404) or still has identities
  * (decision 1); bulk delete leaves those to the job, which skips them with a warning each.
  */
-export async function requestDelete(ctx: DomainContext, ids: string[], actor: Actor, bulk: boolean): Promise<DeleteTaskReference> {
+export async function requestDelete(ctx: DomainContext, ids: string[], actor: Actor, bulk: boolean): Promise<TaskResultSimplified> {
   if (!bulk) {
     const profile = await ctx.repos.profiles.findById(ids[0]);
     if (!profile) throw ERRORS.notFound('Identity profile', ids[0]);
@@ -33,18 +32,7 @@ export async function requestDelete(ctx: DomainContext, ids: string[], actor: Ac
     actor,
   });
   await ctx.jobs.enqueue(DELETE_JOB, { taskId: task.id, ids: unique } satisfies DeleteJobPayload);
-  return toTaskReference(task);
-}
-
-/** TaskResultSimplified without the fields a running task has no value for (the contract makes them non-nullable). */
-function toTaskReference(task: TaskRecord): DeleteTaskReference {
-  const { id, name, description, launcher } = task;
-  return {
-    id, name, description, launcher,
-    launched: task.launched.toISOString(),
-    ...(task.completed ? { completed: task.completed.toISOString() } : {}),
-    ...(task.completionStatus ? { completionStatus: task.completionStatus } : {}),
-  };
+  return toTaskResultSimplified(task);
 }
 
 const stillHasIdentities = (name: string, n: number) =>

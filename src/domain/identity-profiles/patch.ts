@@ -1,11 +1,11 @@
 import jsonPatch from 'fast-json-patch';
 import { Compile } from 'typebox/compile';
 import { ERRORS } from '../../errors.js';
-import type { Actor, DomainContext } from '../context.js';
+import type { Actor, DomainContext, Repositories } from '../context.js';
 import type { JsonPatch } from '../shared/schema.js';
 import type { Source } from '../sources/schema.js';
 import { checkMappings } from './mappings.js';
-import { IdentityProfileInput, PATCH_PROTECTED_FIELDS, type IdentityProfile } from './schema.js';
+import { IdentityProfile, IdentityProfileInput, PATCH_PROTECTED_FIELDS } from './schema.js';
 import { assertNameFree, assertSourceFree, resolveAuthoritativeSource, storedConfig } from './service.js';
 
 const checkInput = Compile(IdentityProfileInput);
@@ -42,18 +42,25 @@ export function assertPatchAllowed(ops: JsonPatch): void {
   }
 }
 
-/** Applies RFC 6902 operations to the API representation; any failing operation is a 400 naming it. */
-export function applyJsonPatch<T>(document: T, ops: JsonPatch): T {
-  try {
-    return jsonPatch.applyPatch(structuredClone(document), ops as jsonPatch.Operation[], true, false).newDocument;
-  } catch (e) {
-    const err = e as { name?: string; index?: number; message?: string };
-    if (err.name === 'TEST_OPERATION_FAILED' || (err.name && err.name.startsWith('OPERATION_'))) {
-      const op = ops[err.index ?? 0];
-      throw ERRORS.badRequest(`Operation ${err.index ?? 0} (${op?.op} ${op?.path}) cannot be applied: ${String(err.message).split('\n')[0]}`);
+const KNOWN_FIELDS = new Set(Object.keys(IdentityProfile.properties));
+
+/**
+ * Applies RFC 6902 operations to the API representation one by one, so a failure names the
+ * operation that failed; a field the profile does not have is refused, never silently dropped.
+ */
+export function applyJsonPatch(document: IdentityProfile, ops: JsonPatch): IdentityProfile {
+  let doc = structuredClone(document);
+  for (const [i, op] of ops.entries()) {
+    try {
+      doc = jsonPatch.applyOperation(doc, op as jsonPatch.Operation, true, true, true, i).newDocument;
+    } catch (e) {
+      const reason = String((e as Error).message).split('\n')[0];
+      throw ERRORS.badRequest(`Operation ${i} (${op.op} ${op.path}) cannot be applied: ${reason}`);
     }
-    throw ERRORS.badRequest(`The patch cannot be applied: ${String(err.message).split('\n')[0]}`);
+    const unknown = Object.keys(doc).find((k) => !KNOWN_FIELDS.has(k));
+    if (unknown) throw ERRORS.badRequest(`Operation ${i} (${op.op} ${op.path}): an identity profile has no field '${unknown}'.`);
   }
+  return doc;
 }
 
 /** The patched document as create input (read-only fields dropped), or a 400 listing what is wrong. */
@@ -100,8 +107,24 @@ export async function patchProfile(ctx: DomainContext, id: string, ops: JsonPatc
     const mappingsChanged = JSON.stringify(input.identityAttributeConfig) !== JSON.stringify(current.identityAttributeConfig);
     if (mappingsChanged) await checkMappings(repos, input.identityAttributeConfig, ctx.checkTransform);
     const updated = merge(current, input, source, mappingsChanged, ctx.now());
+    if (sameExceptModified(updated, current)) return current; // nothing changed: no write, no audit entry
     await repos.profiles.update(updated);
+    // priority and source decide which profile each identity belongs to (decision 6)
+    const moved = source !== undefined || updated.priority !== current.priority;
+    if (moved) await moveIdentities(repos);
     await repos.audit.record({ entityType: 'IDENTITY_PROFILE', entityId: id, action: 'update', actor: actor.clientId, detail: ops });
-    return updated;
+    return moved ? (await repos.profiles.findById(id))! : updated;
   });
+}
+
+const sameExceptModified = (a: IdentityProfile, b: IdentityProfile) => JSON.stringify({ ...a, modified: '' }) === JSON.stringify({ ...b, modified: '' });
+
+/** Re-places identities under their highest-priority profile; the profiles they join need processing. */
+async function moveIdentities(repos: Repositories): Promise<void> {
+  const { affectedProfiles } = await repos.identities.assignProfiles();
+  await repos.identities.refreshCounts();
+  for (const profileId of affectedProfiles) {
+    const p = await repos.profiles.findById(profileId);
+    if (p && !p.identityRefreshRequired) await repos.profiles.update({ ...p, identityRefreshRequired: true });
+  }
 }

@@ -103,23 +103,6 @@ export const ObjectImportResult = Type.Object({
 });
 export type ObjectImportResult = Static<typeof ObjectImportResult>;
 
-/**
- * The 202 answer of DELETE and bulk delete: ISC's TaskResultSimplified. Its `completed` and
- * `completionStatus` are non-nullable in every version's document, so a running task omits them.
- */
-export const DeleteTaskReference = Type.Object(
-  {
-    id: Type.String(),
-    name: Type.String(),
-    description: Type.String(),
-    launcher: Type.String(),
-    launched: DateTime,
-    completed: Type.Optional(DateTime),
-    completionStatus: Type.Optional(CompletionStatus),
-  },
-  { description: 'Reference to the task doing the deletion (TaskResultSimplified)' },
-);
-export type DeleteTaskReference = Static<typeof DeleteTaskReference>;
 
 export const BulkDeleteRequest = Type.Array(Type.String({ minLength: 1, maxLength: 128 }), { minItems: 1, maxItems: 1000 });
 

@@ -17,10 +17,10 @@ import {
 import { buildNewProfile } from './service.js';
 
 /** Export (sp-config object format, decision 12), filtered and paged like the list. */
-export async function exportProfiles(ctx: DomainContext, params: CollectionParams): Promise<ExportedIdentityProfile[]> {
+export async function exportProfiles(ctx: DomainContext, params: CollectionParams): Promise<{ items: ExportedIdentityProfile[]; total?: number }> {
   const query = parseCollectionQuery(params, { filters: EXPORT_FILTERS, sorters: EXPORT_SORTERS, defaultSort: [{ field: 'name', direction: 'asc' }] });
-  const { items } = await ctx.repos.profiles.list({ ...query, count: false });
-  return items.map((object) => ({ version: 1, self: { type: 'IDENTITY_PROFILE', id: object.id, name: object.name }, object }));
+  const { items, total } = await ctx.repos.profiles.list(query);
+  return { items: items.map((object) => ({ version: 1, self: { type: 'IDENTITY_PROFILE', id: object.id, name: object.name }, object })), total };
 }
 
 const checkInput = Compile(IdentityProfileInput);

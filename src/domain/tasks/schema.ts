@@ -5,18 +5,21 @@ export const CompletionStatus = Type.Union([
   Type.Literal('Success'), Type.Literal('Warning'), Type.Literal('Error'), Type.Literal('Terminated'), Type.Literal('TempError'),
 ]);
 
-/** What ISC's 202 answers carry (delete, bulk delete). */
+/**
+ * What ISC's 202 answers carry (delete, bulk delete). `completed` and `completionStatus` are
+ * non-nullable in every version's document, so a running task leaves them out.
+ */
 export const TaskResultSimplified = Type.Object(
   {
     id: Type.String(),
     name: Type.String(),
     description: Type.String(),
     launcher: Type.String(),
-    completed: Nullable(DateTime),
+    completed: Type.Optional(DateTime),
     launched: DateTime,
-    completionStatus: Nullable(CompletionStatus),
+    completionStatus: Type.Optional(CompletionStatus),
   },
-  { description: 'Reference to the task doing the work' },
+  { description: 'Reference to the task doing the work (TaskResultSimplified)' },
 );
 export type TaskResultSimplified = Static<typeof TaskResultSimplified>;
 

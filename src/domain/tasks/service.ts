@@ -41,9 +41,9 @@ export const toTaskResultSimplified = (t: TaskRecord): TaskResultSimplified => (
   name: t.name,
   description: t.description,
   launcher: t.launcher,
-  completed: t.completed?.toISOString() ?? null,
   launched: t.launched.toISOString(),
-  completionStatus: t.completionStatus,
+  ...(t.completed ? { completed: t.completed.toISOString() } : {}),
+  ...(t.completionStatus ? { completionStatus: t.completionStatus } : {}),
 });
 
 export function toTaskStatus(t: TaskRecord, now = new Date()): TaskStatus {

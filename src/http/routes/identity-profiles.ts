@@ -10,6 +10,7 @@ import * as S from '../../domain/identity-profiles/schema.js';
 import { createProfile, getProfile, listProfiles } from '../../domain/identity-profiles/service.js';
 import { exportProfiles, importProfiles } from '../../domain/identity-profiles/transfer.js';
 import { JsonPatch } from '../../domain/shared/schema.js';
+import { TaskResultSimplified } from '../../domain/tasks/schema.js';
 import type { ApiVersion, ProfileOperation } from '../versions.js';
 import { actorOf, CollectionQuerystring, errorResponses } from './responses.js';
 
@@ -39,12 +40,16 @@ export function identityProfileRoutes(app: FastifyInstance, v: ApiVersion, ctx: 
   }), async (request, reply) => reply.code(201).send(await createProfile(ctx, request.body, v.policy, actorOf(request))));
 
   app.post<{ Body: string[] }>(`${base}/bulk-delete`, op('deleteIdentityProfiles', 'Delete identity profiles', {
-    body: S.BulkDeleteRequest, response: { 202: S.DeleteTaskReference, ...errorResponses(400) },
+    body: S.BulkDeleteRequest, response: { 202: TaskResultSimplified, ...errorResponses(400) },
   }), async (request, reply) => reply.code(202).send(await requestDelete(ctx, request.body, actorOf(request), true)));
 
   app.get<{ Querystring: Record<string, string> }>(`${base}/export`, op('exportIdentityProfiles', 'Export identity profiles', {
     querystring: CollectionQuerystring, response: { 200: Type.Array(S.ExportedIdentityProfile), ...errorResponses(400) },
-  }), async (request) => exportProfiles(ctx, request.query));
+  }), async (request, reply) => {
+    const { items, total } = await exportProfiles(ctx, request.query);
+    if (total !== undefined) reply.header('X-Total-Count', total);
+    return items;
+  });
 
   app.post<{ Body: S.ImportItem[]; Querystring: { dryRun?: boolean } }>(`${base}/import`, op('importIdentityProfiles', 'Import identity profiles', {
     querystring: DryRun, body: S.ImportRequest, response: { 200: S.ObjectImportResult, ...errorResponses(400) },
@@ -59,7 +64,7 @@ export function identityProfileRoutes(app: FastifyInstance, v: ApiVersion, ctx: 
   }), async (request) => getProfile(ctx, request.params.id));
 
   app.delete<Id>(`${base}/:id`, op('deleteIdentityProfile', 'Delete an identity profile', {
-    params: IdParams, response: { 202: S.DeleteTaskReference, ...errorResponses(400, 404) },
+    params: IdParams, response: { 202: TaskResultSimplified, ...errorResponses(400, 404) },
   }), async (request, reply) => reply.code(202).send(await requestDelete(ctx, [request.params.id], actorOf(request), false)));
 
   app.patch<Id & { Body: JsonPatch }>(`${base}/:id`, op('updateIdentityProfile', 'Update an identity profile (JSON Patch)', {

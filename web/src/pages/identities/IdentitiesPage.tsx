@@ -32,7 +32,7 @@ export function IdentitiesPage({ selectedId }: { selectedId?: string }) {
               <li key={i.id}>
                 <Link href={`/identities/${encodeURIComponent(i.id)}`} aria-current={i.id === selectedId ? 'true' : undefined}>
                   <b>{i.name}</b>
-                  <span class="muted small">{i.emailAddress ?? i.identityProfile?.name ?? ''}</span>
+                  <span class="muted small">{i.emailAddress ?? 'no email'}</span>
                 </Link>
               </li>
             ))}

@@ -36,7 +36,7 @@ export function CreateProfileDialog({ onClose, onCreated }: { onClose: () => voi
         <textarea id="new-description" name="description" rows={2} maxLength={2000} value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
         <SourceSelect id="new-source" label="Authoritative source" value={sourceId} onChange={setSourceId} required />
         <label for="new-priority">Priority</label>
-        <input id="new-priority" name="priority" type="number" step={1} inputMode="numeric" value={priority} placeholder="Next after the lowest (automatic)" onInput={(e) => setPriority(e.currentTarget.value)} />
+        <input id="new-priority" name="priority" type="number" step={1} inputMode="numeric" value={priority} placeholder="Automatic: after the existing profiles" onInput={(e) => setPriority(e.currentTarget.value)} />
         <p class="hint">Lower numbers win when an identity has accounts on several authoritative sources.</p>
         <div class="buttons">
           <button type="button" onClick={onClose}>

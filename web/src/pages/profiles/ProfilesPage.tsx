@@ -24,7 +24,9 @@ export function ProfilesPage() {
   const [open, setOpen] = useState<Open>();
   const name = useDebounced(filter.trim(), 300);
   const serverSort = SERVER_SORTS[sort.field];
-  const sorters = serverSort ? `${sort.descending ? '-' : ''}${serverSort},name` : 'priority,name';
+  // The name breaks ties (a field may appear once in ISC's sorters).
+  const primary = serverSort ? `${sort.descending ? '-' : ''}${serverSort}` : 'priority';
+  const sorters = primary.endsWith('name') ? primary : `${primary},name`;
   const list = useLoad((signal) => listProfiles({ nameStartsWith: name, sorters, limit: PAGE, offset }, signal), [name, sorters, offset]);
   const exporting = useAction(async () => {
     const items = await exportProfiles([...selected]);

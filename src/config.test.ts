@@ -27,6 +27,8 @@ describe('loadConfig', () => {
       redisUrl: undefined,
       logLevel: 'info',
       tokenTtlSeconds: 749,
+      jobExpireSeconds: 120,
+      chunkSize: 2500,
     });
   });
 
@@ -39,11 +41,12 @@ describe('loadConfig', () => {
       PORT: '9000', HOST: '127.0.0.1', DATABASE_URL: 'postgresql://u:p@db:5432/idp', IDPROFILES_DATA_DIR: '/var/lib/idp',
       IDPROFILES_CLIENT_ID: 'admin', IDPROFILES_CLIENT_SECRET: 's3cret-s3cret', IDPROFILES_RATE_LIMIT: '50/5',
       REDIS_URL: 'rediss://cache:6380', LOG_LEVEL: 'debug', IDPROFILES_TOKEN_TTL: '3600',
+      IDPROFILES_JOB_EXPIRE_SECONDS: '30', IDPROFILES_CHUNK_SIZE: '500',
     });
     expect(config).toEqual({
       port: 9000, host: '127.0.0.1', databaseUrl: 'postgresql://u:p@db:5432/idp', dataDir: '/var/lib/idp',
       clientId: 'admin', clientSecret: 's3cret-s3cret', rateLimit: { max: 50, windowSeconds: 5 },
-      redisUrl: 'rediss://cache:6380', logLevel: 'debug', tokenTtlSeconds: 3600,
+      redisUrl: 'rediss://cache:6380', logLevel: 'debug', tokenTtlSeconds: 3600, jobExpireSeconds: 30, chunkSize: 500,
     });
   });
 
@@ -132,7 +135,7 @@ describe('flagsToEnv', () => {
   it.each([
     [['serve'], "Unexpected argument 'serve'; options look like --port 9000 or --port=9000"],
     [['-p', '80'], "Unexpected argument '-p'; options look like --port 9000 or --port=9000"],
-    [['--nope', '1'], 'Unknown option --nope; known: --port, --host, --database-url, --data-dir, --client-id, --client-secret, --rate-limit, --redis-url, --log-level, --token-ttl'],
+    [['--nope', '1'], 'Unknown option --nope; known: --port, --host, --database-url, --data-dir, --client-id, --client-secret, --rate-limit, --redis-url, --log-level, --token-ttl, --job-expire-seconds, --chunk-size'],
     [['--port'], 'Option --port needs a value'],
     [['--port='], 'Option --port needs a value'],
     [['--port', '--host', 'x'], 'Option --port needs a value'],

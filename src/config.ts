@@ -19,6 +19,8 @@ export const ConfigSchema = Type.Object({
   redisUrl: Type.Optional(Type.String({ pattern: '^rediss?://' })),
   logLevel: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')]),
   tokenTtlSeconds: Type.Integer({ minimum: 60, maximum: 86_400 }),
+  jobExpireSeconds: Type.Integer({ minimum: 2, maximum: 86_400, description: 'IDPROFILES_JOB_EXPIRE_SECONDS: a dead worker\'s job is retried after this long (default 120)' }),
+  chunkSize: Type.Integer({ minimum: 10, maximum: 100_000, description: 'IDPROFILES_CHUNK_SIZE: identities per processing chunk (default 2500)' }),
 });
 export type Config = Static<typeof ConfigSchema>;
 
@@ -108,6 +110,8 @@ export function loadConfig(env: Env): Config {
     redisUrl: read<string | undefined>('REDIS_URL', urlWithScheme('REDIS_URL', /^rediss?:\/\/\S+$/, 'redis:// or rediss://'), undefined),
     logLevel: read('LOG_LEVEL', logLevel, 'info'),
     tokenTtlSeconds: read('IDPROFILES_TOKEN_TTL', wholeNumber('IDPROFILES_TOKEN_TTL', 60, 86_400), 749),
+    jobExpireSeconds: read('IDPROFILES_JOB_EXPIRE_SECONDS', wholeNumber('IDPROFILES_JOB_EXPIRE_SECONDS', 2, 86_400), 120),
+    chunkSize: read('IDPROFILES_CHUNK_SIZE', wholeNumber('IDPROFILES_CHUNK_SIZE', 10, 100_000), 2500),
   };
   checkClientCredentials(config, problems);
   if (problems.length) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
@@ -122,7 +126,7 @@ const FLAG_TO_ENV: Record<string, string> = {
   port: 'PORT', host: 'HOST', 'database-url': 'DATABASE_URL', 'data-dir': 'IDPROFILES_DATA_DIR',
   'client-id': 'IDPROFILES_CLIENT_ID', 'client-secret': 'IDPROFILES_CLIENT_SECRET',
   'rate-limit': 'IDPROFILES_RATE_LIMIT', 'redis-url': 'REDIS_URL', 'log-level': 'LOG_LEVEL',
-  'token-ttl': 'IDPROFILES_TOKEN_TTL',
+  'token-ttl': 'IDPROFILES_TOKEN_TTL', 'job-expire-seconds': 'IDPROFILES_JOB_EXPIRE_SECONDS', 'chunk-size': 'IDPROFILES_CHUNK_SIZE',
 };
 
 /**

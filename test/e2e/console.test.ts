@@ -323,6 +323,18 @@ describe.skipIf(!hasChromium)('admin console in headless Chromium', () => {
     await page.setViewportSize({ width: 1280, height: 860 });
   });
 
+  it('works with the keyboard: dialogs open on Enter, start in their first field, close on Escape', async () => {
+    await nav('Identity profiles');
+    const create = page.getByRole('button', { name: 'New profile' });
+    await create.focus();
+    await page.keyboard.press('Enter');
+    await dialog().waitFor();
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('name');
+    await page.keyboard.press('Escape');
+    await dialog().waitFor({ state: 'detached' });
+    await page.waitForFunction(() => document.activeElement?.textContent === 'New profile'); // focus returns where it was
+  });
+
   it('goes back to sign-in on a 401, and signs out', async () => {
     await page.evaluate(() => {
       const s = JSON.parse(sessionStorage.getItem('idprofiles.session')!);
@@ -330,8 +342,12 @@ describe.skipIf(!hasChromium)('admin console in headless Chromium', () => {
     });
     await page.reload();
     await seeText(page.getByRole('status'), 'Your session has ended');
-    await signIn();
-    await heading('Employees');
+    await page.locator('input[name=clientId]').focus();
+    await page.keyboard.type(credentials.id);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(credentials.secret);
+    await page.keyboard.press('Enter');
+    await heading('Identity profiles');
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.locator('input[name=clientSecret]').waitFor();
     expect(await page.evaluate(() => sessionStorage.getItem('idprofiles.session'))).toBeNull();

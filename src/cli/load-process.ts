@@ -11,7 +11,7 @@ const REMOTE_OPTIONS = {
 };
 
 /** `idprofiles load SOURCE FILE.csv`: uploads accounts to a running server and follows the load. */
-export async function runLoad(args: string[], out = process.stdout): Promise<number> {
+export async function runLoad(args: string[], out: NodeJS.WriteStream = process.stdout): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: REMOTE_OPTIONS });
   if (positionals.length !== 2) throw new RemoteError('Usage: idprofiles load SOURCE FILE.csv [--url URL] [--client-id ID --client-secret SECRET]');
   const remote = await connect(remoteOptionsFrom(values, process.env));
@@ -29,7 +29,7 @@ export async function runLoad(args: string[], out = process.stdout): Promise<num
 }
 
 /** `idprofiles process PROFILE [--dry-run]`: processes a profile's identities and follows the run. */
-export async function runProcess(args: string[], out = process.stdout): Promise<number> {
+export async function runProcess(args: string[], out: NodeJS.WriteStream = process.stdout): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...REMOTE_OPTIONS, 'dry-run': { type: 'boolean' } } });
   if (positionals.length !== 1) throw new RemoteError('Usage: idprofiles process PROFILE [--dry-run] [--url URL] [--client-id ID --client-secret SECRET]');
   const remote = await connect(remoteOptionsFrom(values, process.env));

@@ -8,7 +8,7 @@ import { createClient } from '../../src/domain/clients/service.js';
 import { createServices, type Services } from '../../src/services.js';
 import { postgresReachable } from '../helpers/databases.js';
 import { multipartFile } from '../helpers/multipart.js';
-import { freshDatabase, runCli, type ChildCli } from '../helpers/processes.js';
+import { freshDatabase, runCli, until, type ChildCli } from '../helpers/processes.js';
 
 const N = 1200;
 const CSV = ['id,name,mail,managerId', ...Array.from({ length: N }, (_, k) => {
@@ -113,15 +113,4 @@ describe.skipIf(!reachable)('two worker processes share one run on PostgreSQL', 
 async function tasksDone(database: Database, type: string): Promise<number> {
   const r = await database.db.selectFrom('tasks').select((eb) => eb.fn.countAll<number>().as('n')).where('type', '=', type).where('completed', 'is not', null).executeTakeFirstOrThrow();
   return Number(r.n);
-}
-
-/** Waits for a condition another process brings about (there is no event to wait on across processes). */
-async function until<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }

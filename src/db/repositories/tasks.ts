@@ -1,4 +1,6 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { TASK_FILTERS } from '../../domain/tasks/schema.js';
+import { applyCollection, applyFilter, withColumns } from './collection.js';
 import type { TaskRecord, TaskRepository } from '../../domain/tasks/repository.js';
 import type { DB, TaskRow } from '../types.js';
 
@@ -18,9 +20,19 @@ const toTask = (r: TaskRow): TaskRecord => ({
   modified: r.modified,
 });
 
+const FIELDS = withColumns(TASK_FILTERS, { id: 't.id', type: 't.type', completionStatus: 't.completion_status', 'target.id': 't.target_id', launched: 't.launched' });
+const SORT_COLUMNS = { launched: 't.launched', completed: 't.completed', modified: 't.modified', type: 't.type' };
+
 export function taskRepository(db: Kysely<DB>, tenantId = 'default'): TaskRepository {
+  /** Tasks with the target's id as a column, for filtering. */
+  const view = () => db.selectFrom(db.selectFrom('tasks').selectAll().select(sql<string | null>`target->>'id'`.as('targetId')).where('tenantId', '=', tenantId).as('t'));
   return {
     ...taskChunkMethods(db),
+    async list(query) {
+      const rows = await applyCollection(view().selectAll('t'), query, FIELDS, SORT_COLUMNS, 't.id').execute();
+      const total = query.count ? Number((await applyFilter(view().select((eb) => eb.fn.countAll<number>().as('n')), query, FIELDS).executeTakeFirstOrThrow()).n) : undefined;
+      return { items: rows.map((r) => toTask(r as TaskRow)), total };
+    },
     async insert(t) {
       await db.insertInto('tasks').values({
         id: t.id, tenantId, type: t.type, name: t.name, description: t.description, launcher: t.launcher,

@@ -1,3 +1,4 @@
+import type { CollectionQuery } from '../shared/collection.js';
 import type { TaskMessage, TaskProgress } from './schema.js';
 
 export interface TaskRecord {
@@ -43,6 +44,7 @@ export interface ChunkTotals extends Omit<ChunkOutcome, 'summary'> {
 export interface TaskRepository {
   insert(task: TaskRecord): Promise<void>;
   findById(id: string): Promise<TaskRecord | undefined>;
+  list(query: CollectionQuery): Promise<{ items: TaskRecord[]; total?: number }>;
   /** Sets the live counters of a running task. */
   updateProgress(id: string, progress: TaskProgress): Promise<void>;
   complete(id: string, outcome: Pick<TaskRecord, 'completionStatus' | 'messages' | 'result'> & { completed: Date }): Promise<void>;

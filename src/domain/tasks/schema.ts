@@ -66,3 +66,13 @@ export const TaskStatus = Type.Object(
   { description: 'Task status' },
 );
 export type TaskStatus = Static<typeof TaskStatus>;
+
+/** `GET /<version>/task-status` filters (ISC's list: type, completionStatus; ours: target). */
+export const TASK_FILTERS = {
+  id: { type: 'string', ops: ['eq', 'in'] },
+  type: { type: 'string', ops: ['eq', 'in'] },
+  completionStatus: { type: 'string', ops: ['eq', 'in', 'isnull', 'pr'] },
+  'target.id': { type: 'string', ops: ['eq', 'in'] },
+  launched: { type: 'datetime', ops: ['gt', 'ge', 'lt', 'le'] },
+} as const;
+export const TASK_SORTERS = ['launched', 'completed', 'modified', 'type'] as const;

@@ -1,7 +1,8 @@
 import { ERRORS } from '../../errors.js';
 import type { Actor, DomainContext, Repositories } from '../context.js';
 import type { TaskRecord } from './repository.js';
-import type { TaskMessage, TaskResultSimplified, TaskStatus } from './schema.js';
+import { parseCollectionQuery, type CollectionParams } from '../shared/collection.js';
+import { TASK_FILTERS, TASK_SORTERS, type TaskMessage, type TaskResultSimplified, type TaskStatus } from './schema.js';
 
 export const taskMessage = (type: TaskMessage['type'], message: string, key = 'idprofiles.task.message'): TaskMessage => ({
   type,
@@ -75,15 +76,27 @@ export function toTaskStatus(t: TaskRecord, now = new Date()): TaskStatus {
   };
 }
 
+/** `GET /<version>/task-status`: tasks, newest first by default, with live progress for running ones. */
+export async function listTaskStatus(ctx: DomainContext, params: CollectionParams) {
+  const query = parseCollectionQuery(params, { filters: TASK_FILTERS, sorters: TASK_SORTERS, defaultSort: [{ field: 'launched', direction: 'desc' }] });
+  const { items, total } = await ctx.repos.tasks.list(query);
+  const now = ctx.now();
+  return { items: await Promise.all(items.map(async (t) => toTaskStatus(await withLiveProgress(ctx, t), now))), total };
+}
+
+/** A running chunked task's progress is the sum of its finished chunks. */
+async function withLiveProgress(ctx: Pick<DomainContext, 'repos'>, task: TaskRecord): Promise<TaskRecord> {
+  if (task.completed || !task.progress) return task;
+  const totals = await ctx.repos.tasks.chunkTotals(task.id, 0);
+  if (totals.chunks === 0) return task;
+  return { ...task, progress: { total: task.progress.total, processed: totals.processed, changed: totals.changed, failed: totals.failed } };
+}
+
 /** The task as clients poll it; a running chunked task shows the sums of its finished chunks, live. */
 export async function getTaskStatus(ctx: DomainContext, id: string): Promise<TaskStatus> {
   const task = await ctx.repos.tasks.findById(id);
   if (!task) throw ERRORS.notFound('Task', id);
-  if (!task.completed && task.progress) {
-    const totals = await ctx.repos.tasks.chunkTotals(id, 0);
-    if (totals.chunks > 0) task.progress = { total: task.progress.total, processed: totals.processed, changed: totals.changed, failed: totals.failed };
-  }
-  return toTaskStatus(task, ctx.now());
+  return toTaskStatus(await withLiveProgress(ctx, task), ctx.now());
 }
 
 /** Ends a task as failed (a job gave up on it), unless it already ended. */

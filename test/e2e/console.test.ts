@@ -302,10 +302,9 @@ describe.skipIf(!hasChromium)('admin console in headless Chromium', () => {
 
   /** Nothing sticks out sideways (a wide table scrolls inside its own box). */
   async function noSidewaysScroll() {
-    const overflowing = await page.evaluate(() =>
-      [...document.querySelectorAll('body *')]
-        .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-wrap'))
-        .map((e) => `${e.tagName.toLowerCase()}.${e.className}`));
+    const overflowing = await page.evaluate<string[]>(`[...document.querySelectorAll('body *')]
+      .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-wrap'))
+      .map((e) => e.tagName.toLowerCase() + '.' + e.className)`);
     expect(overflowing).toEqual([]);
   }
 
@@ -329,17 +328,18 @@ describe.skipIf(!hasChromium)('admin console in headless Chromium', () => {
     await create.focus();
     await page.keyboard.press('Enter');
     await dialog().waitFor();
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('name');
+    expect(await page.evaluate(`document.activeElement?.getAttribute('name')`)).toBe('name');
     await page.keyboard.press('Escape');
     await dialog().waitFor({ state: 'detached' });
-    await page.waitForFunction(() => document.activeElement?.textContent === 'New profile'); // focus returns where it was
+    await page.waitForFunction(`document.activeElement?.textContent === 'New profile'`); // focus returns where it was
   });
 
   it('goes back to sign-in on a 401, and signs out', async () => {
-    await page.evaluate(() => {
-      const s = JSON.parse(sessionStorage.getItem('idprofiles.session')!);
+    // The browser keeps a token the server no longer accepts (as after a restart with a new signing key).
+    await page.evaluate(`{
+      const s = JSON.parse(sessionStorage.getItem('idprofiles.session'));
       sessionStorage.setItem('idprofiles.session', JSON.stringify({ ...s, token: 'expired.or.forged' }));
-    });
+    }`);
     await page.reload();
     await seeText(page.getByRole('status'), 'Your session has ended');
     await page.locator('input[name=clientId]').focus();
@@ -350,7 +350,7 @@ describe.skipIf(!hasChromium)('admin console in headless Chromium', () => {
     await heading('Identity profiles');
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.locator('input[name=clientSecret]').waitFor();
-    expect(await page.evaluate(() => sessionStorage.getItem('idprofiles.session'))).toBeNull();
+    expect(await page.evaluate(`sessionStorage.getItem('idprofiles.session')`)).toBeNull();
   });
 
   it('logged no browser errors (CSP violations, uncaught exceptions)', () => {

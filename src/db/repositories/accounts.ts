@@ -47,6 +47,9 @@ export function accountRepository(db: Kysely<DB>, tenantId = 'default'): Account
       const row = (await base().where('a.id', '=', id).executeTakeFirst()) as Row | undefined;
       return row ? toAccount(row) : undefined;
     },
+    async anyOnSource(sourceId) {
+      return !!(await db.selectFrom('accounts').select('id').where('sourceId', '=', sourceId).limit(1).executeTakeFirst());
+    },
     async stage(taskId, rows) {
       const inserted = await sql<{ nativeIdentity: string }>`
         insert into account_load_rows (task_id, native_identity, line_no, name, attributes)

@@ -74,7 +74,8 @@ export function identityRepository(db: Kysely<DB>, tenantId = 'default'): Identi
       await db.updateTable('identityProfiles').set({ lastProcessed: at }).where('id', '=', profileId).execute();
     },
     formIdentities: (sourceId) => Q.formIdentities(db, tenantId, sourceId),
-    assignProfiles: () => Q.assignProfiles(db, tenantId),
+    correlateAccounts: (sourceId) => Q.correlateAccounts(db, tenantId, sourceId),
+    assignProfiles: (sourceIds) => Q.assignProfiles(db, tenantId, sourceIds),
     async removeOrphans() {
       const r = await sql`delete from identities i where i.tenant_id = ${tenantId} and not exists (select 1 from accounts a where a.identity_id = i.id)`.execute(db);
       return Number(r.numAffectedRows ?? 0);

@@ -59,6 +59,22 @@ export function groupProcessingRows(rows: ProcessingRow[]): IdentityForProcessin
 }
 
 /**
+ * Correlation: an uncorrelated account of the source joins the identity whose `uid` attribute
+ * equals the account's name, ignoring case (the smallest id if several do). One hash join.
+ */
+export async function correlateAccounts(db: Kysely<DB>, tenantId: string, sourceId: string): Promise<number> {
+  const r = await sql`
+    with candidates as (
+      select lower(attributes->>'uid') as uid, min(id) as identity_id from identities
+      where tenant_id = ${tenantId} and attributes ? 'uid' group by lower(attributes->>'uid')
+    )
+    update accounts a set identity_id = c.identity_id, modified = now()
+    from candidates c
+    where a.source_id = ${sourceId} and a.identity_id is null and c.uid = lower(a.name)`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
+}
+
+/**
  * One identity per uncorrelated account of an authoritative source. The identity id is derived
  * from the account id (md5, 32 hex digits), so the two plain statements need no join between them.
  */
@@ -74,13 +90,18 @@ export async function formIdentities(db: Kysely<DB>, tenantId: string, sourceId:
   return Number(inserted.numAffectedRows ?? 0);
 }
 
-export async function assignProfiles(db: Kysely<DB>, tenantId: string): Promise<{ moved: number; affectedProfiles: string[] }> {
+/** Places identities under their highest-priority profile; with `sourceIds`, only identities with an account there. */
+export async function assignProfiles(db: Kysely<DB>, tenantId: string, sourceIds?: readonly string[]): Promise<{ moved: number; affectedProfiles: string[] }> {
+  if (sourceIds && sourceIds.length === 0) return { moved: 0, affectedProfiles: [] };
+  const scope = sourceIds
+    ? sql`and exists (select 1 from accounts x where x.identity_id = i.id and x.source_id in (${sql.join(sourceIds)}))`
+    : sql``;
   const r = await sql<{ oldProfile: string | null; newProfile: string | null }>`
     with best as (
       select i.id, (
         select p.id from accounts a join identity_profiles p on p.authoritative_source_id = a.source_id
         where a.identity_id = i.id order by p.priority, p.id limit 1) as profile_id, i.profile_id as old_profile
-      from identities i where i.tenant_id = ${tenantId}
+      from identities i where i.tenant_id = ${tenantId} ${scope}
     )
     update identities i set profile_id = b.profile_id, modified = now()
     from best b where i.id = b.id and i.profile_id is distinct from b.profile_id

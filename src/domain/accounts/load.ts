@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { ERRORS } from '../../errors.js';
 import type { Actor, DomainContext } from '../context.js';
+import { placeIdentities } from '../identities/placement.js';
 import { getSource } from '../sources/service.js';
 import type { Source } from '../sources/schema.js';
 import type { TaskRecord } from '../tasks/repository.js';
@@ -96,8 +97,7 @@ export async function runLoadJob(ctx: DomainContext, payload: LoadJobPayload, pr
     const staged = (task.result ?? {}) as Partial<LoadSummary> & { header?: string[] };
     const applied = await repos.accounts.applyStaged(task.id, payload.sourceId);
     await repos.identities.removeOrphans();
-    const formed = await repos.identities.formIdentities(payload.sourceId);
-    const { affectedProfiles } = await repos.identities.assignProfiles();
+    const { formed, affectedProfiles } = await placeIdentities(repos, [payload.sourceId]);
     await repos.identities.refreshCounts();
     if (staged.header?.length) await repos.sources.setAccountAttributeNames(payload.sourceId, staged.header);
     await repos.accounts.clearStaged(task.id);

@@ -11,6 +11,7 @@ export interface StagedAccount {
 export interface AccountRepository {
   list(query: CollectionQuery): Promise<{ items: Account[]; total?: number }>;
   findById(id: string): Promise<Account | undefined>;
+  anyOnSource(sourceId: string): Promise<boolean>;
   /** Stages a batch of parsed rows; returns the native identities already staged (duplicates in the file). */
   stage(taskId: string, rows: StagedAccount[]): Promise<Set<string>>;
   /** Line number where a staged native identity was first seen. */

@@ -58,10 +58,15 @@ export interface IdentityRepository {
   correlateManagers(profileId: string, sourceId: string, mapping: { accountAttributeName: string; identityAttributeName: string }, since: Date): Promise<{ changed: number; notChangedBefore: number }>;
   /** Marks the profile as processed now (identities' lastRefresh derives from it). */
   markProfileProcessed(profileId: string, at: Date): Promise<void>;
+  /** Uncorrelated accounts of the source join the identity whose `uid` equals the account name (ignoring case). */
+  correlateAccounts(sourceId: string): Promise<number>;
   /** New identities for uncorrelated accounts of an authoritative source. */
   formIdentities(sourceId: string): Promise<number>;
-  /** Each identity belongs to the highest-priority profile among its accounts' authoritative sources. */
-  assignProfiles(): Promise<{ moved: number; affectedProfiles: string[] }>;
+  /**
+   * Each identity belongs to the highest-priority profile among its accounts' authoritative
+   * sources. With `sourceIds`, only identities that have an account on one of them are looked at.
+   */
+  assignProfiles(sourceIds?: readonly string[]): Promise<{ moved: number; affectedProfiles: string[] }>;
   /** Identities left without any account are removed. */
   removeOrphans(): Promise<number>;
   /** Recounts `identityCount` of every profile. */

@@ -37,13 +37,13 @@ export function proposeDefaultConfig(
   return { enabled: true, attributeTransforms };
 }
 
-/** `GET .../{id}/default-identity-attribute-config`. */
-export async function getDefaultConfig(
-  ctx: DomainContext,
-  id: string,
-  accountAttributesOf: (sourceId: string) => Promise<readonly string[] | undefined> = async () => undefined,
-) {
+/**
+ * `GET .../{id}/default-identity-attribute-config`: from the account attributes the authoritative
+ * source learned from its loaded files; the usual names when it has not loaded any yet.
+ */
+export async function getDefaultConfig(ctx: DomainContext, id: string) {
   const profile = await getProfile(ctx, id);
-  const known = await accountAttributesOf(profile.authoritativeSource.id);
-  return proposeDefaultConfig(profile.authoritativeSource, known);
+  const source = await ctx.repos.sources.findById(profile.authoritativeSource.id);
+  const learned = source?.accountAttributeNames.length ? source.accountAttributeNames : undefined;
+  return proposeDefaultConfig(profile.authoritativeSource, learned);
 }

@@ -1,7 +1,8 @@
 import jsonPatch from 'fast-json-patch';
 import { Compile } from 'typebox/compile';
 import { ERRORS } from '../../errors.js';
-import type { Actor, DomainContext, Repositories } from '../context.js';
+import type { Actor, DomainContext } from '../context.js';
+import { placeIdentities } from '../identities/placement.js';
 import type { JsonPatch } from '../shared/schema.js';
 import type { Source } from '../sources/schema.js';
 import { checkMappings } from './mappings.js';
@@ -111,20 +112,10 @@ export async function patchProfile(ctx: DomainContext, id: string, ops: JsonPatc
     await repos.profiles.update(updated);
     // priority and source decide which profile each identity belongs to (decision 6)
     const moved = source !== undefined || updated.priority !== current.priority;
-    if (moved) await moveIdentities(repos);
+    if (moved) await placeIdentities(repos, [...new Set([current.authoritativeSource.id, updated.authoritativeSource.id])]);
     await repos.audit.record({ entityType: 'IDENTITY_PROFILE', entityId: id, action: 'update', actor: actor.clientId, detail: ops });
     return moved ? (await repos.profiles.findById(id))! : updated;
   });
 }
 
 const sameExceptModified = (a: IdentityProfile, b: IdentityProfile) => JSON.stringify({ ...a, modified: '' }) === JSON.stringify({ ...b, modified: '' });
-
-/** Re-places identities under their highest-priority profile; the profiles they join need processing. */
-async function moveIdentities(repos: Repositories): Promise<void> {
-  const { affectedProfiles } = await repos.identities.assignProfiles();
-  await repos.identities.refreshCounts();
-  for (const profileId of affectedProfiles) {
-    const p = await repos.profiles.findById(profileId);
-    if (p && !p.identityRefreshRequired) await repos.profiles.update({ ...p, identityRefreshRequired: true });
-  }
-}

@@ -2,6 +2,7 @@ import { ERRORS } from '../../errors.js';
 import type { Actor, DomainContext, Repositories } from '../context.js';
 import { parseCollectionQuery, type CollectionParams } from '../shared/collection.js';
 import type { Source } from '../sources/schema.js';
+import { placeIdentities } from '../identities/placement.js';
 import { checkMappings } from './mappings.js';
 import type { VersionPolicy } from './policy.js';
 import { LIST_FILTERS, LIST_SORTERS, type IdentityAttributeConfig, type IdentityProfile, type IdentityProfileInput } from './schema.js';
@@ -32,7 +33,10 @@ export async function createProfile(
     const profile = await buildNewProfile(ctx, repos, input, policy);
     await repos.profiles.insert(profile);
     await repos.audit.record({ entityType: 'IDENTITY_PROFILE', entityId: profile.id, action: 'create', actor: actor.clientId, detail: input });
-    return profile;
+    // accounts already loaded on the source become this profile's identities
+    if (!(await repos.accounts.anyOnSource(profile.authoritativeSource.id))) return profile;
+    await placeIdentities(repos, [profile.authoritativeSource.id]);
+    return (await repos.profiles.findById(profile.id))!;
   });
 }
 

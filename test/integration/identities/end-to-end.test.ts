@@ -122,3 +122,51 @@ async function waitForProcessingOf(t: TestApp, profileId: string) {
   if (!task) throw new Error('no processing task was queued after the load');
   return waitForTask(t, task.id);
 }
+
+describe.each(DATABASES)('identities follow profiles on %s', (kind) => {
+  let t: TestApp;
+  let h: Record<string, string>;
+  beforeAll(async () => {
+    t = await startTestApp(kind);
+    h = await t.admin();
+  });
+  afterAll(async () => t?.close());
+
+  const post = (url: string, payload: object) => t.app.inject({ method: 'POST', url, headers: h, payload });
+  const profileOf = async (identityId: string) => (await t.app.inject({ method: 'GET', url: `/v2024/identities/${identityId}`, headers: h })).json().identityProfile?.name;
+
+  it('forms identities when a profile is created for a source that already has accounts, correlates accounts by uid, and moves identities by priority', async () => {
+    const hr = (await post('/v3/sources', { name: 'HR2' })).json();
+    const contractors = (await post('/v3/sources', { name: 'Contractors' })).json();
+    await load(hr.id, 'id,name\n1,ann\n2,bob\n');
+    expect((await t.app.inject({ method: 'GET', url: '/v2025/identities?count=true', headers: h })).headers['x-total-count']).toBe('0'); // no profile yet
+
+    const uid = { identityAttributeName: 'uid', transformDefinition: { type: 'accountAttribute', attributes: { attributeName: 'name', sourceName: 'HR2' } } };
+    const staff = await post('/v3/identity-profiles', { name: 'Staff', priority: 20, authoritativeSource: { id: hr.id }, identityAttributeConfig: { enabled: true, attributeTransforms: [uid] } });
+    expect(staff.json()).toMatchObject({ identityCount: 2, identityRefreshRequired: true });
+    const process = await t.app.inject({ method: 'POST', url: `/v3/identity-profiles/${staff.json().id}/process-identities`, headers: h });
+    await waitForTask(t, process.headers.location!.split('/').pop()!);
+    const [ann] = (await t.app.inject({ method: 'GET', url: '/v2025/identities?filters=name%20eq%20%22ann%22', headers: h })).json();
+    expect(ann.attributes.uid).toBe('ann');
+    expect(await profileOf(ann.id)).toBe('Staff');
+
+    // Contract (priority 10, higher than Staff's 20) is authoritative for Contractors, where ann also has an account
+    const contract = (await post('/v3/identity-profiles', { name: 'Contract', priority: 10, authoritativeSource: { id: contractors.id } })).json();
+    await load(contractors.id, 'id,name\nc-7,ANN\nc-8,cy\n');
+    expect(await profileOf(ann.id)).toBe('Contract'); // correlated by uid, then placed by priority
+    const annAccounts = (await t.app.inject({ method: 'GET', url: `/v3/accounts?filters=${encodeURIComponent(`identityId eq "${ann.id}"`)}`, headers: h })).json();
+    expect(annAccounts.map((a: any) => a.sourceName).sort()).toEqual(['Contractors', 'HR2']);
+    expect((await t.app.inject({ method: 'GET', url: `/v3/identity-profiles/${contract.id}`, headers: h })).json().identityCount).toBe(2); // ann + cy
+
+    // raising Staff above Contract moves ann back
+    const patch = await t.app.inject({ method: 'PATCH', url: `/v3/identity-profiles/${staff.json().id}`, headers: { ...h, 'content-type': 'application/json-patch+json' }, payload: JSON.stringify([{ op: 'replace', path: '/priority', value: 5 }]) });
+    expect(patch.json()).toMatchObject({ priority: 5, identityCount: 2 });
+    expect(await profileOf(ann.id)).toBe('Staff');
+    expect((await t.app.inject({ method: 'GET', url: `/v3/identity-profiles/${contract.id}`, headers: h })).json().identityCount).toBe(1);
+  });
+
+  async function load(sourceId: string, csv: string) {
+    const res = await t.app.inject({ method: 'POST', url: `/v3/sources/${sourceId}/load-accounts`, ...withAuth(h, multipartFile('file', 'accounts.csv', csv)) });
+    return waitForTask(t, res.json().task.id);
+  }
+});

@@ -111,3 +111,22 @@ describe.each(DATABASES)('loading accounts from CSV on %s', (kind) => {
     expect((await t.app.inject({ method: 'GET', url: '/v3/accounts/nope', headers: h })).statusCode).toBe(404);
   });
 });
+
+describe('default identity attribute config from learned attributes', () => {
+  let t: TestApp;
+  beforeAll(async () => { t = await startTestApp('pglite'); });
+  afterAll(async () => t?.close());
+
+  it('maps the standard attributes from the columns the source learned, manager included', async () => {
+    const h = await t.admin();
+    const src = (await t.app.inject({ method: 'POST', url: '/v3/sources', headers: h, payload: { name: 'Workday', accountIdColumn: 'employeeId', accountNameColumn: 'sAMAccountName' } })).json();
+    const m = multipartFile('file', 'wd.csv', 'employeeId,sAMAccountName,givenName,sn,mail,fullName,manager\n1,ann,Ann,Boss,a@x,Ann Boss,\n');
+    await waitForTask(t, (await t.app.inject({ method: 'POST', url: `/v3/sources/${src.id}/load-accounts`, payload: m.payload, headers: { ...h, ...m.headers } })).json().task.id);
+    const profile = (await t.app.inject({ method: 'POST', url: '/v3/identity-profiles', headers: h, payload: { name: 'WD', authoritativeSource: { id: src.id } } })).json();
+    const res = await t.app.inject({ method: 'GET', url: `/v3/identity-profiles/${profile.id}/default-identity-attribute-config`, headers: h });
+    expect(res.statusCode).toBe(200);
+    const byAttr = Object.fromEntries(res.json().attributeTransforms.map((m: any) => [m.identityAttributeName, m.transformDefinition.attributes.attributeName]));
+    expect(res.json().enabled).toBe(true);
+    expect(byAttr).toEqual({ uid: 'sAMAccountName', firstname: 'givenName', lastname: 'sn', email: 'mail', displayName: 'fullName', manager: 'manager' });
+  });
+});

@@ -53,3 +53,10 @@ export const accountsOf = (identityId: string) =>
   call<Account[]>('/v3/accounts', { query: { filters: `identityId eq ${quote(identityId)}`, limit: 250 } });
 
 export const listTransforms = () => call<Transform[]>('/v3/transforms', { query: { limit: 250, sorters: 'name' } });
+
+/** The newest processing tasks of these profiles (ours beyond ISC: `GET /v3/task-status` with filters). */
+export const listProcessTasks = (profileIds: string[], signal?: AbortSignal) =>
+  call<TaskStatus[]>('/v3/task-status', {
+    query: { filters: `type eq "IDENTITY_PROFILE_PROCESS" and target.id in (${profileIds.map(quote).join(', ')})`, sorters: '-launched', limit: 250 },
+    signal,
+  });

@@ -4,7 +4,6 @@ import type { IdentityProfile, TaskStatus } from '../../api/types';
 import { ErrorBox } from '../../components/ErrorBox';
 import { TaskProgress } from '../../components/TaskProgress';
 import { useAction } from '../../lib/hooks';
-import { runs } from '../../lib/runs';
 import { useTask } from '../../lib/task';
 import { DryRunResult } from './DryRunResult';
 
@@ -20,12 +19,10 @@ export function ProcessPanel({ profile, unsaved, onStarted, onFinished }: Props)
   const [run, setRun] = useState<{ taskId: string; dryRun: boolean }>();
   const start = useAction(async (dryRun: boolean) => {
     const taskId = await processIdentities(profile.id, dryRun);
-    runs.started(profile.id, taskId, dryRun);
     setRun({ taskId, dryRun });
     onStarted();
   });
   const { task, error } = useTask(run?.taskId, (t: TaskStatus) => {
-    runs.finished(profile.id, t);
     if (!run?.dryRun) onFinished();
   });
   const running = !!run && !task?.completed;

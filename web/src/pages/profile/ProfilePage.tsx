@@ -3,9 +3,10 @@ import { getProfile } from '../../api/profiles';
 import type { IdentityProfile, Mapping } from '../../api/types';
 import { ErrorBox } from '../../components/ErrorBox';
 import { StatusBadge } from '../../components/StatusBadge';
-import { plural } from '../../lib/format';
+import { formatDate, plural } from '../../lib/format';
 import { useLoad } from '../../lib/hooks';
 import { sameMappings } from '../../lib/mappings';
+import { useProfileRuns } from '../../lib/profile-runs';
 import { Link } from '../../lib/router';
 import { MappingsSection } from './MappingsSection';
 import { PreviewPanel } from './PreviewPanel';
@@ -17,7 +18,7 @@ export function ProfilePage({ id }: { id: string }) {
   const [profile, setProfile] = useState<IdentityProfile>();
   const [draft, setDraft] = useState<Mapping[]>([]);
   const [version, setVersion] = useState(0);
-  const [runs, setRuns] = useState(0);
+  const [started, setStarted] = useState(0);
   const loaded = useLoad(async () => {
     const p = await getProfile(id);
     // A reload (after processing) keeps unsaved mapping edits.
@@ -30,6 +31,7 @@ export function ProfilePage({ id }: { id: string }) {
     setDraft(p.identityAttributeConfig.attributeTransforms);
   };
   const reload = () => setVersion((v) => v + 1);
+  const runs = useProfileRuns([id], `${version}.${started}`, reload);
 
   if (!profile) {
     return (
@@ -51,11 +53,12 @@ export function ProfilePage({ id }: { id: string }) {
       <div class="page-head">
         <h1 tabIndex={-1}>{profile.name}</h1>
         <div class="facts">
-          <StatusBadge key={`${version}.${runs}`} profile={profile} />
+          <StatusBadge profile={profile} run={runs.get(id)} />
           <span>{plural(profile.identityCount, 'identity', 'identities')}</span>
           <span>
             Source <b>{profile.authoritativeSource.name}</b>
           </span>
+          <span>Last processed {formatDate(runs.get(id)?.lastProcessed)}</span>
         </div>
       </div>
       {profile.identityCount === 0 && (
@@ -66,7 +69,7 @@ export function ProfilePage({ id }: { id: string }) {
       )}
       <div class="grid">
         <SettingsForm profile={profile} onSaved={saved} />
-        <ProcessPanel profile={profile} unsaved={dirty} onStarted={() => setRuns((n) => n + 1)} onFinished={reload} />
+        <ProcessPanel profile={profile} unsaved={dirty} onStarted={() => setStarted((n) => n + 1)} onFinished={reload} />
       </div>
       <MappingsSection profile={profile} draft={draft} onDraft={setDraft} onSaved={saved} />
       <PreviewPanel profile={profile} draft={draft} dirty={dirty} />

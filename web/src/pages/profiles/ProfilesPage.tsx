@@ -6,6 +6,7 @@ import type { Sort } from '../../components/SortableTh';
 import { downloadJson } from '../../lib/download';
 import { plural } from '../../lib/format';
 import { useAction, useDebounced, useLoad } from '../../lib/hooks';
+import { useProfileRuns } from '../../lib/profile-runs';
 import { navigate } from '../../lib/router';
 import { CreateProfileDialog } from './CreateProfileDialog';
 import { DeleteProfilesDialog } from './DeleteProfilesDialog';
@@ -41,6 +42,7 @@ export function ProfilesPage() {
     if (reload) changed();
   };
   const items = list.data?.items ?? [];
+  const runs = useProfileRuns(items.map((p) => p.id), list.data, list.reload);
 
   return (
     <section>
@@ -72,7 +74,7 @@ export function ProfilesPage() {
       </div>
       <ErrorBox error={exporting.error} title="Export failed" />
       <ErrorBox error={list.error} title="The profiles could not be loaded" />
-      <ProfilesTable items={items} loading={list.loading} sort={sort} onSort={(s) => (setSort(s), setOffset(0))} selected={selected} onSelect={setSelected} onProcessed={list.reload} />
+      <ProfilesTable items={items} loading={list.loading} sort={sort} onSort={(s) => (setSort(s), setOffset(0))} selected={selected} onSelect={setSelected} runs={runs} />
       {!list.loading && !list.error && items.length === 0 && (
         <p class="empty">{name ? `No profile name starts with “${name}”.` : 'No identity profiles yet. Create one, or import an export file.'}</p>
       )}

@@ -3,28 +3,34 @@ import { SortableTh, type Sort } from '../../components/SortableTh';
 import { StatusBadge } from '../../components/StatusBadge';
 import { formatDate } from '../../lib/format';
 import { Link } from '../../lib/router';
-import { runs } from '../../lib/runs';
+import type { RunState } from '../../lib/profile-runs';
 
 /** Columns the server sorts (ISC sorters); the others sort the loaded page. */
 export const SERVER_SORTS: Record<string, string | undefined> = { name: 'name', priority: 'priority', modified: 'modified' };
 
-/** `lastProcessed` is stored by the server but not (yet) part of the API's profile; shown when present. */
-const lastProcessed = (p: IdentityProfile) => (p as IdentityProfile & { lastProcessed?: string | null }).lastProcessed ?? runs.of(p.id)?.completed ?? null;
-const statusRank = (p: IdentityProfile) => (p.identityRefreshRequired ? 1 : 0);
+/** When the profile was last processed: from its newest successful run (the profile itself does not say). */
+const lastProcessed = (p: IdentityProfile, runs: Map<string, RunState>) => runs.get(p.id)?.lastProcessed ?? null;
+const statusRank = (p: IdentityProfile, runs: Map<string, RunState>) => {
+  const r = runs.get(p.id);
+  return r?.running ? 3 : r?.failed ? 2 : p.identityRefreshRequired ? 1 : 0;
+};
 
-const LOCAL_SORTS: Record<string, (p: IdentityProfile) => string | number> = {
+const LOCAL_SORTS: Record<string, (p: IdentityProfile, runs: Map<string, RunState>) => string | number> = {
   description: (p) => (p.description ?? '').toLowerCase(),
   source: (p) => p.authoritativeSource.name.toLowerCase(),
   identityCount: (p) => p.identityCount,
   status: statusRank,
-  lastProcessed: (p) => lastProcessed(p) ?? '',
+  lastProcessed: (p, runs) => lastProcessed(p, runs) ?? '',
 };
 
-function ordered(items: IdentityProfile[], sort: Sort): IdentityProfile[] {
+function ordered(items: IdentityProfile[], sort: Sort, runs: Map<string, RunState>): IdentityProfile[] {
   const key = LOCAL_SORTS[sort.field];
   if (!key) return items;
   const dir = sort.descending ? -1 : 1;
-  return [...items].sort((a, b) => (key(a) < key(b) ? -dir : key(a) > key(b) ? dir : 0));
+  return [...items].sort((a, b) => {
+    const [x, y] = [key(a, runs), key(b, runs)];
+    return x < y ? -dir : x > y ? dir : 0;
+  });
 }
 
 interface Props {
@@ -34,11 +40,11 @@ interface Props {
   onSort: (s: Sort) => void;
   selected: Set<string>;
   onSelect: (s: Set<string>) => void;
-  onProcessed: () => void;
+  runs: Map<string, RunState>;
 }
 
-export function ProfilesTable({ items, loading, sort, onSort, selected, onSelect, onProcessed }: Props) {
-  const rows = ordered(items, sort);
+export function ProfilesTable({ items, loading, sort, onSort, selected, onSelect, runs }: Props) {
+  const rows = ordered(items, sort, runs);
   const allOnPage = items.length > 0 && items.every((p) => selected.has(p.id));
   const toggle = (id: string) => {
     const next = new Set(selected);
@@ -83,9 +89,9 @@ export function ProfilesTable({ items, loading, sort, onSort, selected, onSelect
               <td data-label="Source">{p.authoritativeSource.name}</td>
               <td class="num" data-label="Identities">{p.identityCount.toLocaleString()}</td>
               <td data-label="Status">
-                <StatusBadge profile={p} onFinished={onProcessed} />
+                <StatusBadge profile={p} run={runs.get(p.id)} />
               </td>
-              <td class="hide-narrow" data-label="Last processed">{formatDate(lastProcessed(p))}</td>
+              <td class="hide-narrow" data-label="Last processed">{formatDate(lastProcessed(p, runs))}</td>
             </tr>
           ))}
         </tbody>

@@ -140,6 +140,7 @@ export interface IdentitiesTable {
   managerId: string | null;
   processingState: string | null;
   lastRefresh: Date | null;
+  inputFingerprint: Generated<string | null>;
   created: Timestamp;
   modified: Timestamp;
 }

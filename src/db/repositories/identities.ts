@@ -3,6 +3,7 @@ import type { IdentityForProcessing, IdentityRepository } from '../../domain/ide
 import { IDENTITY_FILTERS, type Identity } from '../../domain/identities/schema.js';
 import type { DB } from '../types.js';
 import { applyCollection, applyFilter, withColumns } from './collection.js';
+import { chunkQuery } from './chunk-sql.js';
 import * as Q from './identity-sql.js';
 
 const FIELDS = withColumns(IDENTITY_FILTERS, {
@@ -45,11 +46,18 @@ export function identityRepository(db: Kysely<DB>, tenantId = 'default'): Identi
       const rows = await sql<Q.ProcessingRow>`${Q.processingSelect} where i.tenant_id = ${tenantId} and i.id = ${id} order by i.id, a.id`.execute(db);
       return Q.groupProcessingRows(rows.rows)[0];
     },
-    async loadChunk(profileId, firstId, lastId, managerLookup) {
-      const select = managerLookup ? Q.chunkWithManagerSelect(managerLookup) : Q.processingSelect;
-      const rows = await sql<Q.ProcessingRow>`${select}
-        where i.tenant_id = ${tenantId} and i.profile_id = ${profileId} and i.id between ${firstId} and ${lastId} order by i.id, a.id`.execute(db);
-      return Q.groupProcessingRows(rows.rows);
+    async loadChunk(profileId, range, options = {}) {
+      const rows = await chunkQuery(tenantId, profileId, range, options).execute(db);
+      const identities = Q.groupProcessingRows(rows.rows as Q.ProcessingRow[]);
+      if (!options.fingerprint) return { identities, inRange: identities.length };
+      const counted = await db.selectFrom('identities').select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('tenantId', '=', tenantId).where('profileId', '=', profileId).where('id', '>=', range.firstId).where('id', '<=', range.lastId)
+        .executeTakeFirstOrThrow();
+      return { identities, inRange: Number(counted.n) };
+    },
+    async writeFingerprints(entries) {
+      if (!entries.length) return;
+      await sql`update identities i set input_fingerprint = x.fp from unnest(${entries.map((e) => e.id)}::text[], ${entries.map((e) => e.fingerprint)}::text[]) as x(id, fp) where i.id = x.id`.execute(db);
     },
     async chunkBounds(profileId, size) {
       const rows = await sql<{ firstId: string; lastId: string; count: number }>`
@@ -61,12 +69,12 @@ export function identityRepository(db: Kysely<DB>, tenantId = 'default'): Identi
     },
     async writeAttributes(changes) {
       if (!changes.length) return;
-      const rows = changes.map((c) => ({ id: c.id, attributes: c.attributes, processing_state: c.processingState, set_manager: c.managerId !== undefined, manager_id: c.managerId ?? null }));
+      const rows = changes.map((c) => ({ id: c.id, attributes: c.attributes, processing_state: c.processingState, set_manager: c.managerId !== undefined, manager_id: c.managerId ?? null, fingerprint: c.fingerprint ?? null }));
       await sql`
         update identities i set attributes = x.attributes, modified = now(), last_refresh = now(), processing_state = x.processing_state,
-          manager_id = case when x.set_manager then x.manager_id else i.manager_id end
+          manager_id = case when x.set_manager then x.manager_id else i.manager_id end, input_fingerprint = x.fingerprint
         from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-          as x(id text, attributes jsonb, processing_state text, set_manager boolean, manager_id text)
+          as x(id text, attributes jsonb, processing_state text, set_manager boolean, manager_id text, fingerprint text)
         where i.id = x.id`.execute(db);
     },
     correlateManagers: (profileId, sourceId, mapping, since) => Q.correlateManagers(db, tenantId, profileId, sourceId, mapping, since),

@@ -7,6 +7,7 @@ import type { DB } from '../types.js';
 export interface ProcessingRow {
   id: string; name: string; attributes: Record<string, unknown>; managerId: string | null; managerAttributes: Record<string, unknown> | null;
   correlatedManagerId?: string | null;
+  fingerprint?: string | null;
   accountId: string | null; sourceId: string | null; sourceName: string | null; nativeIdentity: string | null;
   accountName: string | null; accountCreated: Date | null; accountModified: Date | null; accountAttributes: Record<string, unknown> | null;
 }
@@ -20,24 +21,6 @@ export const processingSelect = sql`
   left join accounts a on a.identity_id = i.id
   left join sources s on s.id = a.source_id`;
 
-/**
- * The chunk query with the manager found through accounts: the owner of the account on the
- * source whose native identity is this identity's `accountAttributeName` there (indexed).
- */
-export function chunkWithManagerSelect(lookup: { sourceId: string; accountAttributeName: string }) {
-  return sql`
-  select i.id, i.name, i.attributes, i.manager_id, m.attributes as manager_attributes,
-         a.id as account_id, a.source_id, s.name as source_name, a.native_identity, a.name as account_name,
-         a.created as account_created, a.modified as account_modified, a.attributes as account_attributes,
-         (select mi.id from accounts own join accounts ma on ma.source_id = own.source_id and ma.native_identity = own.attributes->>${lookup.accountAttributeName}
-            join identities mi on mi.id = ma.identity_id
-          where own.identity_id = i.id and own.source_id = ${lookup.sourceId} and mi.id <> i.id order by own.id limit 1) as correlated_manager_id
-  from identities i
-  left join identities m on m.id = i.manager_id
-  left join accounts a on a.identity_id = i.id
-  left join sources s on s.id = a.source_id`;
-}
-
 /** Rows of (identity × account), ordered by identity, folded into identities with their accounts. */
 export function groupProcessingRows(rows: ProcessingRow[]): IdentityForProcessing[] {
   const out: IdentityForProcessing[] = [];
@@ -46,6 +29,7 @@ export function groupProcessingRows(rows: ProcessingRow[]): IdentityForProcessin
     if (!current || current.id !== r.id) {
       current = { id: r.id, name: r.name, attributes: r.attributes ?? {}, managerId: r.managerId, managerAttributes: r.managerAttributes, accounts: [] };
       if (r.correlatedManagerId !== undefined) current.correlatedManagerId = r.correlatedManagerId;
+      if (r.fingerprint !== undefined) current.fingerprint = r.fingerprint;
       out.push(current);
     }
     if (r.accountId) {

@@ -31,21 +31,24 @@ export interface ChunkSummary {
 
 /**
  * Evaluates one chunk of identities and writes, in one statement, only those whose attributes
- * (or, with a manager lookup, manager) changed. With `dryRun` nothing is written; the changes
- * are summarised per attribute instead.
+ * (or, with a manager lookup, manager) changed. When the mappings depend on accounts alone, the
+ * identities whose accounts did not change since they were last processed with the same mappings
+ * are not even read (they count as processed, unchanged). With `dryRun` nothing is written; the
+ * changes are summarised per attribute instead.
  */
 export async function processChunk(
   ctx: Pick<DomainContext, 'now'>, repos: Repositories, run: { taskId: string; dryRun?: boolean },
   profile: IdentityProfile, range: { firstId: string; lastId: string }, managerLookup: ManagerLookup | undefined,
 ): Promise<ChunkOutcome & { summary: ChunkSummary }> {
   const compiled = await compiledFor(repos, run.taskId, profile);
-  const identities = await repos.identities.loadChunk(profile.id, range.firstId, range.lastId, managerLookup);
+  const fingerprint = compiled.enabled ? compiled.fingerprint : undefined;
+  const { identities, inRange } = await repos.identities.loadChunk(profile.id, range, { managerLookup, fingerprint });
   const now = ctx.now();
-  const outcome = { processed: 0, changed: 0, failed: 0, errors: [] as ChunkOutcome['errors'], summary: { managersChanged: 0 } as ChunkSummary };
+  const outcome = { processed: inRange, changed: 0, failed: 0, errors: [] as ChunkOutcome['errors'], summary: { managersChanged: 0 } as ChunkSummary };
   const changes: IdentityChange[] = [];
+  const unchanged: Array<{ id: string; fingerprint: string }> = [];
   const dryRun = run.dryRun ? new DryRunCollector() : undefined;
   for (const identity of identities) {
-    outcome.processed++;
     const results = evaluateIdentity(compiled, identity, now);
     const failures = results.filter((r) => r.error);
     if (failures.length) outcome.failed++;
@@ -54,13 +57,21 @@ export async function processChunk(
     const next = attributesFrom(results);
     const manager = managerLookup ? identity.correlatedManagerId ?? null : identity.managerId;
     const managerChanged = manager !== identity.managerId;
-    if (sameAttributes(next, identity.attributes) && !managerChanged) continue;
+    const remember = failures.length ? null : identity.fingerprint ?? null; // an error is evaluated again next time
+    if (sameAttributes(next, identity.attributes) && !managerChanged) {
+      if (remember) unchanged.push({ id: identity.id, fingerprint: remember });
+      continue;
+    }
     outcome.changed++;
     if (managerChanged) outcome.summary.managersChanged++;
     dryRun?.add(identity, next, managerChanged ? manager : undefined);
-    changes.push({ id: identity.id, attributes: next, processingState: failures.length ? 'ERROR' : 'OK', ...(managerLookup ? { managerId: manager } : {}) });
+    changes.push({ id: identity.id, attributes: next, processingState: failures.length ? 'ERROR' : 'OK', fingerprint: remember, ...(managerLookup ? { managerId: manager } : {}) });
   }
-  if (dryRun) outcome.summary.attributeChanges = dryRun.summary();
-  else await repos.identities.writeAttributes(changes);
+  if (dryRun) {
+    outcome.summary.attributeChanges = dryRun.summary();
+  } else {
+    await repos.identities.writeAttributes(changes);
+    await repos.identities.writeFingerprints(unchanged);
+  }
   return outcome;
 }

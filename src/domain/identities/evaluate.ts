@@ -1,10 +1,13 @@
 import { compileTransform, valueToText, type CompiledTransform, type NamedTransform } from '../../expr/index.js';
 import type { IdentityAttributeConfig } from '../identity-profiles/schema.js';
+import { mappingFingerprint } from './purity.js';
 import type { IdentityForProcessing } from './repository.js';
 
 /** A profile's mappings compiled once per run; a mapping that does not compile carries its error. */
 export interface CompiledMappings {
   enabled: boolean;
+  /** Set when results depend on accounts alone (see purity.ts): unchanged identities can be skipped. */
+  fingerprint?: string;
   mappings: Array<{ attribute: string; compiled?: CompiledTransform; compileError?: string }>;
 }
 
@@ -19,7 +22,7 @@ export function compileMappings(
       return { attribute: m.identityAttributeName, compileError: (e as Error).message };
     }
   });
-  return { enabled: config?.enabled ?? false, mappings };
+  return { enabled: config?.enabled ?? false, mappings, fingerprint: mappingFingerprint(config, transforms) };
 }
 
 export interface AttributeOutcome {

@@ -10,6 +10,8 @@ export interface IdentityForProcessing {
   managerAttributes: Record<string, unknown> | null;
   /** With a manager lookup: the identity owning the manager's account (null: none found). */
   correlatedManagerId?: string | null;
+  /** With a mapping fingerprint: this identity's input fingerprint now. */
+  fingerprint?: string | null;
   accounts: Array<{
     id: string;
     sourceId: string;
@@ -27,12 +29,21 @@ export interface ManagerLookup {
   accountAttributeName: string;
 }
 
+export interface ChunkOptions {
+  /** Find each identity's manager through accounts while reading (see manager-lookup.ts). */
+  managerLookup?: ManagerLookup;
+  /** The mappings' fingerprint (see purity.ts): identities whose inputs did not change are left out. */
+  fingerprint?: string;
+}
+
 export interface IdentityChange {
   id: string;
   attributes: Record<string, unknown>;
   processingState: 'OK' | 'ERROR';
   /** When given, the manager is set too (undefined: left as it is). */
   managerId?: string | null;
+  /** The input fingerprint to remember (null: evaluate again next time, e.g. after an error). */
+  fingerprint?: string | null;
 }
 
 export interface IdentityRepository {
@@ -40,11 +51,12 @@ export interface IdentityRepository {
   findById(id: string): Promise<Identity | undefined>;
   findForProcessing(id: string): Promise<IdentityForProcessing | undefined>;
   /**
-   * Identities of a profile with ids in [firstId, lastId], with their accounts. With
-   * `managerLookup`, each also gets the identity that owns the account on `sourceId` whose
-   * native identity is the value of `accountAttributeName` on its own account there.
+   * Identities of a profile with ids in [firstId, lastId], with their accounts (see ChunkOptions),
+   * and how many identities the range holds (including those the fingerprint let it skip).
    */
-  loadChunk(profileId: string, firstId: string, lastId: string, managerLookup?: ManagerLookup): Promise<IdentityForProcessing[]>;
+  loadChunk(profileId: string, range: { firstId: string; lastId: string }, options?: ChunkOptions): Promise<{ identities: IdentityForProcessing[]; inRange: number }>;
+  /** Records input fingerprints of identities found unchanged (no other column is touched). */
+  writeFingerprints(entries: Array<{ id: string; fingerprint: string }>): Promise<void>;
   /** Chunk boundaries over a profile's identities, `size` identities each (keyset on id). */
   chunkBounds(profileId: string, size: number): Promise<Array<{ firstId: string; lastId: string; count: number }>>;
   /** Writes new attributes of the identities that changed, in one statement. */

@@ -130,3 +130,30 @@ describe('default identity attribute config from learned attributes', () => {
     expect(byAttr).toEqual({ uid: 'sAMAccountName', firstname: 'givenName', lastname: 'sn', email: 'mail', displayName: 'fullName', manager: 'manager' });
   });
 });
+
+describe('re-processing after a reload touches only what changed', () => {
+  let t: TestApp;
+  beforeAll(async () => { t = await startTestApp('pglite'); });
+  afterAll(async () => t?.close());
+
+  it('updates the identity whose account changed, and no other', async () => {
+    const h = await t.admin();
+    const src = (await t.app.inject({ method: 'POST', url: '/v3/sources', headers: h, payload: { name: 'Feed' } })).json();
+    const attr = { type: 'accountAttribute', attributes: { attributeName: 'mail', sourceName: 'Feed' } };
+    await t.app.inject({ method: 'POST', url: '/v3/identity-profiles', headers: h, payload: { name: 'P', authoritativeSource: { id: src.id }, identityAttributeConfig: { enabled: true, attributeTransforms: [{ identityAttributeName: 'email', transformDefinition: { type: 'lower', attributes: { input: attr } } }] } } });
+    const load = async (csv: string) => {
+      const m = multipartFile('file', 'f.csv', csv);
+      await waitForTask(t, (await t.app.inject({ method: 'POST', url: `/v3/sources/${src.id}/load-accounts`, payload: m.payload, headers: { ...h, ...m.headers } })).json().task.id);
+      const { db } = t.services.database;
+      const run = await db.selectFrom('tasks').select('id').where('type', '=', 'IDENTITY_PROFILE_PROCESS').orderBy('launched', 'desc').executeTakeFirstOrThrow();
+      return waitForTask(t, run.id);
+    };
+    expect((await load('id,name,mail\n1,a,A@X\n2,b,B@X\n3,c,C@X\n')).result).toMatchObject({ processed: 3, changed: 3 });
+    const before = (await t.app.inject({ method: 'GET', url: '/v2025/identities?sorters=name', headers: h })).json();
+    expect((await load('id,name,mail\n1,a,A@X\n2,b,NEW@X\n3,c,C@X\n')).result).toMatchObject({ processed: 3, changed: 1 });
+    const after = (await t.app.inject({ method: 'GET', url: '/v2025/identities?sorters=name', headers: h })).json();
+    expect(after.map((i: any) => i.attributes.email)).toEqual(['a@x', 'new@x', 'c@x']);
+    expect(after[0].modified).toBe(before[0].modified);
+    expect(after[2].modified).toBe(before[2].modified);
+  });
+});

@@ -5,7 +5,7 @@
  *
  *   npm run build && npx tsx bench/process.ts [N=100000]
  */
-import { createWriteStream, mkdtempSync, openAsBlob } from 'node:fs';
+import { createWriteStream, mkdtempSync, openAsBlob, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -81,10 +81,11 @@ async function rawUpdateRate(dbUrl: string, sample: Record<string, unknown>, n: 
 
 async function main() {
   const db = await freshDatabase('bench_process');
+  const workDir = mkdtempSync(join(tmpdir(), 'bench-'));
   const server = await startServer({ DATABASE_URL: db.url, IDPROFILES_CLIENT_ID: CLIENT.id, IDPROFILES_CLIENT_SECRET: CLIENT.secret });
   try {
     const h = await tokenFor(server.url, CLIENT.id, CLIENT.secret);
-    const csv = join(mkdtempSync(join(tmpdir(), 'bench-')), 'hr.csv');
+    const csv = join(workDir, 'hr.csv');
     await writeCsv(csv, N);
     const source = (await api(server.url, h, 'POST', '/v3/sources', { name: 'HR', managerCorrelationMapping: { accountAttributeName: 'managerId', identityAttributeName: 'employeeNumber' } })).body;
     const profile = (await api(server.url, h, 'POST', '/v3/identity-profiles', { name: 'Employees', authoritativeSource: { id: source.id }, identityAttributeConfig: { enabled: true, attributeTransforms: MAPPINGS } })).body;
@@ -107,6 +108,7 @@ async function main() {
   } finally {
     await server.stop();
     await db.drop();
+    rmSync(workDir, { recursive: true, force: true });
   }
 }
 

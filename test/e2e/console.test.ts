@@ -194,10 +194,14 @@ describe.skipIf(!hasChromium)('admin console in headless Chromium', () => {
   it('saves settings as a JSON Patch', async () => {
     await page.locator('input[name=priority]').fill('5');
     await page.locator('textarea[name=description]').fill('Everyone on the HR feed (employees)');
+    await page.getByRole('button', { name: 'Change owner' }).click();
+    await page.getByRole('searchbox', { name: 'Find the owner' }).fill('ann');
+    await page.getByRole('button', { name: /^ann\.boss/ }).click();
+    await seeText(page.locator('fieldset.owner'), 'ann.boss');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
     const profile = (await t.app.inject({ url: '/v3/identity-profiles?filters=name eq "Employees"', headers: await t.admin() })).json()[0];
-    expect(profile).toMatchObject({ priority: 5, description: 'Everyone on the HR feed (employees)' });
+    expect(profile).toMatchObject({ priority: 5, description: 'Everyone on the HR feed (employees)', owner: { type: 'IDENTITY', name: 'ann.boss' } });
   });
 
   it('lists profiles with status, filters by name as you type and sorts by a column', async () => {

@@ -1,11 +1,17 @@
 import { useState } from 'preact/hooks';
 import { processIdentities } from '../../api/profiles';
-import type { IdentityProfile, TaskStatus } from '../../api/types';
+import type { AttributeChangeSummary, IdentityProfile, TaskStatus } from '../../api/types';
 import { ErrorBox } from '../../components/ErrorBox';
 import { TaskProgress } from '../../components/TaskProgress';
 import { useAction } from '../../lib/hooks';
 import { useTask } from '../../lib/task';
 import { DryRunResult } from './DryRunResult';
+
+interface RunResult {
+  total?: number;
+  attributeChanges?: AttributeChangeSummary[];
+  errors?: Array<{ identityId: string; name: string; attribute?: string; message: string }>;
+}
 
 interface Props {
   profile: IdentityProfile;
@@ -26,7 +32,7 @@ export function ProcessPanel({ profile, unsaved, onStarted, onFinished }: Props)
     if (!run?.dryRun) onFinished();
   });
   const running = !!run && !task?.completed;
-  const result = task?.completed ? (task.result as { attributeChanges?: Parameters<typeof DryRunResult>[0]['changes']; total?: number } | null) : undefined;
+  const result = task?.completed ? (task.result as RunResult | null) : undefined;
 
   return (
     <section class="panel stack" aria-labelledby="process-title">
@@ -48,6 +54,19 @@ export function ProcessPanel({ profile, unsaved, onStarted, onFinished }: Props)
       <ErrorBox error={error} />
       {task && <TaskProgress task={task} label={run?.dryRun ? 'Dry run' : 'Processing'} />}
       {result && run?.dryRun && <DryRunResult changes={result.attributeChanges ?? []} total={result.total ?? 0} />}
+      {!!result?.errors?.length && (
+        <details class="failures">
+          <summary>Identities that failed ({result.errors.length})</summary>
+          <ul class="messages">
+            {result.errors.map((e) => (
+              <li key={`${e.identityId}-${e.attribute ?? ''}`} class="error">
+                <b>{e.name}</b>
+                {e.attribute && ` (${e.attribute})`}: {e.message}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
     </section>
   );
 }

@@ -58,11 +58,11 @@ export function SettingsForm({ profile, onSaved }: { profile: IdentityProfile; o
       <fieldset class="owner">
         <legend>Owner</legend>
         <span>{owner ? owner.name || owner.id : <span class="muted">No owner</span>}</span>
-        <button type="button" class="quiet" aria-expanded={pickingOwner} onClick={() => setPickingOwner(!pickingOwner)}>
+        <button type="button" class="quiet" aria-label={pickingOwner ? 'Done choosing the owner' : 'Change owner'} aria-expanded={pickingOwner} onClick={() => setPickingOwner(!pickingOwner)}>
           {pickingOwner ? 'Done' : 'Change'}
         </button>
         {owner && (
-          <button type="button" class="quiet" onClick={() => setOwner(null)}>
+          <button type="button" class="quiet" aria-label="Remove owner" onClick={() => setOwner(null)}>
             Remove
           </button>
         )}

@@ -27,7 +27,8 @@ const json = (v: unknown) => JSON.stringify(v, null, 2);
 
 if (!hasChromium) console.warn(`console e2e skipped: ${CHROMIUM} is absent (apt-get install chromium; .ci/run installs it)`);
 
-describe.skipIf(!hasChromium)('admin console in headless Chromium', () => {
+// Each step waits on the page (15 s per wait); the generous step limit is for a busy CI machine.
+describe.skipIf(!hasChromium)('admin console in headless Chromium', { timeout: 90_000 }, () => {
   let t: TestApp;
   let browser: Browser;
   let page: Page;

@@ -1,6 +1,6 @@
 import { ApiError, call, quote, request, toApiError } from './client';
 import { session } from './session';
-import type { Account, Identity, Source, SourceInput, TaskStatus, Transform } from './types';
+import type { Account, Identity, Source, SourceInput, TaskStatus } from './types';
 
 export const getTask = (id: string, signal?: AbortSignal) => call<TaskStatus>(`/v3/task-status/${encodeURIComponent(id)}`, { signal });
 
@@ -52,7 +52,6 @@ export const getIdentity = (id: string) => call<Identity>(`/v2025/identities/${e
 export const accountsOf = (identityId: string) =>
   call<Account[]>('/v3/accounts', { query: { filters: `identityId eq ${quote(identityId)}`, limit: 250 } });
 
-export const listTransforms = () => call<Transform[]>('/v3/transforms', { query: { limit: 250, sorters: 'name' } });
 
 /** The newest processing tasks of these profiles (ours beyond ISC: `GET /v3/task-status` with filters). */
 export const listProcessTasks = (profileIds: string[], signal?: AbortSignal) =>

@@ -36,30 +36,54 @@ export async function freePort(): Promise<number> {
 export interface RunningServer {
   url: string;
   child: ChildProcess;
+  /** Milliseconds from spawning the process until /health first answered 200. */
+  readyMs: number;
   /** Peak resident memory so far (VmHWM), in MB. */
   peakRssMb(): number;
+  /** Resident memory now (VmRSS), in MB. */
+  rssMb(): number;
   stop(): Promise<void>;
 }
 
+export interface StartOptions {
+  /** Node flags before the script, e.g. `--cpu-prof`. */
+  nodeArgs?: string[];
+  /** The child's stdout: inherited (default) or discarded (request logs at info). */
+  stdout?: 'inherit' | 'ignore';
+  /** Script to run instead of `dist/cli/index.js` (with `command` as its argument). */
+  script?: string;
+}
+
+const statusField = (pid: number | undefined, field: string) =>
+  Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+
 /** Starts `node dist/cli/index.js <command>` (run `npm run build` first) and waits until /health answers. */
-export async function startServer(env: Record<string, string>, command = 'serve'): Promise<RunningServer> {
+export async function startServer(env: Record<string, string>, command = 'serve', options: StartOptions = {}): Promise<RunningServer> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['dist/cli/index.js', command], {
+  const started = performance.now();
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.script ?? 'dist/cli/index.js', command], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', IDPROFILES_RATE_LIMIT: 'off', ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', options.stdout ?? 'inherit', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i++) {
+  let readyMs = NaN;
+  for (let i = 0; i < 3000; i++) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
     try {
-      if ((await fetch(`${url}/health`)).ok) break;
+      if ((await fetch(`${url}/health`)).ok) {
+        readyMs = performance.now() - started;
+        break;
+      }
     } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 10));
   }
+  if (Number.isNaN(readyMs)) throw new Error(`server at ${url} did not become ready in time`);
   return {
     url,
     child,
-    peakRssMb: () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
+    readyMs,
+    peakRssMb: () => statusField(child.pid, 'VmHWM'),
+    rssMb: () => statusField(child.pid, 'VmRSS'),
     stop: () => new Promise((resolve) => {
       if (child.exitCode !== null) return resolve();
       child.once('exit', () => resolve());

@@ -40,7 +40,7 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
 async function openPGlite(dataDir: string): Promise<Database> {
   const pglite = await PGlite.create(dataDir);
   const pool = new PGlitePool(pglite);
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: pool as any }), plugins: [new CamelCasePlugin()] });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: pool as any }), plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })] });
   return {
     db,
     kind: 'pglite',
@@ -66,7 +66,7 @@ async function openPostgres(options: DatabaseOptions): Promise<Database> {
     max: options.poolSize ?? 10,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })] });
   return {
     db,
     kind: 'postgres',

@@ -60,30 +60,44 @@ export async function startJobQueue(sql: SqlExecutor, options: QueueOptions): Pr
   if (options.recoverAbandoned) await recoverAbandoned(sql, boss, options);
   const workers = new Map<string, string>();
   const events = new EventEmitter();
+  const running = new Set<Promise<unknown>>();
   for (const [name, handler] of Object.entries(options.handlers)) {
     for (let i = 0; i < (options.concurrency?.[name] ?? 1); i++) {
-      workers.set(name, await startWorker(boss, name, handler, options, events));
+      workers.set(name, await startWorker(boss, name, handler, options, events, running));
     }
   }
+  let stopping = false;
   return {
     events,
     async enqueue(name, payload) {
+      if (stopping) throw new Error(`the job queue is stopping; '${name}' was not queued`);
       await boss.send(name, payload);
       const worker = workers.get(name);
       if (worker) boss.notifyWorker(worker);
     },
-    stop: () => boss.stop({ graceful: true, wait: true, timeout: 10_000 }),
+    /** Stops fetching, lets the jobs in hand finish, then stops pg-boss (before the database closes). */
+    async stop() {
+      stopping = true;
+      await Promise.all([...workers.keys()].map((name) => boss.offWork(name)));
+      await Promise.allSettled([...running]);
+      await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+    },
   };
 }
 
-async function startWorker(boss: PgBoss, name: string, handler: JobHandler, options: QueueOptions, events: EventEmitter): Promise<string> {
+async function startWorker(boss: PgBoss, name: string, handler: JobHandler, options: QueueOptions, events: EventEmitter, running: Set<Promise<unknown>>): Promise<string> {
   const work = { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2, batchSize: 1, includeMetadata: true as const };
   // pg-boss waits a polling interval after every batch, even with more jobs queued: after a
   // full batch, ask for the next one at once (an empty fetch then waits as usual).
   const id: string = await boss.work<Record<string, unknown>>(name, work, async (jobs) => {
-    try {
+    const batch = (async () => {
       for (const job of jobs) await runOne(name, job, handler, options, events);
+    })();
+    running.add(batch);
+    try {
+      await batch;
     } finally {
+      running.delete(batch);
       if (jobs.length >= work.batchSize) boss.notifyWorker(id);
     }
   });

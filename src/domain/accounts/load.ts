@@ -107,6 +107,8 @@ export async function runLoadJob(ctx: DomainContext, payload: LoadJobPayload, pr
       removed: applied.removed, rejected: staged.rejected ?? 0, rejections: staged.rejections ?? [],
     };
     const profile = await repos.profiles.findByAuthoritativeSource(payload.sourceId);
+    const rows = summary.rows + summary.rejected;
+    await repos.tasks.updateProgress(task.id, { total: rows, processed: rows, changed: summary.added + summary.updated + summary.removed, failed: summary.rejected });
     await repos.tasks.complete(task.id, {
       completed: ctx.now(),
       completionStatus: summary.rejected > 0 ? 'Warning' : 'Success',

@@ -79,6 +79,7 @@ export async function runFinalizeJob(ctx: DomainContext, run: ProcessRun): Promi
     const messages = [taskMessage('INFO', `Processed ${totals.processed} of ${total} identities: ${changed} changed, ${totals.failed} failed${run.dryRun ? ' (dry run: nothing was written)' : ''}.`)];
     if (profile && !profile.identityAttributeConfig.enabled) messages.push(taskMessage('WARN', 'Attribute mapping is disabled for this profile (identityAttributeConfig.enabled is false): no attribute values were promoted.'));
     if (!profile) messages.push(taskMessage('ERROR', `Identity profile '${run.profileId}' no longer exists.`));
+    await repos.tasks.updateProgress(run.taskId, { total, processed: totals.processed, changed, failed: totals.failed });
     await repos.tasks.complete(run.taskId, {
       completed: ctx.now(),
       completionStatus: !profile ? 'Error' : totals.failed > 0 ? 'Warning' : 'Success',

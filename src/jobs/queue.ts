@@ -44,8 +44,17 @@ const RETRY_LIMIT = 3;
  * from this process wakes the local worker at once instead of waiting for the next poll.
  */
 export async function startJobQueue(sql: SqlExecutor, options: QueueOptions): Promise<RunningQueue> {
+  // pg-boss completes and fails jobs without awaiting those queries; they are tracked here so
+  // that stop() can let them land before the database closes.
+  const queries = new Set<Promise<unknown>>();
+  const executeSql = (text: string, values: unknown[]) => {
+    const q = sql.executeSql(text, values);
+    queries.add(q);
+    q.then(() => queries.delete(q), () => queries.delete(q));
+    return q;
+  };
   const boss = new PgBoss({
-    db: { executeSql: (text, values) => sql.executeSql(text, values) },
+    db: { executeSql },
     schema: options.schema,
     supervise: true,
     schedule: false,
@@ -75,12 +84,18 @@ export async function startJobQueue(sql: SqlExecutor, options: QueueOptions): Pr
       const worker = workers.get(name);
       if (worker) boss.notifyWorker(worker);
     },
-    /** Stops fetching, lets the jobs in hand finish, then stops pg-boss (before the database closes). */
+    /**
+     * Stops fetching, lets the jobs in hand finish and pg-boss record their outcome, then stops
+     * pg-boss — all before the caller closes the database.
+     */
     async stop() {
       stopping = true;
       await Promise.all([...workers.keys()].map((name) => boss.offWork(name)));
       await Promise.allSettled([...running]);
+      await new Promise((resolve) => setImmediate(resolve)); // pg-boss's complete()/fail() follow the handler
+      await Promise.allSettled([...queries]);
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+      await Promise.allSettled([...queries]);
     },
   };
 }

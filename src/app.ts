@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifySchema, type FastifySchemaCompiler } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifySchema, type FastifySchemaCompiler } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import _Ajv from 'ajv';
 import _addFormats from 'ajv-formats';
@@ -13,6 +13,7 @@ import { installConsole } from './http/plugins/console.js';
 import { installContentTypes } from './http/plugins/content-types.js';
 import { installDocs } from './http/plugins/docs.js';
 import { installRateLimit } from './http/plugins/rate-limit.js';
+import { memoryStore, redisStore } from './http/plugins/rate-limit-store.js';
 import { createRouteIndex } from './http/route-index.js';
 import { accountRoutes } from './http/routes/accounts.js';
 import { healthRoutes } from './http/routes/health.js';
@@ -27,7 +28,7 @@ import type { Services } from './services.js';
 
 export interface AppOptions {
   services: Services;
-  config: Pick<Config, 'rateLimit' | 'logLevel'>;
+  config: Pick<Config, 'rateLimit' | 'logLevel'> & Partial<Pick<Config, 'redisUrl'>>;
   /** The process's pino logger, or `false` for none (tests); default: a new one at `config.logLevel`. */
   logger?: Logger | false;
 }
@@ -56,7 +57,7 @@ export async function buildApp({ services, config, logger }: AppOptions): Promis
     ...(logger ? { loggerInstance: logger as FastifyBaseLogger } : { logger: logger === false ? false : { level: config.logLevel } }),
     genReqId: () => randomUUID().replace(/-/g, ''),
     // Fastify's two info lines per request cost more than a GET by id does (bench/api); ours below is one, at debug.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 5 * 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 200 },
     frameworkErrors: frameworkErrorHandler,
@@ -68,7 +69,7 @@ export async function buildApp({ services, config, logger }: AppOptions): Promis
   installErrorHandling(app, index.allowedMethods);
   await installContentTypes(app);
   installAuth(app, services.tokens, revocationCache((id) => isClientRevoked(services.clients, id)));
-  if (config.rateLimit !== 'off') installRateLimit(app, config.rateLimit);
+  if (config.rateLimit !== 'off') installRateLimit(app, config.rateLimit, config.redisUrl ? await redisStore(config.redisUrl) : memoryStore());
   await installDocs(app);
   await installConsole(app);
 

@@ -8,7 +8,7 @@ import { Account } from '../../domain/accounts/schema.js';
 import { getAccount, listAccounts } from '../../domain/accounts/service.js';
 import { TaskStatus } from '../../domain/tasks/schema.js';
 import { toTaskStatus } from '../../domain/tasks/service.js';
-import { actorOf, CollectionQuerystring, errorResponses } from './responses.js';
+import { CollectionQuerystring, actorOf, errorResponses, page } from './responses.js';
 
 const LEVELS = ['ORG_ADMIN', 'API', 'SOURCE_ADMIN', 'SOURCE_SUBADMIN'];
 const ACCOUNTS_READ = { scopes: ['idn:accounts:read', 'idn:accounts:manage'], userLevels: LEVELS };
@@ -22,11 +22,7 @@ export async function accountRoutes(app: FastifyInstance, prefix: string, ctx: D
   app.get<{ Querystring: Record<string, string> }>(`${prefix}/accounts`, {
     config: { rights: ACCOUNTS_READ },
     schema: { tags: ['Accounts'], summary: 'List accounts', querystring: CollectionQuerystring, response: { 200: Type.Array(Account), ...errorResponses(400) } },
-  }, async (request, reply) => {
-    const { items, total } = await listAccounts(ctx, request.query);
-    if (total !== undefined) reply.header('X-Total-Count', total);
-    return items;
-  });
+  }, async (request, reply) => page(reply, await listAccounts(ctx, request.query)));
   app.get<{ Params: { id: string } }>(`${prefix}/accounts/:id`, {
     config: { rights: ACCOUNTS_READ },
     schema: { tags: ['Accounts'], summary: 'Get an account', params: IdParams, response: { 200: Account, ...errorResponses(400, 404) } },

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import type { DomainContext } from '../../domain/context.js';
 import { Identity } from '../../domain/identities/schema.js';
 import { getIdentity, listIdentities } from '../../domain/identities/service.js';
-import { CollectionQuerystring, errorResponses } from './responses.js';
+import { CollectionQuerystring, errorResponses, page } from './responses.js';
 
 const READ = { scopes: ['idn:identity:read', 'idn:identity:manage'], userLevels: ['ORG_ADMIN', 'API', 'HELPDESK'] };
 
@@ -12,11 +12,7 @@ export function identityRoutes(app: FastifyInstance, prefix: string, ctx: Domain
   app.get<{ Querystring: Record<string, string> }>(`${prefix}/identities`, {
     config: { rights: READ },
     schema: { tags: ['Identities'], summary: 'List identities', querystring: CollectionQuerystring, response: { 200: Type.Array(Identity), ...errorResponses(400) } },
-  }, async (request, reply) => {
-    const { items, total } = await listIdentities(ctx, request.query);
-    if (total !== undefined) reply.header('X-Total-Count', total);
-    return items;
-  });
+  }, async (request, reply) => page(reply, await listIdentities(ctx, request.query)));
   app.get<{ Params: { id: string } }>(`${prefix}/identities/:id`, {
     config: { rights: READ },
     schema: { tags: ['Identities'], summary: 'Get an identity', params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) }), response: { 200: Identity, ...errorResponses(400, 404) } },

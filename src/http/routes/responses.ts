@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { ErrorResponse, RateLimitResponse, UnauthorizedResponse } from '../../domain/shared/schema.js';
 
@@ -24,3 +25,9 @@ export const CollectionQuerystring = Type.Object({
   filters: Type.Optional(Type.String({ description: 'Filter expression, e.g. name sw "HR"' })),
   sorters: Type.Optional(Type.String({ description: 'Comma-separated fields, - for descending' })),
 });
+
+/** A collection answer: the items, with `X-Total-Count` when the client asked for it (count=true). */
+export function page<T>(reply: FastifyReply, { items, total }: { items: T[]; total?: number }): T[] {
+  if (total !== undefined) reply.header('X-Total-Count', total);
+  return items;
+}

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import type { DomainContext } from '../../domain/context.js';
 import { Source, SourceInput } from '../../domain/sources/schema.js';
 import { createSource, deleteSource, getSource, listSources } from '../../domain/sources/service.js';
-import { actorOf, CollectionQuerystring, errorResponses } from './responses.js';
+import { CollectionQuerystring, actorOf, errorResponses, page } from './responses.js';
 
 const READ = { scopes: ['idn:sources:read', 'idn:sources:manage'], userLevels: ['ORG_ADMIN', 'API', 'SOURCE_ADMIN', 'SOURCE_SUBADMIN'] };
 const MANAGE = { scopes: ['idn:sources:manage'], userLevels: ['ORG_ADMIN', 'API', 'SOURCE_ADMIN', 'SOURCE_SUBADMIN'] };
@@ -16,11 +16,7 @@ export function sourceRoutes(app: FastifyInstance, prefix: string, ctx: DomainCo
   app.get<{ Querystring: Record<string, string> }>(`${prefix}/sources`, {
     config: { rights: READ },
     schema: { tags, summary: 'List sources', querystring: CollectionQuerystring, response: { 200: Type.Array(Source), ...errorResponses(400) } },
-  }, async (request, reply) => {
-    const { items, total } = await listSources(ctx, request.query);
-    if (total !== undefined) reply.header('X-Total-Count', total);
-    return items;
-  });
+  }, async (request, reply) => page(reply, await listSources(ctx, request.query)));
   app.post<{ Body: SourceInput }>(`${prefix}/sources`, {
     config: { rights: MANAGE },
     schema: { tags, summary: 'Create a source', body: SourceInput, response: { 201: Source, ...errorResponses(400) } },

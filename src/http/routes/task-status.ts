@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import type { DomainContext } from '../../domain/context.js';
 import { TaskStatus } from '../../domain/tasks/schema.js';
 import { getTaskStatus, listTaskStatus } from '../../domain/tasks/service.js';
-import { CollectionQuerystring, errorResponses } from './responses.js';
+import { CollectionQuerystring, errorResponses, page } from './responses.js';
 
 const RIGHTS = { scopes: ['idn:task-management:read', 'idn:identity-profile:read', 'idn:identity-profile:manage'], userLevels: [] };
 
@@ -12,11 +12,7 @@ export function taskStatusRoutes(app: FastifyInstance, prefix: string, ctx: Doma
   app.get<{ Querystring: Record<string, string> }>(`${prefix}/task-status`, {
     config: { rights: RIGHTS },
     schema: { tags: ['Task Status'], summary: 'List task statuses (newest first)', querystring: CollectionQuerystring, response: { 200: Type.Array(TaskStatus), ...errorResponses(400) } },
-  }, async (request, reply) => {
-    const { items, total } = await listTaskStatus(ctx, request.query);
-    if (total !== undefined) reply.header('X-Total-Count', total);
-    return items;
-  });
+  }, async (request, reply) => page(reply, await listTaskStatus(ctx, request.query)));
   app.get<{ Params: { id: string } }>(`${prefix}/task-status/:id`, {
     config: { rights: RIGHTS },
     schema: { tags: ['Task Status'], summary: 'Get a task status', params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) }), response: { 200: TaskStatus, ...errorResponses(404) } },

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import type { DomainContext } from '../../domain/context.js';
 import { Transform, TransformInput } from '../../domain/transforms/schema.js';
 import { createTransform, deleteTransform, getTransform, listTransforms, replaceTransform } from '../../domain/transforms/service.js';
-import { actorOf, CollectionQuerystring, errorResponses } from './responses.js';
+import { CollectionQuerystring, actorOf, errorResponses, page } from './responses.js';
 
 const LEVELS = ['ORG_ADMIN', 'API', 'SOURCE_ADMIN', 'SOURCE_SUBADMIN'];
 const READ = { scopes: ['idn:transform:read', 'idn:transform:manage'], userLevels: LEVELS };
@@ -19,11 +19,7 @@ export function transformRoutes(app: FastifyInstance, prefix: string, ctx: Domai
   app.get<{ Querystring: Record<string, string> }>(path, {
     config: { rights: READ },
     schema: { tags, summary: 'List transforms', querystring: ListQuery, response: { 200: Type.Array(Transform), ...errorResponses(400) } },
-  }, async (request, reply) => {
-    const { items, total } = await listTransforms(ctx, request.query);
-    if (total !== undefined) reply.header('X-Total-Count', total);
-    return items;
-  });
+  }, async (request, reply) => page(reply, await listTransforms(ctx, request.query)));
   app.post<{ Body: TransformInput }>(path, {
     config: { rights: MANAGE },
     schema: { tags, summary: 'Create a transform', body: TransformInput, response: { 201: Transform, ...errorResponses(400) } },

@@ -14,7 +14,7 @@
  * then per scenario warm both up and measure them alternately A B B A.
  */
 import autocannon from 'autocannon';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -30,6 +30,8 @@ const { values: opts } = parseArgs({
     'no-pglite': { type: 'boolean', default: false },
     'no-postgres': { type: 'boolean', default: false },
     'no-ceiling': { type: 'boolean', default: false },
+    /** Keep the PostgreSQL database (its URL is printed), e.g. to EXPLAIN the queries on it. */
+    'keep-db': { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
     /** Another build of idprofiles to measure (e.g. the commit before a change, built elsewhere). */
     server: { type: 'string', default: 'dist/cli/index.js' },
@@ -132,19 +134,44 @@ const SCENARIOS: Scenario[] = [
   },
 ];
 
-interface Run { rps: number; p50: number; p99: number; non2xx: number; errors: number; cpuUsPerRequest: number }
+interface Run { rps: number; p50: number; p99: number; non2xx: number; errors: number; cpuUsPerRequest: number; sysUsPerRequest: number; dbCpuUsPerRequest: number }
 
 /** CPU time (user + system) the process has used, in microseconds (from /proc, clock ticks of 10 ms). */
-function cpuUs(pid: number): number {
+function cpuUs(pid: number, which: 'all' | 'sys' = 'all'): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10_000; // utime, stime (fields 14, 15 of stat)
+  // utime, stime: fields 14, 15 of stat
+  return (which === 'sys' ? Number(fields[12]) : Number(fields[11]) + Number(fields[12])) * 10_000;
 }
+
+/** CPU time per PostgreSQL backend serving database `name` (titles read `postgres: [CLUSTER: ]USER NAME HOST(PORT) …`). */
+function backendsCpu(name: string | undefined): Map<number, number> {
+  const out = new Map<number, number>();
+  if (!name) return out;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const title = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (title.startsWith('postgres: ') && title.includes(` ${name} `)) out.set(Number(entry), cpuUs(Number(entry)));
+    } catch { /* gone */ }
+  }
+  return out;
+}
+
+const dbNameOf = (server: RunningServer) => (server as RunningServer & { dbName?: string }).dbName;
 
 async function load(server: RunningServer, h: Headers, request: autocannon.Request, seconds: number): Promise<Run> {
   const cpu0 = cpuUs(server.child.pid!);
+  const sys0 = cpuUs(server.child.pid!, 'sys');
+  const db0 = backendsCpu(dbNameOf(server));
   const r = await autocannon({ url: server.url, connections: CONNECTIONS, duration: seconds, headers: h, requests: [request] });
   const cpu = cpuUs(server.child.pid!) - cpu0;
-  return { rps: r.requests.total / r.duration, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts, cpuUsPerRequest: cpu / r.requests.total };
+  const sys = cpuUs(server.child.pid!, 'sys') - sys0;
+  let dbCpu = 0;
+  for (const [pid, us] of backendsCpu(dbNameOf(server))) dbCpu += us - (db0.get(pid) ?? 0);
+  return {
+    rps: r.requests.total / r.duration, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts,
+    cpuUsPerRequest: cpu / r.requests.total, sysUsPerRequest: sys / r.requests.total, dbCpuUsPerRequest: dbCpu / r.requests.total,
+  };
 }
 
 interface Result { scenario: Scenario; ours: Run[]; ceiling: Run[] }
@@ -175,13 +202,13 @@ function report(kind: string, info: { readyMs: number; restartMs: number; idleRs
     `idle RSS after start: ${info.idleRss.toFixed(0)} MB; peak RSS during the benchmark (restarted process): ${info.peakRss.toFixed(0)} MB`,
     `seeding ${fmt(N)} sources + ${fmt(N)} profiles through the API: ${info.seedSeconds.toFixed(1)} s`,
     '',
-    '| scenario | idprofiles req/s | ceiling req/s | ratio | p50 ms | p99 ms | non-2xx | errors | server CPU µs/req (ceiling) |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| scenario | idprofiles req/s | ceiling req/s | ratio | p50 ms | p99 ms | non-2xx | errors | server CPU µs/req: all, kernel (ceiling) | PostgreSQL CPU µs/req |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const { scenario, ours, ceiling } of results) {
     const o = mean(ours.map((r) => r.rps));
     const c = ceiling.length ? mean(ceiling.map((r) => r.rps)) : NaN;
-    lines.push(`| ${scenario.label} | ${fmt(o)} (${ours.map((r) => fmt(r.rps)).join(', ')}) | ${ceiling.length ? `${fmt(c)} (${ceiling.map((r) => fmt(r.rps)).join(', ')})` : '–'} | ${Number.isNaN(c) ? '–' : (o / c).toFixed(2)} | ${mean(ours.map((r) => r.p50)).toFixed(1)} | ${Math.max(...ours.map((r) => r.p99)).toFixed(1)} | ${ours.reduce((a, r) => a + r.non2xx, 0)} | ${ours.reduce((a, r) => a + r.errors, 0)} | ${fmt(mean(ours.map((r) => r.cpuUsPerRequest)))} (${ceiling.length ? fmt(mean(ceiling.map((r) => r.cpuUsPerRequest))) : '–'}) |`);
+    lines.push(`| ${scenario.label} | ${fmt(o)} (${ours.map((r) => fmt(r.rps)).join(', ')}) | ${ceiling.length ? `${fmt(c)} (${ceiling.map((r) => fmt(r.rps)).join(', ')})` : '–'} | ${Number.isNaN(c) ? '–' : (o / c).toFixed(2)} | ${mean(ours.map((r) => r.p50)).toFixed(1)} | ${Math.max(...ours.map((r) => r.p99)).toFixed(1)} | ${ours.reduce((a, r) => a + r.non2xx, 0)} | ${ours.reduce((a, r) => a + r.errors, 0)} | ${fmt(mean(ours.map((r) => r.cpuUsPerRequest)))}, ${fmt(mean(ours.map((r) => r.sysUsPerRequest)))} (${ceiling.length ? `${fmt(mean(ceiling.map((r) => r.cpuUsPerRequest)))}, ${fmt(mean(ceiling.map((r) => r.sysUsPerRequest)))}` : '–'}) | ${kind === 'PGlite' ? 'in the server' : fmt(mean(ours.map((r) => r.dbCpuUsPerRequest)))} |`);
   }
   return lines.join('\n');
 }
@@ -210,6 +237,7 @@ async function benchDatabase(kind: 'PostgreSQL' | 'PGlite'): Promise<string> {
     // restart on the seeded database: start-up time with data, and a clean process to measure (and profile)
     await server.stop();
     server = await startServer(env, 'serve', { stdout: 'ignore', nodeArgs, script: opts.server });
+    if (db) Object.assign(server, { dbName: new URL(db.url).pathname.slice(1) });
     const restartMs = server.readyMs;
     h = await tokenFor(server.url, CLIENT.id, CLIENT.secret);
     if (!opts['no-ceiling']) ceiling = await startServer({}, dataFile, { script: 'bench/ceiling-server.ts', nodeArgs: ['--import', 'tsx'] });
@@ -220,7 +248,8 @@ async function benchDatabase(kind: 'PostgreSQL' | 'PGlite'): Promise<string> {
   } finally {
     await ceiling?.stop();
     await server.stop();
-    await db?.drop();
+    if (db && opts['keep-db']) process.stderr.write(`kept ${db.url}\n`);
+    else await db?.drop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   }
 }

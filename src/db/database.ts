@@ -32,6 +32,32 @@ export interface DatabaseOptions {
 // int8 (count(*), bigserial) arrives as a string from pg; our counts fit in a double.
 pg.types.setTypeParser(20, (v) => Number(v));
 
+/** SQL text → statement name, for the hot statements that run as named prepared statements. */
+const preparedNames = new Map<string, string>();
+
+/**
+ * Marks a constant SQL text as a named prepared statement: on PostgreSQL each connection parses
+ * and plans it once, later runs only bind and execute. Only for constant texts (a handful, so
+ * the statements each connection keeps stay few); run them with `CompiledQuery.raw(text, values)`.
+ * PGlite runs them as ordinary queries.
+ */
+export function prepared(name: string, text: string): string {
+  const known = preparedNames.get(text);
+  if (known !== undefined && known !== name) throw new Error(`SQL already prepared as '${known}'`);
+  preparedNames.set(text, name);
+  return text;
+}
+
+/** pg's Client, running the texts registered with `prepared` by name (Kysely passes plain text). */
+class PreparingClient extends pg.Client {
+  // one signature for pg's overloads: only (text, values) as Kysely sends them is rewritten
+  override query(text: unknown, ...rest: unknown[]) {
+    const name = typeof text === 'string' ? preparedNames.get(text) : undefined;
+    // @ts-expect-error -- forwarded as received
+    return name === undefined ? super.query(text, ...rest) : super.query({ name, text, values: rest[0] }, ...rest.slice(1));
+  }
+}
+
 /** Opens the database (PGlite or PostgreSQL); call `migrateToLatest` before use. */
 export async function createDatabase(options: DatabaseOptions): Promise<Database> {
   return options.databaseUrl ? openPostgres(options) : openPGlite(options.dataDir ?? 'memory://');
@@ -62,6 +88,7 @@ async function openPostgres(options: DatabaseOptions): Promise<Database> {
     await admin.end();
   }
   const pool = new pg.Pool({
+    Client: PreparingClient,
     connectionString: options.databaseUrl,
     max: options.poolSize ?? 10,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),

@@ -1,4 +1,5 @@
-import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
+import { CompiledQuery, sql, type Kysely, type SelectQueryBuilder } from 'kysely';
+import { prepared } from '../database.js';
 import type { IdentityProfileRepository } from '../../domain/identity-profiles/repository.js';
 import { LIST_FILTERS, type IdentityProfile } from '../../domain/identity-profiles/schema.js';
 import type { CollectionQuery } from '../../domain/shared/collection.js';
@@ -12,6 +13,20 @@ const SORT_COLUMNS: Record<string, string> = {
 };
 
 type Row = IdentityProfileRow & { sourceName: string };
+
+/** The columns `toIdentityProfile` reads, under the names it reads (for SQL run without the camel-case plugin). */
+const PROFILE_COLUMNS = `ip.id, ip.name, ip.description, ip.owner_id as "ownerId", ip.owner_name as "ownerName", ip.priority,
+  ip.authoritative_source_id as "authoritativeSourceId", s.name as "sourceName",
+  ip.identity_attribute_config as "identityAttributeConfig", ip.identity_exception_report_reference as "identityExceptionReportReference",
+  ip.has_time_based_attr as "hasTimeBasedAttr", ip.identity_refresh_required as "identityRefreshRequired",
+  ip.identity_count as "identityCount", ip.created, ip.modified`;
+const BY_ID_SQL = `select ${PROFILE_COLUMNS} from identity_profiles ip join sources s on s.id = ip.authoritative_source_id where ip.tenant_id = $1 and ip.id = $2`;
+/** GET by id and PATCH are the hot paths: constant SQL, prepared once per connection. */
+const BY_ID = prepared('identity_profile_by_id', BY_ID_SQL);
+const BY_ID_FOR_UPDATE = prepared('identity_profile_by_id_for_update', `${BY_ID_SQL} for update of ip`);
+const UPDATE = prepared('identity_profile_update', `update identity_profiles set name = $3, description = $4, owner_type = $5, owner_id = $6,
+  owner_name = $7, priority = $8, authoritative_source_id = $9, identity_attribute_config = $10, identity_exception_report_reference = $11,
+  has_time_based_attr = $12, identity_refresh_required = $13, identity_count = $14, modified = $15 where tenant_id = $1 and id = $2`);
 
 export function toIdentityProfile(r: Row): IdentityProfile {
   return {
@@ -53,6 +68,7 @@ function toRow(p: IdentityProfile) {
 
 /** Identity profiles in table `identity_profiles` (joined with their source's current name). */
 export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'): IdentityProfileRepository {
+  const raw = db.withoutPlugins();
   const base = () =>
     db
       .selectFrom('identityProfiles as ip')
@@ -67,17 +83,17 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
 
   return {
     async list(query: CollectionQuery) {
-      const page = applyCollection(base() as any, query, FIELDS, SORT_COLUMNS, 'ip.id');
-      const [rows, total] = await Promise.all([
-        page.execute() as Promise<Row[]>,
-        query.count ? countMatching(query) : undefined,
-      ]);
+      // with count, the total of matching rows comes with the page: one query (profiles are few)
+      const selected = query.count ? base().select(sql<number>`count(*) over ()`.as('total')) : base();
+      const rows = (await applyCollection(selected as any, query, FIELDS, SORT_COLUMNS, 'ip.id').execute()) as Array<Row & { total?: number }>;
+      if (!query.count) return { items: rows.map(toIdentityProfile) };
+      // an empty page (limit 0, or past the end) still reports how many there are
+      const total = rows.length ? Number(rows[0].total) : query.offset === 0 && query.limit > 0 ? 0 : await countMatching(query);
       return { items: rows.map(toIdentityProfile), total };
     },
-    findById: (id, options) => {
-      let q = base().where('ip.id', '=', id);
-      if (options?.forUpdate) q = q.forUpdate('ip');
-      return one(q);
+    async findById(id, options) {
+      const { rows } = await raw.executeQuery<Row>(CompiledQuery.raw(options?.forUpdate ? BY_ID_FOR_UPDATE : BY_ID, [tenantId, id]));
+      return rows.length ? toIdentityProfile(rows[0]) : undefined;
     },
     findByIds: async (ids) => (ids.length ? (await base().where('ip.id', 'in', [...ids]).execute()).map(toIdentityProfile) : []),
     findByName: (name) => one(base().where(sql`lower(ip.name)`, '=', name.toLowerCase())),
@@ -90,8 +106,11 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
       await db.insertInto('identityProfiles').values({ ...toRow(profile), tenantId }).execute();
     },
     async update(profile) {
-      const { id, created, ...changes } = toRow(profile);
-      await db.updateTable('identityProfiles').set(changes).where('id', '=', id).where('tenantId', '=', tenantId).execute();
+      const r = toRow(profile);
+      await raw.executeQuery(CompiledQuery.raw(UPDATE, [
+        tenantId, r.id, r.name, r.description, r.ownerType, r.ownerId, r.ownerName, r.priority, r.authoritativeSourceId,
+        r.identityAttributeConfig, r.identityExceptionReportReference, r.hasTimeBasedAttr, r.identityRefreshRequired, r.identityCount, r.modified,
+      ]));
     },
     async deleteByIds(ids) {
       if (!ids.length) return 0;

@@ -25,7 +25,7 @@ export function chunkQuery(tenantId: string, profileId: string, range: { firstId
     ? sql`where i.input_fingerprint is distinct from c.fingerprint ${lookup ? sql`or i.manager_id is distinct from c.correlated_manager_id` : sql``}`
     : sql``;
   return sql`
-    with c as (
+    with c as materialized (
       select i.id, ${fingerprint} as fingerprint, ${manager} as correlated_manager_id
       from identities i where i.tenant_id = ${tenantId} and i.profile_id = ${profileId} and i.id between ${range.firstId} and ${range.lastId}
     )

@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import _Ajv from 'ajv';
 import _addFormats from 'ajv-formats';
 import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { ping } from './db/database.js';
@@ -51,6 +52,28 @@ function requestValidatorCompiler(): FastifySchemaCompiler<FastifySchema> {
   return ({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema as object);
 }
 
+/** The compiler factory Fastify itself uses by default (fast-json-stringify), resolved from Fastify's own folder. */
+type SerializerFactory = (externalSchemas: unknown, options: unknown) => (route: { schema: object }) => (data: unknown) => string;
+const fastifyRequire = createRequire(createRequire(import.meta.url).resolve('fastify'));
+const defaultSerializers = (fastifyRequire('@fastify/fast-json-stringify-compiler') as { SerializerSelector: () => SerializerFactory }).SerializerSelector;
+
+/**
+ * Fastify's default response serializers (fast-json-stringify), compiled once per schema instead
+ * of once per route and status: the six API versions share their schemas, so start-up compiles a
+ * few dozen serializers instead of hundreds (faster to ready, less memory).
+ */
+function sharedSerializers(): SerializerFactory {
+  return (externalSchemas, options) => {
+    const compile = defaultSerializers()(externalSchemas, options);
+    const compiled = new WeakMap<object, (data: unknown) => string>();
+    return (route) => {
+      let serialize = compiled.get(route.schema);
+      if (!serialize) compiled.set(route.schema, (serialize = compile(route)));
+      return serialize;
+    };
+  };
+}
+
 /** Builds the HTTP application; no listening, no environment reads (tests inject into it). */
 export async function buildApp({ services, config, logger }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -61,6 +84,7 @@ export async function buildApp({ services, config, logger }: AppOptions): Promis
     bodyLimit: 5 * 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 200 },
     frameworkErrors: frameworkErrorHandler,
+    schemaController: { compilersFactory: { buildSerializer: sharedSerializers() as any } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(requestValidatorCompiler());
   installRequestLog(app);

@@ -68,7 +68,9 @@ function toRow(p: IdentityProfile) {
 
 /** Identity profiles in table `identity_profiles` (joined with their source's current name). */
 export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'): IdentityProfileRepository {
-  const raw = db.withoutPlugins();
+  let withoutPlugins: Kysely<DB> | undefined;
+  /** Runs hand-written SQL whose columns already carry the names `toIdentityProfile` reads. */
+  const raw = (query: CompiledQuery) => (withoutPlugins ??= db.withoutPlugins()).executeQuery<Row>(query);
   const base = () =>
     db
       .selectFrom('identityProfiles as ip')
@@ -92,7 +94,7 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
       return { items: rows.map(toIdentityProfile), total };
     },
     async findById(id, options) {
-      const { rows } = await raw.executeQuery<Row>(CompiledQuery.raw(options?.forUpdate ? BY_ID_FOR_UPDATE : BY_ID, [tenantId, id]));
+      const { rows } = await raw(CompiledQuery.raw(options?.forUpdate ? BY_ID_FOR_UPDATE : BY_ID, [tenantId, id]));
       return rows.length ? toIdentityProfile(rows[0]) : undefined;
     },
     findByIds: async (ids) => (ids.length ? (await base().where('ip.id', 'in', [...ids]).execute()).map(toIdentityProfile) : []),
@@ -107,7 +109,7 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
     },
     async update(profile) {
       const r = toRow(profile);
-      await raw.executeQuery(CompiledQuery.raw(UPDATE, [
+      await raw(CompiledQuery.raw(UPDATE, [
         tenantId, r.id, r.name, r.description, r.ownerType, r.ownerId, r.ownerName, r.priority, r.authoritativeSourceId,
         r.identityAttributeConfig, r.identityExceptionReportReference, r.hasTimeBasedAttr, r.identityRefreshRequired, r.identityCount, r.modified,
       ]));

@@ -68,7 +68,7 @@ describe.skipIf(!reachable)('two worker processes share one run on PostgreSQL', 
     const m = multipartFile('file', 'hr.csv', CSV);
     const load = await app.inject({ method: 'POST', url: `/v3/sources/${source.id}/load-accounts`, payload: m.payload, headers: { ...h, ...m.headers } });
     expect(load.statusCode).toBe(202);
-    await until(async () => (await tasksDone(database, 'IDENTITY_PROFILE_PROCESS')) >= 1, 'the load and its processing run');
+    await until(async () => (await tasksDone(database, 'IDENTITY_PROFILE_PROCESS')) >= 1, 'the load and its processing run', 90_000);
 
     const enable = await app.inject({ method: 'PATCH', url: `/v3/identity-profiles/${profile.id}`, headers: { ...h, 'content-type': 'application/json-patch+json' }, payload: JSON.stringify([{ op: 'replace', path: '/identityAttributeConfig/enabled', value: true }]) });
     expect(enable.statusCode).toBe(200);
@@ -81,7 +81,7 @@ describe.skipIf(!reachable)('two worker processes share one run on PostgreSQL', 
     await holder.query('select 1 from identities where id = $1 for update', [victim.id]);
     const run = await app.inject({ method: 'POST', url: `/v3/identity-profiles/${profile.id}/process-identities`, headers: h });
     const taskId = run.headers.location!.split('/').pop()!;
-    const blocked = await until(async () => (await holder.query(`select application_name from pg_stat_activity where wait_event_type = 'Lock' and application_name like 'worker-%'`)).rows[0]?.application_name as string | undefined, 'a worker blocked inside the chunk');
+    const blocked = await until(async () => (await holder.query(`select application_name from pg_stat_activity where wait_event_type = 'Lock' and application_name like 'worker-%'`)).rows[0]?.application_name as string | undefined, 'a worker blocked inside the chunk', 90_000);
     await workers[blocked.slice('worker-'.length)].kill('SIGKILL');
     await holder.query('commit');
     await holder.end();
@@ -89,7 +89,7 @@ describe.skipIf(!reachable)('two worker processes share one run on PostgreSQL', 
     const status = await until(async () => {
       const s = (await app.inject({ method: 'GET', url: `/v3/task-status/${taskId}`, headers: h })).json();
       return s.completed ? s : undefined;
-    }, 'the run to complete on the surviving worker', 60_000);
+    }, 'the run to complete on the surviving worker', 90_000);
     expect(status.completionStatus).toBe('Success');
     expect(status.result).toMatchObject({ total: N, processed: N, changed: N, failed: 0 });
 
@@ -107,7 +107,7 @@ describe.skipIf(!reachable)('two worker processes share one run on PostgreSQL', 
     }
     expect(chunks[0]).toEqual({ n: Math.ceil(N / 100), done: Math.ceil(N / 100), processed: N }); // each chunk counted once
     expect(retried[0].n).toBeGreaterThanOrEqual(1); // the killed worker's chunk was run again
-  }, 120_000);
+  }, 300_000);
 });
 
 async function tasksDone(database: Database, type: string): Promise<number> {

@@ -1,9 +1,9 @@
 import { sql, type Kysely } from 'kysely';
-import type { IdentityForProcessing, IdentityRepository } from '../../domain/identities/repository.js';
+import type { IdentityRepository } from '../../domain/identities/repository.js';
 import { IDENTITY_FILTERS, type Identity } from '../../domain/identities/schema.js';
 import type { DB } from '../types.js';
 import { applyCollection, applyFilter, withColumns } from './collection.js';
-import { chunkQuery } from './chunk-sql.js';
+import { chunkQuery, toProcessingIdentity } from './chunk-sql.js';
 import * as Q from './identity-sql.js';
 
 const FIELDS = withColumns(IDENTITY_FILTERS, {
@@ -43,12 +43,11 @@ export function identityRepository(db: Kysely<DB>, tenantId = 'default'): Identi
       return row ? toIdentity(row) : undefined;
     },
     async findForProcessing(id) {
-      const rows = await sql<Q.ProcessingRow>`${Q.processingSelect} where i.tenant_id = ${tenantId} and i.id = ${id} order by i.id, a.id`.execute(db);
-      return Q.groupProcessingRows(rows.rows)[0];
+      const [row] = (await chunkQuery(tenantId, { id }).execute(db)).rows;
+      return row ? toProcessingIdentity(row) : undefined;
     },
     async loadChunk(profileId, range, options = {}) {
-      const rows = await chunkQuery(tenantId, profileId, range, options).execute(db);
-      const identities = Q.groupProcessingRows(rows.rows as Q.ProcessingRow[]);
+      const identities = (await chunkQuery(tenantId, { profileId, ...range }, options).execute(db)).rows.map(toProcessingIdentity);
       if (!options.fingerprint) return { identities, inRange: identities.length };
       const counted = await db.selectFrom('identities').select((eb) => eb.fn.countAll<number>().as('n'))
         .where('tenantId', '=', tenantId).where('profileId', '=', profileId).where('id', '>=', range.firstId).where('id', '<=', range.lastId)
@@ -114,4 +113,3 @@ function toIdentity(r: {
     lifecycleState: null,
   };
 }
-export type { IdentityForProcessing };

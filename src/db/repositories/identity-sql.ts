@@ -1,46 +1,7 @@
 import { sql, type Kysely } from 'kysely';
-import type { IdentityForProcessing } from '../../domain/identities/repository.js';
 import type { DB } from '../types.js';
 
 /** The set-based statements behind identity formation, profile assignment and manager correlation. */
-
-export interface ProcessingRow {
-  id: string; name: string; attributes: Record<string, unknown>; managerId: string | null; managerAttributes: Record<string, unknown> | null;
-  correlatedManagerId?: string | null;
-  fingerprint?: string | null;
-  accountId: string | null; sourceId: string | null; sourceName: string | null; nativeIdentity: string | null;
-  accountName: string | null; accountCreated: Date | null; accountModified: Date | null; accountAttributes: Record<string, unknown> | null;
-}
-
-export const processingSelect = sql`
-  select i.id, i.name, i.attributes, i.manager_id, m.attributes as manager_attributes,
-         a.id as account_id, a.source_id, s.name as source_name, a.native_identity, a.name as account_name,
-         a.created as account_created, a.modified as account_modified, a.attributes as account_attributes
-  from identities i
-  left join identities m on m.id = i.manager_id
-  left join accounts a on a.identity_id = i.id
-  left join sources s on s.id = a.source_id`;
-
-/** Rows of (identity × account), ordered by identity, folded into identities with their accounts. */
-export function groupProcessingRows(rows: ProcessingRow[]): IdentityForProcessing[] {
-  const out: IdentityForProcessing[] = [];
-  for (const r of rows) {
-    let current = out[out.length - 1];
-    if (!current || current.id !== r.id) {
-      current = { id: r.id, name: r.name, attributes: r.attributes ?? {}, managerId: r.managerId, managerAttributes: r.managerAttributes, accounts: [] };
-      if (r.correlatedManagerId !== undefined) current.correlatedManagerId = r.correlatedManagerId;
-      if (r.fingerprint !== undefined) current.fingerprint = r.fingerprint;
-      out.push(current);
-    }
-    if (r.accountId) {
-      current.accounts.push({
-        id: r.accountId, sourceId: r.sourceId!, sourceName: r.sourceName!, nativeIdentity: r.nativeIdentity!, name: r.accountName!,
-        created: new Date(r.accountCreated!), modified: new Date(r.accountModified!), attributes: r.accountAttributes ?? {},
-      });
-    }
-  }
-  return out;
-}
 
 /**
  * Correlation: an uncorrelated account of the source joins the identity whose `uid` attribute

@@ -18,8 +18,9 @@ export interface IdentityForProcessing {
     sourceName: string;
     nativeIdentity: string;
     name: string;
-    created: Date;
-    modified: Date;
+    /** Date, or its ISO text (as read in chunks). */
+    created: Date | string;
+    modified: Date | string;
     attributes: Record<string, unknown>;
   }>;
 }

@@ -78,14 +78,3 @@ export function* walkTransforms(value: unknown, path: string): Generator<Transfo
   }
   for (const [k, v] of Object.entries(obj)) yield* walkTransforms(v, `${path}.${k}`);
 }
-
-/** Names of the named transforms a config references (for refusing their deletion). */
-export function referencedTransformNames(config: IdentityAttributeConfig | undefined): Set<string> {
-  const names = new Set<string>();
-  for (const m of config?.attributeTransforms ?? []) {
-    for (const node of walkTransforms(m.transformDefinition, '')) {
-      if (node.type === 'reference' && typeof node.attributes.id === 'string') names.add(node.attributes.id);
-    }
-  }
-  return names;
-}

@@ -9,5 +9,3 @@ export interface VersionPolicy {
   /** v3 and beta accept only these transform types at the top of a preview mapping; undefined = any. */
   previewTopLevelTypes?: readonly string[];
 }
-
-export const DEFAULT_POLICY: VersionPolicy = { hasTimeBasedAttrDefault: false, attributeConfigEnabledDefault: false };

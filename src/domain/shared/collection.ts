@@ -1,5 +1,7 @@
 import { ERRORS } from '../../errors.js';
-import { defineFieldMap, parseFilter, parsePaging, parseSorters, QueryError, validateFilter, type FieldMap, type FieldType, type FilterNode, type Operator } from '../../query/index.js';
+import { parsePaging, parseSorters, parseValidFilter, QueryError, type FilterNode, type FilterRules } from '../../query/index.js';
+
+export type { FilterRules };
 
 /** A parsed, validated collection request (list or export), ready for a repository. */
 export interface CollectionQuery {
@@ -18,11 +20,8 @@ export interface CollectionParams {
   count?: string | boolean;
 }
 
-/** Filterable fields of an endpoint: type and allowed operators (columns are the repository's business). */
-export type FilterRules = Readonly<Record<string, { type: FieldType; ops: readonly Operator[] }>>;
-
 export interface CollectionRules {
-  /** Allowed filter fields with their type and operators. */
+  /** Allowed filter fields with their type and operators (columns are the repository's business). */
   filters: FilterRules;
   sorters: readonly string[];
   defaultSort: CollectionQuery['sorters'];
@@ -32,8 +31,7 @@ export interface CollectionRules {
 export function parseCollectionQuery(params: CollectionParams, rules: CollectionRules): CollectionQuery {
   try {
     const paging = parsePaging({ limit: params.limit, offset: params.offset, count: params.count });
-    const filter = params.filters?.trim() ? parseFilter(params.filters) : undefined;
-    if (filter) validateFilter(filter, validationMap(rules.filters));
+    const filter = params.filters?.trim() ? parseValidFilter(params.filters, rules.filters) : undefined;
     const allowedSorters = Object.fromEntries(rules.sorters.map((s) => [s, s]));
     const sorters = params.sorters?.trim()
       ? parseSorters(params.sorters, allowedSorters).map((s) => ({ field: s.field, direction: s.direction }))
@@ -52,15 +50,4 @@ export function parseCollectionQuery(params: CollectionParams, rules: Collection
  */
 function describeQueryError(e: QueryError): string {
   return e.parameter === 'filters' || e.parameter === 'sorters' ? `Invalid ${e.parameter}: ${e.message}` : e.message;
-}
-
-const validationMaps = new WeakMap<FilterRules, FieldMap>();
-/** The rules as a FieldMap for validation only (column names are not used until the repository compiles). */
-function validationMap(rules: FilterRules): FieldMap {
-  let map = validationMaps.get(rules);
-  if (!map) {
-    map = defineFieldMap(Object.fromEntries(Object.entries(rules).map(([f, r]) => [f, { column: f, type: r.type, ops: r.ops }])));
-    validationMaps.set(rules, map);
-  }
-  return map;
 }

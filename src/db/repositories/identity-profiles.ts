@@ -1,4 +1,5 @@
 import { CompiledQuery, sql, type Kysely, type SelectQueryBuilder } from 'kysely';
+import { batchedLookup } from '../batched-lookup.js';
 import { prepared } from '../database.js';
 import type { IdentityProfileRepository } from '../../domain/identity-profiles/repository.js';
 import { LIST_FILTERS, type IdentityProfile } from '../../domain/identity-profiles/schema.js';
@@ -23,6 +24,8 @@ const PROFILE_COLUMNS = `ip.id, ip.name, ip.description, ip.owner_id as "ownerId
 const BY_ID_SQL = `select ${PROFILE_COLUMNS} from identity_profiles ip join sources s on s.id = ip.authoritative_source_id where ip.tenant_id = $1 and ip.id = $2`;
 /** GET by id and PATCH are the hot paths: constant SQL, prepared once per connection. */
 const BY_ID = prepared('identity_profile_by_id', BY_ID_SQL);
+/** Concurrent GETs by id, coalesced into one query (see batchedLookup). */
+const BY_IDS = prepared('identity_profiles_by_ids', `select ${PROFILE_COLUMNS} from identity_profiles ip join sources s on s.id = ip.authoritative_source_id where ip.tenant_id = $1 and ip.id = any($2::text[])`);
 const BY_ID_FOR_UPDATE = prepared('identity_profile_by_id_for_update', `${BY_ID_SQL} for update of ip`);
 const UPDATE = prepared('identity_profile_update', `update identity_profiles set name = $3, description = $4, owner_type = $5, owner_id = $6,
   owner_name = $7, priority = $8, authoritative_source_id = $9, identity_attribute_config = $10, identity_exception_report_reference = $11,
@@ -78,6 +81,11 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
       .selectAll('ip')
       .select('s.name as sourceName')
       .where('ip.tenantId', '=', tenantId);
+  /** Outside a transaction, lookups by id from concurrent requests may share one query (`coalesce`). */
+  const batched = db.isTransaction ? undefined : batchedLookup(async (ids: string[]) => {
+    const { rows } = await raw(ids.length === 1 ? CompiledQuery.raw(BY_ID, [tenantId, ids[0]]) : CompiledQuery.raw(BY_IDS, [tenantId, ids]));
+    return new Map(rows.map((r) => [r.id, toIdentityProfile(r)]));
+  });
   const one = async (q: SelectQueryBuilder<any, any, Row>) => {
     const row = await q.executeTakeFirst();
     return row ? toIdentityProfile(row) : undefined;
@@ -94,6 +102,7 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
       return { items: rows.map(toIdentityProfile), total };
     },
     async findById(id, options) {
+      if (batched && options?.coalesce && !options.forUpdate) return batched(id);
       const { rows } = await raw(CompiledQuery.raw(options?.forUpdate ? BY_ID_FOR_UPDATE : BY_ID, [tenantId, id]));
       return rows.length ? toIdentityProfile(rows[0]) : undefined;
     },

@@ -4,8 +4,12 @@ import type { IdentityProfile } from './schema.js';
 /** Storage the identity-profile service needs; implemented in db/repositories/identity-profiles.ts. */
 export interface IdentityProfileRepository {
   list(query: CollectionQuery): Promise<{ items: IdentityProfile[]; total?: number }>;
-  /** `forUpdate` locks the row until the transaction ends (no lost updates between concurrent PATCHes). */
-  findById(id: string, options?: { forUpdate?: boolean }): Promise<IdentityProfile | undefined>;
+  /**
+   * `forUpdate` locks the row until the transaction ends (no lost updates between concurrent PATCHes).
+   * `coalesce` (outside a transaction) lets lookups made in the same event-loop turn share one query:
+   * each is still answered by a read that started after it was made (HTTP GET by id).
+   */
+  findById(id: string, options?: { forUpdate?: boolean; coalesce?: boolean }): Promise<IdentityProfile | undefined>;
   findByIds(ids: readonly string[]): Promise<IdentityProfile[]>;
   findByName(name: string): Promise<IdentityProfile | undefined>;
   findByAuthoritativeSource(sourceId: string): Promise<IdentityProfile | undefined>;

@@ -16,8 +16,9 @@ export async function listProfiles(ctx: DomainContext, params: CollectionParams)
   return ctx.repos.profiles.list(query);
 }
 
-export async function getProfile(ctx: Pick<DomainContext, 'repos'>, id: string): Promise<IdentityProfile> {
-  const profile = await ctx.repos.profiles.findById(id);
+/** `coalesce`: the read may share one query with concurrent GETs (see the repository). */
+export async function getProfile(ctx: Pick<DomainContext, 'repos'>, id: string, options: { coalesce?: boolean } = {}): Promise<IdentityProfile> {
+  const profile = await ctx.repos.profiles.findById(id, options);
   if (!profile) throw ERRORS.notFound('Identity profile', id);
   return profile;
 }

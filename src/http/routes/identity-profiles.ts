@@ -61,7 +61,7 @@ export function identityProfileRoutes(app: FastifyInstance, v: ApiVersion, ctx: 
 
   app.get<Id>(`${base}/:id`, op('getIdentityProfile', 'Get an identity profile', {
     params: IdParams, response: { 200: S.IdentityProfile, ...errorResponses(400, 404) },
-  }), async (request) => getProfile(ctx, request.params.id));
+  }), async (request) => getProfile(ctx, request.params.id, { coalesce: true }));
 
   app.delete<Id>(`${base}/:id`, op('deleteIdentityProfile', 'Delete an identity profile', {
     params: IdParams, response: { 202: TaskResultSimplified, ...errorResponses(400, 404) },

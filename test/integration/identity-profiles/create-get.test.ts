@@ -165,6 +165,23 @@ describeOnDatabases('identity profiles: create and get', (app) => {
     expect(res.json().messages[0].text).toContain(id);
   });
 
+  it('concurrent GETs by id (answered by one shared query) each get their own profile, or 404; a GET after a write sees it', async () => {
+    const t = app();
+    const profiles = await Promise.all([1, 2, 3].map(async () => newProfile(t, V3, { authoritativeSource: { id: (await newSource(t)).id } })));
+    const missing = unknownId();
+    const ids = [...profiles.map((p) => p.id), missing, profiles[0].id];
+    const answers = await Promise.all(ids.map((id) => request(t, V3, 'GET', `/${id}`)));
+    expect(answers.map((r) => r.statusCode)).toEqual([200, 200, 200, 404, 200]);
+    expect(answers.map((r) => r.json().id ?? null)).toEqual([...profiles.map((p) => p.id), null, profiles[0].id]);
+    expect(answers[0].json()).toEqual(profiles[0]);
+    const patched = await request(t, V3, 'PATCH', `/${profiles[1].id}`, {
+      payload: JSON.stringify([{ op: 'replace', path: '/description', value: 'after' }]), headers: { 'content-type': 'application/json-patch+json' },
+    });
+    expect(patched.statusCode).toBe(200);
+    const again = await Promise.all([profiles[1].id, profiles[2].id].map((id) => request(t, V3, 'GET', `/${id}`)));
+    expect(again.map((r) => r.json().description)).toEqual(['after', profiles[2].description]);
+  });
+
   it('accepts and ignores X-SailPoint-Experimental: true', async () => {
     const t = app();
     for (const v of VERSIONS) {

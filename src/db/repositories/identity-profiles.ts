@@ -14,22 +14,32 @@ const SORT_COLUMNS: Record<string, string> = {
 };
 
 type Row = IdentityProfileRow & { sourceName: string };
+/** Rows of the hand-written SQL also carry their version (`xmin`). */
+type VersionedRow = Row & { version: string };
 
 /** The columns `toIdentityProfile` reads, under the names it reads (for SQL run without the camel-case plugin). */
 const PROFILE_COLUMNS = `ip.id, ip.name, ip.description, ip.owner_id as "ownerId", ip.owner_name as "ownerName", ip.priority,
   ip.authoritative_source_id as "authoritativeSourceId", s.name as "sourceName",
   ip.identity_attribute_config as "identityAttributeConfig", ip.identity_exception_report_reference as "identityExceptionReportReference",
   ip.has_time_based_attr as "hasTimeBasedAttr", ip.identity_refresh_required as "identityRefreshRequired",
-  ip.identity_count as "identityCount", ip.created, ip.modified`;
+  ip.identity_count as "identityCount", ip.created, ip.modified, ip.xmin::text as version`;
 const BY_ID_SQL = `select ${PROFILE_COLUMNS} from identity_profiles ip join sources s on s.id = ip.authoritative_source_id where ip.tenant_id = $1 and ip.id = $2`;
 /** GET by id and PATCH are the hot paths: constant SQL, prepared once per connection. */
 const BY_ID = prepared('identity_profile_by_id', BY_ID_SQL);
 /** Concurrent GETs by id, coalesced into one query (see batchedLookup). */
 const BY_IDS = prepared('identity_profiles_by_ids', `select ${PROFILE_COLUMNS} from identity_profiles ip join sources s on s.id = ip.authoritative_source_id where ip.tenant_id = $1 and ip.id = any($2::text[])`);
 const BY_ID_FOR_UPDATE = prepared('identity_profile_by_id_for_update', `${BY_ID_SQL} for update of ip`);
-const UPDATE = prepared('identity_profile_update', `update identity_profiles set name = $3, description = $4, owner_type = $5, owner_id = $6,
+const UPDATE_SQL = `update identity_profiles set name = $3, description = $4, owner_type = $5, owner_id = $6,
   owner_name = $7, priority = $8, authoritative_source_id = $9, identity_attribute_config = $10, identity_exception_report_reference = $11,
-  has_time_based_attr = $12, identity_refresh_required = $13, identity_count = $14, modified = $15 where tenant_id = $1 and id = $2`);
+  has_time_based_attr = $12, identity_refresh_required = $13, identity_count = $14, modified = $15 where tenant_id = $1 and id = $2`;
+const UPDATE = prepared('identity_profile_update', UPDATE_SQL);
+/**
+ * Optimistic update: writes only if the row is still the version that was read (`xmin`, the id of
+ * the transaction that wrote it, changes with every write), and records the audit entry in the
+ * same statement (one round trip, atomic without BEGIN/COMMIT).
+ */
+const UPDATE_IF_VERSION = prepared('identity_profile_update_if_version', `with updated as (${UPDATE_SQL} and xmin = $16::xid returning id)
+  insert into audit_log (tenant_id, entity_type, entity_id, action, actor, detail) select $1, 'IDENTITY_PROFILE', id, 'update', $17, $18::jsonb from updated returning id`);
 
 export function toIdentityProfile(r: Row): IdentityProfile {
   return {
@@ -47,6 +57,15 @@ export function toIdentityProfile(r: Row): IdentityProfile {
     identityExceptionReportReference: (r.identityExceptionReportReference ?? null) as IdentityProfile['identityExceptionReportReference'],
     hasTimeBasedAttr: r.hasTimeBasedAttr,
   };
+}
+
+/** The parameters $1..$15 of UPDATE_SQL. */
+function updateValues(profile: IdentityProfile, tenantId: string): unknown[] {
+  const r = toRow(profile);
+  return [
+    tenantId, r.id, r.name, r.description, r.ownerType, r.ownerId, r.ownerName, r.priority, r.authoritativeSourceId,
+    r.identityAttributeConfig, r.identityExceptionReportReference, r.hasTimeBasedAttr, r.identityRefreshRequired, r.identityCount, r.modified,
+  ];
 }
 
 function toRow(p: IdentityProfile) {
@@ -73,7 +92,7 @@ function toRow(p: IdentityProfile) {
 export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'): IdentityProfileRepository {
   let withoutPlugins: Kysely<DB> | undefined;
   /** Runs hand-written SQL whose columns already carry the names `toIdentityProfile` reads. */
-  const raw = (query: CompiledQuery) => (withoutPlugins ??= db.withoutPlugins()).executeQuery<Row>(query);
+  const raw = (query: CompiledQuery) => (withoutPlugins ??= db.withoutPlugins()).executeQuery<VersionedRow>(query);
   const base = () =>
     db
       .selectFrom('identityProfiles as ip')
@@ -84,7 +103,7 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
   /** Outside a transaction, lookups by id from concurrent requests may share one query (`coalesce`). */
   const batched = db.isTransaction ? undefined : batchedLookup(async (ids: string[]) => {
     const { rows } = await raw(ids.length === 1 ? CompiledQuery.raw(BY_ID, [tenantId, ids[0]]) : CompiledQuery.raw(BY_IDS, [tenantId, ids]));
-    return new Map(rows.map((r) => [r.id, toIdentityProfile(r)]));
+    return new Map(rows.map((r) => [r.id, { profile: toIdentityProfile(r), version: r.version }]));
   });
   const one = async (q: SelectQueryBuilder<any, any, Row>) => {
     const row = await q.executeTakeFirst();
@@ -102,7 +121,7 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
       return { items: rows.map(toIdentityProfile), total };
     },
     async findById(id, options) {
-      if (batched && options?.coalesce && !options.forUpdate) return batched(id);
+      if (batched && options?.coalesce && !options.forUpdate) return (await batched(id))?.profile;
       const { rows } = await raw(CompiledQuery.raw(options?.forUpdate ? BY_ID_FOR_UPDATE : BY_ID, [tenantId, id]));
       return rows.length ? toIdentityProfile(rows[0]) : undefined;
     },
@@ -116,12 +135,18 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
     async insert(profile) {
       await db.insertInto('identityProfiles').values({ ...toRow(profile), tenantId }).execute();
     },
+    async findVersioned(id) {
+      if (batched) return batched(id);
+      const { rows } = await raw(CompiledQuery.raw(BY_ID, [tenantId, id]));
+      return rows.length ? { profile: toIdentityProfile(rows[0]), version: rows[0].version } : undefined;
+    },
     async update(profile) {
-      const r = toRow(profile);
-      await raw(CompiledQuery.raw(UPDATE, [
-        tenantId, r.id, r.name, r.description, r.ownerType, r.ownerId, r.ownerName, r.priority, r.authoritativeSourceId,
-        r.identityAttributeConfig, r.identityExceptionReportReference, r.hasTimeBasedAttr, r.identityRefreshRequired, r.identityCount, r.modified,
-      ]));
+      await raw(CompiledQuery.raw(UPDATE, updateValues(profile, tenantId)));
+    },
+    async updateIfVersion(profile, version, audit) {
+      const values = [...updateValues(profile, tenantId), version, audit.actor, audit.detail === undefined ? null : JSON.stringify(audit.detail)];
+      const { rows } = await raw(CompiledQuery.raw(UPDATE_IF_VERSION, values));
+      return rows.length === 1;
     },
     async deleteByIds(ids) {
       if (!ids.length) return 0;

@@ -1,7 +1,7 @@
 import jsonPatch from 'fast-json-patch';
 import { Compile } from 'typebox/compile';
 import { ERRORS } from '../../errors.js';
-import type { Actor, DomainContext } from '../context.js';
+import type { Actor, DomainContext, Repositories } from '../context.js';
 import { placeIdentities } from '../identities/placement.js';
 import type { JsonPatch } from '../shared/schema.js';
 import type { Source } from '../sources/schema.js';
@@ -91,31 +91,60 @@ function merge(current: IdentityProfile, input: IdentityProfileInput, source: So
   };
 }
 
+/** Optimistic attempts (read, then write if unchanged) before a PATCH waits for the row's lock instead. */
+const OPTIMISTIC_ATTEMPTS = 3;
+
 /**
  * PATCH: apply, re-validate the whole result, then store it through the same rules as create.
  * Changing the mappings or the authoritative source sets `identityRefreshRequired` (decision 9).
+ *
+ * Usually two statements: read the profile with its version, then write it with its audit entry
+ * only if the version is unchanged; when another write came first, read and apply again (as if
+ * the PATCH had waited for a lock). A change of priority or source moves identities between
+ * profiles, which must happen in the same transaction: that, and a profile written by others
+ * on every attempt, takes the locking transaction.
  */
 export async function patchProfile(ctx: DomainContext, id: string, ops: JsonPatch, actor: Actor): Promise<IdentityProfile> {
   assertPatchAllowed(ops);
+  const audit = { entityType: 'IDENTITY_PROFILE', entityId: id, action: 'update', actor: actor.clientId, detail: ops } as const;
+  for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
+    const found = await ctx.repos.profiles.findVersioned(id);
+    if (!found) throw ERRORS.notFound('Identity profile', id);
+    const change = await patched(ctx, ctx.repos, found.profile, ops);
+    if (!change) return found.profile; // nothing changed: no write, no audit entry
+    if (change.moved) break;
+    if (await ctx.repos.profiles.updateIfVersion(change.updated, found.version, audit)) return change.updated;
+  }
   return ctx.withTransaction(async (repos) => {
     const current = await repos.profiles.findById(id, { forUpdate: true });
     if (!current) throw ERRORS.notFound('Identity profile', id);
-    const input = toValidInput(applyJsonPatch(current, ops));
-    if (input.name.trim() !== current.name) await assertNameFree(repos, input.name.trim(), id);
-    const sourceChanged = input.authoritativeSource.id !== current.authoritativeSource.id;
-    const source = sourceChanged ? await resolveAuthoritativeSource(repos, input.authoritativeSource) : undefined;
-    if (source) await assertSourceFree(repos, source, id);
-    const mappingsChanged = JSON.stringify(input.identityAttributeConfig) !== JSON.stringify(current.identityAttributeConfig);
-    if (mappingsChanged) await checkMappings(repos, input.identityAttributeConfig, ctx.checkTransform);
-    const updated = merge(current, input, source, mappingsChanged, ctx.now());
-    if (sameExceptModified(updated, current)) return current; // nothing changed: no write, no audit entry
-    await repos.profiles.update(updated);
+    const change = await patched(ctx, repos, current, ops);
+    if (!change) return current;
+    await repos.profiles.update(change.updated);
     // priority and source decide which profile each identity belongs to (decision 6)
-    const moved = source !== undefined || updated.priority !== current.priority;
-    if (moved) await placeIdentities(repos, [...new Set([current.authoritativeSource.id, updated.authoritativeSource.id])]);
-    await repos.audit.record({ entityType: 'IDENTITY_PROFILE', entityId: id, action: 'update', actor: actor.clientId, detail: ops });
-    return moved ? (await repos.profiles.findById(id))! : updated;
+    const { updated } = change;
+    if (change.moved) await placeIdentities(repos, [...new Set([current.authoritativeSource.id, updated.authoritativeSource.id])]);
+    await repos.audit.record(audit);
+    return change.moved ? (await repos.profiles.findById(id))! : updated;
   });
+}
+
+/**
+ * The profile `ops` make of `current`, checked against stored state (name, source, mappings);
+ * undefined when nothing but `modified` would change. `moved`: priority or source changed.
+ */
+async function patched(ctx: DomainContext, repos: Repositories, current: IdentityProfile, ops: JsonPatch) {
+  const input = toValidInput(applyJsonPatch(current, ops));
+  const id = current.id;
+  if (input.name.trim() !== current.name) await assertNameFree(repos, input.name.trim(), id);
+  const sourceChanged = input.authoritativeSource.id !== current.authoritativeSource.id;
+  const source = sourceChanged ? await resolveAuthoritativeSource(repos, input.authoritativeSource) : undefined;
+  if (source) await assertSourceFree(repos, source, id);
+  const mappingsChanged = JSON.stringify(input.identityAttributeConfig) !== JSON.stringify(current.identityAttributeConfig);
+  if (mappingsChanged) await checkMappings(repos, input.identityAttributeConfig, ctx.checkTransform);
+  const updated = merge(current, input, source, mappingsChanged, ctx.now());
+  if (sameExceptModified(updated, current)) return undefined;
+  return { updated, moved: source !== undefined || updated.priority !== current.priority };
 }
 
 const sameExceptModified = (a: IdentityProfile, b: IdentityProfile) => JSON.stringify({ ...a, modified: '' }) === JSON.stringify({ ...b, modified: '' });

@@ -1,3 +1,4 @@
+import type { AuditEntry } from '../audit/repository.js';
 import type { CollectionQuery } from '../shared/collection.js';
 import type { IdentityProfile } from './schema.js';
 
@@ -16,7 +17,14 @@ export interface IdentityProfileRepository {
   /** Highest priority number in use (null when there are no profiles). */
   maxPriority(): Promise<number | null>;
   insert(profile: IdentityProfile): Promise<void>;
+  /** The profile and its version (changes with every write), for `updateIfVersion`; concurrent calls may share one query. */
+  findVersioned(id: string): Promise<{ profile: IdentityProfile; version: string } | undefined>;
   update(profile: IdentityProfile): Promise<void>;
+  /**
+   * Stores `profile` and records the audit entry of its update, atomically, only if the stored row
+   * is still `version`; false when another write came first (nothing written).
+   */
+  updateIfVersion(profile: IdentityProfile, version: string, audit: Pick<AuditEntry, 'actor' | 'detail'>): Promise<boolean>;
   deleteByIds(ids: readonly string[]): Promise<number>;
   /** Profiles whose mappings reference the named transform (for refusing its deletion). */
   referencingTransform(name: string): Promise<Array<{ id: string; name: string }>>;

@@ -196,4 +196,36 @@ describeOnDatabases('identity profiles: PATCH', (app) => {
     expect(res.statusCode, res.body).toBe(200);
     expect({ ...res.json(), modified: profile.modified }).toEqual(profile);
   });
+  it('concurrent PATCHes of one profile lose no update, and each leaves one audit entry', async () => {
+    const t = app();
+    const { source, profile } = await mappedProfile(t);
+    const names = Array.from({ length: 8 }, (_, i) => `attr${i}`);
+    const answers = await Promise.all(names.map((n) => patch(t, V3, profile.id, [
+      { op: 'add', path: '/identityAttributeConfig/attributeTransforms/-', value: mapping(n, n, source) },
+      { op: 'replace', path: '/description', value: n },
+    ])));
+    expect(answers.map((r) => r.statusCode)).toEqual(names.map(() => 200));
+    const stored = (await patch(t, V3, profile.id, [])).json();
+    const mapped = stored.identityAttributeConfig.attributeTransforms.map((m: any) => m.identityAttributeName);
+    expect(mapped.slice(0, 2)).toEqual(['email', 'uid']);
+    expect([...mapped.slice(2)].sort()).toEqual(names);
+    expect(names).toContain(stored.description);
+    const audit = await t.services.database.db.selectFrom('auditLog').select(['action']).where('entityId', '=', profile.id).execute();
+    expect(audit.filter((a) => a.action === 'update')).toHaveLength(names.length);
+  });
+
+  it('a failed test operation writes nothing, even when retried after a concurrent write', async () => {
+    const t = app();
+    const { profile } = await mappedProfile(t);
+    const [guarded, other] = await Promise.all([
+      patch(t, V3, profile.id, [{ op: 'test', path: '/description', value: 'before' }, { op: 'replace', path: '/description', value: 'guarded' }]),
+      patch(t, V3, profile.id, [{ op: 'replace', path: '/description', value: 'other' }]),
+    ]);
+    expect(other.statusCode).toBe(200);
+    const final = (await patch(t, V3, profile.id, [])).json().description;
+    // either the guarded PATCH came first (and the other overwrote it), or it saw 'other' and failed its test
+    if (guarded.statusCode === 200) expect(final).toBe('other');
+    else expect400(guarded, /test/i);
+    expect(final).toBe('other');
+  });
 });

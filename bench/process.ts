@@ -3,7 +3,7 @@
  * with a 10-mapping profile, process again unchanged, and in the same run measure the
  * database's raw batched `UPDATE … FROM unnest(…)` rate for rows of the same size.
  *
- *   npm run build && npx tsx bench/process.ts [N=100000]
+ *   npm run build && npx tsx bench/process.ts [N=100000] [--keep-db]
  */
 import { createWriteStream, mkdtempSync, openAsBlob, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,10 @@ import { once } from 'node:events';
 import pg from 'pg';
 import { freshDatabase, startServer, tokenFor } from './lib/server.js';
 
-const N = Number(process.argv[2] ?? 100_000);
+const args = process.argv.slice(2);
+const N = Number(args.find((a) => !a.startsWith('--')) ?? 100_000);
+/** `--keep-db`: leave the database (its URL is printed) for EXPLAIN and profiling. */
+const KEEP_DB = args.includes('--keep-db');
 const CLIENT = { id: 'benchclient', secret: 'bench-secret-123' };
 
 const DEPTS = ['Engineering', 'Sales', 'Finance', 'HR', 'Support', 'Legal'];
@@ -107,7 +110,8 @@ async function main() {
     print({ loadTask, loadSeconds, first, firstSeconds, second, secondSeconds, raw, firstRate, peak: server.peakRssMb() });
   } finally {
     await server.stop();
-    await db.drop();
+    if (KEEP_DB) process.stdout.write(`database kept: ${db.url}\n`);
+    else await db.drop();
     rmSync(workDir, { recursive: true, force: true });
   }
 }

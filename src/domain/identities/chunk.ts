@@ -42,7 +42,7 @@ export async function processChunk(
 ): Promise<ChunkOutcome & { summary: ChunkSummary }> {
   const compiled = await compiledFor(repos, run.taskId, profile);
   const fingerprint = compiled.enabled ? compiled.fingerprint : undefined;
-  const { identities, inRange } = await repos.identities.loadChunk(profile.id, range, { managerLookup, fingerprint });
+  const { identities, inRange } = await repos.identities.loadChunk(profile.id, range, { managerLookup, fingerprint, managerAttributes: !fingerprint });
   const now = ctx.now();
   const outcome = { processed: inRange, changed: 0, failed: 0, errors: [] as ChunkOutcome['errors'], summary: { managersChanged: 0 } as ChunkSummary };
   const changes: IdentityChange[] = [];

@@ -35,6 +35,8 @@ export interface ChunkOptions {
   managerLookup?: ManagerLookup;
   /** The mappings' fingerprint (see purity.ts): identities whose inputs did not change are left out. */
   fingerprint?: string;
+  /** Also read each identity's manager's attributes (for mappings that may use them). */
+  managerAttributes?: boolean;
 }
 
 export interface IdentityChange {

@@ -24,14 +24,24 @@ export function applyCollection<QB extends SelectQueryBuilder<any, any, any>>(
   sortColumns: Readonly<Record<string, string>>,
   tiebreak: string,
 ): QB {
-  let out: SelectQueryBuilder<any, any, any> = applyFilter(q, query, fields);
+  return applySort(applyFilter(q, query, fields), query, sortColumns, tiebreak).limit(query.limit).offset(query.offset) as QB;
+}
+
+/** The query's sorters as ORDER BY, `tiebreak` last (part of `applyCollection`). */
+export function applySort<QB extends SelectQueryBuilder<any, any, any>>(
+  q: QB,
+  query: Pick<CollectionQuery, 'sorters'>,
+  sortColumns: Readonly<Record<string, string>>,
+  tiebreak: string,
+): QB {
+  let out: SelectQueryBuilder<any, any, any> = q;
   for (const s of query.sorters) {
     const column = sortColumns[s.field];
     const isText = /(^|\.)name$/.test(s.field);
     out = out.orderBy(isText ? sql`lower(${sql.ref(column)})` : sql.ref(column), s.direction);
   }
   if (!query.sorters.some((s) => sortColumns[s.field] === tiebreak)) out = out.orderBy(sql.ref(tiebreak), 'asc');
-  return out.limit(query.limit).offset(query.offset) as QB;
+  return out as QB;
 }
 
 /** Adds the query's filter (if any) as a WHERE condition. */

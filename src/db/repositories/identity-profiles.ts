@@ -5,7 +5,8 @@ import type { IdentityProfileRepository } from '../../domain/identity-profiles/r
 import { LIST_FILTERS, type IdentityProfile } from '../../domain/identity-profiles/schema.js';
 import type { CollectionQuery } from '../../domain/shared/collection.js';
 import type { DB, IdentityProfileRow } from '../types.js';
-import { applyCollection, applyFilter, withColumns } from './collection.js';
+import { applyCollection, applyFilter, applySort, withColumns } from './collection.js';
+import { PROFILE_JSON_SQL, storedShape } from './identity-profile-json.js';
 
 const FIELDS = withColumns(LIST_FILTERS, { id: 'ip.id', name: 'ip.name', priority: 'ip.priority' });
 const SORT_COLUMNS: Record<string, string> = {
@@ -78,8 +79,8 @@ function toRow(p: IdentityProfile) {
     ownerName: p.owner?.name ?? null,
     priority: p.priority,
     authoritativeSourceId: p.authoritativeSource.id,
-    identityAttributeConfig: JSON.stringify(p.identityAttributeConfig),
-    identityExceptionReportReference: p.identityExceptionReportReference ? JSON.stringify(p.identityExceptionReportReference) : null,
+    identityAttributeConfig: JSON.stringify(storedShape.config(p.identityAttributeConfig)),
+    identityExceptionReportReference: p.identityExceptionReportReference ? JSON.stringify(storedShape.reportReference(p.identityExceptionReportReference)) : null,
     hasTimeBasedAttr: p.hasTimeBasedAttr,
     identityRefreshRequired: p.identityRefreshRequired,
     identityCount: p.identityCount,
@@ -112,13 +113,20 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
 
   return {
     async list(query: CollectionQuery) {
-      // with count, the total of matching rows comes with the page: one query (profiles are few)
-      const selected = query.count ? base().select(sql<number>`count(*) over ()`.as('total')) : base();
+      const selected = withTotal(base(), query);
       const rows = (await applyCollection(selected as any, query, FIELDS, SORT_COLUMNS, 'ip.id').execute()) as Array<Row & { total?: number }>;
-      if (!query.count) return { items: rows.map(toIdentityProfile) };
-      // an empty page (limit 0, or past the end) still reports how many there are
-      const total = rows.length ? Number(rows[0].total) : query.offset === 0 && query.limit > 0 ? 0 : await countMatching(query);
-      return { items: rows.map(toIdentityProfile), total };
+      return { items: rows.map(toIdentityProfile), ...(await totalOf(rows, query)) };
+    },
+    async listJson(query: CollectionQuery) {
+      // the page's ids first (filter, sort, paging, total on the narrow rows), then the JSON of those rows only
+      const ids = withTotal(db.selectFrom('identityProfiles as ip').select('ip.id').where('ip.tenantId', '=', tenantId), query);
+      const page = applyCollection(ids, query, FIELDS, SORT_COLUMNS, 'ip.id');
+      const withJson = db.selectFrom(page.as('page')).innerJoin('identityProfiles as ip', 'ip.id', 'page.id')
+        .innerJoin('sources as s', 's.id', 'ip.authoritativeSourceId')
+        .select(sql<string>`${sql.raw(PROFILE_JSON_SQL)}`.as('json'))
+        .$if(query.count, (q) => q.select(sql<number>`page.total`.as('total')));
+      const rows = (await applySort(withJson as any, query, SORT_COLUMNS, 'ip.id').execute()) as Array<{ json: string; total?: number }>;
+      return { json: `[${rows.map((r) => r.json).join(',')}]`, ...(await totalOf(rows, query)) };
     },
     async findById(id, options) {
       if (batched && options?.coalesce && !options.forUpdate) return (await batched(id))?.profile;
@@ -163,6 +171,17 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
       return rows;
     },
   };
+
+  /** With count, the total of matching rows comes with the page: one query (profiles are few). */
+  function withTotal<QB extends SelectQueryBuilder<any, any, any>>(q: QB, query: CollectionQuery): QB {
+    return (query.count ? q.select(sql<number>`count(*) over ()`.as('total')) : q) as QB;
+  }
+
+  /** `{ total }` when counting; an empty page (limit 0, or past the end) still reports how many there are. */
+  async function totalOf(rows: Array<{ total?: number }>, query: CollectionQuery): Promise<{ total?: number }> {
+    if (!query.count) return {};
+    return { total: rows.length ? Number(rows[0].total) : query.offset === 0 && query.limit > 0 ? 0 : await countMatching(query) };
+  }
 
   async function countMatching(query: CollectionQuery): Promise<number> {
     let q = db.selectFrom('identityProfiles as ip').select((eb) => eb.fn.countAll<number>().as('n')).where('ip.tenantId', '=', tenantId);

@@ -5,6 +5,8 @@ import type { IdentityProfile } from './schema.js';
 /** Storage the identity-profile service needs; implemented in db/repositories/identity-profiles.ts. */
 export interface IdentityProfileRepository {
   list(query: CollectionQuery): Promise<{ items: IdentityProfile[]; total?: number }>;
+  /** The same page as `list`, as the JSON text of the array the API answers (written by the database). */
+  listJson(query: CollectionQuery): Promise<{ json: string; total?: number }>;
   /**
    * `forUpdate` locks the row until the transaction ends (no lost updates between concurrent PATCHes).
    * `coalesce` (outside a transaction) lets lookups made in the same event-loop turn share one query:

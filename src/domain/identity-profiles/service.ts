@@ -7,13 +7,14 @@ import { checkMappings } from './mappings.js';
 import type { VersionPolicy } from './policy.js';
 import { LIST_FILTERS, LIST_SORTERS, type IdentityAttributeConfig, type IdentityProfile, type IdentityProfileInput } from './schema.js';
 
-export async function listProfiles(ctx: DomainContext, params: CollectionParams) {
+/** A page of profiles as the JSON text of the answer (sent as it is), with the total when asked for. */
+export async function listProfiles(ctx: DomainContext, params: CollectionParams): Promise<{ json: string; total?: number }> {
   const query = parseCollectionQuery(params, {
     filters: LIST_FILTERS,
     sorters: LIST_SORTERS,
     defaultSort: [{ field: 'priority', direction: 'asc' }, { field: 'name', direction: 'asc' }],
   });
-  return ctx.repos.profiles.list(query);
+  return ctx.repos.profiles.listJson(query);
 }
 
 /** `coalesce`: the read may share one query with concurrent GETs (see the repository). */

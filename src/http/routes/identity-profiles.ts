@@ -30,9 +30,10 @@ export function identityProfileRoutes(app: FastifyInstance, v: ApiVersion, ctx: 
   app.get<{ Querystring: Record<string, string> }>(base, op('listIdentityProfiles', 'List identity profiles', {
     querystring: CollectionQuerystring, response: { 200: Type.Array(S.IdentityProfile), ...errorResponses(400) },
   }), async (request, reply) => {
-    const { items, total } = await listProfiles(ctx, request.query);
+    // the database writes the JSON of the page (what the schema's serializer would): sent as it is
+    const { json, total } = await listProfiles(ctx, request.query);
     if (total !== undefined) reply.header('X-Total-Count', total);
-    return items;
+    return reply.type('application/json; charset=utf-8').send(json);
   });
 
   app.post<{ Body: S.IdentityProfileInput }>(base, op('createIdentityProfile', 'Create an identity profile', {

@@ -4,7 +4,7 @@
  */
 import { expect, it } from 'vitest';
 import type { TestApp } from '../../helpers/app.js';
-import { describeOnDatabases, expect400, newProfile, request, uniq, V3, VERSIONS, type Version } from './helpers.js';
+import { describeOnDatabases, expect400, newProfile, newSource, request, uniq, V3, VERSIONS, type Version } from './helpers.js';
 
 const q = (s: string) => encodeURIComponent(s);
 
@@ -34,6 +34,34 @@ describeOnDatabases('identity profiles: list', (app) => {
     const res = await list(t, v, `filters=${q(`name sw "${prefix}"`)}&count=true`);
     expect(names(res)).toEqual([`${prefix}-b`, `${prefix}-C`, `${prefix}-a`]); // default order: priority
     expect(res.headers['x-total-count']).toBe('3');
+  });
+
+  it('lists each profile exactly as GET answers it (the database writes the list JSON); keys the API does not serve are not stored', async () => {
+    const t = app();
+    const prefix = uniq('json');
+    const source = await newSource(t);
+    const full = await newProfile(t, V3, {
+      name: `${prefix}-full "quoted" \\ ünï`, description: 'line\nbreak\ttab "q"', priority: -5,
+      owner: { type: 'IDENTITY', id: 'o1', name: 'Ann' }, hasTimeBasedAttr: true, authoritativeSource: { id: source.id },
+      identityExceptionReportReference: { taskResultId: '0123456789abcdef0123456789abcdef', reportName: 'r', extra: 1 },
+      identityAttributeConfig: {
+        enabled: true, extra: 'x',
+        attributeTransforms: [
+          { identityAttributeName: 'email', extra: 1, transformDefinition: { type: 'static', attributes: { value: 'a', n: 1.5, nested: { k: [1, null, true] } }, id: 'ignored' } },
+          { identityAttributeName: 'uuid', transformDefinition: { type: 'uuid' } },
+        ],
+      },
+    });
+    const bare = await newProfile(t, V3, { name: `${prefix}-bare` });
+    const res = await list(t, V3, `filters=${q(`name sw "${prefix}"`)}&sorters=name`);
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    const byGet = await Promise.all([bare, full].map(async (p) => (await request(t, V3, 'GET', `/${p.id}`)).json()));
+    expect(res.json()).toEqual(byGet); // sorted by name: bare, full
+    expect(byGet[1]).toEqual(full);
+    expect(JSON.stringify(byGet[1])).not.toContain('extra');
+    expect(byGet[1].identityAttributeConfig.attributeTransforms[1].transformDefinition).toEqual({ type: 'uuid' });
+    expect(byGet[0].owner).toBeNull();
+    expect(byGet[0].description).toBeNull();
   });
 
   it('sends X-Total-Count only when count=true, and counts past limit and offset', async () => {

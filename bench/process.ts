@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import pg from 'pg';
+import { cpuMeter, cpuUs } from './lib/cpu.js';
 import { freshDatabase, startServer, tokenFor } from './lib/server.js';
 
 const args = process.argv.slice(2);
@@ -61,12 +62,14 @@ async function waitTask(url: string, h: Record<string, string>, id: string) {
 }
 
 /** The database's own rate for the same work: batched UPDATE … FROM unnest of jsonb rows of this size. */
-async function rawUpdateRate(dbUrl: string, sample: Record<string, unknown>, n: number): Promise<number> {
+async function rawUpdateRate(dbUrl: string, sample: Record<string, unknown>, n: number): Promise<{ rate: number; cpuUsPerRow: number }> {
   const c = new pg.Client({ connectionString: dbUrl });
   await c.connect();
+  const backend = (await c.query('select pg_backend_pid() as pid')).rows[0].pid as number;
   await c.query('create table raw_bench (id text primary key, attributes jsonb not null)');
   await c.query(`insert into raw_bench select 'r' || g, '{}'::jsonb from generate_series(1, $1) g`, [n]);
   const started = performance.now();
+  const cpu0 = cpuUs(backend);
   for (let i = 1; i <= n; i += 1000) {
     const ids: string[] = [];
     const values: string[] = [];
@@ -77,9 +80,10 @@ async function rawUpdateRate(dbUrl: string, sample: Record<string, unknown>, n: 
     await c.query('update raw_bench t set attributes = x.a from unnest($1::text[], $2::jsonb[]) as x(id, a) where t.id = x.id', [ids, values]);
   }
   const rate = n / ((performance.now() - started) / 1000);
+  const cpuUsPerRow = (cpuUs(backend) - cpu0) / n;
   await c.query('drop table raw_bench');
   await c.end();
-  return rate;
+  return { rate, cpuUsPerRow };
 }
 
 async function main() {
@@ -99,15 +103,20 @@ async function main() {
     const load = await fetch(`${server.url}/v3/sources/${source.id}/load-accounts`, { method: 'POST', headers: h, body: form });
     const loadTask = await waitTask(server.url, h, ((await load.json()) as { task: { id: string } }).task.id);
     const loadSeconds = (performance.now() - t0) / 1000;
-    // the load queued the first processing run of the profile: follow it
+    // the load queued the first processing run of the profile: follow it, counting the CPU the
+    // server and the database's backends spend on it (steadier than seconds on a shared machine)
+    const dbName = new URL(db.url).pathname.slice(1);
+    const meter = cpuMeter([server.child.pid!], dbName);
+    meter.start();
     const first = await waitTask(server.url, h, await latestProcessingTask(db.url));
+    const firstCpu = meter.stop();
     const firstSeconds = runSeconds(first);
     const second = await runProcessing(server.url, h, profile.id);
     const secondSeconds = runSeconds(second);
     const sample = (await api(server.url, h, 'GET', '/v2025/identities?limit=1')).body[0].attributes;
     const raw = await rawUpdateRate(db.url, sample, N);
     const firstRate = first.result.processed / firstSeconds;
-    print({ loadTask, loadSeconds, first, firstSeconds, second, secondSeconds, raw, firstRate, peak: server.peakRssMb() });
+    print({ loadTask, loadSeconds, first, firstSeconds, firstCpu, second, secondSeconds, raw, firstRate, peak: server.peakRssMb() });
   } finally {
     await server.stop();
     if (KEEP_DB) process.stdout.write(`database kept: ${db.url}\n`);
@@ -139,7 +148,8 @@ function print(r: any) {
     `load (upload + apply + identity formation): ${r.loadSeconds.toFixed(1)} s (${r.loadTask.completionStatus}, ${JSON.stringify({ added: r.loadTask.result.added, identitiesCreated: r.loadTask.result.identitiesCreated })})`,
     `first processing: ${r.firstSeconds.toFixed(2)} s, ${fmt(r.firstRate)} identities/s (changed ${fmt(r.first.result.changed)}, failed ${r.first.result.failed}, managers ${fmt(r.first.result.managersChanged)})`,
     `unchanged re-run: ${r.secondSeconds.toFixed(2)} s, ${fmt(r.second.result.processed / r.secondSeconds)} identities/s (changed ${r.second.result.changed}) → ${(r.firstSeconds / r.secondSeconds).toFixed(2)}× faster than the first`,
-    `raw batched UPDATE … FROM unnest (same rows, same database): ${fmt(r.raw)} rows/s → processing is ${(r.firstRate / r.raw).toFixed(2)} of it`,
+    `raw batched UPDATE … FROM unnest (same rows, same database): ${fmt(r.raw.rate)} rows/s → processing is ${(r.firstRate / r.raw.rate).toFixed(2)} of it`,
+    `CPU per identity in the first processing: server ${(r.firstCpu[0] / r.first.result.processed).toFixed(1)} µs + PostgreSQL ${(r.firstCpu[1] / r.first.result.processed).toFixed(1)} µs; raw UPDATE: PostgreSQL ${r.raw.cpuUsPerRow.toFixed(1)} µs per row`,
     `server peak RSS: ${r.peak.toFixed(0)} MB`,
   ].join('\n') + '\n');
 }

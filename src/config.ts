@@ -21,6 +21,7 @@ export const ConfigSchema = Type.Object({
   tokenTtlSeconds: Type.Integer({ minimum: 60, maximum: 86_400 }),
   jobExpireSeconds: Type.Integer({ minimum: 2, maximum: 86_400, description: 'IDPROFILES_JOB_EXPIRE_SECONDS: a dead worker\'s job is retried after this long (default 120)' }),
   chunkSize: Type.Integer({ minimum: 10, maximum: 100_000, description: 'IDPROFILES_CHUNK_SIZE: identities per processing chunk (default 2500)' }),
+  chunkConcurrency: Type.Integer({ minimum: 1, maximum: 64, description: 'IDPROFILES_CHUNK_CONCURRENCY: processing chunks one process works on at once, on PostgreSQL (default 3)' }),
 });
 export type Config = Static<typeof ConfigSchema>;
 
@@ -112,6 +113,7 @@ export function loadConfig(env: Env): Config {
     tokenTtlSeconds: read('IDPROFILES_TOKEN_TTL', wholeNumber('IDPROFILES_TOKEN_TTL', 60, 86_400), 749),
     jobExpireSeconds: read('IDPROFILES_JOB_EXPIRE_SECONDS', wholeNumber('IDPROFILES_JOB_EXPIRE_SECONDS', 2, 86_400), 120),
     chunkSize: read('IDPROFILES_CHUNK_SIZE', wholeNumber('IDPROFILES_CHUNK_SIZE', 10, 100_000), 2500),
+    chunkConcurrency: read('IDPROFILES_CHUNK_CONCURRENCY', wholeNumber('IDPROFILES_CHUNK_CONCURRENCY', 1, 64), 3),
   };
   checkClientCredentials(config, problems);
   if (problems.length) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
@@ -127,6 +129,7 @@ const FLAG_TO_ENV: Record<string, string> = {
   'client-id': 'IDPROFILES_CLIENT_ID', 'client-secret': 'IDPROFILES_CLIENT_SECRET',
   'rate-limit': 'IDPROFILES_RATE_LIMIT', 'redis-url': 'REDIS_URL', 'log-level': 'LOG_LEVEL',
   'token-ttl': 'IDPROFILES_TOKEN_TTL', 'job-expire-seconds': 'IDPROFILES_JOB_EXPIRE_SECONDS', 'chunk-size': 'IDPROFILES_CHUNK_SIZE',
+  'chunk-concurrency': 'IDPROFILES_CHUNK_CONCURRENCY',
 };
 
 /**

@@ -16,7 +16,7 @@ export async function serve(config: Config): Promise<void> {
   if (applied.length) logger.info({ applied }, 'migrations applied');
   const admin = await ensureAdminClient(apiClientRepository(database.db), config);
   if (admin) printAdminCredentials(admin);
-  const services = await createServices(database, { config, logger, runJobs: true, jobExpireSeconds: config.jobExpireSeconds, chunkSize: config.chunkSize });
+  const services = await createServices(database, { config, logger, runJobs: true, jobExpireSeconds: config.jobExpireSeconds, chunkSize: config.chunkSize, chunkConcurrency: config.chunkConcurrency });
   // embedded: this process owns the database, so any unfinished upload is from a previous run
   const interrupted = await failInterruptedLoads(services.ctx, database.kind === 'pglite' ? 0 : 300);
   if (interrupted) logger.warn({ tasks: interrupted }, 'marked interrupted account loads as failed');

@@ -39,6 +39,8 @@ export interface ServiceOptions {
   pollingIntervalSeconds?: number;
   /** Identities per processing chunk (tests use small chunks to exercise several). */
   chunkSize?: number;
+  /** Chunks this process works on at once, on PostgreSQL (embedded PGlite has one connection: one). */
+  chunkConcurrency?: number;
   /** Seconds before a dead worker's job is retried, and how often that is checked (tests: short). */
   jobExpireSeconds?: number;
   maintenanceIntervalSeconds?: number;
@@ -78,8 +80,8 @@ export async function createServices(database: Database, options: ServiceOptions
     expireInSeconds: options.jobExpireSeconds ?? 120,
     maintenanceIntervalSeconds: options.maintenanceIntervalSeconds ?? Math.max(1, Math.min(30, Math.floor((options.jobExpireSeconds ?? 120) / 2))),
     recoverAbandoned: database.kind === 'pglite' && options.runJobs,
-    // on PostgreSQL two chunks at once keep both the database and the event loop busy
-    concurrency: database.kind === 'postgres' ? { [CHUNK_JOB]: 2 } : {},
+    // on PostgreSQL several chunks at once keep both the database and the event loop busy
+    concurrency: database.kind === 'postgres' ? { [CHUNK_JOB]: options.chunkConcurrency ?? 3 } : {},
     onGiveUp: (name, payload, error) => failTask(ctx, payload.taskId, `${name} failed after several attempts: ${(error as Error)?.message ?? String(error)}`),
   });
   const tokens = createTokenService(await loadSigningKey(db), options.config.tokenTtlSeconds);

@@ -10,7 +10,7 @@ export async function runWorker(config: Config): Promise<void> {
   if (!config.databaseUrl) logger.warn('no DATABASE_URL: a worker on embedded PGlite cannot share work with other processes');
   const database = await createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await migrateToLatest(database);
-  const services = await createServices(database, { config, logger, runJobs: true, jobExpireSeconds: config.jobExpireSeconds, chunkSize: config.chunkSize });
+  const services = await createServices(database, { config, logger, runJobs: true, jobExpireSeconds: config.jobExpireSeconds, chunkSize: config.chunkSize, chunkConcurrency: config.chunkConcurrency });
   logger.info('worker ready');
   onShutdown(async () => {
     await services.close();

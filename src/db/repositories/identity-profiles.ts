@@ -6,7 +6,8 @@ import { LIST_FILTERS, type IdentityProfile } from '../../domain/identity-profil
 import type { CollectionQuery } from '../../domain/shared/collection.js';
 import type { DB, IdentityProfileRow } from '../types.js';
 import { applyCollection, applyFilter, applySort, withColumns } from './collection.js';
-import { PROFILE_JSON_SQL, storedShape } from './identity-profile-json.js';
+import { PROFILE_JSON_SQL } from './identity-profile-json.js';
+import { toRow, UPDATE, updateValues, versionedWriter } from './identity-profile-writes.js';
 
 const FIELDS = withColumns(LIST_FILTERS, { id: 'ip.id', name: 'ip.name', priority: 'ip.priority' });
 const SORT_COLUMNS: Record<string, string> = {
@@ -30,18 +31,6 @@ const BY_ID = prepared('identity_profile_by_id', BY_ID_SQL);
 /** Concurrent GETs by id, coalesced into one query (see batchedLookup). */
 const BY_IDS = prepared('identity_profiles_by_ids', `select ${PROFILE_COLUMNS} from identity_profiles ip join sources s on s.id = ip.authoritative_source_id where ip.tenant_id = $1 and ip.id = any($2::text[])`);
 const BY_ID_FOR_UPDATE = prepared('identity_profile_by_id_for_update', `${BY_ID_SQL} for update of ip`);
-const UPDATE_SQL = `update identity_profiles set name = $3, description = $4, owner_type = $5, owner_id = $6,
-  owner_name = $7, priority = $8, authoritative_source_id = $9, identity_attribute_config = $10, identity_exception_report_reference = $11,
-  has_time_based_attr = $12, identity_refresh_required = $13, identity_count = $14, modified = $15 where tenant_id = $1 and id = $2`;
-const UPDATE = prepared('identity_profile_update', UPDATE_SQL);
-/**
- * Optimistic update: writes only if the row is still the version that was read (`xmin`, the id of
- * the transaction that wrote it, changes with every write), and records the audit entry in the
- * same statement (one round trip, atomic without BEGIN/COMMIT).
- */
-const UPDATE_IF_VERSION = prepared('identity_profile_update_if_version', `with updated as (${UPDATE_SQL} and xmin = $16::xid returning id)
-  insert into audit_log (tenant_id, entity_type, entity_id, action, actor, detail) select $1, 'IDENTITY_PROFILE', id, 'update', $17, $18::jsonb from updated returning id`);
-
 export function toIdentityProfile(r: Row): IdentityProfile {
   return {
     id: r.id,
@@ -57,35 +46,6 @@ export function toIdentityProfile(r: Row): IdentityProfile {
     identityAttributeConfig: r.identityAttributeConfig as IdentityProfile['identityAttributeConfig'],
     identityExceptionReportReference: (r.identityExceptionReportReference ?? null) as IdentityProfile['identityExceptionReportReference'],
     hasTimeBasedAttr: r.hasTimeBasedAttr,
-  };
-}
-
-/** The parameters $1..$15 of UPDATE_SQL. */
-function updateValues(profile: IdentityProfile, tenantId: string): unknown[] {
-  const r = toRow(profile);
-  return [
-    tenantId, r.id, r.name, r.description, r.ownerType, r.ownerId, r.ownerName, r.priority, r.authoritativeSourceId,
-    r.identityAttributeConfig, r.identityExceptionReportReference, r.hasTimeBasedAttr, r.identityRefreshRequired, r.identityCount, r.modified,
-  ];
-}
-
-function toRow(p: IdentityProfile) {
-  return {
-    id: p.id,
-    name: p.name,
-    description: p.description,
-    ownerType: p.owner ? 'IDENTITY' : null,
-    ownerId: p.owner?.id ?? null,
-    ownerName: p.owner?.name ?? null,
-    priority: p.priority,
-    authoritativeSourceId: p.authoritativeSource.id,
-    identityAttributeConfig: JSON.stringify(storedShape.config(p.identityAttributeConfig)),
-    identityExceptionReportReference: p.identityExceptionReportReference ? JSON.stringify(storedShape.reportReference(p.identityExceptionReportReference)) : null,
-    hasTimeBasedAttr: p.hasTimeBasedAttr,
-    identityRefreshRequired: p.identityRefreshRequired,
-    identityCount: p.identityCount,
-    created: p.created,
-    modified: p.modified,
   };
 }
 
@@ -106,6 +66,7 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
     const { rows } = await raw(ids.length === 1 ? CompiledQuery.raw(BY_ID, [tenantId, ids[0]]) : CompiledQuery.raw(BY_IDS, [tenantId, ids]));
     return new Map(rows.map((r) => [r.id, { profile: toIdentityProfile(r), version: r.version }]));
   });
+  let writeIfVersion: ReturnType<typeof versionedWriter> | undefined;
   const one = async (q: SelectQueryBuilder<any, any, Row>) => {
     const row = await q.executeTakeFirst();
     return row ? toIdentityProfile(row) : undefined;
@@ -151,11 +112,7 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
     async update(profile) {
       await raw(CompiledQuery.raw(UPDATE, updateValues(profile, tenantId)));
     },
-    async updateIfVersion(profile, version, audit) {
-      const values = [...updateValues(profile, tenantId), version, audit.actor, audit.detail === undefined ? null : JSON.stringify(audit.detail)];
-      const { rows } = await raw(CompiledQuery.raw(UPDATE_IF_VERSION, values));
-      return rows.length === 1;
-    },
+    updateIfVersion: (profile, version, audit) => (writeIfVersion ??= versionedWriter(raw, tenantId))(profile, version, audit),
     async deleteByIds(ids) {
       if (!ids.length) return 0;
       const r = await db.deleteFrom('identityProfiles').where('id', 'in', [...ids]).where('tenantId', '=', tenantId).executeTakeFirst();

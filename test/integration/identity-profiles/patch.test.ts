@@ -214,6 +214,27 @@ describeOnDatabases('identity profiles: PATCH', (app) => {
     expect(audit.filter((a) => a.action === 'update')).toHaveLength(names.length);
   });
 
+  it('concurrent PATCHes of different profiles are written together; one breaking a constraint fails alone (400)', async () => {
+    const t = app();
+    const [a, b, c] = [(await mappedProfile(t)).profile, (await mappedProfile(t)).profile, (await mappedProfile(t)).profile];
+    const name = uniq('same-new-name');
+    const answers = await Promise.all([
+      patch(t, V3, a.id, [{ op: 'replace', path: '/name', value: name }]),
+      patch(t, V3, b.id, [{ op: 'replace', path: '/name', value: name }]),
+      patch(t, V3, c.id, [{ op: 'replace', path: '/description', value: 'c changed' }]),
+    ]);
+    expect(answers[2].statusCode).toBe(200);
+    expect(answers.slice(0, 2).map((r) => r.statusCode).sort()).toEqual([200, 400]);
+    expect400(answers.find((r) => r.statusCode === 400)!, /name/i);
+    const winner = answers[0].statusCode === 200 ? a : b;
+    const stored = await Promise.all([a, b, c].map(async (p) => (await request(t, V3, 'GET', `/${p.id}`)).json()));
+    expect(stored.map((p) => p.name)).toEqual([a, b, c].map((p) => (p === winner ? name : p.name)));
+    expect(stored[2].description).toBe('c changed');
+    const audit = await t.services.database.db.selectFrom('auditLog').select('entityId')
+      .where('entityId', 'in', [a.id, b.id, c.id]).where('action', '=', 'update').execute();
+    expect(audit.map((e) => e.entityId).sort()).toEqual([winner.id, c.id].sort());
+  });
+
   it('a failed test operation writes nothing, even when retried after a concurrent write', async () => {
     const t = app();
     const { profile } = await mappedProfile(t);

@@ -15,8 +15,14 @@ export interface QueueOptions {
   handlers: Record<string, JobHandler>;
   /** Jobs of a queue this process runs at the same time (default 1). */
   concurrency?: Record<string, number>;
-  /** Called once a job has failed its last retry (e.g. to mark its task failed). */
+  /**
+   * Called once a job has failed its last attempt (e.g. to mark its task failed): at once when its
+   * handler threw, and through the dead-letter queue when its worker died every time (pg-boss
+   * expires such a job; a process with handlers then gives up on it). May run twice for a job.
+   */
   onGiveUp?: (name: string, payload: Record<string, unknown>, error: unknown) => Promise<void>;
+  /** Attempts after the first (default 3). */
+  retryLimit?: number;
   logger: Logger;
   pollingIntervalSeconds?: number;
   /** A job whose worker died is retried after this long (it must exceed the longest job). */
@@ -37,6 +43,10 @@ export interface RunningQueue extends JobQueue {
 }
 
 const RETRY_LIMIT = 3;
+/** Where pg-boss puts a copy of every job that failed its last attempt, however it failed. */
+export const DEAD_LETTER_QUEUE = 'idprofiles.dead-letter';
+/** Payload key naming the job, for the dead-letter copy (pg-boss copies the payload, not the name). */
+const JOB_NAME = '$job';
 
 /**
  * pg-boss on our own connections (`db` option): the same code on PGlite embedded and on
@@ -58,14 +68,18 @@ export async function startJobQueue(sql: SqlExecutor, options: QueueOptions): Pr
     schema: options.schema,
     supervise: true,
     schedule: false,
-    retryLimit: RETRY_LIMIT,
+    retryLimit: options.retryLimit ?? RETRY_LIMIT,
     retryDelay: 1,
     expireInSeconds: options.expireInSeconds ?? 15 * 60,
     maintenanceIntervalSeconds: options.maintenanceIntervalSeconds ?? 30,
   });
   boss.on('error', (err) => options.logger.error({ err }, 'job queue error'));
   await boss.start();
-  for (const name of options.queues) await boss.createQueue(name);
+  await boss.createQueue(DEAD_LETTER_QUEUE);
+  for (const name of options.queues) {
+    await boss.createQueue(name, { name, deadLetter: DEAD_LETTER_QUEUE });
+    await boss.updateQueue(name, { name, deadLetter: DEAD_LETTER_QUEUE }); // queues made by an earlier version
+  }
   if (options.recoverAbandoned) await recoverAbandoned(sql, boss, options);
   const workers = new Map<string, string>();
   const events = new EventEmitter();
@@ -75,12 +89,19 @@ export async function startJobQueue(sql: SqlExecutor, options: QueueOptions): Pr
       workers.set(name, await startWorker(boss, name, handler, options, events, running));
     }
   }
+  const onGiveUp = options.onGiveUp;
+  if (onGiveUp && Object.keys(options.handlers).length > 0) {
+    // a job whose every attempt ended with its worker gone never reaches runOne's last catch
+    const giveUp: JobHandler = (payload) =>
+      onGiveUp(String(payload[JOB_NAME] ?? DEAD_LETTER_QUEUE), payload, new Error('its last attempt did not finish (its worker stopped or exceeded the job time limit)'));
+    workers.set(DEAD_LETTER_QUEUE, await startWorker(boss, DEAD_LETTER_QUEUE, giveUp, { ...options, onGiveUp: undefined }, events, running));
+  }
   let stopping = false;
   return {
     events,
     async enqueue(name, payload) {
       if (stopping) throw new Error(`the job queue is stopping; '${name}' was not queued`);
-      await boss.send(name, payload);
+      await boss.send(name, { ...payload, [JOB_NAME]: name });
       const worker = workers.get(name);
       if (worker) boss.notifyWorker(worker);
     },

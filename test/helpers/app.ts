@@ -12,6 +12,8 @@ export interface TestApp {
   app: FastifyInstance;
   services: Services;
   kind: DbKind;
+  /** The pg-boss schema of the app's job queue. */
+  queueSchema: string;
   /** A real token from POST /oauth/token for a new client with these rights. */
   token(rights?: { scopes?: string[]; authorities?: string[] }): Promise<string>;
   /** Authorization header for an ORG_ADMIN / sp:scopes:all token (made once). */
@@ -25,11 +27,12 @@ export async function startTestApp(kind: DbKind, options: { rateLimit?: Config['
   const database = await createDatabase(kind === 'postgres' ? { databaseUrl: POSTGRES_URL, schema, poolSize: 4 } : { dataDir: 'memory://' });
   await migrateToLatest(database);
   const logger = pino({ level: 'silent' });
+  const queueSchema = schema ? `${schema}_boss` : 'pgboss';
   const services = await createServices(database, {
     config: { tokenTtlSeconds: 600 },
     logger,
     runJobs: true,
-    queueSchema: schema ? `${schema}_boss` : 'pgboss',
+    queueSchema,
     pollingIntervalSeconds: 0.5,
   });
   const app = await buildApp({ services, config: { rateLimit: options.rateLimit ?? 'off', logLevel: 'silent' }, logger: false });
@@ -48,7 +51,7 @@ export async function startTestApp(kind: DbKind, options: { rateLimit?: Config['
   };
 
   return {
-    app, services, kind, token,
+    app, services, kind, token, queueSchema,
     admin: async () => (adminHeader ??= { authorization: `Bearer ${await token()}` }),
     async close() {
       await app.close();

@@ -93,12 +93,14 @@ export async function buildApp({ services, config, logger }: AppOptions): Promis
   installErrorHandling(app, index.allowedMethods);
   await installContentTypes(app);
   installAuth(app, services.tokens, revocationCache((id) => isClientRevoked(services.clients, id)));
-  if (config.rateLimit !== 'off') installRateLimit(app, config.rateLimit, config.redisUrl ? await redisStore(config.redisUrl) : memoryStore());
+  // one store for the API's rate limit and the token endpoint's count of wrong secrets
+  const limits = config.rateLimit === 'off' ? undefined : config.redisUrl ? await redisStore(config.redisUrl) : memoryStore();
+  if (limits && config.rateLimit !== 'off') installRateLimit(app, config.rateLimit, limits);
   await installDocs(app);
   await installConsole(app);
 
   healthRoutes(app, () => ping(services.database.db));
-  await app.register(async (scope) => oauthRoutes(scope, services));
+  await app.register(async (scope) => oauthRoutes(scope, { ...services, failures: limits }));
   const { ctx } = services;
   for (const version of API_VERSIONS) {
     identityProfileRoutes(app, version, ctx);

@@ -1,6 +1,9 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
+import { apiClientRepository } from '../../src/db/repositories/clients.js';
+import { createClient } from '../../src/domain/clients/service.js';
+import { FAILED_SECRETS } from '../../src/http/routes/oauth.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -50,5 +53,18 @@ describe.skipIf(!reachable)('rate limit shared through Redis', () => {
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
     // another version has its own count
     expect((await nodes[1].inject({ method: 'GET', url: '/beta/identity-profiles', headers: h })).statusCode).toBe(200);
+  });
+
+  it('counts wrong secrets of one client id across the API nodes', async () => {
+    const { client, secret } = await createClient(apiClientRepository(t.services.database.db), { name: 'guarded' });
+    const request = (n: number, clientSecret: string) => nodes[n % 2].inject({
+      method: 'POST', url: '/oauth/token',
+      payload: `grant_type=client_credentials&client_id=${client.id}&client_secret=${clientSecret}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    for (let i = 0; i < FAILED_SECRETS.max; i++) expect((await request(i, 'wrong')).statusCode).toBe(401);
+    const refused = await request(1, secret);
+    expect(refused.statusCode).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(FAILED_SECRETS.windowSeconds);
   });
 });

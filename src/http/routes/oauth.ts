@@ -4,6 +4,14 @@ import { Type } from 'typebox';
 import { authenticateClient } from '../../domain/clients/service.js';
 import type { ApiClientRepository } from '../../domain/clients/repository.js';
 import { TENANT, type TokenService } from '../../domain/clients/tokens.js';
+import type { RateLimitStore } from '../plugins/rate-limit-store.js';
+
+/**
+ * Wrong secrets for one client id, per window, before its token requests are refused (429, even
+ * with the right secret) until the window ends: guessing a secret stays bounded. Counted in the
+ * rate limit's store, so several API nodes share the count.
+ */
+export const FAILED_SECRETS = { max: 10, windowSeconds: 60 } as const;
 
 const TokenResponse = Type.Object({
   access_token: Type.String(), token_type: Type.String(), expires_in: Type.Integer(), scope: Type.String(),
@@ -27,12 +35,12 @@ function tokenParams(request: FastifyRequest): Record<string, string | undefined
 }
 
 /** `POST /oauth/token` (client credentials) and `GET /oauth/info`, as ISC. */
-export async function oauthRoutes(app: FastifyInstance, deps: { clients: ApiClientRepository; tokens: TokenService }) {
+export async function oauthRoutes(app: FastifyInstance, deps: { clients: ApiClientRepository; tokens: TokenService; failures?: RateLimitStore }) {
   await app.register(multipart, { attachFieldsToBody: 'keyValues', limits: { fields: 20, fileSize: 1024, files: 0 } });
 
   app.post('/oauth/token', {
     config: { public: true },
-    schema: { tags: ['OAuth'], summary: 'Get an access token (client credentials)', response: { 200: TokenResponse, 400: OAuthError, 401: OAuthError } },
+    schema: { tags: ['OAuth'], summary: 'Get an access token (client credentials)', response: { 200: TokenResponse, 400: OAuthError, 401: OAuthError, 429: OAuthError } },
   }, async (request, reply) => {
     const p = tokenParams(request);
     if (!p.grant_type) return oauthError(reply, 400, 'invalid_request', 'Missing grant_type.');
@@ -40,8 +48,17 @@ export async function oauthRoutes(app: FastifyInstance, deps: { clients: ApiClie
       return oauthError(reply, 400, 'unsupported_grant_type', `Unsupported grant type '${p.grant_type}'; this server issues client_credentials tokens.`);
     }
     if (!p.client_id || !p.client_secret) return oauthError(reply, 400, 'invalid_request', 'client_id and client_secret are required.');
+    const failuresKey = `oauth-failures ${p.client_id}`;
+    const failed = await deps.failures?.peek(failuresKey);
+    if (failed && failed.count >= FAILED_SECRETS.max) {
+      const seconds = Math.max(1, Math.ceil(failed.resetMs / 1000));
+      return oauthError(reply.header('Retry-After', String(seconds)), 429, 'too_many_requests', `Too many failed attempts for this client; try again in ${seconds} seconds.`);
+    }
     const client = await authenticateClient(deps.clients, p.client_id, p.client_secret);
-    if (!client) return oauthError(reply, 401, 'invalid_client', 'Bad credentials');
+    if (!client) {
+      await deps.failures?.hit(failuresKey, FAILED_SECRETS.windowSeconds * 1000);
+      return oauthError(reply, 401, 'invalid_client', 'Bad credentials');
+    }
     const { token, jti, claims } = await deps.tokens.issue(client);
     reply.header('Cache-Control', 'no-store');
     return {

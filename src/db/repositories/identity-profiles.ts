@@ -6,7 +6,7 @@ import { LIST_FILTERS, type IdentityProfile } from '../../domain/identity-profil
 import type { CollectionQuery } from '../../domain/shared/collection.js';
 import type { DB, IdentityProfileRow } from '../types.js';
 import { applyCollection, applyFilter, applySort, withColumns } from './collection.js';
-import { PROFILE_JSON_SQL } from './identity-profile-json.js';
+import { PROFILE_JSON_COLUMNS, profileJson, type ProfileJsonRow } from './identity-profile-json.js';
 import { toRow, UPDATE, updateValues, versionedWriter } from './identity-profile-writes.js';
 
 const FIELDS = withColumns(LIST_FILTERS, { id: 'ip.id', name: 'ip.name', priority: 'ip.priority' });
@@ -79,15 +79,15 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
       return { items: rows.map(toIdentityProfile), ...(await totalOf(rows, query)) };
     },
     async listJson(query: CollectionQuery) {
-      // the page's ids first (filter, sort, paging, total on the narrow rows), then the JSON of those rows only
+      // the page's ids first (filter, sort, paging, total on the narrow rows), then the columns of those rows only
       const ids = withTotal(db.selectFrom('identityProfiles as ip').select('ip.id').where('ip.tenantId', '=', tenantId), query);
       const page = applyCollection(ids, query, FIELDS, SORT_COLUMNS, 'ip.id');
-      const withJson = db.selectFrom(page.as('page')).innerJoin('identityProfiles as ip', 'ip.id', 'page.id')
+      const rows = applySort(db.selectFrom(page.as('page')).innerJoin('identityProfiles as ip', 'ip.id', 'page.id')
         .innerJoin('sources as s', 's.id', 'ip.authoritativeSourceId')
-        .select(sql<string>`${sql.raw(PROFILE_JSON_SQL)}`.as('json'))
-        .$if(query.count, (q) => q.select(sql<number>`page.total`.as('total')));
-      const rows = (await applySort(withJson as any, query, SORT_COLUMNS, 'ip.id').execute()) as Array<{ json: string; total?: number }>;
-      return { json: `[${rows.map((r) => r.json).join(',')}]`, ...(await totalOf(rows, query)) };
+        .select(sql.raw(PROFILE_JSON_COLUMNS) as any)
+        .$if(query.count, (q) => q.select(sql<number>`page.total`.as('total'))) as any, query, SORT_COLUMNS, 'ip.id');
+      const found = (await rows.execute()) as Array<ProfileJsonRow & { total?: number }>;
+      return { json: `[${found.map(profileJson).join(',')}]`, ...(await totalOf(found, query)) };
     },
     async findById(id, options) {
       if (batched && options?.coalesce && !options.forUpdate) return (await batched(id))?.profile;

@@ -6,6 +6,8 @@ import { ProfilePage } from './pages/profile/ProfilePage';
 import { ProfilesPage } from './pages/profiles/ProfilesPage';
 import { SignIn } from './pages/SignIn';
 import { SourcesPage } from './pages/sources/SourcesPage';
+import { TransformPage } from './pages/transforms/TransformPage';
+import { TransformsPage } from './pages/transforms/TransformsPage';
 
 /** Signed in → the console; otherwise (or after a 401) the sign-in form. */
 export function App() {
@@ -26,6 +28,7 @@ const NAV = [
   { href: '/', label: 'Identity profiles', match: (p: string) => p === '/' || p.startsWith('/profiles') },
   { href: '/sources', label: 'Sources', match: (p: string) => p.startsWith('/sources') },
   { href: '/identities', label: 'Identities', match: (p: string) => p.startsWith('/identities') },
+  { href: '/transforms', label: 'Transforms', match: (p: string) => p.startsWith('/transforms') },
 ];
 
 function Shell() {
@@ -67,6 +70,9 @@ function Page({ path }: { path: string }) {
   if (path === '/' || path === '/profiles') return <ProfilesPage />;
   if (profile) return <ProfilePage key={profile[1]} id={decodeURIComponent(profile[1])} />;
   if (path === '/sources') return <SourcesPage />;
+  if (path === '/transforms') return <TransformsPage />;
+  const transform = /^\/transforms\/([^/]+)$/.exec(path);
+  if (transform) return <TransformPage key={transform[1]} id={decodeURIComponent(transform[1])} />;
   const identity = /^\/identities(?:\/([^/]+))?$/.exec(path);
   if (identity) return <IdentitiesPage selectedId={identity[1] && decodeURIComponent(identity[1])} />;
   return (

@@ -15,7 +15,7 @@ export type { Source, SourceInput } from '../../../src/domain/sources/schema.js'
 export type { Identity } from '../../../src/domain/identities/schema.js';
 export type { Account, LoadSummary } from '../../../src/domain/accounts/schema.js';
 export type { TaskResultSimplified, TaskStatus } from '../../../src/domain/tasks/schema.js';
-export type { Transform } from '../../../src/domain/transforms/schema.js';
+export type { Transform, TransformInput } from '../../../src/domain/transforms/schema.js';
 export type { ErrorResponse, JsonPatch } from '../../../src/domain/shared/schema.js';
 export type { AttributeChangeSummary } from '../../../src/domain/identities/dry-run.js';
 

@@ -2,12 +2,14 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001-initial.js';
 import * as m0002 from './0002-accounts-identities.js';
 import * as m0003 from './0003-identity-fingerprint.js';
+import * as m0004 from './0004-profile-hot-updates.js';
 
 /** Ordered, forward-only. Add new files here; never edit an applied one. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-accounts-identities': m0002,
   '0003-identity-fingerprint': m0003,
+  '0004-profile-hot-updates': m0004,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { apiClientRepository } from '../../src/db/repositories/clients.js';
+import { transformRepository } from '../../src/db/repositories/transforms.js';
 import { createClient } from '../../src/domain/clients/service.js';
 import { CONSOLE_ROOT } from '../../src/http/plugins/console.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
@@ -80,7 +81,7 @@ describe.skipIf(!hasChromium)('console: transforms page', { timeout: 90_000 }, (
     expect(await editor().getAttribute('aria-invalid')).toBe('true');
     expect(await dialog().getByRole('button', { name: 'Format JSON' }).isDisabled()).toBe(true);
     await dialog().getByRole('button', { name: 'Create transform' }).click();
-    await page.waitForFunction(`document.activeElement?.name === 't-attributes'`); // the form points at the problem
+    await page.locator('textarea[name=t-attributes]:focus').waitFor(); // the form points at the problem
     await shoot(page, 't01-create-json-error');
     expect(posts).toEqual([]);
 
@@ -151,7 +152,7 @@ describe.skipIf(!hasChromium)('console: transforms page', { timeout: 90_000 }, (
     expect(JSON.parse(await editor().inputValue())).toEqual(dept('dept'));
 
     await editor().fill(JSON.stringify(dept('department'), null, 2));
-    await page.getByRole('button', { name: 'Save attributes' }).click();
+    await editor().press('Control+Enter'); // saves from the editor
     await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
     expect((await byName('Lowercase Department')).attributes).toEqual(dept('department'));
     await page.reload();
@@ -205,14 +206,14 @@ describe.skipIf(!hasChromium)('console: transforms page', { timeout: 90_000 }, (
     await page.getByRole('button', { name: 'New transform' }).focus();
     await page.keyboard.press('Enter');
     await dialog().waitFor();
-    expect(await page.evaluate(`document.activeElement?.name`)).toBe('name');
+    await dialog().locator('input[name=name]:focus').waitFor();
     await page.keyboard.type('Upper Keyboard');
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(`document.activeElement?.name`)).toBe('type');
+    await dialog().locator('select[name=type]:focus').waitFor();
     await page.keyboard.type('upper');
     await page.keyboard.press('Tab'); // Format JSON
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(`document.activeElement?.name`)).toBe('t-attributes');
+    await dialog().locator('textarea[name=t-attributes]:focus').waitFor();
     await page.keyboard.press('Tab'); // Cancel
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
@@ -223,7 +224,21 @@ describe.skipIf(!hasChromium)('console: transforms page', { timeout: 90_000 }, (
     await dialog().waitFor();
     await page.keyboard.press('Escape');
     await dialog().waitFor({ state: 'detached' });
-    await page.waitForFunction(`document.activeElement?.textContent === 'Delete…'`);
+    await page.locator('button:focus', { hasText: 'Delete…' }).waitFor(); // focus returns where it was
+  });
+
+  it('shows an internal transform read-only (no save, no delete)', async () => {
+    const id = 'internal-e2e-1';
+    await transformRepository(t.services.database.db).insert({ id, name: 'Shipped Upper', type: 'upper', attributes: null, internal: true });
+    await nav('Transforms');
+    await page.locator('input[name=filter]').fill('Shipped');
+    await seeText(page.getByRole('row', { name: /^Shipped Upper/ }), 'Internal');
+    await page.getByRole('link', { name: 'Shipped Upper' }).click();
+    await heading('Shipped Upper');
+    expect(await editor().getAttribute('readonly')).not.toBeNull();
+    expect(await page.getByRole('button', { name: 'Delete…' }).isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Save attributes' }).count()).toBe(0);
+    await seeText(note(), 'Internal transforms are read-only');
   });
 
   /** Nothing sticks out sideways (a wide table scrolls inside its own box). */
@@ -237,7 +252,7 @@ describe.skipIf(!hasChromium)('console: transforms page', { timeout: 90_000 }, (
   it('reads well at phone width (390 px)', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await nav('Transforms');
-    await seeText(page.getByRole('navigation', { name: 'Transforms pages' }), '1–50 of 55');
+    await seeText(page.getByRole('navigation', { name: 'Transforms pages' }), '1–50 of 56');
     await noSidewaysScroll();
     await page.locator('input[name=filter]').fill('Lower');
     await seeText(page.getByRole('navigation', { name: 'Transforms pages' }), '1–1 of 1');

@@ -16,7 +16,8 @@ interface Props {
 
 /**
  * A JSON object in a monospace textarea: the syntax error inline as you type (line and column),
- * and a Format button. Tab keeps moving focus (the keyboard is never trapped in the field).
+ * and a Format button. Tab keeps moving focus (the keyboard is never trapped in the field);
+ * Ctrl/Cmd+Enter submits the form.
  */
 export function JsonEditor({ id, label, value, onChange, hint, showError = true, readOnly, rows = 12 }: Props) {
   const parsed = parseAttributes(value);
@@ -43,11 +44,19 @@ export function JsonEditor({ id, label, value, onChange, hint, showError = true,
         readOnly={readOnly}
         value={value}
         onInput={(e) => onChange(e.currentTarget.value)}
+        onKeyDown={(e) => {
+          // Ctrl/Cmd+Enter submits the form the editor is in (as in most code editors).
+          if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+            e.preventDefault();
+            e.currentTarget.form?.requestSubmit();
+          }
+        }}
         aria-invalid={!!error}
         aria-describedby={`${id}-note`}
       />
       <p id={`${id}-note`} class={error ? 'field-error' : 'hint'} aria-live="polite">
         {error ?? hint}
+        {!error && !readOnly && <span> Ctrl+Enter submits.</span>}
       </p>
     </div>
   );

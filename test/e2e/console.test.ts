@@ -352,7 +352,7 @@ describe.skipIf(!hasChromium)('admin console in headless Chromium', { timeout: 9
     expect(await page.evaluate(`document.activeElement?.getAttribute('name')`)).toBe('name');
     await page.keyboard.press('Escape');
     await dialog().waitFor({ state: 'detached' });
-    await page.waitForFunction(`document.activeElement?.textContent === 'New profile'`); // focus returns where it was
+    await page.locator('button:focus', { hasText: 'New profile' }).waitFor(); // focus returns where it was
   });
 
   it('goes back to sign-in on a 401, and signs out', async () => {

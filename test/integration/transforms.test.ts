@@ -72,6 +72,21 @@ describe.each(DATABASES)('named transforms API on %s', (kind) => {
     expect((await t.app.inject({ method: 'GET', url: `/v3/transforms/${free.id}`, headers: h })).statusCode).toBe(404);
   });
 
+  it('refuses to delete a transform a profile references with other letter case (references ignore case)', async () => {
+    const target = unique('Lowercase Department');
+    const { id } = (await create({ name: target, type: 'lower', attributes: {} })).json();
+    const src = (await t.app.inject({ method: 'POST', url: '/v3/sources', headers: h, payload: { name: unique('src') } })).json();
+    const profile = await t.app.inject({
+      method: 'POST', url: '/v3/identity-profiles', headers: h,
+      payload: { name: unique('Cased'), authoritativeSource: { id: src.id }, identityAttributeConfig: { attributeTransforms: [{ identityAttributeName: 'department', transformDefinition: { type: 'reference', attributes: { id: target.toLowerCase() } } }] } },
+    });
+    expect(profile.statusCode).toBe(201);
+    const refused = await t.app.inject({ method: 'DELETE', url: `/v3/transforms/${id}`, headers: h });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().messages[0].text).toContain(`identity profile '${profile.json().name}'`);
+    expect((await t.app.inject({ method: 'GET', url: `/v3/transforms/${id}`, headers: h })).statusCode).toBe(200);
+  });
+
   it('rejects a profile mapping that references an unknown transform, naming the mapping', async () => {
     const src = (await t.app.inject({ method: 'POST', url: '/v3/sources', headers: h, payload: { name: unique('src') } })).json();
     const res = await t.app.inject({

@@ -123,7 +123,9 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
         .selectFrom('identityProfiles')
         .select(['id', 'name'])
         .where('tenantId', '=', tenantId)
-        .where(sql<boolean>`jsonb_path_exists(identity_attribute_config, '$.** ? (@.type == "reference" && @.attributes.id == $name)', jsonb_build_object('name', ${name}::text))`)
+        // references resolve ignoring case (as when a profile is saved)
+        .where(sql<boolean>`exists (select 1 from jsonb_path_query(identity_attribute_config, '$.** ? (@.type == "reference").attributes.id') as r(id)
+          where jsonb_typeof(r.id) = 'string' and lower(r.id #>> '{}') = lower(${name}::text))`)
         .execute();
       return rows;
     },

@@ -3,6 +3,7 @@ import * as m0001 from './0001-initial.js';
 import * as m0002 from './0002-accounts-identities.js';
 import * as m0003 from './0003-identity-fingerprint.js';
 import * as m0004 from './0004-profile-hot-updates.js';
+import * as m0005 from './0005-identity-hot-updates.js';
 
 /** Ordered, forward-only. Add new files here; never edit an applied one. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-accounts-identities': m0002,
   '0003-identity-fingerprint': m0003,
   '0004-profile-hot-updates': m0004,
+  '0005-identity-hot-updates': m0005,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -30,6 +30,8 @@ const BY_ID_SQL = `select ${PROFILE_COLUMNS} from identity_profiles ip join sour
 const BY_ID = prepared('identity_profile_by_id', BY_ID_SQL);
 /** Concurrent GETs by id, coalesced into one query (see batchedLookup). */
 const BY_IDS = prepared('identity_profiles_by_ids', `select ${PROFILE_COLUMNS} from identity_profiles ip join sources s on s.id = ip.authoritative_source_id where ip.tenant_id = $1 and ip.id = any($2::text[])`);
+/** The same, as the API's JSON text (GET by id: see identity-profile-json.ts). */
+const JSON_BY_IDS = prepared('identity_profiles_json_by_ids', `select ${PROFILE_JSON_COLUMNS} from identity_profiles ip join sources s on s.id = ip.authoritative_source_id where ip.tenant_id = $1 and ip.id = any($2::text[])`);
 const BY_ID_FOR_UPDATE = prepared('identity_profile_by_id_for_update', `${BY_ID_SQL} for update of ip`);
 export function toIdentityProfile(r: Row): IdentityProfile {
   return {
@@ -61,10 +63,15 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
       .selectAll('ip')
       .select('s.name as sourceName')
       .where('ip.tenantId', '=', tenantId);
-  /** Outside a transaction, lookups by id from concurrent requests may share one query (`coalesce`). */
+  /** Outside a transaction, reads by id from concurrent PATCHes share one query (see batchedLookup). */
   const batched = db.isTransaction ? undefined : batchedLookup(async (ids: string[]) => {
     const { rows } = await raw(ids.length === 1 ? CompiledQuery.raw(BY_ID, [tenantId, ids[0]]) : CompiledQuery.raw(BY_IDS, [tenantId, ids]));
     return new Map(rows.map((r) => [r.id, { profile: toIdentityProfile(r), version: r.version }]));
+  });
+  /** GETs by id answered with JSON text, shared like `batched`. */
+  const batchedJson = db.isTransaction ? undefined : batchedLookup(async (ids: string[]) => {
+    const { rows } = await raw(CompiledQuery.raw(JSON_BY_IDS, [tenantId, ids]));
+    return new Map((rows as unknown as ProfileJsonRow[]).map((r) => [r.id, profileJson(r)]));
   });
   let writeIfVersion: ReturnType<typeof versionedWriter> | undefined;
   const one = async (q: SelectQueryBuilder<any, any, Row>) => {
@@ -90,9 +97,13 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
       return { json: `[${found.map(profileJson).join(',')}]`, ...(await totalOf(found, query)) };
     },
     async findById(id, options) {
-      if (batched && options?.coalesce && !options.forUpdate) return (await batched(id))?.profile;
       const { rows } = await raw(CompiledQuery.raw(options?.forUpdate ? BY_ID_FOR_UPDATE : BY_ID, [tenantId, id]));
       return rows.length ? toIdentityProfile(rows[0]) : undefined;
+    },
+    async findJsonById(id) {
+      if (batchedJson) return batchedJson(id);
+      const { rows } = await raw(CompiledQuery.raw(JSON_BY_IDS, [tenantId, [id]]));
+      return rows.length ? profileJson(rows[0] as unknown as ProfileJsonRow) : undefined;
     },
     findByIds: async (ids) => (ids.length ? (await base().where('ip.id', 'in', [...ids]).execute()).map(toIdentityProfile) : []),
     findByName: (name) => one(base().where(sql`lower(ip.name)`, '=', name.toLowerCase())),

@@ -7,12 +7,14 @@ export interface IdentityProfileRepository {
   list(query: CollectionQuery): Promise<{ items: IdentityProfile[]; total?: number }>;
   /** The same page as `list`, as the JSON text of the array the API answers (written by the database). */
   listJson(query: CollectionQuery): Promise<{ json: string; total?: number }>;
+  /** `forUpdate` locks the row until the transaction ends (no lost updates between concurrent PATCHes). */
+  findById(id: string, options?: { forUpdate?: boolean }): Promise<IdentityProfile | undefined>;
   /**
-   * `forUpdate` locks the row until the transaction ends (no lost updates between concurrent PATCHes).
-   * `coalesce` (outside a transaction) lets lookups made in the same event-loop turn share one query:
-   * each is still answered by a read that started after it was made (HTTP GET by id).
+   * The profile as the JSON text the API answers (GET by id). Outside a transaction, calls made in
+   * the same event-loop turn share one query; each is still answered by a read that started after
+   * it was made. Likewise `findVersioned`.
    */
-  findById(id: string, options?: { forUpdate?: boolean; coalesce?: boolean }): Promise<IdentityProfile | undefined>;
+  findJsonById(id: string): Promise<string | undefined>;
   findByIds(ids: readonly string[]): Promise<IdentityProfile[]>;
   findByName(name: string): Promise<IdentityProfile | undefined>;
   findByAuthoritativeSource(sourceId: string): Promise<IdentityProfile | undefined>;

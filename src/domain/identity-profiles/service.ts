@@ -17,11 +17,17 @@ export async function listProfiles(ctx: DomainContext, params: CollectionParams)
   return ctx.repos.profiles.listJson(query);
 }
 
-/** `coalesce`: the read may share one query with concurrent GETs (see the repository). */
-export async function getProfile(ctx: Pick<DomainContext, 'repos'>, id: string, options: { coalesce?: boolean } = {}): Promise<IdentityProfile> {
-  const profile = await ctx.repos.profiles.findById(id, options);
+export async function getProfile(ctx: Pick<DomainContext, 'repos'>, id: string): Promise<IdentityProfile> {
+  const profile = await ctx.repos.profiles.findById(id);
   if (!profile) throw ERRORS.notFound('Identity profile', id);
   return profile;
+}
+
+/** GET by id: the profile as the JSON text of the answer (sent as it is); 404 when there is none. */
+export async function getProfileJson(ctx: Pick<DomainContext, 'repos'>, id: string): Promise<string> {
+  const json = await ctx.repos.profiles.findJsonById(id);
+  if (json === undefined) throw ERRORS.notFound('Identity profile', id);
+  return json;
 }
 
 /** Creates a profile (201). Decisions 3, 5, 6: unique name, priority max+10, one profile per source. */

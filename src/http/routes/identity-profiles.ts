@@ -7,7 +7,7 @@ import { patchProfile } from '../../domain/identity-profiles/patch.js';
 import { previewIdentity } from '../../domain/identity-profiles/preview.js';
 import { requestProcessing } from '../../domain/identity-profiles/process.js';
 import * as S from '../../domain/identity-profiles/schema.js';
-import { createProfile, getProfile, listProfiles } from '../../domain/identity-profiles/service.js';
+import { createProfile, getProfileJson, listProfiles } from '../../domain/identity-profiles/service.js';
 import { exportProfiles, importProfiles } from '../../domain/identity-profiles/transfer.js';
 import { JsonPatch } from '../../domain/shared/schema.js';
 import { TaskResultSimplified } from '../../domain/tasks/schema.js';
@@ -62,7 +62,7 @@ export function identityProfileRoutes(app: FastifyInstance, v: ApiVersion, ctx: 
 
   app.get<Id>(`${base}/:id`, op('getIdentityProfile', 'Get an identity profile', {
     params: IdParams, response: { 200: S.IdentityProfile, ...errorResponses(400, 404) },
-  }), async (request) => getProfile(ctx, request.params.id, { coalesce: true }));
+  }), async (request, reply) => reply.type('application/json; charset=utf-8').send(await getProfileJson(ctx, request.params.id)));
 
   app.delete<Id>(`${base}/:id`, op('deleteIdentityProfile', 'Delete an identity profile', {
     params: IdParams, response: { 202: TaskResultSimplified, ...errorResponses(400, 404) },

@@ -63,6 +63,27 @@ export async function startTestApp(kind: DbKind, options: { rateLimit?: Config['
 }
 
 /**
+ * Starts listening for job `name` to finish in this process; `finished(taskId)` resolves once it
+ * has, for that task. Call before the request that queues the job (it may finish first). Unlike
+ * the task's status, this waits for everything the job does after completing its task — e.g. an
+ * account load queues processing only after its task is complete.
+ */
+export function jobsFinishing(t: TestApp, name: string): { finished(taskId: string): Promise<void>; stop(): void } {
+  const done = new Set<string>();
+  const waiting = new Map<string, () => void>();
+  const onDone = (jobName: string, payload: { taskId?: string }) => {
+    if (jobName !== name || !payload?.taskId) return;
+    done.add(payload.taskId);
+    waiting.get(payload.taskId)?.();
+  };
+  t.services.queue.events.on('done', onDone);
+  return {
+    finished: (taskId) => (done.has(taskId) ? Promise.resolve() : new Promise((resolve) => waiting.set(taskId, resolve))),
+    stop: () => void t.services.queue.events.off('done', onDone),
+  };
+}
+
+/**
  * Waits until a task is completed: re-reads it whenever the in-process worker finishes a job of
  * that task (a task may take several jobs: plan, chunks, finalize), so no polling interval.
  */

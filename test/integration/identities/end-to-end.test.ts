@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, waitForTask, type TestApp } from '../../helpers/app.js';
+import { LOAD_JOB } from '../../../src/domain/accounts/load.js';
+import { jobsFinishing, startTestApp, waitForTask, type TestApp } from '../../helpers/app.js';
 import { DATABASES } from '../../helpers/databases.js';
 import { multipartFile } from '../../helpers/multipart.js';
 
@@ -55,8 +56,11 @@ describe.each(DATABASES)('identities end to end on %s', (kind) => {
   };
 
   it('loads the CSV as a task, forms identities and processes them automatically', async () => {
+    const loads = jobsFinishing(t, LOAD_JOB); // the load queues processing after its task is complete
     const load = await t.app.inject({ method: 'POST', url: `/v3/sources/${sourceId}/load-accounts`, ...withAuth(h, multipartFile('file', 'hr.csv', HR)) });
     expect(load.statusCode).toBe(202);
+    await loads.finished(load.json().task.id);
+    loads.stop();
     const done = await waitForTask(t, load.json().task.id);
     expect(done.completionStatus).toBe('Success');
     expect(done.result).toMatchObject({ rows: 4, added: 4, updated: 0, removed: 0, rejected: 0, identitiesCreated: 4 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, waitForTask, type TestApp } from '../../helpers/app.js';
+import { LOAD_JOB } from '../../../src/domain/accounts/load.js';
+import { jobsFinishing, startTestApp, waitForTask, type TestApp } from '../../helpers/app.js';
 import { DATABASES } from '../../helpers/databases.js';
 import { multipartFile } from '../../helpers/multipart.js';
 
@@ -31,10 +32,13 @@ describe.each(DATABASES)('incremental processing on %s', (kind) => {
   });
   afterAll(async () => t?.close());
 
-  /** Loads the CSV and waits for the processing run the load queued. */
+  /** Loads the CSV and waits for the processing run the load queued (after its own task completed). */
   const load = async (csv: string) => {
     const file = multipartFile('file', 'hr.csv', csv);
+    const loads = jobsFinishing(t, LOAD_JOB);
     const res = await t.app.inject({ method: 'POST', url: `/v3/sources/${sourceId}/load-accounts`, payload: file.payload, headers: { ...h, ...file.headers } });
+    await loads.finished(res.json().task.id);
+    loads.stop();
     expect((await waitForTask(t, res.json().task.id)).completionStatus).toBe('Success');
     const run = await t.services.database.db.selectFrom('tasks').select('id').where('type', '=', 'IDENTITY_PROFILE_PROCESS').orderBy('launched', 'desc').executeTakeFirstOrThrow();
     return waitForTask(t, run.id);

@@ -89,7 +89,8 @@ async function rawUpdateRate(dbUrl: string, sample: Record<string, unknown>, n: 
 async function main() {
   const db = await freshDatabase('bench_process');
   const workDir = mkdtempSync(join(tmpdir(), 'bench-'));
-  const server = await startServer({ DATABASE_URL: db.url, IDPROFILES_CLIENT_ID: CLIENT.id, IDPROFILES_CLIENT_SECRET: CLIENT.secret });
+  // tokens for a whole run (a million accounts take longer than the default 749 s)
+  const server = await startServer({ DATABASE_URL: db.url, IDPROFILES_CLIENT_ID: CLIENT.id, IDPROFILES_CLIENT_SECRET: CLIENT.secret, IDPROFILES_TOKEN_TTL: '86400' });
   try {
     const h = await tokenFor(server.url, CLIENT.id, CLIENT.secret);
     const csv = join(workDir, 'hr.csv');
@@ -103,6 +104,7 @@ async function main() {
     const load = await fetch(`${server.url}/v3/sources/${source.id}/load-accounts`, { method: 'POST', headers: h, body: form });
     const loadTask = await waitTask(server.url, h, ((await load.json()) as { task: { id: string } }).task.id);
     const loadSeconds = (performance.now() - t0) / 1000;
+    progress(`load done in ${loadSeconds.toFixed(1)} s`);
     // the load queued the first processing run of the profile: follow it, counting the CPU the
     // server and the database's backends spend on it (steadier than seconds on a shared machine)
     const dbName = new URL(db.url).pathname.slice(1);
@@ -111,11 +113,14 @@ async function main() {
     const first = await waitTask(server.url, h, await latestProcessingTask(db.url));
     const firstCpu = meter.stop();
     const firstSeconds = runSeconds(first);
+    progress(`first processing done in ${firstSeconds.toFixed(1)} s`);
     // the raw rate is measured before and after the re-run: it moves with what else the machine does
     const sample = (await api(server.url, h, 'GET', '/v2025/identities?limit=1')).body[0].attributes;
     const rawBefore = await rawUpdateRate(db.url, sample, N);
+    progress(`raw update (before): ${Math.round(rawBefore.rate)} rows/s`);
     const second = await runProcessing(server.url, h, profile.id);
     const secondSeconds = runSeconds(second);
+    progress(`unchanged re-run done in ${secondSeconds.toFixed(1)} s`);
     const rawAfter = await rawUpdateRate(db.url, sample, N);
     const raw = { rate: (rawBefore.rate + rawAfter.rate) / 2, cpuUsPerRow: (rawBefore.cpuUsPerRow + rawAfter.cpuUsPerRow) / 2, runs: [rawBefore.rate, rawAfter.rate] };
     const firstRate = first.result.processed / firstSeconds;
@@ -127,6 +132,8 @@ async function main() {
     rmSync(workDir, { recursive: true, force: true });
   }
 }
+
+const progress = (line: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
 /** Seconds between a task's launch and completion, as the server recorded them. */
 const runSeconds = (task: { launched: string; completed: string }) => (Date.parse(task.completed) - Date.parse(task.launched)) / 1000;

@@ -40,17 +40,22 @@ export async function runPlanJob(ctx: DomainContext, run: ProcessRun, chunkSize 
 }
 
 export async function runChunkJob(ctx: DomainContext, job: ChunkPayload): Promise<void> {
-  const lastChunkDone = await ctx.withTransaction(async (repos) => {
+  await ctx.withTransaction(async (repos) => {
     const chunk = await repos.tasks.lockChunk(job.taskId, PHASE, job.chunkNo);
-    if (!chunk || chunk.done || !chunk.firstId || !chunk.lastId) return false;
+    if (!chunk || chunk.done || !chunk.firstId || !chunk.lastId) return;
     const profile = await repos.profiles.findById(job.profileId);
     const outcome = profile
       ? await processChunk(ctx, repos, job, profile, { firstId: chunk.firstId, lastId: chunk.lastId }, managerLookupFor(profile, await repos.sources.findById(profile.authoritativeSource.id)))
       : { processed: 0, changed: 0, failed: 0, errors: [{ identityId: '', name: '', message: `Identity profile '${job.profileId}' no longer exists.` }] };
     await repos.tasks.finishChunk(job.taskId, PHASE, job.chunkNo, outcome);
-    return (await repos.tasks.listChunks(job.taskId, PHASE)).every((c) => c.done);
   });
-  if (lastChunkDone) await ctx.jobs.enqueue(FINALIZE_JOB, { taskId: job.taskId, profileId: job.profileId, dryRun: job.dryRun } satisfies ProcessRun);
+  // Asked after the commit: inside the transaction, two chunks finishing at once each saw the
+  // other still open and neither queued the finalize job (the run stayed "running"). Now the
+  // later commit sees both; when both do, the second finalize finds the task completed. A retry
+  // of a chunk already done asks again, so a worker that died right here is covered too.
+  if ((await ctx.repos.tasks.listChunks(job.taskId, PHASE)).every((c) => c.done)) {
+    await ctx.jobs.enqueue(FINALIZE_JOB, { taskId: job.taskId, profileId: job.profileId, dryRun: job.dryRun } satisfies ProcessRun);
+  }
 }
 
 export async function runFinalizeJob(ctx: DomainContext, run: ProcessRun): Promise<void> {

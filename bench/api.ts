@@ -14,10 +14,11 @@
  * then per scenario warm both up and measure them alternately A B B A.
  */
 import autocannon from 'autocannon';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { backendsCpu, cpuUs } from './lib/cpu.js';
 import { freshDatabase, startServer, tokenFor, type RunningServer } from './lib/server.js';
 
 const { values: opts } = parseArgs({
@@ -135,27 +136,6 @@ const SCENARIOS: Scenario[] = [
 ];
 
 interface Run { rps: number; p50: number; p99: number; non2xx: number; errors: number; cpuUsPerRequest: number; sysUsPerRequest: number; dbCpuUsPerRequest: number }
-
-/** CPU time (user + system) the process has used, in microseconds (from /proc, clock ticks of 10 ms). */
-function cpuUs(pid: number, which: 'all' | 'sys' = 'all'): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-  // utime, stime: fields 14, 15 of stat
-  return (which === 'sys' ? Number(fields[12]) : Number(fields[11]) + Number(fields[12])) * 10_000;
-}
-
-/** CPU time per PostgreSQL backend serving database `name` (titles read `postgres: [CLUSTER: ]USER NAME HOST(PORT) …`). */
-function backendsCpu(name: string | undefined): Map<number, number> {
-  const out = new Map<number, number>();
-  if (!name) return out;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const title = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (title.startsWith('postgres: ') && title.includes(` ${name} `)) out.set(Number(entry), cpuUs(Number(entry)));
-    } catch { /* gone */ }
-  }
-  return out;
-}
 
 const dbNameOf = (server: RunningServer) => (server as RunningServer & { dbName?: string }).dbName;
 

@@ -1,0 +1,64 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOAD_JOB } from '../../../src/domain/accounts/load.js';
+import { FINALIZE_JOB, runChunkJob } from '../../../src/domain/identities/processing.js';
+import { createTask } from '../../../src/domain/tasks/service.js';
+import { jobsFinishing, startTestApp, type TestApp } from '../../helpers/app.js';
+import { multipartFile } from '../../helpers/multipart.js';
+import { until } from '../../helpers/processes.js';
+
+/**
+ * The last two chunks of a run finishing at the same time (two workers, or two chunks of one
+ * process) must still queue the finalize job: each used to ask "are all chunks done?" inside its
+ * own transaction, see the other still open, and neither queued it — the run stayed "running".
+ * PostgreSQL only: embedded PGlite runs one transaction at a time.
+ */
+describe('the last chunks of a run finishing together on postgres', () => {
+  let t: TestApp;
+  beforeAll(async () => { t = await startTestApp('postgres'); });
+  afterAll(async () => t?.close());
+
+  it('queue the finalize job', async () => {
+    const h = await t.admin();
+    const src = (await t.app.inject({ method: 'POST', url: '/v3/sources', headers: h, payload: { name: 'Two' } })).json();
+    const attr = { type: 'accountAttribute', attributes: { attributeName: 'name', sourceName: 'Two' } };
+    const profile = (await t.app.inject({ method: 'POST', url: '/v3/identity-profiles', headers: h, payload: { name: 'P2', authoritativeSource: { id: src.id }, identityAttributeConfig: { enabled: true, attributeTransforms: [{ identityAttributeName: 'uid', transformDefinition: attr }] } } })).json();
+    const file = multipartFile('file', 'two.csv', 'id,name\n1,a\n2,b\n3,c\n4,d\n');
+    const loads = jobsFinishing(t, LOAD_JOB);
+    const load = await t.app.inject({ method: 'POST', url: `/v3/sources/${src.id}/load-accounts`, payload: file.payload, headers: { ...h, ...file.headers } });
+    await loads.finished(load.json().task.id);
+    loads.stop();
+
+    // a run of two chunks, driven by hand; the job queue is a recorder
+    const { ctx, database } = t.services;
+    const ids = (await database.db.selectFrom('identities').select('id').where('profileId', '=', profile.id).orderBy('id').execute()).map((r) => r.id);
+    const task = await createTask(ctx.repos, ctx, { type: 'IDENTITY_PROFILE_PROCESS', name: 'Process', description: 'test', actor: { name: 'test' } as never });
+    await ctx.repos.tasks.createChunks(task.id, 'attributes', [{ firstId: ids[0], lastId: ids[1] }, { firstId: ids[2], lastId: ids[3] }]);
+    const queued: string[] = [];
+    const recording = { ...ctx, jobs: { enqueue: async (name: string) => void queued.push(name) } };
+
+    // hold both chunk rows, start both chunk jobs (they wait for the rows), then let them go together
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => { release = resolve; });
+    let holding!: () => void;
+    const held = new Promise<void>((resolve) => { holding = resolve; });
+    const holder = database.db.transaction().execute(async (trx) => {
+      await sql`select 1 from task_chunks where task_id = ${task.id} for update`.execute(trx);
+      holding();
+      await gate;
+    });
+    await held;
+    const runs = [0, 1].map((chunkNo) => runChunkJob(recording, { taskId: task.id, profileId: profile.id, chunkNo }));
+    await until(async () => {
+      const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
+        where wait_event_type = 'Lock' and query like '%task_chunks%for update%' and pid in (select pid from pg_locks where not granted)`.execute(database.db);
+      return rows[0].n >= 2;
+    }, 'both chunk jobs waiting for their chunk');
+    release();
+    await holder;
+    await Promise.all(runs);
+
+    expect((await ctx.repos.tasks.listChunks(task.id, 'attributes')).every((c) => c.done)).toBe(true);
+    expect(queued).toContain(FINALIZE_JOB);
+  });
+});

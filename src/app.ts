@@ -14,7 +14,7 @@ import { installConsole } from './http/plugins/console.js';
 import { installContentTypes } from './http/plugins/content-types.js';
 import { installDocs } from './http/plugins/docs.js';
 import { installRateLimit } from './http/plugins/rate-limit.js';
-import { memoryStore, redisStore } from './http/plugins/rate-limit-store.js';
+import { memoryStore, redisStore, type RateLimitStore } from './http/plugins/rate-limit-store.js';
 import { createRouteIndex } from './http/route-index.js';
 import { accountRoutes } from './http/routes/accounts.js';
 import { healthRoutes } from './http/routes/health.js';
@@ -94,8 +94,11 @@ export async function buildApp({ services, config, logger }: AppOptions): Promis
   await installContentTypes(app);
   installAuth(app, services.tokens, revocationCache((id) => isClientRevoked(services.clients, id)));
   // one store for the API's rate limit and the token endpoint's count of wrong secrets
-  const limits = config.rateLimit === 'off' ? undefined : config.redisUrl ? await redisStore(config.redisUrl) : memoryStore();
-  if (limits && config.rateLimit !== 'off') installRateLimit(app, config.rateLimit, limits);
+  let limits: RateLimitStore | undefined;
+  if (config.rateLimit !== 'off') {
+    limits = config.redisUrl ? await redisStore(config.redisUrl) : memoryStore();
+    installRateLimit(app, config.rateLimit, limits);
+  }
   await installDocs(app);
   await installConsole(app);
 

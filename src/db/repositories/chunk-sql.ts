@@ -27,7 +27,9 @@ const where = (tenantId: string, which: Which) =>
  */
 export function chunkQuery(tenantId: string, which: Which, options: ChunkOptions = {}): RawBuilder<ChunkRow> {
   const lookup = options.managerLookup;
-  const inputs = options.fingerprint ? sql`string_agg(a.id || '|' || a.modified::text || '|' || s.name, ',' order by a.id)` : sql`null::text`;
+  const fingerprint = options.fingerprint
+    ? sql`md5(${options.fingerprint} || coalesce(string_agg(a.id || '|' || a.modified::text || '|' || s.name, ',' order by a.id), ''))`
+    : sql`null::text`;
   const manager = lookup
     ? sql`(array_agg(m.identity_id order by a.id) filter (where m.identity_id is not null))[1]`
     : sql`null::text`;
@@ -38,9 +40,8 @@ export function chunkQuery(tenantId: string, which: Which, options: ChunkOptions
           and ma.native_identity = a.attributes->>${lookup.accountAttributeName} and ma.identity_id <> i.id
         limit 1) m on true`
     : sql``;
-  const fingerprint = options.fingerprint ? sql`md5(${options.fingerprint} || coalesce(x.inputs, ''))` : sql`null::text`;
   const stale = options.fingerprint
-    ? sql`and (i.input_fingerprint is distinct from ${fingerprint} ${lookup ? sql`or i.manager_id is distinct from x.manager_id` : sql``})`
+    ? sql`and (i.input_fingerprint is distinct from x.fingerprint ${lookup ? sql`or i.manager_id is distinct from x.manager_id` : sql``})`
     : sql``;
   const managerAttributes = options.managerAttributes
     ? sql`(select m.attributes from identities m where m.id = i.manager_id)`
@@ -48,14 +49,14 @@ export function chunkQuery(tenantId: string, which: Which, options: ChunkOptions
   const checks = !!(options.fingerprint || lookup);
   return sql<ChunkRow>`
     select i.id, i.name, i.attributes, i.manager_id, ${managerAttributes} as manager_attributes,
-           ${fingerprint} as fingerprint, ${checks ? sql`x.manager_id` : sql`null::text`} as correlated_manager_id,
+           ${checks ? sql`x.fingerprint, x.manager_id as correlated_manager_id` : sql`null::text as fingerprint, null::text as correlated_manager_id`},
            (select coalesce(json_agg(json_build_object('id', a.id, 'sourceId', a.source_id, 'sourceName', s.name,
                      'nativeIdentity', a.native_identity, 'name', a.name, 'created', a.created, 'modified', a.modified,
                      'attributes', a.attributes) order by a.id), '[]')
             from accounts a join sources s on s.id = a.source_id where a.identity_id = i.id) as accounts
     from identities i
     ${checks ? sql`left join lateral (
-      select ${inputs} as inputs, ${manager} as manager_id
+      select ${fingerprint} as fingerprint, ${manager} as manager_id
       from accounts a join sources s on s.id = a.source_id ${managerJoin}
       where a.identity_id = i.id
     ) x on true` : sql``}

@@ -22,7 +22,6 @@ export function memoryStore(): RateLimitStore {
         windows.set(key, w);
       }
       w.count++;
-      w.windowMs = windowMs;
       return { count: w.count, resetMs: w.start + windowMs - now };
     },
     async peek(key) {

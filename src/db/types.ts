@@ -56,6 +56,9 @@ export interface IdentityProfilesTable {
   lastProcessed: Generated<Date | null>;
   created: Timestamp;
   modified: Timestamp;
+  /** The API JSON's stored parts (db/repositories/identity-profile-json.ts). */
+  jsonHead: string;
+  jsonTail: string;
 }
 
 export interface TasksTable {

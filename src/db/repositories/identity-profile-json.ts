@@ -1,51 +1,55 @@
 import type { IdentityProfile } from '../../domain/identity-profiles/schema.js';
 
 /**
- * An identity profile's API JSON, written without parsing the stored JSON columns (lists: Node
- * sends the text as it is, instead of parsing 50 rows and their configurations only to serialize
- * them again). PostgreSQL hands over the JSON columns as text (`jsonb` → text is cheap there, and
- * `JSON.parse` + serialize is not cheap here) and the dates as epoch milliseconds; Node writes
- * the rest. It must say what the response serializer says for the same row: the same fields,
- * dates as `Date.toISOString()` writes them, the stored JSON columns as they are — which is why
- * `storedShape` stores them with exactly the keys the API schema serves.
+ * An identity profile's API JSON is stored with the row, written by Node in the statement that
+ * writes the row (create, update, PATCH, import): `json_head` holds the fields up to the
+ * authoritative source's id, `json_tail` those from `identityAttributeConfig` on. What other
+ * statements change — the source's name (a rename), `identityRefreshRequired` and
+ * `identityCount` (processing) — sits between the two and is read from its columns. GET and the
+ * list hand over the stored text (no jsonb → text, no dates, no parse, no serializer), so every
+ * statement that changes a served column other than those three must write the parts again
+ * (`jsonParts`). The text is exactly what the response serializer writes for the profile.
  * Columns of `identity_profiles ip` joined with `sources s`, named as `profileJson` reads them.
  */
-export const PROFILE_JSON_COLUMNS = `ip.id, ip.name, floor(extract(epoch from ip.created) * 1000)::float8 as "createdMs",
-  floor(extract(epoch from ip.modified) * 1000)::float8 as "modifiedMs", ip.description, ip.owner_id as "ownerId", ip.owner_name as "ownerName",
-  ip.priority, ip.authoritative_source_id as "sourceId", s.name as "sourceName", ip.identity_refresh_required as "refreshRequired",
-  ip.identity_count as "identityCount", ip.identity_attribute_config::text as config, ip.identity_exception_report_reference::text as report,
-  ip.has_time_based_attr as "hasTimeBasedAttr"`;
+export const PROFILE_JSON_COLUMNS = `ip.id, ip.json_head as h, s.name as s, ip.identity_refresh_required as r, ip.identity_count as n, ip.json_tail as t`;
 
 export interface ProfileJsonRow {
   id: string;
-  name: string;
-  createdMs: number;
-  modifiedMs: number;
-  description: string | null;
-  ownerId: string | null;
-  ownerName: string | null;
-  priority: number;
-  sourceId: string;
-  sourceName: string;
-  refreshRequired: boolean;
-  identityCount: number;
-  config: string;
-  report: string | null;
-  hasTimeBasedAttr: boolean;
+  /** `json_head`, `sources.name`, `identity_refresh_required`, `identity_count`, `json_tail`. */
+  h: string;
+  s: string;
+  r: boolean;
+  n: number;
+  t: string;
 }
 
 const str = JSON.stringify;
-const iso = (ms: number) => new Date(Number(ms)).toISOString();
 
-/** The API JSON of one profile (field order and values as the response serializer writes them). */
+/** The API JSON of one profile from its stored parts. */
 export function profileJson(r: ProfileJsonRow): string {
-  const owner = r.ownerId ? `{"type":"IDENTITY","id":${str(r.ownerId)},"name":${str(r.ownerName ?? '')}}` : 'null';
-  return `{"id":${str(r.id)},"name":${str(r.name)},"created":"${iso(r.createdMs)}","modified":"${iso(r.modifiedMs)}",` +
-    `"description":${r.description === null ? 'null' : str(r.description)},"owner":${owner},"priority":${Number(r.priority)},` +
-    `"authoritativeSource":{"type":"SOURCE","id":${str(r.sourceId)},"name":${str(r.sourceName)}},` +
-    `"identityRefreshRequired":${r.refreshRequired === true},"identityCount":${Number(r.identityCount)},` +
-    `"identityAttributeConfig":${r.config},"identityExceptionReportReference":${r.report ?? 'null'},"hasTimeBasedAttr":${r.hasTimeBasedAttr === true}}`;
+  return `${r.h}"name":${str(r.s)}},"identityRefreshRequired":${r.r === true},"identityCount":${Number(r.n)},${r.t}`;
 }
+
+/** The stored parts of a profile's API JSON (field order and values as the response serializer writes them). */
+export function jsonParts(p: IdentityProfile): { head: string; tail: string } {
+  const owner = p.owner ? `{"type":"IDENTITY","id":${str(p.owner.id)},"name":${str(p.owner.name ?? '')}}` : 'null';
+  const report = p.identityExceptionReportReference ? str(storedShape.reportReference(p.identityExceptionReportReference)) : 'null';
+  return {
+    head: `{"id":${str(p.id)},"name":${str(p.name)},"created":${str(iso(p.created))},"modified":${str(iso(p.modified))},` +
+      `"description":${p.description === null || p.description === undefined ? 'null' : str(p.description)},"owner":${owner},"priority":${Number(p.priority)},` +
+      `"authoritativeSource":{"type":"SOURCE","id":${str(p.authoritativeSource.id)},`,
+    tail: `"identityAttributeConfig":${str(storedShape.config(p.identityAttributeConfig))},"identityExceptionReportReference":${report},` +
+      `"hasTimeBasedAttr":${p.hasTimeBasedAttr === true}}`,
+  };
+}
+
+/** The profile's API JSON, as `profileJson` reads it back after the write (PATCH answers with it). */
+export function wholeJson(p: IdentityProfile, parts = jsonParts(p)): string {
+  return profileJson({ id: p.id, h: parts.head, s: p.authoritativeSource.name, r: p.identityRefreshRequired, n: p.identityCount, t: parts.tail });
+}
+
+/** Date-times as the serializer writes them (`Date.toISOString()`, milliseconds). */
+const iso = (t: string) => new Date(t).toISOString();
 
 type Config = IdentityProfile['identityAttributeConfig'];
 type ReportReference = IdentityProfile['identityExceptionReportReference'];

@@ -3,14 +3,14 @@ import { batchedCalls } from '../batched-calls.js';
 import { prepared } from '../database.js';
 import type { IdentityProfile } from '../../domain/identity-profiles/schema.js';
 import type { AuditEntry } from '../../domain/audit/repository.js';
-import { storedShape } from './identity-profile-json.js';
+import { jsonParts, storedShape } from './identity-profile-json.js';
 
 /** Runs hand-written SQL (no camel-case plugin). */
 export type RawExecutor = (query: CompiledQuery) => Promise<{ rows: any[] }>;
 
 const UPDATE_SQL = `update identity_profiles set name = $3, description = $4, owner_type = $5, owner_id = $6,
   owner_name = $7, priority = $8, authoritative_source_id = $9, identity_attribute_config = $10, identity_exception_report_reference = $11,
-  has_time_based_attr = $12, identity_refresh_required = $13, identity_count = $14, modified = $15 where tenant_id = $1 and id = $2`;
+  has_time_based_attr = $12, identity_refresh_required = $13, identity_count = $14, modified = $15, json_head = $16, json_tail = $17 where tenant_id = $1 and id = $2`;
 /** The PATCH write in a transaction (the row locked). */
 export const UPDATE = prepared('identity_profile_update', UPDATE_SQL);
 /**
@@ -18,26 +18,27 @@ export const UPDATE = prepared('identity_profile_update', UPDATE_SQL);
  * the transaction that wrote it, changes with every write), and records the audit entry in the
  * same statement (one round trip, atomic without BEGIN/COMMIT).
  */
-const UPDATE_IF_VERSION = prepared('identity_profile_update_if_version', `with updated as (${UPDATE_SQL} and xmin = $16::xid returning id)
-  insert into audit_log (tenant_id, entity_type, entity_id, action, actor, detail) select $1, 'IDENTITY_PROFILE', id, 'update', $17, $18::jsonb from updated returning id`);
+const UPDATE_IF_VERSION = prepared('identity_profile_update_if_version', `with updated as (${UPDATE_SQL} and xmin = $18::xid returning id)
+  insert into audit_log (tenant_id, entity_type, entity_id, action, actor, detail) select $1, 'IDENTITY_PROFILE', id, 'update', $19, $20::jsonb from updated returning id`);
 /** The same for several profiles at once (group commit: one statement, one commit). */
 const UPDATE_MANY_IF_VERSION = prepared('identity_profiles_update_if_version', `with input as (
     select * from jsonb_to_recordset($2::jsonb) as x(id text, version text, name text, description text, owner_type text, owner_id text,
       owner_name text, priority int, authoritative_source_id text, identity_attribute_config jsonb, identity_exception_report_reference jsonb,
-      has_time_based_attr boolean, identity_refresh_required boolean, identity_count int, modified timestamptz, actor text, detail jsonb)
+      has_time_based_attr boolean, identity_refresh_required boolean, identity_count int, modified timestamptz, json_head text, json_tail text, actor text, detail jsonb)
   ), updated as (
     update identity_profiles ip set name = i.name, description = i.description, owner_type = i.owner_type, owner_id = i.owner_id,
       owner_name = i.owner_name, priority = i.priority, authoritative_source_id = i.authoritative_source_id,
       identity_attribute_config = i.identity_attribute_config, identity_exception_report_reference = i.identity_exception_report_reference,
       has_time_based_attr = i.has_time_based_attr, identity_refresh_required = i.identity_refresh_required, identity_count = i.identity_count,
-      modified = i.modified
+      modified = i.modified, json_head = i.json_head, json_tail = i.json_tail
     from input i where ip.tenant_id = $1 and ip.id = i.id and ip.xmin = i.version::xid returning ip.id
   )
   insert into audit_log (tenant_id, entity_type, entity_id, action, actor, detail)
   select $1, 'IDENTITY_PROFILE', u.id, 'update', i.actor, i.detail from updated u join input i on i.id = u.id returning entity_id`);
 
-/** A profile as its columns are stored. */
+/** A profile as its columns are stored (with its API JSON's stored parts: see identity-profile-json.ts). */
 export function toRow(p: IdentityProfile) {
+  const { head, tail } = jsonParts(p);
   return {
     id: p.id,
     name: p.name,
@@ -54,15 +55,18 @@ export function toRow(p: IdentityProfile) {
     identityCount: p.identityCount,
     created: p.created,
     modified: p.modified,
+    jsonHead: head,
+    jsonTail: tail,
   };
 }
 
-/** The parameters $1..$15 of UPDATE. */
+/** The parameters $1..$17 of UPDATE. */
 export function updateValues(profile: IdentityProfile, tenantId: string): unknown[] {
   const r = toRow(profile);
   return [
     tenantId, r.id, r.name, r.description, r.ownerType, r.ownerId, r.ownerName, r.priority, r.authoritativeSourceId,
     r.identityAttributeConfig, r.identityExceptionReportReference, r.hasTimeBasedAttr, r.identityRefreshRequired, r.identityCount, r.modified,
+    r.jsonHead, r.jsonTail,
   ];
 }
 
@@ -95,7 +99,7 @@ export function versionedWriter(raw: RawExecutor, tenantId: string) {
         priority: r.priority, authoritative_source_id: r.authoritativeSourceId, identity_attribute_config: JSON.parse(r.identityAttributeConfig),
         identity_exception_report_reference: r.identityExceptionReportReference === null ? null : JSON.parse(r.identityExceptionReportReference),
         has_time_based_attr: r.hasTimeBasedAttr, identity_refresh_required: r.identityRefreshRequired, identity_count: r.identityCount,
-        modified: r.modified, actor: audit.actor, detail: audit.detail ?? null,
+        modified: r.modified, json_head: r.jsonHead, json_tail: r.jsonTail, actor: audit.actor, detail: audit.detail ?? null,
       };
     });
     try {

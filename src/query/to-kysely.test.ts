@@ -9,6 +9,7 @@ import { defineFieldMap } from './fields.js';
 import { filterFromQuery } from './filter.js';
 import { parseFilter } from './parser.js';
 import { compileFilter, escapeLike } from './to-kysely.js';
+import { filterSql } from './to-sql.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a scratch table
 const db = new Kysely<any>({
@@ -67,6 +68,14 @@ function whereOf(filter: string): string {
 async function idsOf(filter: string): Promise<string> {
   const { sql, parameters } = compile(filter);
   const result = await pg.query<{ id: string }>(sql, parameters as unknown[]);
+  return result.rows.map((row) => row.id).join('');
+}
+
+/** The same filter compiled by `filterSql` (to-sql.ts, the prepared listings' compiler): the rows it matches. */
+async function idsOfSql(filter: string): Promise<string> {
+  const params: unknown[] = [];
+  const where = filterSql(parseFilter(filter), FIELDS, params);
+  const result = await pg.query<{ id: string }>(`select id from item where ${where} order by id`, params);
   return result.rows.map((row) => row.id).join('');
 }
 
@@ -143,6 +152,7 @@ describe('compileFilter: SQL, parameters and rows', () => {
     expect(whereOf(filter)).toBe(where);
     expect(compile(filter).parameters).toEqual(parameters);
     expect(await idsOf(filter)).toBe(ids);
+    expect(await idsOfSql(filter)).toBe(ids);
   });
 
   it('keeps ne and not-eq complementary to eq, nulls included', async () => {

@@ -1,6 +1,6 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
 import type { CollectionQuery, FilterRules } from '../../domain/shared/collection.js';
-import { compileFilter, defineFieldMap, type FieldMap, type FieldType, type Operator } from '../../query/index.js';
+import { compileFilter, defineFieldMap, filterSql, type FieldMap, type FieldType, type Operator } from '../../query/index.js';
 
 /** Joins an endpoint's filter rules (domain) with the columns that store each field (here). */
 export function withColumns(rules: FilterRules, columns: Readonly<Record<string, string>>): FieldMap {
@@ -47,4 +47,19 @@ export function applySort<QB extends SelectQueryBuilder<any, any, any>>(
 /** Adds the query's filter (if any) as a WHERE condition. */
 export function applyFilter<QB extends SelectQueryBuilder<any, any, any>>(q: QB, query: Pick<CollectionQuery, 'filter'>, fields: FieldMap): QB {
   return (query.filter ? q.where(compileFilter(query.filter, fields) as any) : q) as QB;
+}
+
+/** The query's sorters as an ORDER BY clause (SQL text), `tiebreak` last: what `applySort` builds. */
+export function orderBySql(query: Pick<CollectionQuery, 'sorters'>, sortColumns: Readonly<Record<string, string>>, tiebreak: string): string {
+  const terms = query.sorters.map((s) => {
+    const column = sortColumns[s.field];
+    return `${/(^|\.)name$/.test(s.field) ? `lower(${column})` : column} ${s.direction}`;
+  });
+  if (!query.sorters.some((s) => sortColumns[s.field] === tiebreak)) terms.push(`${tiebreak} asc`);
+  return `order by ${terms.join(', ')}`;
+}
+
+/** ` and (filter)` for a WHERE clause (SQL text, values appended to `params`), or '' without a filter. */
+export function andFilterSql(query: Pick<CollectionQuery, 'filter'>, fields: FieldMap, params: unknown[]): string {
+  return query.filter ? ` and ${filterSql(query.filter, fields, params)}` : '';
 }

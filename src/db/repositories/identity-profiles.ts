@@ -5,7 +5,7 @@ import type { IdentityProfileRepository } from '../../domain/identity-profiles/r
 import { LIST_FILTERS, type IdentityProfile } from '../../domain/identity-profiles/schema.js';
 import type { CollectionQuery } from '../../domain/shared/collection.js';
 import type { DB, IdentityProfileRow } from '../types.js';
-import { applyCollection, applyFilter, applySort, withColumns } from './collection.js';
+import { andFilterSql, applyCollection, orderBySql, withColumns } from './collection.js';
 import { PROFILE_JSON_COLUMNS, profileJson, type ProfileJsonRow } from './identity-profile-json.js';
 import { toRow, UPDATE, updateValues, versionedWriter } from './identity-profile-writes.js';
 
@@ -51,6 +51,34 @@ export function toIdentityProfile(r: Row): IdentityProfile {
   };
 }
 
+/** List statements by shape (their text), each a named prepared statement; at most MAX_SHAPES, later shapes run unnamed. */
+const listShapes = new Set<string>();
+const MAX_SHAPES = 200;
+
+/**
+ * A page of profiles as `profileJson` rows: the page's ids first (filter, sort, paging and the
+ * total on the narrow rows), then the stored JSON of those rows only. Written as SQL text whose
+ * shape depends only on the filter's form and the sorters (values are parameters), so each shape
+ * is parsed and planned once per connection; `sw` is an index range (query/to-sql.ts), which the
+ * generic plan can use.
+ */
+function listJsonSql(query: CollectionQuery, tenantId: string): { text: string; params: unknown[] } {
+  const params: unknown[] = [tenantId];
+  const where = andFilterSql(query, FIELDS, params);
+  const order = orderBySql(query, SORT_COLUMNS, 'ip.id');
+  const limit = `$${params.push(query.limit)}`;
+  const offset = `$${params.push(query.offset)}`;
+  const total = query.count ? ', count(*) over () as total' : '';
+  const text = `select ${PROFILE_JSON_COLUMNS}${query.count ? ', page.total' : ''} from (select ip.id${total} from identity_profiles ip` +
+    ` where ip.tenant_id = $1${where} ${order} limit ${limit} offset ${offset}) page join identity_profiles ip on ip.id = page.id` +
+    ` join sources s on s.id = ip.authoritative_source_id ${order}`;
+  if (!listShapes.has(text) && listShapes.size < MAX_SHAPES) {
+    listShapes.add(text);
+    prepared(`identity_profiles_list_${listShapes.size}`, text);
+  }
+  return { text, params };
+}
+
 /** Identity profiles in table `identity_profiles` (joined with their source's current name). */
 export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'): IdentityProfileRepository {
   let withoutPlugins: Kysely<DB> | undefined;
@@ -86,14 +114,9 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
       return { items: rows.map(toIdentityProfile), ...(await totalOf(rows, query)) };
     },
     async listJson(query: CollectionQuery) {
-      // the page's ids first (filter, sort, paging, total on the narrow rows), then the columns of those rows only
-      const ids = withTotal(db.selectFrom('identityProfiles as ip').select('ip.id').where('ip.tenantId', '=', tenantId), query);
-      const page = applyCollection(ids, query, FIELDS, SORT_COLUMNS, 'ip.id');
-      const rows = applySort(db.selectFrom(page.as('page')).innerJoin('identityProfiles as ip', 'ip.id', 'page.id')
-        .innerJoin('sources as s', 's.id', 'ip.authoritativeSourceId')
-        .select(sql.raw(PROFILE_JSON_COLUMNS) as any)
-        .$if(query.count, (q) => q.select(sql<number>`page.total`.as('total'))) as any, query, SORT_COLUMNS, 'ip.id');
-      const found = (await rows.execute()) as Array<ProfileJsonRow & { total?: number }>;
+      const { text, params } = listJsonSql(query, tenantId);
+      const { rows } = await raw(CompiledQuery.raw(text, params));
+      const found = rows as unknown as Array<ProfileJsonRow & { total?: number }>;
       return { json: `[${found.map(profileJson).join(',')}]`, ...(await totalOf(found, query)) };
     },
     async findById(id, options) {
@@ -154,8 +177,9 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
   }
 
   async function countMatching(query: CollectionQuery): Promise<number> {
-    let q = db.selectFrom('identityProfiles as ip').select((eb) => eb.fn.countAll<number>().as('n')).where('ip.tenantId', '=', tenantId);
-    const r = await applyFilter(q, query, FIELDS).executeTakeFirstOrThrow();
-    return Number(r.n);
+    const params: unknown[] = [tenantId];
+    const where = andFilterSql(query, FIELDS, params);
+    const { rows } = await raw(CompiledQuery.raw(`select count(*) as n from identity_profiles ip where ip.tenant_id = $1${where}`, params));
+    return Number((rows[0] as unknown as { n: number }).n);
   }
 }

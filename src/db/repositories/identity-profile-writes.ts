@@ -31,7 +31,7 @@ const UPDATE_MANY_IF_VERSION = prepared('identity_profiles_update_if_version', `
       identity_attribute_config = i.identity_attribute_config, identity_exception_report_reference = i.identity_exception_report_reference,
       has_time_based_attr = i.has_time_based_attr, identity_refresh_required = i.identity_refresh_required, identity_count = i.identity_count,
       modified = i.modified, json_head = i.json_head, json_tail = i.json_tail
-    from input i where ip.tenant_id = $1 and ip.id = i.id and ip.xmin = i.version::xid returning ip.id
+    from input i where ip.tenant_id = $1 and ip.id = any($3::text[]) and ip.id = i.id and ip.xmin = i.version::xid returning ip.id
   )
   insert into audit_log (tenant_id, entity_type, entity_id, action, actor, detail)
   select $1, 'IDENTITY_PROFILE', u.id, 'update', i.actor, i.detail from updated u join input i on i.id = u.id returning entity_id`);
@@ -76,6 +76,19 @@ interface VersionedWrite {
   audit: Pick<AuditEntry, 'actor' | 'detail'>;
 }
 
+const json = (value: unknown) => (value === undefined ? 'null' : JSON.stringify(value));
+
+/** One write as a record of UPDATE_MANY_IF_VERSION's input, written as JSON text around the JSON already written by `toRow`. */
+function recordJson({ profile, version, audit }: VersionedWrite): string {
+  const r = toRow(profile);
+  return `{"id":${json(r.id)},"version":${json(version)},"name":${json(r.name)},"description":${json(r.description)},` +
+    `"owner_type":${json(r.ownerType)},"owner_id":${json(r.ownerId)},"owner_name":${json(r.ownerName)},"priority":${json(r.priority)},` +
+    `"authoritative_source_id":${json(r.authoritativeSourceId)},"identity_attribute_config":${r.identityAttributeConfig},` +
+    `"identity_exception_report_reference":${r.identityExceptionReportReference ?? 'null'},"has_time_based_attr":${json(r.hasTimeBasedAttr)},` +
+    `"identity_refresh_required":${json(r.identityRefreshRequired)},"identity_count":${json(r.identityCount)},"modified":${json(r.modified)},` +
+    `"json_head":${json(r.jsonHead)},"json_tail":${json(r.jsonTail)},"actor":${json(audit.actor)},"detail":${json(audit.detail ?? null)}}`;
+}
+
 /**
  * `updateIfVersion` for a repository outside a transaction: the optimistic writes made in one
  * event-loop turn go to the database as one statement (one commit for all). A profile written
@@ -92,18 +105,10 @@ export function versionedWriter(raw: RawExecutor, tenantId: string) {
     if (writes.length === 1) return [await writeOne(writes[0]).catch((error) => ({ error }))];
     const first = new Map<string, VersionedWrite>();
     for (const w of writes) if (!first.has(w.profile.id)) first.set(w.profile.id, w);
-    const records = [...first.values()].map(({ profile, version, audit }) => {
-      const r = toRow(profile);
-      return {
-        id: r.id, version, name: r.name, description: r.description, owner_type: r.ownerType, owner_id: r.ownerId, owner_name: r.ownerName,
-        priority: r.priority, authoritative_source_id: r.authoritativeSourceId, identity_attribute_config: JSON.parse(r.identityAttributeConfig),
-        identity_exception_report_reference: r.identityExceptionReportReference === null ? null : JSON.parse(r.identityExceptionReportReference),
-        has_time_based_attr: r.hasTimeBasedAttr, identity_refresh_required: r.identityRefreshRequired, identity_count: r.identityCount,
-        modified: r.modified, json_head: r.jsonHead, json_tail: r.jsonTail, actor: audit.actor, detail: audit.detail ?? null,
-      };
-    });
+    const unique = [...first.values()];
+    const records = `[${unique.map(recordJson).join(',')}]`;
     try {
-      const { rows } = await raw(CompiledQuery.raw(UPDATE_MANY_IF_VERSION, [tenantId, JSON.stringify(records)]));
+      const { rows } = await raw(CompiledQuery.raw(UPDATE_MANY_IF_VERSION, [tenantId, records, unique.map((w) => w.profile.id)]));
       const written = new Set(rows.map((r: { entity_id: string }) => r.entity_id));
       return writes.map((w) => first.get(w.profile.id) === w && written.has(w.profile.id));
     } catch {

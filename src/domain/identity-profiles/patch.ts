@@ -43,15 +43,25 @@ export function assertPatchAllowed(ops: JsonPatch): void {
   }
 }
 
-const KNOWN_FIELDS = new Set(Object.keys(IdentityProfile.properties));
+const PROFILE_FIELDS = Object.keys(IdentityProfile.properties) as Array<keyof IdentityProfile>;
+const KNOWN_FIELDS = new Set<string>(PROFILE_FIELDS);
 
 /**
  * Applies RFC 6902 operations to the API representation one by one, so a failure names the
  * operation that failed; a field the profile does not have is refused, never silently dropped.
+ * `document` is not changed: the top-level fields an operation may change (its `path`'s and
+ * `from`'s) are copied before it runs; the others are shared with `document`.
  */
 export function applyJsonPatch(document: IdentityProfile, ops: JsonPatch): IdentityProfile {
-  let doc = structuredClone(document);
+  let doc: Record<string, unknown> = { ...document };
+  const copied = new Set<string>();
   for (const [i, op] of ops.entries()) {
+    for (const field of [firstSegment(op.path), ...(op.from === undefined ? [] : [firstSegment(op.from)])]) {
+      if (copied.has(field)) continue;
+      copied.add(field);
+      const value = Object.hasOwn(doc, field) ? doc[field] : undefined;
+      if (typeof value === 'object' && value !== null) doc[field] = structuredClone(value);
+    }
     try {
       doc = jsonPatch.applyOperation(doc, op as jsonPatch.Operation, true, true, true, i).newDocument;
     } catch (e) {
@@ -61,7 +71,7 @@ export function applyJsonPatch(document: IdentityProfile, ops: JsonPatch): Ident
     const unknown = Object.keys(doc).find((k) => !KNOWN_FIELDS.has(k));
     if (unknown) throw ERRORS.badRequest(`Operation ${i} (${op.op} ${op.path}): an identity profile has no field '${unknown}'.`);
   }
-  return doc;
+  return doc as IdentityProfile;
 }
 
 /** The patched document as create input (read-only fields dropped), or a 400 listing what is wrong. */
@@ -83,7 +93,8 @@ function merge(current: IdentityProfile, input: IdentityProfileInput, source: So
     owner: input.owner ? { type: 'IDENTITY', id: input.owner.id, name: input.owner.name ?? '' } : null,
     priority: input.priority ?? current.priority,
     authoritativeSource: source ? { type: 'SOURCE', id: source.id, name: source.name } : current.authoritativeSource,
-    identityAttributeConfig: storedConfig(input.identityAttributeConfig, false),
+    // unchanged mappings (the same JSON as stored, which storedConfig would write again): the stored object itself
+    identityAttributeConfig: mappingsChanged ? storedConfig(input.identityAttributeConfig, false) : current.identityAttributeConfig,
     identityExceptionReportReference: input.identityExceptionReportReference ?? null,
     hasTimeBasedAttr: input.hasTimeBasedAttr ?? current.hasTimeBasedAttr,
     identityRefreshRequired: current.identityRefreshRequired || mappingsChanged || source !== undefined,
@@ -147,4 +158,11 @@ async function patched(ctx: DomainContext, repos: Repositories, current: Identit
   return { updated, moved: source !== undefined || updated.priority !== current.priority };
 }
 
-const sameExceptModified = (a: IdentityProfile, b: IdentityProfile) => JSON.stringify({ ...a, modified: '' }) === JSON.stringify({ ...b, modified: '' });
+/** Equal but for `modified`: field by field, objects compared as JSON only when they are not the same object. */
+function sameExceptModified(a: IdentityProfile, b: IdentityProfile): boolean {
+  for (const key of PROFILE_FIELDS) {
+    if (key === 'modified' || a[key] === b[key]) continue;
+    if (typeof a[key] !== 'object' || typeof b[key] !== 'object' || JSON.stringify(a[key]) !== JSON.stringify(b[key])) return false;
+  }
+  return true;
+}

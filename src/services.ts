@@ -49,11 +49,13 @@ export interface ServiceOptions {
 export async function createServices(database: Database, options: ServiceOptions): Promise<Services> {
   const { db } = database;
   let queue: RunningQueue | undefined;
+  const started = () => {
+    if (!queue) throw new Error('job queue not started');
+    return queue;
+  };
   const jobs: JobQueue = {
-    enqueue: (name, payload) => {
-      if (!queue) throw new Error('job queue not started');
-      return queue.enqueue(name, payload);
-    },
+    enqueue: (name, payload) => started().enqueue(name, payload),
+    enqueueMany: (name, payloads) => started().enqueueMany(name, payloads),
   };
   const ctx: DomainContext = {
     repos: createRepositories(db),

@@ -21,6 +21,8 @@ export interface Repositories {
 /** Starts background work (a job queue); the domain only names the job and its payload. */
 export interface JobQueue {
   enqueue(name: string, payload: Record<string, unknown>): Promise<void>;
+  /** Queues several jobs of one kind with one statement. */
+  enqueueMany(name: string, payloads: ReadonlyArray<Record<string, unknown>>): Promise<void>;
 }
 
 /**

@@ -81,12 +81,18 @@ export async function startJobQueue(sql: SqlExecutor, options: QueueOptions): Pr
     await boss.updateQueue(name, { name, deadLetter: DEAD_LETTER_QUEUE }); // queues made by an earlier version
   }
   if (options.recoverAbandoned) await recoverAbandoned(sql, boss, options);
-  const workers = new Map<string, string>();
+  const workers = new Map<string, string[]>();
+  const addWorker = (name: string, id: string) => workers.set(name, [...(workers.get(name) ?? []), id]);
+  // every worker of the queue: with one woken, the others slept until their next poll and a
+  // run's chunks went one at a time for the first polling interval
+  const wake = (name: string) => {
+    for (const id of workers.get(name) ?? []) boss.notifyWorker(id);
+  };
   const events = new EventEmitter();
   const running = new Set<Promise<unknown>>();
   for (const [name, handler] of Object.entries(options.handlers)) {
     for (let i = 0; i < (options.concurrency?.[name] ?? 1); i++) {
-      workers.set(name, await startWorker(boss, name, handler, options, events, running));
+      addWorker(name, await startWorker(boss, name, handler, options, events, running));
     }
   }
   const onGiveUp = options.onGiveUp;
@@ -94,7 +100,7 @@ export async function startJobQueue(sql: SqlExecutor, options: QueueOptions): Pr
     // a job whose every attempt ended with its worker gone never reaches runOne's last catch
     const giveUp: JobHandler = (payload) =>
       onGiveUp(String(payload[JOB_NAME] ?? DEAD_LETTER_QUEUE), payload, new Error('its last attempt did not finish (its worker stopped or exceeded the job time limit)'));
-    workers.set(DEAD_LETTER_QUEUE, await startWorker(boss, DEAD_LETTER_QUEUE, giveUp, { ...options, onGiveUp: undefined }, events, running));
+    addWorker(DEAD_LETTER_QUEUE, await startWorker(boss, DEAD_LETTER_QUEUE, giveUp, { ...options, onGiveUp: undefined }, events, running));
   }
   let stopping = false;
   return {
@@ -102,8 +108,13 @@ export async function startJobQueue(sql: SqlExecutor, options: QueueOptions): Pr
     async enqueue(name, payload) {
       if (stopping) throw new Error(`the job queue is stopping; '${name}' was not queued`);
       await boss.send(name, { ...payload, [JOB_NAME]: name });
-      const worker = workers.get(name);
-      if (worker) boss.notifyWorker(worker);
+      wake(name);
+    },
+    async enqueueMany(name, payloads) {
+      if (stopping) throw new Error(`the job queue is stopping; '${name}' was not queued`);
+      if (!payloads.length) return;
+      await boss.insert(payloads.map((payload) => ({ name, data: { ...payload, [JOB_NAME]: name } })));
+      wake(name);
     },
     /**
      * Stops fetching, lets the jobs in hand finish and pg-boss record their outcome, then stops

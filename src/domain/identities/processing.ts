@@ -36,7 +36,7 @@ export async function runPlanJob(ctx: DomainContext, run: ProcessRun, chunkSize 
   await ctx.repos.tasks.updateProgress(run.taskId, { total, processed: 0, changed: 0, failed: 0 });
   const chunks = await ctx.repos.tasks.listChunks(run.taskId, PHASE);
   if (chunks.every((c) => c.done)) return ctx.jobs.enqueue(FINALIZE_JOB, run);
-  for (const c of chunks.filter((x) => !x.done)) await ctx.jobs.enqueue(CHUNK_JOB, { ...run, chunkNo: c.chunkNo } satisfies ChunkPayload);
+  await ctx.jobs.enqueueMany(CHUNK_JOB, chunks.filter((x) => !x.done).map((c) => ({ ...run, chunkNo: c.chunkNo }) satisfies ChunkPayload));
 }
 
 export async function runChunkJob(ctx: DomainContext, job: ChunkPayload): Promise<void> {

@@ -35,7 +35,7 @@ describe('the last chunks of a run finishing together on postgres', () => {
     const task = await createTask(ctx.repos, ctx, { type: 'IDENTITY_PROFILE_PROCESS', name: 'Process', description: 'test', actor: { name: 'test' } as never });
     await ctx.repos.tasks.createChunks(task.id, 'attributes', [{ firstId: ids[0], lastId: ids[1] }, { firstId: ids[2], lastId: ids[3] }]);
     const queued: string[] = [];
-    const recording = { ...ctx, jobs: { enqueue: async (name: string) => void queued.push(name) } };
+    const recording = { ...ctx, jobs: { enqueue: async (name: string) => void queued.push(name), enqueueMany: async (name: string, payloads: readonly unknown[]) => void payloads.forEach(() => queued.push(name)) } };
 
     // hold both chunk rows, start both chunk jobs (they wait for the rows), then let them go together
     let release!: () => void;

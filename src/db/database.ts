@@ -138,13 +138,16 @@ async function openPostgres(databaseUrl: string, options: DatabaseOptions): Prom
 }
 
 /**
- * Settings for every connection, after any `options` the URL gives. JIT compilation is off: the
- * planner turns it on by cost estimate, and for a chunk read over a range of 2,500 identities it
- * spent ~12 ms compiling per query (~20 µs per identity, about half the read's CPU); our
- * statements are short, and JIT never paid back here.
+ * Settings for every connection, after any `options` the URL gives. Both are planner choices made
+ * by cost estimate that cost the chunk read of process-identities more than they saved:
+ * - JIT compilation: ~12 ms per read of 2,500 identities (~20 µs per identity, about half the
+ *   read's CPU); our statements are short, and JIT never paid back here.
+ * - Parallel query: a worker process started per read (~9 ms before the first row), while the
+ *   per-identity subqueries ran in the leader anyway. Data-modifying statements never run in
+ *   parallel, and several chunks already run at once.
  */
 function withSessionOptions(databaseUrl: string, schema: string | undefined): { connectionString: string; options: string } {
-  const ours = ['-c jit=off', schema ? `-c search_path=${schema}` : ''];
+  const ours = ['-c jit=off -c max_parallel_workers_per_gather=0', schema ? `-c search_path=${schema}` : ''];
   let url: URL;
   try {
     url = new URL(databaseUrl);

@@ -110,6 +110,7 @@ export interface DB {
   transforms: TransformsTable;
   accounts: AccountsTable;
   identities: IdentitiesTable;
+  identityState: IdentityStateTable;
   taskChunks: TaskChunksTable;
   accountLoadRows: AccountLoadRowsTable;
 }
@@ -139,12 +140,19 @@ export interface IdentitiesTable {
   tenantId: Generated<string>;
   name: string;
   profileId: string | null;
+  created: Timestamp;
+  modified: Timestamp;
+}
+
+/** What processing computed for an identity (migration 0006); no row until it first did. */
+export interface IdentityStateTable {
+  identityId: string;
   attributes: Json<Record<string, unknown>>;
   managerId: string | null;
   processingState: string | null;
+  inputFingerprint: string | null;
+  managerKeys: string[] | null;
   lastRefresh: Date | null;
-  inputFingerprint: Generated<string | null>;
-  created: Timestamp;
   modified: Timestamp;
 }
 

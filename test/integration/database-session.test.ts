@@ -5,7 +5,7 @@ import { dropSchemas, POSTGRES_URL, postgresReachable, uniqueSchema } from '../h
 
 const reachable = await postgresReachable();
 
-/** Every PostgreSQL connection of the pool: JIT off, the URL's own options kept, the schema set. */
+/** Every PostgreSQL connection of the pool: JIT and parallel query off, the URL's own options kept, the schema set. */
 describe.skipIf(!reachable)('PostgreSQL session settings', () => {
   const schema = uniqueSchema('session');
   let database: Database | undefined;
@@ -14,12 +14,13 @@ describe.skipIf(!reachable)('PostgreSQL session settings', () => {
     await dropSchemas(schema);
   });
 
-  it('turn JIT off and keep the options given in the URL', async () => {
+  it('turn JIT and parallel query off and keep the options given in the URL', async () => {
     const url = new URL(POSTGRES_URL);
     url.searchParams.set('options', '-c statement_timeout=4321');
     database = await createDatabase({ databaseUrl: url.toString(), schema, poolSize: 2 });
     const show = async (name: string) => (await sql.raw<{ value: string }>(`select current_setting('${name}') as value`).execute(database!.db)).rows[0].value;
     expect(await show('jit')).toBe('off');
+    expect(await show('max_parallel_workers_per_gather')).toBe('0');
     expect(await show('statement_timeout')).toBe('4321ms');
     expect(await show('search_path')).toBe(schema);
   });

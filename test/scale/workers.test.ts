@@ -73,12 +73,12 @@ describe.skipIf(!reachable)('two worker processes share one run on PostgreSQL', 
     const enable = await app.inject({ method: 'PATCH', url: `/v3/identity-profiles/${profile.id}`, headers: { ...h, 'content-type': 'application/json-patch+json' }, payload: JSON.stringify([{ op: 'replace', path: '/identityAttributeConfig/enabled', value: true }]) });
     expect(enable.statusCode).toBe(200);
 
-    // hold one identity's row: the worker whose chunk holds it blocks inside that chunk
+    // hold one identity's state row (inserted, not yet committed): the worker whose chunk writes it blocks inside that chunk
     const holder = new pg.Client({ connectionString: db.url });
     await holder.connect();
     const { rows: [victim] } = await holder.query(`select id from identities order by id offset 650 limit 1`);
     await holder.query('begin');
-    await holder.query('select 1 from identities where id = $1 for update', [victim.id]);
+    await holder.query('insert into identity_state (identity_id) values ($1)', [victim.id]);
     const run = await app.inject({ method: 'POST', url: `/v3/identity-profiles/${profile.id}/process-identities`, headers: h });
     const taskId = run.headers.location!.split('/').pop()!;
     const blocked = await until(async () => (await holder.query(`select application_name from pg_stat_activity where wait_event_type = 'Lock' and application_name like 'worker-%'`)).rows[0]?.application_name as string | undefined, 'a worker blocked inside the chunk', 90_000);
@@ -95,7 +95,7 @@ describe.skipIf(!reachable)('two worker processes share one run on PostgreSQL', 
 
     const check = new pg.Client({ connectionString: db.url });
     await check.connect();
-    const { rows } = await check.query(`select i.attributes, m.attributes->>'employeeNumber' as manager from identities i left join identities m on m.id = i.manager_id`);
+    const { rows } = await check.query(`select s.attributes, m.attributes->>'employeeNumber' as manager from identities i join identity_state s on s.identity_id = i.id left join identity_state m on m.identity_id = s.manager_id`);
     const { rows: chunks } = await check.query(`select count(*)::int as n, count(*) filter (where done)::int as done, sum(processed)::int as processed from task_chunks where task_id = $1`, [taskId]);
     const { rows: retried } = await check.query(`select count(*)::int as n from pgboss.job where name = 'identity-profiles.process-chunk' and retry_count > 0`);
     await check.end();

@@ -4,6 +4,7 @@ import * as m0002 from './0002-accounts-identities.js';
 import * as m0003 from './0003-identity-fingerprint.js';
 import * as m0004 from './0004-profile-hot-updates.js';
 import * as m0005 from './0005-identity-hot-updates.js';
+import * as m0006 from './0006-identity-state.js';
 import * as m0007 from './0007-profile-json.js';
 
 /** Ordered, forward-only. Add new files here; never edit an applied one. */
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003-identity-fingerprint': m0003,
   '0004-profile-hot-updates': m0004,
   '0005-identity-hot-updates': m0005,
+  '0006-identity-state': m0006,
   '0007-profile-json': m0007,
 };
 

@@ -1,13 +1,19 @@
+import { createHash } from 'node:crypto';
 import { sql, type RawBuilder } from 'kysely';
-import type { ChunkOptions, IdentityForProcessing } from '../../domain/identities/repository.js';
+import type { ChunkOptions, IdentityForProcessing, ManagerLookup } from '../../domain/identities/repository.js';
+import { INPUTS_LOCK } from '../migrations/0006-identity-state.js';
 
 /**
  * The query that reads identities for evaluation: a walk down an index over the chunk (or one
- * identity) with per-identity lookups that are nested loops by construction (LATERAL and scalar
- * subqueries), so no planner estimate can turn it into a scan of the whole table — with stale
- * statistics a join back onto identities did exactly that, once per chunk. The accounts come as
- * one JSON array per identity (cheaper to send and parse than a row per account), built only for
- * the identities returned.
+ * identity) with per-identity lookups that are nested loops by construction (a left join on the
+ * state's primary key and scalar subqueries), so no planner estimate can turn it into a scan of
+ * the whole table — with stale statistics a join back onto identities did exactly that, once per
+ * chunk.
+ *
+ * With a run key, only identities that need evaluating are returned: those never processed with
+ * this key, those whose accounts changed since (a trigger clears their key, see migration 0006),
+ * and, with a manager lookup, those whose manager's account now belongs to someone else — checked
+ * by the keys stored at the last run, one index lookup, without reading the identity's accounts.
  */
 
 /** One identity, or a profile's identities with ids in [firstId, lastId]. */
@@ -17,65 +23,79 @@ const where = (tenantId: string, which: Which) =>
   'id' in which ? sql`i.id = ${which.id}`
   : sql`i.tenant_id = ${tenantId} and i.profile_id = ${which.profileId} and i.id between ${which.firstId} and ${which.lastId}`;
 
+/** The owner (not `self`) of the first account of the lookup source, in `keys` order, whose native identity is a key. */
+const ownerByKeys = (lookup: ManagerLookup, keys: RawBuilder<unknown>, self: RawBuilder<unknown>) => sql`(
+  select ma.identity_id from unnest(${keys}) with ordinality k(key, n)
+  join accounts ma on ma.source_id = ${lookup.sourceId} and ma.native_identity = k.key and ma.identity_id <> ${self}
+  order by k.n limit 1)`;
+
 /**
- * Identities to evaluate, with their accounts and what processing compares and remembers:
- * - `fingerprint`: the input fingerprint now — the mappings' fingerprint and the identity's
- *   accounts' ids, modification times and source names; only identities whose stored fingerprint
- *   (or, with a lookup, manager) differs are returned. Without it every identity is returned.
- * - `managerLookup`: the manager found through accounts — the owner of the account on the source
- *   whose native identity is this identity's `accountAttributeName` there (indexed).
+ * Identities with their stored state and `inputs`, the JSON text `[accounts, manager, managerKeys]`:
+ * with `managerLookup`, `managerKeys` are the `accountAttributeName` values of the identity's
+ * accounts on the lookup source (in account id order) and `manager` the owner of the first
+ * account there named by one of them (indexed); without it both are null. Accounts carry no source
+ * name (added from the sources' names).
  */
-export function chunkQuery(tenantId: string, which: Which, options: ChunkOptions = {}): RawBuilder<ChunkRow> {
+export function chunkQuery(
+  tenantId: string, which: Which, options: Pick<ChunkOptions, 'managerLookup' | 'managerAttributes'> & { runKey?: string } = {},
+): RawBuilder<ChunkRow> {
   const lookup = options.managerLookup;
-  const fingerprint = options.fingerprint
-    ? sql`md5(${options.fingerprint} || coalesce(string_agg(a.id || '|' || a.modified::text || '|' || s.name, ',' order by a.id), ''))`
-    : sql`null::text`;
-  const manager = lookup
-    ? sql`(array_agg(m.identity_id order by a.id) filter (where m.identity_id is not null))[1]`
-    : sql`null::text`;
-  const managerJoin = lookup
-    ? sql`left join lateral (
-        select ma.identity_id from accounts ma
-        where a.source_id = ${lookup.sourceId} and ma.source_id = a.source_id
-          and ma.native_identity = a.attributes->>${lookup.accountAttributeName} and ma.identity_id <> i.id
-        limit 1) m on true`
-    : sql``;
-  const stale = options.fingerprint
-    ? sql`and (i.input_fingerprint is distinct from x.fingerprint ${lookup ? sql`or i.manager_id is distinct from x.manager_id` : sql``})`
-    : sql``;
+  const key = lookup ? sql`a.attributes->>${lookup.accountAttributeName}` : sql``;
+  const keys = lookup ? sql`array_agg(${key} order by a.id) filter (where a.source_id = ${lookup.sourceId} and ${key} is not null)` : sql`null`;
+  const manager = lookup ? ownerByKeys(lookup, keys, sql`i.id`) : sql`null`;
   const managerAttributes = options.managerAttributes
-    ? sql`(select m.attributes from identities m where m.id = i.manager_id)`
-    : sql`null::jsonb`;
-  const checks = !!(options.fingerprint || lookup);
+    ? sql`(select m.attributes::text from identity_state m where m.identity_id = s.manager_id)`
+    : sql`null::text`;
+  const stale = options.runKey
+    ? sql`and (s.input_fingerprint is distinct from ${options.runKey}
+               ${lookup ? sql`or s.manager_id is distinct from ${ownerByKeys(lookup, sql`s.manager_keys`, sql`i.id`)}` : sql``})`
+    : sql``;
   return sql<ChunkRow>`
-    select i.id, i.name, i.attributes, i.manager_id, ${managerAttributes} as manager_attributes,
-           ${checks ? sql`x.fingerprint, x.manager_id as correlated_manager_id` : sql`null::text as fingerprint, null::text as correlated_manager_id`},
-           (select coalesce(json_agg(json_build_object('id', a.id, 'sourceId', a.source_id, 'sourceName', s.name,
-                     'nativeIdentity', a.native_identity, 'name', a.name, 'created', a.created, 'modified', a.modified,
-                     'attributes', a.attributes) order by a.id), '[]')
-            from accounts a join sources s on s.id = a.source_id where a.identity_id = i.id) as accounts
-    from identities i
-    ${checks ? sql`left join lateral (
-      select ${fingerprint} as fingerprint, ${manager} as manager_id
-      from accounts a join sources s on s.id = a.source_id ${managerJoin}
-      where a.identity_id = i.id
-    ) x on true` : sql``}
+    select i.id, i.name, s.attributes::text as attributes, s.manager_id, ${managerAttributes} as manager_attributes,
+           (select json_build_array(
+                     coalesce(json_agg(json_build_object('id', a.id, 'sourceId', a.source_id, 'nativeIdentity', a.native_identity,
+                       'name', a.name, 'created', a.created, 'modified', a.modified, 'attributes', a.attributes) order by a.id), '[]'),
+                     ${manager}, ${keys})::text
+            from accounts a where a.identity_id = i.id) as inputs
+    from identities i left join identity_state s on s.identity_id = i.id
     where ${where(tenantId, which)} ${stale}
     order by i.id`;
 }
 
+/**
+ * Held (shared) by a chunk from its read to its commit: an account change waits for it, and it
+ * waits for an account change to commit, so no change lands between the read and the write.
+ */
+export const holdInputs = () => sql`select pg_advisory_xact_lock_shared(${INPUTS_LOCK})`;
+
+/** A row of `chunkQuery`: the JSON columns as text. */
 export interface ChunkRow {
   id: string;
   name: string;
-  attributes: Record<string, unknown>;
+  attributes: string | null;
   managerId: string | null;
-  managerAttributes: Record<string, unknown> | null;
-  fingerprint: string | null;
-  correlatedManagerId: string | null;
-  accounts: IdentityForProcessing['accounts'];
+  managerAttributes: string | null;
+  inputs: string;
 }
 
-export const toProcessingIdentity = (r: ChunkRow): IdentityForProcessing => ({
-  id: r.id, name: r.name, attributes: r.attributes ?? {}, managerId: r.managerId, managerAttributes: r.managerAttributes,
-  fingerprint: r.fingerprint, correlatedManagerId: r.correlatedManagerId, accounts: r.accounts,
-});
+/**
+ * The run key an identity is remembered with: the mappings' fingerprint, every source's name (an
+ * `accountAttribute` picks accounts by source name, so a rename may change results) and the
+ * manager lookup.
+ */
+export function runKey(mappingsFingerprint: string, sourceNames: ReadonlyMap<string, string>, lookup: ManagerLookup | undefined): string {
+  const names = [...sourceNames].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return createHash('md5').update(JSON.stringify([mappingsFingerprint, names, lookup ?? null])).digest('hex');
+}
+
+type Account = IdentityForProcessing['accounts'][number];
+
+export function toProcessingIdentity(r: ChunkRow, sourceNames: ReadonlyMap<string, string>, fingerprint: string | null): IdentityForProcessing {
+  const [accounts, correlatedManagerId, managerKeys] = JSON.parse(r.inputs) as [Account[], string | null, string[] | null];
+  for (const a of accounts) a.sourceName = sourceNames.get(a.sourceId) ?? '';
+  return {
+    id: r.id, name: r.name, attributes: r.attributes ? JSON.parse(r.attributes) : {}, managerId: r.managerId,
+    managerAttributes: r.managerAttributes ? JSON.parse(r.managerAttributes) : null,
+    fingerprint, correlatedManagerId, managerKeys, accounts,
+  };
+}

@@ -3,7 +3,7 @@ import type { IdentityRepository } from '../../domain/identities/repository.js';
 import { IDENTITY_FILTERS, type Identity } from '../../domain/identities/schema.js';
 import type { DB } from '../types.js';
 import { applyCollection, applyFilter, withColumns } from './collection.js';
-import { chunkQuery, toProcessingIdentity } from './chunk-sql.js';
+import { chunkQuery, holdInputs, runKey, toProcessingIdentity } from './chunk-sql.js';
 import * as Q from './identity-sql.js';
 
 const FIELDS = withColumns(IDENTITY_FILTERS, {
@@ -13,14 +13,20 @@ const FIELDS = withColumns(IDENTITY_FILTERS, {
 const SORT_COLUMNS = { name: 'i.name', alias: 'i.alias', id: 'i.id', created: 'i.created', modified: 'i.modified' };
 
 export function identityRepository(db: Kysely<DB>, tenantId = 'default'): IdentityRepository {
-  /** Identities with the derived columns ISC filters on (alias = uid, emailAddress = email). */
+  /**
+   * Identities with their processed state and the derived columns ISC filters on (alias = uid,
+   * emailAddress = email); `modified` is the later of the identity's and its state's.
+   */
   const view = () =>
     db.selectFrom(
-      db.selectFrom('identities').selectAll()
-        .select(sql<string | null>`attributes->>'uid'`.as('alias'))
-        .select(sql<string | null>`attributes->>'email'`.as('emailAddress'))
-        .select(sql<boolean>`exists (select 1 from accounts a where a.identity_id = identities.id)`.as('correlated'))
-        .where('tenantId', '=', tenantId)
+      db.selectFrom('identities as b').leftJoin('identityState as s', 's.identityId', 'b.id')
+        .select(['b.id', 'b.tenantId', 'b.name', 'b.profileId', 'b.created', 's.managerId', 's.processingState', 's.lastRefresh'])
+        .select(sql<Date>`greatest(b.modified, s.modified)`.as('modified'))
+        .select(sql<Record<string, unknown>>`coalesce(s.attributes, '{}'::jsonb)`.as('attributes'))
+        .select(sql<string | null>`s.attributes->>'uid'`.as('alias'))
+        .select(sql<string | null>`s.attributes->>'email'`.as('emailAddress'))
+        .select(sql<boolean>`exists (select 1 from accounts a where a.identity_id = b.id)`.as('correlated'))
+        .where('b.tenantId', '=', tenantId)
         .as('i'),
     );
   const base = () =>
@@ -29,7 +35,9 @@ export function identityRepository(db: Kysely<DB>, tenantId = 'default'): Identi
       .leftJoin('identityProfiles as p', 'p.id', 'i.profileId')
       .select(['i.id', 'i.name', 'i.created', 'i.modified', 'i.alias', 'i.emailAddress', 'i.processingState', 'i.attributes', 'i.managerId', 'm.name as managerName', 'i.profileId', 'p.name as profileName'])
       .select(sql<Date | null>`greatest(i.last_refresh, p.last_processed)`.as('lastRefresh'))
-      .select(sql<boolean>`exists (select 1 from identities r where r.manager_id = i.id)`.as('isManager'));
+      .select(sql<boolean>`exists (select 1 from identity_state r where r.manager_id = i.id)`.as('isManager'));
+  const sourceNames = async () =>
+    new Map((await db.selectFrom('sources').select(['id', 'name']).where('tenantId', '=', tenantId).execute()).map((r) => [r.id, r.name]));
 
   return {
     async list(query) {
@@ -44,11 +52,15 @@ export function identityRepository(db: Kysely<DB>, tenantId = 'default'): Identi
     },
     async findForProcessing(id) {
       const [row] = (await chunkQuery(tenantId, { id }, { managerAttributes: true }).execute(db)).rows;
-      return row ? toProcessingIdentity(row) : undefined;
+      return row ? toProcessingIdentity(row, await sourceNames(), null) : undefined;
     },
     async loadChunk(profileId, range, options = {}) {
-      const identities = (await chunkQuery(tenantId, { profileId, ...range }, options).execute(db)).rows.map(toProcessingIdentity);
-      if (!options.fingerprint) return { identities, inRange: identities.length };
+      await holdInputs().execute(db);
+      const names = await sourceNames();
+      const key = options.fingerprint ? runKey(options.fingerprint, names, options.managerLookup) : undefined;
+      const rows = (await chunkQuery(tenantId, { profileId, ...range }, { ...options, runKey: key }).execute(db)).rows;
+      const identities = rows.map((row) => toProcessingIdentity(row, names, key ?? null));
+      if (!key) return { identities, inRange: identities.length };
       const counted = await db.selectFrom('identities').select((eb) => eb.fn.countAll<number>().as('n'))
         .where('tenantId', '=', tenantId).where('profileId', '=', profileId).where('id', '>=', range.firstId).where('id', '<=', range.lastId)
         .executeTakeFirstOrThrow();
@@ -56,7 +68,11 @@ export function identityRepository(db: Kysely<DB>, tenantId = 'default'): Identi
     },
     async writeFingerprints(entries) {
       if (!entries.length) return;
-      await sql`update identities i set input_fingerprint = x.fp from unnest(${entries.map((e) => e.id)}::text[], ${entries.map((e) => e.fingerprint)}::text[]) as x(id, fp) where i.id = x.id`.execute(db);
+      await sql`
+        update identity_state s set input_fingerprint = x.fingerprint, manager_keys = x.manager_keys
+        from jsonb_to_recordset(${JSON.stringify(entries.map((e) => ({ id: e.id, fingerprint: e.fingerprint, manager_keys: e.managerKeys ?? null })))}::jsonb)
+          as x(id text, fingerprint text, manager_keys text[])
+        where s.identity_id = x.id`.execute(db);
     },
     async chunkBounds(profileId, size) {
       const rows = await sql<{ firstId: string; lastId: string; count: number }>`
@@ -67,14 +83,24 @@ export function identityRepository(db: Kysely<DB>, tenantId = 'default'): Identi
       return rows.rows;
     },
     async writeAttributes(changes) {
-      if (!changes.length) return;
-      const rows = changes.map((c) => ({ id: c.id, attributes: c.attributes, processing_state: c.processingState, set_manager: c.managerId !== undefined, manager_id: c.managerId ?? null, fingerprint: c.fingerprint ?? null }));
-      await sql`
-        update identities i set attributes = x.attributes, modified = now(), last_refresh = now(), processing_state = x.processing_state,
-          manager_id = case when x.set_manager then x.manager_id else i.manager_id end, input_fingerprint = x.fingerprint
-        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-          as x(id text, attributes jsonb, processing_state text, set_manager boolean, manager_id text, fingerprint text)
-        where i.id = x.id`.execute(db);
+      // changes that set the manager and changes that leave it as it is (one statement each)
+      for (const setManager of [true, false]) {
+        const group = changes.filter((c) => (c.managerId !== undefined) === setManager);
+        if (!group.length) continue;
+        const rows = group.map((c) => ({
+          id: c.id, attributes: c.attributes, processing_state: c.processingState, manager_id: c.managerId ?? null,
+          fingerprint: c.fingerprint ?? null, manager_keys: c.managerKeys ?? null,
+        }));
+        await sql`
+          insert into identity_state (identity_id, attributes, manager_id, processing_state, input_fingerprint, manager_keys, last_refresh, modified)
+          select x.id, x.attributes, x.manager_id, x.processing_state, x.fingerprint, x.manager_keys, now(), now()
+          from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+            as x(id text, attributes jsonb, processing_state text, manager_id text, fingerprint text, manager_keys text[])
+          on conflict (identity_id) do update set attributes = excluded.attributes, processing_state = excluded.processing_state,
+            input_fingerprint = excluded.input_fingerprint, manager_keys = excluded.manager_keys,
+            last_refresh = excluded.last_refresh, modified = excluded.modified
+            ${setManager ? sql`, manager_id = excluded.manager_id` : sql``}`.execute(db);
+      }
     },
     correlateManagers: (profileId, sourceId, mapping, since) => Q.correlateManagers(db, tenantId, profileId, sourceId, mapping, since),
     async markProfileProcessed(profileId, at) {
@@ -84,8 +110,20 @@ export function identityRepository(db: Kysely<DB>, tenantId = 'default'): Identi
     correlateAccounts: (sourceId) => Q.correlateAccounts(db, tenantId, sourceId),
     assignProfiles: (sourceIds) => Q.assignProfiles(db, tenantId, sourceIds),
     async removeOrphans() {
-      const r = await sql`delete from identities i where i.tenant_id = ${tenantId} and not exists (select 1 from accounts a where a.identity_id = i.id)`.execute(db);
-      return Number(r.numAffectedRows ?? 0);
+      // with no foreign keys on identity_state (migration 0006), the same statement removes the
+      // identities' state and clears them as managers of the identities that stay
+      const r = await sql<{ n: number }>`
+        with gone as (
+          delete from identities i where i.tenant_id = ${tenantId} and not exists (select 1 from accounts a where a.identity_id = i.id)
+          returning i.id
+        ), state_gone as (
+          delete from identity_state s using gone g where s.identity_id = g.id
+        ), unmanaged as (
+          update identity_state s set manager_id = null, modified = now()
+          where s.manager_id in (select id from gone) and s.identity_id not in (select id from gone)
+        )
+        select count(*)::int as n from gone`.execute(db);
+      return r.rows[0].n;
     },
     async refreshCounts() {
       await sql`
@@ -106,7 +144,7 @@ function toIdentity(r: {
     id: r.id, name: r.name, created: r.created.toISOString(), modified: r.modified.toISOString(),
     alias: r.alias, emailAddress: r.emailAddress, processingState: (r.processingState as Identity['processingState']) ?? null,
     identityStatus: 'UNREGISTERED',
-    managerRef: r.managerId ? { type: 'IDENTITY', id: r.managerId, name: r.managerName ?? '' } : null,
+    managerRef: r.managerId && r.managerName !== null ? { type: 'IDENTITY', id: r.managerId, name: r.managerName } : null,
     isManager: r.isManager, lastRefresh: r.lastRefresh ? new Date(r.lastRefresh).toISOString() : null,
     attributes: (r.attributes ?? {}) as Record<string, unknown>,
     identityProfile: r.profileId ? { id: r.profileId, name: r.profileName ?? '' } : null,

@@ -10,8 +10,9 @@ import type { DB } from '../types.js';
 export async function correlateAccounts(db: Kysely<DB>, tenantId: string, sourceId: string): Promise<number> {
   const r = await sql`
     with candidates as (
-      select lower(attributes->>'uid') as uid, min(id) as identity_id from identities
-      where tenant_id = ${tenantId} and attributes ? 'uid' group by lower(attributes->>'uid')
+      select lower(s.attributes->>'uid') as uid, min(s.identity_id) as identity_id
+      from identity_state s join identities i on i.id = s.identity_id
+      where i.tenant_id = ${tenantId} and s.attributes ? 'uid' group by lower(s.attributes->>'uid')
     )
     update accounts a set identity_id = c.identity_id, modified = now()
     from candidates c
@@ -65,25 +66,30 @@ export async function correlateManagers(
 ): Promise<{ changed: number; notChangedBefore: number }> {
   // One hash join for the whole profile; an ambiguous key picks the smallest id, deterministically.
   // The attribute names are bound once (params) so DISTINCT ON and ORDER BY use the same expression.
-  const r = await sql`
+  const r = await sql<{ changed: number; notChangedBefore: number }>`
     with params as (select ${mapping.identityAttributeName}::text as identity_attr, ${mapping.accountAttributeName}::text as account_attr),
     keyed as (
-      select distinct on (m.attributes->>p.identity_attr) m.attributes->>p.identity_attr as key, m.id
-      from identities m, params p
-      where m.tenant_id = ${tenantId} and m.attributes->>p.identity_attr is not null
-      order by m.attributes->>p.identity_attr, m.id
+      select distinct on (m.attributes->>p.identity_attr) m.attributes->>p.identity_attr as key, m.identity_id as id
+      from identity_state m join identities mi on mi.id = m.identity_id, params p
+      where mi.tenant_id = ${tenantId} and m.attributes->>p.identity_attr is not null
+      order by m.attributes->>p.identity_attr, m.identity_id
     ), wanted as (
-      select i.id, i.modified as old_modified, min(k.id) as manager_id
+      select i.id, s.modified as old_modified, s.manager_id as old_manager_id, min(k.id) as manager_id
       from identities i
       cross join params p
+      left join identity_state s on s.identity_id = i.id
       left join accounts a on a.identity_id = i.id and a.source_id = ${sourceId}
       left join keyed k on k.key = a.attributes->>p.account_attr and k.id <> i.id
       where i.profile_id = ${profileId}
-      group by i.id, i.modified
+      group by i.id, s.modified, s.manager_id
+    ), written as (
+      insert into identity_state (identity_id, manager_id, modified)
+      select w.id, w.manager_id, now() from wanted w where w.old_manager_id is distinct from w.manager_id
+      on conflict (identity_id) do update set manager_id = excluded.manager_id, modified = excluded.modified
+      returning identity_id
     )
-    update identities i set manager_id = w.manager_id, modified = now()
-    from wanted w where i.id = w.id and i.manager_id is distinct from w.manager_id
-    returning w.old_modified < ${since} as untouched_before`.execute(db);
-  const rows = r.rows as Array<{ untouchedBefore: boolean }>;
-  return { changed: rows.length, notChangedBefore: rows.filter((x) => x.untouchedBefore).length };
+    select count(*)::int as changed,
+           count(*) filter (where w.old_modified is null or w.old_modified < ${since})::int as not_changed_before
+    from written x join wanted w on w.id = x.identity_id`.execute(db);
+  return r.rows[0];
 }

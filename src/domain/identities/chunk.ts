@@ -46,7 +46,7 @@ export async function processChunk(
   const now = ctx.now();
   const outcome = { processed: inRange, changed: 0, failed: 0, errors: [] as ChunkOutcome['errors'], summary: { managersChanged: 0 } as ChunkSummary };
   const changes: IdentityChange[] = [];
-  const unchanged: Array<{ id: string; fingerprint: string }> = [];
+  const unchanged: Array<{ id: string; fingerprint: string; managerKeys?: string[] | null }> = [];
   const dryRun = run.dryRun ? new DryRunCollector() : undefined;
   for (const identity of identities) {
     const results = evaluateIdentity(compiled, identity, now);
@@ -59,13 +59,16 @@ export async function processChunk(
     const managerChanged = manager !== identity.managerId;
     const remember = failures.length ? null : identity.fingerprint ?? null; // an error is evaluated again next time
     if (sameAttributes(next, identity.attributes) && !managerChanged) {
-      if (remember) unchanged.push({ id: identity.id, fingerprint: remember });
+      if (remember) unchanged.push({ id: identity.id, fingerprint: remember, managerKeys: identity.managerKeys });
       continue;
     }
     outcome.changed++;
     if (managerChanged) outcome.summary.managersChanged++;
     dryRun?.add(identity, next, managerChanged ? manager : undefined);
-    changes.push({ id: identity.id, attributes: next, processingState: failures.length ? 'ERROR' : 'OK', fingerprint: remember, ...(managerLookup ? { managerId: manager } : {}) });
+    changes.push({
+      id: identity.id, attributes: next, processingState: failures.length ? 'ERROR' : 'OK', fingerprint: remember, managerKeys: identity.managerKeys,
+      ...(managerLookup ? { managerId: manager } : {}),
+    });
   }
   if (dryRun) {
     outcome.summary.attributeChanges = dryRun.summary();

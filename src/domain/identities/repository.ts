@@ -10,8 +10,10 @@ export interface IdentityForProcessing {
   managerAttributes: Record<string, unknown> | null;
   /** With a manager lookup: the identity owning the manager's account (null: none found). */
   correlatedManagerId?: string | null;
-  /** With a mapping fingerprint: this identity's input fingerprint now. */
+  /** With a mapping fingerprint: the run key to remember once it is processed without error. */
   fingerprint?: string | null;
+  /** With a manager lookup: the account values the manager was looked up by (remembered for the next run's check). */
+  managerKeys?: string[] | null;
   accounts: Array<{
     id: string;
     sourceId: string;
@@ -33,7 +35,11 @@ export interface ManagerLookup {
 export interface ChunkOptions {
   /** Find each identity's manager through accounts while reading (see manager-lookup.ts). */
   managerLookup?: ManagerLookup;
-  /** The mappings' fingerprint (see purity.ts): identities whose inputs did not change are left out. */
+  /**
+   * The mappings' fingerprint (see purity.ts): identities processed with the same mappings (and
+   * source names, and lookup) whose accounts did not change since, and whose manager would stay,
+   * are left out.
+   */
   fingerprint?: string;
   /** Also read each identity's manager's attributes (for mappings that may use them). */
   managerAttributes?: boolean;
@@ -47,6 +53,8 @@ export interface IdentityChange {
   managerId?: string | null;
   /** The input fingerprint to remember (null: evaluate again next time, e.g. after an error). */
   fingerprint?: string | null;
+  /** The manager lookup's keys to remember. */
+  managerKeys?: string[] | null;
 }
 
 export interface IdentityRepository {
@@ -58,8 +66,8 @@ export interface IdentityRepository {
    * and how many identities the range holds (including those the fingerprint let it skip).
    */
   loadChunk(profileId: string, range: { firstId: string; lastId: string }, options?: ChunkOptions): Promise<{ identities: IdentityForProcessing[]; inRange: number }>;
-  /** Records input fingerprints of identities found unchanged (no other column is touched). */
-  writeFingerprints(entries: Array<{ id: string; fingerprint: string }>): Promise<void>;
+  /** Records input fingerprints (and manager keys) of identities found unchanged (no other column is touched). */
+  writeFingerprints(entries: Array<{ id: string; fingerprint: string; managerKeys?: string[] | null }>): Promise<void>;
   /** Chunk boundaries over a profile's identities, `size` identities each (keyset on id). */
   chunkBounds(profileId: string, size: number): Promise<Array<{ firstId: string; lastId: string; count: number }>>;
   /** Writes new attributes of the identities that changed, in one statement. */

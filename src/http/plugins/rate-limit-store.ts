@@ -1,4 +1,3 @@
-import { Redis } from 'ioredis';
 
 /** Counts requests per key in fixed windows: where the rate limit keeps its counters. */
 export interface RateLimitStore {
@@ -41,6 +40,8 @@ return {c, redis.call('PTTL', KEYS[1])}`;
 
 /** Several API nodes: counters in Redis (`REDIS_URL`), shared by every node. */
 export async function redisStore(url: string): Promise<RateLimitStore> {
+  // loaded only here: most processes have no REDIS_URL, and loading ioredis costs ~30-70 ms of start-up
+  const { Redis } = await import('ioredis');
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: false });
   await redis.connect();
   redis.defineCommand('idpHit', { numberOfKeys: 1, lua: HIT });

@@ -15,7 +15,7 @@ const SORT_COLUMNS: Record<string, string> = {
   'owner.id': 'ip.owner_id', 'owner.name': 'ip.owner_name',
 };
 
-type Row = IdentityProfileRow & { sourceName: string };
+type Row = Omit<IdentityProfileRow, 'tenantId' | 'lastProcessed' | 'jsonHead' | 'jsonTail'> & { sourceName: string };
 /** Rows of the hand-written SQL also carry their version (`xmin`). */
 type VersionedRow = Row & { version: string };
 
@@ -88,8 +88,10 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
     db
       .selectFrom('identityProfiles as ip')
       .innerJoin('sources as s', 's.id', 'ip.authoritativeSourceId')
-      .selectAll('ip')
-      .select('s.name as sourceName')
+      // the columns toIdentityProfile reads (not the stored JSON parts)
+      .select(['ip.id', 'ip.name', 'ip.description', 'ip.ownerType', 'ip.ownerId', 'ip.ownerName', 'ip.priority', 'ip.authoritativeSourceId',
+        'ip.identityAttributeConfig', 'ip.identityExceptionReportReference', 'ip.hasTimeBasedAttr', 'ip.identityRefreshRequired',
+        'ip.identityCount', 'ip.created', 'ip.modified', 's.name as sourceName'])
       .where('ip.tenantId', '=', tenantId);
   /** Outside a transaction, reads by id from concurrent PATCHes share one query (see batchedLookup). */
   const batched = db.isTransaction ? undefined : batchedLookup(async (ids: string[]) => {

@@ -66,10 +66,11 @@ export function accountRepository(db: Kysely<DB>, tenantId = 'default'): Account
       return r?.lineNo;
     },
     async applyStaged(taskId, sourceId) {
+      // new accounts' ids follow the order they are written in (migration 0008)
       const upsert = await sql<{ added: number; updated: number }>`
         with upserted as (
           insert into accounts (id, tenant_id, source_id, native_identity, name, attributes)
-          select replace(gen_random_uuid()::text, '-', ''), ${tenantId}, ${sourceId}, r.native_identity, r.name, r.attributes
+          select lpad(to_hex(nextval('account_order')), 16, '0') || substr(md5(random()::text), 1, 16), ${tenantId}, ${sourceId}, r.native_identity, r.name, r.attributes
           from account_load_rows r where r.task_id = ${taskId}
           on conflict (source_id, native_identity) do update
             set name = excluded.name, attributes = excluded.attributes, modified = now()

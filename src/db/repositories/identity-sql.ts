@@ -21,19 +21,31 @@ export async function correlateAccounts(db: Kysely<DB>, tenantId: string, source
 }
 
 /**
- * One identity per uncorrelated account of an authoritative source. The identity id is derived
- * from the account id (md5, 32 hex digits), so the two plain statements need no join between them.
+ * An identity's id derives from the account it is formed from: that account's first 16 hex digits
+ * (ordered by creation, migration 0008) and 16 of an md5 of its id. The two plain statements of
+ * `formIdentities` need no join between them, and identities sort like the accounts they were
+ * formed from.
  */
-export async function formIdentities(db: Kysely<DB>, tenantId: string, sourceId: string): Promise<number> {
-  const authoritative = await db.selectFrom('identityProfiles').select('id').where('authoritativeSourceId', '=', sourceId).executeTakeFirst();
-  if (!authoritative) return 0;
+const IDENTITY_ID = sql`left(a.id, 16) || right(md5('identity:' || a.id), 16)`;
+
+/**
+ * One identity per uncorrelated account of an authoritative source, placed at once under the
+ * highest-priority profile on that source (where its one account puts it), so that placing
+ * identities afterwards does not rewrite every new row: the rows stay in the order they were
+ * written, the order of their ids (see IDENTITY_ID). Returns how many were formed, and where.
+ */
+export async function formIdentities(db: Kysely<DB>, tenantId: string, sourceId: string): Promise<{ formed: number; profileId?: string }> {
+  const profile = await db.selectFrom('identityProfiles').select('id').where('authoritativeSourceId', '=', sourceId)
+    .orderBy('priority').orderBy('id').executeTakeFirst();
+  if (!profile) return { formed: 0 };
   const inserted = await sql`
-    insert into identities (id, tenant_id, name)
-    select md5('identity:' || a.id), ${tenantId}, a.name from accounts a
+    insert into identities (id, tenant_id, name, profile_id)
+    select ${IDENTITY_ID}, ${tenantId}, a.name, ${profile.id} from accounts a
     where a.source_id = ${sourceId} and a.identity_id is null
     on conflict (id) do nothing`.execute(db);
-  await sql`update accounts set identity_id = md5('identity:' || id) where source_id = ${sourceId} and identity_id is null`.execute(db);
-  return Number(inserted.numAffectedRows ?? 0);
+  await sql`update accounts a set identity_id = ${IDENTITY_ID} where source_id = ${sourceId} and identity_id is null`.execute(db);
+  const formed = Number(inserted.numAffectedRows ?? 0);
+  return formed ? { formed, profileId: profile.id } : { formed };
 }
 
 /** Places identities under their highest-priority profile; with `sourceIds`, only identities with an account there. */

@@ -8,11 +8,15 @@ import type { Repositories } from '../context.js';
  */
 export async function placeIdentities(repos: Repositories, sourceIds: readonly string[]): Promise<{ formed: number; affectedProfiles: string[] }> {
   let formed = 0;
+  const gained = new Set<string>();
   for (const sourceId of sourceIds) {
     await repos.identities.correlateAccounts(sourceId);
-    formed += await repos.identities.formIdentities(sourceId);
+    const f = await repos.identities.formIdentities(sourceId);
+    formed += f.formed;
+    if (f.profileId) gained.add(f.profileId);
   }
-  const { affectedProfiles } = await repos.identities.assignProfiles(sourceIds);
+  const moved = await repos.identities.assignProfiles(sourceIds);
+  const affectedProfiles = [...new Set([...gained, ...moved.affectedProfiles])];
   if (affectedProfiles.length === 0) return { formed, affectedProfiles };
   await repos.identities.refreshCounts();
   for (const profileId of affectedProfiles) {

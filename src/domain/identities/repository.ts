@@ -83,8 +83,8 @@ export interface IdentityRepository {
   markProfileProcessed(profileId: string, at: Date): Promise<void>;
   /** Uncorrelated accounts of the source join the identity whose `uid` equals the account name (ignoring case). */
   correlateAccounts(sourceId: string): Promise<number>;
-  /** New identities for uncorrelated accounts of an authoritative source. */
-  formIdentities(sourceId: string): Promise<number>;
+  /** New identities for uncorrelated accounts of an authoritative source, placed under its highest-priority profile. */
+  formIdentities(sourceId: string): Promise<{ formed: number; profileId?: string }>;
   /**
    * Each identity belongs to the highest-priority profile among its accounts' authoritative
    * sources. With `sourceIds`, only identities that have an account on one of them are looked at.

@@ -55,7 +55,12 @@ const textOf = (v: unknown): string | null => (v === undefined || v === null ? n
 
 /** The attributes an identity would have after processing (mapped attributes only, in mapping order). */
 export function attributesFrom(outcomes: AttributeOutcome[]): Record<string, string | null> {
-  return Object.fromEntries(outcomes.map((o) => [o.attribute, o.value]));
+  const attributes: Record<string, string | null> = {};
+  for (const o of outcomes) {
+    if (o.attribute === '__proto__') Object.defineProperty(attributes, o.attribute, { value: o.value, enumerable: true, writable: true, configurable: true });
+    else attributes[o.attribute] = o.value;
+  }
+  return attributes;
 }
 
 /** Do two attribute maps hold the same values (key order ignored)? */

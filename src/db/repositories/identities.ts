@@ -83,19 +83,18 @@ export function identityRepository(db: Kysely<DB>, tenantId = 'default'): Identi
       return rows.rows;
     },
     async writeAttributes(changes) {
-      // changes that set the manager and changes that leave it as it is (one statement each)
-      for (const setManager of [true, false]) {
-        const group = changes.filter((c) => (c.managerId !== undefined) === setManager);
+      // changes that set the manager and changes that leave it as it is: one statement each
+      const setting = changes.filter((c) => c.managerId !== undefined);
+      const groups = setting.length === 0 || setting.length === changes.length ? [changes] : [setting, changes.filter((c) => c.managerId === undefined)];
+      for (const group of groups) {
         if (!group.length) continue;
-        const rows = group.map((c) => ({
-          id: c.id, attributes: c.attributes, processing_state: c.processingState, manager_id: c.managerId ?? null,
-          fingerprint: c.fingerprint ?? null, manager_keys: c.managerKeys ?? null,
-        }));
+        const setManager = group[0].managerId !== undefined;
+        // the changes are the records as they are (a key left out reads as null)
         await sql`
           insert into identity_state (identity_id, attributes, manager_id, processing_state, input_fingerprint, manager_keys, last_refresh, modified)
-          select x.id, x.attributes, x.manager_id, x.processing_state, x.fingerprint, x.manager_keys, now(), now()
-          from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-            as x(id text, attributes jsonb, processing_state text, manager_id text, fingerprint text, manager_keys text[])
+          select x.id, x.attributes, x."managerId", x."processingState", x.fingerprint, x."managerKeys", now(), now()
+          from jsonb_to_recordset(${JSON.stringify(group)}::jsonb)
+            as x(id text, attributes jsonb, "processingState" text, "managerId" text, fingerprint text, "managerKeys" text[])
           on conflict (identity_id) do update set attributes = excluded.attributes, processing_state = excluded.processing_state,
             input_fingerprint = excluded.input_fingerprint, manager_keys = excluded.manager_keys,
             last_refresh = excluded.last_refresh, modified = excluded.modified

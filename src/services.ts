@@ -10,7 +10,7 @@ import { createTokenService, type TokenService } from './domain/clients/tokens.j
 import { DELETE_JOB, runDeleteJob, type DeleteJobPayload } from './domain/identity-profiles/delete.js';
 import { LOAD_JOB, runLoadJob, type LoadJobPayload } from './domain/accounts/load.js';
 import { CHUNK_JOB, FINALIZE_JOB, PLAN_JOB, runChunkJob, runFinalizeJob, runPlanJob, type ChunkPayload, type ProcessRun } from './domain/identities/processing.js';
-import { requestProcessing } from './domain/identity-profiles/process.js';
+import { createProcessingTask, startProcessing } from './domain/identity-profiles/process.js';
 import { failTask } from './domain/tasks/service.js';
 import { newId } from './domain/shared/schema.js';
 import { checkTransformDefinition } from './domain/transforms/check.js';
@@ -68,7 +68,13 @@ export async function createServices(database: Database, options: ServiceOptions
   const handlers: Record<string, JobHandler> = {
     [DELETE_JOB]: (p) => runDeleteJob(ctx, p as DeleteJobPayload),
     // after a load, affected profiles are processed automatically (as ISC's event-based processing)
-    [LOAD_JOB]: (p) => runLoadJob(ctx, p as LoadJobPayload, async (profileId) => void (await requestProcessing(ctx, profileId, SYSTEM))),
+    [LOAD_JOB]: (p) => runLoadJob(ctx, p as LoadJobPayload, {
+      create: async (repos, profileId) => {
+        const profile = await repos.profiles.findById(profileId);
+        return profile ? createProcessingTask(repos, ctx, profile, SYSTEM) : undefined;
+      },
+      start: (taskId, profileId) => startProcessing(ctx, taskId, profileId),
+    }),
     [PLAN_JOB]: (p) => runPlanJob(ctx, p as ProcessRun, options.chunkSize),
     [CHUNK_JOB]: (p) => runChunkJob(ctx, p as ChunkPayload),
     [FINALIZE_JOB]: (p) => runFinalizeJob(ctx, p as ProcessRun),

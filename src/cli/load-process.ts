@@ -25,6 +25,7 @@ export async function runLoad(args: string[], out: NodeJS.WriteStream = process.
   out.write(`${task.completionStatus}: ${r.rows ?? 0} rows — ${r.added ?? 0} added, ${r.updated ?? 0} updated, ${r.unchanged ?? 0} unchanged, ${r.removed ?? 0} removed, ${r.rejected ?? 0} rejected; ${r.identitiesCreated ?? 0} new identities.\n`);
   for (const rej of (r.rejections ?? []).slice(0, 20)) out.write(`  line ${rej.line}: ${rej.reason}\n`);
   if ((r.rejections?.length ?? 0) > 20) out.write(`  … ${r.rejections.length - 20} more rejected rows (see the task status)\n`);
+  for (const id of r.processingTaskIds ?? []) out.write(`Processing started: task ${id} (GET /v3/task-status/${id})\n`);
   return exitCodeOf(task);
 }
 

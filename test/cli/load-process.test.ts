@@ -53,7 +53,9 @@ describe('CLI load and process', () => {
     // identities exist from the earlier load only once a profile uses the source: load again
     const dir = mkdtempSync(join(tmpdir(), 'idp-'));
     writeFileSync(join(dir, 'hr.csv'), 'id,name,mail\n1,ann,A@X\n3,cy,c@x\n');
-    expect(await runLoad([src.id, join(dir, 'hr.csv'), ...flags], capture().out)).toBe(0);
+    const loaded = capture();
+    expect(await runLoad([src.id, join(dir, 'hr.csv'), ...flags], loaded.out)).toBe(0);
+    expect(loaded.text()).toMatch(/Processing started: task [0-9a-f]{32} \(GET \/v3\/task-status\/[0-9a-f]{32}\)/);
     const dry = capture();
     expect(await runProcess(['Staff', '--dry-run', ...flags], dry.out)).toBe(0);
     expect(dry.text()).toMatch(/dry run \[#+\] 100%/);

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { ERRORS } from '../../errors.js';
-import type { Actor, DomainContext } from '../context.js';
+import type { Actor, DomainContext, Repositories } from '../context.js';
 import { placeIdentities } from '../identities/placement.js';
 import { getSource } from '../sources/service.js';
 import type { Source } from '../sources/schema.js';
@@ -86,14 +86,26 @@ function checkHeader(columns: string[], source: Source): string[] {
 }
 
 /**
+ * Processing runs a load asks for: `create` makes a run's task (in the load's transaction, so the
+ * load's result can name it), `start` queues it once the load has committed.
+ */
+export interface ProcessingRequests {
+  create(repos: Repositories, profileId: string): Promise<string | undefined>;
+  start(taskId: string, profileId: string): Promise<void>;
+}
+
+/**
  * The job: applies the staged rows as a full aggregation in one transaction (accounts missing
  * from the file are removed), forms identities for new authoritative accounts, places every
- * identity under its profile, then queues processing of the affected profiles.
+ * identity under its profile, and creates a processing run for each affected profile, named in
+ * the load's result (`processingTaskIds`); the runs start after the commit. A retry of a load
+ * that committed but stopped before starting them starts them (starting twice is harmless).
  */
-export async function runLoadJob(ctx: DomainContext, payload: LoadJobPayload, processProfile: (profileId: string) => Promise<void>): Promise<void> {
-  const affected = await ctx.withTransaction(async (repos) => {
+export async function runLoadJob(ctx: DomainContext, payload: LoadJobPayload, processing: ProcessingRequests): Promise<void> {
+  const runs = await ctx.withTransaction(async (repos) => {
     const task = await repos.tasks.lock(payload.taskId);
-    if (!task || task.completed) return [];
+    if (!task) return [];
+    if (task.completed) return runsNotStarted(repos, task);
     const staged = (task.result ?? {}) as Partial<LoadSummary> & { header?: string[] };
     const applied = await repos.accounts.applyStaged(task.id, payload.sourceId);
     await repos.identities.removeOrphans();
@@ -107,17 +119,34 @@ export async function runLoadJob(ctx: DomainContext, payload: LoadJobPayload, pr
       removed: applied.removed, rejected: staged.rejected ?? 0, rejections: staged.rejections ?? [],
     };
     const profile = await repos.profiles.findByAuthoritativeSource(payload.sourceId);
+    const created: Array<{ taskId: string; profileId: string }> = [];
+    for (const profileId of new Set([...affectedProfiles, ...(profile ? [profile.id] : [])])) {
+      const taskId = await processing.create(repos, profileId);
+      if (taskId) created.push({ taskId, profileId });
+    }
     const rows = summary.rows + summary.rejected;
     await repos.tasks.updateProgress(task.id, { total: rows, processed: rows, changed: summary.added + summary.updated + summary.removed, failed: summary.rejected });
     await repos.tasks.complete(task.id, {
       completed: ctx.now(),
       completionStatus: summary.rejected > 0 ? 'Warning' : 'Success',
       messages: [taskMessage('INFO', `Loaded ${summary.rows} account(s): ${summary.added} added, ${summary.updated} updated, ${summary.removed} removed, ${summary.rejected} rejected; ${formed} new identit${formed === 1 ? 'y' : 'ies'}.`)],
-      result: { ...summary, identitiesCreated: formed },
+      result: { ...summary, identitiesCreated: formed, processingTaskIds: created.map((r) => r.taskId) },
     });
-    return [...new Set([...affectedProfiles, ...(profile ? [profile.id] : [])])];
+    return created;
   });
-  for (const profileId of affected) await processProfile(profileId);
+  for (const run of runs) await processing.start(run.taskId, run.profileId);
+}
+
+/** The processing runs a completed load created that have not begun (no chunks planned, not completed). */
+async function runsNotStarted(repos: Repositories, load: TaskRecord): Promise<Array<{ taskId: string; profileId: string }>> {
+  const ids = ((load.result ?? {}) as { processingTaskIds?: string[] }).processingTaskIds ?? [];
+  const runs: Array<{ taskId: string; profileId: string }> = [];
+  for (const id of ids) {
+    const run = await repos.tasks.findById(id);
+    if (!run || run.completed || !run.target || (await repos.tasks.listChunks(id, 'attributes')).length > 0) continue;
+    runs.push({ taskId: id, profileId: run.target.id });
+  }
+  return runs;
 }
 
 /**

@@ -1,9 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOAD_JOB } from '../../../src/domain/accounts/load.js';
 import { compileMappings } from '../../../src/domain/identities/evaluate.js';
 import { managerLookupFor } from '../../../src/domain/identities/manager-lookup.js';
-import { jobsFinishing, startTestApp, waitForTask, type TestApp } from '../../helpers/app.js';
+import { startTestApp, waitForTask, type TestApp } from '../../helpers/app.js';
 import { DATABASES } from '../../helpers/databases.js';
 import { multipartFile } from '../../helpers/multipart.js';
 
@@ -36,16 +35,13 @@ describe.each(DATABASES)('incremental processing on %s', (kind) => {
   });
   afterAll(async () => t?.close());
 
-  /** Loads the CSV and waits for the processing run the load queued (after its own task completed). */
+  /** Loads the CSV and waits for the processing run the load asked for (its result names it). */
   const load = async (csv: string) => {
     const file = multipartFile('file', 'hr.csv', csv);
-    const loads = jobsFinishing(t, LOAD_JOB);
     const res = await t.app.inject({ method: 'POST', url: `/v3/sources/${sourceId}/load-accounts`, payload: file.payload, headers: { ...h, ...file.headers } });
-    await loads.finished(res.json().task.id);
-    loads.stop();
-    expect((await waitForTask(t, res.json().task.id)).completionStatus).toBe('Success');
-    const run = await t.services.database.db.selectFrom('tasks').select('id').where('type', '=', 'IDENTITY_PROFILE_PROCESS').orderBy('launched', 'desc').executeTakeFirstOrThrow();
-    return waitForTask(t, run.id);
+    const done = await waitForTask(t, res.json().task.id);
+    expect(done.completionStatus).toBe('Success');
+    return waitForTask(t, done.result.processingTaskIds[0]);
   };
   const people = async () => {
     const res = await t.app.inject({ method: 'GET', url: '/v2025/identities?sorters=name', headers: h });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { failInterruptedLoads, LOAD_JOB } from '../../../src/domain/accounts/load.js';
+import { failInterruptedLoads } from '../../../src/domain/accounts/load.js';
 import { createTask } from '../../../src/domain/tasks/service.js';
-import { jobsFinishing, startTestApp, waitForTask, type TestApp } from '../../helpers/app.js';
+import { startTestApp, waitForTask, type TestApp } from '../../helpers/app.js';
 import { DATABASES } from '../../helpers/databases.js';
 import { multipartFile } from '../../helpers/multipart.js';
 
@@ -143,12 +143,8 @@ describe('re-processing after a reload touches only what changed', () => {
     await t.app.inject({ method: 'POST', url: '/v3/identity-profiles', headers: h, payload: { name: 'P', authoritativeSource: { id: src.id }, identityAttributeConfig: { enabled: true, attributeTransforms: [{ identityAttributeName: 'email', transformDefinition: { type: 'lower', attributes: { input: attr } } }] } } });
     const load = async (csv: string) => {
       const m = multipartFile('file', 'f.csv', csv);
-      const loads = jobsFinishing(t, LOAD_JOB); // the load queues processing after its task is complete
-      await loads.finished((await t.app.inject({ method: 'POST', url: `/v3/sources/${src.id}/load-accounts`, payload: m.payload, headers: { ...h, ...m.headers } })).json().task.id);
-      loads.stop();
-      const { db } = t.services.database;
-      const run = await db.selectFrom('tasks').select('id').where('type', '=', 'IDENTITY_PROFILE_PROCESS').orderBy('launched', 'desc').executeTakeFirstOrThrow();
-      return waitForTask(t, run.id);
+      const loaded = await waitForTask(t, (await t.app.inject({ method: 'POST', url: `/v3/sources/${src.id}/load-accounts`, payload: m.payload, headers: { ...h, ...m.headers } })).json().task.id);
+      return waitForTask(t, loaded.result.processingTaskIds[0]); // the run the load asked for
     };
     expect((await load('id,name,mail\n1,a,A@X\n2,b,B@X\n3,c,C@X\n')).result).toMatchObject({ processed: 3, changed: 3 });
     const before = (await t.app.inject({ method: 'GET', url: '/v2025/identities?sorters=name', headers: h })).json();

@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runLoadJob } from '../../../src/domain/accounts/load.js';
+import { createProcessingTask } from '../../../src/domain/identity-profiles/process.js';
+import { startTestApp, waitForTask, type TestApp } from '../../helpers/app.js';
+import { DATABASES } from '../../helpers/databases.js';
+import { multipartFile } from '../../helpers/multipart.js';
+
+/**
+ * A load names the processing runs it asked for (`processingTaskIds`), created in its own
+ * transaction, so a client follows them without looking for the newest run; a load that
+ * committed but stopped before starting them starts them when its job is retried.
+ */
+describe.each(DATABASES)('the processing runs of a load on %s', (kind) => {
+  let t: TestApp;
+  let h: Record<string, string>;
+  let sourceId: string;
+  let profileId: string;
+  beforeAll(async () => {
+    t = await startTestApp(kind);
+    h = await t.admin();
+    sourceId = (await t.app.inject({ method: 'POST', url: '/v3/sources', headers: h, payload: { name: 'Runs' } })).json().id;
+    const attr = { type: 'accountAttribute', attributes: { attributeName: 'name', sourceName: 'Runs' } };
+    profileId = (await t.app.inject({ method: 'POST', url: '/v3/identity-profiles', headers: h, payload: { name: 'PR', authoritativeSource: { id: sourceId }, identityAttributeConfig: { enabled: true, attributeTransforms: [{ identityAttributeName: 'uid', transformDefinition: attr }] } } })).json().id;
+  });
+  afterAll(async () => t?.close());
+
+  it('names the run it created, which processes the loaded identities', async () => {
+    const file = multipartFile('file', 'runs.csv', 'id,name\n1,ann\n2,bob\n');
+    const res = await t.app.inject({ method: 'POST', url: `/v3/sources/${sourceId}/load-accounts`, payload: file.payload, headers: { ...h, ...file.headers } });
+    const load = await waitForTask(t, res.json().task.id);
+    expect(load.result.processingTaskIds).toHaveLength(1);
+    const run = await waitForTask(t, load.result.processingTaskIds[0]);
+    expect(run).toMatchObject({ type: 'IDENTITY_PROFILE_PROCESS', completionStatus: 'Success', target: { type: 'IDENTITY_PROFILE', id: profileId } });
+    expect(run.result).toMatchObject({ total: 2, processed: 2, changed: 2 });
+    const people = (await t.app.inject({ method: 'GET', url: '/v2025/identities?sorters=name', headers: h })).json();
+    expect(people.map((p: { attributes: { uid: string } }) => p.attributes.uid)).toEqual(['ann', 'bob']);
+  });
+
+  it('starts, on a retry, the runs a committed load had not started, and no other', async () => {
+    const { ctx } = t.services;
+    const file = multipartFile('file', 'runs.csv', 'id,name\n1,ann\n2,bob\n3,cy\n');
+    const res = await t.app.inject({ method: 'POST', url: `/v3/sources/${sourceId}/load-accounts`, payload: file.payload, headers: { ...h, ...file.headers } });
+    const load = await waitForTask(t, res.json().task.id);
+    await waitForTask(t, load.result.processingTaskIds[0]); // that one ran
+    // as if the load had stopped right after its commit: one run created but never started
+    const profile = (await ctx.repos.profiles.findById(profileId))!;
+    const pending = await createProcessingTask(ctx.repos, ctx, profile, { name: 'test' } as never);
+    await ctx.repos.tasks.setResult(load.id, { ...load.result, processingTaskIds: [load.result.processingTaskIds[0], pending] });
+
+    const started: Array<[string, string]> = [];
+    await runLoadJob(ctx, { taskId: load.id, sourceId } as never, {
+      create: async () => { throw new Error('a completed load creates no run'); },
+      start: async (taskId, forProfile) => void started.push([taskId, forProfile]),
+    });
+    expect(started).toEqual([[pending, profileId]]);
+  });
+});

@@ -63,9 +63,10 @@ export interface IdentityRepository {
   findForProcessing(id: string): Promise<IdentityForProcessing | undefined>;
   /**
    * Identities of a profile with ids in [firstId, lastId], with their accounts (see ChunkOptions),
-   * and how many identities the range holds (including those the fingerprint let it skip).
+   * and how many identities the range holds (including those the fingerprint let it skip). The
+   * identities are made as they are iterated (once), so each can be garbage as soon as it is evaluated.
    */
-  loadChunk(profileId: string, range: { firstId: string; lastId: string }, options?: ChunkOptions): Promise<{ identities: IdentityForProcessing[]; inRange: number }>;
+  loadChunk(profileId: string, range: { firstId: string; lastId: string }, options?: ChunkOptions): Promise<{ identities: Iterable<IdentityForProcessing>; inRange: number }>;
   /** Records input fingerprints (and manager keys) of identities found unchanged (no other column is touched). */
   writeFingerprints(entries: Array<{ id: string; fingerprint: string; managerKeys?: string[] | null }>): Promise<void>;
   /** Chunk boundaries over a profile's identities, `size` identities each (keyset on id). */

@@ -76,7 +76,7 @@ describe.each(DATABASES)('incremental processing on %s', (kind) => {
     const { fingerprint } = compileMappings(profile.identityAttributeConfig, () => undefined);
     const [range] = await repos.identities.chunkBounds(profileId, 1000);
     const read = await t.services.ctx.withTransaction((r) => r.identities.loadChunk(profileId, range, { fingerprint, managerLookup: managerLookupFor(profile, source) }));
-    return read.identities.map((i) => i.name).sort();
+    return [...read.identities].map((i) => i.name).sort();
   };
 
   it('reads only identities whose accounts changed, whatever statement changed them', async () => {

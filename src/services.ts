@@ -8,7 +8,7 @@ import type { DomainContext, JobQueue } from './domain/context.js';
 import type { ApiClientRepository } from './domain/clients/repository.js';
 import { createTokenService, type TokenService } from './domain/clients/tokens.js';
 import { DELETE_JOB, runDeleteJob, type DeleteJobPayload } from './domain/identity-profiles/delete.js';
-import { LOAD_JOB, runLoadJob, type LoadJobPayload } from './domain/accounts/load.js';
+import { giveUpLoad, LOAD_JOB, runLoadJob, type LoadJobPayload } from './domain/accounts/load.js';
 import { CHUNK_JOB, FINALIZE_JOB, PLAN_JOB, runChunkJob, runFinalizeJob, runPlanJob, type ChunkPayload, type ProcessRun } from './domain/identities/processing.js';
 import { createProcessingTask, startProcessing } from './domain/identity-profiles/process.js';
 import { failTask } from './domain/tasks/service.js';
@@ -90,7 +90,10 @@ export async function createServices(database: Database, options: ServiceOptions
     recoverAbandoned: database.kind === 'pglite' && options.runJobs,
     // on PostgreSQL several chunks at once keep both the database and the event loop busy
     concurrency: database.kind === 'postgres' ? { [CHUNK_JOB]: options.chunkConcurrency ?? 3 } : {},
-    onGiveUp: (name, payload, error) => failTask(ctx, payload.taskId, `${name} failed after several attempts: ${(error as Error)?.message ?? String(error)}`),
+    onGiveUp: (name, payload, error) => {
+      const message = `${name} failed after several attempts: ${(error as Error)?.message ?? String(error)}`;
+      return name === LOAD_JOB ? giveUpLoad(ctx, payload.taskId, message) : failTask(ctx, payload.taskId, message);
+    },
   });
   const tokens = createTokenService(await loadSigningKey(db), options.config.tokenTtlSeconds);
   return {

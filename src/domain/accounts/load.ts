@@ -5,7 +5,7 @@ import { placeIdentities } from '../identities/placement.js';
 import { getSource } from '../sources/service.js';
 import type { Source } from '../sources/schema.js';
 import type { TaskRecord } from '../tasks/repository.js';
-import { createTask, taskMessage } from '../tasks/service.js';
+import { createTask, failTask, taskMessage } from '../tasks/service.js';
 import { isRejection, readCsv } from './csv.js';
 import type { StagedAccount } from './repository.js';
 import type { LoadSummary } from './schema.js';
@@ -135,6 +135,20 @@ export async function runLoadJob(ctx: DomainContext, payload: LoadJobPayload, pr
     return created;
   });
   for (const run of runs) await processing.start(run.taskId, run.profileId);
+}
+
+/**
+ * A load job that failed its last attempt: its task fails, and so do the processing runs it
+ * created but could not start (they would otherwise stay "running" with no job behind them).
+ */
+export async function giveUpLoad(ctx: Pick<DomainContext, 'repos' | 'now'>, taskId: unknown, message: string): Promise<void> {
+  if (typeof taskId !== 'string') return;
+  await failTask(ctx, taskId, message);
+  const load = await ctx.repos.tasks.findById(taskId);
+  if (!load) return;
+  for (const run of await runsNotStarted(ctx.repos, load)) {
+    await failTask(ctx, run.taskId, `The account load that asked for this run (${taskId}) could not start it: ${message}`);
+  }
 }
 
 /** The processing runs a completed load created that have not begun (no chunks planned, not completed). */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runLoadJob } from '../../../src/domain/accounts/load.js';
+import { giveUpLoad, runLoadJob } from '../../../src/domain/accounts/load.js';
 import { createProcessingTask } from '../../../src/domain/identity-profiles/process.js';
 import { startTestApp, waitForTask, type TestApp } from '../../helpers/app.js';
 import { DATABASES } from '../../helpers/databases.js';
@@ -8,7 +8,8 @@ import { multipartFile } from '../../helpers/multipart.js';
 /**
  * A load names the processing runs it asked for (`processingTaskIds`), created in its own
  * transaction, so a client follows them without looking for the newest run; a load that
- * committed but stopped before starting them starts them when its job is retried.
+ * committed but stopped before starting them starts them when its job is retried, and fails
+ * them when its job is given up.
  */
 describe.each(DATABASES)('the processing runs of a load on %s', (kind) => {
   let t: TestApp;
@@ -53,5 +54,22 @@ describe.each(DATABASES)('the processing runs of a load on %s', (kind) => {
       start: async (taskId, forProfile) => void started.push([taskId, forProfile]),
     });
     expect(started).toEqual([[pending, profileId]]);
+  });
+
+  it('fails, when the load job is given up, the runs it had not started, and no other', async () => {
+    const { ctx } = t.services;
+    const file = multipartFile('file', 'runs.csv', 'id,name\n1,ann\n2,bob\n3,cy\n4,di\n');
+    const res = await t.app.inject({ method: 'POST', url: `/v3/sources/${sourceId}/load-accounts`, payload: file.payload, headers: { ...h, ...file.headers } });
+    const load = await waitForTask(t, res.json().task.id);
+    const ran = await waitForTask(t, load.result.processingTaskIds[0]);
+    const pending = await createProcessingTask(ctx.repos, ctx, (await ctx.repos.profiles.findById(profileId))!, { name: 'test' } as never);
+    await ctx.repos.tasks.setResult(load.id, { ...load.result, processingTaskIds: [ran.id, pending] });
+
+    await giveUpLoad(ctx, load.id, 'the queue was gone');
+    const failed = await waitForTask(t, pending);
+    expect(failed.completionStatus).toBe('Error');
+    expect(failed.messages.at(-1)).toMatchObject({ type: 'ERROR', localizedText: { message: expect.stringMatching(/could not start it: the queue was gone/) } });
+    expect((await waitForTask(t, ran.id)).completionStatus).toBe('Success');
+    expect((await waitForTask(t, load.id)).completionStatus).toBe(load.completionStatus); // a completed load stays as it was
   });
 });

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { ERRORS } from '../../errors.js';
 import type { Actor, DomainContext, Repositories } from '../context.js';
 import { placeIdentities } from '../identities/placement.js';
+import { isPlanned } from '../identities/processing.js';
 import { getSource } from '../sources/service.js';
 import type { Source } from '../sources/schema.js';
 import type { TaskRecord } from '../tasks/repository.js';
@@ -157,7 +158,7 @@ async function runsNotStarted(repos: Repositories, load: TaskRecord): Promise<Ar
   const runs: Array<{ taskId: string; profileId: string }> = [];
   for (const id of ids) {
     const run = await repos.tasks.findById(id);
-    if (!run || run.completed || !run.target || (await repos.tasks.listChunks(id, 'attributes')).length > 0) continue;
+    if (!run || run.completed || !run.target || (await isPlanned(repos, id))) continue;
     runs.push({ taskId: id, profileId: run.target.id });
   }
   return runs;

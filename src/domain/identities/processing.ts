@@ -1,4 +1,4 @@
-import type { DomainContext } from '../context.js';
+import type { DomainContext, Repositories } from '../context.js';
 import { taskMessage } from '../tasks/service.js';
 import { forgetCompiled, processChunk, type ChunkSummary } from './chunk.js';
 import { mergeDryRunSummaries } from './dry-run.js';
@@ -25,6 +25,11 @@ export interface ProcessRun {
 }
 export interface ChunkPayload extends ProcessRun {
   chunkNo: number;
+}
+
+/** Has the run's plan made its chunks? (A run without them has not begun.) */
+export async function isPlanned(repos: Repositories, taskId: string): Promise<boolean> {
+  return (await repos.tasks.listChunks(taskId, PHASE)).length > 0;
 }
 
 export async function runPlanJob(ctx: DomainContext, run: ProcessRun, chunkSize = CHUNK_SIZE): Promise<void> {

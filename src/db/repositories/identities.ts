@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { IdentityForProcessing, IdentityRepository } from '../../domain/identities/repository.js';
+import type { IdentityChange, IdentityForProcessing, IdentityRepository } from '../../domain/identities/repository.js';
 import { IDENTITY_FILTERS, type Identity } from '../../domain/identities/schema.js';
 import type { DB } from '../types.js';
 import { applyCollection, applyFilter, withColumns } from './collection.js';
@@ -68,10 +68,10 @@ export function identityRepository(db: Kysely<DB>, tenantId = 'default'): Identi
     },
     async writeFingerprints(entries) {
       if (!entries.length) return;
+      // the entries are the records as they are (a key left out reads as null)
       await sql`
-        update identity_state s set input_fingerprint = x.fingerprint, manager_keys = x.manager_keys
-        from jsonb_to_recordset(${JSON.stringify(entries.map((e) => ({ id: e.id, fingerprint: e.fingerprint, manager_keys: e.managerKeys ?? null })))}::jsonb)
-          as x(id text, fingerprint text, manager_keys text[])
+        update identity_state s set input_fingerprint = x.fingerprint, manager_keys = x."managerKeys"
+        from jsonb_to_recordset(${JSON.stringify(entries)}::jsonb) as x(id text, fingerprint text, "managerKeys" text[])
         where s.identity_id = x.id`.execute(db);
     },
     async chunkBounds(profileId, size) {
@@ -84,11 +84,11 @@ export function identityRepository(db: Kysely<DB>, tenantId = 'default'): Identi
     },
     async writeAttributes(changes) {
       // changes that set the manager and changes that leave it as it is: one statement each
-      const setting = changes.filter((c) => c.managerId !== undefined);
-      const groups = setting.length === 0 || setting.length === changes.length ? [changes] : [setting, changes.filter((c) => c.managerId === undefined)];
-      for (const group of groups) {
+      const setting: IdentityChange[] = [];
+      const leaving: IdentityChange[] = [];
+      for (const c of changes) (c.managerId !== undefined ? setting : leaving).push(c);
+      for (const [group, setManager] of [[setting, true], [leaving, false]] as const) {
         if (!group.length) continue;
-        const setManager = group[0].managerId !== undefined;
         // the changes are the records as they are (a key left out reads as null)
         await sql`
           insert into identity_state (identity_id, attributes, manager_id, processing_state, input_fingerprint, manager_keys, last_refresh, modified)

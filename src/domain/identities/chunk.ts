@@ -46,7 +46,7 @@ export async function processChunk(
   const now = ctx.now();
   const outcome = { processed: inRange, changed: 0, failed: 0, errors: [] as ChunkOutcome['errors'], summary: { managersChanged: 0 } as ChunkSummary };
   const changes: IdentityChange[] = [];
-  const unchanged: Array<{ id: string; fingerprint: string; managerKeys?: string[] | null }> = [];
+  const unchanged: Parameters<Repositories['identities']['writeFingerprints']>[0] = [];
   const dryRun = run.dryRun ? new DryRunCollector() : undefined;
   for (const identity of identities) {
     const results = evaluateIdentity(compiled, identity, now);

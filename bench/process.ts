@@ -3,7 +3,7 @@
  * with a 10-mapping profile, process again unchanged, and in the same run measure the
  * database's raw batched `UPDATE … FROM unnest(…)` rate for rows of the same size.
  *
- *   npm run build && npx tsx bench/process.ts [N=100000] [--keep-db]
+ *   npm run build && npx tsx bench/process.ts [N=100000] [--keep-db] [--server=OTHER/dist/cli/index.js]
  */
 import { createWriteStream, mkdtempSync, openAsBlob, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +17,8 @@ const args = process.argv.slice(2);
 const N = Number(args.find((a) => !a.startsWith('--')) ?? 100_000);
 /** `--keep-db`: leave the database (its URL is printed) for EXPLAIN and profiling. */
 const KEEP_DB = args.includes('--keep-db');
+/** `--server=OTHER/dist/cli/index.js`: run another build (e.g. the commit before a change, built in its own folder). */
+const SERVER_SCRIPT = args.find((a) => a.startsWith('--server='))?.slice('--server='.length);
 const CLIENT = { id: 'benchclient', secret: 'bench-secret-123' };
 
 const DEPTS = ['Engineering', 'Sales', 'Finance', 'HR', 'Support', 'Legal'];
@@ -90,7 +92,7 @@ async function main() {
   const db = await freshDatabase('bench_process');
   const workDir = mkdtempSync(join(tmpdir(), 'bench-'));
   // tokens for a whole run (a million accounts take longer than the default 749 s)
-  const server = await startServer({ DATABASE_URL: db.url, IDPROFILES_CLIENT_ID: CLIENT.id, IDPROFILES_CLIENT_SECRET: CLIENT.secret, IDPROFILES_TOKEN_TTL: '86400' });
+  const server = await startServer({ DATABASE_URL: db.url, IDPROFILES_CLIENT_ID: CLIENT.id, IDPROFILES_CLIENT_SECRET: CLIENT.secret, IDPROFILES_TOKEN_TTL: '86400' }, 'serve', { script: SERVER_SCRIPT });
   try {
     const h = await tokenFor(server.url, CLIENT.id, CLIENT.secret);
     const csv = join(workDir, 'hr.csv');

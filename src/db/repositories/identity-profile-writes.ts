@@ -3,7 +3,7 @@ import { batchedCalls } from '../batched-calls.js';
 import { prepared } from '../database.js';
 import type { IdentityProfile } from '../../domain/identity-profiles/schema.js';
 import type { AuditEntry } from '../../domain/audit/repository.js';
-import { jsonParts, storedShape } from './identity-profile-json.js';
+import { jsonParts, storedShape, TENANT_FILTER } from './identity-profile-json.js';
 
 /** Runs hand-written SQL (no camel-case plugin). */
 export type RawExecutor = (query: CompiledQuery) => Promise<{ rows: any[] }>;
@@ -21,7 +21,7 @@ export const UPDATE = prepared('identity_profile_update', UPDATE_SQL);
 const UPDATE_IF_VERSION = prepared('identity_profile_update_if_version', `with updated as (${UPDATE_SQL} and xmin = $18::xid returning id)
   insert into audit_log (tenant_id, entity_type, entity_id, action, actor, detail) select $1, 'IDENTITY_PROFILE', id, 'update', $19, $20::jsonb from updated returning id`);
 /** The same for several profiles at once (group commit: one statement, one commit). */
-const UPDATE_MANY_IF_VERSION = prepared('identity_profiles_update_if_version', `with input as (
+export const UPDATE_MANY_IF_VERSION = prepared('identity_profiles_update_if_version', `with input as (
     select * from jsonb_to_recordset($2::jsonb) as x(id text, version text, name text, description text, owner_type text, owner_id text,
       owner_name text, priority int, authoritative_source_id text, identity_attribute_config jsonb, identity_exception_report_reference jsonb,
       has_time_based_attr boolean, identity_refresh_required boolean, identity_count int, modified timestamptz, json_head text, json_tail text, actor text, detail jsonb)
@@ -31,7 +31,7 @@ const UPDATE_MANY_IF_VERSION = prepared('identity_profiles_update_if_version', `
       identity_attribute_config = i.identity_attribute_config, identity_exception_report_reference = i.identity_exception_report_reference,
       has_time_based_attr = i.has_time_based_attr, identity_refresh_required = i.identity_refresh_required, identity_count = i.identity_count,
       modified = i.modified, json_head = i.json_head, json_tail = i.json_tail
-    from input i where ip.tenant_id = $1 and ip.id = any($3::text[]) and ip.id = i.id and ip.xmin = i.version::xid returning ip.id
+    from input i where ip.id = any($3::text[]) and ${TENANT_FILTER} and ip.id = i.id and ip.xmin = i.version::xid returning ip.id
   )
   insert into audit_log (tenant_id, entity_type, entity_id, action, actor, detail)
   select $1, 'IDENTITY_PROFILE', u.id, 'update', i.actor, i.detail from updated u join input i on i.id = u.id returning entity_id`);

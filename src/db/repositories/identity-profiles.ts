@@ -6,7 +6,7 @@ import { LIST_FILTERS, type IdentityProfile } from '../../domain/identity-profil
 import type { CollectionQuery } from '../../domain/shared/collection.js';
 import type { DB, IdentityProfileRow } from '../types.js';
 import { andFilterSql, applyCollection, orderBySql, withColumns } from './collection.js';
-import { PROFILE_JSON_COLUMNS, profileJson, type ProfileJsonRow } from './identity-profile-json.js';
+import { PROFILE_JSON_COLUMNS, profileJson, TENANT_FILTER, type ProfileJsonRow } from './identity-profile-json.js';
 import { toRow, UPDATE, updateValues, versionedWriter } from './identity-profile-writes.js';
 
 const FIELDS = withColumns(LIST_FILTERS, { id: 'ip.id', name: 'ip.name', priority: 'ip.priority' });
@@ -29,9 +29,9 @@ const BY_ID_SQL = `select ${PROFILE_COLUMNS} from identity_profiles ip join sour
 /** GET by id and PATCH are the hot paths: constant SQL, prepared once per connection. */
 const BY_ID = prepared('identity_profile_by_id', BY_ID_SQL);
 /** Concurrent GETs by id, coalesced into one query (see batchedLookup). */
-const BY_IDS = prepared('identity_profiles_by_ids', `select ${PROFILE_COLUMNS} from identity_profiles ip join sources s on s.id = ip.authoritative_source_id where ip.tenant_id = $1 and ip.id = any($2::text[])`);
+export const BY_IDS = prepared('identity_profiles_by_ids', `select ${PROFILE_COLUMNS} from identity_profiles ip join sources s on s.id = ip.authoritative_source_id where ip.id = any($2::text[]) and ${TENANT_FILTER}`);
 /** The same, as the API's JSON text (GET by id: see identity-profile-json.ts). */
-const JSON_BY_IDS = prepared('identity_profiles_json_by_ids', `select ${PROFILE_JSON_COLUMNS} from identity_profiles ip join sources s on s.id = ip.authoritative_source_id where ip.tenant_id = $1 and ip.id = any($2::text[])`);
+export const JSON_BY_IDS = prepared('identity_profiles_json_by_ids', `select ${PROFILE_JSON_COLUMNS} from identity_profiles ip join sources s on s.id = ip.authoritative_source_id where ip.id = any($2::text[]) and ${TENANT_FILTER}`);
 const BY_ID_FOR_UPDATE = prepared('identity_profile_by_id_for_update', `${BY_ID_SQL} for update of ip`);
 export function toIdentityProfile(r: Row): IdentityProfile {
   return {

@@ -41,15 +41,20 @@ export function profileJson(r: ProfileJsonRow): string {
 
 /** The stored parts of a profile's API JSON (field order and values as the response serializer writes them). */
 export function jsonParts(p: IdentityProfile): { head: string; tail: string } {
-  const owner = p.owner ? `{"type":"IDENTITY","id":${str(p.owner.id)},"name":${str(p.owner.name ?? '')}}` : 'null';
   const report = p.identityExceptionReportReference ? str(storedShape.reportReference(p.identityExceptionReportReference)) : 'null';
   return {
-    head: `{"id":${str(p.id)},"name":${str(p.name)},"created":${str(iso(p.created))},"modified":${str(iso(p.modified))},` +
-      `"description":${p.description === null || p.description === undefined ? 'null' : str(p.description)},"owner":${owner},"priority":${Number(p.priority)},` +
-      `"authoritativeSource":{"type":"SOURCE","id":${str(p.authoritativeSource.id)},`,
+    head: jsonHead(p),
     tail: `"identityAttributeConfig":${str(storedShape.config(p.identityAttributeConfig))},"identityExceptionReportReference":${report},` +
       `"hasTimeBasedAttr":${p.hasTimeBasedAttr === true}}`,
   };
+}
+
+/** The stored `json_head` of a profile (see `jsonParts`). */
+export function jsonHead(p: IdentityProfile): string {
+  const owner = p.owner ? `{"type":"IDENTITY","id":${str(p.owner.id)},"name":${str(p.owner.name ?? '')}}` : 'null';
+  return `{"id":${str(p.id)},"name":${str(p.name)},"created":${str(iso(p.created))},"modified":${str(iso(p.modified))},` +
+    `"description":${p.description === null || p.description === undefined ? 'null' : str(p.description)},"owner":${owner},"priority":${Number(p.priority)},` +
+    `"authoritativeSource":{"type":"SOURCE","id":${str(p.authoritativeSource.id)},`;
 }
 
 /** The profile's API JSON, as `profileJson` reads it back after the write (PATCH answers with it). */

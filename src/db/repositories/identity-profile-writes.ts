@@ -1,9 +1,10 @@
 import { CompiledQuery } from 'kysely';
 import { batchedCalls } from '../batched-calls.js';
 import { prepared } from '../database.js';
+import type { VersionedProfile } from '../../domain/identity-profiles/repository.js';
 import type { IdentityProfile } from '../../domain/identity-profiles/schema.js';
 import type { AuditEntry } from '../../domain/audit/repository.js';
-import { jsonParts, storedShape, TENANT_FILTER } from './identity-profile-json.js';
+import { jsonHead, jsonParts, storedShape, TENANT_FILTER, wholeJson } from './identity-profile-json.js';
 
 /** Runs hand-written SQL (no camel-case plugin). */
 export type RawExecutor = (query: CompiledQuery) => Promise<{ rows: any[] }>;
@@ -14,23 +15,25 @@ const UPDATE_SQL = `update identity_profiles set name = $3, description = $4, ow
 /** The PATCH write in a transaction (the row locked). */
 export const UPDATE = prepared('identity_profile_update', UPDATE_SQL);
 /**
- * Optimistic update: writes only if the row is still the version that was read (`xmin`, the id of
- * the transaction that wrote it, changes with every write), and records the audit entry in the
- * same statement (one round trip, atomic without BEGIN/COMMIT).
+ * Optimistic updates, several profiles at once (group commit: one statement, one commit): each
+ * row is written only if it is still the version that was read (`xmin`, the id of the transaction
+ * that wrote it, changes with every write), and its audit entry is recorded in the same statement
+ * (atomic without BEGIN/COMMIT). A record without `json_tail` leaves the fields stored in it as
+ * they are (a PATCH that changes none of them sends none of them: the row keeps their stored,
+ * already compressed values). `identity_count` is not written: the version check makes it the
+ * value that was read.
  */
-const UPDATE_IF_VERSION = prepared('identity_profile_update_if_version', `with updated as (${UPDATE_SQL} and xmin = $18::xid returning id)
-  insert into audit_log (tenant_id, entity_type, entity_id, action, actor, detail) select $1, 'IDENTITY_PROFILE', id, 'update', $19, $20::jsonb from updated returning id`);
-/** The same for several profiles at once (group commit: one statement, one commit). */
 export const UPDATE_MANY_IF_VERSION = prepared('identity_profiles_update_if_version', `with input as (
     select * from jsonb_to_recordset($2::jsonb) as x(id text, version text, name text, description text, owner_type text, owner_id text,
-      owner_name text, priority int, authoritative_source_id text, identity_attribute_config jsonb, identity_exception_report_reference jsonb,
-      has_time_based_attr boolean, identity_refresh_required boolean, identity_count int, modified timestamptz, json_head text, json_tail text, actor text, detail jsonb)
+      owner_name text, priority int, authoritative_source_id text, identity_refresh_required boolean, modified timestamptz, json_head text,
+      identity_attribute_config jsonb, identity_exception_report_reference jsonb, has_time_based_attr boolean, json_tail text, actor text, detail jsonb)
   ), updated as (
     update identity_profiles ip set name = i.name, description = i.description, owner_type = i.owner_type, owner_id = i.owner_id,
       owner_name = i.owner_name, priority = i.priority, authoritative_source_id = i.authoritative_source_id,
-      identity_attribute_config = i.identity_attribute_config, identity_exception_report_reference = i.identity_exception_report_reference,
-      has_time_based_attr = i.has_time_based_attr, identity_refresh_required = i.identity_refresh_required, identity_count = i.identity_count,
-      modified = i.modified, json_head = i.json_head, json_tail = i.json_tail
+      identity_refresh_required = i.identity_refresh_required, modified = i.modified, json_head = i.json_head,
+      identity_attribute_config = coalesce(i.identity_attribute_config, ip.identity_attribute_config),
+      identity_exception_report_reference = case when i.json_tail is null then ip.identity_exception_report_reference else i.identity_exception_report_reference end,
+      has_time_based_attr = coalesce(i.has_time_based_attr, ip.has_time_based_attr), json_tail = coalesce(i.json_tail, ip.json_tail)
     from input i where ip.id = any($3::text[]) and ${TENANT_FILTER} and ip.id = i.id and ip.xmin = i.version::xid returning ip.id
   )
   insert into audit_log (tenant_id, entity_type, entity_id, action, actor, detail)
@@ -72,21 +75,31 @@ export function updateValues(profile: IdentityProfile, tenantId: string): unknow
 
 interface VersionedWrite {
   profile: IdentityProfile;
-  version: string;
+  read: VersionedProfile;
   audit: Pick<AuditEntry, 'actor' | 'detail'>;
 }
 
 const json = (value: unknown) => (value === undefined ? 'null' : JSON.stringify(value));
 
-/** One write as a record of UPDATE_MANY_IF_VERSION's input, written as JSON text around the JSON already written by `toRow`. */
-function recordJson({ profile, version, audit }: VersionedWrite): string {
-  const r = toRow(profile);
-  return `{"id":${json(r.id)},"version":${json(version)},"name":${json(r.name)},"description":${json(r.description)},` +
-    `"owner_type":${json(r.ownerType)},"owner_id":${json(r.ownerId)},"owner_name":${json(r.ownerName)},"priority":${json(r.priority)},` +
-    `"authoritative_source_id":${json(r.authoritativeSourceId)},"identity_attribute_config":${r.identityAttributeConfig},` +
-    `"identity_exception_report_reference":${r.identityExceptionReportReference ?? 'null'},"has_time_based_attr":${json(r.hasTimeBasedAttr)},` +
-    `"identity_refresh_required":${json(r.identityRefreshRequired)},"identity_count":${json(r.identityCount)},"modified":${json(r.modified)},` +
-    `"json_head":${json(r.jsonHead)},"json_tail":${json(r.jsonTail)},"actor":${json(audit.actor)},"detail":${json(audit.detail ?? null)}}`;
+/** Are the fields stored in `json_tail` the ones that were read (the same values, as PATCH leaves what it does not touch)? */
+const sameTail = (p: IdentityProfile, read: IdentityProfile) => p.identityAttributeConfig === read.identityAttributeConfig &&
+  p.identityExceptionReportReference === read.identityExceptionReportReference && p.hasTimeBasedAttr === read.hasTimeBasedAttr;
+
+/** One write as a record of UPDATE_MANY_IF_VERSION's input (JSON text around the JSON already written), with the stored JSON parts it writes. */
+function record({ profile: p, read, audit }: VersionedWrite): { record: string; parts: { head: string; tail: string } } {
+  const kept = sameTail(p, read.profile);
+  const parts = kept ? { head: jsonHead(p), tail: read.tail } : jsonParts(p);
+  const tailFields = kept ? '' : `"identity_attribute_config":${JSON.stringify(storedShape.config(p.identityAttributeConfig))},` +
+    `"identity_exception_report_reference":${p.identityExceptionReportReference ? JSON.stringify(storedShape.reportReference(p.identityExceptionReportReference)) : 'null'},` +
+    `"has_time_based_attr":${json(p.hasTimeBasedAttr)},"json_tail":${json(parts.tail)},`;
+  return {
+    record: `{"id":${json(p.id)},"version":${json(read.version)},"name":${json(p.name)},"description":${json(p.description)},` +
+      `"owner_type":${p.owner ? '"IDENTITY"' : 'null'},"owner_id":${json(p.owner?.id ?? null)},"owner_name":${json(p.owner?.name ?? null)},` +
+      `"priority":${json(p.priority)},"authoritative_source_id":${json(p.authoritativeSource.id)},` +
+      `"identity_refresh_required":${json(p.identityRefreshRequired)},"modified":${json(p.modified)},"json_head":${json(parts.head)},${tailFields}` +
+      `"actor":${json(audit.actor)},"detail":${json(audit.detail ?? null)}}`,
+    parts,
+  };
 }
 
 /**
@@ -94,30 +107,38 @@ function recordJson({ profile, version, audit }: VersionedWrite): string {
  * event-loop turn go to the database as one statement (one commit for all). A profile written
  * twice in one batch keeps the first; the second reports a conflict (its PATCH reads again). When
  * the statement fails (one row breaks a constraint), each write is run alone, so only its own
- * request fails.
+ * request fails. Answers each write with the profile's API JSON, or undefined on a conflict.
  */
 export function versionedWriter(raw: RawExecutor, tenantId: string) {
-  const writeOne = async ({ profile, version, audit }: VersionedWrite): Promise<boolean> => {
-    const values = [...updateValues(profile, tenantId), version, audit.actor, audit.detail === undefined ? null : JSON.stringify(audit.detail)];
-    return (await raw(CompiledQuery.raw(UPDATE_IF_VERSION, values))).rows.length === 1;
-  };
-  const writeMany = async (writes: VersionedWrite[]): Promise<Array<boolean | { error: unknown }>> => {
-    if (writes.length === 1) return [await writeOne(writes[0]).catch((error) => ({ error }))];
+  const writeMany = async (writes: VersionedWrite[]): Promise<Array<string | undefined | { error: unknown }>> => {
     const first = new Map<string, VersionedWrite>();
     for (const w of writes) if (!first.has(w.profile.id)) first.set(w.profile.id, w);
-    const unique = [...first.values()];
-    const records = `[${unique.map(recordJson).join(',')}]`;
+    const records = new Map([...first.values()].map((w) => [w, record(w)]));
+    const run = async (ws: VersionedWrite[]): Promise<Set<string>> => {
+      const input = `[${ws.map((w) => records.get(w)!.record).join(',')}]`;
+      const { rows } = await raw(CompiledQuery.raw(UPDATE_MANY_IF_VERSION, [tenantId, input, ws.map((w) => w.profile.id)]));
+      return new Set(rows.map((r: { entity_id: string }) => r.entity_id));
+    };
+    const answer = (w: VersionedWrite, written: Set<string>) =>
+      (first.get(w.profile.id) === w && written.has(w.profile.id) ? wholeJson(w.profile, records.get(w)!.parts) : undefined);
     try {
-      const { rows } = await raw(CompiledQuery.raw(UPDATE_MANY_IF_VERSION, [tenantId, records, unique.map((w) => w.profile.id)]));
-      const written = new Set(rows.map((r: { entity_id: string }) => r.entity_id));
-      return writes.map((w) => first.get(w.profile.id) === w && written.has(w.profile.id));
-    } catch {
-      return Promise.all(writes.map((w) => (first.get(w.profile.id) === w ? writeOne(w).catch((error) => ({ error })) : false)));
+      const written = await run([...records.keys()]);
+      return writes.map((w) => answer(w, written));
+    } catch (error) {
+      return Promise.all(writes.map(async (w) => {
+        if (first.get(w.profile.id) !== w) return undefined;
+        if (records.size === 1) return { error };
+        try {
+          return answer(w, await run([w]));
+        } catch (e) {
+          return { error: e };
+        }
+      }));
     }
   };
   const batched = batchedCalls(writeMany);
-  return async (profile: IdentityProfile, version: string, audit: VersionedWrite['audit']): Promise<boolean> => {
-    const result = await batched({ profile, version, audit });
+  return async (profile: IdentityProfile, read: VersionedProfile, audit: VersionedWrite['audit']): Promise<string | undefined> => {
+    const result = await batched({ profile, read, audit });
     if (typeof result === 'object') throw result.error;
     return result;
   };

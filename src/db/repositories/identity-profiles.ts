@@ -16,22 +16,23 @@ const SORT_COLUMNS: Record<string, string> = {
 };
 
 type Row = Omit<IdentityProfileRow, 'tenantId' | 'lastProcessed' | 'jsonHead' | 'jsonTail'> & { sourceName: string };
-/** Rows of the hand-written SQL also carry their version (`xmin`). */
-type VersionedRow = Row & { version: string };
 
 /** The columns `toIdentityProfile` reads, under the names it reads (for SQL run without the camel-case plugin). */
 const PROFILE_COLUMNS = `ip.id, ip.name, ip.description, ip.owner_id as "ownerId", ip.owner_name as "ownerName", ip.priority,
   ip.authoritative_source_id as "authoritativeSourceId", s.name as "sourceName",
   ip.identity_attribute_config as "identityAttributeConfig", ip.identity_exception_report_reference as "identityExceptionReportReference",
   ip.has_time_based_attr as "hasTimeBasedAttr", ip.identity_refresh_required as "identityRefreshRequired",
-  ip.identity_count as "identityCount", ip.created, ip.modified, ip.xmin::text as version`;
+  ip.identity_count as "identityCount", ip.created, ip.modified`;
 const BY_ID_SQL = `select ${PROFILE_COLUMNS} from identity_profiles ip join sources s on s.id = ip.authoritative_source_id where ip.tenant_id = $1 and ip.id = $2`;
-/** GET by id and PATCH are the hot paths: constant SQL, prepared once per connection. */
+/** Constant SQL, prepared once per connection (the locking PATCH reads with it). */
 const BY_ID = prepared('identity_profile_by_id', BY_ID_SQL);
-/** Concurrent GETs by id, coalesced into one query (see batchedLookup). */
-export const BY_IDS = prepared('identity_profiles_by_ids', `select ${PROFILE_COLUMNS} from identity_profiles ip join sources s on s.id = ip.authoritative_source_id where ip.id = any($2::text[]) and ${TENANT_FILTER}`);
-/** The same, as the API's JSON text (GET by id: see identity-profile-json.ts). */
-export const JSON_BY_IDS = prepared('identity_profiles_json_by_ids', `select ${PROFILE_JSON_COLUMNS} from identity_profiles ip join sources s on s.id = ip.authoritative_source_id where ip.id = any($2::text[]) and ${TENANT_FILTER}`);
+/**
+ * Profiles by id as the API's JSON text (see identity-profile-json.ts) with their version (`xmin`):
+ * GET by id, and PATCH's read. Concurrent calls share one query (see batchedLookup).
+ */
+export const JSON_BY_IDS = prepared('identity_profiles_json_by_ids', `select ${PROFILE_JSON_COLUMNS}, ip.xmin::text as v from identity_profiles ip
+  join sources s on s.id = ip.authoritative_source_id where ip.id = any($2::text[]) and ${TENANT_FILTER}`);
+type VersionedJsonRow = ProfileJsonRow & { v: string };
 const BY_ID_FOR_UPDATE = prepared('identity_profile_by_id_for_update', `${BY_ID_SQL} for update of ip`);
 export function toIdentityProfile(r: Row): IdentityProfile {
   return {
@@ -83,7 +84,7 @@ function listJsonSql(query: CollectionQuery, tenantId: string): { text: string; 
 export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'): IdentityProfileRepository {
   let withoutPlugins: Kysely<DB> | undefined;
   /** Runs hand-written SQL whose columns already carry the names `toIdentityProfile` reads. */
-  const raw = (query: CompiledQuery) => (withoutPlugins ??= db.withoutPlugins()).executeQuery<VersionedRow>(query);
+  const raw = (query: CompiledQuery) => (withoutPlugins ??= db.withoutPlugins()).executeQuery<Row>(query);
   const base = () =>
     db
       .selectFrom('identityProfiles as ip')
@@ -93,16 +94,10 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
         'ip.identityAttributeConfig', 'ip.identityExceptionReportReference', 'ip.hasTimeBasedAttr', 'ip.identityRefreshRequired',
         'ip.identityCount', 'ip.created', 'ip.modified', 's.name as sourceName'])
       .where('ip.tenantId', '=', tenantId);
-  /** Outside a transaction, reads by id from concurrent PATCHes share one query (see batchedLookup). */
-  const batched = db.isTransaction ? undefined : batchedLookup(async (ids: string[]) => {
-    const { rows } = await raw(ids.length === 1 ? CompiledQuery.raw(BY_ID, [tenantId, ids[0]]) : CompiledQuery.raw(BY_IDS, [tenantId, ids]));
-    return new Map(rows.map((r) => [r.id, { profile: toIdentityProfile(r), version: r.version }]));
-  });
-  /** GETs by id answered with JSON text, shared like `batched`. */
-  const batchedJson = db.isTransaction ? undefined : batchedLookup(async (ids: string[]) => {
-    const { rows } = await raw(CompiledQuery.raw(JSON_BY_IDS, [tenantId, ids]));
-    return new Map((rows as unknown as ProfileJsonRow[]).map((r) => [r.id, profileJson(r)]));
-  });
+  const jsonRows = async (ids: string[]) => (await raw(CompiledQuery.raw(JSON_BY_IDS, [tenantId, ids]))).rows as unknown as VersionedJsonRow[];
+  /** Outside a transaction, reads by id made in one turn (GETs, PATCHes) share one query (see batchedLookup). */
+  const batched = db.isTransaction ? undefined : batchedLookup(async (ids: string[]) => new Map((await jsonRows(ids)).map((r) => [r.id, r])));
+  const jsonRow = async (id: string) => (batched ? batched(id) : (await jsonRows([id]))[0]);
   let writeIfVersion: ReturnType<typeof versionedWriter> | undefined;
   const one = async (q: SelectQueryBuilder<any, any, Row>) => {
     const row = await q.executeTakeFirst();
@@ -126,9 +121,8 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
       return rows.length ? toIdentityProfile(rows[0]) : undefined;
     },
     async findJsonById(id) {
-      if (batchedJson) return batchedJson(id);
-      const { rows } = await raw(CompiledQuery.raw(JSON_BY_IDS, [tenantId, [id]]));
-      return rows.length ? profileJson(rows[0] as unknown as ProfileJsonRow) : undefined;
+      const row = await jsonRow(id);
+      return row && profileJson(row);
     },
     findByIds: async (ids) => (ids.length ? (await base().where('ip.id', 'in', [...ids]).execute()).map(toIdentityProfile) : []),
     findByName: (name) => one(base().where(sql`lower(ip.name)`, '=', name.toLowerCase())),
@@ -141,14 +135,16 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
       await db.insertInto('identityProfiles').values({ ...toRow(profile), tenantId }).execute();
     },
     async findVersioned(id) {
-      if (batched) return batched(id);
-      const { rows } = await raw(CompiledQuery.raw(BY_ID, [tenantId, id]));
-      return rows.length ? { profile: toIdentityProfile(rows[0]), version: rows[0].version } : undefined;
+      const row = await jsonRow(id);
+      if (!row) return undefined;
+      // the profile as GET answers it: the stored JSON, which every write keeps equal to the columns
+      const json = profileJson(row);
+      return { profile: JSON.parse(json) as IdentityProfile, version: row.v, json, tail: row.t };
     },
     async update(profile) {
       await raw(CompiledQuery.raw(UPDATE, updateValues(profile, tenantId)));
     },
-    updateIfVersion: (profile, version, audit) => (writeIfVersion ??= versionedWriter(raw, tenantId))(profile, version, audit),
+    updateIfVersion: (profile, read, audit) => (writeIfVersion ??= versionedWriter(raw, tenantId))(profile, read, audit),
     async deleteByIds(ids) {
       if (!ids.length) return 0;
       const r = await db.deleteFrom('identityProfiles').where('id', 'in', [...ids]).where('tenantId', '=', tenantId).executeTakeFirst();

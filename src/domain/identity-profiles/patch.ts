@@ -108,6 +108,7 @@ const OPTIMISTIC_ATTEMPTS = 3;
 /**
  * PATCH: apply, re-validate the whole result, then store it through the same rules as create.
  * Changing the mappings or the authoritative source sets `identityRefreshRequired` (decision 9).
+ * Answers with the profile as the JSON text the API sends (what GET then answers).
  *
  * Usually two statements: read the profile with its version, then write it with its audit entry
  * only if the version is unchanged; when another write came first, read and apply again (as if
@@ -115,28 +116,29 @@ const OPTIMISTIC_ATTEMPTS = 3;
  * profiles, which must happen in the same transaction: that, and a profile written by others
  * on every attempt, takes the locking transaction.
  */
-export async function patchProfile(ctx: DomainContext, id: string, ops: JsonPatch, actor: Actor): Promise<IdentityProfile> {
+export async function patchProfile(ctx: DomainContext, id: string, ops: JsonPatch, actor: Actor): Promise<string> {
   assertPatchAllowed(ops);
   const audit = { entityType: 'IDENTITY_PROFILE', entityId: id, action: 'update', actor: actor.clientId, detail: ops } as const;
   for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
     const found = await ctx.repos.profiles.findVersioned(id);
     if (!found) throw ERRORS.notFound('Identity profile', id);
     const change = await patched(ctx, ctx.repos, found.profile, ops);
-    if (!change) return found.profile; // nothing changed: no write, no audit entry
+    if (!change) return found.json; // nothing changed: no write, no audit entry
     if (change.moved) break;
-    if (await ctx.repos.profiles.updateIfVersion(change.updated, found.version, audit)) return change.updated;
+    const written = await ctx.repos.profiles.updateIfVersion(change.updated, found, audit);
+    if (written !== undefined) return written;
   }
   return ctx.withTransaction(async (repos) => {
     const current = await repos.profiles.findById(id, { forUpdate: true });
     if (!current) throw ERRORS.notFound('Identity profile', id);
     const change = await patched(ctx, repos, current, ops);
-    if (!change) return current;
-    await repos.profiles.update(change.updated);
-    // priority and source decide which profile each identity belongs to (decision 6)
-    const { updated } = change;
-    if (change.moved) await placeIdentities(repos, [...new Set([current.authoritativeSource.id, updated.authoritativeSource.id])]);
-    await repos.audit.record(audit);
-    return change.moved ? (await repos.profiles.findById(id))! : updated;
+    if (change) {
+      await repos.profiles.update(change.updated);
+      // priority and source decide which profile each identity belongs to (decision 6)
+      if (change.moved) await placeIdentities(repos, [...new Set([current.authoritativeSource.id, change.updated.authoritativeSource.id])]);
+      await repos.audit.record(audit);
+    }
+    return (await repos.profiles.findJsonById(id))!;
   });
 }
 
@@ -151,7 +153,9 @@ async function patched(ctx: DomainContext, repos: Repositories, current: Identit
   const sourceChanged = input.authoritativeSource.id !== current.authoritativeSource.id;
   const source = sourceChanged ? await resolveAuthoritativeSource(repos, input.authoritativeSource) : undefined;
   if (source) await assertSourceFree(repos, source, id);
-  const mappingsChanged = JSON.stringify(input.identityAttributeConfig) !== JSON.stringify(current.identityAttributeConfig);
+  // a patch that does not touch the mappings leaves them the same object (applyJsonPatch)
+  const mappingsChanged = input.identityAttributeConfig !== current.identityAttributeConfig &&
+    JSON.stringify(input.identityAttributeConfig) !== JSON.stringify(current.identityAttributeConfig);
   if (mappingsChanged) await checkMappings(repos, input.identityAttributeConfig, ctx.checkTransform);
   const updated = merge(current, input, source, mappingsChanged, ctx.now());
   if (sameExceptModified(updated, current)) return undefined;

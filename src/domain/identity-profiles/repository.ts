@@ -2,6 +2,17 @@ import type { AuditEntry } from '../audit/repository.js';
 import type { CollectionQuery } from '../shared/collection.js';
 import type { IdentityProfile } from './schema.js';
 
+/** A profile as read for an optimistic update (`findVersioned`). */
+export interface VersionedProfile {
+  profile: IdentityProfile;
+  /** Changes with every write of the row. */
+  version: string;
+  /** The profile as the JSON text the API answers. */
+  json: string;
+  /** The stored JSON of the fields from `identityAttributeConfig` on; `updateIfVersion` keeps it when they are unchanged. */
+  tail: string;
+}
+
 /** Storage the identity-profile service needs; implemented in db/repositories/identity-profiles.ts. */
 export interface IdentityProfileRepository {
   list(query: CollectionQuery): Promise<{ items: IdentityProfile[]; total?: number }>;
@@ -21,14 +32,15 @@ export interface IdentityProfileRepository {
   /** Highest priority number in use (null when there are no profiles). */
   maxPriority(): Promise<number | null>;
   insert(profile: IdentityProfile): Promise<void>;
-  /** The profile and its version (changes with every write), for `updateIfVersion`; concurrent calls may share one query. */
-  findVersioned(id: string): Promise<{ profile: IdentityProfile; version: string } | undefined>;
+  /** The profile with its version, for `updateIfVersion`; concurrent calls (and GETs) may share one query. */
+  findVersioned(id: string): Promise<VersionedProfile | undefined>;
   update(profile: IdentityProfile): Promise<void>;
   /**
-   * Stores `profile` and records the audit entry of its update, atomically, only if the stored row
-   * is still `version`; false when another write came first (nothing written).
+   * Stores `profile` (made from `read`) and records the audit entry of its update, atomically, only
+   * if the stored row is still `read`'s version: the profile as the JSON text the API answers, or
+   * undefined when another write came first (nothing written).
    */
-  updateIfVersion(profile: IdentityProfile, version: string, audit: Pick<AuditEntry, 'actor' | 'detail'>): Promise<boolean>;
+  updateIfVersion(profile: IdentityProfile, read: VersionedProfile, audit: Pick<AuditEntry, 'actor' | 'detail'>): Promise<string | undefined>;
   deleteByIds(ids: readonly string[]): Promise<number>;
   /** Profiles whose mappings reference the named transform (for refusing its deletion). */
   referencingTransform(name: string): Promise<Array<{ id: string; name: string }>>;

@@ -70,7 +70,7 @@ export function identityProfileRoutes(app: FastifyInstance, v: ApiVersion, ctx: 
 
   app.patch<Id & { Body: JsonPatch }>(`${base}/:id`, op('updateIdentityProfile', 'Update an identity profile (JSON Patch)', {
     params: IdParams, body: JsonPatch, response: { 200: S.IdentityProfile, ...errorResponses(400, 404) },
-  }), async (request) => patchProfile(ctx, request.params.id, request.body, actorOf(request)));
+  }), async (request, reply) => reply.type('application/json; charset=utf-8').send(await patchProfile(ctx, request.params.id, request.body, actorOf(request))));
 
   app.get<Id>(`${base}/:id/default-identity-attribute-config`, op('getDefaultIdentityAttributeConfig', 'Default identity attribute config', {
     params: IdParams, response: { 200: S.IdentityAttributeConfig, ...errorResponses(400, 404) },

@@ -6,7 +6,7 @@
  */
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
-import { BY_IDS, JSON_BY_IDS } from '../../../src/db/repositories/identity-profiles.js';
+import { JSON_BY_IDS } from '../../../src/db/repositories/identity-profiles.js';
 import { UPDATE_MANY_IF_VERSION } from '../../../src/db/repositories/identity-profile-writes.js';
 import { describeOnDatabases } from './helpers.js';
 
@@ -14,8 +14,7 @@ const PROFILES = 2000;
 
 describeOnDatabases('identity profiles: lookups by id without statistics', (app) => {
   it.each([
-    ['the shared read', BY_IDS, `'default', '{plan-p1,plan-p2}'`],
-    ['the shared read as JSON', JSON_BY_IDS, `'default', '{plan-p1,plan-p2}'`],
+    ['the shared read', JSON_BY_IDS, `'default', '{plan-p1,plan-p2}'`],
     ['the group write', UPDATE_MANY_IF_VERSION, `'default', '[]', '{plan-p1,plan-p2}'`],
   ])('%s uses the primary key and no index on the tenant (generic plan)', async (_, text, args) => {
     const { db } = app().services.database;

@@ -214,6 +214,25 @@ describeOnDatabases('identity profiles: PATCH', (app) => {
     expect(audit.filter((a) => a.action === 'update')).toHaveLength(names.length);
   });
 
+  it('concurrent PATCHes that leave the mappings as they are lose none of those that change them', async () => {
+    const t = app();
+    const { source, profile } = await mappedProfile(t);
+    const names = Array.from({ length: 6 }, (_, i) => `attr${i}`);
+    const answers = await Promise.all(names.flatMap((n) => [
+      patch(t, V3, profile.id, [{ op: 'add', path: '/identityAttributeConfig/attributeTransforms/-', value: mapping(n, n, source) }]),
+      patch(t, V3, profile.id, [{ op: 'replace', path: '/description', value: n }]),
+    ]));
+    expect(answers.map((r) => r.statusCode)).toEqual(answers.map(() => 200));
+    const stored = (await request(t, V3, 'GET', `/${profile.id}`)).json();
+    const mapped = stored.identityAttributeConfig.attributeTransforms.map((m: any) => m.identityAttributeName);
+    expect([...mapped.slice(2)].sort()).toEqual(names);
+    expect(stored.identityRefreshRequired).toBe(true);
+    expect(names).toContain(stored.description);
+    // the columns say what the stored JSON says
+    const fromColumns = await t.services.ctx.repos.profiles.findById(profile.id);
+    expect(fromColumns).toEqual(stored);
+  });
+
   it('concurrent PATCHes of different profiles are written together; one breaking a constraint fails alone (400)', async () => {
     const t = app();
     const [a, b, c] = [(await mappedProfile(t)).profile, (await mappedProfile(t)).profile, (await mappedProfile(t)).profile];

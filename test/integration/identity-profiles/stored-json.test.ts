@@ -68,6 +68,20 @@ describeOnDatabases('identity profiles: stored API JSON', (app) => {
     expect(mapped.statusCode, mapped.body).toBe(200);
     expect(mapped.json().identityRefreshRequired).toBe(true);
     expect(await expectStoredJson(t, p.id)).toBe(mapped.body);
+    // each field stored in json_tail alone (the others keep the stored part), then the description again
+    for (const ops of [
+      [{ op: 'replace', path: '/hasTimeBasedAttr', value: true }],
+      [{ op: 'add', path: '/identityExceptionReportReference', value: { taskResultId: '0123456789abcdef0123456789abcdef', reportName: awkward } }],
+      [{ op: 'replace', path: '/identityAttributeConfig/enabled', value: false }],
+      [{ op: 'replace', path: '/description', value: 'after' }],
+    ]) {
+      const res = await patch(ops);
+      expect(res.statusCode, res.body).toBe(200);
+      expect(await expectStoredJson(t, p.id)).toBe(res.body);
+    }
+    expect(JSON.parse(await expectStoredJson(t, p.id))).toMatchObject({
+      description: 'after', hasTimeBasedAttr: true, identityExceptionReportReference: { reportName: awkward }, identityAttributeConfig: { enabled: false },
+    });
   });
 
   it('after import, new and replacing', async () => {

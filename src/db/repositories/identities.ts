@@ -1,9 +1,9 @@
 import { sql, type Kysely } from 'kysely';
-import type { IdentityChange, IdentityForProcessing, IdentityRepository } from '../../domain/identities/repository.js';
+import type { IdentityChange, IdentityForProcessing, IdentityRepository, ManagerLookup } from '../../domain/identities/repository.js';
 import { IDENTITY_FILTERS, type Identity } from '../../domain/identities/schema.js';
 import type { DB } from '../types.js';
 import { applyCollection, applyFilter, withColumns } from './collection.js';
-import { chunkQuery, holdInputs, runKey, toProcessingIdentity, type ChunkRow } from './chunk-sql.js';
+import { chunkQuery, holdInputs, ownersOf, runKey, toProcessingIdentity, type ChunkRow } from './chunk-sql.js';
 import * as Q from './identity-sql.js';
 
 const FIELDS = withColumns(IDENTITY_FILTERS, {
@@ -39,6 +39,13 @@ export function identityRepository(db: Kysely<DB>, tenantId = 'default'): Identi
   const sourceNames = async () =>
     new Map((await db.selectFrom('sources').select(['id', 'name']).where('tenantId', '=', tenantId).execute()).map((r) => [r.id, r.name]));
 
+  const ownersOfKeys = async (lookup: ManagerLookup, rows: ChunkRow[]) => {
+    const keys = new Set<string>();
+    for (const r of rows) if (r.lookupKeys) for (const k of r.lookupKeys) keys.add(k);
+    if (!keys.size) return new Map<string, string>();
+    return new Map((await ownersOf(lookup, [...keys]).execute(db)).rows.map((o) => [o.nativeIdentity, o.identityId]));
+  };
+
   return {
     async list(query) {
       const rows = await applyCollection(base(), query, FIELDS, SORT_COLUMNS, 'i.id').execute();
@@ -59,7 +66,9 @@ export function identityRepository(db: Kysely<DB>, tenantId = 'default'): Identi
       const names = await sourceNames();
       const key = options.fingerprint ? runKey(options.fingerprint, names, options.managerLookup) : undefined;
       const rows: Array<ChunkRow | undefined> = (await chunkQuery(tenantId, { profileId, ...range }, { ...options, runKey: key }).execute(db)).rows;
-      const identities = madeAsIterated(rows, names, key ?? null);
+      const lookup = options.managerLookup;
+      const manager = lookup ? { lookup, owners: await ownersOfKeys(lookup, rows as ChunkRow[]) } : undefined;
+      const identities = madeAsIterated(rows, names, key ?? null, manager);
       if (!key) return { identities, inRange: rows.length };
       const counted = await db.selectFrom('identities').select((eb) => eb.fn.countAll<number>().as('n'))
         .where('tenantId', '=', tenantId).where('profileId', '=', profileId).where('id', '>=', range.firstId).where('id', '<=', range.lastId)
@@ -139,11 +148,13 @@ export function identityRepository(db: Kysely<DB>, tenantId = 'default'): Identi
  * made: an identity is then garbage as soon as it is evaluated, and dies young (parsing all of a
  * chunk first kept 2,500 identities alive across many minor collections, which then copied them).
  */
-function* madeAsIterated(rows: Array<ChunkRow | undefined>, names: ReadonlyMap<string, string>, fingerprint: string | null): Generator<IdentityForProcessing> {
+function* madeAsIterated(
+  rows: Array<ChunkRow | undefined>, names: ReadonlyMap<string, string>, fingerprint: string | null, manager: Parameters<typeof toProcessingIdentity>[3],
+): Generator<IdentityForProcessing> {
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
     rows[i] = undefined;
-    yield toProcessingIdentity(row, names, fingerprint);
+    yield toProcessingIdentity(row, names, fingerprint, manager);
   }
 }
 

@@ -49,8 +49,7 @@ export function chunkQuery(
 ): RawBuilder<ChunkRow> {
   const lookup = options.managerLookup;
   const lookupKeys = lookup
-    ? sql`(select array_agg(a.attributes->>${lookup.accountAttributeName}) filter (where a.source_id = ${lookup.sourceId} and a.attributes->>${lookup.accountAttributeName} is not null)
-           from accounts a where a.identity_id = i.id)`
+    ? sql`array_agg(a.attributes->>${lookup.accountAttributeName}) filter (where a.source_id = ${lookup.sourceId} and a.attributes->>${lookup.accountAttributeName} is not null)`
     : sql`null::text[]`;
   const managerAttributes = options.managerAttributes
     ? sql`(select m.attributes::text from identity_state m where m.identity_id = s.manager_id)`
@@ -61,12 +60,14 @@ export function chunkQuery(
     : sql``;
   return sql<ChunkRow>`
     select i.id, i.name, s.attributes::text as attributes, s.manager_id, ${managerAttributes} as manager_attributes,
-           (select json_agg(json_build_object('id', a.id, 'sourceId', a.source_id, 'nativeIdentity', a.native_identity,
-                     'name', a.name, 'created', a.created, 'modified', a.modified, 'attributes', a.attributes))::text
-            from accounts a where a.identity_id = i.id) as accounts,
-           ${lookupKeys} as lookup_keys
+           x.accounts, x.lookup_keys
     from identities i
       left join lateral (select * from identity_state s where s.identity_id = i.id limit 1) s on true
+      cross join lateral (
+        select json_agg(json_build_object('id', a.id, 'sourceId', a.source_id, 'nativeIdentity', a.native_identity,
+                 'name', a.name, 'created', a.created, 'modified', a.modified, 'attributes', a.attributes))::text as accounts,
+               ${lookupKeys} as lookup_keys
+        from accounts a where a.identity_id = i.id) x
     where ${where(tenantId, which)} ${stale}
     order by i.id`;
 }

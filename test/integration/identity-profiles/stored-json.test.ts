@@ -124,8 +124,17 @@ describeOnDatabases('identity profiles: stored API JSON', (app) => {
     const before = [await expectStoredJson(t, p.id), await expectStoredJson(t, q.id)];
     await sql`update identity_profiles set json_head = '', json_tail = '' where id in (${p.id}, ${q.id})`.execute(t.services.database.db);
     await sql.raw(`${BACKFILL} where id in ('${p.id}', '${q.id}')`).execute(t.services.database.db);
-    // the same values; the spacing inside the JSON columns is PostgreSQL's until the row's next write
+    // the same values; the spacing inside the JSON columns is PostgreSQL's until a write of the fields in json_tail
     const after = [await expectStoredJson(t, p.id, { format: false }), await expectStoredJson(t, q.id, { format: false })];
     expect(after.map((a) => JSON.parse(a))).toEqual(before.map((b) => JSON.parse(b)));
+    // a PATCH that leaves those fields keeps the filled tail (same values), one that writes them writes the serializer's text
+    const patch = (ops: object[]) => request(t, V3, 'PATCH', `/${p.id}`, { payload: ops, headers: { 'content-type': 'application/json-patch+json' } });
+    const described = await patch([{ op: 'replace', path: '/description', value: 'after the migration' }]);
+    expect(described.statusCode, described.body).toBe(200);
+    expect(await expectStoredJson(t, p.id, { format: false })).toBe(described.body);
+    expect({ ...JSON.parse(described.body), description: awkward, modified: undefined }).toEqual({ ...JSON.parse(before[0]), modified: undefined });
+    const timed = await patch([{ op: 'replace', path: '/hasTimeBasedAttr', value: !JSON.parse(described.body).hasTimeBasedAttr }]);
+    expect(timed.statusCode, timed.body).toBe(200);
+    expect(await expectStoredJson(t, p.id)).toBe(timed.body);
   });
 });

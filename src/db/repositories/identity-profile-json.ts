@@ -11,6 +11,8 @@ import type { IdentityProfile } from '../../domain/identity-profiles/schema.js';
  * (`jsonParts`). The text is exactly what the response serializer writes for the profile.
  * Columns of `identity_profiles ip` joined with `sources s`, named as `profileJson` reads them.
  */
+export const PROFILE_JSON_COLUMNS = `ip.id, ip.json_head as h, s.name as s, ip.identity_refresh_required as r, ip.identity_count as n, ip.json_tail as t`;
+
 /**
  * The tenant condition of lookups by id (`ip`, tenant in `$1`), as a filter rather than an index
  * condition: every other index of the table leads with `tenant_id`, and on a table without
@@ -19,8 +21,6 @@ import type { IdentityProfile } from '../../domain/identity-profiles/schema.js';
  * ~0.1 ms. As a filter, the rows are found through the primary key only.
  */
 export const TENANT_FILTER = '(ip.tenant_id = $1) is true';
-
-export const PROFILE_JSON_COLUMNS = `ip.id, ip.json_head as h, s.name as s, ip.identity_refresh_required as r, ip.identity_count as n, ip.json_tail as t`;
 
 export interface ProfileJsonRow {
   id: string;

@@ -34,7 +34,7 @@ describe('the chunk read on postgres', () => {
     await sql.executeSql(`
       insert into identity_state (identity_id, attributes, input_fingerprint)
       select lpad(to_hex(g), 32, '0'), jsonb_build_object('employeeNumber', 'E' || g), 'old' from generate_series(1, 20000) g`, []);
-    // autovacuum has analyzed what the load wrote; the state, filled by the run, not yet
+    // a load analyzes accounts and identities (refreshStatistics); the state, filled by the run, is not
     await sql.executeSql('analyze identities, accounts', []);
   }, 60_000);
   afterAll(async () => {

@@ -4,7 +4,7 @@ import { compileMappings } from '../../../src/domain/identities/evaluate.js';
 import { managerLookupFor } from '../../../src/domain/identities/manager-lookup.js';
 import { startTestApp, waitForTask, type TestApp } from '../../helpers/app.js';
 import { DATABASES } from '../../helpers/databases.js';
-import { multipartFile } from '../../helpers/multipart.js';
+import { loadAndProcess } from '../../helpers/identities.js';
 
 /**
  * Processing skips identities whose inputs did not change (the run key, cleared by any change of
@@ -35,14 +35,7 @@ describe.each(DATABASES)('incremental processing on %s', (kind) => {
   });
   afterAll(async () => t?.close());
 
-  /** Loads the CSV and waits for the processing run the load asked for (its result names it). */
-  const load = async (csv: string) => {
-    const file = multipartFile('file', 'hr.csv', csv);
-    const res = await t.app.inject({ method: 'POST', url: `/v3/sources/${sourceId}/load-accounts`, payload: file.payload, headers: { ...h, ...file.headers } });
-    const done = await waitForTask(t, res.json().task.id);
-    expect(done.completionStatus).toBe('Success');
-    return waitForTask(t, done.result.processingTaskIds[0]);
-  };
+  const load = (csv: string) => loadAndProcess(t, h, sourceId, csv);
   const people = async () => {
     const res = await t.app.inject({ method: 'GET', url: '/v2025/identities?sorters=name', headers: h });
     return (res.json() as Array<{ name: string; modified: string; lastRefresh: string; attributes: Record<string, unknown>; managerRef: { name: string } | null }>);

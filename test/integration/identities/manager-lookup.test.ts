@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, waitForTask, type TestApp } from '../../helpers/app.js';
+import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { DATABASES } from '../../helpers/databases.js';
-import { multipartFile } from '../../helpers/multipart.js';
+import { loadAndProcess } from '../../helpers/identities.js';
 
 /**
  * The manager found while a chunk is read (the correlated identity attribute is the account id
@@ -28,13 +28,7 @@ describe.each(DATABASES)('the manager lookup on %s', (kind) => {
   });
   afterAll(async () => t?.close());
 
-  const load = async (csv: string) => {
-    const file = multipartFile('file', 'hr.csv', csv);
-    const res = await t.app.inject({ method: 'POST', url: `/v3/sources/${sourceId}/load-accounts`, payload: file.payload, headers: { ...h, ...file.headers } });
-    const done = await waitForTask(t, res.json().task.id);
-    expect(done.completionStatus).toBe('Success');
-    return waitForTask(t, done.result.processingTaskIds[0]);
-  };
+  const load = (csv: string) => loadAndProcess(t, h, sourceId, csv);
   const managers = async () => {
     const res = await t.app.inject({ method: 'GET', url: '/v2025/identities?sorters=name', headers: h });
     return (res.json() as Array<{ name: string; managerRef: { name: string } | null }>).map((p) => [p.name, p.managerRef?.name ?? null]);

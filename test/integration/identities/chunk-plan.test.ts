@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chunkQuery } from '../../../src/db/repositories/chunk-sql.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
+import { accountAttr, sourceWithProfile } from '../../helpers/identities.js';
 
 interface PlanNode { 'Node Type': string; 'Relation Name'?: string; Plans?: PlanNode[] }
 const nodes = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodes)];
@@ -19,9 +20,7 @@ describe('the chunk read on postgres', () => {
   beforeAll(async () => {
     t = await startTestApp('postgres');
     const h = await t.admin();
-    sourceId = (await t.app.inject({ method: 'POST', url: '/v3/sources', headers: h, payload: { name: 'P', managerCorrelationMapping: { accountAttributeName: 'managerId', identityAttributeName: 'employeeNumber' } } })).json().id;
-    const attr = { type: 'accountAttribute', attributes: { attributeName: 'id', sourceName: 'P' } };
-    profileId = (await t.app.inject({ method: 'POST', url: '/v3/identity-profiles', headers: h, payload: { name: 'PP', authoritativeSource: { id: sourceId }, identityAttributeConfig: { enabled: true, attributeTransforms: [{ identityAttributeName: 'employeeNumber', transformDefinition: attr }] } } })).json().id;
+    ({ sourceId, profileId } = await sourceWithProfile(t, h, { name: 'P', managerCorrelationMapping: { accountAttributeName: 'managerId', identityAttributeName: 'employeeNumber' } }, { name: 'PP', mappings: { employeeNumber: accountAttr('P', 'id') } }));
     // 20,000 identities with an account each and a processed state, as a first run leaves them
     // half-way (written with SQL: the load and the run are not what is tested, and are slow)
     const sql = t.services.database.sqlExecutor;

@@ -4,7 +4,7 @@ import { compileMappings } from '../../../src/domain/identities/evaluate.js';
 import { managerLookupFor } from '../../../src/domain/identities/manager-lookup.js';
 import { startTestApp, waitForTask, type TestApp } from '../../helpers/app.js';
 import { DATABASES } from '../../helpers/databases.js';
-import { loadAndProcess } from '../../helpers/identities.js';
+import { accountAttr, loadAndProcess, sourceWithProfile } from '../../helpers/identities.js';
 
 /**
  * Processing skips identities whose inputs did not change (the run key, cleared by any change of
@@ -21,17 +21,9 @@ describe.each(DATABASES)('incremental processing on %s', (kind) => {
   beforeAll(async () => {
     t = await startTestApp(kind);
     h = await t.admin();
-    sourceId = (await t.app.inject({ method: 'POST', url: '/v3/sources', headers: h, payload: { name: 'HR', managerCorrelationMapping: { accountAttributeName: 'managerId', identityAttributeName: 'employeeNumber' } } })).json().id;
-    const attr = (attributeName: string) => ({ type: 'accountAttribute', attributes: { attributeName, sourceName: 'HR' } });
-    const profile = await t.app.inject({
-      method: 'POST', url: '/v3/identity-profiles', headers: h,
-      payload: { name: 'Staff', authoritativeSource: { id: sourceId }, identityAttributeConfig: { enabled: true, attributeTransforms: [
-        { identityAttributeName: 'uid', transformDefinition: attr('name') },
-        { identityAttributeName: 'employeeNumber', transformDefinition: attr('id') },
-        { identityAttributeName: 'department', transformDefinition: { type: 'upper', attributes: { input: attr('dept') } } },
-      ] } },
-    });
-    profileId = profile.json().id;
+    ({ sourceId, profileId } = await sourceWithProfile(t, h, { name: 'HR', managerCorrelationMapping: { accountAttributeName: 'managerId', identityAttributeName: 'employeeNumber' } }, { name: 'Staff', mappings: {
+      uid: accountAttr('HR', 'name'), employeeNumber: accountAttr('HR', 'id'), department: { type: 'upper', attributes: { input: accountAttr('HR', 'dept') } },
+    } }));
   });
   afterAll(async () => t?.close());
 

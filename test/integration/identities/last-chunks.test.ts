@@ -4,6 +4,7 @@ import { LOAD_JOB } from '../../../src/domain/accounts/load.js';
 import { FINALIZE_JOB, runChunkJob } from '../../../src/domain/identities/processing.js';
 import { createTask } from '../../../src/domain/tasks/service.js';
 import { jobsFinishing, startTestApp, type TestApp } from '../../helpers/app.js';
+import { accountAttr, sourceWithProfile } from '../../helpers/identities.js';
 import { multipartFile } from '../../helpers/multipart.js';
 import { until } from '../../helpers/processes.js';
 
@@ -20,18 +21,16 @@ describe('the last chunks of a run finishing together on postgres', () => {
 
   it('queue the finalize job', async () => {
     const h = await t.admin();
-    const src = (await t.app.inject({ method: 'POST', url: '/v3/sources', headers: h, payload: { name: 'Two' } })).json();
-    const attr = { type: 'accountAttribute', attributes: { attributeName: 'name', sourceName: 'Two' } };
-    const profile = (await t.app.inject({ method: 'POST', url: '/v3/identity-profiles', headers: h, payload: { name: 'P2', authoritativeSource: { id: src.id }, identityAttributeConfig: { enabled: true, attributeTransforms: [{ identityAttributeName: 'uid', transformDefinition: attr }] } } })).json();
+    const { sourceId, profileId } = await sourceWithProfile(t, h, { name: 'Two' }, { name: 'P2', mappings: { uid: accountAttr('Two', 'name') } });
     const file = multipartFile('file', 'two.csv', 'id,name\n1,a\n2,b\n3,c\n4,d\n');
     const loads = jobsFinishing(t, LOAD_JOB);
-    const load = await t.app.inject({ method: 'POST', url: `/v3/sources/${src.id}/load-accounts`, payload: file.payload, headers: { ...h, ...file.headers } });
+    const load = await t.app.inject({ method: 'POST', url: `/v3/sources/${sourceId}/load-accounts`, payload: file.payload, headers: { ...h, ...file.headers } });
     await loads.finished(load.json().task.id);
     loads.stop();
 
     // a run of two chunks, driven by hand; the job queue is a recorder
     const { ctx, database } = t.services;
-    const ids = (await database.db.selectFrom('identities').select('id').where('profileId', '=', profile.id).orderBy('id').execute()).map((r) => r.id);
+    const ids = (await database.db.selectFrom('identities').select('id').where('profileId', '=', profileId).orderBy('id').execute()).map((r) => r.id);
     const task = await createTask(ctx.repos, ctx, { type: 'IDENTITY_PROFILE_PROCESS', name: 'Process', description: 'test', actor: { name: 'test' } as never });
     await ctx.repos.tasks.createChunks(task.id, 'attributes', [{ firstId: ids[0], lastId: ids[1] }, { firstId: ids[2], lastId: ids[3] }]);
     const queued: string[] = [];
@@ -48,7 +47,7 @@ describe('the last chunks of a run finishing together on postgres', () => {
       await gate;
     });
     await held;
-    const runs = [0, 1].map((chunkNo) => runChunkJob(recording, { taskId: task.id, profileId: profile.id, chunkNo }));
+    const runs = [0, 1].map((chunkNo) => runChunkJob(recording, { taskId: task.id, profileId, chunkNo }));
     await until(async () => {
       const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
         where wait_event_type = 'Lock' and query like '%task_chunks%for update%' and pid in (select pid from pg_locks where not granted)`.execute(database.db);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { giveUpLoad, runLoadJob } from '../../../src/domain/accounts/load.js';
 import { createProcessingTask } from '../../../src/domain/identity-profiles/process.js';
 import { startTestApp, waitForTask, type TestApp } from '../../helpers/app.js';
+import { accountAttr, sourceWithProfile } from '../../helpers/identities.js';
 import { DATABASES } from '../../helpers/databases.js';
 import { multipartFile } from '../../helpers/multipart.js';
 
@@ -19,9 +20,7 @@ describe.each(DATABASES)('the processing runs of a load on %s', (kind) => {
   beforeAll(async () => {
     t = await startTestApp(kind);
     h = await t.admin();
-    sourceId = (await t.app.inject({ method: 'POST', url: '/v3/sources', headers: h, payload: { name: 'Runs' } })).json().id;
-    const attr = { type: 'accountAttribute', attributes: { attributeName: 'name', sourceName: 'Runs' } };
-    profileId = (await t.app.inject({ method: 'POST', url: '/v3/identity-profiles', headers: h, payload: { name: 'PR', authoritativeSource: { id: sourceId }, identityAttributeConfig: { enabled: true, attributeTransforms: [{ identityAttributeName: 'uid', transformDefinition: attr }] } } })).json().id;
+    ({ sourceId, profileId } = await sourceWithProfile(t, h, { name: 'Runs' }, { name: 'PR', mappings: { uid: accountAttr('Runs', 'name') } }));
   });
   afterAll(async () => t?.close());
 

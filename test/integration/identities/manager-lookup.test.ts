@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { DATABASES } from '../../helpers/databases.js';
-import { loadAndProcess } from '../../helpers/identities.js';
+import { accountAttr, loadAndProcess, sourceWithProfile } from '../../helpers/identities.js';
 
 /**
  * The manager found while a chunk is read (the correlated identity attribute is the account id
@@ -16,15 +16,9 @@ describe.each(DATABASES)('the manager lookup on %s', (kind) => {
   beforeAll(async () => {
     t = await startTestApp(kind);
     h = await t.admin();
-    sourceId = (await t.app.inject({ method: 'POST', url: '/v3/sources', headers: h, payload: { name: 'HR', managerCorrelationMapping: { accountAttributeName: 'managerId', identityAttributeName: 'employeeNumber' } } })).json().id;
-    const attr = (attributeName: string) => ({ type: 'accountAttribute', attributes: { attributeName, sourceName: 'HR' } });
-    await t.app.inject({
-      method: 'POST', url: '/v3/identity-profiles', headers: h,
-      payload: { name: 'Staff', authoritativeSource: { id: sourceId }, identityAttributeConfig: { enabled: true, attributeTransforms: [
-        { identityAttributeName: 'uid', transformDefinition: attr('name') },
-        { identityAttributeName: 'employeeNumber', transformDefinition: attr('id') },
-      ] } },
-    });
+    ({ sourceId } = await sourceWithProfile(t, h, { name: 'HR', managerCorrelationMapping: { accountAttributeName: 'managerId', identityAttributeName: 'employeeNumber' } }, { name: 'Staff', mappings: {
+      uid: accountAttr('HR', 'name'), employeeNumber: accountAttr('HR', 'id'),
+    } }));
   });
   afterAll(async () => t?.close());
 

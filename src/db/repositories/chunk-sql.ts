@@ -107,17 +107,22 @@ export function runKey(mappingsFingerprint: string, sourceNames: ReadonlyMap<str
 
 type Account = IdentityForProcessing['accounts'][number];
 
+/** A chunk's manager lookup and the owners of the keys its accounts name (key → owner, from ownersOf). */
+export interface ChunkManagers {
+  lookup: ManagerLookup;
+  owners: ReadonlyMap<string, string>;
+}
+
 /** What `->>` makes of an attribute: text as it is, anything else as JSON. */
 const asKey = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
 
 /**
  * A row made into an identity: accounts in id order with their source names; with a manager
  * lookup, the keys in that order and the manager, the owner of the first key's account that is
- * not the identity itself (`owners`: key → owner, from ownersOf).
+ * not the identity itself.
  */
 export function toProcessingIdentity(
-  r: ChunkRow, sourceNames: ReadonlyMap<string, string>, fingerprint: string | null,
-  manager?: { lookup: ManagerLookup; owners: ReadonlyMap<string, string> },
+  r: ChunkRow, sourceNames: ReadonlyMap<string, string>, fingerprint: string | null, manager?: ChunkManagers,
 ): IdentityForProcessing {
   const accounts = (r.accounts ? JSON.parse(r.accounts) : []) as Account[];
   if (accounts.length > 1) accounts.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

@@ -3,7 +3,7 @@ import type { IdentityChange, IdentityForProcessing, IdentityRepository, Manager
 import { IDENTITY_FILTERS, type Identity } from '../../domain/identities/schema.js';
 import type { DB } from '../types.js';
 import { applyCollection, applyFilter, withColumns } from './collection.js';
-import { chunkQuery, holdInputs, ownersOf, runKey, toProcessingIdentity, type ChunkRow } from './chunk-sql.js';
+import { chunkQuery, holdInputs, ownersOf, runKey, toProcessingIdentity, type ChunkManagers, type ChunkRow } from './chunk-sql.js';
 import * as Q from './identity-sql.js';
 
 const FIELDS = withColumns(IDENTITY_FILTERS, {
@@ -65,9 +65,9 @@ export function identityRepository(db: Kysely<DB>, tenantId = 'default'): Identi
       await holdInputs().execute(db);
       const names = await sourceNames();
       const key = options.fingerprint ? runKey(options.fingerprint, names, options.managerLookup) : undefined;
-      const rows: Array<ChunkRow | undefined> = (await chunkQuery(tenantId, { profileId, ...range }, { ...options, runKey: key }).execute(db)).rows;
+      const rows = (await chunkQuery(tenantId, { profileId, ...range }, { ...options, runKey: key }).execute(db)).rows;
       const lookup = options.managerLookup;
-      const manager = lookup ? { lookup, owners: await ownersOfKeys(lookup, rows as ChunkRow[]) } : undefined;
+      const manager = lookup ? { lookup, owners: await ownersOfKeys(lookup, rows) } : undefined;
       const identities = madeAsIterated(rows, names, key ?? null, manager);
       if (!key) return { identities, inRange: rows.length };
       const counted = await db.selectFrom('identities').select((eb) => eb.fn.countAll<number>().as('n'))
@@ -149,7 +149,7 @@ export function identityRepository(db: Kysely<DB>, tenantId = 'default'): Identi
  * chunk first kept 2,500 identities alive across many minor collections, which then copied them).
  */
 function* madeAsIterated(
-  rows: Array<ChunkRow | undefined>, names: ReadonlyMap<string, string>, fingerprint: string | null, manager: Parameters<typeof toProcessingIdentity>[3],
+  rows: Array<ChunkRow | undefined>, names: ReadonlyMap<string, string>, fingerprint: string | null, manager: ChunkManagers | undefined,
 ): Generator<IdentityForProcessing> {
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;

@@ -182,13 +182,13 @@ function report(kind: string, info: { readyMs: number; restartMs: number; idleRs
     `idle RSS after start: ${info.idleRss.toFixed(0)} MB; peak RSS during the benchmark (restarted process): ${info.peakRss.toFixed(0)} MB`,
     `seeding ${fmt(N)} sources + ${fmt(N)} profiles through the API: ${info.seedSeconds.toFixed(1)} s`,
     '',
-    '| scenario | idprofiles req/s | ceiling req/s | ratio | p50 ms | p99 ms | non-2xx | errors | server CPU µs/req: all, kernel (ceiling) | PostgreSQL CPU µs/req |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| scenario | idprofiles req/s | ceiling req/s | ratio | p50 ms | p99 ms | ceiling p50 / p99 ms | non-2xx | errors | server CPU µs/req: all, kernel (ceiling) | PostgreSQL CPU µs/req |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const { scenario, ours, ceiling } of results) {
     const o = mean(ours.map((r) => r.rps));
     const c = ceiling.length ? mean(ceiling.map((r) => r.rps)) : NaN;
-    lines.push(`| ${scenario.label} | ${fmt(o)} (${ours.map((r) => fmt(r.rps)).join(', ')}) | ${ceiling.length ? `${fmt(c)} (${ceiling.map((r) => fmt(r.rps)).join(', ')})` : '–'} | ${Number.isNaN(c) ? '–' : (o / c).toFixed(2)} | ${mean(ours.map((r) => r.p50)).toFixed(1)} | ${Math.max(...ours.map((r) => r.p99)).toFixed(1)} | ${ours.reduce((a, r) => a + r.non2xx, 0)} | ${ours.reduce((a, r) => a + r.errors, 0)} | ${fmt(mean(ours.map((r) => r.cpuUsPerRequest)))}, ${fmt(mean(ours.map((r) => r.sysUsPerRequest)))} (${ceiling.length ? `${fmt(mean(ceiling.map((r) => r.cpuUsPerRequest)))}, ${fmt(mean(ceiling.map((r) => r.sysUsPerRequest)))}` : '–'}) | ${kind === 'PGlite' ? 'in the server' : fmt(mean(ours.map((r) => r.dbCpuUsPerRequest)))} |`);
+    lines.push(`| ${scenario.label} | ${fmt(o)} (${ours.map((r) => fmt(r.rps)).join(', ')}) | ${ceiling.length ? `${fmt(c)} (${ceiling.map((r) => fmt(r.rps)).join(', ')})` : '–'} | ${Number.isNaN(c) ? '–' : (o / c).toFixed(2)} | ${mean(ours.map((r) => r.p50)).toFixed(1)} | ${Math.max(...ours.map((r) => r.p99)).toFixed(1)} | ${ceiling.length ? `${mean(ceiling.map((r) => r.p50)).toFixed(1)} / ${Math.max(...ceiling.map((r) => r.p99)).toFixed(1)}` : '–'} | ${ours.reduce((a, r) => a + r.non2xx, 0)} | ${ours.reduce((a, r) => a + r.errors, 0)} | ${fmt(mean(ours.map((r) => r.cpuUsPerRequest)))}, ${fmt(mean(ours.map((r) => r.sysUsPerRequest)))} (${ceiling.length ? `${fmt(mean(ceiling.map((r) => r.cpuUsPerRequest)))}, ${fmt(mean(ceiling.map((r) => r.sysUsPerRequest)))}` : '–'}) | ${kind === 'PGlite' ? 'in the server' : fmt(mean(ours.map((r) => r.dbCpuUsPerRequest)))} |`);
   }
   return lines.join('\n');
 }

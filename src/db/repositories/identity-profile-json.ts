@@ -39,6 +39,15 @@ export function profileJson(r: ProfileJsonRow): string {
   return `${r.h}"name":${str(r.s)}},"identityRefreshRequired":${r.r === true},"identityCount":${Number(r.n)},${r.t}`;
 }
 
+/**
+ * `profileJson` in SQL, for statements that assemble the text in the database (the list builds its
+ * whole page there: one value to hand over instead of a row per profile). The same text:
+ * PostgreSQL's `to_json` escapes a text as `JSON.stringify` does (stored-json.test.ts compares the
+ * two with control characters, quotes and non-ASCII names).
+ */
+export const PROFILE_JSON_SQL = `ip.json_head || '"name":' || to_json(s.name)::text || '},"identityRefreshRequired":' ||
+  case when ip.identity_refresh_required then 'true' else 'false' end || ',"identityCount":' || ip.identity_count || ',' || ip.json_tail`;
+
 /** The stored parts of a profile's API JSON (field order and values as the response serializer writes them). */
 export function jsonParts(p: IdentityProfile): { head: string; tail: string } {
   const report = p.identityExceptionReportReference ? str(storedShape.reportReference(p.identityExceptionReportReference)) : 'null';

@@ -6,7 +6,7 @@ import { LIST_FILTERS, type IdentityProfile } from '../../domain/identity-profil
 import type { CollectionQuery } from '../../domain/shared/collection.js';
 import type { DB, IdentityProfileRow } from '../types.js';
 import { andFilterSql, applyCollection, orderBySql, withColumns } from './collection.js';
-import { PROFILE_JSON_COLUMNS, profileJson, TENANT_FILTER, type ProfileJsonRow } from './identity-profile-json.js';
+import { PROFILE_JSON_COLUMNS, PROFILE_JSON_SQL, profileJson, TENANT_FILTER, type ProfileJsonRow } from './identity-profile-json.js';
 import { toRow, UPDATE, updateValues, versionedWriter } from './identity-profile-writes.js';
 
 const FIELDS = withColumns(LIST_FILTERS, { id: 'ip.id', name: 'ip.name', priority: 'ip.priority' });
@@ -57,11 +57,12 @@ const listShapes = new Set<string>();
 const MAX_SHAPES = 200;
 
 /**
- * A page of profiles as `profileJson` rows: the page's ids first (filter, sort, paging and the
- * total on the narrow rows), then the stored JSON of those rows only. Written as SQL text whose
- * shape depends only on the filter's form and the sorters (values are parameters), so each shape
- * is parsed and planned once per connection; `sw` is an index range (query/to-sql.ts), which the
- * generic plan can use.
+ * A page of profiles as one JSON array's inner text (`json`, null for an empty page) with the
+ * number of matching rows (`total`, when counting): the page's ids first (filter, sort, paging and
+ * the total on the narrow rows), then the stored JSON of those rows only, joined in the database
+ * (see PROFILE_JSON_SQL). Written as SQL text whose shape depends only on the filter's form and the
+ * sorters (values are parameters), so each shape is parsed and planned once per connection; `sw`
+ * is an index range (query/to-sql.ts), which the generic plan can use.
  */
 function listJsonSql(query: CollectionQuery, tenantId: string): { text: string; params: unknown[] } {
   const params: unknown[] = [tenantId];
@@ -70,9 +71,9 @@ function listJsonSql(query: CollectionQuery, tenantId: string): { text: string; 
   const limit = `$${params.push(query.limit)}`;
   const offset = `$${params.push(query.offset)}`;
   const total = query.count ? ', count(*) over () as total' : '';
-  const text = `select ${PROFILE_JSON_COLUMNS}${query.count ? ', page.total' : ''} from (select ip.id${total} from identity_profiles ip` +
-    ` where ip.tenant_id = $1${where} ${order} limit ${limit} offset ${offset}) page join identity_profiles ip on ip.id = page.id` +
-    ` join sources s on s.id = ip.authoritative_source_id ${order}`;
+  const text = `select string_agg(${PROFILE_JSON_SQL}, ',' ${order}) as json${query.count ? ', min(page.total) as total' : ''}` +
+    ` from (select ip.id${total} from identity_profiles ip where ip.tenant_id = $1${where} ${order} limit ${limit} offset ${offset}) page` +
+    ` join identity_profiles ip on ip.id = page.id join sources s on s.id = ip.authoritative_source_id`;
   if (!listShapes.has(text) && listShapes.size < MAX_SHAPES) {
     listShapes.add(text);
     prepared(`identity_profiles_list_${listShapes.size}`, text);
@@ -112,9 +113,9 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
     },
     async listJson(query: CollectionQuery) {
       const { text, params } = listJsonSql(query, tenantId);
-      const { rows } = await raw(CompiledQuery.raw(text, params));
-      const found = rows as unknown as Array<ProfileJsonRow & { total?: number }>;
-      return { json: `[${found.map(profileJson).join(',')}]`, ...(await totalOf(found, query)) };
+      const { rows: [page] } = await raw(CompiledQuery.raw(text, params));
+      const { json, total } = page as unknown as { json: string | null; total?: string | null };
+      return { json: `[${json ?? ''}]`, ...(await totalOf(json === null ? [] : [{ total: Number(total) }], query)) };
     },
     async findById(id, options) {
       const { rows } = await raw(CompiledQuery.raw(options?.forUpdate ? BY_ID_FOR_UPDATE : BY_ID, [tenantId, id]));

@@ -21,7 +21,8 @@ export const UPDATE = prepared('identity_profile_update', UPDATE_SQL);
  * (atomic without BEGIN/COMMIT). A record without `json_tail` leaves the fields stored in it as
  * they are (a PATCH that changes none of them sends none of them: the row keeps their stored,
  * already compressed values). `identity_count` is not written: the version check makes it the
- * value that was read.
+ * value that was read. Answers the written rows' ids with their new version. (The audit insert
+ * runs although the final select does not read it: PostgreSQL runs every data-modifying WITH.)
  */
 export const UPDATE_MANY_IF_VERSION = prepared('identity_profiles_update_if_version', `with input as (
     select * from jsonb_to_recordset($2::jsonb) as x(id text, version text, name text, description text, owner_type text, owner_id text,
@@ -34,10 +35,12 @@ export const UPDATE_MANY_IF_VERSION = prepared('identity_profiles_update_if_vers
       identity_attribute_config = coalesce(i.identity_attribute_config, ip.identity_attribute_config),
       identity_exception_report_reference = case when i.json_tail is null then ip.identity_exception_report_reference else i.identity_exception_report_reference end,
       has_time_based_attr = coalesce(i.has_time_based_attr, ip.has_time_based_attr), json_tail = coalesce(i.json_tail, ip.json_tail)
-    from input i where ip.id = any($3::text[]) and ${TENANT_FILTER} and ip.id = i.id and ip.xmin = i.version::xid returning ip.id
+    from input i where ip.id = any($3::text[]) and ${TENANT_FILTER} and ip.id = i.id and ip.xmin = i.version::xid returning ip.id, ip.xmin::text as v
+  ), audited as (
+    insert into audit_log (tenant_id, entity_type, entity_id, action, actor, detail)
+    select $1, 'IDENTITY_PROFILE', u.id, 'update', i.actor, i.detail from updated u join input i on i.id = u.id
   )
-  insert into audit_log (tenant_id, entity_type, entity_id, action, actor, detail)
-  select $1, 'IDENTITY_PROFILE', u.id, 'update', i.actor, i.detail from updated u join input i on i.id = u.id returning entity_id`);
+  select id, v from updated`);
 
 /** A profile as its columns are stored (with its API JSON's stored parts: see identity-profile-json.ts). */
 export function toRow(p: IdentityProfile) {
@@ -107,20 +110,25 @@ function record({ profile: p, read, audit }: VersionedWrite): { record: string; 
  * event-loop turn go to the database as one statement (one commit for all). A profile written
  * twice in one batch keeps the first; the second reports a conflict (its PATCH reads again). When
  * the statement fails (one row breaks a constraint), each write is run alone, so only its own
- * request fails. Answers each write with the profile's API JSON, or undefined on a conflict.
+ * request fails. Answers each write with the profile as written (API JSON, new version, stored
+ * tail), or undefined on a conflict.
  */
 export function versionedWriter(raw: RawExecutor, tenantId: string) {
-  const writeMany = async (writes: VersionedWrite[]): Promise<Array<string | undefined | { error: unknown }>> => {
+  const writeMany = async (writes: VersionedWrite[]): Promise<Array<VersionedProfile | undefined | { error: unknown }>> => {
     const first = new Map<string, VersionedWrite>();
     for (const w of writes) if (!first.has(w.profile.id)) first.set(w.profile.id, w);
     const records = new Map([...first.values()].map((w) => [w, record(w)]));
-    const run = async (ws: VersionedWrite[]): Promise<Set<string>> => {
+    const run = async (ws: VersionedWrite[]): Promise<Map<string, string>> => {
       const input = `[${ws.map((w) => records.get(w)!.record).join(',')}]`;
       const { rows } = await raw(CompiledQuery.raw(UPDATE_MANY_IF_VERSION, [tenantId, input, ws.map((w) => w.profile.id)]));
-      return new Set(rows.map((r: { entity_id: string }) => r.entity_id));
+      return new Map(rows.map((r: { id: string; v: string }) => [r.id, r.v]));
     };
-    const answer = (w: VersionedWrite, written: Set<string>) =>
-      (first.get(w.profile.id) === w && written.has(w.profile.id) ? wholeJson(w.profile, records.get(w)!.parts) : undefined);
+    const answer = (w: VersionedWrite, written: Map<string, string>): VersionedProfile | undefined => {
+      const version = written.get(w.profile.id);
+      if (first.get(w.profile.id) !== w || version === undefined) return undefined;
+      const { parts } = records.get(w)!;
+      return { profile: w.profile, version, json: wholeJson(w.profile, parts), tail: parts.tail };
+    };
     try {
       const written = await run([...records.keys()]);
       return writes.map((w) => answer(w, written));
@@ -137,9 +145,9 @@ export function versionedWriter(raw: RawExecutor, tenantId: string) {
     }
   };
   const batched = batchedCalls(writeMany);
-  return async (profile: IdentityProfile, read: VersionedProfile, audit: VersionedWrite['audit']): Promise<string | undefined> => {
+  return async (profile: IdentityProfile, read: VersionedProfile, audit: VersionedWrite['audit']): Promise<VersionedProfile | undefined> => {
     const result = await batched({ profile, read, audit });
-    if (typeof result === 'object') throw result.error;
+    if (result && 'error' in result) throw result.error;
     return result;
   };
 }

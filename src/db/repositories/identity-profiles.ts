@@ -1,7 +1,7 @@
 import { CompiledQuery, sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import { batchedLookup } from '../batched-lookup.js';
 import { prepared } from '../database.js';
-import type { IdentityProfileRepository } from '../../domain/identity-profiles/repository.js';
+import type { IdentityProfileRepository, VersionedProfile } from '../../domain/identity-profiles/repository.js';
 import { LIST_FILTERS, type IdentityProfile } from '../../domain/identity-profiles/schema.js';
 import type { CollectionQuery } from '../../domain/shared/collection.js';
 import type { DB, IdentityProfileRow } from '../types.js';
@@ -81,6 +81,12 @@ function listJsonSql(query: CollectionQuery, tenantId: string): { text: string; 
   return { text, params };
 }
 
+/**
+ * How many profiles' last known versions a repository keeps (see `lastKnownVersion`; each about
+ * 3 kB: the profile, its JSON and its stored tail); the one least recently read or written goes first.
+ */
+const KNOWN_VERSIONS = 5_000;
+
 /** Identity profiles in table `identity_profiles` (joined with their source's current name). */
 export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'): IdentityProfileRepository {
   let withoutPlugins: Kysely<DB> | undefined;
@@ -100,6 +106,14 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
   const batched = db.isTransaction ? undefined : batchedLookup(async (ids: string[]) => new Map((await jsonRows(ids)).map((r) => [r.id, r])));
   const jsonRow = async (id: string) => (batched ? batched(id) : (await jsonRows([id]))[0]);
   let writeIfVersion: ReturnType<typeof versionedWriter> | undefined;
+  /** The version of each profile this repository last read or wrote (outside a transaction only). */
+  const known = db.isTransaction ? undefined : new Map<string, VersionedProfile>();
+  const remember = (v: VersionedProfile) => {
+    if (!known) return;
+    known.delete(v.profile.id);
+    if (known.size >= KNOWN_VERSIONS) known.delete(known.keys().next().value!);
+    known.set(v.profile.id, v);
+  };
   const one = async (q: SelectQueryBuilder<any, any, Row>) => {
     const row = await q.executeTakeFirst();
     return row ? toIdentityProfile(row) : undefined;
@@ -140,12 +154,20 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
       if (!row) return undefined;
       // the profile as GET answers it: the stored JSON, which every write keeps equal to the columns
       const json = profileJson(row);
-      return { profile: JSON.parse(json) as IdentityProfile, version: row.v, json, tail: row.t };
+      const read = { profile: JSON.parse(json) as IdentityProfile, version: row.v, json, tail: row.t };
+      remember(read);
+      return read;
     },
+    lastKnownVersion: (id) => known?.get(id),
     async update(profile) {
       await raw(CompiledQuery.raw(UPDATE, updateValues(profile, tenantId)));
     },
-    updateIfVersion: (profile, read, audit) => (writeIfVersion ??= versionedWriter(raw, tenantId))(profile, read, audit),
+    async updateIfVersion(profile, read, audit) {
+      const written = await (writeIfVersion ??= versionedWriter(raw, tenantId))(profile, read, audit);
+      if (written) remember(written);
+      else if (known?.get(profile.id) === read) known.delete(profile.id);
+      return written?.json;
+    },
     async deleteByIds(ids) {
       if (!ids.length) return 0;
       const r = await db.deleteFrom('identityProfiles').where('id', 'in', [...ids]).where('tenantId', '=', tenantId).executeTakeFirst();

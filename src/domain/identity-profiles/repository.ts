@@ -34,6 +34,13 @@ export interface IdentityProfileRepository {
   insert(profile: IdentityProfile): Promise<void>;
   /** The profile with its version, for `updateIfVersion`; concurrent calls (and GETs) may share one query. */
   findVersioned(id: string): Promise<VersionedProfile | undefined>;
+  /**
+   * The profile as this process last read it (`findVersioned`) or wrote it (`updateIfVersion`),
+   * without asking the database: it may be outdated (another process, or a write in a
+   * transaction), so it is only a base for `updateIfVersion`, which refuses it if the row has
+   * changed since. Undefined when there is none (never within a transaction).
+   */
+  lastKnownVersion(id: string): VersionedProfile | undefined;
   update(profile: IdentityProfile): Promise<void>;
   /**
    * Stores `profile` (made from `read`) and records the audit entry of its update, atomically, only

@@ -3,7 +3,7 @@
  * types, the refused paths (spec §8), re-validation of the whole result, and decision 9
  * (mappings or source changed → identityRefreshRequired).
  */
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import type { TestApp } from '../../helpers/app.js';
 import {
   describeOnDatabases, expect400, expect404, newProfile, newSource, request, uniq, unknownId, V3, VERSIONS, type Version,
@@ -267,5 +267,67 @@ describeOnDatabases('identity profiles: PATCH', (app) => {
     if (guarded.statusCode === 200) expect(final).toBe('other');
     else expect400(guarded, /test/i);
     expect(final).toBe('other');
+  });
+
+  /** A write of the profile by another process (as another API node would): through a transaction, which this process's repository does not see. */
+  async function writtenElsewhere(t: TestApp, id: string, change: { name?: string; description?: string }) {
+    await t.services.ctx.withTransaction(async (repos) => {
+      const current = (await repos.profiles.findById(id, { forUpdate: true }))!;
+      await repos.profiles.update({ ...current, ...change, modified: new Date(Date.parse(current.modified) + 1000).toISOString() });
+    });
+    return (await request(t, V3, 'GET', `/${id}`)).json();
+  }
+
+  it('a PATCH of a profile this process last wrote does not read it first, and loses no write made elsewhere in between', async () => {
+    const t = app();
+    const { profile } = await mappedProfile(t);
+    expect((await patch(t, V3, profile.id, [{ op: 'replace', path: '/description', value: 'one' }])).statusCode).toBe(200);
+    const reads = vi.spyOn(t.services.ctx.repos.profiles, 'findVersioned');
+    try {
+      const two = await patch(t, V3, profile.id, [{ op: 'replace', path: '/description', value: 'two' }]);
+      expect(two.statusCode, two.body).toBe(200);
+      expect(two.json().description).toBe('two');
+      expect(reads).not.toHaveBeenCalled();
+      const renamed = uniq('renamed elsewhere');
+      await writtenElsewhere(t, profile.id, { name: renamed });
+      const three = await patch(t, V3, profile.id, [{ op: 'replace', path: '/description', value: 'three' }]);
+      expect(three.statusCode, three.body).toBe(200);
+      expect(three.json()).toMatchObject({ name: renamed, description: 'three' });
+      expect(reads).toHaveBeenCalledTimes(1); // the known version was refused: read, then written
+      expect((await request(t, V3, 'GET', `/${profile.id}`)).body).toBe(three.body);
+    } finally {
+      reads.mockRestore();
+    }
+  });
+
+  it('a test operation and a patch that changes nothing are judged on the stored profile, not on a version this process knew', async () => {
+    const t = app();
+    const { profile } = await mappedProfile(t);
+    const audited = async () => (await t.services.database.db.selectFrom('auditLog').select('id').where('entityId', '=', profile.id).execute()).length;
+    const described = (value: string) => [{ op: 'replace', path: '/description', value }];
+    expect((await patch(t, V3, profile.id, described('known here'))).statusCode).toBe(200);
+    // each step starts from a version this process knows (its last read or write) that is no longer the stored one
+    await writtenElsewhere(t, profile.id, { description: 'stored' });
+    const guarded = await patch(t, V3, profile.id, [{ op: 'test', path: '/description', value: 'stored' }, ...described('guarded')]);
+    expect(guarded.statusCode, guarded.body).toBe(200); // fails on the known version, passes on the stored one
+    expect(guarded.json().description).toBe('guarded');
+
+    await writtenElsewhere(t, profile.id, { description: 'stored again' });
+    let before = await audited();
+    const back = await patch(t, V3, profile.id, described('guarded')); // no change on the known version, one on the stored one
+    expect(back.statusCode, back.body).toBe(200);
+    expect((await request(t, V3, 'GET', `/${profile.id}`)).body).toBe(back.body);
+    expect(back.json().description).toBe('guarded');
+    expect(await audited()).toBe(before + 1);
+
+    await writtenElsewhere(t, profile.id, { description: 'third' });
+    expect400(await patch(t, V3, profile.id, [{ op: 'test', path: '/description', value: 'guarded' }, ...described('x')]), /test/i);
+
+    const stored = await writtenElsewhere(t, profile.id, { description: 'fourth' });
+    before = await audited();
+    const same = await patch(t, V3, profile.id, described('fourth')); // a change on the known version, none on the stored one
+    expect(same.statusCode, same.body).toBe(200);
+    expect(same.json()).toEqual(stored);
+    expect(await audited()).toBe(before);
   });
 });

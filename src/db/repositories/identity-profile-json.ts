@@ -71,8 +71,9 @@ export function wholeJson(p: IdentityProfile, parts = jsonParts(p)): string {
   return profileJson({ id: p.id, h: parts.head, s: p.authoritativeSource.name, r: p.identityRefreshRequired, n: p.identityCount, t: parts.tail });
 }
 
-/** Date-times as the serializer writes them (`Date.toISOString()`, milliseconds). */
-const iso = (t: string) => new Date(t).toISOString();
+/** Date-times as the serializer writes them (`Date.toISOString()`, milliseconds); most already are (read back, or just made). */
+const iso = (t: string) => (ISO.test(t) ? t : new Date(t).toISOString());
+const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
 type Config = IdentityProfile['identityAttributeConfig'];
 type ReportReference = IdentityProfile['identityExceptionReportReference'];

@@ -12,7 +12,13 @@ import { IdentityProfile, IdentityProfileInput, PATCH_PROTECTED_FIELDS } from '.
 import { assertNameFree, assertSourceFree, resolveAuthoritativeSource, storedConfig } from './service.js';
 
 const checkInput = Compile(IdentityProfileInput);
-const firstSegment = (pointer: string) => pointer.split('/')[1]?.replace(/~1/g, '/').replace(/~0/g, '~') ?? '';
+/** The top-level field a JSON Pointer starts with ('' for the whole document). */
+function firstSegment(pointer: string): string {
+  if (pointer[0] !== '/') return '';
+  const end = pointer.indexOf('/', 1);
+  const segment = pointer.slice(1, end === -1 ? undefined : end);
+  return segment.includes('~') ? segment.replace(/~1/g, '/').replace(/~0/g, '~') : segment;
+}
 
 /** Top-level fields an operation writes: `test` only reads; `move` also removes its `from`. */
 function writtenFields(op: JsonPatch[number]): string[] {
@@ -92,7 +98,7 @@ function merge(current: IdentityProfile, input: IdentityProfileInput, source: So
     ...current,
     name: input.name.trim(),
     description: input.description ?? null,
-    owner: input.owner ? { type: 'IDENTITY', id: input.owner.id, name: input.owner.name ?? '' } : null,
+    owner: input.owner ? sameOwner(input.owner, current.owner) ?? { type: 'IDENTITY', id: input.owner.id, name: input.owner.name ?? '' } : null,
     priority: input.priority ?? current.priority,
     authoritativeSource: source ? { type: 'SOURCE', id: source.id, name: source.name } : current.authoritativeSource,
     // unchanged mappings (the same JSON as stored, which storedConfig would write again): the stored object itself
@@ -103,6 +109,10 @@ function merge(current: IdentityProfile, input: IdentityProfileInput, source: So
     modified: now.toISOString(),
   };
 }
+
+/** The stored owner when the input names the same one (so comparing the profiles needs no JSON). */
+const sameOwner = (input: NonNullable<IdentityProfileInput['owner']>, stored: IdentityProfile['owner']) =>
+  (stored && stored.id === input.id && stored.name === (input.name ?? '') ? stored : undefined);
 
 /** Optimistic attempts (read, then write if unchanged) before a PATCH waits for the row's lock instead. */
 const OPTIMISTIC_ATTEMPTS = 3;

@@ -1,12 +1,7 @@
-import { PGlite } from '@electric-sql/pglite';
 import { CamelCasePlugin, Kysely, Migrator, PostgresDialect, sql } from 'kysely';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { migrationProvider } from './migrations/index.js';
-import { PGlitePool } from './pglite-pool.js';
+import { openPGlite } from './pglite.js';
 import type { DB } from './types.js';
 
 /** Runs raw SQL with positional parameters on the same connections Kysely uses (pg-boss's `db` option). */
@@ -65,52 +60,6 @@ class PreparingClient extends pg.Client {
 /** Opens the database (PGlite or PostgreSQL); call `migrateToLatest` before use. */
 export async function createDatabase(options: DatabaseOptions): Promise<Database> {
   return options.databaseUrl ? openPostgres(options.databaseUrl, options) : openPGlite(options.dataDir ?? 'memory://');
-}
-
-/**
- * A new PGlite data folder is a copy of an empty cluster made at build time (`npm run build`
- * writes it to dist/pglite-template/), not initdb run anew: about 1 s instead of 4 s, and without
- * the memory initdb leaves behind. Without the template (sources run by tsx/vitest, or a PGlite
- * version it was not made by) PGlite runs initdb as before.
- */
-function pgliteTemplatePath(): string {
-  const pgliteDir = dirname(dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite')));
-  const { version } = JSON.parse(readFileSync(join(pgliteDir, 'package.json'), 'utf8')) as { version: string };
-  return fileURLToPath(new URL(`../pglite-template/${version}.tar.gz`, import.meta.url));
-}
-
-/** Writes the empty-cluster template next to the built code (see `pgliteTemplatePath`); returns its path. */
-export async function writePGliteTemplate(): Promise<string> {
-  const path = pgliteTemplatePath();
-  const pglite = await PGlite.create('memory://');
-  const dump = await pglite.dumpDataDir('gzip');
-  await pglite.close();
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, Buffer.from(await dump.arrayBuffer()));
-  return path;
-}
-
-function emptyClusterTemplate(dataDir: string): Blob | undefined {
-  const fresh = dataDir.startsWith('memory://') || !existsSync(join(dataDir, 'PG_VERSION'));
-  if (!fresh) return undefined;
-  const path = pgliteTemplatePath();
-  return existsSync(path) ? new Blob([readFileSync(path)]) : undefined;
-}
-
-async function openPGlite(dataDir: string): Promise<Database> {
-  const template = emptyClusterTemplate(dataDir);
-  const pglite = await PGlite.create(dataDir, template ? { loadDataDir: template } : {});
-  const pool = new PGlitePool(pglite);
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: pool as any }), plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })] });
-  return {
-    db,
-    kind: 'pglite',
-    sqlExecutor: { executeSql: (text, values) => pool.query(text, values) },
-    close: async () => {
-      await db.destroy();
-      await pglite.close();
-    },
-  };
 }
 
 async function openPostgres(databaseUrl: string, options: DatabaseOptions): Promise<Database> {

@@ -3,17 +3,29 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/database.js';
-import { openPGlite, writePGliteTemplate } from '../../src/db/pglite.js';
+import { createDatabase, type Database } from '../../src/db/database.js';
+import { openPGlite, PGLITE_SETTINGS, writePGliteTemplate } from '../../src/db/pglite.js';
 
+const show = async (database: Database, name: string) =>
+  (await sql.raw<{ value: string }>(`select current_setting('${name}') as value`).execute(database.db)).rows[0].value;
 const systemId = async (database: Database) =>
   String((await sql<{ id: string }>`select system_identifier::text as id from pg_control_system()`.execute(database.db)).rows[0].id);
 
-/** New data folders made from the build's empty cluster. */
+/** The embedded database's memory settings, and new data folders made from the build's empty cluster. */
 describe('PGlite', () => {
   const folder = mkdtempSync(join(tmpdir(), 'idp-pglite-'));
-  afterAll(() => {
+  const open: Database[] = [];
+  afterAll(async () => {
+    for (const database of open) await database.close();
     rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('runs with our shared memory settings (PostgreSQL would take 128MB of shared buffers)', async () => {
+    const database = await createDatabase({ dataDir: 'memory://' });
+    open.push(database);
+    expect(PGLITE_SETTINGS.shared_buffers).toBe('16MB');
+    expect(await show(database, 'shared_buffers')).toBe('16MB');
+    expect(await show(database, 'shared_memory_size')).toBe('24MB');
   });
 
   it('starts a new data folder and memory:// as copies of the template cluster, and keeps the folder', async () => {
@@ -30,6 +42,7 @@ describe('PGlite', () => {
     async function systemIdOf(dataDir: string, from = template) {
       const database = await openPGlite(dataDir, from);
       try {
+        expect(await show(database, 'shared_buffers')).toBe(PGLITE_SETTINGS.shared_buffers);
         return await systemId(database);
       } finally {
         await database.close();

@@ -40,8 +40,8 @@ export function profileJson(r: ProfileJsonRow): string {
 }
 
 /**
- * `profileJson` in SQL, for statements that assemble the text in the database (the list builds its
- * whole page there: one value to hand over instead of a row per profile). The same text:
+ * `profileJson` in SQL, for statements that assemble the text in the database (the list: one
+ * column per profile to hand over instead of seven). The same text:
  * PostgreSQL's `to_json` escapes a text as `JSON.stringify` does (stored-json.test.ts compares the
  * two with control characters, quotes and non-ASCII names).
  */

@@ -2,6 +2,7 @@ import { CamelCasePlugin, Kysely, Migrator, PostgresDialect, sql } from 'kysely'
 import pg from 'pg';
 import { migrationProvider } from './migrations/index.js';
 import { openPGlite } from './pglite.js';
+import { PreparingClient } from './prepared.js';
 import type { DB } from './types.js';
 
 /** Runs raw SQL with positional parameters on the same connections Kysely uses (pg-boss's `db` option). */
@@ -31,31 +32,7 @@ export interface DatabaseOptions {
 // int8 (count(*), bigserial) arrives as a string from pg; our counts fit in a double.
 pg.types.setTypeParser(20, (v) => Number(v));
 
-/** SQL text → statement name, for the hot statements that run as named prepared statements. */
-const preparedNames = new Map<string, string>();
-
-/**
- * Marks a constant SQL text as a named prepared statement: on PostgreSQL each connection parses
- * and plans it once, later runs only bind and execute. Only for constant texts (a handful, so
- * the statements each connection keeps stay few); run them with `CompiledQuery.raw(text, values)`.
- * PGlite runs them as ordinary queries.
- */
-export function prepared(name: string, text: string): string {
-  const known = preparedNames.get(text);
-  if (known !== undefined && known !== name) throw new Error(`SQL already prepared as '${known}'`);
-  preparedNames.set(text, name);
-  return text;
-}
-
-/** pg's Client, running the texts registered with `prepared` by name (Kysely passes plain text). */
-class PreparingClient extends pg.Client {
-  // one signature for pg's overloads: only (text, values) as Kysely sends them is rewritten
-  override query(text: unknown, ...rest: unknown[]) {
-    const name = typeof text === 'string' ? preparedNames.get(text) : undefined;
-    // @ts-expect-error -- forwarded as received
-    return name === undefined ? super.query(text, ...rest) : super.query({ name, text, values: rest[0] }, ...rest.slice(1));
-  }
-}
+export { prepared } from './prepared.js';
 
 /** Opens the database (PGlite or PostgreSQL); call `migrateToLatest` before use. */
 export async function createDatabase(options: DatabaseOptions): Promise<Database> {

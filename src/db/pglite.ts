@@ -1,11 +1,13 @@
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import pg from 'pg';
 import { CamelCasePlugin, Kysely, PostgresDialect } from 'kysely';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Database } from './database.js';
-import { PGlitePool } from './pglite-pool.js';
+import { PreparingClient } from './prepared.js';
 import type { DB } from './types.js';
 
 /**
@@ -69,12 +71,16 @@ function fromTemplate(dataDir: string, { dir, tarball }: PGliteTemplate): Pick<P
 export async function openPGlite(dataDir: string, template: PGliteTemplate = templatePaths()): Promise<Database> {
   const settings = Object.entries(PGLITE_SETTINGS).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
   const pglite = await PGlite.create(dataDir, { ...fromTemplate(dataDir, template), startParams: [...PGlite.defaultStartParams, ...settings] });
-  const pool = new PGlitePool(pglite);
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: pool as any }), plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })] });
+  // pg's own Client and Pool on PGlite's protocol adapter: one connection (PGlite is one session), so
+  // a transaction holds it and everyone else waits in line; the statements `prepared` names are
+  // parsed and planned once, as on PostgreSQL (PGlite's query() parses, plans and enters the
+  // WebAssembly six times for every statement).
+  const pool = new pg.Pool({ ...createPgConfig(pglite), Client: PreparingClient, max: 1, idleTimeoutMillis: 0 });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })] });
   return {
     db,
     kind: 'pglite',
-    sqlExecutor: { executeSql: (text, values) => pool.query(text, values) },
+    sqlExecutor: { executeSql: (text, values) => pool.query(text, values as any[]) },
     close: async () => {
       await db.destroy();
       await pglite.close();

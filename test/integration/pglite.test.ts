@@ -1,10 +1,11 @@
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDatabase, type Database } from '../../src/db/database.js';
 import { openPGlite, PGLITE_SETTINGS, writePGliteTemplate } from '../../src/db/pglite.js';
+import { prepared } from '../../src/db/prepared.js';
 
 const show = async (database: Database, name: string) =>
   (await sql.raw<{ value: string }>(`select current_setting('${name}') as value`).execute(database.db)).rows[0].value;
@@ -26,6 +27,16 @@ describe('PGlite', () => {
     expect(PGLITE_SETTINGS.shared_buffers).toBe('16MB');
     expect(await show(database, 'shared_buffers')).toBe('16MB');
     expect(await show(database, 'shared_memory_size')).toBe('24MB');
+  });
+
+  it('runs the statements `prepared` names as named prepared statements, parsed once (as on PostgreSQL)', async () => {
+    const database = await createDatabase({ dataDir: 'memory://' });
+    open.push(database);
+    const text = prepared('pglite_test_add_one', 'select $1::int + 1 as n');
+    const run = async (n: number) => (await database.db.executeQuery<{ n: number }>(CompiledQuery.raw(text, [n]))).rows[0].n;
+    expect([await run(1), await run(41)]).toEqual([2, 42]);
+    const statements = await sql<{ name: string; statement: string }>`select name, statement from pg_prepared_statements`.execute(database.db);
+    expect(statements.rows).toContainEqual({ name: 'pglite_test_add_one', statement: text });
   });
 
   it('starts a new data folder and memory:// as copies of the template cluster, and keeps the folder', async () => {

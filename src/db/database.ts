@@ -2,7 +2,7 @@ import { CamelCasePlugin, Kysely, Migrator, PostgresDialect, sql } from 'kysely'
 import pg from 'pg';
 import { migrationProvider } from './migrations/index.js';
 import { openPGlite } from './pglite.js';
-import { PreparingClient } from './prepared.js';
+import { PreparingClient } from './pg-client.js';
 import type { DB } from './types.js';
 
 /** Runs raw SQL with positional parameters on the same connections Kysely uses (pg-boss's `db` option). */
@@ -29,10 +29,7 @@ export interface DatabaseOptions {
   poolSize?: number;
 }
 
-// int8 (count(*), bigserial) arrives as a string from pg; our counts fit in a double.
-pg.types.setTypeParser(20, (v) => Number(v));
-
-export { prepared } from './prepared.js';
+export { prepared } from './pg-client.js';
 
 /** Opens the database (PGlite or PostgreSQL); call `migrateToLatest` before use. */
 export async function createDatabase(options: DatabaseOptions): Promise<Database> {

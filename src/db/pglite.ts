@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Database } from './database.js';
-import { PreparingClient } from './prepared.js';
+import { PreparingClient } from './pg-client.js';
 import type { DB } from './types.js';
 
 /**

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDatabase, type Database } from '../../src/db/database.js';
 import { openPGlite, PGLITE_SETTINGS, writePGliteTemplate } from '../../src/db/pglite.js';
-import { prepared } from '../../src/db/prepared.js';
+import { prepared } from '../../src/db/pg-client.js';
 
 const show = async (database: Database, name: string) =>
   (await sql.raw<{ value: string }>(`select current_setting('${name}') as value`).execute(database.db)).rows[0].value;

@@ -1,5 +1,13 @@
 import pg from 'pg';
 
+/**
+ * pg's client as both databases use it (PostgreSQL directly, PGlite through its protocol adapter):
+ * the same type parsing, and named prepared statements for the texts `prepared` marks.
+ */
+
+// int8 (count(*), bigserial) arrives as a string from pg; our counts fit in a double.
+pg.types.setTypeParser(20, (v) => Number(v));
+
 /** SQL text → statement name, for the hot statements that run as named prepared statements. */
 const preparedNames = new Map<string, string>();
 

@@ -105,7 +105,9 @@ export async function buildApp({ services, config, logger }: AppOptions): Promis
   await installDocs(app);
   await installConsole(app);
 
-  healthRoutes(app, () => ping(services.database.db));
+  healthRoutes(app, [
+    { name: 'database', critical: true, check: async () => (await ping(services.database.db), { status: 'UP' }) },
+  ]);
   await app.register(async (scope) => oauthRoutes(scope, { ...services, failures: limits }));
   const { ctx } = services;
   for (const version of API_VERSIONS) {

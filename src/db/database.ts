@@ -16,6 +16,8 @@ export interface Database {
   /** The PostgreSQL schema in use when not the default (tests). */
   schema?: string;
   sqlExecutor: SqlExecutor;
+  /** Embedded on a data folder: answer other processes' requests through its lock (data-folder-lock.ts). */
+  dataFolder?: { serve(handler: (request: unknown) => Promise<unknown>): void };
   close(): Promise<void>;
 }
 

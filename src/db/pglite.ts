@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Database } from './database.js';
+import { withDataFolderLock } from './data-folder-lock.js';
 import { PreparingClient } from './pg-client.js';
 import type { DB } from './types.js';
 
@@ -67,8 +68,10 @@ function fromTemplate(dataDir: string, { dir, tarball }: PGliteTemplate): Pick<P
   return {};
 }
 
-/** Opens (or creates) the embedded database in `dataDir` or `memory://`; `template`: tests. */
-export async function openPGlite(dataDir: string, template: PGliteTemplate = templatePaths()): Promise<Database> {
+/** Opens (or creates) the embedded database in `dataDir` (one process at a time: data-folder-lock.ts) or `memory://`; `template`: tests. */
+export const openPGlite = (dataDir: string, template: PGliteTemplate = templatePaths()) => withDataFolderLock(dataDir, () => openUnlocked(dataDir, template));
+
+async function openUnlocked(dataDir: string, template: PGliteTemplate): Promise<Database> {
   const settings = Object.entries(PGLITE_SETTINGS).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
   const pglite = await PGlite.create(dataDir, { ...fromTemplate(dataDir, template), startParams: [...PGlite.defaultStartParams, ...settings] });
   // pg's own Client and Pool on PGlite's protocol adapter: one connection (PGlite is one session), so

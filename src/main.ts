@@ -1,5 +1,6 @@
 import { pino } from 'pino';
 import { buildApp } from './app.js';
+import { adminRequests } from './cli/admin-requests.js';
 import { loadConfig, type Config } from './config.js';
 import { createDatabase, migrateToLatest } from './db/database.js';
 import { apiClientRepository } from './db/repositories/clients.js';
@@ -16,6 +17,7 @@ export async function serve(config: Config): Promise<void> {
   if (applied.length) logger.info({ applied }, 'migrations applied');
   const admin = await ensureAdminClient(apiClientRepository(database.db), config);
   if (admin) printAdminCredentials(admin);
+  database.dataFolder?.serve(adminRequests(apiClientRepository(database.db), logger)); // `idprofiles clients …` while we run
   const services = await createServices(database, { config, logger, runJobs: true, jobExpireSeconds: config.jobExpireSeconds, chunkSize: config.chunkSize, chunkConcurrency: config.chunkConcurrency });
   // embedded: this process owns the database, so any unfinished upload is from a previous run
   const interrupted = await failInterruptedLoads(services.ctx, database.kind === 'pglite' ? 0 : 300);

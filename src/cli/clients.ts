@@ -1,10 +1,23 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.js';
+import { loadConfig, type Config } from '../config.js';
+import { DataFolderInUseError, describeHolder } from '../db/data-folder-lock.js';
+import { ask } from '../db/data-folder-socket.js';
 import { apiClientRepository } from '../db/repositories/clients.js';
-import { createClient } from '../domain/clients/service.js';
+import { AppError } from '../errors.js';
+import { adminRequests, type AdminRequest, type ClientSummary, type CreatedClient } from './admin-requests.js';
 import { withDatabase } from './admin.js';
 
-/** `idprofiles clients create|list|revoke` (database from DATABASE_URL / IDPROFILES_DATA_DIR). */
+/** A refusal the person can act on: printed as is, without a stack. */
+export class AdminRequestError extends Error {
+  override name = 'AdminRequestError';
+}
+
+const USAGE = 'Usage: idprofiles clients create [--name N] [--authority ORG_ADMIN|API] [--scope S]... | list | revoke CLIENT_ID\n';
+
+/**
+ * `idprofiles clients create|list|revoke` (database from DATABASE_URL / IDPROFILES_DATA_DIR). On a
+ * data folder a running server holds, the server does it (through the folder's lock socket).
+ */
 export async function runClients(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   const { values, positionals } = parseArgs({
@@ -18,33 +31,72 @@ export async function runClients(args: string[]): Promise<number> {
       'data-dir': { type: 'string' },
     },
   });
+  const request: AdminRequest | undefined =
+    sub === 'create' ? { op: 'clients.create', name: values.name!, authorities: values.authority, scopes: values.scope }
+    : sub === 'list' ? { op: 'clients.list' }
+    : sub === 'revoke' && positionals[0] ? { op: 'clients.revoke', id: positionals[0] }
+    : undefined;
+  if (!request) {
+    process.stderr.write(USAGE);
+    return 2;
+  }
   const config = loadConfig({
     ...process.env,
     ...(values['database-url'] ? { DATABASE_URL: values['database-url'] } : {}),
     ...(values['data-dir'] ? { IDPROFILES_DATA_DIR: values['data-dir'] } : {}),
   });
-  return withDatabase(config, async ({ db }) => {
-    const repo = apiClientRepository(db);
-    switch (sub) {
-      case 'create': {
-        const { client, secret } = await createClient(repo, { name: values.name!, authorities: values.authority, scopes: values.scope });
-        process.stdout.write(`client_id:     ${client.id}\nclient_secret: ${secret}\n(authorities ${client.authorities.join(',')}; scopes ${client.scopes.join(' ')}; the secret is shown once)\n`);
-        return 0;
+  return print(request, await perform(config, request));
+}
+
+/** Runs the request on the database, or in the process that holds its data folder. */
+async function perform(config: Config, request: AdminRequest, attempt = 1): Promise<unknown> {
+  try {
+    return await withDatabase(config, async ({ db }) => {
+      try {
+        return await adminRequests(apiClientRepository(db))(request);
+      } catch (e) {
+        throw e instanceof AppError ? new AdminRequestError(e.message) : e;
       }
-      case 'list':
-        for (const c of await repo.list()) {
-          process.stdout.write(`${c.id}  ${c.revokedAt ? 'REVOKED' : 'active '}  ${c.authorities.join(',')}  ${c.scopes.join(' ')}  ${c.name}\n`);
-        }
-        return 0;
-      case 'revoke': {
-        if (!positionals[0]) throw new Error('Usage: idprofiles clients revoke CLIENT_ID');
-        const ok = await repo.revoke(positionals[0], new Date());
-        process.stdout.write(ok ? `Revoked ${positionals[0]}.\n` : `No active client ${positionals[0]}.\n`);
-        return ok ? 0 : 1;
-      }
-      default:
-        process.stderr.write('Usage: idprofiles clients create|list|revoke\n');
-        return 2;
+    });
+  } catch (e) {
+    if (!(e instanceof DataFolderInUseError)) throw e;
+    return throughHolder(e, request).catch((failure: NodeJS.ErrnoException) => {
+      // the holder exited between our look and our request: the folder is free now
+      if (attempt === 1 && (failure.code === 'ECONNREFUSED' || failure.code === 'ENOENT')) return perform(config, request, 2);
+      throw failure;
+    });
+  }
+}
+
+async function throughHolder(inUse: DataFolderInUseError, request: AdminRequest): Promise<unknown> {
+  const reply = await ask(inUse.address, request);
+  if (reply.ok) {
+    process.stderr.write(`(done by the process that holds ${inUse.folder}: pid ${inUse.holder?.pid ?? '?'}, ${inUse.holder?.command ?? 'unknown command'})\n`);
+    return reply.result;
+  }
+  if (reply.code === 'FAILED') throw new AdminRequestError(reply.message);
+  throw new AdminRequestError(
+    `The data folder ${inUse.folder} is in use by ${describeHolder(inUse.holder)}, which does not take admin commands. ` +
+      "If it is a server that is starting, run this command again once it logs 'ready'; otherwise wait until that process has finished, or stop it, and run this command again.",
+  );
+}
+
+function print(request: AdminRequest, result: unknown): number {
+  switch (request.op) {
+    case 'clients.create': {
+      const c = result as CreatedClient;
+      process.stdout.write(`client_id:     ${c.id}\nclient_secret: ${c.secret}\n(authorities ${c.authorities.join(',')}; scopes ${c.scopes.join(' ')}; the secret is shown once)\n`);
+      return 0;
     }
-  });
+    case 'clients.list':
+      for (const c of result as ClientSummary[]) {
+        process.stdout.write(`${c.id}  ${c.revoked ? 'REVOKED' : 'active '}  ${c.authorities.join(',')}  ${c.scopes.join(' ')}  ${c.name}\n`);
+      }
+      return 0;
+    case 'clients.revoke': {
+      const { revoked } = result as { revoked: boolean };
+      process.stdout.write(revoked ? `Revoked ${request.id}.\n` : `No active client ${request.id}.\n`);
+      return revoked ? 0 : 1;
+    }
+  }
 }

@@ -7,9 +7,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, runCli, type ChildCli } from '../helpers/processes.js';
 
 const run = promisify(execFile);
-/** A one-shot command; resolves with its exit code and output whether it succeeds or not. */
+/** A one-shot command; resolves with its exit code and output whether it succeeds or not (killed if it runs on). */
 const cli = (args: string[], env: Record<string, string>) =>
-  run(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], { env: { ...process.env, ...env } }).then(
+  run(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], { env: { ...process.env, ...env }, timeout: 60_000, killSignal: 'SIGKILL' }).then(
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
   );

@@ -4,24 +4,48 @@ import { Link, navigate, useRoute } from './lib/router';
 import { IdentitiesPage } from './pages/identities/IdentitiesPage';
 import { ProfilePage } from './pages/profile/ProfilePage';
 import { ProfilesPage } from './pages/profiles/ProfilesPage';
-import { SignIn } from './pages/SignIn';
+import { SignIn, SignInAgain } from './pages/SignIn';
 import { SourcesPage } from './pages/sources/SourcesPage';
 import { TransformPage } from './pages/transforms/TransformPage';
 import { TransformsPage } from './pages/transforms/TransformsPage';
 
-/** Signed in → the console; otherwise (or after a 401) the sign-in form. */
+/**
+ * Signed in → the console; a new tab (or after signing out) → the sign-in page. When the session
+ * ends otherwise (its time is up, or the server refused its token), sign-in comes over the console
+ * and then leaves the person where they were, unsaved work included.
+ */
 export function App() {
   const [signedIn, setSignedIn] = useState(() => !!session.token());
+  const [shown, setShown] = useState(signedIn);
   const [reason, setReason] = useState<string>();
   useEffect(
     () =>
-      session.subscribe((why) => {
+      session.subscribe((change, why) => {
         setSignedIn(!!session.token());
+        if (change === 'started') setShown(true);
+        if (change === 'signed-out') setShown(false);
         setReason(why);
       }),
     [],
   );
-  return signedIn ? <Shell /> : <SignIn notice={reason} />;
+  useEndOnTime(signedIn);
+  if (!shown) return <SignIn notice={reason} />;
+  return (
+    <>
+      <Shell />
+      {!signedIn && <SignInAgain notice={reason} />}
+    </>
+  );
+}
+
+/** Ends the session when its time is up, so sign-in comes back before an action fails, not after. */
+function useEndOnTime(signedIn: boolean) {
+  useEffect(() => {
+    const expiresAt = session.expiresAt();
+    if (!signedIn || expiresAt === undefined) return;
+    const timer = setTimeout(() => session.token() || session.end(), Math.max(0, expiresAt - Date.now()) + 100);
+    return () => clearTimeout(timer);
+  }, [signedIn, session.expiresAt()]);
 }
 
 const NAV = [
@@ -54,7 +78,7 @@ function Shell() {
         <span class="who muted" title="Signed in as this API client">
           {session.clientId()}
         </span>
-        <button type="button" class="quiet" onClick={() => session.expire('You signed out.')}>
+        <button type="button" class="quiet" onClick={() => session.signOut()}>
           Sign out
         </button>
       </header>

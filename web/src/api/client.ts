@@ -1,4 +1,4 @@
-import { session } from './session';
+import { session, SESSION_ENDED } from './session';
 
 /**
  * An API failure in words: ISC's ErrorResponseDto (`messages`, `causes`), the OAuth `{error,
@@ -65,15 +65,20 @@ function bodyOf(options: RequestOptions): { body?: BodyInit; type?: string } {
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Calls the API with the session's token. A 401 ends the session (the app shows sign-in); a 429
- * on a read is retried once after the server's `Retry-After` (at most 10 s).
+ * Calls the API with the session's token. Without one (its time is up) nothing is sent, and a 401
+ * ends the session: either way sign-in comes back. A 429 on a read is retried once after the
+ * server's `Retry-After` (at most 10 s).
  */
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<ApiResult<T>> {
   const { body, type } = bodyOf(options);
   const headers: Record<string, string> = { accept: 'application/json' };
   if (type) headers['content-type'] = type;
   const token = session.token();
-  if (token) headers.authorization = `Bearer ${token}`;
+  if (!token) {
+    session.refused(undefined);
+    throw new ApiError(401, [SESSION_ENDED]);
+  }
+  headers.authorization = `Bearer ${token}`;
   const method = options.method ?? 'GET';
   const send = () => fetch(urlOf(path, options.query), { method, headers, body, signal: options.signal });
   let res = await send().catch((e: unknown) => {
@@ -84,7 +89,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
     await pause(Math.min(10, Number(res.headers.get('retry-after')) || 1) * 1000);
     res = await send();
   }
-  if (res.status === 401 && token) session.expire('Your session has ended. Sign in again.');
+  if (res.status === 401) session.refused(token);
   if (!res.ok) throw await toApiError(res);
   const text = res.status === 204 ? '' : await res.text();
   const total = res.headers.get('x-total-count');

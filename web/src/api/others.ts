@@ -1,5 +1,5 @@
 import { ApiError, call, quote, request, toApiError } from './client';
-import { session } from './session';
+import { session, SESSION_ENDED } from './session';
 import type { Account, Identity, Source, SourceInput, TaskStatus } from './types';
 
 export const getTask = (id: string, signal?: AbortSignal) => call<TaskStatus>(`/v3/task-status/${encodeURIComponent(id)}`, { signal });
@@ -23,13 +23,17 @@ export function loadAccounts(sourceId: string, file: File, onProgress?: (fractio
     const xhr = new XMLHttpRequest();
     xhr.open('POST', `/v3/sources/${encodeURIComponent(sourceId)}/load-accounts`);
     const token = session.token();
-    if (token) xhr.setRequestHeader('authorization', `Bearer ${token}`);
+    if (!token) {
+      session.refused(undefined);
+      return reject(new ApiError(401, [SESSION_ENDED]));
+    }
+    xhr.setRequestHeader('authorization', `Bearer ${token}`);
     xhr.setRequestHeader('accept', 'application/json');
     xhr.upload.onprogress = (e) => e.lengthComputable && onProgress?.(e.loaded / e.total);
     xhr.onerror = () => reject(new ApiError(0, ['The server cannot be reached. Is it running?']));
     xhr.onload = () => {
       if (xhr.status === 202 || xhr.status === 200) return resolve(JSON.parse(xhr.responseText));
-      if (xhr.status === 401 && token) session.expire('Your session has ended. Sign in again.');
+      if (xhr.status === 401) session.refused(token);
       void toApiError(new Response(xhr.responseText, { status: xhr.status })).then(reject);
     };
     xhr.send(form);

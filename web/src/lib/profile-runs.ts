@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { listProcessTasks } from '../api/others';
 import type { TaskStatus } from '../api/types';
+import { useSignIns } from './hooks';
 
 /** What a profile's processing runs say about it (dry runs left out: they change nothing). */
 export interface RunState {
@@ -42,6 +43,7 @@ export function useProfileRuns(ids: string[], refresh: unknown = 0, onSettled?: 
   const settled = useRef(onSettled);
   settled.current = onSettled;
   const key = ids.join(',');
+  const signIns = useSignIns(); // a poll refused when the session ended starts again after signing in
   useEffect(() => {
     if (!key) return;
     const controller = new AbortController();
@@ -65,6 +67,6 @@ export function useProfileRuns(ids: string[], refresh: unknown = 0, onSettled?: 
       controller.abort();
       clearTimeout(timer);
     };
-  }, [key, refresh]);
+  }, [key, refresh, signIns]);
   return runs;
 }

@@ -1,6 +1,6 @@
 import type { IdentityProfile } from '../../api/types';
 import { SortableTh, type Sort } from '../../components/SortableTh';
-import { StatusBadge } from '../../components/StatusBadge';
+import { neverProcessed, StatusBadge } from '../../components/StatusBadge';
 import { formatDate } from '../../lib/format';
 import { Link } from '../../lib/router';
 import type { RunState } from '../../lib/profile-runs';
@@ -12,7 +12,7 @@ export const SERVER_SORTS: Record<string, string | undefined> = { name: 'name', 
 const lastProcessed = (p: IdentityProfile, runs: Map<string, RunState>) => runs.get(p.id)?.lastProcessed ?? null;
 const statusRank = (p: IdentityProfile, runs: Map<string, RunState>) => {
   const r = runs.get(p.id);
-  return r?.running ? 3 : r?.failed ? 2 : p.identityRefreshRequired ? 1 : 0;
+  return r?.running ? 3 : r?.failed ? 2 : p.identityRefreshRequired ? 1 : neverProcessed(p, r) ? 0.5 : 0;
 };
 
 const LOCAL_SORTS: Record<string, (p: IdentityProfile, runs: Map<string, RunState>) => string | number> = {

@@ -1,11 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { link, mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
-import type { Server } from 'node:net';
 import { hostname } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
 import type { Database } from './database.js';
-import { listenAsHolder, probe, type Holder, type RequestHandler } from './data-folder-socket.js';
+import { listenAsHolder, probe, type Holder, type Listening, type RequestHandler } from './data-folder-socket.js';
 
 /**
  * One process at a time opens a PGlite data folder: two would each cache and write the same files
@@ -98,15 +97,15 @@ export async function lockDataFolder(dataDir: string, options: LockOptions = {})
   return {
     folder,
     serve: (h) => void (handler = h),
-    release: () => (released ??= new Promise<void>((done) => server.close(() => done()))),
+    release: () => (released ??= server.close()),
   };
 }
 
-type Listen = (address: string) => Promise<Server>;
+type Listen = (address: string) => Promise<Listening>;
 const GENERATION = /^\.lock\.(\d+)$/;
 const ATTEMPTS = 8;
 
-async function holdGeneration(folder: string, holder: Holder, listen: Listen, options: LockOptions): Promise<Server> {
+async function holdGeneration(folder: string, holder: Holder, listen: Listen, options: LockOptions): Promise<Listening> {
   const privateName = join(folder, `.lock-${randomBytes(6).toString('hex')}`);
   const server = await listen(socketAddress(privateName));
   try {
@@ -133,7 +132,7 @@ async function holdGeneration(folder: string, holder: Holder, listen: Listen, op
     }
     throw new Error(`Could not lock the data folder ${folder}: other processes kept taking it over (${ATTEMPTS} attempts).`);
   } catch (e) {
-    await new Promise((done) => server.close(done));
+    await server.close();
     await unlink(privateName).catch(() => undefined);
     throw e;
   }
@@ -148,7 +147,7 @@ async function refuseIfHeld(folder: string, generation: number): Promise<void> {
   throw new DataFolderInUseError(folder, address, holder, seen.problem);
 }
 
-async function holdPipe(folder: string, listen: Listen): Promise<Server> {
+async function holdPipe(folder: string, listen: Listen): Promise<Listening> {
   const address = `\\\\.\\pipe\\idprofiles-${createHash('sha256').update(realpathSync(folder).toLowerCase()).digest('hex').slice(0, 32)}`;
   try {
     return await listen(address);

@@ -1,5 +1,5 @@
 import { chmod } from 'node:fs/promises';
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { createConnection, createServer, type Socket } from 'node:net';
 
 /**
  * The socket a process holding a data folder listens on (see data-folder-lock.ts), and the few
@@ -31,12 +31,20 @@ export type Reply = { ok: true; result: unknown } | { ok: false; code: 'NOT_SERV
 const MAX_LINE = 64 * 1024;
 const IDLE_MS = 10_000;
 
+/** A holder's listening socket; closing it also ends the conversations under way, so shutdown never waits on them. */
+export interface Listening {
+  close(): Promise<void>;
+}
+
 /**
  * Listens on `address` (a socket path, or a Windows pipe name), owner-only. `handler()` is read
  * per request: a process serves requests once it is ready to (`undefined` until then).
  */
-export async function listenAsHolder(address: string, holder: Holder, handler: () => RequestHandler | undefined): Promise<Server> {
+export async function listenAsHolder(address: string, holder: Holder, handler: () => RequestHandler | undefined): Promise<Listening> {
+  const open = new Set<Socket>();
   const server = createServer((socket) => {
+    open.add(socket);
+    socket.once('close', () => open.delete(socket));
     socket.setTimeout(IDLE_MS, () => socket.destroy());
     socket.on('error', () => socket.destroy());
     socket.write(`${JSON.stringify({ holder })}\n`);
@@ -53,7 +61,13 @@ export async function listenAsHolder(address: string, holder: Holder, handler: (
     });
   });
   if (process.platform !== 'win32') await chmod(address, 0o600);
-  return server;
+  return {
+    close: () =>
+      new Promise<void>((done) => {
+        server.close(() => done());
+        for (const socket of open) socket.destroy();
+      }),
+  };
 }
 
 async function answer(line: string, handler: RequestHandler | undefined): Promise<Reply> {

@@ -1,5 +1,6 @@
 import { linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import { once } from 'node:events';
+import { createConnection, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -122,6 +123,17 @@ describe.skipIf(process.platform === 'win32')('data folder lock', () => {
     expect(await ask(address, {})).toEqual({ ok: false, code: 'FAILED', message: 'Unknown authority ROOT' });
     await held.release();
   });
+
+  it('frees the folder at release even while another process is connected and silent', async () => {
+    const folder = newFolder();
+    const held = await lockDataFolder(folder);
+    const idle = createConnection(join(folder, '.lock.1'));
+    const closed = once(idle, 'close');
+    await once(idle, 'data'); // the holder said who it is; this one now says nothing
+    await held.release(); // would wait for the idle connection's 10 s timeout (past this test's limit) if it did not end it
+    await closed;
+    await (await lockDataFolder(folder)).release();
+  }, 5_000);
 
   it("names the holder from its file when it is too busy to say (its event loop blocked)", async () => {
     const folder = newFolder();

@@ -69,7 +69,10 @@ async function perform(config: Config, request: AdminRequest, attempt = 1): Prom
 }
 
 async function throughHolder(inUse: DataFolderInUseError, request: AdminRequest): Promise<unknown> {
-  const reply = await ask(inUse.address, request);
+  const reply = await ask(inUse.address, request).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ECONNREFUSED' || e.code === 'ENOENT') throw e; // gone meanwhile: perform() tries again
+    throw new AdminRequestError(`${inUse.message}\nAsking it to do this failed: ${e.message}.${e.code === 'EACCES' ? ' Run this command as the user that runs it.' : ''}`);
+  });
   if (reply.ok) {
     process.stderr.write(`(done by the process that holds ${inUse.folder}: pid ${inUse.holder?.pid ?? '?'}, ${inUse.holder?.command ?? 'unknown command'})\n`);
     return reply.result;

@@ -67,7 +67,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /** Errors that say what to do in their message: printed without a stack. */
-const EXPECTED = new Set(['RemoteError', 'DataFolderInUseError', 'AdminRequestError']);
+const EXPECTED = new Set(['RemoteError', 'DataFolderInUseError', 'DataFolderLockError', 'AdminRequestError']);
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -52,6 +52,11 @@ export class DataFolderInUseError extends Error {
   }
 }
 
+/** The lock could not be taken for another reason (permissions, a path too long for a socket, …). */
+export class DataFolderLockError extends Error {
+  override name = 'DataFolderLockError';
+}
+
 export function describeHolder(holder: Holder | undefined): string {
   return holder ? `another process: pid ${holder.pid} (${holder.command}) on ${holder.host}, since ${holder.since}` : 'another process (it did not say which)';
 }
@@ -92,7 +97,11 @@ export async function lockDataFolder(dataDir: string, options: LockOptions = {})
   const holder: Holder = { pid: process.pid, command: commandLine(), since: new Date().toISOString(), host: hostname() };
   let handler: RequestHandler | undefined;
   const listen = (address: string) => listenAsHolder(address, holder, () => handler);
-  const server = process.platform === 'win32' ? await holdPipe(folder, listen) : await holdGeneration(folder, holder, listen, options);
+  const server = await (process.platform === 'win32' ? holdPipe(folder, listen) : holdGeneration(folder, holder, listen, options)).catch((e: NodeJS.ErrnoException) => {
+    if (e instanceof DataFolderInUseError || e instanceof DataFolderLockError) throw e;
+    const hint = e.code === 'EACCES' || e.code === 'EPERM' ? ' Run this command as the user that owns the folder.' : '';
+    throw new DataFolderLockError(`Cannot take the lock of the data folder ${folder}: ${e.message}.${hint}`);
+  });
   let released: Promise<void> | undefined;
   return {
     folder,
@@ -130,7 +139,7 @@ async function holdGeneration(folder: string, holder: Holder, listen: Listen, op
       await removeOlderThan(folder, mine);
       return server;
     }
-    throw new Error(`Could not lock the data folder ${folder}: other processes kept taking it over (${ATTEMPTS} attempts).`);
+    throw new DataFolderLockError(`Could not lock the data folder ${folder}: other processes kept taking it over (${ATTEMPTS} attempts).`);
   } catch (e) {
     await server.close();
     await unlink(privateName).catch(() => undefined);
@@ -193,7 +202,7 @@ export function socketAddress(path: string): string {
   const relativePath = relative(process.cwd(), path);
   const shortest = relativePath && Buffer.byteLength(relativePath) < Buffer.byteLength(path) ? relativePath : path;
   if (Buffer.byteLength(shortest) > 100) {
-    throw new Error(`The data folder path is too long for its lock (${Buffer.byteLength(path)} bytes; sockets allow about 100): use a shorter --data-dir, or run from a folder nearer to it.`);
+    throw new DataFolderLockError(`The data folder path is too long for its lock (${Buffer.byteLength(path)} bytes; sockets allow about 100): use a shorter --data-dir, or run from a folder nearer to it.`);
   }
   return shortest;
 }

@@ -4,7 +4,7 @@ import { createConnection, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DataFolderInUseError, lockDataFolder, type HeldDataFolder } from '../../src/db/data-folder-lock.js';
+import { DataFolderInUseError, DataFolderLockError, lockDataFolder, type HeldDataFolder } from '../../src/db/data-folder-lock.js';
 import { ask } from '../../src/db/data-folder-socket.js';
 
 const listen = (path: string, onConnection: (socket: import('node:net').Socket) => void = () => undefined) =>
@@ -150,6 +150,7 @@ describe.skipIf(process.platform === 'win32')('data folder lock', () => {
   it('refuses a folder whose socket path would be cut short, instead of locking another name', async () => {
     const folder = join(root, 'x'.repeat(120));
     const refused = await lockDataFolder(folder).catch((e) => e);
+    expect(refused).toBeInstanceOf(DataFolderLockError); // printed by the CLI as a message, without a stack
     expect(refused.message).toMatch(/^The data folder path is too long for its lock/);
     expect(readdirSync(folder)).toEqual([]);
   });

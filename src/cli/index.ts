@@ -9,7 +9,7 @@ Commands:
   migrate                    apply database migrations
   clients create [--name N] [--authority ORG_ADMIN|API] [--scope S]...
   clients list
-  clients revoke CLIENT_ID
+  clients revoke CLIENT_ID    (clients: on a data folder a running server holds, that server does it)
   load SOURCE FILE.csv       upload accounts to a running server, with progress
   process PROFILE [--dry-run]  process a profile's identities on a running server, with progress
                              (load/process: --url URL, --client-id/--client-secret or IDPROFILES_CLIENT_ID/_SECRET)

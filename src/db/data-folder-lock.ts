@@ -93,11 +93,14 @@ export interface LockOptions {
 /** Takes the folder (creating it, owner-only, if missing) or throws DataFolderInUseError at once. */
 export async function lockDataFolder(dataDir: string, options: LockOptions = {}): Promise<HeldDataFolder> {
   const folder = resolve(dataDir);
-  await mkdir(folder, { recursive: true, mode: 0o700 });
   const holder: Holder = { pid: process.pid, command: commandLine(), since: new Date().toISOString(), host: hostname() };
   let handler: RequestHandler | undefined;
   const listen = (address: string) => listenAsHolder(address, holder, () => handler);
-  const server = await (process.platform === 'win32' ? holdPipe(folder, listen) : holdGeneration(folder, holder, listen, options)).catch((e: NodeJS.ErrnoException) => {
+  const take = async () => {
+    await mkdir(folder, { recursive: true, mode: 0o700 });
+    return process.platform === 'win32' ? holdPipe(folder, listen) : holdGeneration(folder, holder, listen, options);
+  };
+  const server = await take().catch((e: NodeJS.ErrnoException) => {
     if (e instanceof DataFolderInUseError || e instanceof DataFolderLockError) throw e;
     const hint = e.code === 'EACCES' || e.code === 'EPERM' ? ' Run this command as the user that owns the folder.' : '';
     throw new DataFolderLockError(`Cannot take the lock of the data folder ${folder}: ${e.message}.${hint}`);

@@ -8,6 +8,7 @@ import type { DB, IdentityProfileRow } from '../types.js';
 import { andFilterSql, applyCollection, orderBySql, withColumns } from './collection.js';
 import { PROFILE_JSON_COLUMNS, PROFILE_JSON_SQL, profileJson, TENANT_FILTER, type ProfileJsonRow } from './identity-profile-json.js';
 import { toRow, UPDATE, updateValues, versionedWriter } from './identity-profile-writes.js';
+import { missingTransformError, PROFILES_REFERENCING } from './transform-references.js';
 
 const FIELDS = withColumns(LIST_FILTERS, { id: 'ip.id', name: 'ip.name', priority: 'ip.priority' });
 const SORT_COLUMNS: Record<string, string> = {
@@ -88,6 +89,11 @@ function listJsonSql(query: CollectionQuery, tenantId: string): { text: string; 
  */
 const KNOWN_VERSIONS = 5_000;
 
+/** A write whose mappings reference a transform deleted since they were checked: the 400 the check gives. */
+const referenceLost = (e: unknown): never => {
+  throw missingTransformError(e, 'identity attribute mapping');
+};
+
 /** Identity profiles in table `identity_profiles` (joined with their source's current name). */
 export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'): IdentityProfileRepository {
   let withoutPlugins: Kysely<DB> | undefined;
@@ -148,7 +154,7 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
       return r?.max ?? null;
     },
     async insert(profile) {
-      await db.insertInto('identityProfiles').values({ ...toRow(profile), tenantId }).execute();
+      await db.insertInto('identityProfiles').values({ ...toRow(profile), tenantId }).execute().catch(referenceLost);
     },
     async findVersioned(id) {
       const row = await jsonRow(id);
@@ -161,10 +167,10 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
     },
     lastKnownVersion: (id) => known?.get(id),
     async update(profile) {
-      await raw(CompiledQuery.raw(UPDATE, updateValues(profile, tenantId)));
+      await raw(CompiledQuery.raw(UPDATE, updateValues(profile, tenantId))).catch(referenceLost);
     },
     async updateIfVersion(profile, read, audit) {
-      const written = await (writeIfVersion ??= versionedWriter(raw, tenantId))(profile, read, audit);
+      const written = await (writeIfVersion ??= versionedWriter(raw, tenantId))(profile, read, audit).catch(referenceLost);
       if (written) remember(written);
       else if (known?.get(profile.id) === read) known.delete(profile.id);
       return written?.json;
@@ -175,15 +181,7 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
       return Number(r.numDeletedRows);
     },
     async referencingTransform(name) {
-      const rows = await db
-        .selectFrom('identityProfiles')
-        .select(['id', 'name'])
-        .where('tenantId', '=', tenantId)
-        // references resolve ignoring case (as when a profile is saved)
-        .where(sql<boolean>`exists (select 1 from jsonb_path_query(identity_attribute_config, '$.** ? (@.type == "reference").attributes.id') as r(id)
-          where jsonb_typeof(r.id) = 'string' and lower(r.id #>> '{}') = lower(${name}::text))`)
-        .execute();
-      return rows;
+      return (await raw(CompiledQuery.raw(PROFILES_REFERENCING, [tenantId, name]))).rows as unknown as Array<{ id: string; name: string }>;
     },
   };
 

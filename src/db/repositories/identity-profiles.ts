@@ -89,6 +89,9 @@ function listJsonSql(query: CollectionQuery, tenantId: string): { text: string; 
  */
 const KNOWN_VERSIONS = 5_000;
 
+/** A value the database refuses (SQLSTATE class 22, data exception: e.g. a NUL in an id): one caller's input, not the batch's. */
+const refusedValue = (e: unknown) => typeof (e as { code?: unknown })?.code === 'string' && (e as { code: string }).code.startsWith('22');
+
 /** A write whose mappings reference a transform deleted since they were checked: the 400 the check gives. */
 const referenceLost = (e: unknown): never => {
   throw missingTransformError(e, 'identity attribute mapping');
@@ -110,8 +113,9 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
       .where('ip.tenantId', '=', tenantId);
   const jsonRows = async (ids: string[]) => (await raw(CompiledQuery.raw(JSON_BY_IDS, [tenantId, ids]))).rows as unknown as VersionedJsonRow[];
   /** Outside a transaction, reads by id made in one turn (GETs, PATCHes) share one query (see batchedLookup). */
-  const batched = db.isTransaction ? undefined : batchedLookup(async (ids: string[]) => new Map((await jsonRows(ids)).map((r) => [r.id, r])));
-  const jsonRow = async (id: string) => (batched ? batched(id) : (await jsonRows([id]))[0]);
+  const batched = db.isTransaction ? undefined : batchedLookup(async (ids: string[]) => new Map((await jsonRows(ids)).map((r) => [r.id, r])), 200, refusedValue);
+  // an id no row can have (a NUL: text cannot hold one) is looked up alone, so its 400 is its own
+  const jsonRow = async (id: string) => (batched && !id.includes('\u0000') ? batched(id) : (await jsonRows([id]))[0]);
   let writeIfVersion: ReturnType<typeof versionedWriter> | undefined;
   /** The version of each profile this repository last read or wrote (outside a transaction only). */
   const known = db.isTransaction ? undefined : new Map<string, VersionedProfile>();

@@ -3,9 +3,10 @@
  * insert (a unique index), and that is an error for that object only; the import's other objects
  * are still imported (each object is a part of the transaction that fails alone). On PostgreSQL
  * the race is made to happen (gate.ts); PGlite has one session, so its imports run one after the
- * other and the second updates what the first created.
+ * other and the second updates what the first created. The savepoint itself is checked on both.
  */
 import { expect, it } from 'vitest';
+import { newId } from '../../../src/domain/shared/schema.js';
 import type { TestApp } from '../../helpers/app.js';
 import { closeGate } from './gate.js';
 import { describeOnDatabases, newSource, request, uniq, V3 } from './helpers.js';
@@ -36,6 +37,26 @@ describeOnDatabases('identity profiles: concurrent imports', (app, kind) => {
     for (const r of results) expect(r.importedObjects.length + r.errors.length).toBe(2);
     expect(results.flatMap((r) => r.importedObjects.map((o: any) => o.name))).toEqual(expect.arrayContaining([a, b, shared]));
     for (const name of [shared, a, b]) expect(await exists(t, name)).toBe(true);
+  });
+
+  it('a part of a transaction that fails (TransactionScope.attempt) is undone alone; the transaction goes on and commits the rest', async () => {
+    const t = app();
+    const name = uniq('Part');
+    const transform = (n: string) => ({ id: newId(), name: n, type: 'lower', attributes: {}, internal: false });
+    const failure = await t.services.ctx.withTransaction(async (repos, scope) => {
+      await repos.transforms.insert(transform(name));
+      const failed = await scope.attempt(async () => {
+        await repos.transforms.insert(transform(`${name}-undone`));
+        await repos.transforms.insert(transform(name.toUpperCase())); // the unique index refuses it
+      }).catch((e: unknown) => e);
+      await repos.transforms.insert(transform(`${name}-after`));
+      return failed;
+    });
+    expect(failure).toMatchObject({ status: 400, message: expect.stringMatching(/already exists/) });
+    const { repos } = t.services.ctx;
+    expect((await repos.transforms.findByName(name))?.name).toBe(name);
+    expect(await repos.transforms.findByName(`${name}-undone`)).toBeUndefined();
+    expect((await repos.transforms.findByName(`${name}-after`))?.name).toBe(`${name}-after`);
   });
 
   if (kind !== 'postgres') return;

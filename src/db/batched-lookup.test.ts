@@ -45,4 +45,27 @@ describe('batchedLookup', () => {
     fail = false;
     expect(await load('a')).toBe('A');
   });
+
+  it('when a key may have caused the failure, looks each key up alone: only that key\'s callers fail', async () => {
+    const batches: string[][] = [];
+    const load = batchedLookup(async (keys: string[]) => {
+      batches.push(keys);
+      if (keys.includes('bad')) throw Object.assign(new Error('invalid byte sequence'), { code: '22021' });
+      return new Map(keys.map((k) => [k, k.toUpperCase()]));
+    }, 200, (e) => (e as { code?: string }).code === '22021');
+    const results = await Promise.allSettled([load('a'), load('bad'), load('b'), load('bad')]);
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : 'rejected'))).toEqual(['A', 'rejected', 'B', 'rejected']);
+    expect(batches).toEqual([['a', 'bad', 'b'], ['a'], ['bad'], ['b']]);
+  });
+
+  it('any other failure fails the whole batch at once (no query per key)', async () => {
+    let queries = 0;
+    const load = batchedLookup(async () => {
+      queries++;
+      throw new Error('connection lost');
+    }, 200, (e) => (e as { code?: string }).code === '22021');
+    const results = await Promise.allSettled([load('a'), load('b'), load('c')]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(queries).toBe(1);
+  });
 });

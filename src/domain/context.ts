@@ -25,13 +25,23 @@ export interface JobQueue {
   enqueueMany(name: string, payloads: ReadonlyArray<Record<string, unknown>>): Promise<void>;
 }
 
+/** What a transaction offers besides its repositories. */
+export interface TransactionScope {
+  /**
+   * Runs `fn` as a part of the transaction that fails alone: when it throws, what it wrote is
+   * undone and the transaction goes on (an import reports a failed object and imports the
+   * others). Database errors arrive as domain errors, as from `withTransaction`.
+   */
+  attempt<T>(fn: () => Promise<T>): Promise<T>;
+}
+
 /**
  * What a domain service gets: repositories, a way to run several writes as one transaction,
  * the clock, id generation, the job queue and who is acting.
  */
 export interface DomainContext {
   repos: Repositories;
-  withTransaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T>;
+  withTransaction<T>(fn: (repos: Repositories, scope: TransactionScope) => Promise<T>): Promise<T>;
   now(): Date;
   newId(): string;
   jobs: JobQueue;

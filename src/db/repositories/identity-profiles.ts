@@ -8,6 +8,7 @@ import type { DB, IdentityProfileRow } from '../types.js';
 import { andFilterSql, applyCollection, orderBySql, withColumns } from './collection.js';
 import { PROFILE_JSON_COLUMNS, PROFILE_JSON_SQL, profileJson, TENANT_FILTER, type ProfileJsonRow } from './identity-profile-json.js';
 import { toRow, UPDATE, updateValues, versionedWriter } from './identity-profile-writes.js';
+import { missingTransformError, PROFILES_REFERENCING } from './transform-references.js';
 
 const FIELDS = withColumns(LIST_FILTERS, { id: 'ip.id', name: 'ip.name', priority: 'ip.priority' });
 const SORT_COLUMNS: Record<string, string> = {
@@ -88,6 +89,14 @@ function listJsonSql(query: CollectionQuery, tenantId: string): { text: string; 
  */
 const KNOWN_VERSIONS = 5_000;
 
+/** A value the database refuses (SQLSTATE class 22, data exception: e.g. a NUL in an id): one caller's input, not the batch's. */
+const refusedValue = (e: unknown) => typeof (e as { code?: unknown })?.code === 'string' && (e as { code: string }).code.startsWith('22');
+
+/** A write whose mappings reference a transform deleted since they were checked: the 400 the check gives. */
+const referenceLost = (e: unknown): never => {
+  throw missingTransformError(e, 'identity attribute mapping');
+};
+
 /** Identity profiles in table `identity_profiles` (joined with their source's current name). */
 export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'): IdentityProfileRepository {
   let withoutPlugins: Kysely<DB> | undefined;
@@ -104,8 +113,9 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
       .where('ip.tenantId', '=', tenantId);
   const jsonRows = async (ids: string[]) => (await raw(CompiledQuery.raw(JSON_BY_IDS, [tenantId, ids]))).rows as unknown as VersionedJsonRow[];
   /** Outside a transaction, reads by id made in one turn (GETs, PATCHes) share one query (see batchedLookup). */
-  const batched = db.isTransaction ? undefined : batchedLookup(async (ids: string[]) => new Map((await jsonRows(ids)).map((r) => [r.id, r])));
-  const jsonRow = async (id: string) => (batched ? batched(id) : (await jsonRows([id]))[0]);
+  const batched = db.isTransaction ? undefined : batchedLookup(async (ids: string[]) => new Map((await jsonRows(ids)).map((r) => [r.id, r])), 200, refusedValue);
+  // an id no row can have (a NUL: text cannot hold one) is looked up alone, so its 400 is its own
+  const jsonRow = async (id: string) => (batched && !id.includes('\u0000') ? batched(id) : (await jsonRows([id]))[0]);
   let writeIfVersion: ReturnType<typeof versionedWriter> | undefined;
   /** The version of each profile this repository last read or wrote (outside a transaction only). */
   const known = db.isTransaction ? undefined : new Map<string, VersionedProfile>();
@@ -148,7 +158,7 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
       return r?.max ?? null;
     },
     async insert(profile) {
-      await db.insertInto('identityProfiles').values({ ...toRow(profile), tenantId }).execute();
+      await db.insertInto('identityProfiles').values({ ...toRow(profile), tenantId }).execute().catch(referenceLost);
     },
     async findVersioned(id) {
       const row = await jsonRow(id);
@@ -161,10 +171,10 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
     },
     lastKnownVersion: (id) => known?.get(id),
     async update(profile) {
-      await raw(CompiledQuery.raw(UPDATE, updateValues(profile, tenantId)));
+      await raw(CompiledQuery.raw(UPDATE, updateValues(profile, tenantId))).catch(referenceLost);
     },
     async updateIfVersion(profile, read, audit) {
-      const written = await (writeIfVersion ??= versionedWriter(raw, tenantId))(profile, read, audit);
+      const written = await (writeIfVersion ??= versionedWriter(raw, tenantId))(profile, read, audit).catch(referenceLost);
       if (written) remember(written);
       else if (known?.get(profile.id) === read) known.delete(profile.id);
       return written?.json;
@@ -175,15 +185,7 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
       return Number(r.numDeletedRows);
     },
     async referencingTransform(name) {
-      const rows = await db
-        .selectFrom('identityProfiles')
-        .select(['id', 'name'])
-        .where('tenantId', '=', tenantId)
-        // references resolve ignoring case (as when a profile is saved)
-        .where(sql<boolean>`exists (select 1 from jsonb_path_query(identity_attribute_config, '$.** ? (@.type == "reference").attributes.id') as r(id)
-          where jsonb_typeof(r.id) = 'string' and lower(r.id #>> '{}') = lower(${name}::text))`)
-        .execute();
-      return rows;
+      return (await raw(CompiledQuery.raw(PROFILES_REFERENCING, [tenantId, name]))).rows as unknown as Array<{ id: string; name: string }>;
     },
   };
 

@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
-import type { Repositories } from '../../domain/context.js';
+import { sql, type Kysely } from 'kysely';
+import type { Repositories, TransactionScope } from '../../domain/context.js';
 import { mapDatabaseError } from '../errors.js';
 import type { DB } from '../types.js';
 import { accountRepository } from './accounts.js';
@@ -25,10 +25,31 @@ export function createRepositories(db: Kysely<DB>): Repositories {
 
 /** Runs `fn` in one transaction with repositories bound to it; SQLSTATEs become domain errors. */
 export function transactionRunner(db: Kysely<DB>) {
-  return async <T>(fn: (repos: Repositories) => Promise<T>): Promise<T> => {
+  return async <T>(fn: (repos: Repositories, scope: TransactionScope) => Promise<T>): Promise<T> => {
     try {
-      return await db.transaction().execute((trx) => fn(createRepositories(trx)));
+      return await db.transaction().execute((trx) => fn(createRepositories(trx), { attempt: savepoints(trx) }));
     } catch (e) {
+      throw mapDatabaseError(e);
+    }
+  };
+}
+
+/**
+ * `TransactionScope.attempt`: each attempt is a savepoint, rolled back to when it fails (a
+ * statement that failed has aborted the transaction; rolling back to the savepoint resumes it).
+ * One at a time: a transaction is one connection, and attempts run one after the other.
+ */
+function savepoints(trx: Kysely<DB>): TransactionScope['attempt'] {
+  let count = 0;
+  return async (fn) => {
+    const name = sql.raw(`attempt_${++count}`);
+    await sql`savepoint ${name}`.execute(trx);
+    try {
+      const result = await fn();
+      await sql`release savepoint ${name}`.execute(trx);
+      return result;
+    } catch (e) {
+      await sql`rollback to savepoint ${name}`.execute(trx);
       throw mapDatabaseError(e);
     }
   };

@@ -1,8 +1,9 @@
-import { sql, type Kysely } from 'kysely';
+import { CompiledQuery, sql, type Kysely } from 'kysely';
 import type { StoredTransform, TransformRepository } from '../../domain/transforms/repository.js';
 import { TRANSFORM_FILTERS } from '../../domain/transforms/schema.js';
 import type { DB, TransformRow } from '../types.js';
 import { applyCollection, applyFilter, withColumns } from './collection.js';
+import { missingTransformError, referencedTransformError, TRANSFORMS_REFERENCING } from './transform-references.js';
 
 const FIELDS = withColumns(TRANSFORM_FILTERS, { id: 'id', name: 'name', internal: 'internal' });
 const SORT_COLUMNS = { id: 'id', name: 'name', type: 'type' };
@@ -27,22 +28,27 @@ export function transformRepository(db: Kysely<DB>, tenantId = 'default'): Trans
       }
       return { items: rows.map(toTransform), total };
     },
-    findById: (id) => first(base().where('id', '=', id)),
-    findByName: (name) => first(base().where(sql`lower(name)`, '=', name.toLowerCase())),
+    findById: (id, options) => first(options?.forUpdate ? base().where('id', '=', id).forUpdate() : base().where('id', '=', id)),
+    // name_key = lower(name), as stored by PostgreSQL (migration 0010: the unique index and the references' key)
+    findByName: (name) => first(base().where(sql`name_key`, '=', sql`lower(${name}::text)`)),
     async all() {
       return (await base().orderBy('name').execute()).map(toTransform);
     },
     async insert(t) {
       await db.insertInto('transforms').values({
         id: t.id, tenantId, name: t.name, type: t.type, attributes: t.attributes === null ? null : JSON.stringify(t.attributes), internal: t.internal,
-      }).execute();
+      }).execute().catch((e) => { throw missingTransformError(e, 'transform'); });
     },
     async update(t) {
       await db.updateTable('transforms').set({ attributes: t.attributes === null ? null : JSON.stringify(t.attributes), modified: new Date() })
-        .where('id', '=', t.id).where('tenantId', '=', tenantId).execute();
+        .where('id', '=', t.id).where('tenantId', '=', tenantId).execute().catch((e) => { throw missingTransformError(e, 'transform'); });
     },
     async delete(id) {
-      await db.deleteFrom('transforms').where('id', '=', id).where('tenantId', '=', tenantId).execute();
+      await db.deleteFrom('transforms').where('id', '=', id).where('tenantId', '=', tenantId).execute()
+        .catch((e) => { throw referencedTransformError(e, id); });
+    },
+    async referencing(name) {
+      return (await db.executeQuery<{ id: string; name: string }>(CompiledQuery.raw(TRANSFORMS_REFERENCING, [tenantId, name]))).rows;
     },
   };
 }

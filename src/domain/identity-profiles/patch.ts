@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import jsonPatch from 'fast-json-patch';
 import { Compile } from 'typebox/compile';
 import { ERRORS } from '../../errors.js';
@@ -26,6 +27,8 @@ function writtenFields(op: JsonPatch[number]): string[] {
   return [firstSegment(op.path), ...(op.op === 'move' && op.from !== undefined ? [firstSegment(op.from)] : [])];
 }
 
+const BOTH_CHANGED = 'The authoritative source and the identity attribute config cannot be changed in the same request.';
+
 /**
  * Rejects patches that write read-only fields, or the source and the mappings together (spec §8).
  * A `test` of a read-only field is allowed: `test /modified` guards against lost updates.
@@ -47,8 +50,26 @@ export function assertPatchAllowed(ops: JsonPatch): void {
     }
   }
   if (touched.has('authoritativeSource') && touched.has('identityAttributeConfig')) {
-    throw ERRORS.badRequest('The authoritative source and the identity attribute config cannot be changed in the same request.');
+    throw ERRORS.badRequest(BOTH_CHANGED);
   }
+}
+
+/** Date-times compare as instants: a client may send back `created` in another ISO 8601 form. */
+const DATE_FIELDS = new Set<string>(['created', 'modified']);
+const sameValue = (field: string, a: unknown, b: unknown) =>
+  a === b || (DATE_FIELDS.has(field) && typeof a === 'string' && typeof b === 'string' && !Number.isNaN(Date.parse(a)) && Date.parse(a) === Date.parse(b));
+
+/**
+ * The read-only fields as the operations leave them: each the stored value, or left out (a
+ * document that omits them keeps them). `assertPatchAllowed` refuses an operation on one of them
+ * by its path; this refuses a change to one through a write of a parent — the whole document
+ * (`replace ""`) — judged on the profile the patch was applied to (fast path and slow alike).
+ */
+function assertReadOnlyKept(current: IdentityProfile, patched: IdentityProfile): void {
+  const changed = PATCH_PROTECTED_FIELDS.filter((f) => Object.hasOwn(patched, f) && !sameValue(f, patched[f], current[f]));
+  if (!changed.length) return;
+  const causes = changed.map((f) => `'${f}' is ${JSON.stringify(current[f])}; the patch makes it ${JSON.stringify(patched[f])}`);
+  throw ERRORS.badRequest(`The patch changes ${changed.map((f) => `'${f}'`).join(', ')}, which cannot be modified.`, [...causes, `Not updatable: ${PATCH_PROTECTED_FIELDS.join(', ')}`]);
 }
 
 const PROFILE_FIELDS = Object.keys(IdentityProfile.properties) as Array<keyof IdentityProfile>;
@@ -179,15 +200,20 @@ async function writeOptimistically(ctx: DomainContext, read: VersionedProfile, o
  * undefined when nothing but `modified` would change. `moved`: priority or source changed.
  */
 async function patched(ctx: DomainContext, repos: Repositories, current: IdentityProfile, ops: JsonPatch) {
-  const input = toValidInput(applyJsonPatch(current, ops));
+  const document = applyJsonPatch(current, ops);
+  assertReadOnlyKept(current, document);
+  const input = toValidInput(document);
   const id = current.id;
   if (input.name.trim() !== current.name) await assertNameFree(repos, input.name.trim(), id);
   const sourceChanged = input.authoritativeSource.id !== current.authoritativeSource.id;
   const source = sourceChanged ? await resolveAuthoritativeSource(repos, input.authoritativeSource) : undefined;
   if (source) await assertSourceFree(repos, source, id);
-  // a patch that does not touch the mappings leaves them the same object (applyJsonPatch)
+  // a patch that does not touch the mappings leaves them the same object (applyJsonPatch); else compared
+  // as values, key order aside (the locking path reads them from jsonb, which orders keys its own way)
   const mappingsChanged = input.identityAttributeConfig !== current.identityAttributeConfig &&
-    JSON.stringify(input.identityAttributeConfig) !== JSON.stringify(current.identityAttributeConfig);
+    !isDeepStrictEqual(storedConfig(input.identityAttributeConfig, false), current.identityAttributeConfig);
+  // assertPatchAllowed refuses operations on both; a whole-document write changes both without naming them
+  if (source && mappingsChanged) throw ERRORS.badRequest(BOTH_CHANGED);
   if (mappingsChanged) await checkMappings(repos, input.identityAttributeConfig, ctx.checkTransform);
   const updated = merge(current, input, source, mappingsChanged, ctx.now());
   if (sameExceptModified(updated, current)) return undefined;

@@ -28,8 +28,10 @@ class DryRunRollback extends Error {}
 
 /**
  * Import: profiles are matched by name and created or updated, all in one transaction. A bad
- * object is an error for that object only; the others still import. With `dryRun` the same
- * work is done and rolled back, so the result says exactly what would happen.
+ * object is an error for that object only; the others still import — also when the database
+ * refuses it (a name or source another import took meanwhile, a transform deleted meanwhile):
+ * each object is a part of the transaction that fails alone. With `dryRun` the same work is done
+ * and rolled back, so the result says exactly what would happen.
  */
 export async function importProfiles(
   ctx: DomainContext,
@@ -40,9 +42,16 @@ export async function importProfiles(
 ): Promise<ObjectImportResult> {
   const result: ObjectImportResult = { infos: [], warnings: [], errors: [], importedObjects: [] };
   try {
-    await ctx.withTransaction(async (repos) => {
+    await ctx.withTransaction(async (repos, scope) => {
       for (const [i, item] of items.entries()) {
-        await importOne(ctx, repos, item, i, policy, actor, result);
+        const ref = { index: i, type: 'IDENTITY_PROFILE', id: item.self?.id ?? null, name: String(item.self?.name ?? item.object.name ?? '') };
+        try {
+          await scope.attempt(() => importOne(ctx, repos, item, ref, policy, actor, result));
+        } catch (e) {
+          if (!(e instanceof AppError) || e.status >= 500) throw e;
+          const text = `There was an error importing 'IDENTITY_PROFILE' '${ref.name}' (item ${i}): ${e.message}`;
+          result.errors.push(message('IMPORT_FAILED', text, { object: ref, error: { causes: e.causes } }));
+        }
       }
       if (options.dryRun) throw new DryRunRollback();
     });
@@ -53,17 +62,19 @@ export async function importProfiles(
   return result;
 }
 
+type ObjectRef = { index: number; type: string; id: string | null; name: string };
+
+/** Imports one object, or reports why it cannot be (throws an AppError when the object fails: nothing of it stays written). */
 async function importOne(
   ctx: DomainContext,
   repos: Repositories,
   item: ImportItem,
-  index: number,
+  ref: ObjectRef,
   policy: VersionPolicy,
   actor: Actor,
   result: ObjectImportResult,
 ): Promise<void> {
-  const ref = { index, type: 'IDENTITY_PROFILE', id: item.self?.id ?? null, name: String(item.self?.name ?? item.object.name ?? '') };
-  const label = `'${ref.name}' (item ${index})`;
+  const label = `'${ref.name}' (item ${ref.index})`;
   if (item.self?.type !== undefined && item.self.type !== 'IDENTITY_PROFILE') {
     result.errors.push(message('UNSUPPORTED_TYPE', `Object ${label} has type '${item.self.type}'; only IDENTITY_PROFILE is imported here.`, { object: { ...ref, type: item.self.type } }));
     return;
@@ -74,17 +85,12 @@ async function importOne(
     result.errors.push(message('INVALID_OBJECT', `Object ${label} is not a valid identity profile: ${causes.join('; ')}`, { object: ref, error: { causes } }));
     return;
   }
-  try {
-    const existing = await repos.profiles.findByName(input.name.trim());
-    const saved = existing ? await updateFromImport(ctx, repos, existing, input) : await buildAndInsert(ctx, repos, input, policy);
-    await repos.audit.record({ entityType: 'IDENTITY_PROFILE', entityId: saved.id, action: 'import', actor: actor.clientId, detail: input });
-    result.importedObjects.push({ type: 'IDENTITY_PROFILE', id: saved.id, name: saved.name });
-    const imported = { object: ref, imported: { type: 'IDENTITY_PROFILE', id: saved.id, name: saved.name } };
-    result.infos.push(message(existing ? 'UPDATED' : 'CREATED', `Identity profile '${saved.name}' ${existing ? 'updated' : 'created'} (${saved.id}).`, imported));
-  } catch (e) {
-    if (!(e instanceof AppError) || e.status >= 500) throw e;
-    result.errors.push(message('IMPORT_FAILED', `There was an error importing 'IDENTITY_PROFILE' ${label}: ${e.message}`, { object: ref, error: { causes: e.causes } }));
-  }
+  const existing = await repos.profiles.findByName(input.name.trim());
+  const saved = existing ? await updateFromImport(ctx, repos, existing, input) : await buildAndInsert(ctx, repos, input, policy);
+  await repos.audit.record({ entityType: 'IDENTITY_PROFILE', entityId: saved.id, action: 'import', actor: actor.clientId, detail: input });
+  result.importedObjects.push({ type: 'IDENTITY_PROFILE', id: saved.id, name: saved.name });
+  const imported = { object: ref, imported: { type: 'IDENTITY_PROFILE', id: saved.id, name: saved.name } };
+  result.infos.push(message(existing ? 'UPDATED' : 'CREATED', `Identity profile '${saved.name}' ${existing ? 'updated' : 'created'} (${saved.id}).`, imported));
 }
 
 /** The authoritative source is resolved by id, then by name (sources differ between tenants). */

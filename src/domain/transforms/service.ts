@@ -1,6 +1,5 @@
 import { ERRORS } from '../../errors.js';
 import type { Actor, DomainContext, Repositories } from '../context.js';
-import { walkTransforms } from '../identity-profiles/mappings.js';
 import { parseCollectionQuery, type CollectionParams } from '../shared/collection.js';
 import type { StoredTransform } from './repository.js';
 import { TRANSFORM_FILTERS, TRANSFORM_SORTERS, type Transform, type TransformInput } from './schema.js';
@@ -66,10 +65,15 @@ export async function replaceTransform(ctx: DomainContext, id: string, input: Tr
   });
 }
 
-/** Refused (400, naming the users) while a profile mapping or another transform references it. */
+/**
+ * Refused (400, naming the users) while a profile mapping or another transform references it.
+ * The row is locked first, so a profile or transform referencing it that is being saved at the
+ * same moment is waited for and named; one saved after the lock waits for the delete and is
+ * refused then (the database holds the references: migration 0010).
+ */
 export async function deleteTransform(ctx: DomainContext, id: string, actor: Actor): Promise<void> {
   await ctx.withTransaction(async (repos) => {
-    const current = await repos.transforms.findById(id);
+    const current = await repos.transforms.findById(id, { forUpdate: true });
     if (!current) throw ERRORS.notFound('Transform', id);
     if (current.internal) throw ERRORS.forbidden(`Transform '${current.name}' is internal and cannot be deleted.`);
     const users = await usersOf(repos, current);
@@ -83,15 +87,8 @@ export async function deleteTransform(ctx: DomainContext, id: string, actor: Act
 
 async function usersOf(repos: Repositories, t: StoredTransform): Promise<string[]> {
   const profiles = (await repos.profiles.referencingTransform(t.name)).map((p) => `identity profile '${p.name}' (${p.id})`);
-  const transforms = (await repos.transforms.all())
-    .filter((other) => other.id !== t.id && referencesName(other, t.name))
+  const transforms = (await repos.transforms.referencing(t.name))
+    .filter((other) => other.id !== t.id)
     .map((other) => `transform '${other.name}' (${other.id})`);
   return [...profiles, ...transforms];
-}
-
-function referencesName(t: StoredTransform, name: string): boolean {
-  for (const node of walkTransforms({ type: t.type, attributes: t.attributes ?? {} }, '')) {
-    if (node.type === 'reference' && typeof node.attributes.id === 'string' && node.attributes.id.toLowerCase() === name.toLowerCase()) return true;
-  }
-  return false;
 }

@@ -182,6 +182,26 @@ describeOnDatabases('identity profiles: create and get', (app) => {
     expect(again.map((r) => r.json().description)).toEqual(['after', profiles[2].description]);
   });
 
+  it('a GET or PATCH with an id no profile can have (a NUL) is its own 400: the reads it would share a query with still answer', async () => {
+    const t = app();
+    const [a, b] = [await newProfile(t), await newProfile(t)];
+    const patchOf = (id: string) => request(t, V3, 'PATCH', `/${id}`, {
+      payload: JSON.stringify([{ op: 'replace', path: '/description', value: `next ${id.length}` }]),
+      headers: { 'content-type': 'application/json-patch+json' }, contractPath: `${V3.base}/x`,
+    });
+    // one turn of the event loop: these share one lookup by id (db/batched-lookup.ts)
+    const answers = await Promise.all([
+      request(t, V3, 'GET', `/${a.id}`), request(t, V3, 'GET', '/a%00b', { contractPath: `${V3.base}/x` }),
+      patchOf(b.id), patchOf('c%00d'), request(t, V3, 'GET', `/${b.id}`),
+    ]);
+    expect(answers.map((r) => r.statusCode)).toEqual([200, 400, 200, 400, 200]);
+    expect(answers[0].json()).toEqual(a);
+    expect(answers[2].json()).toMatchObject({ id: b.id, description: `next ${b.id.length}` });
+    expect(answers[4].json().id).toBe(b.id);
+    expect400(answers[1], /NUL/);
+    expect400(answers[3], /NUL/);
+  });
+
   it('accepts and ignores X-SailPoint-Experimental: true', async () => {
     const t = app();
     for (const v of VERSIONS) {

@@ -112,6 +112,46 @@ describeOnDatabases('identity profiles: PATCH', (app) => {
     expect((await request(t, V3, 'GET', `/${profile.id}`)).json()).toEqual(profile);
   });
 
+  it.each(VERSIONS)('$name: a whole-document replace may not change a read-only field (400), and may keep them', async (v) => {
+    const t = app();
+    const { profile } = await mappedProfile(t, v);
+    const whole = (value: object) => patch(t, v, profile.id, [{ op: 'replace', path: '', value }]);
+    // the first PATCH reads the profile; the later ones start from the version this process wrote (the fast path)
+    const kept = await whole({ ...profile, description: 'whole', created: profile.created.replace('.000Z', 'Z') });
+    expect(kept.statusCode, kept.body).toBe(200);
+    const stored = kept.json();
+    expect(stored).toMatchObject({ id: profile.id, created: profile.created, description: 'whole' });
+    const omitted = await whole({ name: profile.name, authoritativeSource: profile.authoritativeSource, description: 'no read-only fields sent' });
+    expect(omitted.statusCode, omitted.body).toBe(200);
+    expect(omitted.json()).toMatchObject({ id: profile.id, created: profile.created, identityCount: 0, description: 'no read-only fields sent' });
+    const now = omitted.json();
+    const changes: Array<[string, unknown]> = [
+      ['id', unknownId()], ['created', '2020-01-01T00:00:00.000Z'], ['modified', '2020-01-01T00:00:00.000Z'],
+      ['identityCount', 99], ['identityRefreshRequired', !now.identityRefreshRequired],
+    ];
+    for (const [field, value] of changes) {
+      expect400(await whole({ ...now, [field]: value, description: 'must not be written' }), new RegExp(`'${field}'.*cannot be modified`));
+    }
+    const all = await whole({ ...now, id: unknownId(), created: '2020-01-01T00:00:00.000Z', identityCount: 99 });
+    expect400(all, /'id', 'created', 'identityCount'/);
+    expect((await request(t, v, 'GET', `/${profile.id}`)).json()).toEqual(now);
+  });
+
+  it('a whole-document replace may not change the source and the mappings together (400), but either alone', async () => {
+    const t = app();
+    const { profile } = await mappedProfile(t);
+    const other = await newSource(t);
+    const whole = (value: object) => patch(t, V3, profile.id, [{ op: 'replace', path: '', value }]);
+    const unmapped = { ...profile.identityAttributeConfig, attributeTransforms: [] };
+    expect400(await whole({ ...profile, authoritativeSource: { id: other.id }, identityAttributeConfig: unmapped }), /authoritative source/, /identity attribute config/);
+    expect((await request(t, V3, 'GET', `/${profile.id}`)).json()).toEqual(profile);
+    const moved = await whole({ ...profile, authoritativeSource: { id: other.id } });
+    expect(moved.statusCode, moved.body).toBe(200);
+    const remapped = await whole({ ...moved.json(), identityAttributeConfig: unmapped });
+    expect(remapped.statusCode, remapped.body).toBe(200);
+    expect(remapped.json()).toMatchObject({ authoritativeSource: { id: other.id }, identityAttributeConfig: unmapped });
+  });
+
   it('allows a test of a read-only field (optimistic concurrency on /modified)', async () => {
     const t = app();
     const { profile } = await mappedProfile(t);

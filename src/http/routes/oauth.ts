@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AddressInfo } from 'node:net';
 import multipart from '@fastify/multipart';
 import { Type } from 'typebox';
 import { authenticateClient } from '../../domain/clients/service.js';
@@ -34,8 +35,22 @@ function tokenParams(request: FastifyRequest): Record<string, string | undefined
   return { grant_type: get('grant_type'), client_id: get('client_id'), client_secret: get('client_secret') };
 }
 
-/** `POST /oauth/token` (client credentials) and `GET /oauth/info`, as ISC. */
-export async function oauthRoutes(app: FastifyInstance, deps: { clients: ApiClientRepository; tokens: TokenService; failures?: RateLimitStore }) {
+/**
+ * Where this server listens, as a URL, when no public URL is configured: the bound address and
+ * port (`localhost` for a wildcard bind). Never the request's `Host` header, which the client picks.
+ */
+function listeningUrl(address: AddressInfo | string | null): string {
+  if (!address || typeof address === 'string') return 'http://localhost';
+  const wildcard = address.address === '0.0.0.0' || address.address === '::';
+  const host = wildcard ? 'localhost' : address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}
+
+/**
+ * `POST /oauth/token` (client credentials) and `GET /oauth/info`, as ISC. `/oauth/info` names
+ * `publicUrl` (IDPROFILES_PUBLIC_URL) as the server's address, or where it listens.
+ */
+export async function oauthRoutes(app: FastifyInstance, deps: { clients: ApiClientRepository; tokens: TokenService; failures?: RateLimitStore; publicUrl?: string }) {
   await app.register(multipart, { attachFieldsToBody: 'keyValues', limits: { fields: 20, fileSize: 1024, files: 0 } });
 
   app.post('/oauth/token', {
@@ -71,8 +86,8 @@ export async function oauthRoutes(app: FastifyInstance, deps: { clients: ApiClie
   app.get('/oauth/info', {
     config: { public: true },
     schema: { tags: ['OAuth'], summary: 'Tenant and OAuth endpoints' },
-  }, async (request) => {
-    const base = `${request.protocol}://${request.host}`;
+  }, async () => {
+    const base = deps.publicUrl ?? listeningUrl(app.server.address());
     return {
       tenantId: TENANT.id, tenantName: TENANT.org, authorizeEndpoint: `${base}/oauth/authorize`,
       tokenEndpoint: `${base}/oauth/token`, cloudDomainUrl: base, logoutUrl: `${base}/logout`, pod: TENANT.pod,

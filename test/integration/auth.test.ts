@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { decodeJwt, SignJWT } from 'jose';
+import { get as httpGet } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { apiClientRepository } from '../../src/db/repositories/clients.js';
@@ -168,8 +169,14 @@ describeOnDatabases('auth', (app) => {
       try {
         await node.listen({ port: 0, host: '127.0.0.1' });
         const { port } = node.server.address() as { port: number };
-        const res = await fetch(`http://127.0.0.1:${port}/oauth/info`, { headers: { host: 'evil.example.test' } });
-        expect(((await res.json()) as { tokenEndpoint: string }).tokenEndpoint).toBe(`http://127.0.0.1:${port}/oauth/token`);
+        // node:http, not fetch: fetch never sends a Host header of the caller's choosing
+        const body = await new Promise<string>((resolve, reject) => {
+          httpGet({ host: '127.0.0.1', port, path: '/oauth/info', headers: { host: 'evil.example.test' } }, (res) => {
+            let text = '';
+            res.on('data', (d) => (text += d)).on('end', () => resolve(text));
+          }).on('error', reject);
+        });
+        expect(JSON.parse(body).tokenEndpoint).toBe(`http://127.0.0.1:${port}/oauth/token`);
       } finally {
         await node.close();
       }

@@ -109,6 +109,12 @@ describe.skipIf(!redisServerInstalled())('rate limits while Redis is away', () =
     await until(async () => (await health(app)).body.status === 'UP', 'the node to reconnect to Redis');
     expect(messages(BACK)).toHaveLength(1);
     expect(messages(UNREACHABLE)).toHaveLength(1);
+    // counted in the new Redis (which has never seen the counting script) again
+    const after = await t.token();
+    expect(await statuses(app, after, 2)).toEqual([200, 200]);
+    const probe = new Redis(redis.url);
+    cleanup.push(async () => probe.disconnect());
+    expect(await probe.get(`idprofiles:rl:${decodeJwt(after).client_id} v3`)).toBe('2');
   });
 
   it('`serve` starts with Redis unreachable instead of exiting (no crash loop), and says so in /health', async () => {

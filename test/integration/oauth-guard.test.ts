@@ -68,6 +68,10 @@ describe('token requests: wrong secrets and floods', () => {
         expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(60);
       }
       expect((await from('10.2.2.2', good)).statusCode).toBe(200);
+      // IPv6: one /64 is one client, whichever of its addresses it sends from
+      for (const ip of ['2001:db8:7:7::1', '2001:db8:7:7::2', '2001:db8:7:7:ffff::3']) expect((await from(ip, good)).statusCode).toBe(200);
+      expect((await from('2001:db8:7:7:1234::4', good)).statusCode).toBe(429);
+      expect((await from('2001:db8:7:8::1', good)).statusCode).toBe(200);
       // the API itself is not counted against the token endpoint's limit
       const token = (await from('10.3.3.3', good)).json().access_token;
       for (let i = 0; i < 5; i++) {

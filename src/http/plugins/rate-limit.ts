@@ -29,15 +29,34 @@ export function installRateLimit(app: FastifyInstance, limit: RateLimit, store: 
 }
 
 /**
- * Token requests per client address per window, counted before the body is read: anyone may
- * call `/oauth/token`, and each request costs a database read and a secret check (scrypt), so a
- * flood from one address is refused early with ISC's 429.
+ * What one party holds of the address space, from a client address: an IPv4 address, or the /64
+ * of an IPv6 address (one subnet, whose 2^64 addresses its owner picks from at will).
+ *
+ * @example addressKey('2001:db8:1:2::a') // '2001:db8:1:2::/64'
+ */
+export function addressKey(ip: string): string {
+  const address = ip.split('%')[0].toLowerCase(); // without an interface's zone (fe80::1%eth0)
+  if (!address.includes(':')) return address;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(address);
+  if (mapped) return mapped[1];
+  const groupsOf = (part: string) => (part ? part.split(':').flatMap((g) => (g.includes('.') ? ['0', '0'] : [g])) : []);
+  const [head, tail] = address.split('::');
+  const left = groupsOf(head);
+  const right = tail === undefined ? [] : groupsOf(tail);
+  const groups = [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+  return `${groups.slice(0, 4).map((g) => (parseInt(g, 16) || 0).toString(16)).join(':')}::/64`;
+}
+
+/**
+ * Token requests per client address (IPv6: per /64) per window, counted before the body is read:
+ * anyone may call `/oauth/token`, and each request costs a database read and a secret check
+ * (scrypt), so a flood from one address is refused early with ISC's 429.
  */
 export function installTokenRateLimit(app: FastifyInstance, limit: RateLimit, store: RateLimitStore): void {
   const windowMs = limit.windowSeconds * 1000;
   app.addHook('onRequest', async (request) => {
     if (request.routeOptions.url !== '/oauth/token') return;
-    const { count, resetMs } = await store.hit(`oauth-token ${request.ip}`, windowMs);
+    const { count, resetMs } = await store.hit(`oauth-token ${addressKey(request.ip)}`, windowMs);
     if (count > limit.max) throw ERRORS.rateLimited(retryAfter(resetMs));
   });
 }

@@ -13,7 +13,7 @@ import { installAuth, revocationCache } from './http/plugins/auth.js';
 import { installConsole } from './http/plugins/console.js';
 import { installContentTypes } from './http/plugins/content-types.js';
 import { installDocs } from './http/plugins/docs.js';
-import { installRateLimit, installTokenRateLimit } from './http/plugins/rate-limit.js';
+import { installRateLimit, tokenRateLimit } from './http/plugins/rate-limit.js';
 import { memoryStore, redisStore, type RateLimitStore } from './http/plugins/rate-limit-store.js';
 import { createRouteIndex } from './http/route-index.js';
 import { accountRoutes } from './http/routes/accounts.js';
@@ -107,7 +107,6 @@ export async function buildApp({ services, config, logger }: AppOptions): Promis
     app.addHook('onClose', () => store.close());
   }
   if (limits && config.rateLimit !== 'off') installRateLimit(app, config.rateLimit, limits);
-  if (limits && tokenLimit !== 'off') installTokenRateLimit(app, tokenLimit, limits);
   await installDocs(app);
   await installConsole(app);
 
@@ -119,7 +118,9 @@ export async function buildApp({ services, config, logger }: AppOptions): Promis
   if (redisCheck) checks.push({ name: 'redis', critical: false, check: redisCheck });
   healthRoutes(app, checks);
   await app.register(async (scope) => oauthRoutes(scope, {
-    ...services, failures: config.rateLimit !== 'off' ? limits : undefined, publicUrl: config.publicUrl,
+    ...services, publicUrl: config.publicUrl,
+    failures: config.rateLimit !== 'off' ? limits : undefined,
+    guard: limits && tokenLimit !== 'off' ? tokenRateLimit(tokenLimit, limits) : undefined,
   }));
   const { ctx } = services;
   for (const version of API_VERSIONS) {

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ERRORS } from '../../errors.js';
 import { versionOfUrl } from '../versions.js';
 import type { RateLimitStore } from './rate-limit-store.js';
@@ -50,13 +50,13 @@ export function addressKey(ip: string): string {
 /**
  * Token requests per client address (IPv6: per /64) per window, counted before the body is read:
  * anyone may call `/oauth/token`, and each request costs a database read and a secret check
- * (scrypt), so a flood from one address is refused early with ISC's 429.
+ * (scrypt), so a flood from one address is refused early with ISC's 429. The token route's own
+ * `onRequest` hook: no other route pays for it.
  */
-export function installTokenRateLimit(app: FastifyInstance, limit: RateLimit, store: RateLimitStore): void {
+export function tokenRateLimit(limit: RateLimit, store: RateLimitStore): (request: FastifyRequest) => Promise<void> {
   const windowMs = limit.windowSeconds * 1000;
-  app.addHook('onRequest', async (request) => {
-    if (request.routeOptions.url !== '/oauth/token') return;
+  return async (request) => {
     const { count, resetMs } = await store.hit(`oauth-token ${addressKey(request.ip)}`, windowMs);
     if (count > limit.max) throw ERRORS.rateLimited(retryAfter(resetMs));
-  });
+  };
 }

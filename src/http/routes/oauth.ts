@@ -50,11 +50,20 @@ function listeningUrl(address: AddressInfo | string | null): string {
  * `POST /oauth/token` (client credentials) and `GET /oauth/info`, as ISC. `/oauth/info` names
  * `publicUrl` (IDPROFILES_PUBLIC_URL) as the server's address, or where it listens.
  */
-export async function oauthRoutes(app: FastifyInstance, deps: { clients: ApiClientRepository; tokens: TokenService; failures?: RateLimitStore; publicUrl?: string }) {
+export async function oauthRoutes(app: FastifyInstance, deps: {
+  clients: ApiClientRepository;
+  tokens: TokenService;
+  /** Counts wrong secrets per client id (the lockout); none: no lockout. */
+  failures?: RateLimitStore;
+  /** Runs before a token request is read (the per-address limit). */
+  guard?: (request: FastifyRequest) => Promise<void>;
+  publicUrl?: string;
+}) {
   await app.register(multipart, { attachFieldsToBody: 'keyValues', limits: { fields: 20, fileSize: 1024, files: 0 } });
 
   app.post('/oauth/token', {
     config: { public: true },
+    ...(deps.guard ? { onRequest: deps.guard } : {}),
     schema: { tags: ['OAuth'], summary: 'Get an access token (client credentials)', response: { 200: TokenResponse, 400: OAuthError, 401: OAuthError, 429: OAuthError } },
   }, async (request, reply) => {
     const p = tokenParams(request);

@@ -30,13 +30,16 @@ export function ownRedis(port: number) {
         }
       }, `redis-server on port ${port}`, 10_000);
     },
+    /** Freezes the server (SIGSTOP): connections stay open, nothing answers — a hung Redis. */
+    pause: () => void child?.kill('SIGSTOP'),
+    resume: () => void child?.kill('SIGCONT'),
     async stop() {
       const running = child;
       child = undefined;
       if (!running || running.exitCode !== null || running.signalCode !== null) return;
       await new Promise<void>((resolve) => {
         running.once('exit', () => resolve());
-        running.kill('SIGKILL');
+        running.kill('SIGKILL'); // also ends a paused one
       });
     },
   };

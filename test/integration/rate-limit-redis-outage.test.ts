@@ -117,6 +117,25 @@ describe.skipIf(!redisServerInstalled())('rate limits while Redis is away', () =
     expect(await probe.get(`idprofiles:rl:${decodeJwt(after).client_id} v3`)).toBe('2');
   });
 
+  it('answers while Redis hangs (connected, silent): its commands time out and the node counts on its own', async () => {
+    const redis = ownRedis(await freePort());
+    cleanup.push(() => redis.stop());
+    await redis.start();
+    const { app, messages } = await node(redis.url);
+    await until(async () => (await health(app)).body.status === 'UP', 'the node to connect to Redis');
+    const token = await t.token();
+
+    redis.pause();
+    expect(await statuses(app, token, MAX + 1)).toEqual([200, 200, 200, 429]);
+    expect((await wrongSecret(app)).statusCode).toBe(401);
+    expect((await health(app)).body).toMatchObject({ status: 'DEGRADED', checks: { redis: { status: 'DOWN', detail: expect.stringMatching(/timed out/) } } });
+    expect(messages(UNREACHABLE)).toHaveLength(1);
+
+    redis.resume();
+    await until(async () => (await health(app)).body.status === 'UP', 'Redis to answer again');
+    expect(messages(BACK)).toHaveLength(1);
+  });
+
   it('`serve` starts with Redis unreachable instead of exiting (no crash loop), and says so in /health', async () => {
     const [port, redisPort] = [await freePort(), await freePort()];
     const dataDir = mkdtempSync(join(tmpdir(), 'idp-redis-down-'));

@@ -20,6 +20,8 @@ const TokenResponse = Type.Object({
   org: Type.String(), claims_supported: Type.Boolean(), strong_auth: Type.Boolean(), enabled: Type.Boolean(), jti: Type.String(),
 });
 const OAuthError = Type.Object({ error: Type.String(), error_description: Type.String() });
+/** A 429 is OAuth's `too_many_requests` after wrong secrets, ISC's gateway body when an address sends too many. */
+const TooMany = Type.Union([OAuthError, Type.Object({ message: Type.String() })]);
 
 const oauthError = (reply: FastifyReply, status: number, error: string, description: string) =>
   reply.code(status).header('Cache-Control', 'no-store').send({ error, error_description: description });
@@ -64,7 +66,7 @@ export async function oauthRoutes(app: FastifyInstance, deps: {
   app.post('/oauth/token', {
     config: { public: true },
     ...(deps.guard ? { onRequest: deps.guard } : {}),
-    schema: { tags: ['OAuth'], summary: 'Get an access token (client credentials)', response: { 200: TokenResponse, 400: OAuthError, 401: OAuthError, 429: OAuthError } },
+    schema: { tags: ['OAuth'], summary: 'Get an access token (client credentials)', response: { 200: TokenResponse, 400: OAuthError, 401: OAuthError, 429: TooMany } },
   }, async (request, reply) => {
     const p = tokenParams(request);
     if (!p.grant_type) return oauthError(reply, 400, 'invalid_request', 'Missing grant_type.');

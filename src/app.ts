@@ -13,11 +13,11 @@ import { installAuth, revocationCache } from './http/plugins/auth.js';
 import { installConsole } from './http/plugins/console.js';
 import { installContentTypes } from './http/plugins/content-types.js';
 import { installDocs } from './http/plugins/docs.js';
-import { installRateLimit } from './http/plugins/rate-limit.js';
+import { installRateLimit, tokenRateLimit } from './http/plugins/rate-limit.js';
 import { memoryStore, redisStore, type RateLimitStore } from './http/plugins/rate-limit-store.js';
 import { createRouteIndex } from './http/route-index.js';
 import { accountRoutes } from './http/routes/accounts.js';
-import { healthRoutes } from './http/routes/health.js';
+import { healthRoutes, type HealthCheck } from './http/routes/health.js';
 import { identityRoutes } from './http/routes/identities.js';
 import { identityProfileRoutes } from './http/routes/identity-profiles.js';
 import { oauthRoutes } from './http/routes/oauth.js';
@@ -25,12 +25,14 @@ import { sourceRoutes } from './http/routes/sources.js';
 import { taskStatusRoutes } from './http/routes/task-status.js';
 import { transformRoutes } from './http/routes/transforms.js';
 import { API_VERSIONS } from './http/versions.js';
+import { createLogger } from './logger.js';
 import type { Services } from './services.js';
 
 export interface AppOptions {
   services: Services;
-  config: Pick<Config, 'rateLimit' | 'logLevel'> & Partial<Pick<Config, 'redisUrl'>>;
-  /** The process's pino logger, or `false` for none (tests); default: a new one at `config.logLevel`. */
+  /** Without `tokenRateLimit`, token requests are not limited per address (tests); `publicUrl`: see `oauthRoutes`. */
+  config: Pick<Config, 'rateLimit' | 'logLevel'> & Partial<Pick<Config, 'redisUrl' | 'tokenRateLimit' | 'publicUrl'>>;
+  /** The process's logger (`createLogger`), or `false` for none (tests); default: a new one at `config.logLevel`. */
   logger?: Logger | false;
 }
 
@@ -80,7 +82,7 @@ function sharedSerializers(): SerializerFactory {
 /** Builds the HTTP application; no listening, no environment reads (tests inject into it). */
 export async function buildApp({ services, config, logger }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    ...(logger ? { loggerInstance: logger as FastifyBaseLogger } : { logger: logger === false ? false : { level: config.logLevel } }),
+    ...(logger === false ? { logger: false } : { loggerInstance: (logger ?? createLogger(config.logLevel)) as FastifyBaseLogger }),
     genReqId: () => randomUUID().replace(/-/g, ''),
     // Fastify's two info lines per request cost more than a GET by id does (bench/api); ours below is one, at debug.
     logController: new LogController({ disableRequestLogging: true }),
@@ -96,19 +98,30 @@ export async function buildApp({ services, config, logger }: AppOptions): Promis
   installErrorHandling(app, index.allowedMethods);
   await installContentTypes(app);
   installAuth(app, services.tokens, revocationCache((id) => isClientRevoked(services.clients, id)));
-  // one store for the API's rate limit and the token endpoint's count of wrong secrets
+  // one store for the API's rate limit, the token endpoint's and its count of wrong secrets
+  const tokenLimit = config.tokenRateLimit ?? 'off';
   let limits: RateLimitStore | undefined;
-  if (config.rateLimit !== 'off') {
-    limits = config.redisUrl ? await redisStore(config.redisUrl) : memoryStore();
-    installRateLimit(app, config.rateLimit, limits);
+  if (config.rateLimit !== 'off' || tokenLimit !== 'off') {
+    limits = config.redisUrl ? await redisStore(config.redisUrl, app.log) : memoryStore();
+    const store = limits;
+    app.addHook('onClose', () => store.close());
   }
+  if (limits && config.rateLimit !== 'off') installRateLimit(app, config.rateLimit, limits);
   await installDocs(app);
   await installConsole(app);
 
-  healthRoutes(app, [
+  const checks: HealthCheck[] = [
     { name: 'database', critical: true, check: async () => (await ping(services.database.db), { status: 'UP' }) },
-  ]);
-  await app.register(async (scope) => oauthRoutes(scope, { ...services, failures: limits }));
+  ];
+  // not critical: without Redis the limits are counted per node (see rate-limit-redis.ts)
+  const redisCheck = limits?.check?.bind(limits);
+  if (redisCheck) checks.push({ name: 'redis', critical: false, check: redisCheck });
+  healthRoutes(app, checks);
+  await app.register(async (scope) => oauthRoutes(scope, {
+    ...services, publicUrl: config.publicUrl,
+    failures: config.rateLimit !== 'off' ? limits : undefined,
+    guard: limits && tokenLimit !== 'off' ? tokenRateLimit(tokenLimit, limits) : undefined,
+  }));
   const { ctx } = services;
   for (const version of API_VERSIONS) {
     identityProfileRoutes(app, version, ctx);
@@ -125,7 +138,10 @@ export async function buildApp({ services, config, logger }: AppOptions): Promis
   return app;
 }
 
-/** One concise line per request at debug; a slow one (≥ 1 s) also at info. Refusals and faults are logged by the error handler. */
+/**
+ * One concise line per request at debug; a slow one (≥ 1 s) also at info. Refusals and faults are
+ * logged by the error handler. URLs may hold a `client_secret`: the logger redacts every line (`logger.ts`).
+ */
 function installRequestLog(app: FastifyInstance) {
   const debug = app.log.level === 'debug' || app.log.level === 'trace';
   app.addHook('onResponse', (request, reply, done) => {

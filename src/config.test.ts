@@ -24,6 +24,8 @@ describe('loadConfig', () => {
       clientId: undefined,
       clientSecret: undefined,
       rateLimit: { max: 100, windowSeconds: 10 },
+      tokenRateLimit: { max: 100, windowSeconds: 60 },
+      publicUrl: undefined,
       redisUrl: undefined,
       logLevel: 'info',
       tokenTtlSeconds: 749,
@@ -43,11 +45,13 @@ describe('loadConfig', () => {
       IDPROFILES_CLIENT_ID: 'admin', IDPROFILES_CLIENT_SECRET: 's3cret-s3cret', IDPROFILES_RATE_LIMIT: '50/5',
       REDIS_URL: 'rediss://cache:6380', LOG_LEVEL: 'debug', IDPROFILES_TOKEN_TTL: '3600',
       IDPROFILES_JOB_EXPIRE_SECONDS: '30', IDPROFILES_CHUNK_SIZE: '500', IDPROFILES_CHUNK_CONCURRENCY: '8',
+      IDPROFILES_TOKEN_RATE_LIMIT: '20/30', IDPROFILES_PUBLIC_URL: 'https://idp.example.com/',
     });
     expect(config).toEqual({
       port: 9000, host: '127.0.0.1', databaseUrl: 'postgresql://u:p@db:5432/idp', dataDir: '/var/lib/idp',
       clientId: 'admin', clientSecret: 's3cret-s3cret', rateLimit: { max: 50, windowSeconds: 5 },
       redisUrl: 'rediss://cache:6380', logLevel: 'debug', tokenTtlSeconds: 3600, jobExpireSeconds: 30, chunkSize: 500, chunkConcurrency: 8,
+      tokenRateLimit: { max: 20, windowSeconds: 30 }, publicUrl: 'https://idp.example.com',
     });
   });
 
@@ -59,6 +63,23 @@ describe('loadConfig', () => {
     [' 5/2 ', { max: 5, windowSeconds: 2 }],
   ])('IDPROFILES_RATE_LIMIT=%j is %j', (text, expected) => {
     expect(loadConfig({ IDPROFILES_RATE_LIMIT: text }).rateLimit).toEqual(expected);
+  });
+
+  it.each([
+    ['off', 'off'],
+    ['20', { max: 20, windowSeconds: 60 }],
+    ['5/1', { max: 5, windowSeconds: 1 }],
+  ])('IDPROFILES_TOKEN_RATE_LIMIT=%j is %j (N alone is per minute)', (text, expected) => {
+    expect(loadConfig({ IDPROFILES_TOKEN_RATE_LIMIT: text }).tokenRateLimit).toEqual(expected);
+  });
+
+  it.each([
+    ['https://idp.example.com', 'https://idp.example.com'],
+    ['http://10.0.0.5:8080/', 'http://10.0.0.5:8080'],
+    ['https://gw.example.com/idp//', 'https://gw.example.com/idp'],
+    ['HTTPS://IDP.Example.COM:443', 'https://idp.example.com'],
+  ])('IDPROFILES_PUBLIC_URL=%j is %j', (text, expected) => {
+    expect(loadConfig({ IDPROFILES_PUBLIC_URL: text }).publicUrl).toBe(expected);
   });
 
   it('accepts boundary values and upper-case log levels', () => {
@@ -87,6 +108,12 @@ describe('loadConfig', () => {
     [{ IDPROFILES_RATE_LIMIT: '10/' }, "IDPROFILES_RATE_LIMIT must be 'off', 'N' or 'N/SECONDS', got '10/'"],
     [{ IDPROFILES_RATE_LIMIT: '0' }, "IDPROFILES_RATE_LIMIT needs at least 1 request per at least 1 second, got '0' (use 'off' to disable)"],
     [{ IDPROFILES_RATE_LIMIT: '5/0' }, "IDPROFILES_RATE_LIMIT needs at least 1 request per at least 1 second, got '5/0' (use 'off' to disable)"],
+    [{ IDPROFILES_TOKEN_RATE_LIMIT: 'lots' }, "IDPROFILES_TOKEN_RATE_LIMIT must be 'off', 'N' or 'N/SECONDS', got 'lots'"],
+    [{ IDPROFILES_TOKEN_RATE_LIMIT: '0/60' }, "IDPROFILES_TOKEN_RATE_LIMIT needs at least 1 request per at least 1 second, got '0/60' (use 'off' to disable)"],
+    [{ IDPROFILES_PUBLIC_URL: 'idp.example.com' }, "IDPROFILES_PUBLIC_URL must be an http:// or https:// URL, got 'idp.example.com'"],
+    [{ IDPROFILES_PUBLIC_URL: 'ftp://idp.example.com' }, "IDPROFILES_PUBLIC_URL must be an http:// or https:// URL, got 'ftp://idp.example.com'"],
+    [{ IDPROFILES_PUBLIC_URL: 'https://idp.example.com/?x=1' }, 'IDPROFILES_PUBLIC_URL must have no query, fragment or credentials (the value is not repeated here: it may hold one)'],
+    [{ IDPROFILES_PUBLIC_URL: 'https://u:p@idp.example.com' }, 'IDPROFILES_PUBLIC_URL must have no query, fragment or credentials (the value is not repeated here: it may hold one)'],
     [{ IDPROFILES_TOKEN_TTL: '30' }, 'IDPROFILES_TOKEN_TTL must be between 60 and 86400, got 30'],
     [{ IDPROFILES_TOKEN_TTL: '1h' }, "IDPROFILES_TOKEN_TTL must be a whole number, got '1h'"],
     [{ IDPROFILES_CLIENT_ID: 'admin' }, 'IDPROFILES_CLIENT_ID and IDPROFILES_CLIENT_SECRET must be set together'],
@@ -117,10 +144,11 @@ describe('flagsToEnv', () => {
     expect(flagsToEnv([
       '--port', '9000', '--host=127.0.0.1', '--database-url', 'postgres://db/x', '--data-dir=/d', '--client-id', 'id',
       '--client-secret=secret=with=equals', '--rate-limit', 'off', '--redis-url', 'redis://r', '--log-level', 'debug', '--token-ttl=600',
+      '--token-rate-limit', '10/60', '--public-url=https://idp.example.com',
     ])).toEqual({
       PORT: '9000', HOST: '127.0.0.1', DATABASE_URL: 'postgres://db/x', IDPROFILES_DATA_DIR: '/d', IDPROFILES_CLIENT_ID: 'id',
       IDPROFILES_CLIENT_SECRET: 'secret=with=equals', IDPROFILES_RATE_LIMIT: 'off', REDIS_URL: 'redis://r', LOG_LEVEL: 'debug',
-      IDPROFILES_TOKEN_TTL: '600',
+      IDPROFILES_TOKEN_TTL: '600', IDPROFILES_TOKEN_RATE_LIMIT: '10/60', IDPROFILES_PUBLIC_URL: 'https://idp.example.com',
     });
   });
 
@@ -136,7 +164,7 @@ describe('flagsToEnv', () => {
   it.each([
     [['serve'], "Unexpected argument 'serve'; options look like --port 9000 or --port=9000"],
     [['-p', '80'], "Unexpected argument '-p'; options look like --port 9000 or --port=9000"],
-    [['--nope', '1'], 'Unknown option --nope; known: --port, --host, --database-url, --data-dir, --client-id, --client-secret, --rate-limit, --redis-url, --log-level, --token-ttl, --job-expire-seconds, --chunk-size, --chunk-concurrency'],
+    [['--nope', '1'], 'Unknown option --nope; known: --port, --host, --database-url, --data-dir, --client-id, --client-secret, --rate-limit, --token-rate-limit, --public-url, --redis-url, --log-level, --token-ttl, --job-expire-seconds, --chunk-size, --chunk-concurrency'],
     [['--port'], 'Option --port needs a value'],
     [['--port='], 'Option --port needs a value'],
     [['--port', '--host', 'x'], 'Option --port needs a value'],

@@ -16,6 +16,11 @@ export const ConfigSchema = Type.Object({
     Type.Literal('off'),
     Type.Object({ max: Type.Integer({ minimum: 1 }), windowSeconds: Type.Integer({ minimum: 1 }) }),
   ]),
+  tokenRateLimit: Type.Union([
+    Type.Literal('off'),
+    Type.Object({ max: Type.Integer({ minimum: 1 }), windowSeconds: Type.Integer({ minimum: 1 }) }),
+  ], { description: 'IDPROFILES_TOKEN_RATE_LIMIT: token requests per client address per window (default 100/60)' }),
+  publicUrl: Type.Optional(Type.String({ pattern: '^https?://', description: 'IDPROFILES_PUBLIC_URL: the URL clients reach this server at, for /oauth/info' })),
   redisUrl: Type.Optional(Type.String({ pattern: '^rediss?://' })),
   logLevel: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')]),
   tokenTtlSeconds: Type.Integer({ minimum: 60, maximum: 86_400 }),
@@ -58,16 +63,33 @@ const logLevel = (text: string): Parsed<Config['logLevel']> => {
     : bad(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got '${text}'`);
 };
 
-/** `IDPROFILES_RATE_LIMIT`: `off`, `N` (per 10 s) or `N/S` (N requests per S seconds), N and S ≥ 1. ISC's is 100 per 10 s. */
-const rateLimit = (text: string): Parsed<Config['rateLimit']> => {
+/**
+ * A rate limit: `off`, `N` (per `defaultWindow` seconds) or `N/S` (N requests per S seconds), N and S ≥ 1.
+ * `IDPROFILES_RATE_LIMIT`: ISC's is 100 per 10 s.
+ */
+const rateLimit = (name: string, defaultWindow: number) => (text: string): Parsed<Config['rateLimit']> => {
   const t = text.trim();
   if (t.toLowerCase() === 'off') return ok('off');
   const m = /^(\d+)(?:\/(\d+))?$/.exec(t);
-  if (!m) return bad(`IDPROFILES_RATE_LIMIT must be 'off', 'N' or 'N/SECONDS', got '${text}'`);
+  if (!m) return bad(`${name} must be 'off', 'N' or 'N/SECONDS', got '${text}'`);
   const max = Number(m[1]);
-  const windowSeconds = m[2] === undefined ? 10 : Number(m[2]);
-  if (max < 1 || windowSeconds < 1) return bad(`IDPROFILES_RATE_LIMIT needs at least 1 request per at least 1 second, got '${text}' (use 'off' to disable)`);
+  const windowSeconds = m[2] === undefined ? defaultWindow : Number(m[2]);
+  if (max < 1 || windowSeconds < 1) return bad(`${name} needs at least 1 request per at least 1 second, got '${text}' (use 'off' to disable)`);
   return ok({ max, windowSeconds });
+};
+
+/** `IDPROFILES_PUBLIC_URL`: an http(s) URL without query or fragment (a path prefix is fine); kept without a trailing slash. */
+const publicUrl = (text: string): Parsed<string> => {
+  const t = text.trim();
+  let url: URL;
+  try {
+    url = new URL(t);
+  } catch {
+    return bad(`IDPROFILES_PUBLIC_URL must be an http:// or https:// URL, got '${text}'`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return bad(`IDPROFILES_PUBLIC_URL must be an http:// or https:// URL, got '${text}'`);
+  if (url.search || url.hash || url.username || url.password) return bad('IDPROFILES_PUBLIC_URL must have no query, fragment or credentials (the value is not repeated here: it may hold one)');
+  return ok(`${url.origin}${url.pathname}`.replace(/\/+$/, ''));
 };
 
 /** Reads one variable: unset or empty means the default; a bad value is recorded in `problems`. */
@@ -107,7 +129,9 @@ export function loadConfig(env: Env): Config {
     dataDir: read('IDPROFILES_DATA_DIR', nonBlank('IDPROFILES_DATA_DIR'), './.idprofiles'),
     clientId: read<string | undefined>('IDPROFILES_CLIENT_ID', nonBlank('IDPROFILES_CLIENT_ID'), undefined),
     clientSecret: read<string | undefined>('IDPROFILES_CLIENT_SECRET', ok, undefined),
-    rateLimit: read('IDPROFILES_RATE_LIMIT', rateLimit, { max: 100, windowSeconds: 10 }),
+    rateLimit: read('IDPROFILES_RATE_LIMIT', rateLimit('IDPROFILES_RATE_LIMIT', 10), { max: 100, windowSeconds: 10 }),
+    tokenRateLimit: read('IDPROFILES_TOKEN_RATE_LIMIT', rateLimit('IDPROFILES_TOKEN_RATE_LIMIT', 60), { max: 100, windowSeconds: 60 }),
+    publicUrl: read<string | undefined>('IDPROFILES_PUBLIC_URL', publicUrl, undefined),
     redisUrl: read<string | undefined>('REDIS_URL', urlWithScheme('REDIS_URL', /^rediss?:\/\/\S+$/, 'redis:// or rediss://'), undefined),
     logLevel: read('LOG_LEVEL', logLevel, 'info'),
     tokenTtlSeconds: read('IDPROFILES_TOKEN_TTL', wholeNumber('IDPROFILES_TOKEN_TTL', 60, 86_400), 749),
@@ -127,7 +151,7 @@ const stripUndefined = (o: object) => Object.fromEntries(Object.entries(o).filte
 const FLAG_TO_ENV: Record<string, string> = {
   port: 'PORT', host: 'HOST', 'database-url': 'DATABASE_URL', 'data-dir': 'IDPROFILES_DATA_DIR',
   'client-id': 'IDPROFILES_CLIENT_ID', 'client-secret': 'IDPROFILES_CLIENT_SECRET',
-  'rate-limit': 'IDPROFILES_RATE_LIMIT', 'redis-url': 'REDIS_URL', 'log-level': 'LOG_LEVEL',
+  'rate-limit': 'IDPROFILES_RATE_LIMIT', 'token-rate-limit': 'IDPROFILES_TOKEN_RATE_LIMIT', 'public-url': 'IDPROFILES_PUBLIC_URL', 'redis-url': 'REDIS_URL', 'log-level': 'LOG_LEVEL',
   'token-ttl': 'IDPROFILES_TOKEN_TTL', 'job-expire-seconds': 'IDPROFILES_JOB_EXPIRE_SECONDS', 'chunk-size': 'IDPROFILES_CHUNK_SIZE',
   'chunk-concurrency': 'IDPROFILES_CHUNK_CONCURRENCY',
 };

@@ -1,4 +1,3 @@
-import { pino } from 'pino';
 import { buildApp } from './app.js';
 import { adminRequests } from './cli/admin-requests.js';
 import { loadConfig, type Config } from './config.js';
@@ -6,17 +5,19 @@ import { createDatabase, migrateToLatest } from './db/database.js';
 import { apiClientRepository } from './db/repositories/clients.js';
 import { failInterruptedLoads } from './domain/accounts/load.js';
 import { ensureAdminClient } from './domain/clients/service.js';
+import { createLogger } from './logger.js';
 import { createServices } from './services.js';
 
 /** `idprofiles serve`: config → database → migrations → services (+ in-process worker) → HTTP. */
 export async function serve(config: Config): Promise<void> {
   const started = Date.now();
-  const logger = pino({ level: config.logLevel });
+  const logger = createLogger(config.logLevel);
   const database = await createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const applied = await migrateToLatest(database);
   if (applied.length) logger.info({ applied }, 'migrations applied');
   const admin = await ensureAdminClient(apiClientRepository(database.db), config);
-  if (admin) printAdminCredentials(admin);
+  if (admin && 'created' in admin) printAdminCredentials(admin.created);
+  if (admin && 'revoked' in admin) logger.warn({ clientId: admin.revoked.id, revokedAt: admin.revoked.at }, 'the configured admin client (IDPROFILES_CLIENT_ID) is revoked and stays revoked: configure another client id to have one');
   database.dataFolder?.serve(adminRequests(apiClientRepository(database.db), logger)); // `idprofiles clients …` while we run
   const services = await createServices(database, { config, logger, runJobs: true, jobExpireSeconds: config.jobExpireSeconds, chunkSize: config.chunkSize, chunkConcurrency: config.chunkConcurrency });
   // embedded: this process owns the database, so any unfinished upload is from a previous run

@@ -125,11 +125,12 @@ export function toAppError(e: unknown, request?: FastifyRequest): AppError {
 }
 
 /**
- * Sends an AppError in ISC's shape (OAuth's on `/oauth/*` routes). The body is serialized here,
+ * Sends an AppError in ISC's shape (OAuth's on `/oauth/*` routes, except a rate limit's 429, which is
+ * ISC's gateway's everywhere). The body is serialized here,
  * so a route's response schemas (which describe its own error shapes) can never turn an error into a 500.
  */
 export function sendError(reply: FastifyReply, request: FastifyRequest, error: AppError) {
-  const oauth = request.routeOptions?.url?.startsWith('/oauth/') === true;
+  const oauth = request.routeOptions?.url?.startsWith('/oauth/') === true && error.code !== 'rate_limited';
   const body = oauth ? oauthErrorBody(error) : errorResponseBody(error, request.id);
   return reply.code(error.status).headers(error.headers).type('application/json; charset=utf-8').send(JSON.stringify(body));
 }

@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { decodeJwt, SignJWT } from 'jose';
+import { get as httpGet } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { apiClientRepository } from '../../src/db/repositories/clients.js';
@@ -140,14 +141,45 @@ describeOnDatabases('auth', (app) => {
       expect(res.json()).toEqual({ error: 'invalid_request', error_description: expect.stringMatching(/not valid JSON/) });
     });
 
-    it('GET /oauth/info describes the tenant and its endpoints, without a token', async () => {
-      const res = await app().app.inject({ method: 'GET', url: '/oauth/info', headers: { host: 'idp.example.test:8443' } });
+    it('GET /oauth/info names the listening address, never the request\'s Host header', async () => {
+      const res = await app().app.inject({ method: 'GET', url: '/oauth/info', headers: { host: 'evil.example.test:8443' } });
       expect(res.statusCode, res.body).toBe(200);
       expect(res.json()).toEqual({
         tenantId: expect.any(String), tenantName: expect.any(String), pod: expect.any(String),
-        authorizeEndpoint: 'http://idp.example.test:8443/oauth/authorize', tokenEndpoint: 'http://idp.example.test:8443/oauth/token',
-        cloudDomainUrl: 'http://idp.example.test:8443', logoutUrl: 'http://idp.example.test:8443/logout',
+        authorizeEndpoint: 'http://localhost/oauth/authorize', tokenEndpoint: 'http://localhost/oauth/token',
+        cloudDomainUrl: 'http://localhost', logoutUrl: 'http://localhost/logout',
       });
+    });
+
+    it('GET /oauth/info names IDPROFILES_PUBLIC_URL when configured (a path prefix included)', async () => {
+      const node = await buildApp({ services: app().services, config: { rateLimit: 'off', logLevel: 'silent', publicUrl: 'https://idp.example.com/identity' }, logger: false });
+      try {
+        const res = await node.inject({ method: 'GET', url: '/oauth/info', headers: { host: 'evil.example.test', 'x-forwarded-host': 'evil.example.test' } });
+        expect(res.json()).toMatchObject({
+          authorizeEndpoint: 'https://idp.example.com/identity/oauth/authorize', tokenEndpoint: 'https://idp.example.com/identity/oauth/token',
+          cloudDomainUrl: 'https://idp.example.com/identity', logoutUrl: 'https://idp.example.com/identity/logout',
+        });
+      } finally {
+        await node.close();
+      }
+    });
+
+    it('GET /oauth/info names the bound address and port of a listening server', async () => {
+      const node = await buildApp({ services: app().services, config: { rateLimit: 'off', logLevel: 'silent' }, logger: false });
+      try {
+        await node.listen({ port: 0, host: '127.0.0.1' });
+        const { port } = node.server.address() as { port: number };
+        // node:http, not fetch: fetch never sends a Host header of the caller's choosing
+        const body = await new Promise<string>((resolve, reject) => {
+          httpGet({ host: '127.0.0.1', port, path: '/oauth/info', headers: { host: 'evil.example.test' } }, (res) => {
+            let text = '';
+            res.on('data', (d) => (text += d)).on('end', () => resolve(text));
+          }).on('error', reject);
+        });
+        expect(JSON.parse(body).tokenEndpoint).toBe(`http://127.0.0.1:${port}/oauth/token`);
+      } finally {
+        await node.close();
+      }
     });
   });
 
@@ -301,6 +333,19 @@ describeOnDatabases('auth', (app) => {
         expect(await statuses(limited, v.base, token, 3), v.name).toEqual([200, 200, 429]);
       }
       expect((await get(limited, '/v3/sources', token)).statusCode).toBe(429);
+    });
+
+    it.each([
+      ['percent-encoded version', '/%76%33/identity-profiles', '/v3/identity-profiles'],
+      ['doubled slashes', '/identity-profiles//v1', '/identity-profiles/v1'],
+      ['doubled leading slash', '//beta/identity-profiles', '/beta/identity-profiles'],
+      ['trailing slash', '/v2024/identity-profiles/', '/v2024/identity-profiles'],
+    ])('counts a %s under the route it reaches', async (_what, spelled, plain) => {
+      const token = await app().token();
+      expect(await statuses(limited, plain, token, 2)).toEqual([200, 200]);
+      const res = await get(limited, spelled, token);
+      expect(res.statusCode, res.body).toBe(429);
+      expect(res.json()).toEqual({ message: ' Rate Limit Exceeded ' });
     });
 
     it('is off with `off` (the test app): no 429 and no rate-limit headers', async () => {

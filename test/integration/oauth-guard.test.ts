@@ -6,8 +6,8 @@ import { createClient } from '../../src/domain/clients/service.js';
 import { FAILED_SECRETS } from '../../src/http/routes/oauth.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 
-/** Guessing a client's secret is bounded: after too many wrong secrets the client id is refused for a while. */
-describe('token requests after wrong secrets', () => {
+/** Guessing a client's secret is bounded (after too many wrong secrets the client id is refused for a while), and so is a flood of token requests from one address. */
+describe('token requests: wrong secrets and floods', () => {
   let t: TestApp;
   let node: FastifyInstance;
   let unlimited: FastifyInstance;
@@ -47,6 +47,40 @@ describe('token requests after wrong secrets', () => {
     const few = await newClient();
     for (let i = 0; i < FAILED_SECRETS.max - 1; i++) expect((await tokenRequest(node, few.client.id, 'wrong')).statusCode).toBe(401);
     expect((await tokenRequest(node, few.client.id, few.secret)).statusCode).toBe(200);
+  });
+
+  it('limits token requests per client address before reading them (ISC\'s 429), each address on its own', async () => {
+    const limited = await buildApp({ services: t.services, config: { rateLimit: 'off', tokenRateLimit: { max: 3, windowSeconds: 60 }, logLevel: 'silent' }, logger: false });
+    try {
+      const { client, secret } = await newClient();
+      const from = (remoteAddress: string, payload: string) => limited.inject({
+        method: 'POST', url: '/oauth/token', remoteAddress, payload, headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      const good = `grant_type=client_credentials&client_id=${client.id}&client_secret=${secret}`;
+      const statuses = [];
+      for (const payload of [good, 'grant_type=client_credentials&client_id=x&client_secret=y', 'not a token request']) statuses.push((await from('10.1.1.1', payload)).statusCode);
+      expect(statuses).toEqual([200, 401, 400]); // every request counts, whatever its outcome
+      for (const payload of [good, '%%% unparseable']) {
+        const refused = await from('10.1.1.1', payload);
+        expect(refused.statusCode).toBe(429);
+        expect(refused.body).toBe('{"message":" Rate Limit Exceeded "}');
+        expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+        expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(60);
+      }
+      expect((await from('10.2.2.2', good)).statusCode).toBe(200);
+      // IPv6: one /64 is one client, whichever of its addresses it sends from
+      for (const ip of ['2001:db8:7:7::1', '2001:db8:7:7::2', '2001:db8:7:7:ffff::3']) expect((await from(ip, good)).statusCode).toBe(200);
+      expect((await from('2001:db8:7:7:1234::4', good)).statusCode).toBe(429);
+      expect((await from('2001:db8:7:8::1', good)).statusCode).toBe(200);
+      // the API itself is not counted against the token endpoint's limit
+      const token = (await from('10.3.3.3', good)).json().access_token;
+      for (let i = 0; i < 5; i++) {
+        const res = await limited.inject({ method: 'GET', url: '/v3/sources', remoteAddress: '10.1.1.1', headers: { authorization: `Bearer ${token}` } });
+        expect(res.statusCode).toBe(200);
+      }
+    } finally {
+      await limited.close();
+    }
   });
 
   it('does not count with the rate limit off', async () => {

@@ -15,8 +15,10 @@ export function apiClientRepository(db: Kysely<DB>, tenantId = 'default'): ApiCl
       await db.insertInto('apiClients').values(values(c)).execute();
     },
     async upsert(c) {
-      const { id, tenantId: _t, ...rest } = values(c);
-      await db.insertInto('apiClients').values(values(c)).onConflict((oc) => oc.column('id').doUpdateSet(rest)).execute();
+      const { name, secretHash, authorities, scopes } = values(c);
+      await db.insertInto('apiClients').values(values(c))
+        .onConflict((oc) => oc.column('id').doUpdateSet({ name, secretHash, authorities, scopes }))
+        .execute();
     },
     async findById(id) {
       const r = await db.selectFrom('apiClients').selectAll().where('id', '=', id).where('tenantId', '=', tenantId).executeTakeFirst();

@@ -13,6 +13,9 @@ export interface ApiClientRepository {
   findById(id: string): Promise<ApiClient | undefined>;
   list(): Promise<ApiClient[]>;
   revoke(id: string, at: Date): Promise<boolean>;
-  /** Replaces the secret and rights of an existing client (configured credentials at start-up). */
+  /**
+   * Inserts, or replaces the name, secret and rights of an existing client (configured credentials
+   * at start-up); never its creation time or revocation: a revoked client stays revoked.
+   */
   upsert(client: ApiClient): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import { ERRORS } from '../../errors.js';
 import type { ApiClient, ApiClientRepository } from './repository.js';
-import { hashSecret, randomHex, verifySecret } from './secrets.js';
+import { hashSecret, isLegacyHash, randomHex, UNMATCHABLE_HASH, verifySecret } from './secrets.js';
 
 export const ALL_SCOPES = 'sp:scopes:all';
 export const USER_LEVELS = ['ORG_ADMIN', 'API'] as const;
@@ -34,30 +34,46 @@ export async function createClient(repo: ApiClientRepository, init: NewClient): 
   return { client, secret };
 }
 
-/** Client-credentials check; undefined for an unknown, revoked or wrong-secret client. */
+/**
+ * Client-credentials check; undefined for an unknown, revoked or wrong-secret client. The secret
+ * is checked in every case (against a hash nothing matches when there is no usable client), so
+ * the answer takes as long whether the id exists or not.
+ */
 export async function authenticateClient(repo: ApiClientRepository, id: string, secret: string): Promise<ApiClient | undefined> {
   const client = await repo.findById(id);
-  if (!client || client.revokedAt) return undefined;
-  return (await verifySecret(secret, client.secretHash)) ? client : undefined;
+  const usable = client && !client.revokedAt ? client : undefined;
+  const matches = await verifySecret(secret, usable?.secretHash ?? UNMATCHABLE_HASH);
+  return usable && matches ? usable : undefined;
 }
 
+/** What `ensureAdminClient` did, for the start-up log. */
+export type AdminClientOutcome =
+  /** No credentials configured and no client yet: a new admin client, its secret to be shown once. */
+  | { created: { id: string; secret: string } }
+  /** The configured client was revoked: it stays revoked (a restart must not undo a revocation). */
+  | { revoked: { id: string; at: Date } }
+  | undefined;
+
 /**
- * Makes sure the configured admin client exists with the configured secret. Without configured
- * credentials, the first start creates one and returns its secret so it can be printed once.
+ * Makes sure the configured admin client exists with the configured secret and rights; a revoked
+ * one stays revoked. Without configured credentials, the first start creates one and returns its
+ * secret so it can be printed once.
  */
 export async function ensureAdminClient(
   repo: ApiClientRepository,
   configured: { clientId?: string; clientSecret?: string },
-): Promise<{ id: string; secret: string } | undefined> {
+): Promise<AdminClientOutcome> {
   if (configured.clientId && configured.clientSecret) {
     const existing = await repo.findById(configured.clientId);
-    if (existing && !existing.revokedAt && (await verifySecret(configured.clientSecret, existing.secretHash))) return undefined;
-    await createClient(repo, { id: configured.clientId, secret: configured.clientSecret, name: 'admin (configured)', authorities: ['ORG_ADMIN'], scopes: [ALL_SCOPES] });
+    if (existing?.revokedAt) return { revoked: { id: existing.id, at: existing.revokedAt } };
+    const current = existing && !isLegacyHash(existing.secretHash) && (await verifySecret(configured.clientSecret, existing.secretHash));
+    // the upsert never clears a revocation, so a revocation made meanwhile stands
+    if (!current) await createClient(repo, { id: configured.clientId, secret: configured.clientSecret, name: 'admin (configured)', authorities: ['ORG_ADMIN'], scopes: [ALL_SCOPES] });
     return undefined;
   }
   if ((await repo.list()).length > 0) return undefined;
   const { client, secret } = await createClient(repo, { name: 'admin', authorities: ['ORG_ADMIN'], scopes: [ALL_SCOPES] });
-  return { id: client.id, secret };
+  return { created: { id: client.id, secret } };
 }
 
 /** May this client's tokens still be used? Not when it is revoked, nor when it no longer exists (fail closed). */

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AddressInfo } from 'node:net';
 import multipart from '@fastify/multipart';
 import { Type } from 'typebox';
 import { authenticateClient } from '../../domain/clients/service.js';
@@ -19,6 +20,8 @@ const TokenResponse = Type.Object({
   org: Type.String(), claims_supported: Type.Boolean(), strong_auth: Type.Boolean(), enabled: Type.Boolean(), jti: Type.String(),
 });
 const OAuthError = Type.Object({ error: Type.String(), error_description: Type.String() });
+/** A 429 is OAuth's `too_many_requests` after wrong secrets, ISC's gateway body when an address sends too many. */
+const TooMany = Type.Union([OAuthError, Type.Object({ message: Type.String() })]);
 
 const oauthError = (reply: FastifyReply, status: number, error: string, description: string) =>
   reply.code(status).header('Cache-Control', 'no-store').send({ error, error_description: description });
@@ -34,13 +37,36 @@ function tokenParams(request: FastifyRequest): Record<string, string | undefined
   return { grant_type: get('grant_type'), client_id: get('client_id'), client_secret: get('client_secret') };
 }
 
-/** `POST /oauth/token` (client credentials) and `GET /oauth/info`, as ISC. */
-export async function oauthRoutes(app: FastifyInstance, deps: { clients: ApiClientRepository; tokens: TokenService; failures?: RateLimitStore }) {
+/**
+ * Where this server listens, as a URL, when no public URL is configured: the bound address and
+ * port (`localhost` for a wildcard bind). Never the request's `Host` header, which the client picks.
+ */
+function listeningUrl(address: AddressInfo | string | null): string {
+  if (!address || typeof address === 'string') return 'http://localhost';
+  const wildcard = address.address === '0.0.0.0' || address.address === '::';
+  const host = wildcard ? 'localhost' : address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}
+
+/**
+ * `POST /oauth/token` (client credentials) and `GET /oauth/info`, as ISC. `/oauth/info` names
+ * `publicUrl` (IDPROFILES_PUBLIC_URL) as the server's address, or where it listens.
+ */
+export async function oauthRoutes(app: FastifyInstance, deps: {
+  clients: ApiClientRepository;
+  tokens: TokenService;
+  /** Counts wrong secrets per client id (the lockout); none: no lockout. */
+  failures?: RateLimitStore;
+  /** Runs before a token request is read (the per-address limit). */
+  guard?: (request: FastifyRequest) => Promise<void>;
+  publicUrl?: string;
+}) {
   await app.register(multipart, { attachFieldsToBody: 'keyValues', limits: { fields: 20, fileSize: 1024, files: 0 } });
 
   app.post('/oauth/token', {
     config: { public: true },
-    schema: { tags: ['OAuth'], summary: 'Get an access token (client credentials)', response: { 200: TokenResponse, 400: OAuthError, 401: OAuthError, 429: OAuthError } },
+    ...(deps.guard ? { onRequest: deps.guard } : {}),
+    schema: { tags: ['OAuth'], summary: 'Get an access token (client credentials)', response: { 200: TokenResponse, 400: OAuthError, 401: OAuthError, 429: TooMany } },
   }, async (request, reply) => {
     const p = tokenParams(request);
     if (!p.grant_type) return oauthError(reply, 400, 'invalid_request', 'Missing grant_type.');
@@ -71,8 +97,8 @@ export async function oauthRoutes(app: FastifyInstance, deps: { clients: ApiClie
   app.get('/oauth/info', {
     config: { public: true },
     schema: { tags: ['OAuth'], summary: 'Tenant and OAuth endpoints' },
-  }, async (request) => {
-    const base = `${request.protocol}://${request.host}`;
+  }, async () => {
+    const base = deps.publicUrl ?? listeningUrl(app.server.address());
     return {
       tenantId: TENANT.id, tenantName: TENANT.org, authorizeEndpoint: `${base}/oauth/authorize`,
       tokenEndpoint: `${base}/oauth/token`, cloudDomainUrl: base, logoutUrl: `${base}/logout`, pod: TENANT.pod,

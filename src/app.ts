@@ -5,7 +5,7 @@ import _addFormats from 'ajv-formats';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { Logger } from 'pino';
-import type { Config } from './config.js';
+import { DEFAULT_UPLOAD_LIMIT_BYTES, type Config } from './config.js';
 import { ping } from './db/database.js';
 import { isClientRevoked } from './domain/clients/service.js';
 import { frameworkErrorHandler, installErrorHandling } from './http/error-handler.js';
@@ -29,7 +29,7 @@ import type { Services } from './services.js';
 
 export interface AppOptions {
   services: Services;
-  config: Pick<Config, 'rateLimit' | 'logLevel'> & Partial<Pick<Config, 'redisUrl'>>;
+  config: Pick<Config, 'rateLimit' | 'logLevel'> & Partial<Pick<Config, 'redisUrl' | 'uploadLimitBytes'>>;
   /** The process's pino logger, or `false` for none (tests); default: a new one at `config.logLevel`. */
   logger?: Logger | false;
 }
@@ -116,7 +116,7 @@ export async function buildApp({ services, config, logger }: AppOptions): Promis
       const prefix = version.prefix;
       taskStatusRoutes(app, prefix, ctx);
       transformRoutes(app, prefix, ctx);
-      await app.register(async (scope) => accountRoutes(scope, prefix, ctx));
+      await app.register(async (scope) => accountRoutes(scope, prefix, ctx, { maxBytes: config.uploadLimitBytes ?? DEFAULT_UPLOAD_LIMIT_BYTES }));
       if (prefix !== '/v3') identityRoutes(app, prefix, ctx);
     }
   }

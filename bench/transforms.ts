@@ -4,8 +4,18 @@
  * upper, e164phone), compiled once and evaluated against in-memory accounts on one core.
  *
  *   npx tsx bench/transforms.ts [identities=10000] [rounds=7]
+ *
+ * `--hostile [--engine=OTHER/src/expr/index.ts]`: instead, the time (CPU ms: compile, evaluate)
+ * and memory of definitions built to be as costly as the engine's limits allow — the issue-13
+ * `replaceAll` with thousands of regex keys first — on this engine or another tree's (A/B).
  */
 import { compileTransform, type Account, type EvaluationContext } from '../src/expr/index.js';
+import { runHostile } from './lib/hostile-transforms.js';
+
+if (process.argv.includes('--hostile')) {
+  await runHostile(process.argv.find((a) => a.startsWith('--engine='))?.slice('--engine='.length) ?? '../../src/expr/index.js');
+  process.exit(0);
+}
 
 const HR = { sourceName: 'Workday', sourceId: '2c9180835d191a86015d28455b4b232a' };
 const AD = { sourceName: 'Active Directory', sourceId: '2c9180835d191a86015d28455b4b2aaa' };
@@ -53,8 +63,9 @@ function identity(i: number): EvaluationContext {
   return { accounts: [hr, ad], identity: { uid: `E${100000 + i}` }, now: new Date('2024-05-10T00:00:00.000Z') };
 }
 
-const n = Number(process.argv[2] ?? 10_000);
-const rounds = Number(process.argv[3] ?? 7);
+const numbers = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const n = Number(numbers[0] ?? 10_000);
+const rounds = Number(numbers[1] ?? 7);
 const mappings = Object.entries(PROFILE).map(([name, def]) => [name, compileTransform(def)] as const);
 const identities = Array.from({ length: n }, (_, i) => identity(i));
 

@@ -1,15 +1,16 @@
 /**
- * bench/upload: hostile account files against a running server (from source, embedded PGlite or
- * PostgreSQL with BENCH_DATABASE_URL set… here always PGlite in a temporary folder). Each case
+ * bench/upload: hostile account files against a running server (from source, embedded PGlite in a
+ * temporary folder). Each case
  * streams a generated multipart body (never held in memory on this side) and prints the answer,
  * the server's peak RSS (VmHWM) during the case, whether /health kept answering while the upload
- * ran (its slowest answer), and whether the server survived.
+ * ran (its slowest answer), and whether the server survived. Each case's peak is its own (the
+ * server's VmHWM is reset before it).
  *
  *   npx tsx bench/upload.ts [case…]     cases: field600 (one 600 MiB field), big3g (3 GiB of 100 KiB
  *                                        rows), quote (an unclosed quote 200 MiB before the end)
  *   --server=OTHER/src/cli/index.ts     run another worktree's server (the commit before a change)
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -89,6 +90,9 @@ async function main() {
     for (const name of CASES.length ? CASES : Object.keys(CASE_BODIES)) {
       if (exit) break;
       const source = await (await fetch(`${server.url}/v3/sources`, { method: 'POST', headers: { ...h, 'content-type': 'application/json' }, body: JSON.stringify({ name: `src-${name}` }) })).json() as { id: string };
+      // VmHWM back to the current RSS, so each case reports its own peak (Linux: clear_refs 5)
+      writeFileSync(`/proc/${server.child.pid}/clear_refs`, '5');
+      const before = server.rssMb();
       let slowestHealth = 0;
       let healthFailures = 0;
       let sampling = true;
@@ -106,7 +110,7 @@ async function main() {
       await sampler;
       const peak = exit ? NaN : server.peakRssMb();
       console.log(`${name}: ${res.status} in ${((performance.now() - started) / 1000).toFixed(1)} s; ${res.text.slice(0, 300)}`);
-      console.log(`  server peak RSS so far ${peak.toFixed(0)} MB; slowest /health ${slowestHealth.toFixed(0)} ms, ${healthFailures} failed; ${exit || 'server alive'}`);
+      console.log(`  server RSS before ${before.toFixed(0)} MB, peak during the case ${peak.toFixed(0)} MB; slowest /health ${slowestHealth.toFixed(0)} ms, ${healthFailures} failed; ${exit || 'server alive'}`);
     }
   } finally {
     await server.stop();

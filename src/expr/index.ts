@@ -23,6 +23,7 @@
  * - Results are text, null, or a list for multi-valued account attributes (`valueToText`
  *   renders a list as Java's `[a, b]`).
  */
+import type { CompileBudget } from './budget.js';
 import { compileDefinition } from './compiler.js';
 import { EvalFailure, TransformCompileError } from './errors.js';
 import { resolveLimits, type Limits } from './limits.js';
@@ -30,6 +31,7 @@ import { createRun, toValue } from './runtime.js';
 import type { DefinitionProblem, EvaluationContext, EvaluationResult, NamedTransform } from './types.js';
 
 export { TransformCompileError } from './errors.js';
+export { createBudget, TransformBudgetError, type BudgetUsage, type CompileBudget } from './budget.js';
 export { DEFAULT_LIMITS, type Limits } from './limits.js';
 export { OPERATION_TYPES } from './ops/registry.js';
 export { valueToText } from './runtime.js';
@@ -40,6 +42,11 @@ export interface CompileOptions {
   transforms?: (name: string) => NamedTransform | undefined;
   /** Overrides of DEFAULT_LIMITS. */
   limits?: Partial<Limits>;
+  /**
+   * The whole-definition budget to spend from (`createBudget`): pass one to several compilations
+   * to bound them together (a profile's mappings); default, a fresh one for this definition.
+   */
+  budget?: CompileBudget;
 }
 
 export interface CompiledTransform {
@@ -54,7 +61,7 @@ export interface CompiledTransform {
 /** Validates and compiles `definition`; throws TransformCompileError. */
 export function compileTransform(definition: unknown, options: CompileOptions = {}): CompiledTransform {
   const limits = resolveLimits(options.limits);
-  const { evaluator, facts } = compileDefinition(definition, options.transforms, limits);
+  const { evaluator, facts } = compileDefinition(definition, options.transforms, limits, options.budget);
   return {
     requiresPeriodicRefresh: facts.requiresPeriodicRefresh,
     references: [...facts.references],

@@ -55,6 +55,18 @@ export function tick(run: Run, path: string): void {
   if (++run.steps > run.limits.maxSteps) failLimit(`evaluation exceeded ${run.limits.maxSteps} steps`, path);
 }
 
+/**
+ * Counts `steps` for work bigger than a node's (a regex over a long text, a long string
+ * processed): the step budget then bounds an evaluation's time, not only its node count.
+ */
+export function charge(run: Run, steps: number, path: string): void {
+  run.steps += steps;
+  if (run.steps > run.limits.maxSteps) failLimit(`evaluation exceeded ${run.limits.maxSteps} steps`, path);
+}
+
+/** Characters of text one step pays for when a string is processed (some 30 ns of copying or scanning). */
+export const CHARS_PER_STEP = 256;
+
 /** Fails the run when a produced string is longer than the limit. */
 export function checkLength(text: string, run: Run, path: string): string {
   if (text.length > run.limits.maxStringLength) {

@@ -1,4 +1,4 @@
-import { compileTransform, valueToText, type CompiledTransform, type NamedTransform } from '../../expr/index.js';
+import { compileTransform, createBudget, valueToText, type CompileBudget, type CompiledTransform, type NamedTransform } from '../../expr/index.js';
 import type { IdentityAttributeConfig } from '../identity-profiles/schema.js';
 import { mappingFingerprint } from './purity.js';
 import type { IdentityForProcessing } from './repository.js';
@@ -11,19 +11,28 @@ export interface CompiledMappings {
   mappings: Array<{ attribute: string; compiled?: CompiledTransform; compileError?: string }>;
 }
 
+/**
+ * Compiles a profile's mappings. They share one compile budget (`mappingsBudget`): a profile of a
+ * thousand mappings costs no more to compile than the budget allows, and those past it carry
+ * the budget's error.
+ */
 export function compileMappings(
   config: IdentityAttributeConfig | undefined,
   transforms: (name: string) => NamedTransform | undefined,
+  budget: CompileBudget = mappingsBudget(),
 ): CompiledMappings {
   const mappings = (config?.attributeTransforms ?? []).map((m) => {
     try {
-      return { attribute: m.identityAttributeName, compiled: compileTransform(m.transformDefinition, { transforms }) };
+      return { attribute: m.identityAttributeName, compiled: compileTransform(m.transformDefinition, { transforms, budget }) };
     } catch (e) {
       return { attribute: m.identityAttributeName, compileError: (e as Error).message };
     }
   });
   return { enabled: config?.enabled ?? false, mappings, fingerprint: mappingFingerprint(config, transforms) };
 }
+
+/** The compile budget a profile's mappings share. */
+export const mappingsBudget = () => createBudget({ scope: 'mappings too big together' });
 
 export interface AttributeOutcome {
   attribute: string;

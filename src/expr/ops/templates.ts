@@ -29,7 +29,7 @@ export function compileVariables(node: NodeInfo, exclude: readonly string[], c: 
     const path = attrPath(node, name);
     if (isTransformDef(raw)) return { kind: 'eval', name, ev: c.child(raw, path, node.depth) };
     if (typeof raw === 'string') {
-      const tpl = parseTemplate(raw, path, c.limits);
+      const tpl = parseTemplate(raw, path, c);
       return tpl.constant !== undefined ? { kind: 'const', name, value: tpl.constant } : { kind: 'template', name, tpl };
     }
     return { kind: 'const', name, value: isPlainObject(raw) ? raw : literal(raw, path, c) };
@@ -60,7 +60,7 @@ export function templateAttr(node: NodeInfo, key: string, c: Compiler): (vars: M
     return (_vars, input, run) => ev(input, run);
   }
   if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean') compileFail('expected text', path);
-  const tpl = parseTemplate(String(raw), path, c.limits);
+  const tpl = parseTemplate(String(raw), path, c);
   if (tpl.constant !== undefined) {
     const text = tpl.constant;
     return () => text;

@@ -44,7 +44,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxListLength: 10_000,
   maxRegexes: 500,
   maxRegexSize: 8_000,
-  maxTemplateChars: 30_000,
+  maxTemplateChars: 20_000,
   maxTableEntriesTotal: 20_000,
 });
 

@@ -3,6 +3,8 @@
  * over-long value, very wide rows. Each is answered in ISC's error format or loaded without the
  * bad row, and what was stored before is never half-replaced.
  */
+import { request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
@@ -10,6 +12,7 @@ import { CSV_LIMITS } from '../../src/domain/accounts/csv.js';
 import { startTestApp, waitForTask, type TestApp } from '../helpers/app.js';
 import { DATABASES } from '../helpers/databases.js';
 import { multipartFile } from '../helpers/multipart.js';
+import { until } from '../helpers/processes.js';
 
 const UPLOAD_LIMIT = 64 * 1024;
 const unique = (p: string) => `${p}-${Math.random().toString(36).slice(2, 8)}`;
@@ -40,6 +43,12 @@ describe.each(DATABASES)('hostile account files on %s', (kind) => {
       .map((a: { nativeIdentity: string }) => a.nativeIdentity);
   const failedLoadsOf = async (sourceId: string) =>
     (await t.app.inject({ method: 'GET', url: `/v3/task-status?filters=${encodeURIComponent(`target.id eq "${sourceId}" and completionStatus eq "Error"`)}`, headers: h })).json();
+  /** The source's newest load: `running` while it stages, `failed` once it failed. */
+  const failedOrRunning = async (sourceId: string) => {
+    const [task] = (await t.app.inject({ method: 'GET', url: `/v3/task-status?filters=${encodeURIComponent(`target.id eq "${sourceId}"`)}&sorters=-launched&limit=1`, headers: h })).json();
+    if (!task || task.completionStatus === 'Success') return undefined;
+    return task.completionStatus === 'Error' ? { failed: task } : task.completed ? undefined : { running: task };
+  };
   const stagedRows = async () =>
     Number((await t.services.database.db.selectFrom('accountLoadRows').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
 
@@ -93,6 +102,23 @@ describe.each(DATABASES)('hostile account files on %s', (kind) => {
     const done = await waitForTask(t, res.json().task.id);
     expect(done.result).toMatchObject({ rows: 2, rejected: 1, rejections: [{ line: 3, reason: `the value in column 'name' is longer than ${CSV_LIMITS.maxFieldChars} characters` }] });
     expect(await accountIds(src.id)).toEqual(['1', '4']);
+  });
+
+  it('fails the load of an upload the client cuts off, applying nothing', async () => {
+    const src = await seeded();
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = t.app.server.address() as AddressInfo;
+    const boundary = '----idprofilescut';
+    const req = request({ host: '127.0.0.1', port, method: 'POST', path: `/v3/sources/${src.id}/load-accounts`, headers: { ...h, 'content-type': `multipart/form-data; boundary=${boundary}` } });
+    req.on('error', () => {}); // we cut it ourselves
+    req.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\nContent-Type: text/csv\r\n\r\nid,name\n${rows(1, 2000)}`);
+    // once the server is reading the file, the client goes away mid-file
+    await until(async () => (await failedOrRunning(src.id))?.running, 'the upload to be staging');
+    req.destroy();
+    const failed = await until(async () => (await failedOrRunning(src.id))?.failed, 'the cut-off load to fail');
+    expect(failed.messages[0].localizedText.message).toBe('The upload ended before the end of the file (the connection was closed); nothing was loaded. Send the file again.');
+    expect(await stagedRows()).toBe(0);
+    expect(await accountIds(src.id)).toEqual(['1', '2', '3']);
   });
 
   it('stages wide rows in batches bounded by size, not only by count', async () => {

@@ -1,6 +1,6 @@
 import { CsvError, parse } from 'csv-parse';
 import { pipeline, type Readable } from 'node:stream';
-import { ERRORS } from '../../errors.js';
+import { ERRORS, isAppError } from '../../errors.js';
 
 export interface CsvRow {
   line: number;
@@ -91,6 +91,8 @@ export async function* readCsv(input: Readable, onHeader: (columns: string[]) =>
       });
       yield { line: info.lines, values, chars };
     }
+  } catch (e) {
+    throw isAppError(e) ? e : cutOff(e) ? ERRORS.badRequest('The upload ended before the end of the file (the connection was closed); nothing was loaded. Send the file again.') : e;
   } finally {
     // stopped early (a refusal, the consumer gave up): read no further (the pipeline stops the input too)
     parser.destroy();
@@ -104,5 +106,9 @@ const tooLong = (line: number, max: number) =>
     `The row starting on line ${line} is longer than ${max} characters, the limit for one row; nothing was loaded. ` +
       'A quote opened and never closed makes the rest of the file one value: check the quotes from that line on.',
   );
+
+/** The upload stream ended abruptly: the client went away, or the multipart body stopped mid-part. */
+const cutOff = (e: unknown) =>
+  (e as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE' || /terminated early|aborted/i.test((e as Error)?.message ?? '');
 
 export const isRejection = (r: CsvRow | CsvRejection): r is CsvRejection => 'reason' in r;

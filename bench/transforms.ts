@@ -69,20 +69,33 @@ const rounds = Number(numbers[1] ?? 7);
 const mappings = Object.entries(PROFILE).map(([name, def]) => [name, compileTransform(def)] as const);
 const identities = Array.from({ length: n }, (_, i) => identity(i));
 
+const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+/** CPU milliseconds of the last round: on a shared machine, steadier than its wall time. */
+let lastCpuMs = 0;
+
 function round(): number {
   let errors = 0;
   const start = performance.now();
+  const cpuStart = cpuMs();
   for (const ctx of identities) {
     for (const [, m] of mappings) if (!m.evaluate(ctx).ok) errors++;
   }
   if (errors > 0) throw new Error(`${errors} evaluation errors`);
+  lastCpuMs = cpuMs() - cpuStart;
   return performance.now() - start;
 }
 
 const sample = identities[1];
 console.log('sample identity:', Object.fromEntries(mappings.map(([name, m]) => [name, m.evaluate(sample)])));
 for (let i = 0; i < 2; i++) round();
-const rates = Array.from({ length: rounds }, () => (n / round()) * 1000).sort((a, b) => a - b);
+const cpuRates: number[] = [];
+const rates = Array.from({ length: rounds }, () => {
+  const rate = (n / round()) * 1000;
+  cpuRates.push((n / lastCpuMs) * 1000);
+  return rate;
+}).sort((a, b) => a - b);
+cpuRates.sort((a, b) => a - b);
 const median = rates[Math.floor(rates.length / 2)];
 console.log(`node ${process.version}, ${n} identities × ${mappings.length} mappings, ${rounds} rounds after 2 warm-up rounds`);
 console.log(`identities/second: median ${Math.round(median).toLocaleString('en-US')}, best ${Math.round(rates[rates.length - 1]).toLocaleString('en-US')}, worst ${Math.round(rates[0]).toLocaleString('en-US')}`);
+console.log(`identities per CPU-second: median ${Math.round(cpuRates[Math.floor(cpuRates.length / 2)]).toLocaleString('en-US')}, best ${Math.round(cpuRates[cpuRates.length - 1]).toLocaleString('en-US')}`);

@@ -105,4 +105,15 @@ describe('the step budget pays for the work, not only the nodes', () => {
     // an everyday pattern in a loop is paid for once
     expect(run(t('static', { s: t('lower'), value: '#foreach($i in [1..500])#if($s.matches("[a-z]+"))y#end#end' }), { input: 'abc' })).toBe('y'.repeat(500));
   });
+
+  it('shares steps between the evaluations of one meter (an identity\'s mappings), each still bounded alone', () => {
+    const loop = compileTransform(t('static', { value: '#foreach($i in [1..9999])#foreach($j in [1..9999])#end#end' }));
+    const small = compileTransform(t('upper'));
+    const meter = { steps: 0, max: 250_000, label: "the identity's mappings together" };
+    expect(loop.evaluate({}, meter)).toMatchObject({ ok: false, error: `evaluation exceeded ${DEFAULT_LIMITS.maxSteps} steps` });
+    expect(small.evaluate({ input: 'a' }, meter)).toEqual({ ok: true, value: 'A' });
+    expect(loop.evaluate({}, meter)).toMatchObject({ ok: false, error: "the identity's mappings together exceeded 250000 steps" });
+    expect(small.evaluate({ input: 'a' }, meter)).toMatchObject({ ok: false, error: "the identity's mappings together exceeded 250000 steps" });
+    expect(meter.steps).toBe(250_001);
+  });
 });

@@ -13,7 +13,7 @@ import { compileFail, EvalFailure, failLimit, joinPath, TransformCompileError } 
 import { createBudget, type CompileBudget } from './budget.js';
 import type { Limits } from './limits.js';
 import { OPERATIONS } from './ops/registry.js';
-import { charge, CHARS_PER_STEP, type Evaluator } from './runtime.js';
+import { charge, CHARS_PER_STEP, stepsExceeded, type Evaluator } from './runtime.js';
 import type { NamedTransform } from './types.js';
 
 /** One transform node being compiled. */
@@ -155,7 +155,7 @@ function refPath(sitePath: string, name: string, inner: string): string {
 /** Counts a step per call of the node, and the text it produced (long values cost more than one step to make). */
 function stepped(ev: Evaluator, path: string): Evaluator {
   return (input, run) => {
-    if (++run.steps > run.limits.maxSteps) failLimit(`evaluation exceeded ${run.limits.maxSteps} steps`, path);
+    if (++run.steps > run.maxSteps) stepsExceeded(run, path);
     const out = ev(input, run);
     if (typeof out === 'string' && out.length >= CHARS_PER_STEP) charge(run, Math.floor(out.length / CHARS_PER_STEP), path);
     return out;

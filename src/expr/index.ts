@@ -27,14 +27,14 @@ import type { CompileBudget } from './budget.js';
 import { compileDefinition } from './compiler.js';
 import { EvalFailure, TransformCompileError } from './errors.js';
 import { resolveLimits, type Limits } from './limits.js';
-import { createRun, toValue } from './runtime.js';
+import { createRun, toValue, type StepMeter } from './runtime.js';
 import type { DefinitionProblem, EvaluationContext, EvaluationResult, NamedTransform } from './types.js';
 
 export { TransformCompileError } from './errors.js';
 export { createBudget, TransformBudgetError, type BudgetUsage, type CompileBudget } from './budget.js';
 export { DEFAULT_LIMITS, type Limits } from './limits.js';
 export { OPERATION_TYPES } from './ops/registry.js';
-export { valueToText } from './runtime.js';
+export { valueToText, type StepMeter } from './runtime.js';
 export type * from './types.js';
 
 export interface CompileOptions {
@@ -50,8 +50,11 @@ export interface CompileOptions {
 }
 
 export interface CompiledTransform {
-  /** Evaluates against one identity's context; safe to call many times and concurrently. */
-  evaluate(ctx?: EvaluationContext): EvaluationResult;
+  /**
+   * Evaluates against one identity's context; safe to call many times and concurrently. With a
+   * `meter`, the evaluation spends from steps it shares with others (an identity's mappings).
+   */
+  evaluate(ctx?: EvaluationContext, meter?: StepMeter): EvaluationResult;
   /** True when any node (including referenced transforms) sets `requiresPeriodicRefresh`. */
   readonly requiresPeriodicRefresh: boolean;
   /** Names of the stored transforms this definition references, directly or indirectly. */
@@ -65,13 +68,15 @@ export function compileTransform(definition: unknown, options: CompileOptions = 
   return {
     requiresPeriodicRefresh: facts.requiresPeriodicRefresh,
     references: [...facts.references],
-    evaluate(ctx: EvaluationContext = {}): EvaluationResult {
-      const run = createRun(ctx, limits);
+    evaluate(ctx: EvaluationContext = {}, meter?: StepMeter): EvaluationResult {
+      const run = createRun(ctx, limits, meter);
       try {
         return { ok: true, value: evaluator(toValue(ctx.input), run) };
       } catch (e) {
         if (e instanceof EvalFailure) return { ok: false, error: e.message, path: e.path };
         return { ok: false, error: `evaluation failed: ${e instanceof Error ? e.message : String(e)}`, path: '' };
+      } finally {
+        if (meter) meter.steps = Math.min(run.steps, meter.max + 1);
       }
     },
   };

@@ -62,7 +62,7 @@ describe.each(DATABASES)('hostile transform definitions on %s', (kind) => {
     expect(health.statusCode).toBe(200);
   });
 
-  it('answers a preview whose mappings are too big together with a 400, evaluating nothing', async () => {
+  it('answers a preview whose mappings are too big together with a 400, and bounds their evaluation together', async () => {
     const name = unique('HR');
     const { sourceId } = await sourceWithProfile(t, h, { name }, { name: unique('P'), mappings: { uid: accountAttr(name, 'id') } });
     await loadAndProcess(t, h, sourceId, 'id\nann\n');
@@ -76,6 +76,18 @@ describe.each(DATABASES)('hostile transform definitions on %s', (kind) => {
     expect(res.json().messages[0].text).toMatch(/^identityAttributeConfig\.attributeTransforms\[4\] \(a4\): transformDefinition\.attributes\.table\.\(x4\|.*: mappings too big together: more than 8000 characters and instructions of regular expressions in all \(limit 8000\); nothing was evaluated\.$/);
     expect(compiled).toBeLessThanOrEqual(5);
     expect(health.statusCode).toBe(200);
+    // mappings cheap to compile but each as costly to run as one evaluation may be: together they stop at the identity's step budget
+    const loops = Array.from({ length: 300 }, (_, i) => ({ identityAttributeName: `l${i}`, transformDefinition: { type: 'static', attributes: { value: '#foreach($i in [1..9999])#foreach($j in [1..9999])#end#end' } } }));
+    const slow = await withHealth({
+      method: 'POST', url: '/v2025/identity-profiles/identity-preview', headers: h,
+      payload: { identityId: identity.id, identityAttributeConfig: { enabled: true, attributeTransforms: loops } },
+    });
+    expect(slow.res.statusCode, slow.res.body).toBe(200);
+    const errors = slow.res.json().previewAttributes.map((a: { errorMessages: Array<{ text: string }> }) => a.errorMessages[0]?.text.replace(/ \(at .*\)$/, ''));
+    // the first stops at one evaluation's 200,000 steps, the second at the identity's 400,000, every later one at once
+    expect(errors[0]).toBe(`evaluation exceeded ${DEFAULT_LIMITS.maxSteps} steps`);
+    expect(new Set(errors.slice(1))).toEqual(new Set(["the identity's mappings together exceeded 400000 steps"]));
+    expect(slow.health.statusCode).toBe(200);
     // the same mappings, few enough, preview as before
     const ok = await t.app.inject({
       method: 'POST', url: '/v2025/identity-profiles/identity-preview', headers: h,

@@ -1,4 +1,4 @@
-import { compileTransform, createBudget, valueToText, type CompileBudget, type CompiledTransform, type NamedTransform } from '../../expr/index.js';
+import { compileTransform, createBudget, DEFAULT_LIMITS, valueToText, type CompileBudget, type CompiledTransform, type NamedTransform, type StepMeter } from '../../expr/index.js';
 import type { IdentityAttributeConfig } from '../identity-profiles/schema.js';
 import { mappingFingerprint } from './purity.js';
 import type { IdentityForProcessing } from './repository.js';
@@ -40,11 +40,16 @@ export interface AttributeOutcome {
   error?: string;
 }
 
+/** Steps an identity's mappings may take together: a few milliseconds, however many mappings there are. */
+export const IDENTITY_STEPS = 2 * DEFAULT_LIMITS.maxSteps;
+
 /**
  * Evaluates every mapping for one identity. Errors are per attribute (one broken mapping never
- * hides the others); a failed attribute keeps its previous value.
+ * hides the others); a failed attribute keeps its previous value. The mappings share one step
+ * meter (IDENTITY_STEPS), so a thousand mappings cost no more than two could.
  */
 export function evaluateIdentity(compiled: CompiledMappings, identity: IdentityForProcessing, now: Date): AttributeOutcome[] {
+  const meter: StepMeter = { steps: 0, max: IDENTITY_STEPS, label: "the identity's mappings together" };
   const context = {
     accounts: identity.accounts,
     identity: { ...identity.attributes, id: identity.id, name: identity.name },
@@ -54,7 +59,7 @@ export function evaluateIdentity(compiled: CompiledMappings, identity: IdentityF
   return compiled.mappings.map(({ attribute, compiled: c, compileError }) => {
     const previous = textOf(identity.attributes[attribute]);
     if (!c) return { attribute, value: previous, error: compileError };
-    const result = c.evaluate(context);
+    const result = c.evaluate(context, meter);
     if (!result.ok) return { attribute, value: previous, error: result.path ? `${result.error} (at ${result.path})` : result.error };
     return { attribute, value: valueToText(result.value) };
   });

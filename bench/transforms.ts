@@ -5,7 +5,7 @@
  *
  *   npx tsx bench/transforms.ts [identities=10000] [rounds=7]
  *
- * `--hostile [--engine=OTHER/src/expr/index.ts]`: instead, the time (CPU ms: compile, evaluate)
+ * `--hostile [--engine=OTHER/src/expr/index.ts] [--only=TEXT]`: instead, the time (CPU ms: compile, evaluate)
  * and memory of definitions built to be as costly as the engine's limits allow — the issue-13
  * `replaceAll` with thousands of regex keys first — on this engine or another tree's (A/B).
  */
@@ -13,7 +13,8 @@ import { compileTransform, type Account, type EvaluationContext } from '../src/e
 import { runHostile } from './lib/hostile-transforms.js';
 
 if (process.argv.includes('--hostile')) {
-  await runHostile(process.argv.find((a) => a.startsWith('--engine='))?.slice('--engine='.length) ?? '../../src/expr/index.js');
+  const option = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  await runHostile(option('engine') ?? '../../src/expr/index.js', option('only'));
   process.exit(0);
 }
 

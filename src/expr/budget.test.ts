@@ -32,15 +32,15 @@ describe('the whole-definition budget', () => {
 
   it('refuses regexes that are too big together, after compiling no more than the budget holds', () => {
     const { out, regexes } = measured(() => run(t('replaceAll', { table: table(400, bigRegex) })));
-    expect(out).toMatch(/^COMPILE: attributes\.table\.\(x\d+\|.*: definition too big, references included: more than 8000 characters and instructions of regular expressions in all \(limit 8000\)$/);
-    // each regex is ~1,930 of the 8,000: the fifth crosses it
-    expect(regexes).toBeLessThanOrEqual(5);
+    expect(out).toMatch(/^COMPILE: attributes\.table\.\(x\d+\|.*: definition too big, references included: more than 5000 characters and instructions of regular expressions in all \(limit 5000\)$/);
+    // each regex is ~1,930 of the 5,000: the third crosses it
+    expect(regexes).toBeLessThanOrEqual(3);
   });
 
   it('counts regexes across nested transforms and references', () => {
     const stored = { Big: t('replace', { regex: bigRegex(0), replacement: '', input: t('replace', { regex: bigRegex(1), replacement: '' }) }) };
-    const def = t('concat', { values: [t('reference', { id: 'Big' }), t('replace', { regex: bigRegex(2), replacement: '' }), t('replace', { regex: bigRegex(3), replacement: '' }), t('split', { delimiter: bigRegex(4), index: 0 })] });
-    expect(run(def, {}, { transforms: (n) => stored[n as 'Big'] })).toMatch(/^COMPILE: attributes\.values\[3\]\.attributes\.delimiter: definition too big.*more than 8000 characters and instructions/);
+    const def = t('concat', { values: [t('reference', { id: 'Big' }), t('split', { delimiter: bigRegex(2), index: 0 })] });
+    expect(run(def, {}, { transforms: (n) => stored[n as 'Big'] })).toMatch(/^COMPILE: attributes\.values\[1\]\.attributes\.delimiter: definition too big.*more than 5000 characters and instructions/);
     // a referenced transform counts once however often it is referenced
     const budget = createBudget();
     compileTransform(t('concat', { values: Array.from({ length: 50 }, () => t('reference', { id: 'Big' })) }), { transforms: (n) => stored[n as 'Big'], budget });
@@ -48,11 +48,11 @@ describe('the whole-definition budget', () => {
   });
 
   it('refuses templates and tables too big together', () => {
-    const tpl = '#if($a == "x")$a#{else}none#end '.repeat(300); // 9,900 characters: under the 20,000 of one template
+    const tpl = '#if($a == "x")$a#{else}none#end '.repeat(150); // 4,950 characters: under the 20,000 of one template
     expect(run(t('concat', { values: [tpl, tpl, tpl].map((value) => t('static', { a: 'x', value })) }))).toBe(
       `COMPILE: attributes.values[2].attributes.value: definition too big, references included: more than ${DEFAULT_LIMITS.maxTemplateChars} characters of templates in all (limit ${DEFAULT_LIMITS.maxTemplateChars})`,
     );
-    const lookups = Array.from({ length: 3 }, (_, k) => t('lookup', { table: table(9000, (i) => `k${k}_${i}`) }));
+    const lookups = Array.from({ length: 3 }, (_, k) => t('lookup', { table: table(4000, (i) => `k${k}_${i}`) }));
     expect(run(t('concat', { values: lookups }))).toBe(
       `COMPILE: attributes.values[2].attributes.table: definition too big, references included: more than ${DEFAULT_LIMITS.maxTableEntriesTotal} table entries and list items in all (limit ${DEFAULT_LIMITS.maxTableEntriesTotal})`,
     );
@@ -60,12 +60,12 @@ describe('the whole-definition budget', () => {
 
   it('is shared by definitions compiled together, and says so', () => {
     const budget = createBudget({ scope: 'mappings too big together' });
-    const mapping = t('replaceAll', { table: table(3, bigRegex) });
+    const mapping = t('replaceAll', { table: table(2, bigRegex) });
     expect(() => compileTransform(mapping, { budget })).not.toThrow();
     const e = (() => { try { compileTransform(mapping, { budget }); } catch (err) { return err; } })();
     expect(e).toBeInstanceOf(TransformBudgetError);
-    expect((e as Error).message).toMatch(/^attributes\.table\.\(x1\|.*: mappings too big together: more than 8000 characters and instructions of regular expressions in all \(limit 8000\)$/);
-    expect(budget.exceeded?.reason).toBe('mappings too big together: more than 8000 characters and instructions of regular expressions in all (limit 8000)');
+    expect((e as Error).message).toMatch(/^attributes\.table\.\(x0\|.*: mappings too big together: more than 5000 characters and instructions of regular expressions in all \(limit 5000\)$/);
+    expect(budget.exceeded?.reason).toBe('mappings too big together: more than 5000 characters and instructions of regular expressions in all (limit 5000)');
     // a profile's node count is shared too
     const nodes = createBudget({ scope: 'mappings too big together', limits: { maxNodes: 10 } });
     for (let i = 0; i < 5; i++) compileTransform(t('upper', { input: t('lower') }), { budget: nodes });
@@ -97,7 +97,7 @@ describe('the step budget pays for the work, not only the nodes', () => {
   it('charges regex runs by program and text size, and each run-time pattern once per evaluation', () => {
     const replaced = t('replace', { regex: '[a-z]{1000}[0-9]{999}', replacement: '' });
     expect(run(t('concat', { values: Array.from({ length: 20 }, () => replaced) }), { input: long })).toMatch(/^COMPILE: .*definition too big/);
-    expect(run(t('concat', { values: Array.from({ length: 3 }, () => replaced) }), { input: long })).toBe(`ERROR: evaluation exceeded ${DEFAULT_LIMITS.maxSteps} steps`);
+    expect(run(t('concat', { values: Array.from({ length: 2 }, () => replaced) }), { input: long })).toBe(`ERROR: evaluation exceeded ${DEFAULT_LIMITS.maxSteps} steps`);
     const dynamic = t('static', { s: t('lower'), value: '#foreach($i in [1..300])#set($x = $s.replaceAll("(x$i|[a-z]{1000}|[0-9]{900})", "y"))#end$x' });
     const { out, regexes } = measured(() => run(dynamic, { input: 'hello' }));
     expect(out).toBe(`ERROR: evaluation exceeded ${DEFAULT_LIMITS.maxSteps} steps`);

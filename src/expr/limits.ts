@@ -43,9 +43,9 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxRegexLength: 1_000,
   maxListLength: 10_000,
   maxRegexes: 500,
-  maxRegexSize: 8_000,
-  maxTemplateChars: 20_000,
-  maxTableEntriesTotal: 20_000,
+  maxRegexSize: 5_000,
+  maxTemplateChars: 12_000,
+  maxTableEntriesTotal: 10_000,
 });
 
 /** Merges caller overrides over the defaults, ignoring non-positive or non-numeric values. */

@@ -7,7 +7,8 @@
  * server's VmHWM is reset before it).
  *
  *   npx tsx bench/upload.ts [case…]     cases: field600 (one 600 MiB field), big3g (3 GiB of 100 KiB
- *                                        rows), quote (an unclosed quote 200 MiB before the end)
+ *                                        rows), wide (600 rows of ~1 MiB), quote (an unclosed quote
+ *                                        200 MiB before the end)
  *   --server=OTHER/src/cli/index.ts     run another worktree's server (the commit before a change)
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -43,6 +44,12 @@ const CASE_BODIES: Record<string, () => Generator<Buffer>> = {
     let i = 0;
     const rows = Buffer.from(Array.from({ length: 10 }, () => row(++i)).join(''));
     return csvBody('id,blob\n', rows, 3 * 1024 * MiB, '');
+  },
+  // 600 rows of four 250 KiB values (each row ~1 MiB: within the row and value limits)
+  wide: function* () {
+    const value = 'w'.repeat(250 * 1024);
+    yield Buffer.from('id,a,b,c,d\n');
+    for (let i = 1; i <= 600; i++) yield Buffer.from(`${i},${value},${value},${value},${value}\n`);
   },
   // normal rows, then an opening quote that is never closed: the rest of the file is one field
   quote: () => csvBody('id,name\n1,ann\n2,"bob\n', Buffer.from('3,cy\n'.repeat(MiB / 5)), 200 * MiB, '\n'),

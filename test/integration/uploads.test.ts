@@ -139,8 +139,8 @@ describe.each(DATABASES)('hostile account files on %s', (kind) => {
       accounts.stage = stage;
     }
     expect((await accountIds(src.id)).length).toBe(40);
-    // 40 rows of 512 KiB: several batches, none much past 4 Mi characters (the bound plus the row that reached it)
-    expect(batches.length).toBeGreaterThanOrEqual(5);
-    expect(Math.max(...batches)).toBeLessThanOrEqual(4 * 1024 * 1024 + 2 * CSV_LIMITS.maxFieldChars + 100);
+    // 40 rows of 512 Ki characters: batches of 2 rows, none past 1 Mi characters (the bound, reached by the row that closes it)
+    expect(batches.length).toBe(20);
+    expect(Math.max(...batches)).toBeLessThanOrEqual(1024 * 1024 + 100);
   });
 });

@@ -19,8 +19,8 @@ export interface LoadJobPayload {
 }
 
 const BATCH = 1000;
-/** A batch is also staged once its values reach this many characters: wide rows (up to 1 MiB each) stay bounded in memory. */
-const BATCH_CHARS = 4 * 1024 * 1024;
+/** A batch is also staged once its values reach this many characters: wide rows (up to 1 MiB each) stay bounded in memory, and so does one staging statement (on PGlite it runs on the event loop). */
+const BATCH_CHARS = 1024 * 1024;
 const MAX_REJECTIONS_LISTED = 1000;
 
 /**

@@ -1,4 +1,4 @@
-import { CsvError, parse } from 'csv-parse';
+import { parse, type CsvError } from 'csv-parse';
 import { pipeline, type Readable } from 'node:stream';
 import { ERRORS, isAppError } from '../../errors.js';
 
@@ -15,7 +15,7 @@ export interface CsvRejection {
 
 /**
  * How long a row and a value may be, in characters. They bound what one row costs in memory while
- * it is parsed and staged (a load stages rows in batches of a thousand), whatever the file holds.
+ * it is parsed and staged, whatever the file holds.
  */
 export interface CsvLimits {
   /**

@@ -95,6 +95,16 @@ describe.each(DATABASES)('hostile account files on %s', (kind) => {
     expect(await accountIds(src.id)).toEqual(['1', '2', '3']);
   });
 
+  it('refuses a header of 200,000 columns with a 400 at once (its duplicate check was quadratic: minutes of a blocked server)', async () => {
+    const src = await seeded();
+    const header = ['id', ...Array.from({ length: 200_000 }, (_, i) => `c${i.toString(36)}`)].join(',');
+    const res = await load(t.app, src.id, `${header}\n1\n`);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().messages[0].text).toBe(`The header names 200001 columns; a file may have at most ${CSV_LIMITS.maxColumns}. Nothing was loaded.`);
+    expect(await stagedRows()).toBe(0);
+    expect(await accountIds(src.id)).toEqual(['1', '2', '3']);
+  });
+
   it('rejects a row with an over-long value by line and column, and loads the rest', async () => {
     const src = await seeded();
     const res = await load(t.app, src.id, `id,name\n1,ann\n2,${'b'.repeat(CSV_LIMITS.maxFieldChars + 1)}\n4,di\n`);

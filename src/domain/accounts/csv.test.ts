@@ -59,12 +59,24 @@ describe('readCsv on hostile files', () => {
   });
 
   it('rejects a row with an over-long value, naming line and column, and reads on', async () => {
-    const limits = { maxRecordChars: 1000, maxFieldChars: 100 };
+    const limits = { ...CSV_LIMITS, maxRecordChars: 1000, maxFieldChars: 100 };
     const rows = await readAll(Readable.from([`id,name,note\n1,ann,short\n2,bob,${'n'.repeat(101)}\n3,cy,${'n'.repeat(100)}\n`]), limits);
     expect(rows).toEqual([
       { line: 2, values: { id: '1', name: 'ann', note: 'short' }, chars: 9 },
       { line: 3, reason: "the value in column 'note' is longer than 100 characters" },
       { line: 4, values: { id: '3', name: 'cy', note: 'n'.repeat(100) }, chars: 103 },
+    ]);
+  });
+
+  it('refuses a header of more columns than the limit before reading a row', async () => {
+    // within the row limit: 200,000 short column names, whose duplicate check alone was quadratic
+    const header = Array.from({ length: 200_000 }, (_, i) => i.toString(36)).join(',');
+    const e = await refusal(Readable.from([`${header}\n1\n`]));
+    expect(isAppError(e) && e.status).toBe(400);
+    expect((e as Error).message).toBe(`The header names 200000 columns; a file may have at most ${CSV_LIMITS.maxColumns}. Nothing was loaded.`);
+    const fine = Array.from({ length: CSV_LIMITS.maxColumns }, (_, i) => `c${i}`);
+    expect(await readAll(Readable.from([`${fine.join(',')}\n${fine.map(() => 'v').join(',')}\n`]))).toEqual([
+      { line: 2, values: Object.fromEntries(fine.map((c) => [c, 'v'])), chars: CSV_LIMITS.maxColumns },
     ]);
   });
 

@@ -27,9 +27,11 @@ export interface CsvLimits {
   maxRecordChars: number;
   /** A value longer than this rejects its row (the row's end was found, so the rest of the file is sound). */
   maxFieldChars: number;
+  /** A header naming more columns refuses the file (a row limit's worth of one-letter columns is 500,000 of them). */
+  maxColumns: number;
 }
 
-export const CSV_LIMITS: Readonly<CsvLimits> = Object.freeze({ maxRecordChars: 1024 * 1024, maxFieldChars: 256 * 1024 });
+export const CSV_LIMITS: Readonly<CsvLimits> = Object.freeze({ maxRecordChars: 1024 * 1024, maxFieldChars: 256 * 1024, maxColumns: 2000 });
 
 /**
  * Streams a delimited file with a header row: yields one row at a time (so a million-row file is
@@ -70,6 +72,9 @@ export async function* readCsv(input: Readable, onHeader: (columns: string[]) =>
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
       yield* skipped.splice(0);
       if (!header) {
+        if (record.length > limits.maxColumns) {
+          throw ERRORS.badRequest(`The header names ${record.length} columns; a file may have at most ${limits.maxColumns}. Nothing was loaded.`);
+        }
         header = record.map((c) => c.trim());
         onHeader(header);
         continue;

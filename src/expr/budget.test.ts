@@ -58,6 +58,17 @@ describe('the whole-definition budget', () => {
     );
   });
 
+  it('counts a template\'s variables as table entries, and their evaluation as steps', () => {
+    const vars = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`v${i}`, 'y']));
+    expect(run(t('static', { value: '$v1', ...vars(100_000) }))).toBe(
+      `COMPILE: definition too big, references included: more than ${DEFAULT_LIMITS.maxTableEntriesTotal} table entries and list items in all (limit ${DEFAULT_LIMITS.maxTableEntriesTotal})`,
+    );
+    const wide = compileTransform(t('static', { value: '$v1', ...vars(9_000) }));
+    const meter = { steps: 0, max: 1_000_000, label: 'all' };
+    expect(wide.evaluate({}, meter)).toEqual({ ok: true, value: 'y' });
+    expect(meter.steps).toBeGreaterThan(9_000);
+  });
+
   it('is shared by definitions compiled together, and says so', () => {
     const budget = createBudget({ scope: 'mappings too big together' });
     const mapping = t('replaceAll', { table: table(2, bigRegex) });

@@ -5,7 +5,7 @@ import _addFormats from 'ajv-formats';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { Logger } from 'pino';
-import type { Config } from './config.js';
+import { DEFAULT_UPLOAD_LIMIT_BYTES, type Config } from './config.js';
 import { ping } from './db/database.js';
 import { isClientRevoked } from './domain/clients/service.js';
 import { frameworkErrorHandler, installErrorHandling } from './http/error-handler.js';
@@ -31,7 +31,7 @@ import type { Services } from './services.js';
 export interface AppOptions {
   services: Services;
   /** Without `tokenRateLimit`, token requests are not limited per address (tests); `publicUrl`: see `oauthRoutes`. */
-  config: Pick<Config, 'rateLimit' | 'logLevel'> & Partial<Pick<Config, 'redisUrl' | 'tokenRateLimit' | 'publicUrl'>>;
+  config: Pick<Config, 'rateLimit' | 'logLevel'> & Partial<Pick<Config, 'redisUrl' | 'tokenRateLimit' | 'publicUrl' | 'uploadLimitBytes'>>;
   /** The process's logger (`createLogger`), or `false` for none (tests); default: a new one at `config.logLevel`. */
   logger?: Logger | false;
 }
@@ -129,7 +129,7 @@ export async function buildApp({ services, config, logger }: AppOptions): Promis
       const prefix = version.prefix;
       taskStatusRoutes(app, prefix, ctx);
       transformRoutes(app, prefix, ctx);
-      await app.register(async (scope) => accountRoutes(scope, prefix, ctx));
+      await app.register(async (scope) => accountRoutes(scope, prefix, ctx, { maxBytes: config.uploadLimitBytes ?? DEFAULT_UPLOAD_LIMIT_BYTES }));
       if (prefix !== '/v3') identityRoutes(app, prefix, ctx);
     }
   }

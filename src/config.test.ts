@@ -32,6 +32,7 @@ describe('loadConfig', () => {
       jobExpireSeconds: 120,
       chunkSize: 2500,
       chunkConcurrency: 3,
+      uploadLimitBytes: 1024 ** 3,
     });
   });
 
@@ -46,12 +47,14 @@ describe('loadConfig', () => {
       REDIS_URL: 'rediss://cache:6380', LOG_LEVEL: 'debug', IDPROFILES_TOKEN_TTL: '3600',
       IDPROFILES_JOB_EXPIRE_SECONDS: '30', IDPROFILES_CHUNK_SIZE: '500', IDPROFILES_CHUNK_CONCURRENCY: '8',
       IDPROFILES_TOKEN_RATE_LIMIT: '20/30', IDPROFILES_PUBLIC_URL: 'https://idp.example.com/',
+      IDPROFILES_UPLOAD_LIMIT: '512MiB',
     });
     expect(config).toEqual({
       port: 9000, host: '127.0.0.1', databaseUrl: 'postgresql://u:p@db:5432/idp', dataDir: '/var/lib/idp',
       clientId: 'admin', clientSecret: 's3cret-s3cret', rateLimit: { max: 50, windowSeconds: 5 },
       redisUrl: 'rediss://cache:6380', logLevel: 'debug', tokenTtlSeconds: 3600, jobExpireSeconds: 30, chunkSize: 500, chunkConcurrency: 8,
       tokenRateLimit: { max: 20, windowSeconds: 30 }, publicUrl: 'https://idp.example.com',
+      uploadLimitBytes: 512 * 1024 ** 2,
     });
   });
 
@@ -90,6 +93,10 @@ describe('loadConfig', () => {
     expect(loadConfig({ IDPROFILES_TOKEN_TTL: '86400' }).tokenTtlSeconds).toBe(86_400);
     expect(loadConfig({ LOG_LEVEL: 'WARN' }).logLevel).toBe('warn');
     expect(loadConfig({ DATABASE_URL: 'postgres://localhost/x' }).databaseUrl).toBe('postgres://localhost/x');
+    expect(loadConfig({ IDPROFILES_UPLOAD_LIMIT: '1024' }).uploadLimitBytes).toBe(1024);
+    expect(loadConfig({ IDPROFILES_UPLOAD_LIMIT: ' 2 g ' }).uploadLimitBytes).toBe(2 * 1024 ** 3);
+    expect(loadConfig({ IDPROFILES_UPLOAD_LIMIT: '64KiB' }).uploadLimitBytes).toBe(64 * 1024);
+    expect(loadConfig({ IDPROFILES_UPLOAD_LIMIT: '1TiB' }).uploadLimitBytes).toBe(1024 ** 4);
   });
 
   it.each([
@@ -116,6 +123,10 @@ describe('loadConfig', () => {
     [{ IDPROFILES_PUBLIC_URL: 'https://u:p@idp.example.com' }, 'IDPROFILES_PUBLIC_URL must have no query, fragment or credentials (the value is not repeated here: it may hold one)'],
     [{ IDPROFILES_TOKEN_TTL: '30' }, 'IDPROFILES_TOKEN_TTL must be between 60 and 86400, got 30'],
     [{ IDPROFILES_TOKEN_TTL: '1h' }, "IDPROFILES_TOKEN_TTL must be a whole number, got '1h'"],
+    [{ IDPROFILES_UPLOAD_LIMIT: '1.5GiB' }, "IDPROFILES_UPLOAD_LIMIT must be a size such as 1073741824, 512MiB or 2GiB, got '1.5GiB'"],
+    [{ IDPROFILES_UPLOAD_LIMIT: '10 parsecs' }, "IDPROFILES_UPLOAD_LIMIT must be a size such as 1073741824, 512MiB or 2GiB, got '10 parsecs'"],
+    [{ IDPROFILES_UPLOAD_LIMIT: '1000' }, "IDPROFILES_UPLOAD_LIMIT must be between 1 KiB and 1 TiB, got '1000'"],
+    [{ IDPROFILES_UPLOAD_LIMIT: '2TiB' }, "IDPROFILES_UPLOAD_LIMIT must be between 1 KiB and 1 TiB, got '2TiB'"],
     [{ IDPROFILES_CLIENT_ID: 'admin' }, 'IDPROFILES_CLIENT_ID and IDPROFILES_CLIENT_SECRET must be set together'],
     [{ IDPROFILES_CLIENT_SECRET: 'long-enough' }, 'IDPROFILES_CLIENT_ID and IDPROFILES_CLIENT_SECRET must be set together'],
     [{ IDPROFILES_CLIENT_ID: 'admin', IDPROFILES_CLIENT_SECRET: 'short' }, 'IDPROFILES_CLIENT_SECRET must be at least 8 characters long'],
@@ -164,7 +175,7 @@ describe('flagsToEnv', () => {
   it.each([
     [['serve'], "Unexpected argument 'serve'; options look like --port 9000 or --port=9000"],
     [['-p', '80'], "Unexpected argument '-p'; options look like --port 9000 or --port=9000"],
-    [['--nope', '1'], 'Unknown option --nope; known: --port, --host, --database-url, --data-dir, --client-id, --client-secret, --rate-limit, --token-rate-limit, --public-url, --redis-url, --log-level, --token-ttl, --job-expire-seconds, --chunk-size, --chunk-concurrency'],
+    [['--nope', '1'], 'Unknown option --nope; known: --port, --host, --database-url, --data-dir, --client-id, --client-secret, --rate-limit, --token-rate-limit, --public-url, --redis-url, --log-level, --token-ttl, --job-expire-seconds, --chunk-size, --chunk-concurrency, --upload-limit'],
     [['--port'], 'Option --port needs a value'],
     [['--port='], 'Option --port needs a value'],
     [['--port', '--host', 'x'], 'Option --port needs a value'],

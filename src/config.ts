@@ -27,6 +27,7 @@ export const ConfigSchema = Type.Object({
   jobExpireSeconds: Type.Integer({ minimum: 2, maximum: 86_400, description: 'IDPROFILES_JOB_EXPIRE_SECONDS: a dead worker\'s job is retried after this long (default 120)' }),
   chunkSize: Type.Integer({ minimum: 10, maximum: 100_000, description: 'IDPROFILES_CHUNK_SIZE: identities per processing chunk (default 2500)' }),
   chunkConcurrency: Type.Integer({ minimum: 1, maximum: 64, description: 'IDPROFILES_CHUNK_CONCURRENCY: processing chunks one process works on at once, on PostgreSQL (default 3)' }),
+  uploadLimitBytes: Type.Integer({ minimum: 1024, maximum: 2 ** 40, description: 'IDPROFILES_UPLOAD_LIMIT: largest account file a load accepts (default 1 GiB)' }),
 });
 export type Config = Static<typeof ConfigSchema>;
 
@@ -40,6 +41,9 @@ type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
 const bad = <T>(problem: string): Parsed<T> => ({ ok: false, problem });
 
+/** The largest account file a load accepts unless IDPROFILES_UPLOAD_LIMIT says otherwise (~7 million accounts of 150 bytes). */
+export const DEFAULT_UPLOAD_LIMIT_BYTES = 2 ** 30;
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const MIN_SECRET_LENGTH = 8;
 
@@ -48,6 +52,17 @@ const wholeNumber = (name: string, min: number, max: number) => (text: string): 
   if (!/^\d+$/.test(t)) return bad(`${name} must be a whole number, got '${text}'`);
   const n = Number(t);
   return n >= min && n <= max ? ok(n) : bad(`${name} must be between ${min} and ${max}, got ${t}`);
+};
+
+const BYTE_UNITS: Record<string, number> = { '': 1, k: 1024, kib: 1024, m: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gib: 1024 ** 3, t: 1024 ** 4, tib: 1024 ** 4 };
+
+/** A size: bytes, or a whole number with a binary unit (`512MiB`, `2G`, `1 GiB`; K, M, G, T = 1024, 1024², …). */
+const byteSize = (name: string, min: number, max: number) => (text: string): Parsed<number> => {
+  const m = /^(\d+)\s*([a-z]*)$/i.exec(text.trim());
+  const unit = m ? BYTE_UNITS[m[2].toLowerCase()] : undefined;
+  if (!m || unit === undefined) return bad(`${name} must be a size such as 1073741824, 512MiB or 2GiB, got '${text}'`);
+  const n = Number(m[1]) * unit;
+  return n >= min && n <= max ? ok(n) : bad(`${name} must be between 1 KiB and 1 TiB, got '${text}'`);
 };
 
 const nonBlank = (name: string) => (text: string): Parsed<string> =>
@@ -138,6 +153,7 @@ export function loadConfig(env: Env): Config {
     jobExpireSeconds: read('IDPROFILES_JOB_EXPIRE_SECONDS', wholeNumber('IDPROFILES_JOB_EXPIRE_SECONDS', 2, 86_400), 120),
     chunkSize: read('IDPROFILES_CHUNK_SIZE', wholeNumber('IDPROFILES_CHUNK_SIZE', 10, 100_000), 2500),
     chunkConcurrency: read('IDPROFILES_CHUNK_CONCURRENCY', wholeNumber('IDPROFILES_CHUNK_CONCURRENCY', 1, 64), 3),
+    uploadLimitBytes: read('IDPROFILES_UPLOAD_LIMIT', byteSize('IDPROFILES_UPLOAD_LIMIT', 1024, 2 ** 40), DEFAULT_UPLOAD_LIMIT_BYTES),
   };
   checkClientCredentials(config, problems);
   if (problems.length) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
@@ -153,7 +169,7 @@ const FLAG_TO_ENV: Record<string, string> = {
   'client-id': 'IDPROFILES_CLIENT_ID', 'client-secret': 'IDPROFILES_CLIENT_SECRET',
   'rate-limit': 'IDPROFILES_RATE_LIMIT', 'token-rate-limit': 'IDPROFILES_TOKEN_RATE_LIMIT', 'public-url': 'IDPROFILES_PUBLIC_URL', 'redis-url': 'REDIS_URL', 'log-level': 'LOG_LEVEL',
   'token-ttl': 'IDPROFILES_TOKEN_TTL', 'job-expire-seconds': 'IDPROFILES_JOB_EXPIRE_SECONDS', 'chunk-size': 'IDPROFILES_CHUNK_SIZE',
-  'chunk-concurrency': 'IDPROFILES_CHUNK_CONCURRENCY',
+  'chunk-concurrency': 'IDPROFILES_CHUNK_CONCURRENCY', 'upload-limit': 'IDPROFILES_UPLOAD_LIMIT',
 };
 
 /**

@@ -42,6 +42,7 @@ export function literal(raw: unknown, path: string, c: Compiler): Value {
   }
   if (Array.isArray(raw)) {
     if (raw.length > c.limits.maxTableEntries) compileFail(`list longer than ${c.limits.maxTableEntries} items`, path);
+    c.spend('tableEntries', raw.length, path);
     return raw.map((item, i) => literal(item, joinPath(path, i), c));
   }
   if (isPlainObject(raw)) compileFail('expected a string, number, boolean or a nested transform', path);

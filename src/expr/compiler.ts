@@ -10,9 +10,10 @@
  */
 import { isPlainObject, isTransformDef } from './attrs.js';
 import { compileFail, EvalFailure, failLimit, joinPath, TransformCompileError } from './errors.js';
+import { createBudget, type CompileBudget } from './budget.js';
 import type { Limits } from './limits.js';
 import { OPERATIONS } from './ops/registry.js';
-import type { Evaluator } from './runtime.js';
+import { charge, CHARS_PER_STEP, stepsExceeded, type Evaluator } from './runtime.js';
 import type { NamedTransform } from './types.js';
 
 /** One transform node being compiled. */
@@ -30,6 +31,8 @@ export type OpCompiler = (node: NodeInfo, c: Compiler) => Evaluator;
 /** What operation compilers may ask of the compilation. */
 export interface Compiler {
   readonly limits: Limits;
+  /** Spends from the whole-definition budget; throws TransformBudgetError when it runs out. */
+  spend: CompileBudget['spend'];
   /** Compiles a nested transform found at `path` inside a node at `parentDepth`. */
   child(def: unknown, path: string, parentDepth: number): Evaluator;
   /** Compiles the stored transform `name` referenced from `path` (a node at `depth`). */
@@ -57,21 +60,26 @@ interface Session {
   readonly memo: Map<string, RefEntry>;
   /** Names of the referenced transforms being compiled (for cycle detection). */
   readonly chain: string[];
-  nodes: number;
+  readonly budget: CompileBudget;
   deepest: number;
   compiler: Compiler;
 }
 
-/** Compiles `definition` (the root node) with the given lookup and limits. */
+/**
+ * Compiles `definition` (the root node) with the given lookup and limits, spending from `budget`
+ * (a fresh one for this definition unless several compilations share one).
+ */
 export function compileDefinition(
   definition: unknown,
   lookup: TransformLookup | undefined,
   limits: Limits,
+  budget: CompileBudget = createBudget({ limits }),
 ): { evaluator: Evaluator; facts: CompileFacts } {
   const facts: CompileFacts = { requiresPeriodicRefresh: false, references: new Set() };
-  const s: Session = { limits, lookup, facts, memo: new Map(), chain: [], nodes: 0, deepest: 0, compiler: undefined as never };
+  const s: Session = { limits, lookup, facts, memo: new Map(), chain: [], budget, deepest: 0, compiler: undefined as never };
   s.compiler = {
     limits,
+    spend: budget.spend,
     child: (def, path, parentDepth) => compileNode(s, def, path, parentDepth + 1),
     reference: (name, path, depth) => compileReference(s, name, path, depth),
   };
@@ -82,7 +90,7 @@ function compileNode(s: Session, def: unknown, path: string, depth: number): Eva
   const { limits } = s;
   if (!isTransformDef(def)) compileFail('expected a transform: an object with a string "type"', path);
   if (depth > limits.maxDepth) compileFail(`transforms nested deeper than ${limits.maxDepth} levels`, path);
-  if (++s.nodes > limits.maxNodes) compileFail(`definition has more than ${limits.maxNodes} transforms`, path);
+  s.budget.spend('nodes', 1, path);
   s.deepest = Math.max(s.deepest, depth);
   const op = Object.prototype.hasOwnProperty.call(OPERATIONS, def.type) ? OPERATIONS[def.type] : undefined;
   if (!op) compileFail(`unknown transform type "${def.type}"`, joinPath(path, 'type'));
@@ -126,7 +134,8 @@ function compileTarget(s: Session, name: string, sitePath: string): RefEntry {
     const evaluator = compileNode(s, def, '', 0);
     return { evaluator, height: s.deepest };
   } catch (e) {
-    if (e instanceof TransformCompileError) throw new TransformCompileError(e.reason, refPath(sitePath, name, e.path));
+    // same class (a budget error stays one), the path now read from the reference site
+    if (e instanceof TransformCompileError) throw new (e.constructor as typeof TransformCompileError)(e.reason, refPath(sitePath, name, e.path));
     throw e;
   } finally {
     s.chain.pop();
@@ -143,11 +152,13 @@ function refPath(sitePath: string, name: string, inner: string): string {
   return !inner ? `${sitePath}{${name}}` : inner.startsWith('{') ? `${sitePath}{${name}}${inner}` : `${sitePath}{${name}}.${inner}`;
 }
 
-/** Counts a step per call of the node. */
+/** Counts a step per call of the node, and the text it produced (long values cost more than one step to make). */
 function stepped(ev: Evaluator, path: string): Evaluator {
   return (input, run) => {
-    if (++run.steps > run.limits.maxSteps) failLimit(`evaluation exceeded ${run.limits.maxSteps} steps`, path);
-    return ev(input, run);
+    if (++run.steps > run.maxSteps) stepsExceeded(run, path);
+    const out = ev(input, run);
+    if (typeof out === 'string' && out.length >= CHARS_PER_STEP) charge(run, Math.floor(out.length / CHARS_PER_STEP), path);
+    return out;
   };
 }
 

@@ -23,16 +23,18 @@
  * - Results are text, null, or a list for multi-valued account attributes (`valueToText`
  *   renders a list as Java's `[a, b]`).
  */
+import type { CompileBudget } from './budget.js';
 import { compileDefinition } from './compiler.js';
 import { EvalFailure, TransformCompileError } from './errors.js';
 import { resolveLimits, type Limits } from './limits.js';
-import { createRun, toValue } from './runtime.js';
+import { createRun, toValue, type StepMeter } from './runtime.js';
 import type { DefinitionProblem, EvaluationContext, EvaluationResult, NamedTransform } from './types.js';
 
 export { TransformCompileError } from './errors.js';
+export { createBudget, TransformBudgetError, type BudgetUsage, type CompileBudget } from './budget.js';
 export { DEFAULT_LIMITS, type Limits } from './limits.js';
 export { OPERATION_TYPES } from './ops/registry.js';
-export { valueToText } from './runtime.js';
+export { valueToText, type StepMeter } from './runtime.js';
 export type * from './types.js';
 
 export interface CompileOptions {
@@ -40,11 +42,19 @@ export interface CompileOptions {
   transforms?: (name: string) => NamedTransform | undefined;
   /** Overrides of DEFAULT_LIMITS. */
   limits?: Partial<Limits>;
+  /**
+   * The whole-definition budget to spend from (`createBudget`): pass one to several compilations
+   * to bound them together (a profile's mappings); default, a fresh one for this definition.
+   */
+  budget?: CompileBudget;
 }
 
 export interface CompiledTransform {
-  /** Evaluates against one identity's context; safe to call many times and concurrently. */
-  evaluate(ctx?: EvaluationContext): EvaluationResult;
+  /**
+   * Evaluates against one identity's context; safe to call many times and concurrently. With a
+   * `meter`, the evaluation spends from steps it shares with others (an identity's mappings).
+   */
+  evaluate(ctx?: EvaluationContext, meter?: StepMeter): EvaluationResult;
   /** True when any node (including referenced transforms) sets `requiresPeriodicRefresh`. */
   readonly requiresPeriodicRefresh: boolean;
   /** Names of the stored transforms this definition references, directly or indirectly. */
@@ -54,17 +64,19 @@ export interface CompiledTransform {
 /** Validates and compiles `definition`; throws TransformCompileError. */
 export function compileTransform(definition: unknown, options: CompileOptions = {}): CompiledTransform {
   const limits = resolveLimits(options.limits);
-  const { evaluator, facts } = compileDefinition(definition, options.transforms, limits);
+  const { evaluator, facts } = compileDefinition(definition, options.transforms, limits, options.budget);
   return {
     requiresPeriodicRefresh: facts.requiresPeriodicRefresh,
     references: [...facts.references],
-    evaluate(ctx: EvaluationContext = {}): EvaluationResult {
-      const run = createRun(ctx, limits);
+    evaluate(ctx: EvaluationContext = {}, meter?: StepMeter): EvaluationResult {
+      const run = createRun(ctx, limits, meter);
       try {
         return { ok: true, value: evaluator(toValue(ctx.input), run) };
       } catch (e) {
         if (e instanceof EvalFailure) return { ok: false, error: e.message, path: e.path };
         return { ok: false, error: `evaluation failed: ${e instanceof Error ? e.message : String(e)}`, path: '' };
+      } finally {
+        if (meter) meter.steps = Math.min(run.steps, meter.max + 1);
       }
     },
   };

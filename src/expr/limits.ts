@@ -5,7 +5,7 @@
 export interface Limits {
   /** Maximum nesting of transforms, counted through `reference`s (also bounds the JS stack). */
   maxDepth: number;
-  /** Maximum number of transform nodes compiled for one definition (references counted once). */
+  /** Maximum number of transform nodes compiled for one definition (references counted once; a shared budget counts all). */
   maxNodes: number;
   /** Maximum length of any literal string in a definition and of any value produced at run time. */
   maxStringLength: number;
@@ -21,6 +21,15 @@ export interface Limits {
   maxRegexLength: number;
   /** Maximum length of a list built at run time (template ranges and list literals). */
   maxListLength: number;
+  // The whole-definition budget (budget.ts): totals over one compilation, references included.
+  /** Maximum regular expressions compiled from literal patterns. */
+  maxRegexes: number;
+  /** Maximum total size of those regexes: source characters plus compiled instructions. */
+  maxRegexSize: number;
+  /** Maximum total characters of templates (text holding `$`, `#` or `\`) parsed. */
+  maxTemplateChars: number;
+  /** Maximum total entries of tables and items of literal lists. */
+  maxTableEntriesTotal: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
@@ -33,6 +42,10 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxSteps: 200_000,
   maxRegexLength: 1_000,
   maxListLength: 10_000,
+  maxRegexes: 500,
+  maxRegexSize: 5_000,
+  maxTemplateChars: 12_000,
+  maxTableEntriesTotal: 10_000,
 });
 
 /** Merges caller overrides over the defaults, ignoring non-positive or non-numeric values. */

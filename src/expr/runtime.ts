@@ -9,11 +9,25 @@ import type { EvaluationContext, TransformValue } from './types.js';
 
 export type Value = TransformValue;
 
+/**
+ * Steps shared by several evaluations (an identity's mappings): each continues where the last
+ * stopped, and together they may take `max`. `label` opens the message when they run out.
+ */
+export interface StepMeter {
+  steps: number;
+  readonly max: number;
+  readonly label: string;
+}
+
 /** Mutable state of one evaluation. */
 export interface Run {
   readonly ctx: EvaluationContext;
   readonly limits: Limits;
+  /** Counted steps (from the meter's count, when shared) … */
   steps: number;
+  /** … and where they stop: `limits.maxSteps` more, or the meter's max, whichever is first. */
+  readonly maxSteps: number;
+  readonly meter: StepMeter | undefined;
   /** Evaluation instant in epoch ms, read lazily through `nowMs(run)`. */
   now: number | undefined;
   /** Per-run cache slots for expensive derived objects (e.g. the `$identity` template object). */
@@ -23,8 +37,17 @@ export interface Run {
 /** A compiled transform node: implicit input in, value out; throws `EvalFailure` on error. */
 export type Evaluator = (input: Value, run: Run) => Value;
 
-export function createRun(ctx: EvaluationContext, limits: Limits): Run {
-  return { ctx, limits, steps: 0, now: undefined, cache: undefined };
+export function createRun(ctx: EvaluationContext, limits: Limits, meter?: StepMeter): Run {
+  // sharing a meter, the run starts where the last one stopped, and still takes at most maxSteps of its own
+  const steps = meter?.steps ?? 0;
+  const maxSteps = meter ? Math.min(meter.max, steps + limits.maxSteps) : limits.maxSteps;
+  return { ctx, limits, steps, maxSteps, meter, now: undefined, cache: undefined };
+}
+
+/** Fails the run: its steps are spent (its own, or the meter it shares). */
+export function stepsExceeded(run: Run, path: string): never {
+  if (run.meter && run.steps > run.meter.max) failLimit(`${run.meter.label} exceeded ${run.meter.max} steps`, path);
+  return failLimit(`evaluation exceeded ${run.limits.maxSteps} steps`, path);
 }
 
 /** The evaluation instant, fixed for the whole run. */
@@ -52,8 +75,20 @@ export function runCached<T>(run: Run, key: string, make: () => T): T {
 
 /** Counts one step and fails the run when the step budget is spent. */
 export function tick(run: Run, path: string): void {
-  if (++run.steps > run.limits.maxSteps) failLimit(`evaluation exceeded ${run.limits.maxSteps} steps`, path);
+  if (++run.steps > run.maxSteps) stepsExceeded(run, path);
 }
+
+/**
+ * Counts `steps` for work bigger than a node's (a regex over a long text, a long string
+ * processed): the step budget then bounds an evaluation's time, not only its node count.
+ */
+export function charge(run: Run, steps: number, path: string): void {
+  run.steps += steps;
+  if (run.steps > run.maxSteps) stepsExceeded(run, path);
+}
+
+/** Characters of text one step pays for when a string is processed (some 30 ns of copying or scanning). */
+export const CHARS_PER_STEP = 256;
 
 /** Fails the run when a produced string is longer than the limit. */
 export function checkLength(text: string, run: Run, path: string): string {

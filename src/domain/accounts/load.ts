@@ -19,6 +19,8 @@ export interface LoadJobPayload {
 }
 
 const BATCH = 1000;
+/** A batch is also staged once its values reach this many characters: wide rows (up to 1 MiB each) stay bounded in memory, and so does one staging statement (on PGlite it runs on the event loop). */
+const BATCH_CHARS = 1024 * 1024;
 const MAX_REJECTIONS_LISTED = 1000;
 
 /**
@@ -52,6 +54,7 @@ async function stageFile(ctx: DomainContext, taskId: string, source: Source, fil
   };
   let header: string[] = [];
   let batch: StagedAccount[] = [];
+  let batchChars = 0;
   const flush = async () => {
     const duplicates = await ctx.repos.accounts.stage(taskId, batch);
     for (const row of batch.filter((r) => duplicates.has(r.nativeIdentity))) {
@@ -60,6 +63,7 @@ async function stageFile(ctx: DomainContext, taskId: string, source: Source, fil
     summary.rows += batch.length - duplicates.size;
     await ctx.repos.tasks.updateProgress(taskId, { total: 0, processed: summary.rows, changed: 0, failed: summary.rejected });
     batch = [];
+    batchChars = 0;
   };
   const seenInBatch = new Map<string, number>();
   for await (const row of readCsv(file, (columns) => { header = checkHeader(columns, source); })) {
@@ -70,7 +74,8 @@ async function stageFile(ctx: DomainContext, taskId: string, source: Source, fil
     if (first !== undefined) { reject(row.line, `duplicate account id '${id}' (first on line ${first})`); continue; }
     seenInBatch.set(id, row.line);
     batch.push({ nativeIdentity: id, lineNo: row.line, name: row.values[source.accountNameColumn]?.trim() || id, attributes: row.values });
-    if (batch.length >= BATCH) { await flush(); seenInBatch.clear(); }
+    batchChars += row.chars;
+    if (batch.length >= BATCH || batchChars >= BATCH_CHARS) { await flush(); seenInBatch.clear(); }
   }
   if (batch.length) await flush();
   return { summary, header };

@@ -1,5 +1,6 @@
 import { ERRORS } from '../../errors.js';
 import type { Repositories } from '../context.js';
+import { mappingsBudget } from '../identities/evaluate.js';
 import type { CheckOptions } from '../transforms/check.js';
 import type { IdentityAttributeConfig } from './schema.js';
 
@@ -23,14 +24,16 @@ export async function checkMappings(
   const mappings = config?.attributeTransforms ?? [];
   const stored = mappings.length ? new Map((await repos.transforms.all()).map((t) => [t.name.toLowerCase(), t])) : new Map();
   const lookup = (name: string) => stored.get(name.toLowerCase());
+  const budget = mappingsBudget(); // the mappings together: as processing will compile them
   for (const [i, mapping] of mappings.entries()) {
+    if (budget.exceeded) break; // every later mapping would only repeat it
     const where = `identityAttributeConfig.attributeTransforms[${i}] (${mapping.identityAttributeName})`;
     if (seen.has(mapping.identityAttributeName)) problems.push(`${where}: identity attribute '${mapping.identityAttributeName}' is mapped more than once`);
     seen.add(mapping.identityAttributeName);
     const missing = await checkReferences(repos, mapping);
     for (const p of missing) problems.push(`${where}: ${p}`);
     if (missing.length) continue; // the compiler would only repeat it less clearly
-    for (const p of checkDefinition(mapping.transformDefinition, { transforms: lookup })) {
+    for (const p of checkDefinition(mapping.transformDefinition, { transforms: lookup, budget })) {
       problems.push(`${where}: transformDefinition${p.path ? `.${p.path}` : ''}: ${p.message}`);
     }
   }

@@ -1,7 +1,7 @@
 import { ERRORS } from '../../errors.js';
 import type { DomainContext } from '../context.js';
 import type { VersionPolicy } from './policy.js';
-import { compileMappings, evaluateIdentity } from '../identities/evaluate.js';
+import { compileMappings, evaluateIdentity, mappingsBudget } from '../identities/evaluate.js';
 import type { IdentityPreviewRequest, IdentityPreviewResponse } from './schema.js';
 
 /** Rules of the request's shape (decision 10); evaluation itself reports errors per attribute. */
@@ -21,14 +21,24 @@ export function assertPreviewRequestAllowed(request: IdentityPreviewRequest, pol
 /**
  * Identity preview (decision 10): evaluates the given mappings against the identity's accounts
  * and returns, per attribute, the new value, the stored one and any errors. Nothing is written.
- * A mapping that fails to compile or evaluate is reported on its attribute, never as a 400.
+ * A mapping that fails to compile or evaluate is reported on its attribute; mappings too big to
+ * compile together (the compile budget, which bounds what one request may cost) are a 400.
  */
 export async function previewIdentity(ctx: DomainContext, request: IdentityPreviewRequest, policy: VersionPolicy): Promise<IdentityPreviewResponse> {
   assertPreviewRequestAllowed(request, policy);
   const identity = await ctx.repos.identities.findForProcessing(request.identityId);
   if (!identity) throw ERRORS.badRequest(`Identity '${request.identityId}' was not found.`);
   const stored = new Map((await ctx.repos.transforms.all()).map((t) => [t.name.toLowerCase(), t]));
-  const compiled = compileMappings(request.identityAttributeConfig, (name) => stored.get(name.toLowerCase()));
+  const budget = mappingsBudget();
+  const compiled = compileMappings(request.identityAttributeConfig, (name) => stored.get(name.toLowerCase()), budget);
+  if (budget.exceeded) {
+    const reason = budget.exceeded.reason;
+    const i = compiled.mappings.findIndex((m) => m.compileError?.endsWith(reason));
+    const where = `identityAttributeConfig.attributeTransforms[${i}] (${compiled.mappings[i]?.attribute})`;
+    const error = compiled.mappings[i]?.compileError ?? reason;
+    const at = error === reason ? `transformDefinition: ${error}` : `transformDefinition.${error}`;
+    throw ERRORS.badRequest(`${where}: ${at}; nothing was evaluated.`);
+  }
   const outcomes = evaluateIdentity(compiled, identity, ctx.now());
   return {
     identity: { type: 'IDENTITY', id: identity.id, name: identity.name },

@@ -15,6 +15,7 @@ function valuesList(node: NodeInfo, c: Compiler): Evaluator[] {
   const path = attrPath(node, 'values');
   if (!Array.isArray(raw)) compileFail('attribute "values" must be a list', path);
   if (raw.length > c.limits.maxTableEntries) compileFail(`"values" has more than ${c.limits.maxTableEntries} items`, path);
+  c.spend('tableEntries', raw.length, path);
   return raw.map((item, i) => itemEvaluator(item, joinPath(path, i), node, c));
 }
 
@@ -22,7 +23,7 @@ function itemEvaluator(item: unknown, path: string, node: NodeInfo, c: Compiler)
   if (isTransformDef(item)) return c.child(item, path, node.depth);
   const value = literal(item, path, c);
   if (typeof value !== 'string') return () => value;
-  const tpl = parseTemplate(value, path, c.limits);
+  const tpl = parseTemplate(value, path, c);
   if (tpl.constant !== undefined) {
     const text = tpl.constant;
     return () => text;
@@ -118,6 +119,7 @@ function lookupTable(node: NodeInfo, c: Compiler): Map<string, Value> {
   if (!isPlainObject(raw) || isTransformDef(raw)) compileFail('attribute "table" must be an object of key → value', path);
   const entries = Object.entries(raw);
   if (entries.length > c.limits.maxTableEntries) compileFail(`table has more than ${c.limits.maxTableEntries} entries`, path);
+  c.spend('tableEntries', entries.length, path);
   return new Map(entries.map(([k, v]) => [k, literal(v, joinPath(path, k), c)]));
 }
 

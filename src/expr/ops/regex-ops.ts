@@ -7,8 +7,8 @@ import { arg, attrPath, boolLiteral, inputOf, intArg, isConst, isPlainObject, is
 import type { Compiler, NodeInfo, OpCompiler } from '../compiler.js';
 import { compileFail, fail, failLimit, joinPath } from '../errors.js';
 import {
-  cachedRegex,
   compileJavaRegex,
+  matchCost,
   parseReplacement,
   RegexError,
   replaceAll as javaReplaceAll,
@@ -16,16 +16,21 @@ import {
   type JavaRegex,
   type ReplacementPart,
 } from '../regex/java-regex.js';
-import { valueToText, type Evaluator, type Run, type Value } from '../runtime.js';
+import { runtimeRegex } from '../regex/runtime-regex.js';
+import { charge, valueToText, type Evaluator, type Run, type Value } from '../runtime.js';
 
 interface Rule {
   rx: JavaRegex;
   parts: readonly ReplacementPart[];
 }
 
+/** A literal pattern, compiled once, paid for from the whole-definition budget (before compiling, as far as its size is known). */
 function compileRule(pattern: string, replacement: string, path: string, c: Compiler): Rule {
+  c.spend('regexes', 1, path);
+  c.spend('regexSize', pattern.length, path);
   try {
-    const rx = compileJavaRegex(pattern, c.limits.maxRegexLength);
+    const rx = compileJavaRegex(pattern, c.limits.maxRegexLength, c.limits.maxRegexSize);
+    c.spend('regexSize', rx.instructions, path);
     return { rx, parts: parseReplacement(replacement, rx) };
   } catch (e) {
     if (e instanceof RegexError) compileFail(e.message, path);
@@ -35,7 +40,7 @@ function compileRule(pattern: string, replacement: string, path: string, c: Comp
 
 function runtimeRule(pattern: string, replacement: string, run: Run, path: string): Rule {
   try {
-    const rx = cachedRegex(pattern, run.limits.maxRegexLength);
+    const rx = runtimeRegex(pattern, run, path);
     return { rx, parts: parseReplacement(replacement, rx) };
   } catch (e) {
     if (e instanceof RegexError) fail(e.message, path);
@@ -44,6 +49,7 @@ function runtimeRule(pattern: string, replacement: string, run: Run, path: strin
 }
 
 function applyRule(rule: Rule, text: string, run: Run, path: string): string {
+  charge(run, matchCost(rule.rx, text.length), path);
   const out = javaReplaceAll(rule.rx, text, rule.parts, run.limits.maxStringLength);
   return out ?? failLimit(`replacement result longer than ${run.limits.maxStringLength} characters`, path);
 }
@@ -79,6 +85,9 @@ function replaceAllOp(node: NodeInfo, c: Compiler): Evaluator {
   if (!isPlainObject(raw) || isTransformDef(raw)) compileFail('attribute "table" must be an object of regex → replacement', path);
   const entries = Object.entries(raw);
   if (entries.length > c.limits.maxTableEntries) compileFail(`table has more than ${c.limits.maxTableEntries} entries`, path);
+  c.spend('tableEntries', entries.length, path);
+  // every key is a regex: refuse a table with more than the budget holds before compiling any of them
+  if (entries.length > c.limits.maxRegexes) c.spend('regexes', entries.length, path);
   const rules = entries.map(([pattern, rep]) => {
     if (typeof rep !== 'string') compileFail('replacement must be text', joinPath(path, pattern));
     return compileRule(pattern, rep, joinPath(path, pattern), c);
@@ -107,6 +116,7 @@ function splitOp(node: NodeInfo, c: Compiler): Evaluator {
     const text = valueToText(input(implicit, run));
     if (text === null) return null;
     const rx = fixed ?? runtimeRule(valueToText(delimiter(implicit, run)) ?? fail('delimiter is null', dPath), '', run, dPath).rx;
+    charge(run, matchCost(rx, text.length), dPath);
     const pieces = javaSplit(rx, text);
     const i = index(implicit, run);
     if (i !== undefined && i >= 0 && i < pieces.length) return pieces[i];

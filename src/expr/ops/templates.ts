@@ -8,7 +8,7 @@
 import { attrPath, isPlainObject, isTransformDef, literal, variableEntries } from '../attrs.js';
 import type { Compiler, NodeInfo, OpCompiler } from '../compiler.js';
 import { compileFail, fail } from '../errors.js';
-import type { Evaluator, Run, Value } from '../runtime.js';
+import { charge, type Evaluator, type Run, type Value } from '../runtime.js';
 import { parseTemplate, renderTemplate, type Template } from '../velocity/index.js';
 
 type Variable =
@@ -25,11 +25,14 @@ export interface Variables {
 
 /** Compiles the variables of `node` (every attribute except `exclude`). */
 export function compileVariables(node: NodeInfo, exclude: readonly string[], c: Compiler): Variables {
-  const list: Variable[] = variableEntries(node, exclude).map(([name, raw]) => {
+  const entries = variableEntries(node, exclude);
+  // the variables are a table the node carries (a hundred thousand of them used to compile and evaluate unbounded)
+  c.spend('tableEntries', entries.length, node.path);
+  const list: Variable[] = entries.map(([name, raw]) => {
     const path = attrPath(node, name);
     if (isTransformDef(raw)) return { kind: 'eval', name, ev: c.child(raw, path, node.depth) };
     if (typeof raw === 'string') {
-      const tpl = parseTemplate(raw, path, c.limits);
+      const tpl = parseTemplate(raw, path, c);
       return tpl.constant !== undefined ? { kind: 'const', name, value: tpl.constant } : { kind: 'template', name, tpl };
     }
     return { kind: 'const', name, value: isPlainObject(raw) ? raw : literal(raw, path, c) };
@@ -40,6 +43,7 @@ export function compileVariables(node: NodeInfo, exclude: readonly string[], c: 
     list,
     evaluate(input, run) {
       if (list.length === 0) return null;
+      charge(run, rest.length, node.path); // evaluated ones count their own steps
       const vars = new Map<string, unknown>();
       for (const v of evals) vars.set(v.name, v.ev(input, run));
       for (const v of rest) {
@@ -60,7 +64,7 @@ export function templateAttr(node: NodeInfo, key: string, c: Compiler): (vars: M
     return (_vars, input, run) => ev(input, run);
   }
   if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean') compileFail('expected text', path);
-  const tpl = parseTemplate(String(raw), path, c.limits);
+  const tpl = parseTemplate(String(raw), path, c);
   if (tpl.constant !== undefined) {
     const text = tpl.constant;
     return () => text;

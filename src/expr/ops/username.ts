@@ -29,7 +29,7 @@ interface Pattern {
 
 function usernameGenerator(node: NodeInfo, c: Compiler): Evaluator {
   const patterns: Pattern[] = stringLiteralList(node, 'patterns', c).map(([source, path]) => ({
-    tpl: parseTemplate(source, path, c.limits),
+    tpl: parseTemplate(source, path, c),
     path,
     counter: /\$!?\{?uniqueCounter\b/.test(source),
   }));
@@ -68,6 +68,7 @@ function stringLiteralList(node: NodeInfo, key: string, c: Compiler): [string, s
   const path = attrPath(node, key);
   if (!Array.isArray(raw) || raw.length === 0) compileFail(`attribute "${key}" must be a non-empty list of texts`, path);
   if (raw.length > c.limits.maxTableEntries) compileFail(`"${key}" has more than ${c.limits.maxTableEntries} items`, path);
+  c.spend('tableEntries', raw.length, path);
   return raw.map((item, i) => {
     if (typeof item !== 'string') compileFail('expected text', joinPath(path, i));
     return [item, joinPath(path, i)];

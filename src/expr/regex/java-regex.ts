@@ -12,6 +12,8 @@ export interface JavaRegex {
   readonly re: RE2JS;
   readonly groupCount: number;
   readonly groupNames: readonly string[];
+  /** Size of the compiled program: what compiling and running it costs. */
+  readonly instructions: number;
 }
 
 /** Thrown for an unusable pattern or replacement; callers turn it into a compile or eval error. */
@@ -44,19 +46,25 @@ const CLASS_BODIES: Record<string, string> = {
   IsWhite_Space: '\\s',
 };
 
+let compilations = 0;
+/** How many patterns this process has compiled: the work a test can bound. */
+export const regexCompilations = () => compilations;
+
 /** Compiles a Java pattern; throws RegexError with a user-facing message. */
-export function compileJavaRegex(source: string, maxLength: number): JavaRegex {
+export function compileJavaRegex(source: string, maxLength: number, maxInstructions = MAX_INSTRUCTIONS): JavaRegex {
   if (source.length > maxLength) throw new RegexError(`regular expression longer than ${maxLength} characters`);
   const translated = translate(source);
+  compilations++;
   let re: RE2JS;
   try {
     re = RE2JS.compile(translated, RE2JS.LOOKBEHINDS);
   } catch (e) {
     throw new RegexError(`invalid regular expression: ${(e as Error).message}`);
   }
-  if (re.re2().numberOfInstructions() > MAX_INSTRUCTIONS) throw new RegexError('regular expression too complex');
+  const instructions = re.re2().numberOfInstructions();
+  if (instructions > Math.min(maxInstructions, MAX_INSTRUCTIONS)) throw new RegexError(`regular expression too complex (${instructions} instructions; limit ${Math.min(maxInstructions, MAX_INSTRUCTIONS)})`);
   const groupNames = [...translated.matchAll(/\(\?P?<([A-Za-z][A-Za-z0-9]*)>/g)].map((m) => m[1]);
-  return { source, re, groupCount: re.matcher('').groupCount(), groupNames };
+  return { source, re, groupCount: re.matcher('').groupCount(), groupNames, instructions };
 }
 
 /** Rewrites Java-only syntax into RE2 syntax, rejecting what RE2 cannot do. */
@@ -202,6 +210,20 @@ export function split(rx: JavaRegex, text: string): string[] {
 /** Java `String.matches`: the whole text matches. */
 export function matchesWhole(rx: JavaRegex, text: string): boolean {
   return rx.re.matches(text);
+}
+
+/**
+ * Evaluation steps (runtime.ts `charge`; one step is some 30 ns of work) that running `rx` over
+ * `length` characters may cost: RE2's set-up grows with the program, its scan with program times
+ * text (measured in bench/transforms.ts --hostile). An upper estimate, the same on every machine.
+ */
+export function matchCost(rx: JavaRegex, length: number): number {
+  return Math.ceil(rx.instructions * (16 + length / 200));
+}
+
+/** Evaluation steps that compiling `rx` at run time costs (some 10 µs per instruction, 3 µs per source character). */
+export function compileCost(rx: JavaRegex): number {
+  return rx.instructions * 300 + rx.source.length * 100;
 }
 
 const dynamicCache = new Map<string, JavaRegex | RegexError>();

@@ -4,8 +4,9 @@
  * Returns MISSING when the member does not exist (the renderer reports it).
  */
 import { fail } from '../errors.js';
-import { cachedRegex, matchesWhole, parseReplacement, RegexError, replaceAll, split, type JavaRegex } from '../regex/java-regex.js';
-import type { Run } from '../runtime.js';
+import { matchCost, matchesWhole, parseReplacement, RegexError, replaceAll, split, type JavaRegex } from '../regex/java-regex.js';
+import { runtimeRegex } from '../regex/runtime-regex.js';
+import { charge, CHARS_PER_STEP, type Run } from '../runtime.js';
 import { HostObject, MISSING } from './host-objects.js';
 
 /** Where a member access happens: for limits and error paths. */
@@ -30,7 +31,11 @@ export function getProperty(target: unknown, name: string): unknown {
 /** `target.name(args)` */
 export function callMethod(target: unknown, name: string, args: readonly unknown[], site: MemberSite): unknown {
   if (target instanceof HostObject) return target.call(name, args);
-  if (typeof target === 'string') return stringMethod(target, name, args, site);
+  if (typeof target === 'string') {
+    // a method over a long string is more work than a step (a loop upper-casing 100k characters)
+    if (target.length >= CHARS_PER_STEP) charge(site.run, Math.floor(target.length / CHARS_PER_STEP), site.path);
+    return stringMethod(target, name, args, site);
+  }
   if (Array.isArray(target)) return listMethod(target, name, args);
   if (isMap(target)) return mapMethod(target, name, args);
   if (name === 'toString' && args.length === 0) return String(target);
@@ -47,12 +52,17 @@ function int(v: unknown, site: MemberSite): number {
   return n;
 }
 
-function regex(source: unknown, site: MemberSite): JavaRegex {
+/** The pattern `source`, compiled (and paid for), and the cost of running it over `text`. */
+function regex(source: unknown, text: string, site: MemberSite): JavaRegex {
+  let rx: JavaRegex;
   try {
-    return cachedRegex(str(source), site.run.limits.maxRegexLength);
+    rx = runtimeRegex(str(source), site.run, site.path);
   } catch (e) {
-    return fail((e as RegexError).message, site.path);
+    if (e instanceof RegexError) return fail(e.message, site.path);
+    throw e;
   }
+  charge(site.run, matchCost(rx, text.length), site.path);
+  return rx;
 }
 
 function outOfRange(site: MemberSite, what: string): never {
@@ -67,7 +77,7 @@ function substring(s: string, args: readonly unknown[], site: MemberSite): strin
 }
 
 function replaceRegex(s: string, args: readonly unknown[], site: MemberSite, first: boolean): string {
-  const rx = regex(args[0], site);
+  const rx = regex(args[0], s, site);
   let parts;
   try {
     parts = parseReplacement(str(args[1]), rx);
@@ -110,8 +120,8 @@ function stringMethod(s: string, name: string, args: readonly unknown[], site: M
     case 'replace': return literalReplace(s, str(args[0]), str(args[1]), site);
     case 'replaceAll': return replaceRegex(s, args, site, false);
     case 'replaceFirst': return replaceRegex(s, args, site, true);
-    case 'matches': return matchesWhole(regex(args[0], site), s);
-    case 'split': return split(regex(args[0], site), s);
+    case 'matches': return matchesWhole(regex(args[0], s, site), s);
+    case 'split': return split(regex(args[0], s, site), s);
     case 'compareTo': return s < str(args[0]) ? -1 : s > str(args[0]) ? 1 : 0;
     default: return MISSING;
   }

@@ -5,7 +5,7 @@
  * Whitespace follows Velocity 2's "lines" gobbling: a line holding only a directive vanishes.
  */
 import { compileFail } from '../errors.js';
-import type { Limits } from '../limits.js';
+import type { Compiler } from '../compiler.js';
 import type { Expr, TNode, Template } from './ast.js';
 import { Cursor } from './cursor.js';
 import { ExprParser } from './expr-parser.js';
@@ -15,12 +15,17 @@ type End = 'eof' | 'end' | 'else' | 'elseif';
 const DIRECTIVE = /^#(\{)?(if|elseif|else|end|set|foreach|break)(\})?/;
 const MAX_TEMPLATE_NESTING = 32;
 
-/** Parses `source`; a plain-text source yields a constant template. */
-export function parseTemplate(source: string, path: string, limits: Limits): Template {
+/**
+ * Parses `source`; a plain-text source yields a constant template. What is parsed is paid for
+ * from the whole-definition budget (`templateChars`).
+ */
+export function parseTemplate(source: string, path: string, c: Pick<Compiler, 'limits' | 'spend'>): Template {
+  const { limits } = c;
   if (source.length > limits.maxTemplateLength) {
     compileFail(`template longer than ${limits.maxTemplateLength} characters`, path);
   }
   if (!/[$#\\]/.test(source)) return { source, nodes: [{ k: 'text', text: source }], constant: source };
+  c.spend('templateChars', source.length, path);
   const cur = new Cursor(source, path, Math.min(limits.maxDepth, MAX_TEMPLATE_NESTING));
   const nodes = parseBody(cur, source);
   const constant = nodes.length === 1 && nodes[0].k === 'text' ? nodes[0].text : nodes.length === 0 ? '' : undefined;

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import multipart from '@fastify/multipart';
+import type { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import { ERRORS } from '../../errors.js';
 import type { DomainContext } from '../../domain/context.js';
@@ -14,11 +15,15 @@ const LEVELS = ['ORG_ADMIN', 'API', 'SOURCE_ADMIN', 'SOURCE_SUBADMIN'];
 const ACCOUNTS_READ = { scopes: ['idn:accounts:read', 'idn:accounts:manage'], userLevels: LEVELS };
 const SOURCES_MANAGE = { scopes: ['idn:sources:manage'], userLevels: LEVELS };
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) });
-const MAX_FILE_BYTES = 2 * 1024 * 1024 * 1024;
+
+export interface UploadLimits {
+  /** The largest file a load accepts (IDPROFILES_UPLOAD_LIMIT). */
+  maxBytes: number;
+}
 
 /** Accounts (`/v3/accounts`) and loading them from CSV (`/v3/sources/{id}/load-accounts`). */
-export async function accountRoutes(app: FastifyInstance, prefix: string, ctx: DomainContext) {
-  await app.register(multipart, { limits: { fileSize: MAX_FILE_BYTES, files: 1, fields: 10 } });
+export async function accountRoutes(app: FastifyInstance, prefix: string, ctx: DomainContext, uploads: UploadLimits) {
+  await app.register(multipart, { limits: { fileSize: uploads.maxBytes, files: 1, fields: 10 } });
   app.get<{ Querystring: Record<string, string> }>(`${prefix}/accounts`, {
     config: { rights: ACCOUNTS_READ },
     schema: { tags: ['Accounts'], summary: 'List accounts', querystring: CollectionQuerystring, response: { 200: Type.Array(Account), ...errorResponses(400) } },
@@ -32,14 +37,41 @@ export async function accountRoutes(app: FastifyInstance, prefix: string, ctx: D
     schema: {
       tags: ['Sources'], summary: 'Load accounts from a CSV file (multipart part `file`); a full aggregation, run as a task',
       consumes: ['multipart/form-data'], params: IdParams,
-      response: { 202: Type.Object({ success: Type.Boolean(), task: TaskStatus }), ...errorResponses(400, 404) },
+      response: { 202: Type.Object({ success: Type.Boolean(), task: TaskStatus }), ...errorResponses(400, 404, 413) },
     },
   }, async (request, reply) => {
     if (!request.isMultipart()) throw ERRORS.badRequest("Send the file as multipart/form-data in a part named 'file'.");
     const part = await request.file();
     if (!part || part.fieldname !== 'file') throw ERRORS.badRequest("Send the file as multipart/form-data in a part named 'file'.");
-    const task = await startAccountLoad(ctx, request.params.id, part.file, actorOf(request));
-    if (part.file.truncated) throw ERRORS.payloadTooLarge('The file is larger than the 2 GiB limit.');
+    const file = failingOverLimit(part.file, uploads.maxBytes);
+    let task;
+    try {
+      task = await startAccountLoad(ctx, request.params.id, file, actorOf(request));
+    } catch (e) {
+      // the client may still be sending (a refused header, a 413): answer, then close instead of reading the rest
+      if (!file.readableEnded) reply.header('connection', 'close');
+      throw e;
+    }
     return reply.code(202).header('Location', `${prefix}/task-status/${task.id}`).send({ success: true, task: toTaskStatus(task) });
   });
+}
+
+/**
+ * The upload stream, failing with a 413 the moment the file passes `maxBytes` (busboy then stops
+ * passing data on). Failing — not ending early — matters: the load reads the stream while staging
+ * rows, and a stream that merely ended would be staged and applied as a complete file, removing
+ * every account past the cut.
+ */
+function failingOverLimit(file: Readable & { truncated?: boolean }, maxBytes: number): Readable {
+  const refuse = () => file.destroy(ERRORS.payloadTooLarge(`The file is larger than this server's upload limit of ${describeBytes(maxBytes)}; nothing was loaded.`));
+  // a small body can be parsed whole before the route sees its part
+  if (file.truncated) refuse();
+  else file.once('limit', refuse);
+  return file;
+}
+
+/** `1 GiB (1073741824 bytes)`, or plain bytes when not a whole number of KiB, MiB or GiB. */
+function describeBytes(n: number): string {
+  const unit = [['GiB', 1024 ** 3], ['MiB', 1024 ** 2], ['KiB', 1024]].find(([, size]) => n % (size as number) === 0);
+  return unit ? `${n / (unit[1] as number)} ${unit[0]} (${n} bytes)` : `${n} bytes`;
 }

@@ -79,10 +79,12 @@ export async function createServices(database: Database, options: ServiceOptions
     [CHUNK_JOB]: (p) => runChunkJob(ctx, p as ChunkPayload),
     [FINALIZE_JOB]: (p) => runFinalizeJob(ctx, p as ProcessRun),
   };
+  // job work gives way to requests on PGlite's one session (db/pglite-session.ts)
+  const inBackground = (handler: JobHandler): JobHandler => (p) => database.inBackground(() => handler(p));
   queue = await startJobQueue(database.sqlExecutor, {
     schema: options.queueSchema ?? 'pgboss',
     queues: JOB_NAMES,
-    handlers: options.runJobs ? handlers : {},
+    handlers: options.runJobs ? Object.fromEntries(Object.entries(handlers).map(([name, handler]) => [name, inBackground(handler)])) : {},
     logger: options.logger,
     pollingIntervalSeconds: options.pollingIntervalSeconds,
     expireInSeconds: options.jobExpireSeconds ?? 120,

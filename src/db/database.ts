@@ -16,6 +16,11 @@ export interface Database {
   /** The PostgreSQL schema in use when not the default (tests). */
   schema?: string;
   sqlExecutor: SqlExecutor;
+  /**
+   * Runs job work: on PGlite its statements give way to requests' (pglite-session.ts); on
+   * PostgreSQL, with a pool of connections, it just runs.
+   */
+  inBackground<T>(fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -56,6 +61,7 @@ async function openPostgres(databaseUrl: string, options: DatabaseOptions): Prom
     kind: 'postgres',
     schema,
     sqlExecutor: { executeSql: (text, values) => pool.query(text, values as any[]) },
+    inBackground: (fn) => fn(),
     close: () => db.destroy(),
   };
 }

@@ -82,8 +82,10 @@ const quantile = (sorted: number[], q: number) => sorted.length ? sorted[Math.mi
 
 function summarize(label: string, samples: Sample[]) {
   const ms = samples.map((s) => s.ms).sort((a, b) => a - b);
-  const bad = samples.filter((s) => s.status < 200 || s.status >= 300).length;
-  return `| ${label} | ${samples.length} | ${quantile(ms, 0.5).toFixed(1)} | ${quantile(ms, 0.99).toFixed(1)} | ${(ms.at(-1) ?? NaN).toFixed(0)} | ${bad} |`;
+  const bad = new Map<number, number>();
+  for (const s of samples) if (s.status < 200 || s.status >= 300) bad.set(s.status, (bad.get(s.status) ?? 0) + 1);
+  const statuses = [...bad].map(([status, n]) => `${n} × ${status || 'no answer'}`).join(', ') || '0';
+  return `| ${label} | ${samples.length} | ${quantile(ms, 0.5).toFixed(1)} | ${quantile(ms, 0.99).toFixed(1)} | ${(ms.at(-1) ?? NaN).toFixed(0)} | ${statuses} |`;
 }
 
 /** The longest stretch with no visible change of the task status, between the first sight and the run's completion. */

@@ -28,6 +28,8 @@ export interface Services {
 
 export const JOB_NAMES = [DELETE_JOB, LOAD_JOB, PLAN_JOB, CHUNK_JOB, FINALIZE_JOB] as const;
 const SYSTEM = { clientId: 'system', name: 'system' };
+/** Rows per load transaction on PGlite: ~20–40 ms of the session each (bench/pglite-responsiveness). */
+const PGLITE_LOAD_BATCH = 1000;
 
 export interface ServiceOptions {
   config: Pick<Config, 'tokenTtlSeconds'>;
@@ -39,6 +41,11 @@ export interface ServiceOptions {
   pollingIntervalSeconds?: number;
   /** Identities per processing chunk (tests use small chunks to exercise several). */
   chunkSize?: number;
+  /**
+   * Rows a load applies per transaction (default: all in one on PostgreSQL, 1,000 on PGlite,
+   * whose one session a transaction holds; domain/accounts/apply.ts).
+   */
+  loadBatchSize?: number;
   /** Chunks this process works on at once, on PostgreSQL (embedded PGlite has one connection: one). */
   chunkConcurrency?: number;
   /** Seconds before a dead worker's job is retried, and how often that is checked (tests: short). */
@@ -74,7 +81,7 @@ export async function createServices(database: Database, options: ServiceOptions
         return profile ? createProcessingTask(repos, ctx, profile, SYSTEM) : undefined;
       },
       start: (taskId, profileId) => startProcessing(ctx, taskId, profileId),
-    }),
+    }, options.loadBatchSize ?? (database.kind === 'pglite' ? PGLITE_LOAD_BATCH : undefined)),
     [PLAN_JOB]: (p) => runPlanJob(ctx, p as ProcessRun, options.chunkSize),
     [CHUNK_JOB]: (p) => runChunkJob(ctx, p as ChunkPayload),
     [FINALIZE_JOB]: (p) => runFinalizeJob(ctx, p as ProcessRun),

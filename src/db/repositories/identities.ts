@@ -114,9 +114,9 @@ export function identityRepository(db: Kysely<DB>, tenantId = 'default'): Identi
     async markProfileProcessed(profileId, at) {
       await db.updateTable('identityProfiles').set({ lastProcessed: at }).where('id', '=', profileId).execute();
     },
-    formIdentities: (sourceId) => Q.formIdentities(db, tenantId, sourceId),
-    correlateAccounts: (sourceId) => Q.correlateAccounts(db, tenantId, sourceId),
-    assignProfiles: (sourceIds) => Q.assignProfiles(db, tenantId, sourceIds),
+    formIdentities: (sourceId, range) => Q.formIdentities(db, tenantId, sourceId, range),
+    correlateAccounts: (sourceId, range) => Q.correlateAccounts(db, tenantId, sourceId, range),
+    assignProfiles: (sourceIds, range) => Q.assignProfiles(db, tenantId, sourceIds, range),
     async removeOrphans() {
       // with no foreign keys on identity_state (migration 0006), the same statement removes the
       // identities' state and clears them as managers of the identities that stay

@@ -17,11 +17,19 @@ export interface AccountRepository {
   /** Line number where a staged native identity was first seen. */
   stagedLine(taskId: string, nativeIdentity: string): Promise<number | undefined>;
   /**
-   * Full aggregation from the staged rows, set-based: upserts changed accounts and removes the
-   * source's accounts missing from the file. Call inside a transaction.
+   * A full aggregation's removals, one batch: of the source's next `limit` accounts (all without
+   * one) in native identity order after `after`, removes those the staged file does not name.
+   * `through`: the last account looked at (null when there were none left).
    */
-  applyStaged(taskId: string, sourceId: string): Promise<{ added: number; updated: number; removed: number; rows: number }>;
-  clearStaged(taskId: string): Promise<void>;
+  removeMissing(taskId: string, sourceId: string, after: string | null, limit?: number): Promise<{ through: string | null; removed: number }>;
+  /**
+   * A full aggregation's upserts, one batch: the next `limit` staged rows (all without one) in
+   * native identity order after `after` are added, or update their account where they differ.
+   * `through`: the batch's last native identity (null when none were left).
+   */
+  upsertStaged(taskId: string, sourceId: string, after: string | null, limit?: number): Promise<{ through: string | null; rows: number; added: number; updated: number }>;
+  /** Drops a load's staged rows (with `limit`, that many of them); returns how many went. */
+  clearStaged(taskId: string, limit?: number): Promise<number>;
   /** Refreshes the planner's statistics after a large change (fresh tables otherwise get poor plans). */
   refreshStatistics(): Promise<void>;
 }

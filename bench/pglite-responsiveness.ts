@@ -36,6 +36,8 @@ const INTERVAL_MS = Number(opts.interval);
 const CLIENT = { id: 'benchclient', secret: 'bench-secret-123' };
 
 type Headers = Record<string, string>;
+/** Why requests got no answer (each reason once). */
+const failures = new Set<string>();
 interface Sample { sentAt: number; ms: number; status: number }
 interface TaskView { id: string; progress: string; completed: string | null; result?: { processingTaskIds?: string[] } }
 /** What the task-status probe showed, and when (ms since the upload started). */
@@ -63,7 +65,10 @@ function probe(url: string, h: Headers, path: () => string | undefined, onBody?:
         samples.push({ sentAt, ms: done - sentAt, status: res.status });
         if (res.ok && onBody) onBody(JSON.parse(text), done);
       })
-      .catch(() => { samples.push({ sentAt, ms: performance.now() - sentAt, status: 0 }); })
+      .catch((e) => {
+        samples.push({ sentAt, ms: performance.now() - sentAt, status: 0 });
+        failures.add(String((e as Error)?.cause ?? e));
+      })
       .finally(() => pending.delete(request));
     pending.add(request);
   };
@@ -188,6 +193,7 @@ async function main() {
       summarize('GET /v3/identity-profiles/{id}', probes.profile.samples),
       summarize('GET /v3/task-status/{id}', probes.task.samples),
       '',
+      ...(failures.size ? [`requests without an answer: ${[...failures].join('; ')}`] : []),
       `task status: ${changes} visible changes; longest without one ${s(gap.ms)} s ("${gap.from}" → "${gap.to}")`,
       `phases (client's clock from the upload's start): upload answered ${s(phaseAt.uploaded)} s, load completed ${s(phaseAt.loadDone)} s, processing completed ${s(phaseAt.runDone)} s; total ${s(totalMs)} s`,
       `load: ${load.completionStatus} ${JSON.stringify(pick(load.result, ['added', 'identitiesCreated']))}; run: ${run?.completionStatus ?? '–'} ${JSON.stringify(pick(run?.result, ['processed', 'changed', 'failed', 'managersChanged']))}`,

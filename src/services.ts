@@ -28,8 +28,12 @@ export interface Services {
 
 export const JOB_NAMES = [DELETE_JOB, LOAD_JOB, PLAN_JOB, CHUNK_JOB, FINALIZE_JOB] as const;
 const SYSTEM = { clientId: 'system', name: 'system' };
-/** Rows per load transaction on PGlite: ~20–40 ms of the session each (bench/pglite-responsiveness). */
+/**
+ * PGlite's one session is held by a transaction until it ends: rows per load transaction and
+ * identities per processing transaction there, each some tens of ms (bench/pglite-responsiveness).
+ */
 const PGLITE_LOAD_BATCH = 1000;
+const PGLITE_CHUNK_TRANSACTION = 250;
 
 export interface ServiceOptions {
   config: Pick<Config, 'tokenTtlSeconds'>;
@@ -82,7 +86,7 @@ export async function createServices(database: Database, options: ServiceOptions
       },
       start: (taskId, profileId) => startProcessing(ctx, taskId, profileId),
     }, options.loadBatchSize ?? (database.kind === 'pglite' ? PGLITE_LOAD_BATCH : undefined)),
-    [PLAN_JOB]: (p) => runPlanJob(ctx, p as ProcessRun, options.chunkSize),
+    [PLAN_JOB]: (p) => runPlanJob(ctx, p as ProcessRun, options.chunkSize, database.kind === 'pglite' ? PGLITE_CHUNK_TRANSACTION : undefined),
     [CHUNK_JOB]: (p) => runChunkJob(ctx, p as ChunkPayload),
     [FINALIZE_JOB]: (p) => runFinalizeJob(ctx, p as ProcessRun),
   };

@@ -71,7 +71,9 @@ export async function assignProfiles(
 ): Promise<{ moved: number; affectedProfiles: string[] }> {
   if (sourceIds && sourceIds.length === 0) return { moved: 0, affectedProfiles: [] };
   const scope = range
-    ? sql`and i.id in (select x.identity_id from accounts x where x.source_id = ${range.sourceId} ${inRange(range, 'x')})`
+    // an array of the batch's few identities: looked up by primary key, whatever the planner
+    // estimates (as a semi-join it was hashed over a scan of all identities, once per batch)
+    ? sql`and i.id = any(array(select x.identity_id from accounts x where x.source_id = ${range.sourceId} ${inRange(range, 'x')}))`
     : sourceIds
       ? sql`and exists (select 1 from accounts x where x.identity_id = i.id and x.source_id in (${sql.join(sourceIds)}))`
       : sql``;

@@ -5,8 +5,8 @@ import type { TaskRecord } from '../tasks/repository.js';
 /**
  * Applying a load's staged rows as a full aggregation, in steps: first the source's accounts the
  * file does not name are removed (with identities left without accounts), then the file's rows are
- * added or update their account, each batch's new accounts correlating or forming identities, then
- * the staged rows are dropped. Each step takes one batch of `limit` rows (all of them without a
+ * added or update their account, each batch's new accounts correlating or forming identities, and
+ * its staged rows dropped. Each step takes one batch of `limit` rows (all of them without a
  * limit), in native identity order, and returns where the apply stands after it.
  *
  * On PostgreSQL every step runs in the load's one transaction (all or nothing). On PGlite each
@@ -17,7 +17,7 @@ import type { TaskRecord } from '../tasks/repository.js';
  * identity the same load leaves without accounts.
  */
 export interface ApplyProgress {
-  step: 'remove' | 'upsert' | 'clear' | 'done';
+  step: 'remove' | 'upsert' | 'done';
   /** The last native identity the step has dealt with (null: none yet). */
   after: string | null;
   rows: number;
@@ -39,23 +39,22 @@ export function applyProgressOf(task: TaskRecord): ApplyProgress {
 export async function applyStep(repos: Repositories, taskId: string, sourceId: string, at: ApplyProgress, limit?: number): Promise<ApplyProgress> {
   switch (at.step) {
     case 'remove': {
-      const { through, removed } = await repos.accounts.removeMissing(taskId, sourceId, at.after, limit);
-      if (removed > 0) await repos.identities.removeOrphans();
+      if (at.after === null && limit !== undefined) await repos.accounts.refreshStagedStatistics();
+      const { through, removed, identityIds } = await repos.accounts.removeMissing(taskId, sourceId, at.after, limit);
+      if (identityIds.length) await repos.identities.removeOrphans(identityIds);
       const total = at.removed + removed;
       return through === null ? { ...at, step: 'upsert', after: null, removed: total } : { ...at, after: through, removed: total };
     }
     case 'upsert': {
       const batch = await repos.accounts.upsertStaged(taskId, sourceId, at.after, limit);
-      if (batch.through === null) return { ...at, step: 'clear', after: null };
-      const placed = await placeAccounts(repos, { sourceId, after: at.after, through: batch.through });
+      if (batch.through === null) return { ...at, step: 'done', after: null };
+      const range = { sourceId, after: at.after, through: batch.through };
+      const placed = await placeAccounts(repos, range);
+      await repos.accounts.clearStaged(taskId, range);
       return {
         ...at, after: batch.through, rows: at.rows + batch.rows, added: at.added + batch.added, updated: at.updated + batch.updated,
         formed: at.formed + placed.formed, affectedProfiles: [...new Set([...at.affectedProfiles, ...placed.affectedProfiles])],
       };
-    }
-    case 'clear': {
-      const cleared = await repos.accounts.clearStaged(taskId, limit);
-      return limit === undefined || cleared < limit ? { ...at, step: 'done' } : at;
     }
     case 'done':
       return at;

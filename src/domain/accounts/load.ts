@@ -137,7 +137,7 @@ async function completeLoad(
   ctx: DomainContext, repos: Repositories, task: TaskRecord, sourceId: string, applied: ApplyProgress, processing: ProcessingRequests,
 ): Promise<Array<{ taskId: string; profileId: string }>> {
   const staged = (task.result ?? {}) as Partial<LoadSummary> & { header?: string[] };
-  await repos.identities.removeOrphans();
+  // (identities left without accounts went in the steps that removed their accounts)
   await repos.identities.refreshCounts();
   await needProcessing(repos, applied.affectedProfiles);
   if (staged.header?.length) await repos.sources.setAccountAttributeNames(sourceId, staged.header);

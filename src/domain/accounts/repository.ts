@@ -1,3 +1,4 @@
+import type { AccountRange } from '../identities/repository.js';
 import type { CollectionQuery } from '../shared/collection.js';
 import type { Account } from './schema.js';
 
@@ -19,17 +20,23 @@ export interface AccountRepository {
   /**
    * A full aggregation's removals, one batch: of the source's next `limit` accounts (all without
    * one) in native identity order after `after`, removes those the staged file does not name.
-   * `through`: the last account looked at (null when there were none left).
+   * `through`: the last account looked at (null when there were none left); `identityIds`: the
+   * identities the removed accounts belonged to.
    */
-  removeMissing(taskId: string, sourceId: string, after: string | null, limit?: number): Promise<{ through: string | null; removed: number }>;
+  removeMissing(taskId: string, sourceId: string, after: string | null, limit?: number): Promise<{ through: string | null; removed: number; identityIds: string[] }>;
   /**
    * A full aggregation's upserts, one batch: the next `limit` staged rows (all without one) in
    * native identity order after `after` are added, or update their account where they differ.
    * `through`: the batch's last native identity (null when none were left).
    */
   upsertStaged(taskId: string, sourceId: string, after: string | null, limit?: number): Promise<{ through: string | null; rows: number; added: number; updated: number }>;
-  /** Drops a load's staged rows (with `limit`, that many of them); returns how many went. */
-  clearStaged(taskId: string, limit?: number): Promise<number>;
+  /** Drops a load's staged rows (with `range`, those of its native identities). */
+  clearStaged(taskId: string, range?: Pick<AccountRange, 'after' | 'through'>): Promise<void>;
   /** Refreshes the planner's statistics after a large change (fresh tables otherwise get poor plans). */
   refreshStatistics(): Promise<void>;
+  /**
+   * The same for the staged rows, before they are applied in batches: without statistics the
+   * planner read all the rows after a batch's start and sorted them, for every batch.
+   */
+  refreshStagedStatistics(): Promise<void>;
 }

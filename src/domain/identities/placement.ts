@@ -26,13 +26,14 @@ export async function placeIdentities(repos: Repositories, sourceIds: readonly s
 
 /**
  * Placement of one batch of a load applied in steps (`range`: the accounts it wrote): they
- * correlate or form identities, and the identities that gained accounts are placed. Counts and
+ * correlate or form identities, and identities that gained an account are placed. Counts and
  * flags are the caller's, once for the whole load (`refreshCounts`, `needProcessing`).
  */
 export async function placeAccounts(repos: Repositories, range: AccountRange): Promise<{ formed: number; affectedProfiles: string[] }> {
   const correlated = await repos.identities.correlateAccounts(range.sourceId, range);
   const f = await repos.identities.formIdentities(range.sourceId, range);
-  const moved = correlated + f.formed > 0 ? await repos.identities.assignProfiles([range.sourceId], range) : { affectedProfiles: [] };
+  // formed identities are under their profile already; only identities that gained an account may move
+  const moved = correlated > 0 ? await repos.identities.assignProfiles([range.sourceId], range) : { affectedProfiles: [] };
   return { formed: f.formed, affectedProfiles: [...new Set([...(f.profileId ? [f.profileId] : []), ...moved.affectedProfiles])] };
 }
 

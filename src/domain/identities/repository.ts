@@ -98,8 +98,8 @@ export interface IdentityRepository {
    * with `range`, only those with an account in it.
    */
   assignProfiles(sourceIds?: readonly string[], range?: AccountRange): Promise<{ moved: number; affectedProfiles: string[] }>;
-  /** Identities left without any account are removed. */
-  removeOrphans(): Promise<number>;
+  /** Identities left without any account are removed (with `among`, of those identities only). */
+  removeOrphans(among?: readonly string[]): Promise<number>;
   /** Recounts `identityCount` of every profile. */
   refreshCounts(): Promise<void>;
 }

@@ -2,7 +2,9 @@ import type { DomainContext, Repositories } from '../context.js';
 import { taskMessage } from '../tasks/service.js';
 import { forgetCompiled, processChunk, type ChunkSummary } from './chunk.js';
 import { mergeDryRunSummaries } from './dry-run.js';
+import type { IdentityProfile } from '../identity-profiles/schema.js';
 import { managerLookupFor } from './manager-lookup.js';
+import type { ManagerLookup } from './repository.js';
 
 /**
  * process-identities as jobs: a plan job splits the profile's identities into chunks (keyset on
@@ -59,7 +61,10 @@ export async function runPlanJob(ctx: DomainContext, run: ProcessRun, chunkSize 
 }
 
 export async function runChunkJob(ctx: DomainContext, job: ChunkPayload): Promise<void> {
-  for (let chunkNo = job.chunkNo; chunkNo < job.chunkNo + (job.chunks ?? 1); chunkNo++) await runChunk(ctx, job, chunkNo);
+  // the profile and its source as the job's first chunk reads them serve all its chunks (one
+  // read per `chunkSize` identities, as when a job was one chunk)
+  let inputs: ChunkInputs | undefined;
+  for (let chunkNo = job.chunkNo; chunkNo < job.chunkNo + (job.chunks ?? 1); chunkNo++) inputs = await runChunk(ctx, job, chunkNo, inputs);
   // Asked after the commit: inside the transaction, two chunks finishing at once each saw the
   // other still open and neither queued the finalize job (the run stayed "running"). Now the
   // later commit sees both; when both do, the second finalize finds the task completed. A retry
@@ -69,17 +74,29 @@ export async function runChunkJob(ctx: DomainContext, job: ChunkPayload): Promis
   }
 }
 
+interface ChunkInputs {
+  profile: IdentityProfile | undefined;
+  managerLookup: ManagerLookup | undefined;
+}
+
 /** One chunk, in one transaction that marks it done (a chunk already done is skipped). */
-async function runChunk(ctx: DomainContext, job: ProcessRun, chunkNo: number): Promise<void> {
-  await ctx.withTransaction(async (repos) => {
+async function runChunk(ctx: DomainContext, job: ProcessRun, chunkNo: number, known?: ChunkInputs): Promise<ChunkInputs | undefined> {
+  return ctx.withTransaction(async (repos) => {
     const chunk = await repos.tasks.lockChunk(job.taskId, PHASE, chunkNo);
-    if (!chunk || chunk.done || !chunk.firstId || !chunk.lastId) return;
-    const profile = await repos.profiles.findById(job.profileId);
+    if (!chunk || chunk.done || !chunk.firstId || !chunk.lastId) return known;
+    const inputs = known ?? await readInputs(repos, job.profileId);
+    const { profile, managerLookup } = inputs;
     const outcome = profile
-      ? await processChunk(ctx, repos, job, profile, { firstId: chunk.firstId, lastId: chunk.lastId }, managerLookupFor(profile, await repos.sources.findById(profile.authoritativeSource.id)))
+      ? await processChunk(ctx, repos, job, profile, { firstId: chunk.firstId, lastId: chunk.lastId }, managerLookup)
       : { processed: 0, changed: 0, failed: 0, errors: [{ identityId: '', name: '', message: `Identity profile '${job.profileId}' no longer exists.` }] };
     await repos.tasks.finishChunk(job.taskId, PHASE, chunkNo, outcome);
+    return inputs;
   });
+}
+
+async function readInputs(repos: Repositories, profileId: string): Promise<ChunkInputs> {
+  const profile = await repos.profiles.findById(profileId);
+  return { profile, managerLookup: profile ? managerLookupFor(profile, await repos.sources.findById(profile.authoritativeSource.id)) : undefined };
 }
 
 export async function runFinalizeJob(ctx: DomainContext, run: ProcessRun): Promise<void> {

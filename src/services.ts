@@ -32,7 +32,7 @@ const SYSTEM = { clientId: 'system', name: 'system' };
  * PGlite's one session is held by a transaction until it ends: rows per load transaction and
  * identities per processing transaction there, each some tens of ms (bench/pglite-responsiveness).
  */
-const PGLITE_LOAD_BATCH = 1000;
+const PGLITE_LOAD_BATCH = 500;
 const PGLITE_CHUNK_TRANSACTION = 250;
 
 export interface ServiceOptions {
@@ -46,7 +46,7 @@ export interface ServiceOptions {
   /** Identities per processing chunk (tests use small chunks to exercise several). */
   chunkSize?: number;
   /**
-   * Rows a load applies per transaction (default: all in one on PostgreSQL, 1,000 on PGlite,
+   * Rows a load applies per transaction (default: all in one on PostgreSQL, 500 on PGlite,
    * whose one session a transaction holds; domain/accounts/apply.ts).
    */
   loadBatchSize?: number;

@@ -5,12 +5,12 @@
  *
  *   npm run build && npx tsx bench/process.ts [N=100000] [--keep-db] [--server=OTHER/dist/cli/index.js]
  */
-import { createWriteStream, mkdtempSync, openAsBlob, rmSync } from 'node:fs';
+import { mkdtempSync, openAsBlob, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { once } from 'node:events';
 import pg from 'pg';
 import { cpuMeter, cpuUs } from './lib/cpu.js';
+import { HR_SOURCE, hrProfile, writeHrCsv } from './lib/hr.js';
 import { freshDatabase, startServer, tokenFor } from './lib/server.js';
 
 const args = process.argv.slice(2);
@@ -20,33 +20,6 @@ const KEEP_DB = args.includes('--keep-db');
 /** `--server=OTHER/dist/cli/index.js`: run another build (e.g. the commit before a change, built in its own folder). */
 const SERVER_SCRIPT = args.find((a) => a.startsWith('--server='))?.slice('--server='.length);
 const CLIENT = { id: 'benchclient', secret: 'bench-secret-123' };
-
-const DEPTS = ['Engineering', 'Sales', 'Finance', 'HR', 'Support', 'Legal'];
-async function writeCsv(path: string, n: number) {
-  const out = createWriteStream(path);
-  out.write('id,name,first,last,mail,dept,managerId,hired,phone,country\n');
-  for (let i = 1; i <= n; i++) {
-    const manager = i === 1 ? '' : `E${Math.floor(i / 10) + 1}`;
-    const line = `E${i},user${i},First${i},Last${i},User${i}@Example.com,${DEPTS[i % DEPTS.length]},${manager},0${(i % 12) + 1}/1${i % 9}/20${10 + (i % 14)},+1 (415) 555-${String(1000 + (i % 9000))},${i % 3 ? 'US' : 'CA'}\n`;
-    if (!out.write(line)) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'finish');
-}
-
-const attr = (attributeName: string) => ({ type: 'accountAttribute', attributes: { attributeName, sourceName: 'HR' } });
-const MAPPINGS = [
-  ['uid', attr('name')],
-  ['employeeNumber', attr('id')],
-  ['email', { type: 'lower', attributes: { input: attr('mail') } }],
-  ['displayName', { type: 'concat', attributes: { values: [attr('first'), ' ', attr('last')] } }],
-  ['department', { type: 'lookup', attributes: { input: attr('dept'), table: { Engineering: 'ENG', Sales: 'SLS', default: 'OTHER' } } }],
-  ['hireDate', { type: 'dateFormat', attributes: { input: attr('hired'), inputFormat: 'MM/dd/yyyy', outputFormat: 'ISO8601' } }],
-  ['initials', { type: 'substring', attributes: { input: attr('first'), begin: 0, end: 1 } }],
-  ['nickname', { type: 'firstValid', attributes: { values: [attr('nick'), attr('first'), 'none'] } }],
-  ['country', { type: 'upper', attributes: { input: attr('country') } }],
-  ['phone', { type: 'e164phone', attributes: { input: attr('phone') } }],
-].map(([identityAttributeName, transformDefinition]) => ({ identityAttributeName, transformDefinition }));
 
 async function api(url: string, h: Record<string, string>, method: string, path: string, body?: unknown) {
   const res = await fetch(`${url}${path}`, { method, headers: body === undefined ? h : { ...h, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -96,9 +69,9 @@ async function main() {
   try {
     const h = await tokenFor(server.url, CLIENT.id, CLIENT.secret);
     const csv = join(workDir, 'hr.csv');
-    await writeCsv(csv, N);
-    const source = (await api(server.url, h, 'POST', '/v3/sources', { name: 'HR', managerCorrelationMapping: { accountAttributeName: 'managerId', identityAttributeName: 'employeeNumber' } })).body;
-    const profile = (await api(server.url, h, 'POST', '/v3/identity-profiles', { name: 'Employees', authoritativeSource: { id: source.id }, identityAttributeConfig: { enabled: true, attributeTransforms: MAPPINGS } })).body;
+    await writeHrCsv(csv, N);
+    const source = (await api(server.url, h, 'POST', '/v3/sources', HR_SOURCE)).body;
+    const profile = (await api(server.url, h, 'POST', '/v3/identity-profiles', hrProfile(source.id))).body;
 
     let t0 = performance.now();
     const form = new FormData();

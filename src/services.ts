@@ -28,6 +28,12 @@ export interface Services {
 
 export const JOB_NAMES = [DELETE_JOB, LOAD_JOB, PLAN_JOB, CHUNK_JOB, FINALIZE_JOB] as const;
 const SYSTEM = { clientId: 'system', name: 'system' };
+/**
+ * PGlite's one session is held by a transaction until it ends: rows per load transaction and
+ * identities per processing transaction there, each some tens of ms (bench/pglite-responsiveness).
+ */
+const PGLITE_LOAD_BATCH = 500;
+const PGLITE_CHUNK_TRANSACTION = 250;
 
 export interface ServiceOptions {
   config: Pick<Config, 'tokenTtlSeconds'>;
@@ -39,6 +45,11 @@ export interface ServiceOptions {
   pollingIntervalSeconds?: number;
   /** Identities per processing chunk (tests use small chunks to exercise several). */
   chunkSize?: number;
+  /**
+   * Rows a load applies per transaction (default: all in one on PostgreSQL, 500 on PGlite,
+   * whose one session a transaction holds; domain/accounts/apply.ts).
+   */
+  loadBatchSize?: number;
   /** Chunks this process works on at once, on PostgreSQL (embedded PGlite has one connection: one). */
   chunkConcurrency?: number;
   /** Seconds before a dead worker's job is retried, and how often that is checked (tests: short). */
@@ -74,15 +85,17 @@ export async function createServices(database: Database, options: ServiceOptions
         return profile ? createProcessingTask(repos, ctx, profile, SYSTEM) : undefined;
       },
       start: (taskId, profileId) => startProcessing(ctx, taskId, profileId),
-    }),
-    [PLAN_JOB]: (p) => runPlanJob(ctx, p as ProcessRun, options.chunkSize),
+    }, options.loadBatchSize ?? (database.kind === 'pglite' ? PGLITE_LOAD_BATCH : undefined)),
+    [PLAN_JOB]: (p) => runPlanJob(ctx, p as ProcessRun, options.chunkSize, database.kind === 'pglite' ? PGLITE_CHUNK_TRANSACTION : undefined),
     [CHUNK_JOB]: (p) => runChunkJob(ctx, p as ChunkPayload),
     [FINALIZE_JOB]: (p) => runFinalizeJob(ctx, p as ProcessRun),
   };
+  // job work gives way to requests on PGlite's one session (db/pglite-session.ts)
+  const inBackground = (handler: JobHandler): JobHandler => (p) => database.inBackground(() => handler(p));
   queue = await startJobQueue(database.sqlExecutor, {
     schema: options.queueSchema ?? 'pgboss',
     queues: JOB_NAMES,
-    handlers: options.runJobs ? handlers : {},
+    handlers: options.runJobs ? Object.fromEntries(Object.entries(handlers).map(([name, handler]) => [name, inBackground(handler)])) : {},
     logger: options.logger,
     pollingIntervalSeconds: options.pollingIntervalSeconds,
     expireInSeconds: options.jobExpireSeconds ?? 120,

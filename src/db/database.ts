@@ -18,6 +18,11 @@ export interface Database {
   sqlExecutor: SqlExecutor;
   /** Embedded on a data folder: answer other processes' requests through its lock (data-folder-lock.ts). */
   dataFolder?: { serve(handler: (request: unknown) => Promise<unknown>): void };
+  /**
+   * Runs job work: on PGlite its statements give way to requests' (pglite-session.ts); on
+   * PostgreSQL, with a pool of connections, it just runs.
+   */
+  inBackground<T>(fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -58,6 +63,7 @@ async function openPostgres(databaseUrl: string, options: DatabaseOptions): Prom
     kind: 'postgres',
     schema,
     sqlExecutor: { executeSql: (text, values) => pool.query(text, values as any[]) },
+    inBackground: (fn) => fn(),
     close: () => db.destroy(),
   };
 }

@@ -1,7 +1,6 @@
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
-import pg from 'pg';
-import { CamelCasePlugin, Kysely, PostgresDialect } from 'kysely';
+import { CamelCasePlugin, Kysely, PostgresDialect, type PostgresPool } from 'kysely';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -9,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { Database } from './database.js';
 import { withDataFolderLock } from './data-folder-lock.js';
 import { PreparingClient } from './pg-client.js';
+import { inBackground, LanedSession } from './pglite-session.js';
 import type { DB } from './types.js';
 
 /**
@@ -74,16 +74,17 @@ export const openPGlite = (dataDir: string, template: PGliteTemplate = templateP
 async function openUnlocked(dataDir: string, template: PGliteTemplate): Promise<Database> {
   const settings = Object.entries(PGLITE_SETTINGS).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
   const pglite = await PGlite.create(dataDir, { ...fromTemplate(dataDir, template), startParams: [...PGlite.defaultStartParams, ...settings] });
-  // pg's own Client and Pool on PGlite's protocol adapter: one connection (PGlite is one session), so
-  // a transaction holds it and everyone else waits in line; the statements `prepared` names are
-  // parsed and planned once, as on PostgreSQL (PGlite's query() parses, plans and enters the
-  // WebAssembly six times for every statement).
-  const pool = new pg.Pool({ ...createPgConfig(pglite), Client: PreparingClient, max: 1, idleTimeoutMillis: 0 });
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })] });
+  // pg's own Client on PGlite's protocol adapter: the statements `prepared` names are parsed and
+  // planned once, as on PostgreSQL (PGlite's query() parses, plans and enters the WebAssembly six
+  // times for every statement). Its one session is handed out in two lanes, requests before job
+  // work (pglite-session.ts); Kysely's pool type also names cursors, which we never stream.
+  const session = new LanedSession(new PreparingClient(createPgConfig(pglite)));
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: session as unknown as PostgresPool }), plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })] });
   return {
     db,
     kind: 'pglite',
-    sqlExecutor: { executeSql: (text, values) => pool.query(text, values as any[]) },
+    sqlExecutor: { executeSql: (text, values) => session.query(text, values) },
+    inBackground,
     close: async () => {
       await db.destroy();
       await pglite.close();

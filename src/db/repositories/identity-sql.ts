@@ -1,13 +1,27 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { AccountRange } from '../../domain/identities/repository.js';
 import type { DB } from '../types.js';
 
 /** The set-based statements behind identity formation, profile assignment and manager correlation. */
 
 /**
+ * `and` the accounts (alias `a`) of a load's batch (`range`, see AccountRange); nothing without one.
+ * Over the unique index on (source_id, native_identity), so a batch reads only its own accounts.
+ */
+const inRange = (range: AccountRange | undefined, alias = 'a'): RawBuilder<unknown> => {
+  if (!range) return sql``;
+  const column = sql.ref(`${alias}.native_identity`);
+  return sql`and ${column} <= ${range.through} ${range.after === null ? sql`` : sql`and ${column} > ${range.after}`}`;
+};
+
+/**
  * Correlation: an uncorrelated account of the source joins the identity whose `uid` attribute
  * equals the account's name, ignoring case (the smallest id if several do). One hash join.
  */
-export async function correlateAccounts(db: Kysely<DB>, tenantId: string, sourceId: string): Promise<number> {
+export async function correlateAccounts(db: Kysely<DB>, tenantId: string, sourceId: string, range?: AccountRange): Promise<number> {
+  // a batch with no uncorrelated account (most, when a load adds nothing) skips the candidates' aggregate
+  if (range && !(await db.selectFrom('accounts as a').select('a.id').where('a.sourceId', '=', sourceId).where('a.identityId', 'is', null)
+    .where('a.nativeIdentity', '<=', range.through).$if(range.after !== null, (q) => q.where('a.nativeIdentity', '>', range.after!)).limit(1).executeTakeFirst())) return 0;
   const r = await sql`
     with candidates as (
       select lower(s.attributes->>'uid') as uid, min(s.identity_id) as identity_id
@@ -16,7 +30,7 @@ export async function correlateAccounts(db: Kysely<DB>, tenantId: string, source
     )
     update accounts a set identity_id = c.identity_id, modified = now()
     from candidates c
-    where a.source_id = ${sourceId} and a.identity_id is null and c.uid = lower(a.name)`.execute(db);
+    where a.source_id = ${sourceId} and a.identity_id is null and c.uid = lower(a.name) ${inRange(range)}`.execute(db);
   return Number(r.numAffectedRows ?? 0);
 }
 
@@ -34,26 +48,35 @@ const IDENTITY_ID = sql`left(a.id, 16) || right(md5('identity:' || a.id), 16)`;
  * identities afterwards does not rewrite every new row: the rows stay in the order they were
  * written, the order of their ids (see IDENTITY_ID). Returns how many were formed, and where.
  */
-export async function formIdentities(db: Kysely<DB>, tenantId: string, sourceId: string): Promise<{ formed: number; profileId?: string }> {
+export async function formIdentities(db: Kysely<DB>, tenantId: string, sourceId: string, range?: AccountRange): Promise<{ formed: number; profileId?: string }> {
   const profile = await db.selectFrom('identityProfiles').select('id').where('authoritativeSourceId', '=', sourceId)
     .orderBy('priority').orderBy('id').executeTakeFirst();
   if (!profile) return { formed: 0 };
   const inserted = await sql`
     insert into identities (id, tenant_id, name, profile_id)
     select ${IDENTITY_ID}, ${tenantId}, a.name, ${profile.id} from accounts a
-    where a.source_id = ${sourceId} and a.identity_id is null
+    where a.source_id = ${sourceId} and a.identity_id is null ${inRange(range)}
     on conflict (id) do nothing`.execute(db);
-  await sql`update accounts a set identity_id = ${IDENTITY_ID} where source_id = ${sourceId} and identity_id is null`.execute(db);
+  await sql`update accounts a set identity_id = ${IDENTITY_ID} where a.source_id = ${sourceId} and a.identity_id is null ${inRange(range)}`.execute(db);
   const formed = Number(inserted.numAffectedRows ?? 0);
   return formed ? { formed, profileId: profile.id } : { formed };
 }
 
-/** Places identities under their highest-priority profile; with `sourceIds`, only identities with an account there. */
-export async function assignProfiles(db: Kysely<DB>, tenantId: string, sourceIds?: readonly string[]): Promise<{ moved: number; affectedProfiles: string[] }> {
+/**
+ * Places identities under their highest-priority profile; with `sourceIds`, only identities with an
+ * account there; with `range` (one source's), only identities with an account in it.
+ */
+export async function assignProfiles(
+  db: Kysely<DB>, tenantId: string, sourceIds?: readonly string[], range?: AccountRange,
+): Promise<{ moved: number; affectedProfiles: string[] }> {
   if (sourceIds && sourceIds.length === 0) return { moved: 0, affectedProfiles: [] };
-  const scope = sourceIds
-    ? sql`and exists (select 1 from accounts x where x.identity_id = i.id and x.source_id in (${sql.join(sourceIds)}))`
-    : sql``;
+  const scope = range
+    // an array of the batch's few identities: looked up by primary key, whatever the planner
+    // estimates (as a semi-join it was hashed over a scan of all identities, once per batch)
+    ? sql`and i.id = any(array(select x.identity_id from accounts x where x.source_id = ${range.sourceId} ${inRange(range, 'x')}))`
+    : sourceIds
+      ? sql`and exists (select 1 from accounts x where x.identity_id = i.id and x.source_id in (${sql.join(sourceIds)}))`
+      : sql``;
   const r = await sql<{ oldProfile: string | null; newProfile: string | null }>`
     with best as (
       select i.id, (

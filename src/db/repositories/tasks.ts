@@ -64,7 +64,7 @@ export function taskRepository(db: Kysely<DB>, tenantId = 'default'): TaskReposi
 }
 
 /** Chunk bookkeeping of chunked tasks (table `task_chunks`). */
-export function taskChunkMethods(db: Kysely<DB>): Pick<TaskRepository, 'createChunks' | 'lockChunk' | 'listChunks' | 'finishChunk' | 'chunkTotals' | 'lock' | 'setResult'> {
+export function taskChunkMethods(db: Kysely<DB>): Pick<TaskRepository, 'createChunks' | 'lockChunk' | 'listChunks' | 'finishChunk' | 'chunkTotals' | 'chunkProgress' | 'lock' | 'setResult'> {
   const toChunk = (r: { taskId: string; phase: string; chunkNo: number; firstId: string | null; lastId: string | null; done: boolean }) =>
     ({ taskId: r.taskId, phase: r.phase, chunkNo: r.chunkNo, firstId: r.firstId, lastId: r.lastId, done: r.done });
   return {
@@ -93,6 +93,13 @@ export function taskChunkMethods(db: Kysely<DB>): Pick<TaskRepository, 'createCh
         done: true, processed: o.processed, changed: o.changed, failed: o.failed,
         errors: JSON.stringify(o.errors), summary: o.summary === undefined ? null : JSON.stringify(o.summary),
       }).where('taskId', '=', taskId).where('phase', '=', phase).where('chunkNo', '=', chunkNo).execute();
+    },
+    async chunkProgress(taskId) {
+      const r = await sql<{ chunks: number; processed: number; changed: number; failed: number }>`
+        select count(*)::int as chunks, coalesce(sum(processed) filter (where done), 0)::int as processed,
+          coalesce(sum(changed) filter (where done), 0)::int as changed, coalesce(sum(failed) filter (where done), 0)::int as failed
+        from task_chunks where task_id = ${taskId}`.execute(db);
+      return r.rows[0];
     },
     async chunkTotals(taskId, maxErrors = 100) {
       const rows = await db.selectFrom('taskChunks').selectAll().where('taskId', '=', taskId).orderBy('phase').orderBy('chunkNo').execute();

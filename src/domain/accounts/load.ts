@@ -1,12 +1,13 @@
 import type { Readable } from 'node:stream';
 import { ERRORS } from '../../errors.js';
 import type { Actor, DomainContext, Repositories } from '../context.js';
-import { placeIdentities } from '../identities/placement.js';
+import { needProcessing } from '../identities/placement.js';
 import { isPlanned } from '../identities/processing.js';
 import { getSource } from '../sources/service.js';
 import type { Source } from '../sources/schema.js';
 import type { TaskRecord } from '../tasks/repository.js';
 import { createTask, failTask, taskMessage } from '../tasks/service.js';
+import { applyProgressOf, applyStep, type ApplyProgress } from './apply.js';
 import { isRejection, readCsv } from './csv.js';
 import type { StagedAccount } from './repository.js';
 import type { LoadSummary } from './schema.js';
@@ -25,8 +26,8 @@ const MAX_REJECTIONS_LISTED = 1000;
 
 /**
  * `load-accounts`: streams the CSV into a staging table in batches (never the whole file in
- * memory), then hands the staged rows to a job that applies them in one transaction, so a load
- * is all-or-nothing. Malformed rows are rejected with their line number and never applied.
+ * memory), then hands the staged rows to a job that applies them (`runLoadJob`). Malformed rows
+ * are rejected with their line number and never applied.
  */
 export async function startAccountLoad(ctx: DomainContext, sourceId: string, file: Readable, actor: Actor): Promise<TaskRecord> {
   const source = await getSource(ctx, sourceId);
@@ -101,46 +102,71 @@ export interface ProcessingRequests {
 }
 
 /**
- * The job: applies the staged rows as a full aggregation in one transaction (accounts missing
- * from the file are removed), forms identities for new authoritative accounts, places every
- * identity under its profile, and creates a processing run for each affected profile, named in
- * the load's result (`processingTaskIds`); the runs start after the commit. A retry of a load
- * that committed but stopped before starting them starts them (starting twice is harmless).
+ * The job: applies the staged rows as a full aggregation (apply.ts: accounts missing from the
+ * file are removed, new accounts form identities under their profile), and creates a processing
+ * run for each affected profile, named in the load's result (`processingTaskIds`); the runs start
+ * after the commit. A retry of a load that committed but stopped before starting them starts them
+ * (starting twice is harmless).
+ *
+ * Without `batchSize` (PostgreSQL) all of it is one transaction: a load is all or nothing. With
+ * it (PGlite, whose one session a transaction holds) each batch of that many rows is a transaction
+ * of its own, which also records how far the apply got: a retry resumes there, and the load's
+ * task completes — with its result and runs — only in the last one. Readers see a load's batches
+ * as they commit, as they see an ISC aggregation's accounts arrive.
  */
-export async function runLoadJob(ctx: DomainContext, payload: LoadJobPayload, processing: ProcessingRequests): Promise<void> {
-  const runs = await ctx.withTransaction(async (repos) => {
-    const task = await repos.tasks.lock(payload.taskId);
-    if (!task) return [];
-    if (task.completed) return runsNotStarted(repos, task);
-    const staged = (task.result ?? {}) as Partial<LoadSummary> & { header?: string[] };
-    const applied = await repos.accounts.applyStaged(task.id, payload.sourceId);
-    await repos.identities.removeOrphans();
-    const { formed, affectedProfiles } = await placeIdentities(repos, [payload.sourceId]);
-    await repos.identities.refreshCounts();
-    if (staged.header?.length) await repos.sources.setAccountAttributeNames(payload.sourceId, staged.header);
-    await repos.accounts.clearStaged(task.id);
-    if (applied.added + applied.removed > 1000) await repos.accounts.refreshStatistics();
-    const summary: LoadSummary = {
-      rows: applied.rows, added: applied.added, updated: applied.updated, unchanged: applied.rows - applied.added - applied.updated,
-      removed: applied.removed, rejected: staged.rejected ?? 0, rejections: staged.rejections ?? [],
-    };
-    const profile = await repos.profiles.findByAuthoritativeSource(payload.sourceId);
-    const created: Array<{ taskId: string; profileId: string }> = [];
-    for (const profileId of new Set([...affectedProfiles, ...(profile ? [profile.id] : [])])) {
-      const taskId = await processing.create(repos, profileId);
-      if (taskId) created.push({ taskId, profileId });
-    }
-    const rows = summary.rows + summary.rejected;
-    await repos.tasks.updateProgress(task.id, { total: rows, processed: rows, changed: summary.added + summary.updated + summary.removed, failed: summary.rejected });
-    await repos.tasks.complete(task.id, {
-      completed: ctx.now(),
-      completionStatus: summary.rejected > 0 ? 'Warning' : 'Success',
-      messages: [taskMessage('INFO', `Loaded ${summary.rows} account(s): ${summary.added} added, ${summary.updated} updated, ${summary.removed} removed, ${summary.rejected} rejected; ${formed} new identit${formed === 1 ? 'y' : 'ies'}.`)],
-      result: { ...summary, identitiesCreated: formed, processingTaskIds: created.map((r) => r.taskId) },
+export async function runLoadJob(ctx: DomainContext, payload: LoadJobPayload, processing: ProcessingRequests, batchSize?: number): Promise<void> {
+  let runs: Array<{ taskId: string; profileId: string }> | undefined;
+  while (!runs) {
+    runs = await ctx.withTransaction(async (repos) => {
+      const task = await repos.tasks.lock(payload.taskId);
+      if (!task) return [];
+      if (task.completed) return runsNotStarted(repos, task);
+      let at = applyProgressOf(task);
+      if (batchSize === undefined) {
+        while (at.step !== 'done') at = await applyStep(repos, task.id, payload.sourceId, at);
+      } else if (at.step !== 'done') {
+        at = await applyStep(repos, task.id, payload.sourceId, at, batchSize);
+        await repos.tasks.setResult(task.id, { ...task.result, applied: at });
+        const staged = (task.result ?? {}) as Partial<LoadSummary>;
+        await repos.tasks.updateProgress(task.id, { total: staged.rows ?? 0, processed: at.rows, changed: at.added + at.updated + at.removed, failed: staged.rejected ?? 0 });
+        return undefined; // the next step in a transaction of its own
+      }
+      return completeLoad(ctx, repos, task, payload.sourceId, at, processing);
     });
-    return created;
-  });
+  }
   for (const run of runs) await processing.start(run.taskId, run.profileId);
+}
+
+/** The load's last transaction: counts, flags and statistics, its processing runs, its result. */
+async function completeLoad(
+  ctx: DomainContext, repos: Repositories, task: TaskRecord, sourceId: string, applied: ApplyProgress, processing: ProcessingRequests,
+): Promise<Array<{ taskId: string; profileId: string }>> {
+  const staged = (task.result ?? {}) as Partial<LoadSummary> & { header?: string[] };
+  // (identities left without accounts went in the steps that removed their accounts)
+  await repos.identities.refreshCounts();
+  await needProcessing(repos, applied.affectedProfiles);
+  if (staged.header?.length) await repos.sources.setAccountAttributeNames(sourceId, staged.header);
+  if (applied.added + applied.removed > 1000) await repos.accounts.refreshStatistics();
+  const summary: LoadSummary = {
+    rows: applied.rows, added: applied.added, updated: applied.updated, unchanged: applied.rows - applied.added - applied.updated,
+    removed: applied.removed, rejected: staged.rejected ?? 0, rejections: staged.rejections ?? [],
+  };
+  const profile = await repos.profiles.findByAuthoritativeSource(sourceId);
+  const created: Array<{ taskId: string; profileId: string }> = [];
+  for (const profileId of new Set([...applied.affectedProfiles, ...(profile ? [profile.id] : [])])) {
+    const taskId = await processing.create(repos, profileId);
+    if (taskId) created.push({ taskId, profileId });
+  }
+  const rows = summary.rows + summary.rejected;
+  const formed = applied.formed;
+  await repos.tasks.updateProgress(task.id, { total: rows, processed: rows, changed: summary.added + summary.updated + summary.removed, failed: summary.rejected });
+  await repos.tasks.complete(task.id, {
+    completed: ctx.now(),
+    completionStatus: summary.rejected > 0 ? 'Warning' : 'Success',
+    messages: [taskMessage('INFO', `Loaded ${summary.rows} account(s): ${summary.added} added, ${summary.updated} updated, ${summary.removed} removed, ${summary.rejected} rejected; ${formed} new identit${formed === 1 ? 'y' : 'ies'}.`)],
+    result: { ...summary, identitiesCreated: formed, processingTaskIds: created.map((r) => r.taskId) },
+  });
+  return created;
 }
 
 /**
@@ -149,12 +175,20 @@ export async function runLoadJob(ctx: DomainContext, payload: LoadJobPayload, pr
  */
 export async function giveUpLoad(ctx: Pick<DomainContext, 'repos' | 'now'>, taskId: unknown, message: string): Promise<void> {
   if (typeof taskId !== 'string') return;
-  await failTask(ctx, taskId, message);
+  const before = await ctx.repos.tasks.findById(taskId);
+  await failTask(ctx, taskId, before && !before.completed ? `${message}${partlyApplied(before)}` : message);
   const load = await ctx.repos.tasks.findById(taskId);
   if (!load) return;
   for (const run of await runsNotStarted(ctx.repos, load)) {
     await failTask(ctx, run.taskId, `The account load that asked for this run (${taskId}) could not start it: ${message}`);
   }
+}
+
+/** What a load applied in steps had written when it stopped (nothing to say when it had not begun). */
+function partlyApplied(task: TaskRecord): string {
+  const at = applyProgressOf(task);
+  if (at.step === 'remove' && at.after === null) return '';
+  return ` Part of the file was applied before it stopped (${at.removed} account(s) removed, ${at.rows} of ${(task.result as Partial<LoadSummary>).rows ?? '?'} row(s) written); loading the file again completes it.`;
 }
 
 /** The processing runs a completed load created that have not begun (no chunks planned, not completed). */

@@ -1,3 +1,4 @@
+import type { AccountRange } from '../identities/repository.js';
 import type { CollectionQuery } from '../shared/collection.js';
 import type { Account } from './schema.js';
 
@@ -17,11 +18,25 @@ export interface AccountRepository {
   /** Line number where a staged native identity was first seen. */
   stagedLine(taskId: string, nativeIdentity: string): Promise<number | undefined>;
   /**
-   * Full aggregation from the staged rows, set-based: upserts changed accounts and removes the
-   * source's accounts missing from the file. Call inside a transaction.
+   * A full aggregation's removals, one batch: of the source's next `limit` accounts (all without
+   * one) in native identity order after `after`, removes those the staged file does not name.
+   * `through`: the last account looked at (null when there were none left); `identityIds`: the
+   * identities the removed accounts belonged to.
    */
-  applyStaged(taskId: string, sourceId: string): Promise<{ added: number; updated: number; removed: number; rows: number }>;
-  clearStaged(taskId: string): Promise<void>;
+  removeMissing(taskId: string, sourceId: string, after: string | null, limit?: number): Promise<{ through: string | null; removed: number; identityIds: string[] }>;
+  /**
+   * A full aggregation's upserts, one batch: the next `limit` staged rows (all without one) in
+   * native identity order after `after` are added, or update their account where they differ.
+   * `through`: the batch's last native identity (null when none were left).
+   */
+  upsertStaged(taskId: string, sourceId: string, after: string | null, limit?: number): Promise<{ through: string | null; rows: number; added: number; updated: number }>;
+  /** Drops a load's staged rows (with `range`, those of its native identities). */
+  clearStaged(taskId: string, range?: Pick<AccountRange, 'after' | 'through'>): Promise<void>;
   /** Refreshes the planner's statistics after a large change (fresh tables otherwise get poor plans). */
   refreshStatistics(): Promise<void>;
+  /**
+   * The same for the staged rows, before they are applied in batches: without statistics the
+   * planner read all the rows after a batch's start and sorted them, for every batch.
+   */
+  refreshStagedStatistics(): Promise<void>;
 }

@@ -1,4 +1,5 @@
 import type { Repositories } from '../context.js';
+import type { AccountRange } from './repository.js';
 
 /**
  * After a load, or a profile's creation or change of priority or authoritative source: accounts
@@ -19,9 +20,27 @@ export async function placeIdentities(repos: Repositories, sourceIds: readonly s
   const affectedProfiles = [...new Set([...gained, ...moved.affectedProfiles])];
   if (affectedProfiles.length === 0) return { formed, affectedProfiles };
   await repos.identities.refreshCounts();
-  for (const profileId of affectedProfiles) {
+  await needProcessing(repos, affectedProfiles);
+  return { formed, affectedProfiles };
+}
+
+/**
+ * Placement of one batch of a load applied in steps (`range`: the accounts it wrote): they
+ * correlate or form identities, and identities that gained an account are placed. Counts and
+ * flags are the caller's, once for the whole load (`refreshCounts`, `needProcessing`).
+ */
+export async function placeAccounts(repos: Repositories, range: AccountRange): Promise<{ formed: number; affectedProfiles: string[] }> {
+  const correlated = await repos.identities.correlateAccounts(range.sourceId, range);
+  const f = await repos.identities.formIdentities(range.sourceId, range);
+  // formed identities are under their profile already; only identities that gained an account may move
+  const moved = correlated > 0 ? await repos.identities.assignProfiles([range.sourceId], range) : { affectedProfiles: [] };
+  return { formed: f.formed, affectedProfiles: [...new Set([...(f.profileId ? [f.profileId] : []), ...moved.affectedProfiles])] };
+}
+
+/** Profiles that gained or lost identities are flagged as needing processing. */
+export async function needProcessing(repos: Repositories, profileIds: readonly string[]): Promise<void> {
+  for (const profileId of profileIds) {
     const p = await repos.profiles.findById(profileId);
     if (p && !p.identityRefreshRequired) await repos.profiles.update({ ...p, identityRefreshRequired: true });
   }
-  return { formed, affectedProfiles };
 }

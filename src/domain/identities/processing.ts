@@ -2,14 +2,21 @@ import type { DomainContext, Repositories } from '../context.js';
 import { taskMessage } from '../tasks/service.js';
 import { forgetCompiled, processChunk, type ChunkSummary } from './chunk.js';
 import { mergeDryRunSummaries } from './dry-run.js';
+import type { IdentityProfile } from '../identity-profiles/schema.js';
 import { managerLookupFor } from './manager-lookup.js';
+import type { ManagerLookup } from './repository.js';
 
 /**
  * process-identities as jobs: a plan job splits the profile's identities into chunks (keyset on
- * id); chunk jobs — on any number of workers — each evaluate and write one chunk in one
- * transaction and mark it done there, so a chunk is applied once even when a job is delivered
+ * id); chunk jobs — on any number of workers — each evaluate and write their chunks, each chunk
+ * in one transaction that marks it done, so a chunk is applied once even when a job is delivered
  * twice or a worker dies mid-chunk (the transaction rolls back and the job is retried); the last
  * chunk queues a finalize job that correlates managers and completes the task.
+ *
+ * A job covers `chunkSize` identities (the unit workers share); a chunk — a transaction —
+ * `transactionSize` of them, the same on PostgreSQL. On PGlite, whose one session a transaction
+ * holds (requests wait for it to end), a job's identities are written in several short
+ * transactions, and the run's progress moves with each.
  */
 export const PLAN_JOB = 'identity-profiles.process';
 export const CHUNK_JOB = 'identity-profiles.process-chunk';
@@ -25,6 +32,8 @@ export interface ProcessRun {
 }
 export interface ChunkPayload extends ProcessRun {
   chunkNo: number;
+  /** Consecutive chunks the job covers, from `chunkNo` (1 when absent). */
+  chunks?: number;
 }
 
 /** Has the run's plan made its chunks? (A run without them has not begun.) */
@@ -32,28 +41,30 @@ export async function isPlanned(repos: Repositories, taskId: string): Promise<bo
   return (await repos.tasks.listChunks(taskId, PHASE)).length > 0;
 }
 
-export async function runPlanJob(ctx: DomainContext, run: ProcessRun, chunkSize = CHUNK_SIZE): Promise<void> {
+export async function runPlanJob(ctx: DomainContext, run: ProcessRun, chunkSize = CHUNK_SIZE, transactionSize = chunkSize): Promise<void> {
   const task = await ctx.repos.tasks.findById(run.taskId);
   if (!task || task.completed) return;
-  const bounds = await ctx.repos.identities.chunkBounds(run.profileId, chunkSize);
+  const perChunk = Math.min(chunkSize, transactionSize);
+  const perJob = Math.max(1, Math.round(chunkSize / perChunk));
+  const bounds = await ctx.repos.identities.chunkBounds(run.profileId, perChunk);
   await ctx.repos.tasks.createChunks(run.taskId, PHASE, bounds);
   const total = bounds.reduce((n, b) => n + b.count, 0);
   await ctx.repos.tasks.updateProgress(run.taskId, { total, processed: 0, changed: 0, failed: 0 });
   const chunks = await ctx.repos.tasks.listChunks(run.taskId, PHASE);
   if (chunks.every((c) => c.done)) return ctx.jobs.enqueue(FINALIZE_JOB, run);
-  await ctx.jobs.enqueueMany(CHUNK_JOB, chunks.filter((x) => !x.done).map((c) => ({ ...run, chunkNo: c.chunkNo }) satisfies ChunkPayload));
+  const jobs: ChunkPayload[] = [];
+  for (let first = 0; first < chunks.length; first += perJob) {
+    const open = chunks.slice(first, first + perJob).filter((c) => !c.done);
+    if (open.length) jobs.push({ ...run, chunkNo: open[0].chunkNo, chunks: open.at(-1)!.chunkNo - open[0].chunkNo + 1 });
+  }
+  await ctx.jobs.enqueueMany(CHUNK_JOB, jobs);
 }
 
 export async function runChunkJob(ctx: DomainContext, job: ChunkPayload): Promise<void> {
-  await ctx.withTransaction(async (repos) => {
-    const chunk = await repos.tasks.lockChunk(job.taskId, PHASE, job.chunkNo);
-    if (!chunk || chunk.done || !chunk.firstId || !chunk.lastId) return;
-    const profile = await repos.profiles.findById(job.profileId);
-    const outcome = profile
-      ? await processChunk(ctx, repos, job, profile, { firstId: chunk.firstId, lastId: chunk.lastId }, managerLookupFor(profile, await repos.sources.findById(profile.authoritativeSource.id)))
-      : { processed: 0, changed: 0, failed: 0, errors: [{ identityId: '', name: '', message: `Identity profile '${job.profileId}' no longer exists.` }] };
-    await repos.tasks.finishChunk(job.taskId, PHASE, job.chunkNo, outcome);
-  });
+  // the profile and its source as the job's first chunk reads them serve all its chunks (one
+  // read per `chunkSize` identities, as when a job was one chunk)
+  let inputs: ChunkInputs | undefined;
+  for (let chunkNo = job.chunkNo; chunkNo < job.chunkNo + (job.chunks ?? 1); chunkNo++) inputs = await runChunk(ctx, job, chunkNo, inputs);
   // Asked after the commit: inside the transaction, two chunks finishing at once each saw the
   // other still open and neither queued the finalize job (the run stayed "running"). Now the
   // later commit sees both; when both do, the second finalize finds the task completed. A retry
@@ -61,6 +72,31 @@ export async function runChunkJob(ctx: DomainContext, job: ChunkPayload): Promis
   if ((await ctx.repos.tasks.listChunks(job.taskId, PHASE)).every((c) => c.done)) {
     await ctx.jobs.enqueue(FINALIZE_JOB, { taskId: job.taskId, profileId: job.profileId, dryRun: job.dryRun } satisfies ProcessRun);
   }
+}
+
+interface ChunkInputs {
+  profile: IdentityProfile | undefined;
+  managerLookup: ManagerLookup | undefined;
+}
+
+/** One chunk, in one transaction that marks it done (a chunk already done is skipped). */
+async function runChunk(ctx: DomainContext, job: ProcessRun, chunkNo: number, known?: ChunkInputs): Promise<ChunkInputs | undefined> {
+  return ctx.withTransaction(async (repos) => {
+    const chunk = await repos.tasks.lockChunk(job.taskId, PHASE, chunkNo);
+    if (!chunk || chunk.done || !chunk.firstId || !chunk.lastId) return known;
+    const inputs = known ?? await readInputs(repos, job.profileId);
+    const { profile, managerLookup } = inputs;
+    const outcome = profile
+      ? await processChunk(ctx, repos, job, profile, { firstId: chunk.firstId, lastId: chunk.lastId }, managerLookup)
+      : { processed: 0, changed: 0, failed: 0, errors: [{ identityId: '', name: '', message: `Identity profile '${job.profileId}' no longer exists.` }] };
+    await repos.tasks.finishChunk(job.taskId, PHASE, chunkNo, outcome);
+    return inputs;
+  });
+}
+
+async function readInputs(repos: Repositories, profileId: string): Promise<ChunkInputs> {
+  const profile = await repos.profiles.findById(profileId);
+  return { profile, managerLookup: profile ? managerLookupFor(profile, await repos.sources.findById(profile.authoritativeSource.id)) : undefined };
 }
 
 export async function runFinalizeJob(ctx: DomainContext, run: ProcessRun): Promise<void> {

@@ -82,17 +82,34 @@ export interface IdentityRepository {
   correlateManagers(profileId: string, sourceId: string, mapping: { accountAttributeName: string; identityAttributeName: string }, since: Date): Promise<{ changed: number; notChangedBefore: number }>;
   /** Marks the profile as processed now (identities' lastRefresh derives from it). */
   markProfileProcessed(profileId: string, at: Date): Promise<void>;
-  /** Uncorrelated accounts of the source join the identity whose `uid` equals the account name (ignoring case). */
-  correlateAccounts(sourceId: string): Promise<number>;
-  /** New identities for uncorrelated accounts of an authoritative source, placed under its highest-priority profile. */
-  formIdentities(sourceId: string): Promise<{ formed: number; profileId?: string }>;
+  /**
+   * Uncorrelated accounts of the source join the identity whose `uid` equals the account name
+   * (ignoring case); with `range`, only the accounts in it.
+   */
+  correlateAccounts(sourceId: string, range?: AccountRange): Promise<number>;
+  /**
+   * New identities for uncorrelated accounts of an authoritative source (with `range`, those in it),
+   * placed under its highest-priority profile.
+   */
+  formIdentities(sourceId: string, range?: AccountRange): Promise<{ formed: number; profileId?: string }>;
   /**
    * Each identity belongs to the highest-priority profile among its accounts' authoritative
-   * sources. With `sourceIds`, only identities that have an account on one of them are looked at.
+   * sources. With `sourceIds`, only identities that have an account on one of them are looked at;
+   * with `range`, only those with an account in it.
    */
-  assignProfiles(sourceIds?: readonly string[]): Promise<{ moved: number; affectedProfiles: string[] }>;
-  /** Identities left without any account are removed. */
-  removeOrphans(): Promise<number>;
+  assignProfiles(sourceIds?: readonly string[], range?: AccountRange): Promise<{ moved: number; affectedProfiles: string[] }>;
+  /** Identities left without any account are removed (with `among`, of those identities only). */
+  removeOrphans(among?: readonly string[]): Promise<number>;
   /** Recounts `identityCount` of every profile. */
   refreshCounts(): Promise<void>;
+}
+
+/**
+ * One batch of a load applied in steps: the source's accounts whose native identity is after
+ * `after` (from the first when null) and up to `through`, in the order of their unique index.
+ */
+export interface AccountRange {
+  sourceId: string;
+  after: string | null;
+  through: string;
 }

@@ -58,6 +58,8 @@ export interface TaskRepository {
   finishChunk(taskId: string, phase: string, chunkNo: number, outcome: ChunkOutcome): Promise<void>;
   /** Sums over the finished chunks (errors capped at `maxErrors`). */
   chunkTotals(taskId: string, maxErrors?: number): Promise<ChunkTotals>;
+  /** The counts of `chunkTotals` alone, summed by the database (what a poll of a running task shows). */
+  chunkProgress(taskId: string): Promise<{ chunks: number; processed: number; changed: number; failed: number }>;
   /**
    * Tasks of `type` that have no job behind them (no result recorded yet, e.g. an upload cut off
    * by a restart) and were last touched before `olderThan`: marked failed so none stays running.

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
-import { ping } from './db/database.js';
+import { probeDatabase } from './db/database.js';
 import { isClientRevoked } from './domain/clients/service.js';
 import { frameworkErrorHandler, installErrorHandling } from './http/error-handler.js';
 import { installAuth, revocationCache } from './http/plugins/auth.js';
@@ -17,7 +17,7 @@ import { installRateLimit } from './http/plugins/rate-limit.js';
 import { memoryStore, redisStore, type RateLimitStore } from './http/plugins/rate-limit-store.js';
 import { createRouteIndex } from './http/route-index.js';
 import { accountRoutes } from './http/routes/accounts.js';
-import { healthRoutes } from './http/routes/health.js';
+import { databaseCheck, healthRoutes } from './http/routes/health.js';
 import { identityRoutes } from './http/routes/identities.js';
 import { identityProfileRoutes } from './http/routes/identity-profiles.js';
 import { oauthRoutes } from './http/routes/oauth.js';
@@ -106,7 +106,7 @@ export async function buildApp({ services, config, logger }: AppOptions): Promis
   await installConsole(app);
 
   healthRoutes(app, [
-    { name: 'database', critical: true, check: async () => (await ping(services.database.db), { status: 'UP' }) },
+    databaseCheck(() => probeDatabase(services.database)),
   ]);
   await app.register(async (scope) => oauthRoutes(scope, { ...services, failures: limits }));
   const { ctx } = services;

@@ -30,6 +30,8 @@ describe('loadConfig', () => {
       jobExpireSeconds: 120,
       chunkSize: 2500,
       chunkConcurrency: 3,
+      dbConnectTimeoutMs: 5000,
+      taskStaleSeconds: 60,
     });
   });
 

@@ -1,25 +1,21 @@
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { buildApp } from './app.js';
 import { loadConfig, type Config } from './config.js';
-import { createDatabase, migrateToLatest } from './db/database.js';
+import { createDatabase, migrateToLatest, type DatabaseOptions } from './db/database.js';
 import { apiClientRepository } from './db/repositories/clients.js';
-import { failInterruptedLoads } from './domain/accounts/load.js';
 import { ensureAdminClient } from './domain/clients/service.js';
-import { createServices } from './services.js';
+import { createServices, type ServiceOptions } from './services.js';
 
 /** `idprofiles serve`: config → database → migrations → services (+ in-process worker) → HTTP. */
 export async function serve(config: Config): Promise<void> {
   const started = Date.now();
   const logger = pino({ level: config.logLevel });
-  const database = await createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const database = await createDatabase(databaseOptions(config, logger));
   const applied = await migrateToLatest(database);
   if (applied.length) logger.info({ applied }, 'migrations applied');
   const admin = await ensureAdminClient(apiClientRepository(database.db), config);
   if (admin) printAdminCredentials(admin);
-  const services = await createServices(database, { config, logger, runJobs: true, jobExpireSeconds: config.jobExpireSeconds, chunkSize: config.chunkSize, chunkConcurrency: config.chunkConcurrency });
-  // embedded: this process owns the database, so any unfinished upload is from a previous run
-  const interrupted = await failInterruptedLoads(services.ctx, database.kind === 'pglite' ? 0 : 300);
-  if (interrupted) logger.warn({ tasks: interrupted }, 'marked interrupted account loads as failed');
+  const services = await createServices(database, serviceOptions(config, logger));
   const app = await buildApp({ services, config, logger });
   await app.listen({ port: config.port, host: config.host });
   logger.info({ ms: Date.now() - started, database: database.kind }, 'ready');
@@ -29,6 +25,19 @@ export async function serve(config: Config): Promise<void> {
     await services.close();
     await database.close();
   });
+}
+
+/** The database as `serve` and `worker` open it. */
+export function databaseOptions(config: Config, logger: Logger): DatabaseOptions {
+  return { databaseUrl: config.databaseUrl, dataDir: config.dataDir, connectTimeoutMs: config.dbConnectTimeoutMs, logger };
+}
+
+/** Services (with job handlers) as `serve` and `worker` run them. */
+export function serviceOptions(config: Config, logger: Logger): ServiceOptions {
+  return {
+    config, logger, runJobs: true, jobExpireSeconds: config.jobExpireSeconds, chunkSize: config.chunkSize, chunkConcurrency: config.chunkConcurrency,
+    taskStaleSeconds: config.taskStaleSeconds,
+  };
 }
 
 function printAdminCredentials(admin: { id: string; secret: string }) {

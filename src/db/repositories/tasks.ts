@@ -61,12 +61,12 @@ export function taskRepository(db: Kysely<DB>, jobSchema = 'pgboss', tenantId = 
     async failAbandoned(staleBefore, messages, otherwise) {
       // a job of the task's is pg-boss's business: its live states in its own table (any queue;
       // a dead-letter copy carries the payload too, and fails the task itself)
-      const liveJob = sql`select 1 from ${sql.id(jobSchema, 'job')} j where j.state in ('created', 'retry', 'active') and j.data->>'taskId' = tasks.id`;
+      const noLiveJob = sql<boolean>`not exists (select 1 from ${sql.id(jobSchema, 'job')} j where j.state in ('created', 'retry', 'active') and j.data->>'taskId' = tasks.id)`;
       const message = sql`coalesce(${JSON.stringify(messages)}::jsonb -> tasks.type, ${JSON.stringify(otherwise)}::jsonb)`;
       const rows = await db.updateTable('tasks')
         .set({ completed: sql`now()`, completionStatus: 'Error', modified: sql`now()`, messages: sql`tasks.messages || jsonb_build_array(${message})` })
         .where('tenantId', '=', tenantId).where('completed', 'is', null).where('modified', '<', staleBefore)
-        .where(({ not, exists }) => not(exists(liveJob)))
+        .where(noLiveJob)
         .returning(['id', 'type']).execute();
       return rows;
     },

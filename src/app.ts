@@ -10,6 +10,7 @@ import { probeDatabase } from './db/database.js';
 import { isClientRevoked } from './domain/clients/service.js';
 import { frameworkErrorHandler, installErrorHandling } from './http/error-handler.js';
 import { installAuth, revocationCache } from './http/plugins/auth.js';
+import { installBulkLane } from './http/plugins/bulk-lane.js';
 import { installConsole } from './http/plugins/console.js';
 import { installContentTypes } from './http/plugins/content-types.js';
 import { installDocs } from './http/plugins/docs.js';
@@ -91,6 +92,7 @@ export async function buildApp({ services, config, logger }: AppOptions): Promis
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(requestValidatorCompiler());
   installRequestLog(app);
+  installBulkLane(app);
 
   const index = createRouteIndex(app);
   installErrorHandling(app, index.allowedMethods);

@@ -30,6 +30,8 @@ describe('loadConfig', () => {
       jobExpireSeconds: 120,
       chunkSize: 2500,
       chunkConcurrency: 3,
+      dbPoolSize: 10,
+      dbReservedConnections: 2,
       dbConnectTimeoutMs: 5000,
       taskStaleSeconds: 60,
     });
@@ -45,13 +47,13 @@ describe('loadConfig', () => {
       IDPROFILES_CLIENT_ID: 'admin', IDPROFILES_CLIENT_SECRET: 's3cret-s3cret', IDPROFILES_RATE_LIMIT: '50/5',
       REDIS_URL: 'rediss://cache:6380', LOG_LEVEL: 'debug', IDPROFILES_TOKEN_TTL: '3600',
       IDPROFILES_JOB_EXPIRE_SECONDS: '30', IDPROFILES_CHUNK_SIZE: '500', IDPROFILES_CHUNK_CONCURRENCY: '8',
-      IDPROFILES_DB_CONNECT_TIMEOUT_MS: '1500', IDPROFILES_TASK_STALE_SECONDS: '20',
+      IDPROFILES_DB_POOL_SIZE: '20', IDPROFILES_DB_RESERVED_CONNECTIONS: '4', IDPROFILES_DB_CONNECT_TIMEOUT_MS: '1500', IDPROFILES_TASK_STALE_SECONDS: '20',
     });
     expect(config).toEqual({
       port: 9000, host: '127.0.0.1', databaseUrl: 'postgresql://u:p@db:5432/idp', dataDir: '/var/lib/idp',
       clientId: 'admin', clientSecret: 's3cret-s3cret', rateLimit: { max: 50, windowSeconds: 5 },
       redisUrl: 'rediss://cache:6380', logLevel: 'debug', tokenTtlSeconds: 3600, jobExpireSeconds: 30, chunkSize: 500, chunkConcurrency: 8,
-      dbConnectTimeoutMs: 1500, taskStaleSeconds: 20,
+      dbPoolSize: 20, dbReservedConnections: 4, dbConnectTimeoutMs: 1500, taskStaleSeconds: 20,
     });
   });
 
@@ -140,7 +142,7 @@ describe('flagsToEnv', () => {
   it.each([
     [['serve'], "Unexpected argument 'serve'; options look like --port 9000 or --port=9000"],
     [['-p', '80'], "Unexpected argument '-p'; options look like --port 9000 or --port=9000"],
-    [['--nope', '1'], 'Unknown option --nope; known: --port, --host, --database-url, --data-dir, --client-id, --client-secret, --rate-limit, --redis-url, --log-level, --token-ttl, --job-expire-seconds, --chunk-size, --chunk-concurrency, --db-connect-timeout-ms, --task-stale-seconds'],
+    [['--nope', '1'], 'Unknown option --nope; known: --port, --host, --database-url, --data-dir, --client-id, --client-secret, --rate-limit, --redis-url, --log-level, --token-ttl, --job-expire-seconds, --chunk-size, --chunk-concurrency, --db-pool-size, --db-reserved-connections, --db-connect-timeout-ms, --task-stale-seconds'],
     [['--port'], 'Option --port needs a value'],
     [['--port='], 'Option --port needs a value'],
     [['--port', '--host', 'x'], 'Option --port needs a value'],

@@ -29,7 +29,10 @@ export async function serve(config: Config): Promise<void> {
 
 /** The database as `serve` and `worker` open it. */
 export function databaseOptions(config: Config, logger: Logger): DatabaseOptions {
-  return { databaseUrl: config.databaseUrl, dataDir: config.dataDir, connectTimeoutMs: config.dbConnectTimeoutMs, logger };
+  return {
+    databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger,
+    poolSize: config.dbPoolSize, reservedConnections: config.dbReservedConnections, connectTimeoutMs: config.dbConnectTimeoutMs,
+  };
 }
 
 /** Services (with job handlers) as `serve` and `worker` run them. */

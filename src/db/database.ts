@@ -38,6 +38,8 @@ export interface DatabaseOptions {
   /** PostgreSQL schema to use (tests: one per test file); created if missing. */
   schema?: string;
   poolSize?: number;
+  /** PostgreSQL: connections of the pool that lists and jobs never take (db/lanes.ts). */
+  reservedConnections?: number;
   /** PostgreSQL: how long connecting, or waiting in line for a pooled connection, may take. */
   connectTimeoutMs?: number;
   /** Connections lost, the database gone and back (PostgreSQL). */

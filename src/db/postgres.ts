@@ -2,6 +2,7 @@ import { CamelCasePlugin, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database, DatabaseLogger, DatabaseOptions } from './database.js';
 import { describeFailure } from './errors.js';
+import { withLanes } from './lanes.js';
 import { PreparingClient } from './pg-client.js';
 import type { DB } from './types.js';
 
@@ -18,16 +19,19 @@ import type { DB } from './types.js';
 /** Defaults of the settings in config.ts (IDPROFILES_DB_*), for callers that give none (tests, CLI commands). */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 export const DEFAULT_POOL_SIZE = 10;
+export const DEFAULT_RESERVED_CONNECTIONS = 2;
 
 export async function openPostgres(databaseUrl: string, options: DatabaseOptions): Promise<Database> {
   const schema = options.schema;
   if (schema) await createSchema(databaseUrl, schema);
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const connection = { ...withSessionOptions(databaseUrl, schema), keepAlive: true, connectionTimeoutMillis: connectTimeoutMs };
-  const pool = new pg.Pool({ ...connection, Client: clientLogging(options.logger), max: options.poolSize ?? DEFAULT_POOL_SIZE });
+  const size = options.poolSize ?? DEFAULT_POOL_SIZE;
+  const pool = new pg.Pool({ ...connection, Client: clientLogging(options.logger), max: size });
   pool.on('error', () => { /* an idle client lost its connection: ServerClient logged it, the pool dropped it */ });
   const probe = databaseProbe(connection, options.logger);
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })] });
+  const lanes = withLanes(pool, { size, reserved: Math.min(size - 1, options.reservedConnections ?? DEFAULT_RESERVED_CONNECTIONS), waitMs: connectTimeoutMs });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: lanes }), plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })] });
   return {
     db,
     kind: 'postgres',

@@ -3,6 +3,7 @@ import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { JobQueue } from '../domain/context.js';
 import type { SqlExecutor } from '../db/database.js';
+import { asBulk } from '../db/lanes.js';
 import { runAgainAfterOutage, waitingExecutor, type WaitForDatabase } from './outage.js';
 
 export type JobHandler = (payload: Record<string, unknown>) => Promise<void>;
@@ -165,7 +166,8 @@ async function startWorker(boss: PgBoss, name: string, handler: JobHandler, opti
 async function runOne(name: string, job: PgBoss.JobWithMetadata<Record<string, unknown>>, handler: JobHandler, options: QueueOptions, events: EventEmitter, stopping: AbortSignal) {
   options.logger.debug({ job: name, id: job.id, attempt: job.retryCount + 1 }, 'job started');
   try {
-    await runAgainAfterOutage(() => handler(job.data), options.waitForDatabase, stopping, options.logger, { job: name, id: job.id });
+    // jobs are bulk work: they never take the connections kept for requests (db/lanes.ts)
+    await runAgainAfterOutage(() => asBulk(() => handler(job.data), { patient: true }), options.waitForDatabase, stopping, options.logger, { job: name, id: job.id });
     events.emit('done', name, job.data);
   } catch (err) {
     const last = job.retryCount >= job.retryLimit;

@@ -74,6 +74,15 @@ describe.each(DATABASES)('tasks with nothing behind them (%s)', (kind) => {
       [JSON.stringify({ taskId: queued.id, profileId: 'none' })],
     );
 
+    // a run a load created, which the load's job (still live: e.g. retried after its worker died) starts
+    const started = await createTask(t.services.ctx.repos, t.services.ctx, { type: 'IDENTITY_PROFILE_PROCESS', name: 'Process Identities', description: 'to be started', actor });
+    const load = await createTask(t.services.ctx.repos, t.services.ctx, { type: LOAD, name: 'Cloud Account Aggregation', description: 'applied', actor });
+    await t.services.ctx.repos.tasks.complete(load.id, { completed: new Date(), completionStatus: 'Success', messages: [], result: { processingTaskIds: [started.id] } });
+    await t.services.database.sqlExecutor.executeSql(
+      `insert into ${t.queueSchema}.job (name, data, start_after) values ('sources.load-accounts', $1, now() + interval '1 hour')`,
+      [JSON.stringify({ taskId: load.id, sourceId: source.id })],
+    );
+
     const failed = await until(async () => {
       const s = (await t.app.inject({ method: 'GET', url: `/v3/task-status/${orphan.id}`, headers: h })).json();
       return s.completed ? s : undefined;
@@ -84,6 +93,7 @@ describe.each(DATABASES)('tasks with nothing behind them (%s)', (kind) => {
     const stillOpen = (await t.app.inject({ method: 'GET', url: `/v3/task-status/${uploading.id}`, headers: h })).json();
     expect(stillOpen.completed).toBeNull();
     expect((await t.app.inject({ method: 'GET', url: `/v3/task-status/${queued.id}`, headers: h })).json().completed).toBeNull();
+    expect((await t.app.inject({ method: 'GET', url: `/v3/task-status/${started.id}`, headers: h })).json().completed).toBeNull();
 
     upload!.send('2,two\n');
     const answer = await upload!.finish();

@@ -59,9 +59,14 @@ export function taskRepository(db: Kysely<DB>, jobSchema = 'pgboss', tenantId = 
       await db.updateTable('tasks').set({ modified: new Date() }).where('id', '=', id).where('completed', 'is', null).execute();
     },
     async failAbandoned(staleBefore, messages, otherwise) {
-      // a job of the task's is pg-boss's business: its live states in its own table (any queue;
-      // a dead-letter copy carries the payload too, and fails the task itself)
-      const noLiveJob = sql<boolean>`not exists (select 1 from ${sql.id(jobSchema, 'job')} j where j.state in ('created', 'retry', 'active') and j.data->>'taskId' = tasks.id)`;
+      // Work behind a task: a live job (queued, active or waiting for a retry; pg-boss's own table,
+      // any queue — a dead-letter copy carries the payload too, and fails the task itself) of the
+      // task, or of the load that created it and starts it once committed (its `processingTaskIds`).
+      const noLiveJob = sql<boolean>`not exists (
+        select 1 from ${sql.id(jobSchema, 'job')} j
+        where j.state in ('created', 'retry', 'active')
+          and (j.data->>'taskId' = tasks.id
+            or exists (select 1 from tasks parent where parent.id = j.data->>'taskId' and parent.result->'processingTaskIds' @> jsonb_build_array(tasks.id))))`;
       const message = sql`coalesce(${JSON.stringify(messages)}::jsonb -> tasks.type, ${JSON.stringify(otherwise)}::jsonb)`;
       const rows = await db.updateTable('tasks')
         .set({ completed: sql`now()`, completionStatus: 'Error', modified: sql`now()`, messages: sql`tasks.messages || jsonb_build_array(${message})` })

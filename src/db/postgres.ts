@@ -25,7 +25,9 @@ export async function openPostgres(databaseUrl: string, options: DatabaseOptions
   const schema = options.schema;
   if (schema) await createSchema(databaseUrl, schema);
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-  const connection = { ...withSessionOptions(databaseUrl, schema), keepAlive: true, connectionTimeoutMillis: connectTimeoutMs };
+  // TCP keepalive after 10 s idle (the OS's default is 2 hours): a connection to a host that
+  // vanished (a failover without a reset) is noticed by the operating system, not never
+  const connection = { ...withSessionOptions(databaseUrl, schema), keepAlive: true, keepAliveInitialDelayMillis: 10_000, connectionTimeoutMillis: connectTimeoutMs };
   const size = options.poolSize ?? DEFAULT_POOL_SIZE;
   const pool = new pg.Pool({ ...connection, Client: clientLogging(options.logger), max: size });
   pool.on('error', () => { /* an idle client lost its connection: ServerClient logged it, the pool dropped it */ });

@@ -139,7 +139,7 @@ export function sendError(reply: FastifyReply, request: FastifyRequest, error: A
 export function installErrorHandling(app: FastifyInstance, allowedMethods: (url: string) => string[]): void {
   app.setErrorHandler((e, request, reply) => {
     const error = toAppError(e, request);
-    if (error.code === 'unavailable') request.log.warn({ msg: error.message, cause: (e as Error)?.message }, 'request refused: a dependency is unavailable');
+    if (error.code === 'unavailable') request.log.warn({ reason: error.message, cause: (e as Error)?.message }, 'request refused: a dependency is unavailable');
     else if (error.status >= 500) request.log.error({ err: e }, 'unhandled error');
     else request.log.info({ status: error.status, msg: error.message }, 'request refused');
     return sendError(reply, request, error);

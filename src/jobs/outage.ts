@@ -57,6 +57,7 @@ export async function runAgainAfterOutage(attempt: () => Promise<void>, wait: Wa
       logger.warn({ ...job, cause: describeFailure(e) }, 'job interrupted by a lost database connection; it runs again once the database answers');
       const back = await wait(stopping).then(() => true, () => false);
       if (!back) throw e;
+      logger.info(job, 'job runs again: the database answers');
     }
   }
 }

@@ -16,7 +16,7 @@ export interface TaskSweep {
  * each task is failed once, by whichever gets there first. During a database outage a pass
  * fails quietly and the next one tries again.
  */
-export function startTaskSweep(ctx: Pick<DomainContext, 'repos' | 'now'>, staleSeconds: number, logger: Logger): TaskSweep {
+export function startTaskSweep(ctx: Pick<DomainContext, 'withTransaction' | 'now'>, staleSeconds: number, logger: Logger): TaskSweep {
   let running: Promise<unknown> | undefined;
   const sweep = async (staleBefore = new Date(ctx.now().getTime() - staleSeconds * 1000)) => {
     const failed = await failAbandonedTasks(ctx, staleBefore);

@@ -3,17 +3,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POSTGRES_URL, postgresReachable } from '../helpers/databases.js';
 import { freshDatabase, runCli, until, type ChildCli } from '../helpers/processes.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
-import { checkRunOutcome, N, profileWithIdentities, runHeldInChunk, serve, type Served } from './served.js';
+import { CHUNK_SIZE, checkRunOutcome, N, profileWithIdentities, runHeldInChunks, serve, type Served } from './served.js';
 
 const reachable = await postgresReachable();
 
-/** Ends every session of `database` but the caller's (what a restart or failover does to the server's connections). */
-async function terminateSessions(database: string): Promise<number> {
+/** The `application_name` of the processes under test: their sessions are the ones ended. */
+const APP = 'idprofiles_under_test';
+
+/** Ends every session the processes under test have (what a restart or failover does to them); returns their pids. */
+async function terminateSessions(database: string): Promise<number[]> {
   const admin = new pg.Client({ connectionString: POSTGRES_URL });
   await admin.connect();
   try {
-    const { rows } = await admin.query(`select count(pg_terminate_backend(pid))::int as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()`, [database]);
-    return rows[0].n;
+    const { rows } = await admin.query(`select pid from pg_stat_activity where datname = $1 and application_name = $2`, [database, APP]);
+    const pids = rows.map((r) => r.pid as number);
+    await admin.query(`select pg_terminate_backend(pid) from unnest($1::int[]) as pid`, [pids]);
+    return pids;
   } finally {
     await admin.end();
   }
@@ -47,15 +52,16 @@ function expectCorrectRun(outcome: Awaited<ReturnType<typeof checkRunOutcome>>) 
     expect(attributes.uid).toMatch(/^USER\d+$/);
     expect(attributes.email).toBe(`${attributes.uid.toLowerCase()}@example.com`);
   }
-  expect(outcome.chunks).toEqual({ n: N / 50, done: N / 50, processed: N }); // each chunk counted once
+  expect(outcome.chunks).toEqual({ n: N / CHUNK_SIZE, done: N / CHUNK_SIZE, processed: N }); // each chunk counted once
   expect(outcome.retried).toBe(0); // the outage used none of any job's attempts
 }
 
 /**
- * PostgreSQL ends every session of the server's database (pg_terminate_backend: what a restart,
- * a failover or an administrator does) while a `serve` and a `worker` are in the middle of a run
- * and answering requests. Nobody exits; requests answer 200 or a 503 in ISC's shape; the run
- * finishes with correct results, its jobs having used no retry.
+ * PostgreSQL ends every session of the server and the worker (pg_terminate_backend: what a
+ * restart, a failover or an administrator does), twice, while every chunk worker is inside a
+ * chunk's transaction and requests keep coming. Nobody exits; requests answer 200 or a 503 in
+ * ISC's shape; each chunk cut off runs again in place; the run finishes with correct results,
+ * its jobs having used no retry.
  */
 describe.skipIf(!reachable)('sessions terminated under a serve and a worker (PostgreSQL)', () => {
   let db: { url: string; drop(): Promise<void> };
@@ -65,8 +71,9 @@ describe.skipIf(!reachable)('sessions terminated under a serve and a worker (Pos
 
   beforeAll(async () => {
     db = await freshDatabase('faults_term');
-    server = await serve(db.url, { IDPROFILES_CHUNK_SIZE: '50' });
-    worker = runCli(['worker'], { DATABASE_URL: db.url, IDPROFILES_CHUNK_SIZE: '50' });
+    const url = `${db.url}?application_name=${APP}`;
+    server = await serve(url, { IDPROFILES_CHUNK_SIZE: String(CHUNK_SIZE) });
+    worker = runCli(['worker'], { DATABASE_URL: url, IDPROFILES_CHUNK_SIZE: String(CHUNK_SIZE) });
     await worker.logged('worker ready');
   }, 120_000);
   afterAll(async () => {
@@ -77,20 +84,25 @@ describe.skipIf(!reachable)('sessions terminated under a serve and a worker (Pos
 
   it('keeps every process up and finishes the run in progress', async () => {
     const profileId = await profileWithIdentities(server);
-    const { taskId, holder } = await runHeldInChunk(server, db.url, profileId);
+    const chunkWorkers = 6; // 3 (IDPROFILES_CHUNK_CONCURRENCY) in each process
+    const { taskId, holder, waiting } = await runHeldInChunks(server, db.url, profileId, chunkWorkers);
     const asking = keepAsking(server, `/v3/identity-profiles/${profileId}`);
     const health = keepAsking(server, '/health');
 
-    expect(await terminateSessions(name())).toBeGreaterThan(2); // the holder, the waiting chunk, pools, probes
-    await until(async () => asking.oks() > 0 && (await server.api('GET', '/health')).status === 200, 'requests answered again');
-    await terminateSessions(name()); // again, with the run under way on new connections
+    for (let round = 0; round < 2; round++) {
+      const ended = await terminateSessions(name());
+      expect(ended.length).toBeGreaterThanOrEqual(chunkWorkers);
+      // each chunk cut off runs again on a new session once the database answers, and waits on the holder again
+      await until(async () => (await waiting()).filter((pid) => !ended.includes(pid)).length >= chunkWorkers && asking.oks() > round, 'chunks running again and requests answered');
+    }
+    await holder.query('commit');
+    await holder.end();
     const done = await until(async () => {
       const t = (await server.api('GET', `/v3/task-status/${taskId}`)).body;
       return t.completed ? t : undefined;
     }, 'the run to finish', 90_000);
     await asking.stop();
     await health.stop();
-    await holder.end().catch(() => undefined);
 
     expect(server.cli.child.exitCode).toBeNull();
     expect(worker.child.exitCode).toBeNull();
@@ -125,7 +137,7 @@ describe.skipIf(!reachable)('the database refusing connections for a while (Post
 
   it('answers 503 with Retry-After meanwhile, reports the database down, and resumes by itself', async () => {
     const profileId = await profileWithIdentities(server);
-    const { taskId, holder } = await runHeldInChunk(server, db.url, profileId);
+    const { taskId, holder } = await runHeldInChunks(server, db.url, profileId, 3);
 
     await proxy.down();
     const started = Date.now();

@@ -64,25 +64,38 @@ export async function profileWithIdentities(s: Served): Promise<string> {
   return profile.id;
 }
 
+export const CHUNK_SIZE = 50;
+
 /**
- * Turns the profile's mapping on and starts a run that stays inside a chunk until `release`:
- * `holder` (connected to the database) holds one identity's uncommitted state row, which the
- * chunk writing it waits for.
+ * Turns the profile's mapping on and starts a run whose chunks all stay inside their transaction
+ * until `holder` commits: it holds one uncommitted state row in every chunk, which the chunk
+ * writing it waits for. Resolves once `workers` chunks are waiting (every chunk worker of the
+ * processes): no worker is then between jobs, so an outage cannot cut a fetch that took a job
+ * (a job whose fetch's answer is lost waits for its expiry, as if its worker had died).
  */
-export async function runHeldInChunk(s: Served, databaseUrl: string, profileId: string): Promise<{ taskId: string; holder: pg.Client }> {
+export async function runHeldInChunks(s: Served, databaseUrl: string, profileId: string, workers: number): Promise<{ taskId: string; holder: pg.Client; waiting(): Promise<number[]> }> {
   const enable = await s.api('PATCH', `/v3/identity-profiles/${profileId}`, JSON.stringify([{ op: 'replace', path: '/identityAttributeConfig/enabled', value: true }]), { 'content-type': 'application/json-patch+json' });
   if (enable.status !== 200) throw new Error(`PATCH: ${enable.status} ${JSON.stringify(enable.body)}`);
   const holder = new pg.Client({ connectionString: databaseUrl });
-  holder.on('error', () => { /* terminated with everyone else */ });
   await holder.connect();
-  const { rows: [victim] } = await holder.query(`select id from identities order by id offset ${Math.floor(N / 2)} limit 1`);
+  const { rows: victims } = await holder.query(`select id from (select id, row_number() over (order by id) - 1 as n from identities) x where n % ${CHUNK_SIZE} = ${CHUNK_SIZE / 2}`);
   await holder.query('begin');
-  await holder.query('insert into identity_state (identity_id) values ($1)', [victim.id]);
+  for (const v of victims) await holder.query('insert into identity_state (identity_id) values ($1)', [v.id]);
   const run = await s.api('POST', `/v3/identity-profiles/${profileId}/process-identities`);
   if (run.status !== 202) throw new Error(`process-identities: ${run.status}`);
   const taskId = run.headers.get('location')!.split('/').pop()!;
-  await until(async () => (await holder.query(`select 1 from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`)).rowCount, 'a chunk waiting inside its transaction', 60_000);
-  return { taskId, holder };
+  /** The sessions waiting for the holder (inside a chunk); asked on a connection of its own, as pg_stat_activity stays the same for the rest of a transaction. */
+  const waiting = async () => {
+    const observer = new pg.Client({ connectionString: databaseUrl });
+    await observer.connect();
+    try {
+      return (await observer.query(`select pid from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`)).rows.map((r) => r.pid as number);
+    } finally {
+      await observer.end();
+    }
+  };
+  await until(async () => (await waiting()).length >= workers, `${workers} chunks waiting inside their transaction`, 60_000);
+  return { taskId, holder, waiting };
 }
 
 /** Every identity of the profile has the attributes the enabled mapping gives, and no job used a retry. */

@@ -34,9 +34,11 @@ export async function whileAlive<T>(ctx: Pick<DomainContext, 'repos' | 'taskHear
   }
 }
 
-/** Fails every running task with nothing behind it since `staleBefore`, and drops a failed upload's staged rows. */
-export async function failAbandonedTasks(ctx: Pick<DomainContext, 'repos'>, staleBefore: Date): Promise<Array<{ id: string; type: string }>> {
-  const failed = await ctx.repos.tasks.failAbandoned(staleBefore, { [LOAD_TYPE]: taskMessage('ERROR', UPLOAD_INTERRUPTED) }, taskMessage('ERROR', WORK_LOST));
-  for (const task of failed) if (task.type === LOAD_TYPE) await ctx.repos.accounts.clearStaged(task.id);
-  return failed;
+/** Fails every running task with nothing behind it since `staleBefore`, and drops a failed upload's staged rows (one transaction). */
+export async function failAbandonedTasks(ctx: Pick<DomainContext, 'withTransaction'>, staleBefore: Date): Promise<Array<{ id: string; type: string }>> {
+  return ctx.withTransaction(async (repos) => {
+    const failed = await repos.tasks.failAbandoned(staleBefore, { [LOAD_TYPE]: taskMessage('ERROR', UPLOAD_INTERRUPTED) }, taskMessage('ERROR', WORK_LOST));
+    for (const task of failed) if (task.type === LOAD_TYPE) await repos.accounts.clearStaged(task.id);
+    return failed;
+  });
 }

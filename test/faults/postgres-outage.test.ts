@@ -67,6 +67,7 @@ describe.skipIf(!reachable)('sessions terminated under a serve and a worker (Pos
   let db: { url: string; drop(): Promise<void> };
   let server: Served;
   let worker: ChildCli;
+  let holder: pg.Client | undefined;
   const name = () => new URL(db.url).pathname.slice(1);
 
   beforeAll(async () => {
@@ -77,6 +78,7 @@ describe.skipIf(!reachable)('sessions terminated under a serve and a worker (Pos
     await worker.logged('worker ready');
   }, 120_000);
   afterAll(async () => {
+    await holder?.end().catch(() => undefined); // a failed test's chunks stop waiting, so the processes can stop
     await server?.cli.kill();
     await worker?.kill();
     await db?.drop();
@@ -85,7 +87,9 @@ describe.skipIf(!reachable)('sessions terminated under a serve and a worker (Pos
   it('keeps every process up and finishes the run in progress', async () => {
     const profileId = await profileWithIdentities(server);
     const chunkWorkers = 6; // 3 (IDPROFILES_CHUNK_CONCURRENCY) in each process
-    const { taskId, holder, waiting } = await runHeldInChunks(server, db.url, profileId, chunkWorkers);
+    const held = await runHeldInChunks(server, db.url, profileId, chunkWorkers);
+    const { taskId, waiting } = held;
+    holder = held.holder;
     const asking = keepAsking(server, `/v3/identity-profiles/${profileId}`);
     const health = keepAsking(server, '/health');
 
@@ -97,6 +101,7 @@ describe.skipIf(!reachable)('sessions terminated under a serve and a worker (Pos
     }
     await holder.query('commit');
     await holder.end();
+    holder = undefined;
     const done = await until(async () => {
       const t = (await server.api('GET', `/v3/task-status/${taskId}`)).body;
       return t.completed ? t : undefined;
@@ -123,6 +128,7 @@ describe.skipIf(!reachable)('the database refusing connections for a while (Post
   let db: { url: string; drop(): Promise<void> };
   let proxy: TcpProxy;
   let server: Served;
+  let holder: pg.Client | undefined;
 
   beforeAll(async () => {
     db = await freshDatabase('faults_down');
@@ -130,6 +136,7 @@ describe.skipIf(!reachable)('the database refusing connections for a while (Post
     server = await serve(proxy.url, { IDPROFILES_CHUNK_SIZE: '50', IDPROFILES_DB_CONNECT_TIMEOUT_MS: '1000' });
   }, 120_000);
   afterAll(async () => {
+    await holder?.end().catch(() => undefined);
     await server?.cli.kill();
     await proxy?.close();
     await db?.drop();
@@ -137,7 +144,9 @@ describe.skipIf(!reachable)('the database refusing connections for a while (Post
 
   it('answers 503 with Retry-After meanwhile, reports the database down, and resumes by itself', async () => {
     const profileId = await profileWithIdentities(server);
-    const { taskId, holder } = await runHeldInChunks(server, db.url, profileId, 3);
+    const held = await runHeldInChunks(server, db.url, profileId, 3);
+    const { taskId } = held;
+    holder = held.holder;
 
     await proxy.down();
     const started = Date.now();
@@ -151,8 +160,9 @@ describe.skipIf(!reachable)('the database refusing connections for a while (Post
     expect(health.headers.get('retry-after')).toBeTruthy();
     expect(health.body).toMatchObject({ status: 'DOWN', checks: { database: { status: 'DOWN', detail: expect.stringMatching(/does not answer/) } } });
 
-    await holder.query('commit'); // the chunk the outage cut off can now write, once it is back
+    await holder.query('commit'); // the chunks the outage cut off can now write, once it is back
     await holder.end();
+    holder = undefined;
     await proxy.up();
     await until(async () => (await server.api('GET', '/health')).status === 200, '/health to say the database is back');
     expect((await server.api('GET', `/v3/identity-profiles/${profileId}`)).status).toBe(200);

@@ -6,10 +6,11 @@ import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { Logger } from 'pino';
 import { DEFAULT_UPLOAD_LIMIT_BYTES, type Config } from './config.js';
-import { ping } from './db/database.js';
+import { probeDatabase } from './db/database.js';
 import { isClientRevoked } from './domain/clients/service.js';
 import { frameworkErrorHandler, installErrorHandling } from './http/error-handler.js';
 import { installAuth, revocationCache } from './http/plugins/auth.js';
+import { installBulkLane } from './http/plugins/bulk-lane.js';
 import { installConsole } from './http/plugins/console.js';
 import { installContentTypes } from './http/plugins/content-types.js';
 import { installDocs } from './http/plugins/docs.js';
@@ -17,7 +18,7 @@ import { installRateLimit, tokenRateLimit } from './http/plugins/rate-limit.js';
 import { memoryStore, redisStore, type RateLimitStore } from './http/plugins/rate-limit-store.js';
 import { createRouteIndex } from './http/route-index.js';
 import { accountRoutes } from './http/routes/accounts.js';
-import { healthRoutes, type HealthCheck } from './http/routes/health.js';
+import { databaseCheck, healthRoutes, type HealthCheck } from './http/routes/health.js';
 import { identityRoutes } from './http/routes/identities.js';
 import { identityProfileRoutes } from './http/routes/identity-profiles.js';
 import { oauthRoutes } from './http/routes/oauth.js';
@@ -93,6 +94,7 @@ export async function buildApp({ services, config, logger }: AppOptions): Promis
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(requestValidatorCompiler());
   installRequestLog(app);
+  installBulkLane(app);
 
   const index = createRouteIndex(app);
   installErrorHandling(app, index.allowedMethods);
@@ -111,7 +113,7 @@ export async function buildApp({ services, config, logger }: AppOptions): Promis
   await installConsole(app);
 
   const checks: HealthCheck[] = [
-    { name: 'database', critical: true, check: async () => (await ping(services.database.db), { status: 'UP' }) },
+    databaseCheck(() => probeDatabase(services.database)),
   ];
   // not critical: without Redis the limits are counted per node (see rate-limit-redis.ts)
   const redisCheck = limits?.check?.bind(limits);

@@ -33,6 +33,10 @@ describe('loadConfig', () => {
       chunkSize: 2500,
       chunkConcurrency: 3,
       uploadLimitBytes: 1024 ** 3,
+      dbPoolSize: 10,
+      dbReservedConnections: 2,
+      dbConnectTimeoutMs: 5000,
+      taskStaleSeconds: 60,
     });
   });
 
@@ -48,6 +52,7 @@ describe('loadConfig', () => {
       IDPROFILES_JOB_EXPIRE_SECONDS: '30', IDPROFILES_CHUNK_SIZE: '500', IDPROFILES_CHUNK_CONCURRENCY: '8',
       IDPROFILES_TOKEN_RATE_LIMIT: '20/30', IDPROFILES_PUBLIC_URL: 'https://idp.example.com/',
       IDPROFILES_UPLOAD_LIMIT: '512MiB',
+      IDPROFILES_DB_POOL_SIZE: '20', IDPROFILES_DB_RESERVED_CONNECTIONS: '4', IDPROFILES_DB_CONNECT_TIMEOUT_MS: '1500', IDPROFILES_TASK_STALE_SECONDS: '20',
     });
     expect(config).toEqual({
       port: 9000, host: '127.0.0.1', databaseUrl: 'postgresql://u:p@db:5432/idp', dataDir: '/var/lib/idp',
@@ -55,6 +60,7 @@ describe('loadConfig', () => {
       redisUrl: 'rediss://cache:6380', logLevel: 'debug', tokenTtlSeconds: 3600, jobExpireSeconds: 30, chunkSize: 500, chunkConcurrency: 8,
       tokenRateLimit: { max: 20, windowSeconds: 30 }, publicUrl: 'https://idp.example.com',
       uploadLimitBytes: 512 * 1024 ** 2,
+      dbPoolSize: 20, dbReservedConnections: 4, dbConnectTimeoutMs: 1500, taskStaleSeconds: 20,
     });
   });
 
@@ -175,7 +181,7 @@ describe('flagsToEnv', () => {
   it.each([
     [['serve'], "Unexpected argument 'serve'; options look like --port 9000 or --port=9000"],
     [['-p', '80'], "Unexpected argument '-p'; options look like --port 9000 or --port=9000"],
-    [['--nope', '1'], 'Unknown option --nope; known: --port, --host, --database-url, --data-dir, --client-id, --client-secret, --rate-limit, --token-rate-limit, --public-url, --redis-url, --log-level, --token-ttl, --job-expire-seconds, --chunk-size, --chunk-concurrency, --upload-limit'],
+    [['--nope', '1'], 'Unknown option --nope; known: --port, --host, --database-url, --data-dir, --client-id, --client-secret, --rate-limit, --token-rate-limit, --public-url, --redis-url, --log-level, --token-ttl, --job-expire-seconds, --chunk-size, --chunk-concurrency, --upload-limit, --db-pool-size, --db-reserved-connections, --db-connect-timeout-ms, --task-stale-seconds'],
     [['--port'], 'Option --port needs a value'],
     [['--port='], 'Option --port needs a value'],
     [['--port', '--host', 'x'], 'Option --port needs a value'],

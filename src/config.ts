@@ -28,6 +28,10 @@ export const ConfigSchema = Type.Object({
   chunkSize: Type.Integer({ minimum: 10, maximum: 100_000, description: 'IDPROFILES_CHUNK_SIZE: identities per processing chunk (default 2500)' }),
   chunkConcurrency: Type.Integer({ minimum: 1, maximum: 64, description: 'IDPROFILES_CHUNK_CONCURRENCY: processing chunks one process works on at once, on PostgreSQL (default 3)' }),
   uploadLimitBytes: Type.Integer({ minimum: 1024, maximum: 2 ** 40, description: 'IDPROFILES_UPLOAD_LIMIT: largest account file a load accepts (default 1 GiB)' }),
+  dbPoolSize: Type.Integer({ minimum: 1, maximum: 1000, description: 'IDPROFILES_DB_POOL_SIZE: PostgreSQL connections per process (default 10)' }),
+  dbReservedConnections: Type.Integer({ minimum: 0, maximum: 999, description: 'IDPROFILES_DB_RESERVED_CONNECTIONS: of those, how many lists and jobs never take (default 2)' }),
+  dbConnectTimeoutMs: Type.Integer({ minimum: 100, maximum: 600_000, description: 'IDPROFILES_DB_CONNECT_TIMEOUT_MS: longest wait to connect to PostgreSQL or for a pooled connection; then 503 (default 5000)' }),
+  taskStaleSeconds: Type.Integer({ minimum: 2, maximum: 86_400, description: 'IDPROFILES_TASK_STALE_SECONDS: a running task with nothing behind it for this long is failed (default 60)' }),
 });
 export type Config = Static<typeof ConfigSchema>;
 
@@ -154,6 +158,10 @@ export function loadConfig(env: Env): Config {
     chunkSize: read('IDPROFILES_CHUNK_SIZE', wholeNumber('IDPROFILES_CHUNK_SIZE', 10, 100_000), 2500),
     chunkConcurrency: read('IDPROFILES_CHUNK_CONCURRENCY', wholeNumber('IDPROFILES_CHUNK_CONCURRENCY', 1, 64), 3),
     uploadLimitBytes: read('IDPROFILES_UPLOAD_LIMIT', byteSize('IDPROFILES_UPLOAD_LIMIT', 1024, 2 ** 40), DEFAULT_UPLOAD_LIMIT_BYTES),
+    dbPoolSize: read('IDPROFILES_DB_POOL_SIZE', wholeNumber('IDPROFILES_DB_POOL_SIZE', 1, 1000), 10),
+    dbReservedConnections: read('IDPROFILES_DB_RESERVED_CONNECTIONS', wholeNumber('IDPROFILES_DB_RESERVED_CONNECTIONS', 0, 999), 2),
+    dbConnectTimeoutMs: read('IDPROFILES_DB_CONNECT_TIMEOUT_MS', wholeNumber('IDPROFILES_DB_CONNECT_TIMEOUT_MS', 100, 600_000), 5000),
+    taskStaleSeconds: read('IDPROFILES_TASK_STALE_SECONDS', wholeNumber('IDPROFILES_TASK_STALE_SECONDS', 2, 86_400), 60),
   };
   checkClientCredentials(config, problems);
   if (problems.length) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
@@ -169,7 +177,9 @@ const FLAG_TO_ENV: Record<string, string> = {
   'client-id': 'IDPROFILES_CLIENT_ID', 'client-secret': 'IDPROFILES_CLIENT_SECRET',
   'rate-limit': 'IDPROFILES_RATE_LIMIT', 'token-rate-limit': 'IDPROFILES_TOKEN_RATE_LIMIT', 'public-url': 'IDPROFILES_PUBLIC_URL', 'redis-url': 'REDIS_URL', 'log-level': 'LOG_LEVEL',
   'token-ttl': 'IDPROFILES_TOKEN_TTL', 'job-expire-seconds': 'IDPROFILES_JOB_EXPIRE_SECONDS', 'chunk-size': 'IDPROFILES_CHUNK_SIZE',
-  'chunk-concurrency': 'IDPROFILES_CHUNK_CONCURRENCY', 'upload-limit': 'IDPROFILES_UPLOAD_LIMIT',
+  'chunk-concurrency': 'IDPROFILES_CHUNK_CONCURRENCY', 'upload-limit': 'IDPROFILES_UPLOAD_LIMIT', 'db-pool-size': 'IDPROFILES_DB_POOL_SIZE',
+  'db-reserved-connections': 'IDPROFILES_DB_RESERVED_CONNECTIONS', 'db-connect-timeout-ms': 'IDPROFILES_DB_CONNECT_TIMEOUT_MS',
+  'task-stale-seconds': 'IDPROFILES_TASK_STALE_SECONDS',
 };
 
 /**

@@ -14,7 +14,8 @@ export type ErrorCode =
   | 'uri_too_long'
   | 'unsupported_media_type'
   | 'rate_limited'
-  | 'internal';
+  | 'internal'
+  | 'unavailable';
 
 export class AppError extends Error {
   constructor(
@@ -30,6 +31,9 @@ export class AppError extends Error {
     this.name = 'AppError';
   }
 }
+
+/** What a 503 tells clients to wait before trying again (a database restart or failover takes seconds). */
+export const RETRY_AFTER_SECONDS = 5;
 
 export const ERRORS = {
   badRequest: (message: string, causes: readonly string[] = []) =>
@@ -58,6 +62,9 @@ export const ERRORS = {
   rateLimited: (retryAfterSeconds: number) =>
     new AppError('rate_limited', 429, ' Rate Limit Exceeded ', [], { 'Retry-After': String(retryAfterSeconds) }),
   internal: (message = 'An internal fault occurred.') => new AppError('internal', 500, message),
+  /** A dependency (the database) is away for now: nothing was done, the same request may succeed after `Retry-After`. */
+  unavailable: (message: string, causes: readonly string[] = [], retryAfterSeconds = RETRY_AFTER_SECONDS) =>
+    new AppError('unavailable', 503, message, causes, { 'Retry-After': String(retryAfterSeconds) }),
 } as const;
 
 export const isAppError = (e: unknown): e is AppError => e instanceof AppError;

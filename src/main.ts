@@ -1,28 +1,25 @@
+import type { Logger } from 'pino';
 import { buildApp } from './app.js';
 import { adminRequests } from './cli/admin-requests.js';
 import { loadConfig, type Config } from './config.js';
-import { createDatabase, migrateToLatest } from './db/database.js';
+import { createDatabase, migrateToLatest, type DatabaseOptions } from './db/database.js';
 import { apiClientRepository } from './db/repositories/clients.js';
-import { failInterruptedLoads } from './domain/accounts/load.js';
 import { ensureAdminClient } from './domain/clients/service.js';
 import { createLogger } from './logger.js';
-import { createServices } from './services.js';
+import { createServices, type ServiceOptions } from './services.js';
 
 /** `idprofiles serve`: config → database → migrations → services (+ in-process worker) → HTTP. */
 export async function serve(config: Config): Promise<void> {
   const started = Date.now();
   const logger = createLogger(config.logLevel);
-  const database = await createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const database = await createDatabase(databaseOptions(config, logger));
   const applied = await migrateToLatest(database);
   if (applied.length) logger.info({ applied }, 'migrations applied');
   const admin = await ensureAdminClient(apiClientRepository(database.db), config);
   if (admin && 'created' in admin) printAdminCredentials(admin.created);
   if (admin && 'revoked' in admin) logger.warn({ clientId: admin.revoked.id, revokedAt: admin.revoked.at }, 'the configured admin client (IDPROFILES_CLIENT_ID) is revoked and stays revoked: configure another client id to have one');
   database.dataFolder?.serve(adminRequests(apiClientRepository(database.db), logger)); // `idprofiles clients …` while we run
-  const services = await createServices(database, { config, logger, runJobs: true, jobExpireSeconds: config.jobExpireSeconds, chunkSize: config.chunkSize, chunkConcurrency: config.chunkConcurrency });
-  // embedded: this process owns the database, so any unfinished upload is from a previous run
-  const interrupted = await failInterruptedLoads(services.ctx, database.kind === 'pglite' ? 0 : 300);
-  if (interrupted) logger.warn({ tasks: interrupted }, 'marked interrupted account loads as failed');
+  const services = await createServices(database, serviceOptions(config, logger));
   const app = await buildApp({ services, config, logger });
   await app.listen({ port: config.port, host: config.host });
   logger.info({ ms: Date.now() - started, database: database.kind }, 'ready');
@@ -32,6 +29,22 @@ export async function serve(config: Config): Promise<void> {
     await services.close();
     await database.close();
   });
+}
+
+/** The database as `serve` and `worker` open it. */
+export function databaseOptions(config: Config, logger: Logger): DatabaseOptions {
+  return {
+    databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger,
+    poolSize: config.dbPoolSize, reservedConnections: config.dbReservedConnections, connectTimeoutMs: config.dbConnectTimeoutMs,
+  };
+}
+
+/** Services (with job handlers) as `serve` and `worker` run them. */
+export function serviceOptions(config: Config, logger: Logger): ServiceOptions {
+  return {
+    config, logger, runJobs: true, jobExpireSeconds: config.jobExpireSeconds, chunkSize: config.chunkSize, chunkConcurrency: config.chunkConcurrency,
+    taskStaleSeconds: config.taskStaleSeconds,
+  };
 }
 
 function printAdminCredentials(admin: { id: string; secret: string }) {

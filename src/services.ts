@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
-import type { Database } from './db/database.js';
+import { whenDatabaseAvailable, type Database } from './db/database.js';
 import { apiClientRepository } from './db/repositories/clients.js';
 import { createRepositories, transactionRunner } from './db/repositories/index.js';
 import { loadSigningKey } from './db/repositories/settings.js';
@@ -15,6 +15,7 @@ import { failTask } from './domain/tasks/service.js';
 import { newId } from './domain/shared/schema.js';
 import { checkTransformDefinition } from './domain/transforms/check.js';
 import { startJobQueue, type JobHandler, type RunningQueue } from './jobs/queue.js';
+import { startTaskSweep } from './jobs/sweep.js';
 
 /** Everything the HTTP layer and the workers use, wired once per process. */
 export interface Services {
@@ -55,10 +56,14 @@ export interface ServiceOptions {
   /** Seconds before a dead worker's job is retried, and how often that is checked (tests: short). */
   jobExpireSeconds?: number;
   maintenanceIntervalSeconds?: number;
+  /** A running task with nothing behind it for this long is failed (jobs/sweep.ts; default 60). */
+  taskStaleSeconds?: number;
 }
 
 export async function createServices(database: Database, options: ServiceOptions): Promise<Services> {
   const { db } = database;
+  const queueSchema = options.queueSchema ?? 'pgboss';
+  const staleSeconds = options.taskStaleSeconds ?? 60;
   let queue: RunningQueue | undefined;
   const started = () => {
     if (!queue) throw new Error('job queue not started');
@@ -69,12 +74,14 @@ export async function createServices(database: Database, options: ServiceOptions
     enqueueMany: (name, payloads) => started().enqueueMany(name, payloads),
   };
   const ctx: DomainContext = {
-    repos: createRepositories(db),
-    withTransaction: transactionRunner(db),
+    repos: createRepositories(db, { jobSchema: queueSchema }),
+    withTransaction: transactionRunner(db, { jobSchema: queueSchema }),
     now: () => new Date(),
     newId,
     jobs,
     checkTransform: checkTransformDefinition,
+    // several beats per stale period: a slow upload is never mistaken for a dead one
+    taskHeartbeatMs: (staleSeconds * 1000) / 4,
   };
   const handlers: Record<string, JobHandler> = {
     [DELETE_JOB]: (p) => runDeleteJob(ctx, p as DeleteJobPayload),
@@ -93,7 +100,7 @@ export async function createServices(database: Database, options: ServiceOptions
   // job work gives way to requests on PGlite's one session (db/pglite-session.ts)
   const inBackground = (handler: JobHandler): JobHandler => (p) => database.inBackground(() => handler(p));
   queue = await startJobQueue(database.sqlExecutor, {
-    schema: options.queueSchema ?? 'pgboss',
+    schema: queueSchema,
     queues: JOB_NAMES,
     handlers: options.runJobs ? Object.fromEntries(Object.entries(handlers).map(([name, handler]) => [name, inBackground(handler)])) : {},
     logger: options.logger,
@@ -101,6 +108,7 @@ export async function createServices(database: Database, options: ServiceOptions
     expireInSeconds: options.jobExpireSeconds ?? 120,
     maintenanceIntervalSeconds: options.maintenanceIntervalSeconds ?? Math.max(1, Math.min(30, Math.floor((options.jobExpireSeconds ?? 120) / 2))),
     recoverAbandoned: database.kind === 'pglite' && options.runJobs,
+    waitForDatabase: (signal) => whenDatabaseAvailable(database, signal),
     // on PostgreSQL several chunks at once keep both the database and the event loop busy
     concurrency: database.kind === 'postgres' ? { [CHUNK_JOB]: options.chunkConcurrency ?? 3 } : {},
     onGiveUp: (name, payload, error) => {
@@ -108,6 +116,9 @@ export async function createServices(database: Database, options: ServiceOptions
       return name === LOAD_JOB ? giveUpLoad(ctx, payload.taskId, message) : failTask(ctx, payload.taskId, message);
     },
   });
+  const sweep = startTaskSweep(ctx, staleSeconds, options.logger);
+  // embedded: this process owns the database, so a task with nothing behind it now is from a previous run
+  if (database.kind === 'pglite' && options.runJobs) await sweep.sweep(ctx.now());
   const tokens = createTokenService(await loadSigningKey(db), options.config.tokenTtlSeconds);
   return {
     database,
@@ -116,6 +127,7 @@ export async function createServices(database: Database, options: ServiceOptions
     tokens,
     queue,
     close: async () => {
+      await sweep.stop();
       await queue?.stop();
     },
   };

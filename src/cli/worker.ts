@@ -1,16 +1,19 @@
-import { pino } from 'pino';
 import type { Config } from '../config.js';
 import { createDatabase, migrateToLatest } from '../db/database.js';
-import { onShutdown } from '../main.js';
+import { apiClientRepository } from '../db/repositories/clients.js';
+import { createLogger } from '../logger.js';
+import { databaseOptions, onShutdown, serviceOptions } from '../main.js';
 import { createServices } from '../services.js';
+import { adminRequests } from './admin-requests.js';
 
 /** `idprofiles worker`: runs jobs, no HTTP. Several share one PostgreSQL queue. */
 export async function runWorker(config: Config): Promise<void> {
-  const logger = pino({ level: config.logLevel });
+  const logger = createLogger(config.logLevel);
   if (!config.databaseUrl) logger.warn('no DATABASE_URL: a worker on embedded PGlite cannot share work with other processes');
-  const database = await createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const database = await createDatabase(databaseOptions(config, logger));
   await migrateToLatest(database);
-  const services = await createServices(database, { config, logger, runJobs: true, jobExpireSeconds: config.jobExpireSeconds, chunkSize: config.chunkSize, chunkConcurrency: config.chunkConcurrency });
+  database.dataFolder?.serve(adminRequests(apiClientRepository(database.db), logger)); // `idprofiles clients …` while we run
+  const services = await createServices(database, serviceOptions(config, logger));
   logger.info('worker ready');
   onShutdown(async () => {
     await services.close();

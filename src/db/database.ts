@@ -1,8 +1,7 @@
-import { CamelCasePlugin, Kysely, Migrator, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import { Kysely, Migrator, sql } from 'kysely';
 import { migrationProvider } from './migrations/index.js';
 import { openPGlite } from './pglite.js';
-import { PreparingClient } from './pg-client.js';
+import { openPostgres } from './postgres.js';
 import type { DB } from './types.js';
 
 /** Runs raw SQL with positional parameters on the same connections Kysely uses (pg-boss's `db` option). */
@@ -23,7 +22,19 @@ export interface Database {
    * PostgreSQL, with a pool of connections, it just runs.
    */
   inBackground<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Answers whether the database can be reached now: resolves, or throws saying why, in bounded
+   * time (PostgreSQL: a connection of its own, see postgres.ts). Absent: `select 1` through the
+   * pool (PGlite, which lives in this process). Use `probeDatabase`.
+   */
+  probe?(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** Where the database's connections report what happens to them (a pino logger). */
+export interface DatabaseLogger {
+  warn(obj: object, msg: string): void;
+  info(msg: string): void;
 }
 
 export interface DatabaseOptions {
@@ -34,6 +45,12 @@ export interface DatabaseOptions {
   /** PostgreSQL schema to use (tests: one per test file); created if missing. */
   schema?: string;
   poolSize?: number;
+  /** PostgreSQL: connections of the pool that lists and jobs never take (db/lanes.ts). */
+  reservedConnections?: number;
+  /** PostgreSQL: how long connecting, or waiting in line for a pooled connection, may take. */
+  connectTimeoutMs?: number;
+  /** Connections lost, the database gone and back (PostgreSQL). */
+  logger?: DatabaseLogger;
 }
 
 export { prepared } from './pg-client.js';
@@ -41,54 +58,6 @@ export { prepared } from './pg-client.js';
 /** Opens the database (PGlite or PostgreSQL); call `migrateToLatest` before use. */
 export async function createDatabase(options: DatabaseOptions): Promise<Database> {
   return options.databaseUrl ? openPostgres(options.databaseUrl, options) : openPGlite(options.dataDir ?? 'memory://');
-}
-
-async function openPostgres(databaseUrl: string, options: DatabaseOptions): Promise<Database> {
-  const schema = options.schema;
-  if (schema) {
-    if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`Bad schema name '${schema}'`);
-    const admin = new pg.Client({ connectionString: databaseUrl });
-    await admin.connect();
-    await admin.query(`create schema if not exists ${schema}`);
-    await admin.end();
-  }
-  const pool = new pg.Pool({
-    Client: PreparingClient,
-    ...withSessionOptions(databaseUrl, schema),
-    max: options.poolSize ?? 10,
-  });
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })] });
-  return {
-    db,
-    kind: 'postgres',
-    schema,
-    sqlExecutor: { executeSql: (text, values) => pool.query(text, values as any[]) },
-    inBackground: (fn) => fn(),
-    close: () => db.destroy(),
-  };
-}
-
-/**
- * Settings for every connection, after any `options` the URL gives. Both are planner choices made
- * by cost estimate that cost the chunk read of process-identities more than they saved:
- * - JIT compilation: ~12 ms per read of 2,500 identities (~20 µs per identity, about half the
- *   read's CPU); our statements are short, and JIT never paid back here.
- * - Parallel query: a worker process started per read (~9 ms before the first row), while the
- *   per-identity subqueries ran in the leader anyway. Data-modifying statements never run in
- *   parallel, and several chunks already run at once.
- */
-function withSessionOptions(databaseUrl: string, schema: string | undefined): { connectionString: string; options: string } {
-  const ours = ['-c jit=off -c max_parallel_workers_per_gather=0', schema ? `-c search_path=${schema}` : ''];
-  let url: URL;
-  try {
-    url = new URL(databaseUrl);
-  } catch {
-    return { connectionString: databaseUrl, options: ours.filter(Boolean).join(' ') };
-  }
-  // pg lets the URL's `options` replace the config's, so they are merged here and taken out of the URL
-  const fromUrl = url.searchParams.get('options') ?? '';
-  url.searchParams.delete('options');
-  return { connectionString: url.toString(), options: [fromUrl, ...ours].filter(Boolean).join(' ') };
 }
 
 /** Applies every pending migration; throws with the failing migration's name. */
@@ -104,4 +73,33 @@ export async function migrateToLatest({ db, schema }: Pick<Database, 'db' | 'sch
 /** Liveness probe used by /health. */
 export async function ping(db: Kysely<DB>): Promise<void> {
   await sql`select 1`.execute(db);
+}
+
+/** Can the database be reached now? Resolves, or throws saying why (see `Database.probe`). */
+export function probeDatabase(database: Pick<Database, 'db' | 'probe'>): Promise<void> {
+  return database.probe ? database.probe() : ping(database.db);
+}
+
+/**
+ * Resolves once the database answers a probe (at once when it does), polling with a growing pause
+ * (250 ms up to 2 s) meanwhile; rejects when `signal` aborts. For work that failed only because
+ * the database was away and should run again when it is back.
+ */
+export async function whenDatabaseAvailable(database: Pick<Database, 'db' | 'probe'>, signal?: AbortSignal): Promise<void> {
+  for (let pause = 250; ; pause = Math.min(2_000, pause * 2)) {
+    signal?.throwIfAborted();
+    try {
+      return await probeDatabase(database);
+    } catch {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, pause);
+        function done() {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', done);
+          resolve();
+        }
+        signal?.addEventListener('abort', done, { once: true });
+      });
+    }
+  }
 }

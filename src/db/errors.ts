@@ -3,11 +3,20 @@ import { ERRORS } from '../errors.js';
 /**
  * SQLSTATE → domain error, in one place, keyed on the `code` string so it works for both `pg`
  * and PGlite errors. Unique violations are 400 (product decision 3: duplicates are bad requests).
+ * A lost or refused connection is a 503 with Retry-After: the request did nothing (a transaction
+ * cut off is rolled back by PostgreSQL) and may be sent again.
  */
 export function mapDatabaseError(e: unknown): unknown {
+  if (isConnectionFailure(e)) {
+    const unavailable = ERRORS.unavailable('The database is unavailable; nothing was changed. Retry the request shortly.', [describeFailure(e)]);
+    unavailable.cause = e; // still a connection failure to whoever retries work (jobs/outage.ts)
+    return unavailable;
+  }
   const err = e as { code?: unknown; constraint?: unknown; detail?: unknown; message?: unknown };
   if (typeof err?.code !== 'string') return e;
   switch (err.code) {
+    case '57014': // statement_timeout (IDPROFILES_STATEMENT_TIMEOUT_MS) or a cancel
+      return ERRORS.unavailable('The database did not answer in time; nothing was changed. Retry the request shortly.', ['the statement was cancelled after the statement timeout']);
     case '23505':
       return ERRORS.badRequest(`Duplicate value: ${describeConstraint(err.constraint, err.detail)}`);
     case '23503':
@@ -36,4 +45,38 @@ const FRIENDLY: Record<string, string> = {
 
 function describeConstraint(constraint: unknown, detail: unknown): string {
   return (typeof constraint === 'string' && FRIENDLY[constraint]) || (typeof detail === 'string' ? detail : 'constraint violated');
+}
+
+/**
+ * SQLSTATEs of a session the server ended or refused: administrator or crash shutdown,
+ * "cannot connect now" (starting up, in recovery), too many connections, and every connection
+ * exception (class 08).
+ */
+const CONNECTION_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
+/** Socket errors of a connection that could not be made or was lost. */
+const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EADDRNOTAVAIL']);
+/** pg's own errors for the same (they carry no code): lost, timed out, or unusable after a loss. */
+const PG_CONNECTION_MESSAGES = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error and is not queryable|Connection closed|Query read timeout)/;
+
+/**
+ * Did this fail because the database could not be reached or dropped the connection (as opposed
+ * to refusing the statement)? Such a failure says nothing about the request: retried once the
+ * database answers again, it may well succeed.
+ */
+export function isConnectionFailure(e: unknown): boolean {
+  const err = e as { code?: unknown; message?: unknown; errors?: unknown; cause?: unknown } | undefined;
+  if (!err || typeof err !== 'object') return false;
+  if (err.cause !== undefined && err.cause !== e && isConnectionFailure(err.cause)) return true;
+  if (typeof err.code === 'string' && (CONNECTION_SQLSTATES.has(err.code) || err.code.startsWith('08') || SOCKET_CODES.has(err.code))) return true;
+  if (typeof err.message === 'string' && PG_CONNECTION_MESSAGES.test(err.message)) return true;
+  // Node's connect to a name with several addresses fails with an AggregateError of each attempt
+  return Array.isArray(err.errors) && err.errors.length > 0 && err.errors.every(isConnectionFailure);
+}
+
+/** One line for a person: what the connection failure was (never the URL or a password). */
+export function describeFailure(e: unknown): string {
+  const err = e as { code?: unknown; message?: unknown; errors?: unknown };
+  const first = Array.isArray(err?.errors) ? (err.errors[0] as { message?: unknown } | undefined) : undefined;
+  const message = typeof err?.message === 'string' && err.message ? err.message : typeof first?.message === 'string' ? first.message : String(e);
+  return typeof err?.code === 'string' && !message.includes(err.code) ? `${message} (${err.code})` : message;
 }

@@ -47,6 +47,8 @@ export interface DomainContext {
   jobs: JobQueue;
   /** Compiles a transform definition and lists what is wrong with it (the transform engine). */
   checkTransform: DefinitionChecker;
+  /** How often work with no job behind it (an upload) proves it is alive (tasks/liveness.ts; default 15 s). */
+  taskHeartbeatMs?: number;
 }
 
 /** Who makes the request (for audit and task launcher). */

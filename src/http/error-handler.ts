@@ -13,6 +13,7 @@ const DETAIL_CODES: Record<number, string> = {
   414: '414 URI Too Long',
   415: '415 Unsupported Media Type',
   500: '500.0 Internal Fault',
+  503: '503 Service Unavailable',
 };
 
 /** The media types our routes read (content-types plugin, multipart on the token endpoint). */
@@ -36,7 +37,7 @@ export function errorResponseBody(error: AppError, trackingId: string): ErrorBod
 
 /** RFC 6749 §5.2 error body for the OAuth endpoints (`/oauth/token` answers `{error, error_description}`). */
 function oauthErrorBody(error: AppError): ErrorBody {
-  const code = error.status >= 500 ? 'server_error' : error.status === 401 ? 'invalid_client' : 'invalid_request';
+  const code = error.status === 503 ? 'temporarily_unavailable' : error.status >= 500 ? 'server_error' : error.status === 401 ? 'invalid_client' : 'invalid_request';
   return { error: code, error_description: error.message };
 }
 
@@ -139,7 +140,8 @@ export function sendError(reply: FastifyReply, request: FastifyRequest, error: A
 export function installErrorHandling(app: FastifyInstance, allowedMethods: (url: string) => string[]): void {
   app.setErrorHandler((e, request, reply) => {
     const error = toAppError(e, request);
-    if (error.status >= 500) request.log.error({ err: e }, 'unhandled error');
+    if (error.code === 'unavailable') request.log.warn({ reason: error.message, cause: (e as Error)?.message }, 'request refused: a dependency is unavailable');
+    else if (error.status >= 500) request.log.error({ err: e }, 'unhandled error');
     else request.log.info({ status: error.status, msg: error.message }, 'request refused');
     return sendError(reply, request, error);
   });

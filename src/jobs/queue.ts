@@ -3,6 +3,7 @@ import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { JobQueue } from '../domain/context.js';
 import type { SqlExecutor } from '../db/database.js';
+import { runAgainAfterOutage, waitingExecutor, type WaitForDatabase } from './outage.js';
 
 export type JobHandler = (payload: Record<string, unknown>) => Promise<void>;
 
@@ -34,6 +35,11 @@ export interface QueueOptions {
    * other process can be working on them: embedded PGlite, which one process owns.
    */
   recoverAbandoned?: boolean;
+  /**
+   * Resolves once the database answers again: pg-boss's statements and handlers that failed only
+   * because the connection was lost wait for it and run again (outage.ts). Absent: they fail.
+   */
+  waitForDatabase?: WaitForDatabase;
 }
 
 export interface RunningQueue extends JobQueue {
@@ -57,12 +63,17 @@ export async function startJobQueue(sql: SqlExecutor, options: QueueOptions): Pr
   // pg-boss completes and fails jobs without awaiting those queries; they are tracked here so
   // that stop() can let them land before the database closes.
   const queries = new Set<Promise<unknown>>();
+  const stopping = new AbortController();
+  const ours = options.waitForDatabase ? waitingExecutor(sql, options.waitForDatabase, stopping.signal, options.logger) : sql;
   const executeSql = (text: string, values: unknown[]) => {
-    const q = sql.executeSql(text, values);
+    const q = ours.executeSql(text, values);
     queries.add(q);
     q.then(() => queries.delete(q), () => queries.delete(q));
     return q;
   };
+  // jobs sent by requests and handlers go straight to the database: during an outage the request
+  // answers 503 at once (and a handler runs again when the database is back), never waits
+  const direct = { db: sql };
   const boss = new PgBoss({
     db: { executeSql },
     schema: options.schema,
@@ -92,7 +103,7 @@ export async function startJobQueue(sql: SqlExecutor, options: QueueOptions): Pr
   const running = new Set<Promise<unknown>>();
   for (const [name, handler] of Object.entries(options.handlers)) {
     for (let i = 0; i < (options.concurrency?.[name] ?? 1); i++) {
-      addWorker(name, await startWorker(boss, name, handler, options, events, running));
+      addWorker(name, await startWorker(boss, name, handler, options, events, running, stopping.signal));
     }
   }
   const onGiveUp = options.onGiveUp;
@@ -100,28 +111,28 @@ export async function startJobQueue(sql: SqlExecutor, options: QueueOptions): Pr
     // a job whose every attempt ended with its worker gone never reaches runOne's last catch
     const giveUp: JobHandler = (payload) =>
       onGiveUp(String(payload[JOB_NAME] ?? DEAD_LETTER_QUEUE), payload, new Error('its last attempt did not finish (its worker stopped or exceeded the job time limit)'));
-    addWorker(DEAD_LETTER_QUEUE, await startWorker(boss, DEAD_LETTER_QUEUE, giveUp, { ...options, onGiveUp: undefined }, events, running));
+    addWorker(DEAD_LETTER_QUEUE, await startWorker(boss, DEAD_LETTER_QUEUE, giveUp, { ...options, onGiveUp: undefined }, events, running, stopping.signal));
   }
-  let stopping = false;
   return {
     events,
     async enqueue(name, payload) {
-      if (stopping) throw new Error(`the job queue is stopping; '${name}' was not queued`);
-      await boss.send(name, { ...payload, [JOB_NAME]: name });
+      if (stopping.signal.aborted) throw new Error(`the job queue is stopping; '${name}' was not queued`);
+      await boss.send(name, { ...payload, [JOB_NAME]: name }, direct);
       wake(name);
     },
     async enqueueMany(name, payloads) {
-      if (stopping) throw new Error(`the job queue is stopping; '${name}' was not queued`);
+      if (stopping.signal.aborted) throw new Error(`the job queue is stopping; '${name}' was not queued`);
       if (!payloads.length) return;
-      await boss.insert(payloads.map((payload) => ({ name, data: { ...payload, [JOB_NAME]: name } })));
+      await boss.insert(payloads.map((payload) => ({ name, data: { ...payload, [JOB_NAME]: name } })), direct);
       wake(name);
     },
     /**
      * Stops fetching, lets the jobs in hand finish and pg-boss record their outcome, then stops
-     * pg-boss — all before the caller closes the database.
+     * pg-boss — all before the caller closes the database. During an outage nothing waits for the
+     * database any more: what could not be recorded is retried after the job expires.
      */
     async stop() {
-      stopping = true;
+      stopping.abort();
       await Promise.all([...workers.keys()].map((name) => boss.offWork(name)));
       await Promise.allSettled([...running]);
       await new Promise((resolve) => setImmediate(resolve)); // pg-boss's complete()/fail() follow the handler
@@ -132,13 +143,13 @@ export async function startJobQueue(sql: SqlExecutor, options: QueueOptions): Pr
   };
 }
 
-async function startWorker(boss: PgBoss, name: string, handler: JobHandler, options: QueueOptions, events: EventEmitter, running: Set<Promise<unknown>>): Promise<string> {
+async function startWorker(boss: PgBoss, name: string, handler: JobHandler, options: QueueOptions, events: EventEmitter, running: Set<Promise<unknown>>, stopping: AbortSignal): Promise<string> {
   const work = { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2, batchSize: 1, includeMetadata: true as const };
   // pg-boss waits a polling interval after every batch, even with more jobs queued: after a
   // full batch, ask for the next one at once (an empty fetch then waits as usual).
   const id: string = await boss.work<Record<string, unknown>>(name, work, async (jobs) => {
     const batch = (async () => {
-      for (const job of jobs) await runOne(name, job, handler, options, events);
+      for (const job of jobs) await runOne(name, job, handler, options, events, stopping);
     })();
     running.add(batch);
     try {
@@ -151,10 +162,11 @@ async function startWorker(boss: PgBoss, name: string, handler: JobHandler, opti
   return id;
 }
 
-async function runOne(name: string, job: PgBoss.JobWithMetadata<Record<string, unknown>>, handler: JobHandler, options: QueueOptions, events: EventEmitter) {
+async function runOne(name: string, job: PgBoss.JobWithMetadata<Record<string, unknown>>, handler: JobHandler, options: QueueOptions, events: EventEmitter, stopping: AbortSignal) {
   options.logger.debug({ job: name, id: job.id, attempt: job.retryCount + 1 }, 'job started');
   try {
-    await handler(job.data);
+    // the handler runs as background work (`Database.inBackground`, wrapped in services.ts)
+    await runAgainAfterOutage(() => handler(job.data), options.waitForDatabase, stopping, options.logger, { job: name, id: job.id });
     events.emit('done', name, job.data);
   } catch (err) {
     const last = job.retryCount >= job.retryLimit;

@@ -22,7 +22,7 @@ export interface TestApp {
 }
 
 /** The app on a fresh database: in-memory PGlite, or its own schema on PostgreSQL. */
-export async function startTestApp(kind: DbKind, options: { rateLimit?: Config['rateLimit'] } = {}): Promise<TestApp> {
+export async function startTestApp(kind: DbKind, options: { rateLimit?: Config['rateLimit']; taskStaleSeconds?: number } = {}): Promise<TestApp> {
   const schema = kind === 'postgres' ? uniqueSchema() : undefined;
   const database = await createDatabase(kind === 'postgres' ? { databaseUrl: POSTGRES_URL, schema, poolSize: 4 } : { dataDir: 'memory://' });
   await migrateToLatest(database);
@@ -34,6 +34,7 @@ export async function startTestApp(kind: DbKind, options: { rateLimit?: Config['
     runJobs: true,
     queueSchema,
     pollingIntervalSeconds: 0.5,
+    taskStaleSeconds: options.taskStaleSeconds,
   });
   const app = await buildApp({ services, config: { rateLimit: options.rateLimit ?? 'off', logLevel: 'silent' }, logger: false });
   await app.ready();

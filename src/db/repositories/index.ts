@@ -10,12 +10,17 @@ import { sourceRepository } from './sources.js';
 import { taskRepository } from './tasks.js';
 import { transformRepository } from './transforms.js';
 
+export interface RepositoryOptions {
+  /** The job queue's (pg-boss's) schema: the task sweep looks there for a task's live jobs. */
+  jobSchema?: string;
+}
+
 /** All repositories bound to one connection pool or one transaction. */
-export function createRepositories(db: Kysely<DB>): Repositories {
+export function createRepositories(db: Kysely<DB>, options: RepositoryOptions = {}): Repositories {
   return {
     profiles: identityProfileRepository(db),
     sources: sourceRepository(db),
-    tasks: taskRepository(db),
+    tasks: taskRepository(db, options.jobSchema),
     audit: auditRepository(db),
     transforms: transformRepository(db),
     accounts: accountRepository(db),
@@ -24,10 +29,10 @@ export function createRepositories(db: Kysely<DB>): Repositories {
 }
 
 /** Runs `fn` in one transaction with repositories bound to it; SQLSTATEs become domain errors. */
-export function transactionRunner(db: Kysely<DB>) {
+export function transactionRunner(db: Kysely<DB>, options: RepositoryOptions = {}) {
   return async <T>(fn: (repos: Repositories, scope: TransactionScope) => Promise<T>): Promise<T> => {
     try {
-      return await db.transaction().execute((trx) => fn(createRepositories(trx), { attempt: savepoints(trx) }));
+      return await db.transaction().execute((trx) => fn(createRepositories(trx, options), { attempt: savepoints(trx) }));
     } catch (e) {
       throw mapDatabaseError(e);
     }

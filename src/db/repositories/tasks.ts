@@ -23,7 +23,8 @@ const toTask = (r: TaskRow): TaskRecord => ({
 const FIELDS = withColumns(TASK_FILTERS, { id: 't.id', type: 't.type', completionStatus: 't.completion_status', 'target.id': 't.target_id', launched: 't.launched' });
 const SORT_COLUMNS = { launched: 't.launched', completed: 't.completed', modified: 't.modified', type: 't.type' };
 
-export function taskRepository(db: Kysely<DB>, tenantId = 'default'): TaskRepository {
+/** `jobSchema`: where the job queue (pg-boss) keeps its jobs, for telling a task with work behind it from an abandoned one. */
+export function taskRepository(db: Kysely<DB>, jobSchema = 'pgboss', tenantId = 'default'): TaskRepository {
   /** Tasks with the target's id as a column, for filtering. */
   const view = () => db.selectFrom(db.selectFrom('tasks').selectAll().select(sql<string | null>`target->>'id'`.as('targetId')).where('tenantId', '=', tenantId).as('t'));
   return {
@@ -54,11 +55,25 @@ export function taskRepository(db: Kysely<DB>, tenantId = 'default'): TaskReposi
         result: o.result ? JSON.stringify(o.result) : null, modified: o.completed,
       }).where('id', '=', id).execute();
     },
-    async failOrphaned(type, olderThan, message) {
-      const r = await db.updateTable('tasks').set({
-        completed: new Date(), completionStatus: 'Error', messages: JSON.stringify([message]), modified: new Date(),
-      }).where('completed', 'is', null).where('type', '=', type).where('result', 'is', null).where('modified', '<', olderThan).returning('id').execute();
-      return r.map((x) => x.id);
+    async touch(id) {
+      await db.updateTable('tasks').set({ modified: new Date() }).where('id', '=', id).where('completed', 'is', null).execute();
+    },
+    async failAbandoned(staleBefore, messages, otherwise) {
+      // Work behind a task: a live job (queued, active or waiting for a retry; pg-boss's own table,
+      // any queue — a dead-letter copy carries the payload too, and fails the task itself) of the
+      // task, or of the load that created it and starts it once committed (its `processingTaskIds`).
+      const noLiveJob = sql<boolean>`not exists (
+        select 1 from ${sql.id(jobSchema, 'job')} j
+        where j.state in ('created', 'retry', 'active')
+          and (j.data->>'taskId' = tasks.id
+            or exists (select 1 from tasks parent where parent.id = j.data->>'taskId' and parent.result->'processingTaskIds' @> jsonb_build_array(tasks.id))))`;
+      const message = sql`coalesce(${JSON.stringify(messages)}::jsonb -> tasks.type, ${JSON.stringify(otherwise)}::jsonb)`;
+      const rows = await db.updateTable('tasks')
+        .set({ completed: sql`now()`, completionStatus: 'Error', modified: sql`now()`, messages: sql`tasks.messages || jsonb_build_array(${message})` })
+        .where('tenantId', '=', tenantId).where('completed', 'is', null).where('modified', '<', staleBefore)
+        .where(noLiveJob)
+        .returning(['id', 'type']).execute();
+      return rows;
     },
   };
 }

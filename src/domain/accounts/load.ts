@@ -6,6 +6,7 @@ import { isPlanned } from '../identities/processing.js';
 import { getSource } from '../sources/service.js';
 import type { Source } from '../sources/schema.js';
 import type { TaskRecord } from '../tasks/repository.js';
+import { whileAlive } from '../tasks/liveness.js';
 import { createTask, failTask, taskMessage } from '../tasks/service.js';
 import { applyProgressOf, applyStep, type ApplyProgress } from './apply.js';
 import { isRejection, readCsv } from './csv.js';
@@ -36,7 +37,7 @@ export async function startAccountLoad(ctx: DomainContext, sourceId: string, fil
     description: `Load accounts into source '${source.name}'`, actor, target: { type: 'SOURCE', id: source.id, name: source.name },
   });
   try {
-    const staged = await stageFile(ctx, task.id, source, file);
+    const staged = await whileAlive(ctx, task.id, () => stageFile(ctx, task.id, source, file));
     await ctx.repos.tasks.setResult(task.id, { phase: 'applying', ...staged.summary, header: staged.header });
     await ctx.jobs.enqueue(LOAD_JOB, { taskId: task.id, sourceId } satisfies LoadJobPayload);
     return (await ctx.repos.tasks.findById(task.id))!;
@@ -201,15 +202,4 @@ async function runsNotStarted(repos: Repositories, load: TaskRecord): Promise<Ar
     runs.push({ taskId: id, profileId: run.target.id });
   }
   return runs;
-}
-
-/**
- * Loads whose upload was cut off (the server stopped while reading the file) never reach the
- * job; at start-up they are marked failed and their staged rows dropped.
- */
-export async function failInterruptedLoads(ctx: Pick<DomainContext, 'repos' | 'now'>, idleSeconds: number): Promise<number> {
-  const before = new Date(ctx.now().getTime() - idleSeconds * 1000);
-  const ids = await ctx.repos.tasks.failOrphaned('CLOUD_ACCOUNT_AGGREGATION', before, taskMessage('ERROR', 'The upload was interrupted (the server stopped while reading the file); nothing was applied. Load the file again.'));
-  for (const id of ids) await ctx.repos.accounts.clearStaged(id);
-  return ids.length;
 }

@@ -60,9 +60,12 @@ export interface TaskRepository {
   chunkTotals(taskId: string, maxErrors?: number): Promise<ChunkTotals>;
   /** The counts of `chunkTotals` alone, summed by the database (what a poll of a running task shows). */
   chunkProgress(taskId: string): Promise<{ chunks: number; processed: number; changed: number; failed: number }>;
+  /** A sign of life from work that runs with no job behind it (an upload being staged): `modified` is now. */
+  touch(id: string): Promise<void>;
   /**
-   * Tasks of `type` that have no job behind them (no result recorded yet, e.g. an upload cut off
-   * by a restart) and were last touched before `olderThan`: marked failed so none stays running.
+   * Fails the running tasks that have nothing behind them: no job of theirs is queued, running
+   * or waiting for a retry, and no sign of life (`modified`) since `staleBefore`. Each gets the
+   * message for its type (or `otherwise`) added. Returns what it failed.
    */
-  failOrphaned(type: string, olderThan: Date, message: TaskMessage): Promise<string[]>;
+  failAbandoned(staleBefore: Date, messages: Readonly<Record<string, TaskMessage>>, otherwise: TaskMessage): Promise<Array<{ id: string; type: string }>>;
 }

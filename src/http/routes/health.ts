@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import { isConnectionFailure } from '../../db/errors.js';
 
 /** What one dependency reports: UP, DEGRADED (serving with less: say what), or DOWN. */
 export interface HealthReport {
@@ -17,6 +18,27 @@ export interface HealthCheck {
   name: string;
   critical: boolean;
   check(): Promise<HealthReport>;
+}
+
+/**
+ * The database: critical (no request can be served without it). DOWN says how it failed — the
+ * error's code, not its message, which names the database's address on this public route.
+ */
+export function databaseCheck(probe: () => Promise<void>): HealthCheck {
+  return {
+    name: 'database',
+    critical: true,
+    async check() {
+      try {
+        await probe();
+        return { status: 'UP' };
+      } catch (e) {
+        const code = (e as { code?: unknown })?.code;
+        const how = typeof code === 'string' ? code : isConnectionFailure(e) ? 'connection lost or timed out' : 'error';
+        return { status: 'DOWN', detail: `the database does not answer (${how})` };
+      }
+    },
+  };
 }
 
 /** A check that does not answer within this long counts as DOWN (a probe must not hang with the outage). */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { failInterruptedLoads } from '../../../src/domain/accounts/load.js';
+import { failAbandonedTasks } from '../../../src/domain/tasks/liveness.js';
 import { createTask } from '../../../src/domain/tasks/service.js';
 import { startTestApp, waitForTask, type TestApp } from '../../helpers/app.js';
 import { DATABASES } from '../../helpers/databases.js';
@@ -95,7 +95,7 @@ describe.each(DATABASES)('loading accounts from CSV on %s', (kind) => {
     const src = await newSource();
     const task = await createTask(t.services.ctx.repos, t.services.ctx, { type: 'CLOUD_ACCOUNT_AGGREGATION', name: 'Cloud Account Aggregation', description: 'cut off', actor: { clientId: 'x', name: 'x' }, target: { type: 'SOURCE', id: src.id, name: src.name } });
     await t.services.ctx.repos.accounts.stage(task.id, [{ nativeIdentity: '1', lineNo: 2, name: 'a', attributes: { id: '1' } }]);
-    expect(await failInterruptedLoads(t.services.ctx, 0)).toBeGreaterThanOrEqual(1);
+    expect((await failAbandonedTasks(t.services.ctx, new Date())).map((x) => x.id)).toContain(task.id);
     const status = (await t.app.inject({ method: 'GET', url: `/v3/task-status/${task.id}`, headers: h })).json();
     expect(status).toMatchObject({ completionStatus: 'Error' });
     expect(status.messages[0].localizedText.message).toMatch(/interrupted/);

@@ -8,11 +8,12 @@ import type { Source } from '../sources/schema.js';
 import type { TaskRecord } from '../tasks/repository.js';
 import { createTask, failTask, taskMessage } from '../tasks/service.js';
 import { isRejection, readCsv } from './csv.js';
+import { settleBeforeApplying, type StagedFile } from './load-decision.js';
 import type { StagedAccount } from './repository.js';
-import type { LoadSummary } from './schema.js';
+import type { LoadOptions, LoadSummary } from './schema.js';
 
 export const LOAD_JOB = 'sources.load-accounts';
-export interface LoadJobPayload {
+export interface LoadJobPayload extends LoadOptions {
   taskId: string;
   sourceId: string;
   [key: string]: unknown;
@@ -25,17 +26,19 @@ const MAX_REJECTIONS_LISTED = 1000;
  * `load-accounts`: streams the CSV into a staging table in batches (never the whole file in
  * memory), then hands the staged rows to a job that applies them in one transaction, so a load
  * is all-or-nothing. Malformed rows are rejected with their line number and never applied.
+ * A dry run stages the file the same way; its job reports what the load would do instead.
  */
-export async function startAccountLoad(ctx: DomainContext, sourceId: string, file: Readable, actor: Actor): Promise<TaskRecord> {
+export async function startAccountLoad(ctx: DomainContext, sourceId: string, file: Readable, actor: Actor, options: LoadOptions = {}): Promise<TaskRecord> {
   const source = await getSource(ctx, sourceId);
   const task = await createTask(ctx.repos, ctx, {
-    type: 'CLOUD_ACCOUNT_AGGREGATION', name: 'Cloud Account Aggregation',
-    description: `Load accounts into source '${source.name}'`, actor, target: { type: 'SOURCE', id: source.id, name: source.name },
+    type: 'CLOUD_ACCOUNT_AGGREGATION', name: options.dryRun ? 'Cloud Account Aggregation Dry Run' : 'Cloud Account Aggregation',
+    description: `${options.dryRun ? 'Preview loading' : 'Load'} accounts into source '${source.name}'`, actor, target: { type: 'SOURCE', id: source.id, name: source.name },
   });
   try {
     const staged = await stageFile(ctx, task.id, source, file);
-    await ctx.repos.tasks.setResult(task.id, { phase: 'applying', ...staged.summary, header: staged.header });
-    await ctx.jobs.enqueue(LOAD_JOB, { taskId: task.id, sourceId } satisfies LoadJobPayload);
+    await ctx.repos.tasks.setResult(task.id, { phase: options.dryRun ? 'previewing' : 'applying', ...staged.summary, header: staged.header });
+    const job: LoadJobPayload = { taskId: task.id, sourceId, ...(options.dryRun ? { dryRun: true } : {}), ...(options.allowDeletes !== undefined ? { allowDeletes: options.allowDeletes } : {}) };
+    await ctx.jobs.enqueue(LOAD_JOB, job);
     return (await ctx.repos.tasks.findById(task.id))!;
   } catch (e) {
     await ctx.repos.accounts.clearStaged(task.id);
@@ -96,20 +99,23 @@ export interface ProcessingRequests {
 }
 
 /**
- * The job: applies the staged rows as a full aggregation in one transaction (accounts missing
- * from the file are removed), forms identities for new authoritative accounts, places every
- * identity under its profile, and creates a processing run for each affected profile, named in
- * the load's result (`processingTaskIds`); the runs start after the commit. A retry of a load
- * that committed but stopped before starting them starts them (starting twice is harmless).
+ * The job: first the decisions taken before anything is applied (a dry run's report, the
+ * delete rule: `settleBeforeApplying`); then applies the staged rows as a full aggregation in
+ * one transaction (accounts missing from the file are removed), forms identities for new
+ * authoritative accounts, places every identity under its profile, and — when anything changed —
+ * creates a processing run for each affected profile, named in the load's result
+ * (`processingTaskIds`); the runs start after the commit. A retry of a load that committed but
+ * stopped before starting them starts them (starting twice is harmless).
  */
 export async function runLoadJob(ctx: DomainContext, payload: LoadJobPayload, processing: ProcessingRequests): Promise<void> {
   const runs = await ctx.withTransaction(async (repos) => {
     const task = await repos.tasks.lock(payload.taskId);
     if (!task) return [];
     if (task.completed) return runsNotStarted(repos, task);
-    const staged = (task.result ?? {}) as Partial<LoadSummary> & { header?: string[] };
+    const staged = (task.result ?? {}) as StagedFile;
+    if (await settleBeforeApplying(ctx, repos, task, payload.sourceId, payload, staged)) return [];
     const applied = await repos.accounts.applyStaged(task.id, payload.sourceId);
-    await repos.identities.removeOrphans();
+    const identitiesRemoved = await repos.identities.removeOrphans();
     const { formed, affectedProfiles } = await placeIdentities(repos, [payload.sourceId]);
     await repos.identities.refreshCounts();
     if (staged.header?.length) await repos.sources.setAccountAttributeNames(payload.sourceId, staged.header);
@@ -119,9 +125,11 @@ export async function runLoadJob(ctx: DomainContext, payload: LoadJobPayload, pr
       rows: applied.rows, added: applied.added, updated: applied.updated, unchanged: applied.rows - applied.added - applied.updated,
       removed: applied.removed, rejected: staged.rejected ?? 0, rejections: staged.rejections ?? [],
     };
-    const profile = await repos.profiles.findByAuthoritativeSource(payload.sourceId);
+    // a load that changed nothing needs no processing (identities read only their accounts)
+    const changed = applied.added + applied.updated + applied.removed + identitiesRemoved + formed > 0 || affectedProfiles.length > 0;
+    const profile = changed ? await repos.profiles.findByAuthoritativeSource(payload.sourceId) : undefined;
     const created: Array<{ taskId: string; profileId: string }> = [];
-    for (const profileId of new Set([...affectedProfiles, ...(profile ? [profile.id] : [])])) {
+    for (const profileId of changed ? new Set([...affectedProfiles, ...(profile ? [profile.id] : [])]) : []) {
       const taskId = await processing.create(repos, profileId);
       if (taskId) created.push({ taskId, profileId });
     }
@@ -130,8 +138,8 @@ export async function runLoadJob(ctx: DomainContext, payload: LoadJobPayload, pr
     await repos.tasks.complete(task.id, {
       completed: ctx.now(),
       completionStatus: summary.rejected > 0 ? 'Warning' : 'Success',
-      messages: [taskMessage('INFO', `Loaded ${summary.rows} account(s): ${summary.added} added, ${summary.updated} updated, ${summary.removed} removed, ${summary.rejected} rejected; ${formed} new identit${formed === 1 ? 'y' : 'ies'}.`)],
-      result: { ...summary, identitiesCreated: formed, processingTaskIds: created.map((r) => r.taskId) },
+      messages: [taskMessage('INFO', `Loaded ${summary.rows} account(s): ${summary.added} added, ${summary.updated} updated, ${summary.removed} removed, ${summary.rejected} rejected; ${formed} new identit${formed === 1 ? 'y' : 'ies'}, ${identitiesRemoved} removed.${changed ? '' : ' Nothing changed, so no processing run was started.'}`)],
+      result: { ...summary, identitiesCreated: formed, identitiesRemoved, processingTaskIds: created.map((r) => r.taskId) },
     });
     return created;
   });

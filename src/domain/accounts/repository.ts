@@ -8,6 +8,34 @@ export interface StagedAccount {
   attributes: Record<string, string>;
 }
 
+/** What applying a load's staged rows would do to the source's accounts. */
+export interface LoadCounts {
+  /** The source's accounts before the load (the base of the delete threshold's percentage). */
+  accountsOnSource: number;
+  /** Staged (accepted) rows. */
+  rows: number;
+  added: number;
+  updated: number;
+  unchanged: number;
+  removed: number;
+}
+
+/** Examples of what a load would change: rows by file line, accounts and identities by name. */
+export interface LoadSamples {
+  added: Array<{ line: number; nativeIdentity: string; name: string }>;
+  /** `changed`: the attributes whose values differ. */
+  updated: Array<{ line: number; nativeIdentity: string; name: string; changed: string[] }>;
+  removed: Array<{ nativeIdentity: string; name: string }>;
+  identitiesCreated: Array<{ line: number; nativeIdentity: string; name: string }>;
+  identitiesRemoved: Array<{ id: string; name: string }>;
+}
+
+export interface LoadIdentityPreview {
+  created: number;
+  removed: number;
+  samples: Pick<LoadSamples, 'identitiesCreated' | 'identitiesRemoved'>;
+}
+
 export interface AccountRepository {
   list(query: CollectionQuery): Promise<{ items: Account[]; total?: number }>;
   findById(id: string): Promise<Account | undefined>;
@@ -22,6 +50,14 @@ export interface AccountRepository {
    */
   applyStaged(taskId: string, sourceId: string): Promise<{ added: number; updated: number; removed: number; rows: number }>;
   clearStaged(taskId: string): Promise<void>;
+  /** Read-only: the source's accounts and how many of them the staged rows would remove (cheap: no attributes compared). */
+  countRemovals(taskId: string, sourceId: string): Promise<Pick<LoadCounts, 'accountsOnSource' | 'rows' | 'removed'>>;
+  /** Read-only: every count applying the staged rows would report. */
+  compareStaged(taskId: string, sourceId: string): Promise<LoadCounts>;
+  /** Read-only: up to `limit` examples of the accounts that would be added, updated and removed. */
+  sampleStaged(taskId: string, sourceId: string, limit: number): Promise<Pick<LoadSamples, 'added' | 'updated' | 'removed'>>;
+  /** Read-only: the identities applying the staged rows would create and remove, with up to `limit` examples. */
+  previewIdentities(taskId: string, sourceId: string, limit: number): Promise<LoadIdentityPreview>;
   /** Refreshes the planner's statistics after a large change (fresh tables otherwise get poor plans). */
   refreshStatistics(): Promise<void>;
 }

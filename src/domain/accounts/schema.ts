@@ -49,3 +49,11 @@ export interface LoadSummary {
   rejected: number;
   rejections: Array<{ line: number; reason: string }>;
 }
+
+/** What a load is asked to do besides applying the file (query parameters of load-accounts). */
+export interface LoadOptions {
+  /** Report what the load would do, with samples; write nothing. */
+  dryRun?: boolean;
+  /** Allow this many removals whatever the source's deleteThreshold (an operator's explicit choice). */
+  allowDeletes?: number;
+}

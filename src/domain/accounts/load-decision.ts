@@ -2,28 +2,13 @@ import type { DomainContext, Repositories } from '../context.js';
 import type { TaskRecord } from '../tasks/repository.js';
 import { taskMessage } from '../tasks/service.js';
 import { deletesAllowed, judgeRemovals, type DeleteRule, type LoadRefusal } from './load-guard.js';
-import type { LoadCounts, LoadSamples } from './repository.js';
-import type { LoadOptions, LoadSummary } from './schema.js';
+import type { LoadOptions, LoadOutcome, LoadPreview, LoadSummary } from './schema.js';
 
 /** Examples of each kind of change a dry run lists. */
 export const SAMPLE_SIZE = 10;
 
 /** What the upload recorded on the task: the rows it refused and the header (see `startAccountLoad`). */
 export type StagedFile = Partial<LoadSummary> & { header?: string[] };
-
-/** A dry run's result: every count the real load would report, with examples, and whether it would be refused. */
-export interface LoadPreview extends LoadCounts {
-  dryRun: true;
-  rejected: number;
-  rejections: LoadSummary['rejections'];
-  identitiesCreated: number;
-  identitiesRemoved: number;
-  deleteThreshold: number;
-  deletesAllowed: number;
-  samples: LoadSamples;
-  /** The message the real load would end in error with; absent when it would apply. */
-  refusal?: string;
-}
 
 /**
  * The decisions a load takes before it applies anything, in its transaction: a dry run reports
@@ -50,7 +35,7 @@ export async function settleBeforeApplying(
   }
   const refusal = judgeRemovals(await repos.accounts.countRemovals(task.id, sourceId), rejected, rule);
   if (!refusal) return false;
-  await finish(ctx, repos, task, staged, 'Error', [taskMessage('ERROR', refusal.message)], refusedResult(staged, refusal));
+  await finish(ctx, repos, task, staged, 'Error', [taskMessage('ERROR', refusal.message)], refusedResult(staged, refusal) as unknown as Record<string, unknown>);
   return true;
 }
 
@@ -59,7 +44,7 @@ export async function previewLoad(repos: Repositories, taskId: string, sourceId:
   const counts = await repos.accounts.compareStaged(taskId, sourceId);
   const samples = await repos.accounts.sampleStaged(taskId, sourceId, SAMPLE_SIZE);
   const identities = await repos.accounts.previewIdentities(taskId, sourceId, SAMPLE_SIZE);
-  const refusal = judgeRemovals(counts, staged.rejected ?? 0, rule);
+  const refusal = judgeRemovals(counts, staged.rejected ?? 0, rule, 'foreseen');
   return {
     dryRun: true, ...counts, rejected: staged.rejected ?? 0, rejections: staged.rejections ?? [],
     identitiesCreated: identities.created, identitiesRemoved: identities.removed,
@@ -77,7 +62,7 @@ function describePreview(p: LoadPreview): string {
 }
 
 /** A refused load's result: nothing applied (every count 0), the file's rejections, and the numbers behind the refusal. */
-function refusedResult(staged: StagedFile, refusal: LoadRefusal): Record<string, unknown> {
+function refusedResult(staged: StagedFile, refusal: LoadRefusal): LoadOutcome {
   const { message: _message, ...refused } = refusal;
   return {
     rows: 0, added: 0, updated: 0, unchanged: 0, removed: 0, rejected: staged.rejected ?? 0, rejections: staged.rejections ?? [],

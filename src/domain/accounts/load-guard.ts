@@ -1,4 +1,4 @@
-import type { LoadCounts } from './repository.js';
+import type { LoadCounts, LoadRefused } from './schema.js';
 
 /**
  * The brake on a load's removals (product decision 15): a load is a full aggregation, so a bad
@@ -22,13 +22,8 @@ export interface DeleteRule {
 }
 
 /** Why a load applies nothing: the task's error message, with the numbers behind it. */
-export interface LoadRefusal {
-  reason: 'noRows' | 'deleteThreshold';
+export interface LoadRefusal extends LoadRefused {
   message: string;
-  accountsOnSource: number;
-  wouldRemove: number;
-  deleteThreshold: number;
-  deletesAllowed: number;
 }
 
 /** How many of `accountsOnSource` accounts one load may remove under the rule. */
@@ -37,8 +32,14 @@ export function deletesAllowed(accountsOnSource: number, rule: DeleteRule): numb
   return Math.max(byThreshold, rule.allowDeletes ?? 0);
 }
 
-/** The refusal for a load with these counts (`rejected`: rows refused while reading the file), or none. */
-export function judgeRemovals(counts: Pick<LoadCounts, 'accountsOnSource' | 'rows' | 'removed'>, rejected: number, rule: DeleteRule): LoadRefusal | undefined {
+/**
+ * The refusal for a load with these counts (`rejected`: rows refused while reading the file), or
+ * none; `foreseen`: worded for a dry run, which reports the refusal the real load would meet.
+ */
+export function judgeRemovals(
+  counts: Pick<LoadCounts, 'accountsOnSource' | 'rows' | 'removed'>, rejected: number, rule: DeleteRule, mood: 'done' | 'foreseen' = 'done',
+): LoadRefusal | undefined {
+  const nothing = mood === 'done' ? 'so nothing was applied' : 'so it would apply nothing';
   const { accountsOnSource, rows, removed } = counts;
   if (removed === 0) return undefined;
   const facts = { accountsOnSource, wouldRemove: removed, deleteThreshold: rule.deleteThreshold, deletesAllowed: deletesAllowed(accountsOnSource, rule) };
@@ -46,7 +47,7 @@ export function judgeRemovals(counts: Pick<LoadCounts, 'accountsOnSource' | 'row
     const file = rejected === 0 ? 'The file has no data rows' : `Every row of the file (${rejected}) was rejected`;
     return {
       reason: 'noRows', ...facts,
-      message: `${file}: a load never removes accounts on the strength of such a file, so nothing was applied and the source keeps its ${accountsOnSource} account(s). ${rejected === 0 ? 'Check that it is the file you meant to load.' : 'Correct the rows listed as rejected and load the file again.'}`,
+      message: `${file}: a load never removes accounts on the strength of such a file, ${nothing} and the source keeps its ${accountsOnSource} account(s). ${rejected === 0 ? 'Check that it is the file you meant to load.' : 'Correct the rows listed as rejected and load the file again.'}`,
     };
   }
   if (removed <= facts.deletesAllowed) return undefined;
@@ -54,7 +55,7 @@ export function judgeRemovals(counts: Pick<LoadCounts, 'accountsOnSource' | 'row
   const override = rule.allowDeletes === undefined ? '' : ` and this load's allowDeletes of ${rule.allowDeletes}`;
   return {
     reason: 'deleteThreshold', ...facts,
-    message: `This load would remove ${removed} of the source's ${accountsOnSource} accounts (${percent(removed, accountsOnSource)}), more than its deleteThreshold of ${allowance}${override} allows, so nothing was applied. ` +
+    message: `This load would remove ${removed} of the source's ${accountsOnSource} accounts (${percent(removed, accountsOnSource)}), more than its deleteThreshold of ${allowance}${override} allows, ${nothing}. ` +
       `If these removals are intended, load the file again allowing them (idprofiles load --allow-deletes ${removed}, or ?allowDeletes=${removed} on load-accounts), ` +
       'or raise the source\'s deleteThreshold (PATCH /v3/sources/{id}: [{"op":"replace","path":"/deleteThreshold","value":N}]). A dry run (?dryRun=true, idprofiles load --dry-run) lists the accounts it would remove.',
   };

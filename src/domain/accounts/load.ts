@@ -10,7 +10,7 @@ import { createTask, failTask, taskMessage } from '../tasks/service.js';
 import { isRejection, readCsv } from './csv.js';
 import { settleBeforeApplying, type StagedFile } from './load-decision.js';
 import type { StagedAccount } from './repository.js';
-import type { LoadOptions, LoadSummary } from './schema.js';
+import type { LoadOptions, LoadOutcome, LoadSummary } from './schema.js';
 
 export const LOAD_JOB = 'sources.load-accounts';
 export interface LoadJobPayload extends LoadOptions {
@@ -139,7 +139,7 @@ export async function runLoadJob(ctx: DomainContext, payload: LoadJobPayload, pr
       completed: ctx.now(),
       completionStatus: summary.rejected > 0 ? 'Warning' : 'Success',
       messages: [taskMessage('INFO', `Loaded ${summary.rows} account(s): ${summary.added} added, ${summary.updated} updated, ${summary.removed} removed, ${summary.rejected} rejected; ${formed} new identit${formed === 1 ? 'y' : 'ies'}, ${identitiesRemoved} removed.${changed ? '' : ' Nothing changed, so no processing run was started.'}`)],
-      result: { ...summary, identitiesCreated: formed, identitiesRemoved, processingTaskIds: created.map((r) => r.taskId) },
+      result: { ...summary, identitiesCreated: formed, identitiesRemoved, processingTaskIds: created.map((r) => r.taskId) } satisfies LoadOutcome,
     });
     return created;
   });

@@ -1,33 +1,13 @@
 import type { CollectionQuery } from '../shared/collection.js';
-import type { Account } from './schema.js';
+import type { Account, LoadCounts, LoadSamples } from './schema.js';
+
+export type { LoadCounts, LoadSamples } from './schema.js';
 
 export interface StagedAccount {
   nativeIdentity: string;
   lineNo: number;
   name: string;
   attributes: Record<string, string>;
-}
-
-/** What applying a load's staged rows would do to the source's accounts. */
-export interface LoadCounts {
-  /** The source's accounts before the load (the base of the delete threshold's percentage). */
-  accountsOnSource: number;
-  /** Staged (accepted) rows. */
-  rows: number;
-  added: number;
-  updated: number;
-  unchanged: number;
-  removed: number;
-}
-
-/** Examples of what a load would change: rows by file line, accounts and identities by name. */
-export interface LoadSamples {
-  added: Array<{ line: number; nativeIdentity: string; name: string }>;
-  /** `changed`: the attributes whose values differ. */
-  updated: Array<{ line: number; nativeIdentity: string; name: string; changed: string[] }>;
-  removed: Array<{ nativeIdentity: string; name: string }>;
-  identitiesCreated: Array<{ line: number; nativeIdentity: string; name: string }>;
-  identitiesRemoved: Array<{ id: string; name: string }>;
 }
 
 export interface LoadIdentityPreview {

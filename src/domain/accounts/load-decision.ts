@@ -11,32 +11,47 @@ export const SAMPLE_SIZE = 10;
 export type StagedFile = Partial<LoadSummary> & { header?: string[] };
 
 /**
- * The decisions a load takes before it applies anything, in its transaction: a dry run reports
- * what the load would do; a load the delete rule refuses ends in error. Either way the task is
- * completed here, its staged rows dropped and nothing else written, and this returns true; false
- * means the load may apply.
+ * The decision a load takes in its transaction before it applies anything: the delete rule
+ * (`load-guard.ts`), from counts alone. A refused load is completed here in error, its staged
+ * rows dropped and nothing else written, and this returns true; false means the load may apply.
  */
 export async function settleBeforeApplying(
   ctx: Pick<DomainContext, 'now'>, repos: Repositories, task: TaskRecord, sourceId: string, options: LoadOptions, staged: StagedFile,
 ): Promise<boolean> {
   const source = await repos.sources.findById(sourceId);
   if (!source) {
-    await finish(ctx, repos, task, staged, 'Error', [taskMessage('ERROR', 'The source was deleted before its accounts could be loaded; nothing was applied.')], null);
+    await finish(ctx, repos, task, staged, 'Error', [taskMessage('ERROR', SOURCE_GONE)], null);
     return true;
   }
   const rule: DeleteRule = { deleteThreshold: source.deleteThreshold, allowDeletes: options.allowDeletes };
-  const rejected = staged.rejected ?? 0;
-  if (options.dryRun) {
-    const preview = await previewLoad(repos, task.id, sourceId, staged, rule);
-    const status = preview.refusal || rejected > 0 ? 'Warning' : 'Success';
-    const messages = [taskMessage('INFO', describePreview(preview)), ...(preview.refusal ? [taskMessage('WARN', `The real load would be refused: ${preview.refusal}`)] : [])];
-    await finish(ctx, repos, task, staged, status, messages, preview as unknown as Record<string, unknown>);
-    return true;
-  }
-  const refusal = judgeRemovals(await repos.accounts.countRemovals(task.id, sourceId), rejected, rule);
+  const refusal = judgeRemovals(await repos.accounts.countRemovals(task.id, sourceId), staged.rejected ?? 0, rule);
   if (!refusal) return false;
   await finish(ctx, repos, task, staged, 'Error', [taskMessage('ERROR', refusal.message)], refusedResult(staged, refusal) as unknown as Record<string, unknown>);
   return true;
+}
+
+const SOURCE_GONE = 'The source was deleted before its accounts could be loaded; nothing was applied.';
+
+/**
+ * A dry run's job: what the load would do (`previewLoad`), as the task's result; the staged rows
+ * are dropped and nothing else is written. Its statements run one by one outside a transaction,
+ * so on the embedded database (one connection) other requests get their turn between them
+ * instead of waiting for the whole preview; the completion is one short transaction.
+ */
+export async function runDryRun(ctx: Pick<DomainContext, 'now' | 'repos' | 'withTransaction'>, taskId: string, sourceId: string, options: LoadOptions): Promise<void> {
+  const task = await ctx.repos.tasks.findById(taskId);
+  if (!task || task.completed) return;
+  const staged = (task.result ?? {}) as StagedFile;
+  const source = await ctx.repos.sources.findById(sourceId);
+  const preview = source && (await previewLoad(ctx.repos, taskId, sourceId, staged, { deleteThreshold: source.deleteThreshold, allowDeletes: options.allowDeletes }));
+  await ctx.withTransaction(async (repos) => {
+    const locked = await repos.tasks.lock(taskId);
+    if (!locked || locked.completed) return;
+    if (!preview) return finish(ctx, repos, locked, staged, 'Error', [taskMessage('ERROR', SOURCE_GONE)], null);
+    const status = preview.refusal || preview.rejected > 0 ? 'Warning' : 'Success';
+    const messages = [taskMessage('INFO', describePreview(preview)), ...(preview.refusal ? [taskMessage('WARN', `The real load would be refused: ${preview.refusal}`)] : [])];
+    await finish(ctx, repos, locked, staged, status, messages, preview as unknown as Record<string, unknown>);
+  });
 }
 
 /** Everything the load would do: the same counts as the real load's result, read-only, with examples. */

@@ -8,7 +8,7 @@ import type { Source } from '../sources/schema.js';
 import type { TaskRecord } from '../tasks/repository.js';
 import { createTask, failTask, taskMessage } from '../tasks/service.js';
 import { isRejection, readCsv } from './csv.js';
-import { settleBeforeApplying, type StagedFile } from './load-decision.js';
+import { runDryRun, settleBeforeApplying, type StagedFile } from './load-decision.js';
 import type { StagedAccount } from './repository.js';
 import type { LoadOptions, LoadOutcome, LoadSummary } from './schema.js';
 
@@ -99,8 +99,8 @@ export interface ProcessingRequests {
 }
 
 /**
- * The job: first the decisions taken before anything is applied (a dry run's report, the
- * delete rule: `settleBeforeApplying`); then applies the staged rows as a full aggregation in
+ * The job: a dry run only reports (`runDryRun`). A load first takes the decision due before
+ * anything is applied (the delete rule: `settleBeforeApplying`); then applies the staged rows as a full aggregation in
  * one transaction (accounts missing from the file are removed), forms identities for new
  * authoritative accounts, places every identity under its profile, and — when anything changed —
  * creates a processing run for each affected profile, named in the load's result
@@ -108,6 +108,7 @@ export interface ProcessingRequests {
  * stopped before starting them starts them (starting twice is harmless).
  */
 export async function runLoadJob(ctx: DomainContext, payload: LoadJobPayload, processing: ProcessingRequests): Promise<void> {
+  if (payload.dryRun) return runDryRun(ctx, payload.taskId, payload.sourceId, payload);
   const runs = await ctx.withTransaction(async (repos) => {
     const task = await repos.tasks.lock(payload.taskId);
     if (!task) return [];

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, waitForTask, type TestApp } from '../../helpers/app.js';
 import { DATABASES } from '../../helpers/databases.js';
 import { csvOf, loadClient, range } from '../../helpers/loads.js';
+import { multipartFile } from '../../helpers/multipart.js';
 
 /**
  * A bad file never wipes a source (product decision 15): a file with no data rows, or whose
@@ -90,6 +91,17 @@ describe.each(DATABASES)('the delete threshold of loads on %s', (kind) => {
     expect(patch.statusCode).toBe(200);
     expect(patch.json().deleteThreshold).toBe(50);
     expect((await c.load(src.id, csvOf(range(9, 20)))).result).toMatchObject({ removed: 6 });
+  });
+
+  it('refuses a malformed allowDeletes or dryRun with a 400 naming it, before reading the file', async () => {
+    const src = await c.newSource();
+    for (const query of ['allowDeletes=-1', 'allowDeletes=all', 'allowDeletes=1.5', 'dryRun=maybe']) {
+      const m = multipartFile('file', 'a.csv', 'id,name\n1,a\n');
+      const res = await t.app.inject({ method: 'POST', url: `/v3/sources/${src.id}/load-accounts?${query}`, payload: m.payload, headers: { ...(await t.admin()), ...m.headers } });
+      expect(res.statusCode, query).toBe(400);
+      expect(res.json().messages[0].text, query).toContain(query.split('=')[0]);
+    }
+    expect(await c.accountsOf(src.id)).toEqual([]);
   });
 
   it('on a tiny source one removal is always allowed (when the threshold is above 0), two of three are not', async () => {

@@ -100,10 +100,10 @@ export interface ProcessingRequests {
 
 /**
  * The job: a dry run only reports (`runDryRun`). A load first takes the decision due before
- * anything is applied (the delete rule: `settleBeforeApplying`); then applies the staged rows as a full aggregation in
- * one transaction (accounts missing from the file are removed), forms identities for new
- * authoritative accounts, places every identity under its profile, and — when anything changed —
- * creates a processing run for each affected profile, named in the load's result
+ * anything is applied (the delete rule: `settleBeforeApplying`), then applies the staged rows as
+ * a full aggregation in one transaction (accounts missing from the file are removed), forms
+ * identities for new authoritative accounts, places every identity under its profile, and — when
+ * anything changed — creates a processing run for each affected profile, named in the load's result
  * (`processingTaskIds`); the runs start after the commit. A retry of a load that committed but
  * stopped before starting them starts them (starting twice is harmless).
  */

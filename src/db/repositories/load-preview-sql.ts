@@ -64,8 +64,27 @@ export async function sampleStaged(db: Kysely<DB>, taskId: string, sourceId: str
  * before); then the source's uncorrelated accounts (new ones, and kept ones no identity claims)
  * join the surviving identity whose `uid` equals their name, ignoring case (`correlateAccounts`);
  * on an authoritative source each one left forms an identity (`formIdentities`).
+ *
+ * The `uid` match has no index, so it must be a hash join: the planner, which estimates the
+ * uncorrelated accounts poorly (often 1 row), otherwise compared every one of them with every
+ * identity's uid in a nested loop — 10,000 new accounts against 1,000,000 identities did not
+ * finish in 15 minutes. Nested loops are turned off for this one statement (`set local`, in a
+ * transaction of its own unless it runs in one already, where the setting is put back).
  */
 export async function previewIdentities(db: Kysely<DB>, tenantId: string, taskId: string, sourceId: string, limit: number): Promise<LoadIdentityPreview> {
+  const run = async (trx: Kysely<DB>) => {
+    const before = await sql<{ setting: string }>`select current_setting('enable_nestloop') as setting`.execute(trx);
+    await sql`select set_config('enable_nestloop', 'off', true)`.execute(trx);
+    try {
+      return await identitiesStatement(trx, tenantId, taskId, sourceId, limit);
+    } finally {
+      await sql`select set_config('enable_nestloop', ${before.rows[0].setting}, true)`.execute(trx);
+    }
+  };
+  return db.isTransaction ? run(db) : db.transaction().execute(run);
+}
+
+async function identitiesStatement(db: Kysely<DB>, tenantId: string, taskId: string, sourceId: string, limit: number): Promise<LoadIdentityPreview> {
   const r = await sql<{ removed: number; created: number; removedSamples: LoadSamples['identitiesRemoved']; createdSamples: LoadSamples['identitiesCreated'] }>`
     with staged as (select native_identity, line_no, name from account_load_rows where task_id = ${taskId}),
     kept_elsewhere as (
@@ -80,9 +99,13 @@ export async function previewIdentities(db: Kysely<DB>, tenantId: string, taskId
       where i.tenant_id = ${tenantId} and not exists (select 1 from kept_elsewhere k where k.identity_id = i.id)
     ),
     uncorrelated as (
+      -- new accounts, and kept ones no identity claims (their name after the load is the file's)
       select s.native_identity, s.line_no, s.name from staged s
-      left join accounts a on a.source_id = ${sourceId} and a.native_identity = s.native_identity
-      where a.id is null or a.identity_id is null
+      where not exists (select 1 from accounts a where a.source_id = ${sourceId} and a.native_identity = s.native_identity)
+      union all
+      select s.native_identity, s.line_no, s.name from staged s
+      join accounts a on a.source_id = ${sourceId} and a.native_identity = s.native_identity
+      where a.identity_id is null
     ),
     uids as (
       select lower(st.attributes->>'uid') as uid from identity_state st join identities i on i.id = st.identity_id

@@ -10,7 +10,9 @@ Commands:
   clients create [--name N] [--authority ORG_ADMIN|API] [--scope S]...
   clients list
   clients revoke CLIENT_ID    (clients: on a data folder a running server holds, that server does it)
-  load SOURCE FILE.csv       upload accounts to a running server, with progress
+  load SOURCE FILE.csv [--dry-run] [--allow-deletes N]
+                             upload accounts to a running server, with progress (--dry-run: only
+                             report what it would do; --allow-deletes: past the source's deleteThreshold)
   process PROFILE [--dry-run]  process a profile's identities on a running server, with progress
                              (load/process: --url URL, --client-id/--client-secret or IDPROFILES_CLIENT_ID/_SECRET)
   transforms test FILE...    evaluate transform test-vector files

@@ -46,6 +46,9 @@ async function fetchOrExplain(url: string, init: RequestInit): Promise<Response>
   try {
     return await fetch(url, init);
   } catch (e) {
+    // a file that stops being readable while it is sent fails the request too: that is not the server's fault
+    const cause = (e as Error).cause as Error | undefined;
+    if (cause?.name === 'NotReadableError') throw new RemoteError(`The file could not be read while it was being sent (${cause.message}); nothing was loaded.`);
     throw new RemoteError(`Cannot reach the server at ${new URL(url).origin} (${(e as Error).cause ?? (e as Error).message}). Is 'idprofiles serve' running? Use --url to point elsewhere.`);
   }
 }

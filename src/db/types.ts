@@ -34,6 +34,7 @@ export interface SourcesTable {
   accountIdColumn: Generated<string>;
   accountNameColumn: Generated<string>;
   accountAttributeNames: Generated<string[]>;
+  deleteThreshold: Generated<number>;
   created: Timestamp;
   modified: Timestamp;
 }

@@ -39,7 +39,7 @@ describe('CLI load and process', () => {
     const { out, text } = capture();
     expect(await runLoad(['HR Feed', file, ...flags], out)).toBe(0);
     expect(text()).toContain("Uploading");
-    expect(text()).toMatch(/Warning: 2 rows — 2 added, 0 updated, 0 unchanged, 0 removed, 1 rejected/);
+    expect(text()).toMatch(/Warning: 2 rows — 2 added, 0 updated, 0 unchanged, 0 removed, 1 rejected; 0 new identities, 0 removed\./);
     expect(text()).toContain('line 3: expected 3 columns, found 2');
   });
 
@@ -50,9 +50,10 @@ describe('CLI load and process', () => {
       identityAttributeConfig: { enabled: true, attributeTransforms: [{ identityAttributeName: 'email', transformDefinition: { type: 'lower', attributes: { input: { type: 'accountAttribute', attributes: { sourceName: 'HR Feed', attributeName: 'mail' } } } } }] },
     } });
     expect(res.statusCode).toBe(201);
-    // identities exist from the earlier load only once a profile uses the source: load again
+    // the profile formed identities from the loaded accounts; a load that changes one starts a run
+    // (one that changes nothing starts none)
     const dir = mkdtempSync(join(tmpdir(), 'idp-'));
-    writeFileSync(join(dir, 'hr.csv'), 'id,name,mail\n1,ann,A@X\n3,cy,c@x\n');
+    writeFileSync(join(dir, 'hr.csv'), 'id,name,mail\n1,ann,A@X\n3,cy,C@X\n');
     const loaded = capture();
     expect(await runLoad([src.id, join(dir, 'hr.csv'), ...flags], loaded.out)).toBe(0);
     expect(loaded.text()).toMatch(/Processing started: task [0-9a-f]{32} \(GET \/v3\/task-status\/[0-9a-f]{32}\)/);
@@ -62,6 +63,44 @@ describe('CLI load and process', () => {
     const run = capture();
     expect(await runProcess(['staff', ...flags], run.out)).toBe(0);
     expect(run.text()).toMatch(/Success: 2 of 2 identities processed, 0 changed, 0 failed/);
+  });
+
+  it('previews a load with --dry-run, and refuses one above the threshold until --allow-deletes names the removals', async () => {
+    const src = (await t.app.inject({ method: 'POST', url: '/v3/sources', headers: h, payload: { name: 'Guarded' } })).json();
+    const dir = mkdtempSync(join(tmpdir(), 'idp-'));
+    writeFileSync(join(dir, 'all.csv'), 'id,name\n1,a\n2,b\n3,c\n4,d\n');
+    writeFileSync(join(dir, 'some.csv'), 'id,name\n1,a\n2,bee\n5,e\n');
+    expect(await runLoad(['Guarded', join(dir, 'all.csv'), ...flags], capture().out)).toBe(0);
+
+    const dry = capture();
+    expect(await runLoad(['Guarded', join(dir, 'some.csv'), '--dry-run', ...flags], dry.out)).toBe(0);
+    expect(dry.text()).toContain('Would load 3 rows into a source of 4 accounts — 1 added, 1 updated, 1 unchanged, 2 removed, 0 rejected; 0 new identities, 0 removed. Nothing was written.');
+    expect(dry.text()).toContain('  added: e (5, line 4)\n  updated: bee (2: name)\n  removed: c (3), d (4)\n');
+    expect(dry.text()).toMatch(/WARN: The real load would be refused: This load would remove 2 of the source's 4 accounts \(50%\)/);
+
+    const refused = capture();
+    expect(await runLoad(['Guarded', join(dir, 'some.csv'), ...flags], refused.out)).toBe(1);
+    expect(refused.text()).toContain('Error: nothing was applied.\nERROR: This load would remove 2 of');
+    expect(refused.text()).toContain('--allow-deletes 2');
+    const allowed = capture();
+    expect(await runLoad(['Guarded', join(dir, 'some.csv'), '--allow-deletes', '2', ...flags], allowed.out)).toBe(0);
+    expect(allowed.text()).toContain('Success: 3 rows — 1 added, 1 updated, 1 unchanged, 2 removed, 0 rejected');
+    const accounts = (await t.app.inject({ method: 'GET', url: `/v3/accounts?filters=${encodeURIComponent(`sourceId eq "${src.id}"`)}&sorters=nativeIdentity`, headers: h })).json();
+    expect(accounts.map((a: { nativeIdentity: string; name: string }) => `${a.nativeIdentity}:${a.name}`)).toEqual(['1:a', '2:bee', '5:e']);
+  });
+
+  it('names the file and what is wrong with it (exit 2) before sending anything', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'idp-'));
+    const err = capture();
+    expect(await runLoad(['HR Feed', join(dir, 'missing.csv'), ...flags], capture().out, err.out)).toBe(2);
+    expect(await runLoad(['HR Feed', dir, ...flags], capture().out, err.out)).toBe(2);
+    expect(await runLoad(['HR Feed', join(dir, 'x.csv'), '--allow-deletes', 'all', ...flags], capture().out, err.out)).toBe(2);
+    expect(err.text().split('\n')).toEqual([
+      `Cannot load '${join(dir, 'missing.csv')}': no such file.`,
+      `Cannot load '${dir}': it is a directory, not a file.`,
+      "--allow-deletes needs a number of accounts (0 or more); got 'all'.",
+      '',
+    ]);
   });
 
   it('says clearly what is wrong: unknown profile, unreachable server', async () => {

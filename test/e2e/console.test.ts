@@ -87,7 +87,13 @@ describe.skipIf(!hasChromium)('admin console in headless Chromium', { timeout: 9
     await page.getByRole('button', { name: 'Create source' }).click();
     await page.getByRole('heading', { name: 'Load accounts into HR' }).waitFor();
     await page.locator('input[name=file]').setInputFiles({ name: 'hr.csv', mimeType: 'text/csv', buffer: Buffer.from(HR) });
-    await page.getByRole('button', { name: 'Upload', exact: true }).click();
+    // first a preview of what the load would do (nothing written), then the load on confirmation
+    await page.getByRole('button', { name: 'Preview', exact: true }).click();
+    const preview = page.locator('.load-preview');
+    await seeText(preview, 'ann.boss (e1, line 2)');
+    expect(await preview.locator('.facts-grid div', { hasText: 'Added' }).locator('dd').textContent()).toBe('4');
+    expect(await page.getByRole('row', { name: /^HR/ }).textContent()).toContain('none yet'); // nothing learned yet
+    await page.getByRole('button', { name: 'Load hr.csv' }).click();
     await seeText(page.locator('.task-state'), 'Completed');
     const facts = page.locator('.load-result .facts-grid');
     await seeText(facts, 'Added');
@@ -96,6 +102,34 @@ describe.skipIf(!hasChromium)('admin console in headless Chromium', { timeout: 9
     await seeText(page.locator('.rejections'), 'expected 7 columns, found 3');
     await seeText(page.getByRole('row', { name: /^HR/ }), 'managerId');
     await shoot(page, '02-sources-upload');
+  });
+
+  it('previews a load that would remove too many accounts, and loads it only with explicit leave', async () => {
+    const csv = (ids: number[]) => `id,name\n${ids.map((i) => `c${i},contractor${i}`).join('\n')}\n`;
+    await page.getByRole('button', { name: 'New source' }).click();
+    await page.locator('input[name=name]').fill('Temps');
+    await page.getByRole('button', { name: 'Create source' }).click();
+    await page.getByRole('heading', { name: 'Load accounts into Temps' }).waitFor();
+    const upload = async (name: string, ids: number[]) => {
+      await page.locator('input[name=file]').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(csv(ids)) });
+      await page.getByRole('button', { name: 'Preview', exact: true }).click();
+      await page.locator('.load-preview').waitFor();
+    };
+    await upload('all.csv', [1, 2, 3, 4, 5]);
+    await page.getByRole('button', { name: 'Load all.csv' }).click();
+    await seeText(page.locator('.load-result'), 'Added');
+
+    await upload('two.csv', [1, 2]);
+    await seeText(page.locator('.load-preview .notice'), "This load would remove 3 of the source's 5 accounts (60%)");
+    await seeText(page.locator('.load-preview .samples'), 'contractor3 (c3)');
+    const load = page.getByRole('button', { name: 'Load two.csv' });
+    expect(await load.isDisabled()).toBe(true);
+    await shoot(page, '02b-load-refused-preview');
+    await page.getByLabel('Allow this load to remove 3 accounts').check();
+    await load.click();
+    await seeText(page.locator('.task-state'), 'Completed');
+    const removed = page.locator('.load-result .facts-grid div').filter({ has: page.locator('dt', { hasText: /^Removed$/ }) });
+    expect(await removed.locator('dd').textContent()).toBe('3');
   });
 
   it('creates a profile on that source and lands on its page', async () => {

@@ -7,6 +7,7 @@ import * as m0005 from './0005-identity-hot-updates.js';
 import * as m0006 from './0006-identity-state.js';
 import * as m0007 from './0007-profile-json.js';
 import * as m0008 from './0008-ordered-account-ids.js';
+import * as m0009 from './0009-source-delete-threshold.js';
 import * as m0010 from './0010-transform-references.js';
 
 /** Ordered, forward-only. Add new files here; never edit an applied one. */
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006-identity-state': m0006,
   '0007-profile-json': m0007,
   '0008-ordered-account-ids': m0008,
+  '0009-source-delete-threshold': m0009,
   '0010-transform-references': m0010,
 };
 

@@ -3,6 +3,7 @@ import type { AccountRepository } from '../../domain/accounts/repository.js';
 import { ACCOUNT_FILTERS, type Account } from '../../domain/accounts/schema.js';
 import type { DB } from '../types.js';
 import { applyCollection, applyFilter, withColumns } from './collection.js';
+import * as Preview from './load-preview-sql.js';
 
 const FIELDS = withColumns(ACCOUNT_FILTERS, {
   id: 'a.id', identityId: 'a.identity_id', sourceId: 'a.source_id', name: 'a.name', nativeIdentity: 'a.native_identity',
@@ -121,5 +122,9 @@ export function accountRepository(db: Kysely<DB>, tenantId = 'default'): Account
         delete from account_load_rows where task_id = ${taskId}
           ${range ? sql`and native_identity <= ${range.through} ${range.after === null ? sql`` : sql`and native_identity > ${range.after}`}` : sql``}`.execute(db);
     },
+    countRemovals: (taskId, sourceId) => Preview.countRemovals(db, taskId, sourceId),
+    compareStaged: (taskId, sourceId) => Preview.compareStaged(db, taskId, sourceId),
+    sampleStaged: (taskId, sourceId, limit) => Preview.sampleStaged(db, taskId, sourceId, limit),
+    previewIdentities: (taskId, sourceId, limit) => Preview.previewIdentities(db, tenantId, taskId, sourceId, limit),
   };
 }

@@ -18,6 +18,7 @@ export const toSource = (r: SourceRow): Source => ({
   accountIdColumn: r.accountIdColumn,
   accountNameColumn: r.accountNameColumn,
   accountAttributeNames: r.accountAttributeNames,
+  deleteThreshold: r.deleteThreshold,
   created: r.created.toISOString(),
   modified: r.modified.toISOString(),
 });
@@ -49,8 +50,11 @@ export function sourceRepository(db: Kysely<DB>, tenantId = 'default'): SourceRe
         connector: s.connector, type: s.type,
         managerCorrelationMapping: s.managerCorrelationMapping ? JSON.stringify(s.managerCorrelationMapping) : null,
         accountIdColumn: s.accountIdColumn, accountNameColumn: s.accountNameColumn, accountAttributeNames: s.accountAttributeNames,
-        created: s.created, modified: s.modified,
+        deleteThreshold: s.deleteThreshold, created: s.created, modified: s.modified,
       }).execute();
+    },
+    async setDeleteThreshold(id, percent, modified) {
+      await db.updateTable('sources').set({ deleteThreshold: percent, modified }).where('id', '=', id).where('tenantId', '=', tenantId).execute();
     },
     async setAccountAttributeNames(id, names) {
       await db.updateTable('sources').set({ accountAttributeNames: names, modified: new Date() }).where('id', '=', id).where('tenantId', '=', tenantId).execute();

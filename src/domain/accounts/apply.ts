@@ -25,6 +25,8 @@ export interface ApplyProgress {
   updated: number;
   removed: number;
   formed: number;
+  /** Identities removed because the load left them without accounts. */
+  identitiesRemoved: number;
   /** Profiles that gained identities: flagged and counted when the load completes. */
   affectedProfiles: string[];
 }
@@ -32,7 +34,12 @@ export interface ApplyProgress {
 /** Where a load's apply stands: as its last step left it, or at the start. */
 export function applyProgressOf(task: TaskRecord): ApplyProgress {
   const kept = (task.result as { applied?: ApplyProgress } | null)?.applied;
-  return kept ?? { step: 'remove', after: null, rows: 0, added: 0, updated: 0, removed: 0, formed: 0, affectedProfiles: [] };
+  return kept ?? { step: 'remove', after: null, rows: 0, added: 0, updated: 0, removed: 0, formed: 0, identitiesRemoved: 0, affectedProfiles: [] };
+}
+
+/** Has the apply written anything yet (a step committed)? Decisions due before it (the delete rule) are taken once, before. */
+export function hasBegun(task: TaskRecord): boolean {
+  return (task.result as { applied?: ApplyProgress } | null)?.applied !== undefined;
 }
 
 /** One step of the apply (see ApplyProgress); call inside a transaction. */
@@ -41,9 +48,9 @@ export async function applyStep(repos: Repositories, taskId: string, sourceId: s
     case 'remove': {
       if (at.after === null && limit !== undefined) await repos.accounts.refreshStagedStatistics();
       const { through, removed, identityIds } = await repos.accounts.removeMissing(taskId, sourceId, at.after, limit);
-      if (identityIds.length) await repos.identities.removeOrphans(identityIds);
-      const total = at.removed + removed;
-      return through === null ? { ...at, step: 'upsert', after: null, removed: total } : { ...at, after: through, removed: total };
+      const orphans = identityIds.length ? await repos.identities.removeOrphans(identityIds) : 0;
+      const counts = { removed: at.removed + removed, identitiesRemoved: (at.identitiesRemoved ?? 0) + orphans };
+      return through === null ? { ...at, ...counts, step: 'upsert', after: null } : { ...at, ...counts, after: through };
     }
     case 'upsert': {
       const batch = await repos.accounts.upsertStaged(taskId, sourceId, at.after, limit);

@@ -8,13 +8,14 @@ import type { Source } from '../sources/schema.js';
 import type { TaskRecord } from '../tasks/repository.js';
 import { whileAlive } from '../tasks/liveness.js';
 import { createTask, failTask, taskMessage } from '../tasks/service.js';
-import { applyProgressOf, applyStep, type ApplyProgress } from './apply.js';
+import { applyProgressOf, applyStep, hasBegun, type ApplyProgress } from './apply.js';
 import { isRejection, readCsv } from './csv.js';
+import { runDryRun, settleBeforeApplying, type StagedFile } from './load-decision.js';
 import type { StagedAccount } from './repository.js';
-import type { LoadSummary } from './schema.js';
+import type { LoadOptions, LoadOutcome, LoadSummary } from './schema.js';
 
 export const LOAD_JOB = 'sources.load-accounts';
-export interface LoadJobPayload {
+export interface LoadJobPayload extends LoadOptions {
   taskId: string;
   sourceId: string;
   [key: string]: unknown;
@@ -29,17 +30,19 @@ const MAX_REJECTIONS_LISTED = 1000;
  * `load-accounts`: streams the CSV into a staging table in batches (never the whole file in
  * memory), then hands the staged rows to a job that applies them (`runLoadJob`). Malformed rows
  * are rejected with their line number and never applied.
+ * A dry run stages the file the same way; its job reports what the load would do instead.
  */
-export async function startAccountLoad(ctx: DomainContext, sourceId: string, file: Readable, actor: Actor): Promise<TaskRecord> {
+export async function startAccountLoad(ctx: DomainContext, sourceId: string, file: Readable, actor: Actor, options: LoadOptions = {}): Promise<TaskRecord> {
   const source = await getSource(ctx, sourceId);
   const task = await createTask(ctx.repos, ctx, {
-    type: 'CLOUD_ACCOUNT_AGGREGATION', name: 'Cloud Account Aggregation',
-    description: `Load accounts into source '${source.name}'`, actor, target: { type: 'SOURCE', id: source.id, name: source.name },
+    type: 'CLOUD_ACCOUNT_AGGREGATION', name: options.dryRun ? 'Cloud Account Aggregation Dry Run' : 'Cloud Account Aggregation',
+    description: `${options.dryRun ? 'Preview loading' : 'Load'} accounts into source '${source.name}'`, actor, target: { type: 'SOURCE', id: source.id, name: source.name },
   });
   try {
     const staged = await whileAlive(ctx, task.id, () => stageFile(ctx, task.id, source, file));
-    await ctx.repos.tasks.setResult(task.id, { phase: 'applying', ...staged.summary, header: staged.header });
-    await ctx.jobs.enqueue(LOAD_JOB, { taskId: task.id, sourceId } satisfies LoadJobPayload);
+    await ctx.repos.tasks.setResult(task.id, { phase: options.dryRun ? 'previewing' : 'applying', ...staged.summary, header: staged.header });
+    const job: LoadJobPayload = { taskId: task.id, sourceId, ...(options.dryRun ? { dryRun: true } : {}), ...(options.allowDeletes !== undefined ? { allowDeletes: options.allowDeletes } : {}) };
+    await ctx.jobs.enqueue(LOAD_JOB, job);
     return (await ctx.repos.tasks.findById(task.id))!;
   } catch (e) {
     await ctx.repos.accounts.clearStaged(task.id);
@@ -103,11 +106,13 @@ export interface ProcessingRequests {
 }
 
 /**
- * The job: applies the staged rows as a full aggregation (apply.ts: accounts missing from the
- * file are removed, new accounts form identities under their profile), and creates a processing
- * run for each affected profile, named in the load's result (`processingTaskIds`); the runs start
- * after the commit. A retry of a load that committed but stopped before starting them starts them
- * (starting twice is harmless).
+ * The job: a dry run only reports (`runDryRun`). A load first takes the decision due before
+ * anything is applied (the delete rule: `settleBeforeApplying`), then applies the staged rows as a
+ * full aggregation (apply.ts: accounts missing from the file are removed, new accounts form
+ * identities under their profile), and — when anything changed — creates a processing run for each
+ * affected profile, named in the load's result (`processingTaskIds`); the runs start after the
+ * commit. A retry of a load that committed but stopped before starting them starts them (starting
+ * twice is harmless).
  *
  * Without `batchSize` (PostgreSQL) all of it is one transaction: a load is all or nothing. With
  * it (PGlite, whose one session a transaction holds) each batch of that many rows is a transaction
@@ -116,6 +121,7 @@ export interface ProcessingRequests {
  * as they commit, as they see an ISC aggregation's accounts arrive.
  */
 export async function runLoadJob(ctx: DomainContext, payload: LoadJobPayload, processing: ProcessingRequests, batchSize?: number): Promise<void> {
+  if (payload.dryRun) return runDryRun(ctx, payload.taskId, payload.sourceId, payload);
   let runs: Array<{ taskId: string; profileId: string }> | undefined;
   while (!runs) {
     runs = await ctx.withTransaction(async (repos) => {
@@ -123,6 +129,8 @@ export async function runLoadJob(ctx: DomainContext, payload: LoadJobPayload, pr
       if (!task) return [];
       if (task.completed) return runsNotStarted(repos, task);
       let at = applyProgressOf(task);
+      // the delete rule, decided before the first step: a refused load applies nothing at all
+      if (!hasBegun(task) && (await settleBeforeApplying(ctx, repos, task, payload.sourceId, payload, task.result as StagedFile))) return [];
       if (batchSize === undefined) {
         while (at.step !== 'done') at = await applyStep(repos, task.id, payload.sourceId, at);
       } else if (at.step !== 'done') {
@@ -138,11 +146,11 @@ export async function runLoadJob(ctx: DomainContext, payload: LoadJobPayload, pr
   for (const run of runs) await processing.start(run.taskId, run.profileId);
 }
 
-/** The load's last transaction: counts, flags and statistics, its processing runs, its result. */
+/** The load's last transaction: counts, flags and statistics, its processing runs (when anything changed), its result. */
 async function completeLoad(
   ctx: DomainContext, repos: Repositories, task: TaskRecord, sourceId: string, applied: ApplyProgress, processing: ProcessingRequests,
 ): Promise<Array<{ taskId: string; profileId: string }>> {
-  const staged = (task.result ?? {}) as Partial<LoadSummary> & { header?: string[] };
+  const staged = (task.result ?? {}) as StagedFile;
   // (identities left without accounts went in the steps that removed their accounts)
   await repos.identities.refreshCounts();
   await needProcessing(repos, applied.affectedProfiles);
@@ -152,20 +160,23 @@ async function completeLoad(
     rows: applied.rows, added: applied.added, updated: applied.updated, unchanged: applied.rows - applied.added - applied.updated,
     removed: applied.removed, rejected: staged.rejected ?? 0, rejections: staged.rejections ?? [],
   };
-  const profile = await repos.profiles.findByAuthoritativeSource(sourceId);
+  const formed = applied.formed;
+  const identitiesRemoved = applied.identitiesRemoved ?? 0;
+  // a load that changed nothing needs no processing (identities read only their accounts)
+  const changed = applied.added + applied.updated + applied.removed + identitiesRemoved + formed > 0 || applied.affectedProfiles.length > 0;
+  const profile = changed ? await repos.profiles.findByAuthoritativeSource(sourceId) : undefined;
   const created: Array<{ taskId: string; profileId: string }> = [];
-  for (const profileId of new Set([...applied.affectedProfiles, ...(profile ? [profile.id] : [])])) {
+  for (const profileId of changed ? new Set([...applied.affectedProfiles, ...(profile ? [profile.id] : [])]) : []) {
     const taskId = await processing.create(repos, profileId);
     if (taskId) created.push({ taskId, profileId });
   }
   const rows = summary.rows + summary.rejected;
-  const formed = applied.formed;
   await repos.tasks.updateProgress(task.id, { total: rows, processed: rows, changed: summary.added + summary.updated + summary.removed, failed: summary.rejected });
   await repos.tasks.complete(task.id, {
     completed: ctx.now(),
     completionStatus: summary.rejected > 0 ? 'Warning' : 'Success',
-    messages: [taskMessage('INFO', `Loaded ${summary.rows} account(s): ${summary.added} added, ${summary.updated} updated, ${summary.removed} removed, ${summary.rejected} rejected; ${formed} new identit${formed === 1 ? 'y' : 'ies'}.`)],
-    result: { ...summary, identitiesCreated: formed, processingTaskIds: created.map((r) => r.taskId) },
+    messages: [taskMessage('INFO', `Loaded ${summary.rows} account(s): ${summary.added} added, ${summary.updated} updated, ${summary.removed} removed, ${summary.rejected} rejected; ${formed} new identit${formed === 1 ? 'y' : 'ies'}, ${identitiesRemoved} removed.${changed ? '' : ' Nothing changed, so no processing run was started.'}`)],
+    result: { ...summary, identitiesCreated: formed, identitiesRemoved, processingTaskIds: created.map((r) => r.taskId) } satisfies LoadOutcome,
   });
   return created;
 }

@@ -1,12 +1,20 @@
 import type { AccountRange } from '../identities/repository.js';
 import type { CollectionQuery } from '../shared/collection.js';
-import type { Account } from './schema.js';
+import type { Account, LoadCounts, LoadSamples } from './schema.js';
+
+export type { LoadCounts, LoadSamples } from './schema.js';
 
 export interface StagedAccount {
   nativeIdentity: string;
   lineNo: number;
   name: string;
   attributes: Record<string, string>;
+}
+
+export interface LoadIdentityPreview {
+  created: number;
+  removed: number;
+  samples: Pick<LoadSamples, 'identitiesCreated' | 'identitiesRemoved'>;
 }
 
 export interface AccountRepository {
@@ -32,6 +40,14 @@ export interface AccountRepository {
   upsertStaged(taskId: string, sourceId: string, after: string | null, limit?: number): Promise<{ through: string | null; rows: number; added: number; updated: number }>;
   /** Drops a load's staged rows (with `range`, those of its native identities). */
   clearStaged(taskId: string, range?: Pick<AccountRange, 'after' | 'through'>): Promise<void>;
+  /** Read-only: the source's accounts and how many of them the staged rows would remove (cheap: no attributes compared). */
+  countRemovals(taskId: string, sourceId: string): Promise<Pick<LoadCounts, 'accountsOnSource' | 'rows' | 'removed'>>;
+  /** Read-only: every count applying the staged rows would report. */
+  compareStaged(taskId: string, sourceId: string): Promise<LoadCounts>;
+  /** Read-only: up to `limit` examples of the accounts that would be added, updated and removed. */
+  sampleStaged(taskId: string, sourceId: string, limit: number): Promise<Pick<LoadSamples, 'added' | 'updated' | 'removed'>>;
+  /** Read-only: the identities applying the staged rows would create and remove, with up to `limit` examples. */
+  previewIdentities(taskId: string, sourceId: string, limit: number): Promise<LoadIdentityPreview>;
   /** Refreshes the planner's statistics after a large change (fresh tables otherwise get poor plans). */
   refreshStatistics(): Promise<void>;
   /**

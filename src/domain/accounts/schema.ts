@@ -49,3 +49,64 @@ export interface LoadSummary {
   rejected: number;
   rejections: Array<{ line: number; reason: string }>;
 }
+
+/** Why a load applied nothing, with the numbers behind it (its task's error message says it in words). */
+export interface LoadRefused {
+  reason: 'noRows' | 'deleteThreshold';
+  accountsOnSource: number;
+  wouldRemove: number;
+  deleteThreshold: number;
+  deletesAllowed: number;
+}
+
+/** A finished load's task result: what it changed (all 0 when refused), and the processing runs it started. */
+export interface LoadOutcome extends LoadSummary {
+  identitiesCreated: number;
+  identitiesRemoved: number;
+  processingTaskIds: string[];
+  refused?: LoadRefused;
+}
+
+/** What a load is asked to do besides applying the file (query parameters of load-accounts). */
+export interface LoadOptions {
+  /** Report what the load would do, with samples; write nothing. */
+  dryRun?: boolean;
+  /** Allow this many removals whatever the source's deleteThreshold (an operator's explicit choice). */
+  allowDeletes?: number;
+}
+
+/** What applying a load's staged rows would do to the source's accounts. */
+export interface LoadCounts {
+  /** The source's accounts before the load (the base of the delete threshold's percentage). */
+  accountsOnSource: number;
+  /** Staged (accepted) rows. */
+  rows: number;
+  added: number;
+  updated: number;
+  unchanged: number;
+  removed: number;
+}
+
+/** Examples of what a load would change: rows by file line, accounts and identities by name. */
+export interface LoadSamples {
+  added: Array<{ line: number; nativeIdentity: string; name: string }>;
+  /** `changed`: the attributes whose values differ. */
+  updated: Array<{ line: number; nativeIdentity: string; name: string; changed: string[] }>;
+  removed: Array<{ nativeIdentity: string; name: string }>;
+  identitiesCreated: Array<{ line: number; nativeIdentity: string; name: string }>;
+  identitiesRemoved: Array<{ id: string; name: string }>;
+}
+
+/** A dry run's result: every count the real load would report, with examples, and whether it would be refused. */
+export interface LoadPreview extends LoadCounts {
+  dryRun: true;
+  rejected: number;
+  rejections: LoadSummary['rejections'];
+  identitiesCreated: number;
+  identitiesRemoved: number;
+  deleteThreshold: number;
+  deletesAllowed: number;
+  samples: LoadSamples;
+  /** The message the real load would end in error with; absent when it would apply. */
+  refusal?: string;
+}

@@ -6,6 +6,7 @@ export interface SourceRepository {
   findById(id: string): Promise<Source | undefined>;
   findByName(name: string): Promise<Source | undefined>;
   insert(source: Source): Promise<void>;
+  setDeleteThreshold(id: string, percent: number, modified: Date): Promise<void>;
   /** Remembers the account attribute names a loaded file's header declared. */
   setAccountAttributeNames(id: string, names: string[]): Promise<void>;
   delete(id: string): Promise<void>;

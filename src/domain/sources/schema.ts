@@ -1,6 +1,13 @@
 import { Type, type Static } from 'typebox';
 import { DateTime, Nullable, Reference, ReferenceInput } from '../shared/schema.js';
 
+/** ISC's default account delete threshold, in percent (see DEVELOP.md, "Loads never wipe a source"). */
+export const DEFAULT_DELETE_THRESHOLD = 10;
+const DeleteThreshold = Type.Integer({
+  minimum: 0, maximum: 100,
+  description: "Number from 0 to 100 that specifies when to skip the delete phase: the largest share (percent) of the source's accounts one load may remove. Default 10.",
+});
+
 export const Source = Type.Object(
   {
     id: Type.String(),
@@ -15,6 +22,7 @@ export const Source = Type.Object(
     accountIdColumn: Type.String({ description: 'CSV column holding the account id (native identity)' }),
     accountNameColumn: Type.String({ description: 'CSV column holding the account name' }),
     accountAttributeNames: Type.Array(Type.String(), { description: 'Account attributes learned from loaded files' }),
+    deleteThreshold: DeleteThreshold,
     created: DateTime,
     modified: DateTime,
   },
@@ -33,6 +41,7 @@ export const SourceInput = Type.Object({
   ),
   accountIdColumn: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'Default `id`' })),
   accountNameColumn: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'Default `name`' })),
+  deleteThreshold: Type.Optional(DeleteThreshold),
 });
 export type SourceInput = Static<typeof SourceInput>;
 
@@ -41,3 +50,8 @@ export const SOURCE_FILTERS = {
   name: { type: 'string', ops: ['eq', 'in', 'sw', 'co'] },
 } as const;
 export const SOURCE_SORTERS = ['id', 'name', 'created', 'modified'] as const;
+
+/** Fields a source PATCH may change here (ISC's PATCH takes more; the rest is out of this server's scope). */
+export const SOURCE_PATCHABLE_FIELDS = ['deleteThreshold'] as const;
+/** What ISC's PATCH and PUT refuse to change (sources.v1 `updateSourceV1`), plus what this server derives. */
+export const SOURCE_IMMUTABLE_FIELDS = ['id', 'type', 'authoritative', 'created', 'modified', 'connector', 'connectorClass', 'passwordPolicies', 'accountAttributeNames'] as const;

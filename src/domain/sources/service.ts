@@ -1,7 +1,7 @@
 import { ERRORS } from '../../errors.js';
 import type { DomainContext } from '../context.js';
 import { parseCollectionQuery, type CollectionParams } from '../shared/collection.js';
-import { SOURCE_FILTERS, SOURCE_SORTERS, type Source, type SourceInput } from './schema.js';
+import { DEFAULT_DELETE_THRESHOLD, SOURCE_FILTERS, SOURCE_SORTERS, type Source, type SourceInput } from './schema.js';
 
 export async function listSources(ctx: DomainContext, params: CollectionParams) {
   const query = parseCollectionQuery(params, { filters: SOURCE_FILTERS, sorters: SOURCE_SORTERS, defaultSort: [{ field: 'name', direction: 'asc' }] });
@@ -27,6 +27,7 @@ export async function createSource(ctx: DomainContext, input: SourceInput, actor
     accountIdColumn: input.accountIdColumn ?? 'id',
     accountNameColumn: input.accountNameColumn ?? 'name',
     accountAttributeNames: [],
+    deleteThreshold: input.deleteThreshold ?? DEFAULT_DELETE_THRESHOLD,
     created: now,
     modified: now,
   };

@@ -5,7 +5,7 @@ import { Type } from 'typebox';
 import { ERRORS } from '../../errors.js';
 import type { DomainContext } from '../../domain/context.js';
 import { startAccountLoad } from '../../domain/accounts/load.js';
-import { Account } from '../../domain/accounts/schema.js';
+import { Account, type LoadOptions } from '../../domain/accounts/schema.js';
 import { getAccount, listAccounts } from '../../domain/accounts/service.js';
 import { TaskStatus } from '../../domain/tasks/schema.js';
 import { toTaskStatus } from '../../domain/tasks/service.js';
@@ -20,6 +20,11 @@ export interface UploadLimits {
   /** The largest file a load accepts (IDPROFILES_UPLOAD_LIMIT). */
   maxBytes: number;
 }
+/** Beyond ISC: a preview that writes nothing, and the operator's explicit leave to remove more than the source's deleteThreshold. */
+const LoadQuerystring = Type.Object({
+  dryRun: Type.Optional(Type.Boolean({ description: 'true: report what the load would add, update, remove and reject (with examples), and the identities it would create and remove; write nothing' })),
+  allowDeletes: Type.Optional(Type.Integer({ minimum: 0, maximum: 2147483647, description: "Allow this load to remove up to this many accounts, whatever the source's deleteThreshold (a file with no data rows still removes nothing)" })),
+});
 
 /** Accounts (`/v3/accounts`) and loading them from CSV (`/v3/sources/{id}/load-accounts`). */
 export async function accountRoutes(app: FastifyInstance, prefix: string, ctx: DomainContext, uploads: UploadLimits) {
@@ -32,11 +37,11 @@ export async function accountRoutes(app: FastifyInstance, prefix: string, ctx: D
     config: { rights: ACCOUNTS_READ },
     schema: { tags: ['Accounts'], summary: 'Get an account', params: IdParams, response: { 200: Account, ...errorResponses(400, 404) } },
   }, async (request) => getAccount(ctx, request.params.id));
-  app.post<{ Params: { id: string } }>(`${prefix}/sources/:id/load-accounts`, {
+  app.post<{ Params: { id: string }; Querystring: LoadOptions }>(`${prefix}/sources/:id/load-accounts`, {
     config: { rights: SOURCES_MANAGE },
     schema: {
       tags: ['Sources'], summary: 'Load accounts from a CSV file (multipart part `file`); a full aggregation, run as a task',
-      consumes: ['multipart/form-data'], params: IdParams,
+      consumes: ['multipart/form-data'], params: IdParams, querystring: LoadQuerystring,
       response: { 202: Type.Object({ success: Type.Boolean(), task: TaskStatus }), ...errorResponses(400, 404, 413) },
     },
   }, async (request, reply) => {
@@ -46,7 +51,7 @@ export async function accountRoutes(app: FastifyInstance, prefix: string, ctx: D
     const file = failingOverLimit(part.file, uploads.maxBytes);
     let task;
     try {
-      task = await startAccountLoad(ctx, request.params.id, file, actorOf(request));
+      task = await startAccountLoad(ctx, request.params.id, file, actorOf(request), request.query);
     } catch (e) {
       // the client may still be sending (a refused header, a 413): answer, then close instead of reading the rest
       if (!file.readableEnded) reply.header('connection', 'close');

@@ -14,14 +14,20 @@ export const createSource = (input: SourceInput) => call<Source>('/v3/sources', 
 
 /**
  * Uploads a CSV (multipart part `file`) with upload progress (XHR: fetch cannot report it); the
- * load itself then runs as a task.
+ * load itself then runs as a task. `dryRun`: the task reports what the load would do, writing
+ * nothing; `allowDeletes`: the operator allows this many removals past the source's deleteThreshold.
  */
-export function loadAccounts(sourceId: string, file: File, onProgress?: (fraction: number) => void): Promise<{ success: boolean; task: TaskStatus }> {
+export function loadAccounts(
+  sourceId: string, file: File, onProgress?: (fraction: number) => void, options: { dryRun?: boolean; allowDeletes?: number } = {},
+): Promise<{ success: boolean; task: TaskStatus }> {
   const form = new FormData();
   form.append('file', file, file.name);
+  const query = new URLSearchParams();
+  if (options.dryRun) query.set('dryRun', 'true');
+  if (options.allowDeletes !== undefined) query.set('allowDeletes', String(options.allowDeletes));
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open('POST', `/v3/sources/${encodeURIComponent(sourceId)}/load-accounts`);
+    xhr.open('POST', `/v3/sources/${encodeURIComponent(sourceId)}/load-accounts${query.size ? `?${query}` : ''}`);
     const token = session.token();
     if (!token) {
       session.refused(undefined);

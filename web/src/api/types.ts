@@ -13,7 +13,7 @@ export type {
 } from '../../../src/domain/identity-profiles/schema.js';
 export type { Source, SourceInput } from '../../../src/domain/sources/schema.js';
 export type { Identity } from '../../../src/domain/identities/schema.js';
-export type { Account, LoadSummary } from '../../../src/domain/accounts/schema.js';
+export type { Account, LoadOutcome, LoadPreview, LoadSummary } from '../../../src/domain/accounts/schema.js';
 export type { TaskResultSimplified, TaskStatus } from '../../../src/domain/tasks/schema.js';
 export type { Transform, TransformInput } from '../../../src/domain/transforms/schema.js';
 export type { ErrorResponse, JsonPatch } from '../../../src/domain/shared/schema.js';

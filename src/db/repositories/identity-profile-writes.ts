@@ -1,6 +1,7 @@
 import { CompiledQuery } from 'kysely';
 import { batchedCalls } from '../batched-calls.js';
 import { prepared } from '../database.js';
+import { isConnectionFailure } from '../errors.js';
 import type { VersionedProfile } from '../../domain/identity-profiles/repository.js';
 import type { IdentityProfile } from '../../domain/identity-profiles/schema.js';
 import type { AuditEntry } from '../../domain/audit/repository.js';
@@ -76,6 +77,16 @@ export function updateValues(profile: IdentityProfile, tenantId: string): unknow
   ];
 }
 
+/**
+ * Could one write's input have failed the whole statement? SQLSTATE class 22 (a value the database
+ * refuses) or 23 (a constraint: a name another profile has, a transform deleted meanwhile). Never a
+ * connection failure (whatever its code says: a class-08 cause wrapped in another error).
+ */
+export const causedByOneWrite = (e: unknown): boolean => {
+  const code = (e as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23')) && !isConnectionFailure(e);
+};
+
 interface VersionedWrite {
   profile: IdentityProfile;
   read: VersionedProfile;
@@ -109,9 +120,12 @@ function record({ profile: p, read, audit }: VersionedWrite): { record: string; 
  * `updateIfVersion` for a repository outside a transaction: the optimistic writes made in one
  * event-loop turn go to the database as one statement (one commit for all). A profile written
  * twice in one batch keeps the first; the second reports a conflict (its PATCH reads again). When
- * the statement fails (one row breaks a constraint), each write is run alone, so only its own
- * request fails. Answers each write with the profile as written (API JSON, new version, stored
- * tail), or undefined on a conflict.
+ * the statement fails on what one write's input caused (`causedByOneWrite`: a value refused, a
+ * constraint broken), each write is run alone, so only its own request fails. Any other failure
+ * (a lost connection, a timeout, a cancel) fails every write of the batch at once: running each
+ * alone would repeat it once per write, multiplying the load on a database that is struggling and
+ * delaying every caller's 503. Answers each write with the profile as written (API JSON, new
+ * version, stored tail), or undefined on a conflict.
  */
 export function versionedWriter(raw: RawExecutor, tenantId: string) {
   const writeMany = async (writes: VersionedWrite[]): Promise<Array<VersionedProfile | undefined | { error: unknown }>> => {
@@ -133,6 +147,7 @@ export function versionedWriter(raw: RawExecutor, tenantId: string) {
       const written = await run([...records.keys()]);
       return writes.map((w) => answer(w, written));
     } catch (error) {
+      if (!causedByOneWrite(error)) return writes.map(() => ({ error }));
       return Promise.all(writes.map(async (w) => {
         if (first.get(w.profile.id) !== w) return undefined;
         if (records.size === 1) return { error };

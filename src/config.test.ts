@@ -151,6 +151,26 @@ describe('loadConfig', () => {
     }
   });
 
+  it.each([
+    [{ REDIS_URL: 'http://:s3cret-redis@cache:6379' }, "REDIS_URL must be a redis:// or rediss:// URL, got 'http://:[redacted]@cache:6379'"],
+    [{ REDIS_URL: 'redis://:s3cret-redis@cache:99999' }, "REDIS_URL is not a valid URL (check the port, and percent-encode any of : / @ ? # in the password), got 'redis://:[redacted]@cache:99999'"],
+    [{ REDIS_URL: 'redis://default:s3cret/with@slash@cache:6379' }, "REDIS_URL is not a valid URL (check the port, and percent-encode any of : / @ ? # in the password), got 'redis://default:[redacted]@cache:6379'"],
+    [{ DATABASE_URL: 'postgres://u:s3cret-db@db/idp x' }, "DATABASE_URL must be a postgres:// or postgresql:// URL, got 'postgres://u:[redacted]@db/idp x'"],
+    [{ DATABASE_URL: 'postgres://u:s3cret db@db/idp' }, "DATABASE_URL must be a postgres:// or postgresql:// URL, got 'postgres://u:[redacted]@db/idp'"],
+    [{ DATABASE_URL: 'mysql://u:s3cret-db@db/idp' }, "DATABASE_URL must be a postgres:// or postgresql:// URL, got 'mysql://u:[redacted]@db/idp'"],
+    [{ DATABASE_URL: 'postgres://db/idp?user=u&password=s3cret-db x' }, "DATABASE_URL must be a postgres:// or postgresql:// URL, got 'postgres://db/idp?user=u&password=[redacted] x'"],
+    [{ DATABASE_URL: 'u:s3cret-db@db/idp' }, "DATABASE_URL must be a postgres:// or postgresql:// URL, got 'u:[redacted]@db/idp'"],
+  ])('never repeats a password: %j', (env, message) => {
+    const problems = problemsOf(env);
+    expect(problems).toEqual([message]);
+    expect(problems.join('\n')).not.toMatch(/s3cret/);
+  });
+
+  it('accepts a REDIS_URL ioredis reads, password and all', () => {
+    expect(loadConfig({ REDIS_URL: 'redis://default:p%40ss@cache:6379/2' }).redisUrl).toBe('redis://default:p%40ss@cache:6379/2');
+    expect(loadConfig({ REDIS_URL: 'rediss://:secret@[::1]:6380' }).redisUrl).toBe('rediss://:secret@[::1]:6380');
+  });
+
   it('ignores unrelated variables', () => {
     expect(loadConfig({ PATH: '/bin', HOME: '/root', NODE_ENV: 'test' })).toEqual(loadConfig({}));
   });
@@ -187,6 +207,12 @@ describe('flagsToEnv', () => {
     [['--port', '--host', 'x'], 'Option --port needs a value'],
   ])('refuses %j: %s', (args, message) => {
     expect(() => flagsToEnv(args)).toThrow(new ConfigError(message));
+  });
+
+  it('never repeats a password given as a stray argument', () => {
+    expect(() => flagsToEnv(['serve', 'postgres://u:s3cret-db@db/idp'])).toThrow(new ConfigError("Unexpected argument 'serve'; options look like --port 9000 or --port=9000"));
+    expect(() => flagsToEnv(['postgres://u:s3cret-db@db/idp'])).toThrow("Unexpected argument 'postgres://u:[redacted]@db/idp'");
+    expect(() => flagsToEnv(['--database-url', 'postgres://u:s3cret-db@db/idp', '--password=s3cret'])).toThrow(/^Unknown option --password;/);
   });
 
   it('passes bad values through for loadConfig to report with the variable name', () => {

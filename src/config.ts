@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
+import { redactCredentials, redactUrl } from './logger.js';
 
 /**
  * Settings, read once at start from the environment (and matching CLI flags, which win).
@@ -37,7 +38,20 @@ export type Config = Static<typeof ConfigSchema>;
 
 const checkConfig = Compile(ConfigSchema);
 
-export class ConfigError extends Error {}
+/**
+ * What is wrong with the settings. Its message never repeats a credential: values are shown with
+ * `shown` (a URL's password replaced), and the whole message passes `redactCredentials` (an
+ * argument that is a URL, a `password=` parameter) — it is printed on the console and often kept
+ * in a supervisor's log.
+ */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(redactCredentials(message));
+  }
+}
+
+/** A value as a configuration error repeats it: quoted, with any URL password or credential parameter replaced by `[redacted]`. */
+const shown = (text: string) => `'${redactUrl(text)}'`;
 
 type Env = Record<string, string | undefined>;
 /** A parsed value, or what is wrong with the text (naming the variable and the value). */
@@ -53,7 +67,7 @@ const MIN_SECRET_LENGTH = 8;
 
 const wholeNumber = (name: string, min: number, max: number) => (text: string): Parsed<number> => {
   const t = text.trim();
-  if (!/^\d+$/.test(t)) return bad(`${name} must be a whole number, got '${text}'`);
+  if (!/^\d+$/.test(t)) return bad(`${name} must be a whole number, got ${shown(text)}`);
   const n = Number(t);
   return n >= min && n <= max ? ok(n) : bad(`${name} must be between ${min} and ${max}, got ${t}`);
 };
@@ -64,22 +78,31 @@ const BYTE_UNITS: Record<string, number> = { '': 1, k: 1024, kib: 1024, m: 1024 
 const byteSize = (name: string, min: number, max: number) => (text: string): Parsed<number> => {
   const m = /^(\d+)\s*([a-z]*)$/i.exec(text.trim());
   const unit = m ? BYTE_UNITS[m[2].toLowerCase()] : undefined;
-  if (!m || unit === undefined) return bad(`${name} must be a size such as 1073741824, 512MiB or 2GiB, got '${text}'`);
+  if (!m || unit === undefined) return bad(`${name} must be a size such as 1073741824, 512MiB or 2GiB, got ${shown(text)}`);
   const n = Number(m[1]) * unit;
-  return n >= min && n <= max ? ok(n) : bad(`${name} must be between 1 KiB and 1 TiB, got '${text}'`);
+  return n >= min && n <= max ? ok(n) : bad(`${name} must be between 1 KiB and 1 TiB, got ${shown(text)}`);
 };
 
 const nonBlank = (name: string) => (text: string): Parsed<string> =>
   text.trim() ? ok(text.trim()) : bad(`${name} must not be blank`);
 
-const urlWithScheme = (name: string, pattern: RegExp, expected: string) => (text: string): Parsed<string> =>
-  pattern.test(text.trim()) ? ok(text.trim()) : bad(`${name} must be a ${expected} URL, got '${text}'`);
+/**
+ * A URL whose scheme `pattern` checks. With `parsed`, it must also be one WHATWG's URL parser reads
+ * (as ioredis does with REDIS_URL: a port out of range would otherwise fail at start with Node's
+ * bare "Invalid URL"). The value is repeated with its password replaced.
+ */
+const urlWithScheme = (name: string, pattern: RegExp, expected: string, parsed = false) => (text: string): Parsed<string> => {
+  const t = text.trim();
+  if (!pattern.test(t)) return bad(`${name} must be a ${expected} URL, got ${shown(text)}`);
+  if (parsed && !URL.canParse(t)) return bad(`${name} is not a valid URL (check the port, and percent-encode any of : / @ ? # in the password), got ${shown(text)}`);
+  return ok(t);
+};
 
 const logLevel = (text: string): Parsed<Config['logLevel']> => {
   const level = text.trim().toLowerCase();
   return (LOG_LEVELS as readonly string[]).includes(level)
     ? ok(level as Config['logLevel'])
-    : bad(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got '${text}'`);
+    : bad(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${shown(text)}`);
 };
 
 /**
@@ -90,10 +113,10 @@ const rateLimit = (name: string, defaultWindow: number) => (text: string): Parse
   const t = text.trim();
   if (t.toLowerCase() === 'off') return ok('off');
   const m = /^(\d+)(?:\/(\d+))?$/.exec(t);
-  if (!m) return bad(`${name} must be 'off', 'N' or 'N/SECONDS', got '${text}'`);
+  if (!m) return bad(`${name} must be 'off', 'N' or 'N/SECONDS', got ${shown(text)}`);
   const max = Number(m[1]);
   const windowSeconds = m[2] === undefined ? defaultWindow : Number(m[2]);
-  if (max < 1 || windowSeconds < 1) return bad(`${name} needs at least 1 request per at least 1 second, got '${text}' (use 'off' to disable)`);
+  if (max < 1 || windowSeconds < 1) return bad(`${name} needs at least 1 request per at least 1 second, got ${shown(text)} (use 'off' to disable)`);
   return ok({ max, windowSeconds });
 };
 
@@ -104,9 +127,9 @@ const publicUrl = (text: string): Parsed<string> => {
   try {
     url = new URL(t);
   } catch {
-    return bad(`IDPROFILES_PUBLIC_URL must be an http:// or https:// URL, got '${text}'`);
+    return bad(`IDPROFILES_PUBLIC_URL must be an http:// or https:// URL, got ${shown(text)}`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return bad(`IDPROFILES_PUBLIC_URL must be an http:// or https:// URL, got '${text}'`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return bad(`IDPROFILES_PUBLIC_URL must be an http:// or https:// URL, got ${shown(text)}`);
   if (url.search || url.hash || url.username || url.password) return bad('IDPROFILES_PUBLIC_URL must have no query, fragment or credentials (the value is not repeated here: it may hold one)');
   return ok(`${url.origin}${url.pathname}`.replace(/\/+$/, ''));
 };
@@ -151,7 +174,7 @@ export function loadConfig(env: Env): Config {
     rateLimit: read('IDPROFILES_RATE_LIMIT', rateLimit('IDPROFILES_RATE_LIMIT', 10), { max: 100, windowSeconds: 10 }),
     tokenRateLimit: read('IDPROFILES_TOKEN_RATE_LIMIT', rateLimit('IDPROFILES_TOKEN_RATE_LIMIT', 60), { max: 100, windowSeconds: 60 }),
     publicUrl: read<string | undefined>('IDPROFILES_PUBLIC_URL', publicUrl, undefined),
-    redisUrl: read<string | undefined>('REDIS_URL', urlWithScheme('REDIS_URL', /^rediss?:\/\/\S+$/, 'redis:// or rediss://'), undefined),
+    redisUrl: read<string | undefined>('REDIS_URL', urlWithScheme('REDIS_URL', /^rediss?:\/\/\S+$/, 'redis:// or rediss://', true), undefined),
     logLevel: read('LOG_LEVEL', logLevel, 'info'),
     tokenTtlSeconds: read('IDPROFILES_TOKEN_TTL', wholeNumber('IDPROFILES_TOKEN_TTL', 60, 86_400), 749),
     jobExpireSeconds: read('IDPROFILES_JOB_EXPIRE_SECONDS', wholeNumber('IDPROFILES_JOB_EXPIRE_SECONDS', 2, 86_400), 120),
@@ -166,7 +189,10 @@ export function loadConfig(env: Env): Config {
   checkClientCredentials(config, problems);
   if (problems.length) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   // The parsers above are the rules; the schema is their summary. A mismatch is our bug, not the user's.
-  if (!checkConfig.Check(stripUndefined(config))) throw new Error(`config parsers and ConfigSchema disagree: ${JSON.stringify(config)}`);
+  // (named by field, without values: they include the database URL and the admin secret)
+  if (!checkConfig.Check(stripUndefined(config))) {
+    throw new Error(`config parsers and ConfigSchema disagree on: ${[...checkConfig.Errors(stripUndefined(config))].map((e) => e.instancePath || '/').join(', ')}`);
+  }
   return config;
 }
 

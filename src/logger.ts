@@ -7,11 +7,41 @@ import { pino, type DestinationStream, type Logger } from 'pino';
  */
 // the value runs to the next `&`, space, quote or `#`; a JSON escape (`\"`, `\u0000`) is part of it
 const CREDENTIAL_PARAMETER = /((?:^|[?&;\s"'\\/])(?:client_secret|client_assertion|secret|password|passwd|pwd|access_token|refresh_token|id_token|token|api[_-]?key)=)(?:\\.|[^&\s"\\#])*/gi;
+/**
+ * The password of a URL's user info (`postgres://user:PASSWORD@host`, `redis://:PASSWORD@host`):
+ * a `DATABASE_URL` or `REDIS_URL` that a driver repeats in an error (Node's ERR_INVALID_URL keeps
+ * the text in `input`, and pino logs every field of an error). The password runs to the last `@`
+ * of its word (`hidePassword`), as in a URL too malformed to parse (an unencoded `@` or `/` in it).
+ * The pattern takes the rest of the word without backtracking and a scheme starts only at a
+ * word's start, so a line costs linear time whatever it holds.
+ */
+const URL_USER_INFO = /((?<![a-z0-9+.-])[a-z][a-z0-9+.-]*:\/\/[^\s:@/?#"'\\]*:)((?:\\.|[^\s"'\\])*)/gi;
 const REDACTED = '[redacted]';
 
-/** `url` (or any text) with the value of every credential parameter replaced by `[redacted]`. */
+const hidePassword = (word: string, upToColon: string, rest: string) => {
+  const at = rest.lastIndexOf('@');
+  return at < 0 ? word : `${upToColon}${REDACTED}${rest.slice(at)}`;
+};
+
+/** `url` (or any text) with every credential parameter's value and every URL's password replaced by `[redacted]`. */
 export function redactCredentials(text: string): string {
-  return text.replace(CREDENTIAL_PARAMETER, `$1${REDACTED}`);
+  return text.replace(CREDENTIAL_PARAMETER, `$1${REDACTED}`).replace(URL_USER_INFO, hidePassword);
+}
+
+/**
+ * A value meant to be one URL, for a message (a configuration error): the user info's password —
+ * everything from its first `:` to the value's last `@`, spaces included — and every credential
+ * parameter replaced by `[redacted]`. Unlike `redactCredentials` it needs no well-formed word: a
+ * malformed URL is exactly what such a message repeats. A user name is kept (it says which account).
+ */
+export function redactUrl(text: string): string {
+  const at = text.lastIndexOf('@');
+  if (at < 0) return redactCredentials(text);
+  const scheme = text.indexOf('://');
+  const start = scheme >= 0 && scheme < at ? scheme + 3 : 0;
+  const colon = text.indexOf(':', start);
+  const userInfo = colon >= 0 && colon < at ? `${text.slice(start, colon)}:${REDACTED}` : text.slice(start, at);
+  return redactCredentials(`${text.slice(0, start)}${userInfo}${text.slice(at)}`);
 }
 
 /**

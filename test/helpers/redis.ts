@@ -11,16 +11,18 @@ export function redisServerInstalled(): boolean {
 
 /**
  * A redis-server of the test's own on `port` (never the shared one), without persistence, that
- * the test stops and starts to make an outage. `start` resolves once it answers PING.
+ * the test stops and starts to make an outage; with `password`, it requires it (`requirepass`) and
+ * `url` holds it. `start` resolves once it answers PING.
  */
-export function ownRedis(port: number) {
+export function ownRedis(port: number, options: { password?: string } = {}) {
   let child: ChildProcess | undefined;
+  const { password } = options;
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url: `redis://${password ? `:${encodeURIComponent(password)}@` : ''}127.0.0.1:${port}`,
     async start() {
-      child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+      child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...(password ? ['--requirepass', password] : [])], { stdio: 'ignore' });
       await until(async () => {
-        const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+        const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, password });
         probe.on('error', () => {}); // refused until it is up: connect() rejects, which is the answer
         try {
           await probe.connect();

@@ -87,12 +87,37 @@ describe('credentials in the log', () => {
     expect(fields.req.headers.authorization).toBe('[redacted]');
   });
 
+  it('redacts the password of a URL a driver puts in an error field (Node\'s ERR_INVALID_URL keeps it in `input`)', async () => {
+    const log = capturedLogger('trace');
+    const { Redis } = await import('ioredis');
+    let thrown: unknown;
+    try {
+      new Redis(`redis://:${SECRET}@127.0.0.1:99999`, { lazyConnect: true }); // a port out of range: ioredis's URL parse throws
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toMatchObject({ code: 'ERR_INVALID_URL' });
+    log.logger.error({ err: thrown }, 'could not start');
+    log.logger.warn({ url: `postgres://idp:${SECRET}@db:5432/idp` }, `connecting to postgres://idp:${SECRET}@db:5432/idp`);
+    expect(log.text()).not.toContain(SECRET);
+    const [error, warn] = log.lines();
+    expect(error.err.input).toBe('redis://:[redacted]@127.0.0.1:99999');
+    expect(warn).toMatchObject({ url: 'postgres://idp:[redacted]@db:5432/idp', msg: 'connecting to postgres://idp:[redacted]@db:5432/idp' });
+  });
+
   it.each([
     ['?client_secret=abc&x=1', '?client_secret=[redacted]&x=1'],
     ['?CLIENT_SECRET=abc', '?CLIENT_SECRET=[redacted]'],
     ['?token=t&api_key=k&apikey=k&api-key=k', '?token=[redacted]&api_key=[redacted]&apikey=[redacted]&api-key=[redacted]'],
     ['"/x?password=p\\"q\\u0000r"', '"/x?password=[redacted]"'],
     ['?mysecret=1&secretary=2&tokens=3', '?mysecret=1&secretary=2&tokens=3'],
+    // a URL's password (a DATABASE_URL or REDIS_URL a driver repeats), to the last @ of its word
+    ['postgres://idp:pa55@db:5432/idp', 'postgres://idp:[redacted]@db:5432/idp'],
+    ['"input":"redis://:pa55@cache:99999"', '"input":"redis://:[redacted]@cache:99999"'],
+    ['rediss://default:p@ss/w:rd@cache', 'rediss://default:[redacted]@cache'],
+    ['"postgresql://u:p\\"w@db"', '"postgresql://u:[redacted]@db"'],
+    ['Server listening at http://127.0.0.1:8080 for ann@example.com', 'Server listening at http://127.0.0.1:8080 for ann@example.com'],
+    ['postgres://db/idp?user=u&password=pa55', 'postgres://db/idp?user=u&password=[redacted]'],
   ])('redactCredentials(%j) is %j', (text, expected) => {
     expect(redactCredentials(text)).toBe(expected);
   });

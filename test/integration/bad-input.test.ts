@@ -9,7 +9,7 @@
  * outside the HTTP layer, each named in its comment.
  */
 import type { LightMyRequestResponse } from 'fastify';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { TestApp } from '../helpers/app.js';
 import { expectContract, loadContract } from '../helpers/contract.js';
 import { CONTRACTS_PRESENT, describeOnDatabases, newProfile, newSource, unknownId, uniq, VERSIONS } from './identity-profiles/helpers.js';
@@ -95,7 +95,7 @@ describeOnDatabases('bad input', (app) => {
   });
 
   describe('malformed JSON', () => {
-    const bodies = ['{"name": ', '{"name":"x"}garbage', "{'name':'x'}", '{"name":"x",}', `${'['.repeat(100_000)}${']'.repeat(100_000)}`];
+    const bodies = ['{"name": ', '{"name":"x"}garbage', "{'name':'x'}", '{"name":"x",}', '[[[[[]]]]'];
     it.each(bodies.flatMap((b) => [P, `${P}/bulk-delete`, `${P}/import`, `${P}/identity-preview`].map((url) => [url, b])))(
       'POST %s %s → 400', async (url, body) => run(app)(post(url, body, 400, /not valid JSON/)));
     it.each(bodies)('PATCH with %s → 400', async (body) => run(app)(patch(first, body, /not valid JSON/)()));
@@ -154,6 +154,43 @@ describeOnDatabases('bad input', (app) => {
       ['1001 import objects', () => post(`${P}/import`, JSON.stringify(Array.from({ length: 1001 }, () => ({ object: {} }))), 400, /more than 1000 items/)],
       ['1001 patch operations', patch(first, JSON.stringify(Array.from({ length: 1001 }, () => ({ op: 'test', path: '/id', value: 'x' }))), /more than 1000 items/)],
     ] as Array<[string, () => Case]>)('%s → 400', (_what, make) => run(app)(make()));
+  });
+
+  describe('bodies whose structure is too big (refused before they are parsed)', () => {
+    const keys = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, 'v']));
+    const withDefinition = (transformDefinition: unknown) => JSON.stringify({
+      name: uniq('huge'), authoritativeSource: { id: source() }, identityAttributeConfig: { attributeTransforms: [{ identityAttributeName: 'x', transformDefinition }] },
+    });
+    const mapping = (attributes: unknown) => ({ identityAttributeName: 'x', transformDefinition: { type: 'static', attributes } });
+    it.each([
+      ['create: an attribute object of 100,000 keys (1.3 MB)', () => post(P, withDefinition({ type: 'accountAttribute', attributes: keys(100_000) }), 400, /The request body is refused: an object has more than 20000 keys \(at character \d+\)/)],
+      ['PATCH: a value of 100,000 keys', patch(first, JSON.stringify([{ op: 'add', path: '/identityAttributeConfig/attributeTransforms/0', value: mapping(keys(100_000)) }]), /an object has more than 20000 keys/)],
+      ['a transform of 100,000 keys', () => post('/v3/transforms', JSON.stringify({ name: uniq('t'), type: 'lookup', attributes: { table: keys(100_000) } }), 400, /an object has more than 20000 keys/)],
+      ['create: a list of 20,001 items', () => post(P, withDefinition({ type: 'static', attributes: { value: 'x', list: Array(20_001).fill(1) } }), 400, /an array holds more than 20000 items/)],
+      ['create: 100,001 members in all (6 objects of 17,000 keys)', () => post(P, withDefinition({ type: 'static', attributes: { value: 'x', ...Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`o${i}`, keys(17_000)])) } }), 400, /more than 100000 members in all/)],
+      ['create: arrays nested 100,000 deep (valid JSON)', () => post(P, `{"name":"x","authoritativeSource":{"id":"${source()}"},"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}`, 400, /nests objects and arrays more than 512 deep/)],
+      ['bulk delete of 1 million ids', () => post(`${P}/bulk-delete`, JSON.stringify(Array(1_000_000).fill('a')), 400, /an array holds more than 20000 items/)],
+    ] as Array<[string, () => Case]>)('%s → 400 naming the limit', async (_what, make) => {
+      const c = make();
+      const parse = vi.spyOn(JSON, 'parse');
+      try {
+        await run(app)(c);
+        expect(parse.mock.calls.filter(([text]) => text === c.body)).toEqual([]); // never parsed
+      } finally {
+        parse.mockRestore();
+      }
+    });
+
+    it('an import is bounded per object, not by its members in all: 300 profiles of 30 mappings (~120,000 members) are each judged', async () => {
+      const profile = (i: number) => ({ object: {
+        name: `bulk-${i}`, authoritativeSource: { id: 'no-such-source' },
+        identityAttributeConfig: { attributeTransforms: Array.from({ length: 30 }, (_, j) => ({ identityAttributeName: `a${j}`, transformDefinition: { type: 'lower', attributes: { input: { type: 'accountAttribute', attributes: { attributeName: `c${j}`, sourceName: 'HR' } } } } })) },
+      } });
+      const res = await send(app(), post(`${P}/import?dryRun=true`, JSON.stringify(Array.from({ length: 300 }, (_, i) => profile(i))), 200));
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json().errors).toHaveLength(300); // each object judged on its own (its source does not exist)
+      expect(res.json().errors[0].text).toMatch(/no-such-source/);
+    });
   });
 
   describe('unsupported content types', () => {

@@ -52,9 +52,11 @@ export function identityProfileRoutes(app: FastifyInstance, v: ApiVersion, ctx: 
     return items;
   });
 
-  app.post<{ Body: S.ImportItem[]; Querystring: { dryRun?: boolean } }>(`${base}/import`, op('importIdentityProfiles', 'Import identity profiles', {
+  const importOp = op('importIdentityProfiles', 'Import identity profiles', {
     querystring: DryRun, body: S.ImportRequest, response: { 200: S.ObjectImportResult, ...errorResponses(400) },
-  }), async (request) => importProfiles(ctx, request.body, v.policy, actorOf(request), request.query));
+  });
+  // its work is per item (at most 1,000 profiles): its body is bounded by size, per object and depth, not by members in all (json-body.ts)
+  app.post<{ Body: S.ImportItem[]; Querystring: { dryRun?: boolean } }>(`${base}/import`, { ...importOp, config: { ...importOp.config, jsonMembers: 1_000_000 } }, async (request) => importProfiles(ctx, request.body, v.policy, actorOf(request), request.query));
 
   app.post<{ Body: S.IdentityPreviewRequest }>(`${base}/identity-preview`, op('identityPreview', 'Preview an identity with a mapping', {
     body: S.IdentityPreviewRequest, response: { 200: S.IdentityPreviewResponse, ...errorResponses(400) },

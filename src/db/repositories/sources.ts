@@ -7,6 +7,14 @@ import { applyCollection, applyFilter, withColumns } from './collection.js';
 const FIELDS = withColumns(SOURCE_FILTERS, { id: 'id', name: 'name' });
 const SORT_COLUMNS = { id: 'id', name: 'name', created: 'created', modified: 'modified' };
 
+/**
+ * The first key of a source's load lock (`lockForLoad`): a transaction-scoped advisory lock on two
+ * int4 keys, this class and a hash of tenant and source id. Locks on one bigint key (INPUTS_LOCK)
+ * are another key space, so they never meet; a hash collision only makes two sources' loads wait
+ * for each other.
+ */
+const LOAD_LOCK_CLASS = 1_096_041_549;
+
 export const toSource = (r: SourceRow): Source => ({
   id: r.id,
   name: r.name,
@@ -61,6 +69,15 @@ export function sourceRepository(db: Kysely<DB>, tenantId = 'default'): SourceRe
     },
     async delete(id) {
       await db.deleteFrom('sources').where('id', '=', id).where('tenantId', '=', tenantId).execute();
+    },
+    async lockForLoad(id) {
+      await sql`select pg_advisory_xact_lock(${LOAD_LOCK_CLASS}, hashtext(${`${tenantId}/${id}`}))`.execute(db);
+    },
+    async unfinishedLoad(id, exceptTaskId) {
+      const row = await db.selectFrom('tasks').select('id').where('tenantId', '=', tenantId).where('type', '=', 'CLOUD_ACCOUNT_AGGREGATION')
+        .where('completed', 'is', null).where(sql`target->>'id'`, '=', id).where(sql`result->'applied'`, 'is not', null).where('id', '<>', exceptTaskId)
+        .orderBy('launched').limit(1).executeTakeFirst();
+      return row?.id;
     },
   };
 }

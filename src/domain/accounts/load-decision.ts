@@ -34,13 +34,17 @@ const SOURCE_GONE = 'The source was deleted before its accounts could be loaded;
 
 /**
  * A dry run's job: what the load would do (`previewLoad`), as the task's result; the staged rows
- * are dropped and nothing else is written. Its statements run one by one outside a transaction,
+ * are dropped and nothing else is written. It first waits for a load of the source in progress,
+ * without holding the load lock after. Its statements run one by one outside a transaction,
  * so on the embedded database (one connection) other requests get their turn between them
  * instead of waiting for the whole preview; the completion is one short transaction.
  */
 export async function runDryRun(ctx: Pick<DomainContext, 'now' | 'repos' | 'withTransaction'>, taskId: string, sourceId: string, options: LoadOptions): Promise<void> {
   const task = await ctx.repos.tasks.findById(taskId);
   if (!task || task.completed) return;
+  // a load of the source in progress is waited for (the preview reads what it leaves); the lock
+  // is not held while the preview reads, so loads never wait for a dry run
+  await ctx.repos.sources.lockForLoad(sourceId);
   const staged = (task.result ?? {}) as StagedFile;
   const source = await ctx.repos.sources.findById(sourceId);
   const preview = source && (await previewLoad(ctx.repos, taskId, sourceId, staged, { deleteThreshold: source.deleteThreshold, allowDeletes: options.allowDeletes }));

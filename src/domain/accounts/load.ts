@@ -119,12 +119,22 @@ export interface ProcessingRequests {
  * of its own, which also records how far the apply got: a retry resumes there, and the load's
  * task completes — with its result and runs — only in the last one. Readers see a load's batches
  * as they commit, as they see an ISC aggregation's accounts arrive.
+ *
+ * Loads of one source apply one at a time (`finishUnfinishedLoad`, `lockForLoad`).
  */
 export async function runLoadJob(ctx: DomainContext, payload: LoadJobPayload, processing: ProcessingRequests, batchSize?: number): Promise<void> {
+  await finishUnfinishedLoad(ctx, payload, processing, batchSize);
   if (payload.dryRun) return runDryRun(ctx, payload.taskId, payload.sourceId, payload);
+  return applyLoad(ctx, payload, processing, batchSize);
+}
+
+/** The load itself (see runLoadJob). */
+async function applyLoad(ctx: DomainContext, payload: LoadJobPayload, processing: ProcessingRequests, batchSize?: number): Promise<void> {
   let runs: Array<{ taskId: string; profileId: string }> | undefined;
   while (!runs) {
     runs = await ctx.withTransaction(async (repos) => {
+      // first: loads of one source apply one at a time, each deciding on what the one before left
+      await repos.sources.lockForLoad(payload.sourceId);
       const task = await repos.tasks.lock(payload.taskId);
       if (!task) return [];
       if (task.completed) return runsNotStarted(repos, task);
@@ -144,6 +154,22 @@ export async function runLoadJob(ctx: DomainContext, payload: LoadJobPayload, pr
     });
   }
   for (const run of runs) await processing.start(run.taskId, run.profileId);
+}
+
+/**
+ * Loads of one source apply one at a time. On PostgreSQL a load is one transaction that takes the
+ * source's load lock first (`lockForLoad`): a second load, on any worker, waits for the first to
+ * commit and then decides (the delete rule) on what it left. On PGlite a load is several
+ * transactions, but one process runs one load job at a time, start to end, so nothing comes
+ * between its steps — except when a step fails: pg-boss retries the job a second later, and a
+ * load queued meanwhile (or a dry run) would apply over the half-applied one, and the retry then
+ * over that. So any load job of a source first completes a load of it left part-applied.
+ */
+async function finishUnfinishedLoad(ctx: DomainContext, payload: LoadJobPayload, processing: ProcessingRequests, batchSize?: number): Promise<void> {
+  if (batchSize === undefined) return; // one transaction per load: none is ever left part-applied
+  const unfinished = await ctx.repos.sources.unfinishedLoad(payload.sourceId, payload.taskId);
+  // (its own job's retry finds it complete; a failure here fails this job, to be retried in turn)
+  if (unfinished) await applyLoad(ctx, { taskId: unfinished, sourceId: payload.sourceId }, processing, batchSize);
 }
 
 /** The load's last transaction: counts, flags and statistics, its processing runs (when anything changed), its result. */

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { AppError, ERRORS, isAppError } from '../errors.js';
 import type { ErrorResponse } from '../domain/shared/schema.js';
 import { mapDatabaseError } from '../db/errors.js';
+import { FORM_BODY_LIMIT } from './plugins/content-types.js';
 
 const DETAIL_CODES: Record<number, string> = {
   400: '400.1 Bad Request Content',
@@ -94,7 +95,8 @@ function frameworkError(err: FastifyError, request?: FastifyRequest): AppError |
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return ERRORS.unsupportedMediaType(String(request?.headers['content-type'] ?? 'none'), SUPPORTED_MEDIA_TYPES);
     case 'FST_ERR_CTP_BODY_TOO_LARGE': {
-      const limit = request?.routeOptions.bodyLimit;
+      const form = String(request?.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded');
+      const limit = form ? FORM_BODY_LIMIT : request?.routeOptions.bodyLimit;
       return ERRORS.payloadTooLarge(limit ? `The request body is too large; the limit is ${limit} bytes.` : undefined);
     }
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':

@@ -181,6 +181,15 @@ describeOnDatabases('bad input', (app) => {
       }
     });
 
+    const form = Array.from({ length: 20_000 }, (_, i) => `k${i}=1`).join('&'); // ~150 KB, 20,000 keys
+    it('a form body over 64 KiB → 413 naming the limit', () =>
+      run(app)({ method: 'POST', url: `${P}/${first()}/process-identities`, body: form, type: 'application/x-www-form-urlencoded', status: 413, says: /too large; the limit is 65536 bytes/ }));
+    it('a token request over 64 KiB → 413 in OAuth\'s shape, before it is parsed', async () => {
+      const res = await send(app(), { method: 'POST', url: '/oauth/token', body: `grant_type=client_credentials&${form}`, type: 'application/x-www-form-urlencoded', status: 413 });
+      expect(res.statusCode).toBe(413);
+      expect(res.json()).toEqual({ error: 'invalid_request', error_description: expect.stringMatching(/too large; the limit is 65536 bytes/) });
+    });
+
     it('an import is bounded per object, not by its members in all: 300 profiles of 30 mappings (~120,000 members) are each judged', async () => {
       const profile = (i: number) => ({ object: {
         name: `bulk-${i}`, authoritativeSource: { id: 'no-such-source' },

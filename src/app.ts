@@ -94,7 +94,7 @@ export async function buildApp({ services, config, logger }: AppOptions): Promis
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(requestValidatorCompiler());
   installRequestLog(app);
-  installBulkLane(app);
+  installBulkLane(app, services.database);
 
   const index = createRouteIndex(app);
   installErrorHandling(app, index.allowedMethods);

@@ -1,0 +1,166 @@
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { PassThrough } from 'node:stream';
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PROFILE, DEMO_SOURCE, runDemo } from '../../src/cli/demo.js';
+import { apiClientRepository } from '../../src/db/repositories/clients.js';
+import { createClient } from '../../src/domain/clients/service.js';
+import { CONSOLE_ROOT } from '../../src/http/plugins/console.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { CHROMIUM, hasChromium, openBrowser, seeText, shoot, type Browser } from './browser.js';
+
+/**
+ * The console on the demo's population (`idprofiles demo`: 1,000 people), as a new administrator
+ * meets it: transforms edited as forms, mappings naming columns the source never had, identities
+ * filtered by profile, attribute and manager, the sources' state. Screenshots in
+ * test-output/screenshots/first-hour-*.png. The tests run in order and build on each other.
+ */
+if (!hasChromium) console.warn(`console e2e skipped: ${CHROMIUM} is absent`);
+
+describe.skipIf(!hasChromium)('console: the first hour, on the demo population', { timeout: 90_000 }, () => {
+  let t: TestApp;
+  let browser: Browser;
+  let page: Page;
+  let base: string;
+  let h: Record<string, string>;
+  let profileId: string;
+
+  beforeAll(async () => {
+    if (!existsSync(`${CONSOLE_ROOT}index.html`)) throw new Error(`The console is not built (${CONSOLE_ROOT} has no index.html): run npm run build:web`);
+    t = await startTestApp('pglite');
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+    const { client, secret } = await createClient(apiClientRepository(t.services.database.db), { name: 'first hour' });
+    expect(await runDemo(['--url', base, '--client-id', client.id, '--client-secret', secret], new PassThrough() as unknown as NodeJS.WriteStream)).toBe(0);
+    h = await t.admin();
+    profileId = (await get(`/v3/identity-profiles?filters=${encodeURIComponent(`name eq "${DEMO_PROFILE}"`)}`))[0].id;
+    browser = await openBrowser();
+    page = browser.page;
+    await page.goto(`${base}/ui/`);
+    await page.locator('input[name=clientId]').fill(client.id);
+    await page.locator('input[name=clientSecret]').fill(secret);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Identity profiles' }).waitFor();
+  }, 120_000);
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state !== 'fail' || !page) return;
+    await shoot(page, `failed-first-hour-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => {});
+    if (await page.getByRole('dialog').count()) await page.keyboard.press('Escape'); // the next step starts on the page
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  async function get(url: string) {
+    const res = await t.app.inject({ url, headers: h });
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json();
+  }
+  const savedMapping = async (name: string) =>
+    (await get(`/v3/identity-profiles/${profileId}`)).identityAttributeConfig.attributeTransforms.find((m: { identityAttributeName: string }) => m.identityAttributeName === name)?.transformDefinition;
+  const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name }).click();
+  const dialog = () => page.getByRole('dialog');
+  const account = (attributeName: string) => ({ type: 'accountAttribute', attributes: expect.objectContaining({ sourceName: DEMO_SOURCE, attributeName }) });
+  const saveMappings = async () => {
+    await page.getByRole('button', { name: 'Save mappings' }).click();
+    await page.getByText('Unsaved changes').waitFor({ state: 'detached' });
+  };
+
+  it('opens a transform as a form (lower of an attribute), with the JSON view still there', async () => {
+    await page.getByRole('link', { name: DEMO_PROFILE }).click();
+    await page.getByRole('heading', { level: 1, name: DEMO_PROFILE }).waitFor();
+    await page.getByRole('button', { name: 'Edit mapping email' }).click();
+    expect(await dialog().getByLabel('A transform (form)').isChecked()).toBe(true);
+    expect(await dialog().locator('#tf-type').inputValue()).toBe('lower');
+    expect(await dialog().locator('#tf-in-type').inputValue()).toBe('accountAttribute');
+    expect(await dialog().locator('#tf-in-attr').inputValue()).toBe('email');
+    await shoot(page, 'first-hour-01-mapping-form-lower');
+    // the form's change is the JSON's: upper instead of lower
+    await dialog().locator('#tf-type').selectOption('upper');
+    await dialog().getByLabel('A transform (JSON)').check();
+    expect(JSON.parse(await dialog().locator('textarea[name=transformDefinition]').inputValue())).toEqual({ type: 'upper', attributes: { input: account('email') } });
+    await dialog().getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('builds a concat of two attributes and text in the form; the preview and the saved profile have it', async () => {
+    await page.getByRole('button', { name: 'Add mapping' }).click();
+    await dialog().locator('input[name=identityAttributeName]').fill('sortName');
+    await dialog().getByLabel('A transform (form)').check();
+    await dialog().locator('#tf-type').selectOption('concat');
+    // the starter: an attribute, a space, an attribute
+    await dialog().locator('#tf-v0-attr').fill('lastName');
+    await dialog().locator('#tf-v1-text').fill(', ');
+    await dialog().locator('#tf-v2-attr').fill('firstName');
+    await shoot(page, 'first-hour-02-mapping-form-concat');
+    await dialog().getByRole('button', { name: 'Add', exact: true }).click();
+    const row = page.getByRole('row', { name: /^sortName / });
+    await seeText(row, 'concat(Demo HR · lastName, ", ", Demo HR · firstName)');
+    const preview = page.getByRole('region', { name: 'Preview' });
+    await preview.getByRole('searchbox', { name: 'Identity to preview' }).fill('daniel.q');
+    await preview.getByRole('button', { name: /^daniel\.quintero/ }).click();
+    await seeText(preview.getByRole('row', { name: /^sortName/ }), 'Quintero, Daniel');
+    await saveMappings();
+    expect(await savedMapping('sortName')).toEqual({ type: 'concat', attributes: { values: [account('lastName'), ', ', account('firstName')] } });
+  });
+
+  it('edits a lookup table and a condition in the form', async () => {
+    await page.getByRole('button', { name: 'Add mapping' }).click();
+    await dialog().locator('input[name=identityAttributeName]').fill('region');
+    await dialog().getByLabel('Source', { exact: true }).selectOption({ label: DEMO_SOURCE });
+    await dialog().getByLabel('Account attribute', { exact: true }).selectOption('location');
+    await dialog().getByLabel('A transform (form)').check();
+    await dialog().locator('#tf-type').selectOption('lookup'); // the attribute becomes the lookup's input
+    expect(await dialog().locator('#tf-in-attr').inputValue()).toBe('location');
+    await dialog().getByRole('button', { name: 'Add a row' }).click();
+    await dialog().locator('#tf-k0').fill('US');
+    await dialog().locator('#tf-r0').fill('Americas');
+    await dialog().locator('#tf-default').fill('EMEA/APAC');
+    await shoot(page, 'first-hour-03-mapping-form-lookup');
+    await dialog().getByRole('button', { name: 'Add', exact: true }).click();
+
+    await page.getByRole('button', { name: 'Edit mapping active' }).click();
+    expect(await dialog().locator('#tf-type').inputValue()).toBe('conditional');
+    expect(await dialog().locator('#tf-expr').inputValue()).toBe('$status eq terminated');
+    expect(await dialog().locator('#tf-val-status-attr').inputValue()).toBe('employmentStatus');
+    await dialog().locator('#tf-then').fill('no');
+    await dialog().locator('#tf-else').fill('yes');
+    await dialog().getByRole('button', { name: 'Apply' }).click();
+    await saveMappings();
+    expect(await savedMapping('region')).toEqual({ type: 'lookup', attributes: { input: account('location'), table: { US: 'Americas', default: 'EMEA/APAC' } } });
+    expect(await savedMapping('active')).toMatchObject({ type: 'conditional', attributes: { expression: '$status eq terminated', positiveCondition: 'no', negativeCondition: 'yes' } });
+  });
+
+  it('keeps a transform the form cannot show in JSON (nothing is dropped)', async () => {
+    await page.getByRole('button', { name: 'Add mapping' }).click();
+    await dialog().locator('input[name=identityAttributeName]').fill('initials');
+    await dialog().getByLabel('A transform (JSON)').check();
+    const substring = { type: 'substring', attributes: { input: { type: 'accountAttribute', attributes: { sourceName: DEMO_SOURCE, attributeName: 'firstName' } }, begin: 0, end: 1 } };
+    await dialog().locator('textarea[name=transformDefinition]').fill(JSON.stringify(substring));
+    expect(await dialog().getByLabel('A transform (form)').isDisabled()).toBe(true);
+    await seeText(dialog(), 'has parts the form does not show');
+    await dialog().getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('warns about an account attribute the source has never had (jobtitle where the file has title)', async () => {
+    await page.getByRole('button', { name: 'Add mapping' }).click();
+    await dialog().locator('input[name=identityAttributeName]').fill('jobTitle');
+    await dialog().getByLabel('A transform (form)').check();
+    await dialog().locator('#tf-type').selectOption('upper');
+    await dialog().locator('#tf-in-attr').fill('jobtitle');
+    await seeText(dialog().locator('.unknown-attribute'), '“jobtitle” is not a column of Demo HR');
+    await dialog().locator('#tf-in-attr').fill('Title');
+    await seeText(dialog().locator('.unknown-attribute'), 'did you mean “title”?');
+    await dialog().locator('#tf-in-attr').fill('title');
+    await dialog().locator('.unknown-attribute').waitFor({ state: 'detached' });
+    await dialog().locator('#tf-in-attr').fill('jobtitle');
+    await dialog().getByLabel('A transform (JSON)').check(); // the JSON view warns too
+    await seeText(dialog().locator('.unknown-attribute'), '“jobtitle” is not a column of Demo HR');
+    await dialog().getByRole('button', { name: 'Add', exact: true }).click();
+    await seeText(page.getByRole('row', { name: /^jobTitle / }).locator('.unknown-attribute'), '“jobtitle” is not a column of Demo HR');
+    expect(await page.locator('table.mappings .unknown-attribute').count()).toBe(1); // the other mappings name real columns
+    await shoot(page, 'first-hour-04-unknown-attribute');
+    await page.getByRole('button', { name: 'Remove mapping jobTitle' }).click();
+  });
+});

@@ -4,6 +4,7 @@ import { PassThrough } from 'node:stream';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PROFILE, DEMO_SOURCE, runDemo } from '../../src/cli/demo.js';
+import { generateHrPeople } from '../../src/cli/sample-hr.js';
 import { apiClientRepository } from '../../src/db/repositories/clients.js';
 import { createClient } from '../../src/domain/clients/service.js';
 import { CONSOLE_ROOT } from '../../src/http/plugins/console.js';
@@ -162,5 +163,86 @@ describe.skipIf(!hasChromium)('console: the first hour, on the demo population',
     expect(await page.locator('table.mappings .unknown-attribute').count()).toBe(1); // the other mappings name real columns
     await shoot(page, 'first-hour-04-unknown-attribute');
     await page.getByRole('button', { name: 'Remove mapping jobTitle' }).click();
+  });
+
+  const people = generateHrPeople();
+  const managers = new Set(people.map((p) => p.managerId).filter(Boolean));
+  const pager = () => page.getByRole('navigation', { name: 'Identities pages' });
+
+  it('filters identities by profile, by attribute and to managers, in a compact list', async () => {
+    await nav('Identities');
+    await seeText(pager(), '1–50 of 1,000');
+    const filters = page.getByRole('search', { name: 'Filter identities' });
+    await filters.getByLabel('Profile').selectOption({ label: DEMO_PROFILE });
+    await seeText(pager(), '1–50 of 1,000');
+    const legal = people.filter((p) => p.department === 'Legal');
+    await filters.locator('input[name=attribute]').fill('department');
+    await filters.locator('input[name=attributeValue]').fill('leg');
+    await seeText(pager(), `1–50 of ${legal.length}`);
+    await filters.getByLabel('Managers only').check();
+    const legalManagers = legal.filter((p) => managers.has(p.id)).map((p) => p.userName).sort();
+    await seeText(pager(), `1–${legalManagers.length} of ${legalManagers.length}`);
+    const list = page.getByRole('list', { name: 'Identities' });
+    expect(await list.locator('li b').allTextContents()).toEqual(legalManagers);
+    expect(await list.locator('li .badge', { hasText: 'manager' }).count()).toBe(legalManagers.length);
+    // compact: one identity takes at most two short lines
+    const heights = await list.locator('li').evaluateAll((lis) => lis.map((li) => li.getBoundingClientRect().height));
+    expect(Math.max(...heights)).toBeLessThan(56);
+    await shoot(page, 'first-hour-05-identities-filtered');
+    await filters.getByRole('button', { name: 'Clear filters' }).click();
+    await seeText(pager(), '1–50 of 1,000');
+  });
+
+  it('shows a manager with their direct reports, and lists those reports', async () => {
+    const ceo = people[0];
+    const reports = people.filter((p) => p.managerId === ceo.id).map((p) => p.userName).sort();
+    await page.locator('input[name=search]').fill(ceo.userName);
+    await page.getByRole('link', { name: new RegExp(`^${ceo.userName}`) }).click();
+    const detail = page.locator('article.identity');
+    await seeText(detail.getByRole('heading', { level: 2 }), ceo.userName);
+    await seeText(detail.locator('.badge'), 'manager');
+    const section = detail.getByRole('region', { name: /Direct reports/ });
+    await seeText(section.getByRole('heading'), `Direct reports (${reports.length})`);
+    expect((await section.getByRole('link').allTextContents()).sort()).toEqual(reports);
+    await shoot(page, 'first-hour-06-identity-reports');
+    await section.getByRole('button', { name: 'List them on the left' }).click();
+    await page.locator('input[name=search]').fill('');
+    await seeText(page.getByRole('status').filter({ hasText: 'Reports of' }), ceo.userName);
+    await seeText(pager(), `1–${reports.length} of ${reports.length}`);
+    expect(await page.getByRole('list', { name: 'Identities' }).locator('li b').allTextContents()).toEqual(reports);
+    // a report of someone is not a manager unless someone reports to them
+    const staff = people.find((p) => !managers.has(p.id))!;
+    await page.getByRole('button', { name: 'Stop filtering by manager' }).click();
+    await page.locator('input[name=search]').fill(staff.userName);
+    await page.getByRole('link', { name: new RegExp(`^${staff.userName}`) }).click();
+    await seeText(detail.getByRole('heading', { level: 2 }), staff.userName);
+    expect(await detail.getByRole('region', { name: /Direct reports/ }).count()).toBe(0);
+    expect(await detail.locator('h2 .badge').count()).toBe(0);
+  });
+
+  it('shows each source with its accounts, last load and profile, and deletes one (refused while a profile uses it)', async () => {
+    const spare = (await t.app.inject({ method: 'POST', url: '/v3/sources', headers: h, payload: { name: 'Spare' } })).json();
+    await nav('Sources');
+    const demo = page.getByRole('row', { name: new RegExp(`^${DEMO_SOURCE}`) });
+    await seeText(demo.locator('td[data-label=Accounts]'), '1,000');
+    await seeText(demo.locator('td[data-label="Last load"]'), 'Success');
+    await seeText(demo.locator('td[data-label="Last load"]'), '1,000 rows: 1,000 added, 0 updated, 0 removed');
+    await seeText(demo.getByRole('link', { name: DEMO_PROFILE }), DEMO_PROFILE);
+    const spareRow = page.getByRole('row', { name: /^Spare/ });
+    await seeText(spareRow.locator('td[data-label=Accounts]'), '0');
+    await seeText(spareRow.locator('td[data-label="Last load"]'), 'never');
+    await seeText(spareRow.locator('td[data-label="Identity profile"]'), 'none');
+    await shoot(page, 'first-hour-07-sources');
+
+    await page.getByRole('button', { name: `Delete source ${DEMO_SOURCE}` }).click();
+    await seeText(dialog(), 'authoritative source of the identity profile');
+    await dialog().getByRole('button', { name: 'Delete', exact: true }).click();
+    await seeText(dialog().getByRole('alert'), `is the authoritative source of identity profile '${DEMO_PROFILE}'`);
+    await dialog().getByRole('button', { name: 'Close', exact: true }).last().click();
+    await page.getByRole('button', { name: 'Delete source Spare' }).click();
+    await dialog().getByRole('button', { name: 'Delete', exact: true }).click();
+    await spareRow.waitFor({ state: 'detached' });
+    expect((await t.app.inject({ url: `/v3/sources/${spare.id}`, headers: h })).statusCode).toBe(404);
+    await demo.waitFor();
   });
 });

@@ -245,4 +245,50 @@ describe.skipIf(!hasChromium)('console: the first hour, on the demo population',
     expect((await t.app.inject({ url: `/v3/sources/${spare.id}`, headers: h })).statusCode).toBe(404);
     await demo.waitFor();
   });
+
+  it('refuses a negative or fractional priority in words before saving, and saves a valid one', async () => {
+    await nav('Identity profiles');
+    await page.getByRole('link', { name: DEMO_PROFILE }).click();
+    await page.getByRole('heading', { level: 1, name: DEMO_PROFILE }).waitFor();
+    const priority = page.locator('input[name=priority]');
+    const save = page.getByRole('button', { name: 'Save settings' });
+    const note = page.locator('#p-priority-note');
+    await priority.fill('-5');
+    await seeText(note, 'A priority is 0 or more');
+    expect(await priority.getAttribute('aria-invalid')).toBe('true');
+    expect(await save.isDisabled()).toBe(true);
+    await shoot(page, 'first-hour-08-priority-refused');
+    await priority.fill('1.5');
+    await seeText(note, '“1.5” is not a whole number');
+    expect(await save.isDisabled()).toBe(true);
+    await priority.fill('7');
+    await seeText(note, 'Lower numbers come first.');
+    await save.click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    expect((await get(`/v3/identity-profiles/${profileId}`)).priority).toBe(7);
+  });
+
+  it('fills the space under "Process identities" with the recent runs', async () => {
+    const runs = page.locator('table.recent-runs');
+    await seeText(runs.locator('caption'), 'Recent runs');
+    // the demo's run: processed all 1,000
+    await seeText(runs.locator('tbody tr').first(), /Process\s*Success\s*1,000 of 1,000, 1,000 changed/);
+    await page.getByRole('button', { name: 'Dry run' }).click();
+    await seeText(page.locator('.task-state'), 'Completed');
+    await page.locator('.dry-run').waitFor();
+    await shoot(page, 'first-hour-09-process-panel');
+  });
+
+  it('shows the identity picker\'s matches whole (no list cut mid-item)', async () => {
+    const preview = page.getByRole('region', { name: 'Preview' });
+    await preview.getByRole('searchbox', { name: 'Identity to preview' }).fill('a');
+    const list = preview.getByRole('list', { name: /matches/ });
+    await list.locator('li').nth(7).waitFor();
+    const box = await list.evaluate((ul) => ({ client: ul.clientHeight, scroll: ul.scrollHeight, top: ul.getBoundingClientRect().top, bottom: ul.getBoundingClientRect().bottom }));
+    expect(box.scroll).toBeLessThanOrEqual(box.client + 1);
+    const items = await list.locator('li').evaluateAll((lis) => lis.map((li) => ({ top: li.getBoundingClientRect().top, bottom: li.getBoundingClientRect().bottom })));
+    expect(items).toHaveLength(8);
+    for (const item of items) expect(item.top >= box.top - 1 && item.bottom <= box.bottom + 1).toBe(true);
+    await shoot(page, 'first-hour-10-identity-picker');
+  });
 });

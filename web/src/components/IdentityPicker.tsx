@@ -18,7 +18,7 @@ export function IdentityPicker({ label, profileId, onPick, selected }: { label: 
       <ul class="choices" aria-label={`${label}: matches`} aria-busy={found.loading}>
         {found.data?.items.map((identity) => (
           <li key={identity.id}>
-            <button type="button" aria-pressed={identity.id === selected} onClick={() => onPick(identity)}>
+            <button type="button" aria-pressed={identity.id === selected} onClick={() => onPick(identity)} title={identity.emailAddress ? `${identity.name} · ${identity.emailAddress}` : identity.name}>
               {identity.name}
               {identity.emailAddress && <span class="muted"> · {identity.emailAddress}</span>}
             </button>

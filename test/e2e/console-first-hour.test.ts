@@ -291,4 +291,36 @@ describe.skipIf(!hasChromium)('console: the first hour, on the demo population',
     for (const item of items) expect(item.top >= box.top - 1 && item.bottom <= box.bottom + 1).toBe(true);
     await shoot(page, 'first-hour-10-identity-picker');
   });
+
+  it('reads well at phone width (390 px): identities with their filters, sources, the mapping form', async () => {
+    const noSidewaysScroll = async () => {
+      const overflowing = await page.evaluate<string[]>(`[...document.querySelectorAll('body *')]
+        .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-wrap'))
+        .map((e) => e.tagName.toLowerCase() + '.' + e.className)`);
+      expect(overflowing).toEqual([]);
+    };
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await nav('Identities');
+      await seeText(pager(), '1–50 of 1,000');
+      await shoot(page, 'first-hour-11-phone-identities');
+      await noSidewaysScroll();
+      await nav('Sources');
+      await page.getByRole('row', { name: new RegExp(`^${DEMO_SOURCE}`) }).waitFor();
+      await noSidewaysScroll();
+      await nav('Identity profiles');
+      await page.getByRole('link', { name: DEMO_PROFILE }).click();
+      await page.getByRole('button', { name: 'Edit mapping displayName' }).click();
+      await dialog().locator('#tf-v0-attr').waitFor();
+      await shoot(page, 'first-hour-12-phone-mapping-form');
+      await noSidewaysScroll();
+      await dialog().getByRole('button', { name: 'Cancel' }).click();
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 860 });
+    }
+  });
+
+  it('logged no browser errors (CSP violations, uncaught exceptions)', () => {
+    expect(browser.problems).toEqual([]);
+  });
 });

@@ -19,7 +19,7 @@ export function IdentityPicker({ label, profileId, onPick, selected }: { label: 
         {found.data?.items.map((identity) => (
           <li key={identity.id}>
             <button type="button" aria-pressed={identity.id === selected} onClick={() => onPick(identity)} title={identity.emailAddress ? `${identity.name} · ${identity.emailAddress}` : identity.name}>
-              {identity.name}
+              <span class="name">{identity.name}</span>
               {identity.emailAddress && <span class="muted"> · {identity.emailAddress}</span>}
             </button>
           </li>

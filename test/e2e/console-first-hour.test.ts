@@ -320,6 +320,19 @@ describe.skipIf(!hasChromium)('console: the first hour, on the demo population',
     }
   });
 
+  it('counts the accounts of the first 50 sources at once, and of the others on demand', async () => {
+    for (let i = 0; i < 50; i++) {
+      expect((await t.app.inject({ method: 'POST', url: '/v3/sources', headers: h, payload: { name: `Aaa ${String(i).padStart(2, '0')}` } })).statusCode).toBe(201);
+    }
+    const counted = page.waitForResponse((r) => r.url().includes('/v3/accounts?') && r.url().includes(encodeURIComponent('"')));
+    await nav('Sources');
+    await counted;
+    await seeText(page.getByRole('row', { name: /^Aaa 49/ }).locator('td[data-label=Accounts]'), '0');
+    const demo = page.getByRole('row', { name: new RegExp(`^${DEMO_SOURCE}`) });
+    await demo.getByRole('button', { name: `Count the accounts of ${DEMO_SOURCE}` }).click();
+    await seeText(demo.locator('td[data-label=Accounts]'), '1,000');
+  });
+
   it('logged no browser errors (CSP violations, uncaught exceptions)', () => {
     expect(browser.problems).toEqual([]);
   });

@@ -1,4 +1,4 @@
-import type { Source, TransformDefinition } from '../api/types';
+import type { Source, TransformDefinition } from '../api/types.js';
 
 /**
  * The transforms the mapping dialog edits as a form (the rest, and any definition with parts the

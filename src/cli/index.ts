@@ -13,8 +13,10 @@ Commands:
   load SOURCE FILE.csv [--dry-run] [--allow-deletes N]
                              upload accounts to a running server, with progress (--dry-run: only
                              report what it would do; --allow-deletes: past the source's deleteThreshold)
+  demo                       put a sample HR population (1,000 people) on a running server: a source,
+                             a profile with typical mappings, the accounts loaded and processed
   process PROFILE [--dry-run]  process a profile's identities on a running server, with progress
-                             (load/process: --url URL, --client-id/--client-secret or IDPROFILES_CLIENT_ID/_SECRET)
+                             (load/process/demo: --url URL, --client-id/--client-secret or IDPROFILES_CLIENT_ID/_SECRET)
   transforms test FILE...    evaluate transform test-vector files
   transforms eval [FILE|-]   evaluate one transform definition
 
@@ -52,6 +54,10 @@ async function main(argv: string[]): Promise<number> {
     case 'process': {
       const { runProcess } = await import('./load-process.js');
       return runProcess(rest);
+    }
+    case 'demo': {
+      const { runDemo } = await import('./demo.js');
+      return runDemo(rest);
     }
     case 'transforms': {
       const { transformsCommand } = await import('./transforms.js');

@@ -32,10 +32,11 @@ export const JOB_NAMES = [DELETE_JOB, LOAD_JOB, PLAN_JOB, CHUNK_JOB, FINALIZE_JO
 const SYSTEM = { clientId: 'system', name: 'system' };
 /**
  * PGlite's one session is held by a transaction until it ends, and requests wait for it: load
- * transactions are sized to last about 40 ms each (TransactionPace), processing transactions take
+ * transactions and an upload's staging statements are sized to last about 40 ms each (TransactionPace), processing transactions take
  * 250 identities (each some tens of ms; bench/pglite-responsiveness).
  */
 const pgliteLoadPace = () => new TransactionPace({ initial: 250, min: 50, max: 5_000, targetMs: 40 });
+const pgliteStagingPace = () => new TransactionPace({ initial: 250, min: 50, max: 1_000, targetMs: 40 });
 const PGLITE_CHUNK_TRANSACTION = 250;
 
 export interface ServiceOptions {
@@ -82,6 +83,7 @@ export async function createServices(database: Database, options: ServiceOptions
     newId,
     jobs,
     checkTransform: checkTransformDefinition,
+    ...(database.kind === 'pglite' ? { stagingPace: pgliteStagingPace } : {}),
     // several beats per stale period: a slow upload is never mistaken for a dead one
     taskHeartbeatMs: (staleSeconds * 1000) / 4,
   };

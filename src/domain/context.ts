@@ -6,6 +6,7 @@ import type { TransformRepository } from './transforms/repository.js';
 import type { AccountRepository } from './accounts/repository.js';
 import type { IdentityRepository } from './identities/repository.js';
 import type { DefinitionChecker } from './identity-profiles/mappings.js';
+import type { TransactionPace } from './shared/transaction-pace.js';
 
 /** Every repository the domain uses, bound to one connection or transaction. */
 export interface Repositories {
@@ -47,6 +48,11 @@ export interface DomainContext {
   jobs: JobQueue;
   /** Compiles a transform definition and lists what is wrong with it (the transform engine). */
   checkTransform: DefinitionChecker;
+  /**
+   * Rows per statement when an upload is staged: by default 1,000; on PGlite, whose one session
+   * each statement holds, as many as take about 40 ms (services.ts).
+   */
+  stagingPace?: () => TransactionPace;
   /** How often work with no job behind it (an upload) proves it is alive (tasks/liveness.ts; default 15 s). */
   taskHeartbeatMs?: number;
 }

@@ -54,6 +54,7 @@ describe('PGlite', () => {
       const database = await openPGlite(dataDir, from);
       try {
         expect(await show(database, 'shared_buffers')).toBe(PGLITE_SETTINGS.shared_buffers);
+        expect(await show(database, 'default_statistics_target')).toBe(PGLITE_SETTINGS.default_statistics_target);
         return await systemId(database);
       } finally {
         await database.close();

@@ -61,8 +61,11 @@ async function stageFile(ctx: DomainContext, taskId: string, source: Source, fil
   let header: string[] = [];
   let batch: StagedAccount[] = [];
   let batchChars = 0;
+  const pace = ctx.stagingPace?.();
   const flush = async () => {
+    const started = performance.now();
     const duplicates = await ctx.repos.accounts.stage(taskId, batch);
+    pace?.took(batch.length, performance.now() - started);
     for (const row of batch.filter((r) => duplicates.has(r.nativeIdentity))) {
       reject(row.lineNo, `duplicate account id '${row.nativeIdentity}' (first on line ${await ctx.repos.accounts.stagedLine(taskId, row.nativeIdentity)})`);
     }
@@ -81,7 +84,7 @@ async function stageFile(ctx: DomainContext, taskId: string, source: Source, fil
     seenInBatch.set(id, row.line);
     batch.push({ nativeIdentity: id, lineNo: row.line, name: row.values[source.accountNameColumn]?.trim() || id, attributes: row.values });
     batchChars += row.chars;
-    if (batch.length >= BATCH || batchChars >= BATCH_CHARS) { await flush(); seenInBatch.clear(); }
+    if (batch.length >= (pace?.rows ?? BATCH) || batchChars >= BATCH_CHARS) { await flush(); seenInBatch.clear(); }
   }
   if (batch.length) await flush();
   return { summary, header };
@@ -139,6 +142,7 @@ export type LoadBatches = number | (() => TransactionPace);
 async function applyLoad(ctx: DomainContext, payload: LoadJobPayload, processing: ProcessingRequests, batches?: LoadBatches): Promise<void> {
   const pace = typeof batches === 'number' ? new TransactionPace({ initial: batches, min: batches, max: batches, targetMs: 1 }) : batches?.();
   let runs: Array<{ taskId: string; profileId: string }> | undefined;
+  const afterCommit = { refreshStatistics: false };
   while (!runs) {
     const started = performance.now();
     let step: { rows: number; full: boolean } | undefined;
@@ -163,10 +167,13 @@ async function applyLoad(ctx: DomainContext, payload: LoadJobPayload, processing
         await repos.tasks.updateProgress(task.id, { total: staged.rows ?? 0, processed: at.rows, changed: at.added + at.updated + at.removed, failed: staged.rejected ?? 0 });
         return undefined; // the next step in a transaction of its own
       }
-      return completeLoad(ctx, repos, task, payload.sourceId, at, processing);
+      return completeLoad(ctx, repos, task, payload.sourceId, at, processing, afterCommit);
     });
     if (step?.full) pace!.took(step.rows, performance.now() - started);
   }
+  // statistics for the runs' plans, after the commit: on PGlite each `analyze` holds the one session
+  // for a few hundred ms, which inside the last transaction made it hold it for most of a second
+  if (afterCommit.refreshStatistics) await ctx.repos.accounts.refreshStatistics();
   for (const run of runs) await processing.start(run.taskId, run.profileId);
 }
 
@@ -186,16 +193,17 @@ async function finishUnfinishedLoad(ctx: DomainContext, payload: LoadJobPayload,
   if (unfinished) await applyLoad(ctx, { taskId: unfinished, sourceId: payload.sourceId }, processing, batches);
 }
 
-/** The load's last transaction: counts, flags and statistics, its processing runs (when anything changed), its result. */
+/** The load's last transaction: counts and flags, its processing runs (when anything changed), its result; statistics are refreshed after it. */
 async function completeLoad(
   ctx: DomainContext, repos: Repositories, task: TaskRecord, sourceId: string, applied: ApplyProgress, processing: ProcessingRequests,
+  afterCommit: { refreshStatistics: boolean },
 ): Promise<Array<{ taskId: string; profileId: string }>> {
   const staged = (task.result ?? {}) as StagedFile;
   // (identities left without accounts went in the steps that removed their accounts)
   await repos.identities.refreshCounts();
   await needProcessing(repos, applied.affectedProfiles);
   if (staged.header?.length) await repos.sources.setAccountAttributeNames(sourceId, staged.header);
-  if (applied.added + applied.removed > 1000) await repos.accounts.refreshStatistics();
+  afterCommit.refreshStatistics = applied.added + applied.removed > 1000;
   const summary: LoadSummary = {
     rows: applied.rows, added: applied.added, updated: applied.updated, unchanged: applied.rows - applied.added - applied.updated,
     removed: applied.removed, rejected: staged.rejected ?? 0, rejections: staged.rejections ?? [],

@@ -198,7 +198,8 @@ export function loadConfig(env: Env): Config {
 
 const stripUndefined = (o: object) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 
-const FLAG_TO_ENV: Record<string, string> = {
+/** The settings flags of serve, worker and migrate, and the environment variable each stands for. */
+export const SERVER_FLAGS: Readonly<Record<string, string>> = {
   port: 'PORT', host: 'HOST', 'database-url': 'DATABASE_URL', 'data-dir': 'IDPROFILES_DATA_DIR',
   'client-id': 'IDPROFILES_CLIENT_ID', 'client-secret': 'IDPROFILES_CLIENT_SECRET',
   'rate-limit': 'IDPROFILES_RATE_LIMIT', 'token-rate-limit': 'IDPROFILES_TOKEN_RATE_LIMIT', 'public-url': 'IDPROFILES_PUBLIC_URL', 'redis-url': 'REDIS_URL', 'log-level': 'LOG_LEVEL',
@@ -218,8 +219,8 @@ export function flagsToEnv(args: readonly string[]): Record<string, string> {
   for (let i = 0; i < args.length; i++) {
     const m = /^--([a-z-]+)(?:=(.*))?$/s.exec(args[i]);
     if (!m) throw new ConfigError(`Unexpected argument '${args[i]}'; options look like --port 9000 or --port=9000`);
-    const env = FLAG_TO_ENV[m[1]];
-    if (!env) throw new ConfigError(`Unknown option --${m[1]}; known: ${Object.keys(FLAG_TO_ENV).map((f) => `--${f}`).join(', ')}`);
+    const env = SERVER_FLAGS[m[1]];
+    if (!env) throw new ConfigError(`Unknown option --${m[1]}; known: ${Object.keys(SERVER_FLAGS).map((f) => `--${f}`).join(', ')}`);
     const value = m[2] ?? (args[i + 1]?.startsWith('--') ? undefined : args[++i]);
     if (value === undefined || value === '') throw new ConfigError(`Option --${m[1]} needs a value`);
     out[env] = value;

@@ -5,13 +5,13 @@ import { loadConfig, type Config } from './config.js';
 import { createDatabase, migrateToLatest, type DatabaseOptions } from './db/database.js';
 import { apiClientRepository } from './db/repositories/clients.js';
 import { ensureAdminClient } from './domain/clients/service.js';
-import { createLogger } from './logger.js';
+import { processLogger } from './logger.js';
 import { createServices, type ServiceOptions } from './services.js';
 
 /** `idprofiles serve`: config → database → migrations → services (+ in-process worker) → HTTP. */
 export async function serve(config: Config): Promise<void> {
   const started = Date.now();
-  const logger = createLogger(config.logLevel);
+  const logger = processLogger(config);
   const database = await createDatabase(databaseOptions(config, logger));
   const applied = await migrateToLatest(database);
   if (applied.length) logger.info({ applied }, 'migrations applied');

@@ -1,14 +1,14 @@
 import type { Config } from '../config.js';
 import { createDatabase, migrateToLatest } from '../db/database.js';
 import { apiClientRepository } from '../db/repositories/clients.js';
-import { createLogger } from '../logger.js';
+import { processLogger } from '../logger.js';
 import { databaseOptions, onShutdown, serviceOptions } from '../main.js';
 import { createServices } from '../services.js';
 import { adminRequests } from './admin-requests.js';
 
 /** `idprofiles worker`: runs jobs, no HTTP. Several share one PostgreSQL queue. */
 export async function runWorker(config: Config): Promise<void> {
-  const logger = createLogger(config.logLevel);
+  const logger = processLogger(config);
   if (!config.databaseUrl) logger.warn('no DATABASE_URL: a worker on embedded PGlite cannot share work with other processes');
   const database = await createDatabase(databaseOptions(config, logger));
   await migrateToLatest(database);

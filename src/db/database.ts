@@ -28,7 +28,17 @@ export interface Database {
    * pool (PGlite, which lives in this process). Use `probeDatabase`.
    */
   probe?(): Promise<void>;
+  /** This process's connections now (PGlite: its one session), for /metrics. */
+  usage(): DatabaseUsage;
   close(): Promise<void>;
+}
+
+/** Connections: at most `max`; `busy` handed out, `idle` open and free; `waiting`: statements in line for one. */
+export interface DatabaseUsage {
+  max: number;
+  busy: number;
+  idle: number;
+  waiting: number;
 }
 
 /** Where the database's connections report what happens to them (a pino logger). */

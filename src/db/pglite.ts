@@ -85,6 +85,7 @@ async function openUnlocked(dataDir: string, template: PGliteTemplate): Promise<
     kind: 'pglite',
     sqlExecutor: { executeSql: (text, values) => session.query(text, values) },
     inBackground,
+    usage: () => session.usage(),
     close: async () => {
       await db.destroy();
       await pglite.close();

@@ -112,7 +112,7 @@ export async function buildApp({ services, config, logger }: AppOptions): Promis
     app.addHook('onClose', () => store.close());
   }
   if (limits && config.rateLimit !== 'off') installRateLimit(app, config.rateLimit, limits);
-  await installDocs(app);
+  await installDocs(app, { publicUrl: config.publicUrl });
   await installConsole(app);
 
   const checks: HealthCheck[] = [

@@ -60,7 +60,7 @@ describe('idprofiles COMMAND --help', () => {
     expect(r.stdout).not.toContain('Usage');
   });
 
-  it('answers from the installed binary too', async () => {
+  it('answers on the command line too (src/cli/index.ts)', async () => {
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'load', '--help']);
     expect(stdout).toMatch(/^Usage: idprofiles load SOURCE FILE\.csv/);
   }, 30_000);

@@ -124,6 +124,7 @@ describe('loadConfig', () => {
     [{ LOG_FORMAT: 'text' }, "LOG_FORMAT must be one of auto, json, pretty, got 'text'"],
     [{ IDPROFILES_METRICS: 'yes' }, "IDPROFILES_METRICS must be 'on', 'off' or a port number, got 'yes'"],
     [{ IDPROFILES_METRICS: '70000' }, "IDPROFILES_METRICS must be 'on', 'off' or a port number, got '70000'"],
+    [{ IDPROFILES_METRICS: '8080' }, "IDPROFILES_METRICS names the API's own port (8080): use 'on' to serve /metrics there, or another port"],
     [{ IDPROFILES_RATE_LIMIT: 'fast' }, "IDPROFILES_RATE_LIMIT must be 'off', 'N' or 'N/SECONDS', got 'fast'"],
     [{ IDPROFILES_RATE_LIMIT: '10/' }, "IDPROFILES_RATE_LIMIT must be 'off', 'N' or 'N/SECONDS', got '10/'"],
     [{ IDPROFILES_RATE_LIMIT: '0' }, "IDPROFILES_RATE_LIMIT needs at least 1 request per at least 1 second, got '0' (use 'off' to disable)"],

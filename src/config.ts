@@ -209,6 +209,9 @@ export function loadConfig(env: Env): Config {
     metrics: read('IDPROFILES_METRICS', metrics, 'on'),
   };
   checkClientCredentials(config, problems);
+  if (typeof config.metrics === 'object' && config.metrics.port !== 0 && config.metrics.port === config.port) {
+    problems.push(`IDPROFILES_METRICS names the API's own port (${config.port}): use 'on' to serve /metrics there, or another port`);
+  }
   if (problems.length) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   // The parsers above are the rules; the schema is their summary. A mismatch is our bug, not the user's.
   // (named by field, without values: they include the database URL and the admin secret)

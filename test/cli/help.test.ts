@@ -1,8 +1,10 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { runCommand } from '../../src/cli/commands.js';
+import { helpFor, USAGE } from '../../src/cli/help.js';
 import { SERVER_FLAGS } from '../../src/config.js';
 
 /** `idprofiles ARGS` in this process, with its output captured. */
@@ -39,6 +41,12 @@ describe('idprofiles COMMAND --help', () => {
     const r = await cli(args);
     expect(r).toMatchObject({ code: 0, stderr: '' });
     expect(r.stdout.startsWith(usage)).toBe(true);
+  });
+
+  it('has a help text, and a line in the command list, for every command the CLI runs', () => {
+    const commands = [...readFileSync('src/cli/commands.ts', 'utf8').matchAll(/case '([a-z]+)':/g)].map((m) => m[1]).filter((c) => c !== 'help');
+    expect(commands.length).toBeGreaterThan(6);
+    expect(commands.filter((c) => helpFor(c) === undefined || !new RegExp(`^  ${c}\\b`, 'm').test(USAGE))).toEqual([]);
   });
 
   it('lists every settings flag under serve, worker and migrate', async () => {

@@ -193,6 +193,19 @@ async function main() {
       summarize('GET /v3/identity-profiles/{id}', probes.profile.samples),
       summarize('GET /v3/task-status/{id}', probes.task.samples),
       '',
+      'By phase (p50 / p99 ms; a probe counts in the phase it was sent in):',
+      '',
+      '| probe | upload | load applied | processing |',
+      '| --- | --- | --- | --- |',
+      ...Object.entries({ '/health': probes.health, 'GET profile': probes.profile, 'task status': probes.task }).map(([label, p]) => {
+        const inPhase = (from: number, to: number) => {
+          const ms = p.samples.filter((x) => x.sentAt - t0 >= from && x.sentAt - t0 < to).map((x) => x.ms).sort((a, b) => a - b);
+          return ms.length ? `${quantile(ms, 0.5).toFixed(0)} / ${quantile(ms, 0.99).toFixed(0)}` : '–';
+        };
+        const ends = [0, phaseAt.uploaded ?? 0, phaseAt.loadDone ?? totalMs, phaseAt.runDone ?? totalMs];
+        return `| ${label} | ${inPhase(ends[0], ends[1])} | ${inPhase(ends[1], ends[2])} | ${inPhase(ends[2], ends[3])} |`;
+      }),
+      '',
       ...(failures.size ? [`requests without an answer: ${[...failures].join('; ')}`] : []),
       `task status: ${changes} visible changes; longest without one ${s(gap.ms)} s ("${gap.from}" → "${gap.to}")`,
       `phases (client's clock from the upload's start): upload answered ${s(phaseAt.uploaded)} s, load completed ${s(phaseAt.loadDone)} s, processing completed ${s(phaseAt.runDone)} s; total ${s(totalMs)} s`,

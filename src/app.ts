@@ -95,7 +95,7 @@ export async function buildApp({ services, config, logger }: AppOptions): Promis
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(requestValidatorCompiler());
   installRequestLog(app);
-  installBulkLane(app);
+  installBulkLane(app, services.database);
   // recorded unless off; served here when 'on' (a port of its own: main.ts)
   if (config.metrics !== 'off') installMetrics(app, services.metrics, { serve: (config.metrics ?? 'on') === 'on' });
 

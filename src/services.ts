@@ -13,6 +13,7 @@ import { CHUNK_JOB, FINALIZE_JOB, PLAN_JOB, runChunkJob, runFinalizeJob, runPlan
 import { createProcessingTask, startProcessing } from './domain/identity-profiles/process.js';
 import { failTask } from './domain/tasks/service.js';
 import { newId } from './domain/shared/schema.js';
+import { TransactionPace } from './domain/shared/transaction-pace.js';
 import { checkTransformDefinition } from './domain/transforms/check.js';
 import { measuredJobs } from './jobs/metrics.js';
 import { startJobQueue, type JobHandler, type RunningQueue } from './jobs/queue.js';
@@ -34,10 +35,11 @@ export interface Services {
 export const JOB_NAMES = [DELETE_JOB, LOAD_JOB, PLAN_JOB, CHUNK_JOB, FINALIZE_JOB] as const;
 const SYSTEM = { clientId: 'system', name: 'system' };
 /**
- * PGlite's one session is held by a transaction until it ends: rows per load transaction and
- * identities per processing transaction there, each some tens of ms (bench/pglite-responsiveness).
+ * PGlite's one session is held by a transaction until it ends, and requests wait for it: load
+ * transactions are sized to last about 40 ms each (TransactionPace), processing transactions take
+ * 250 identities (each some tens of ms; bench/pglite-responsiveness).
  */
-const PGLITE_LOAD_BATCH = 500;
+const pgliteLoadPace = () => new TransactionPace({ initial: 250, min: 50, max: 5_000, targetMs: 40 });
 const PGLITE_CHUNK_TRANSACTION = 250;
 
 export interface ServiceOptions {
@@ -51,8 +53,8 @@ export interface ServiceOptions {
   /** Identities per processing chunk (tests use small chunks to exercise several). */
   chunkSize?: number;
   /**
-   * Rows a load applies per transaction (default: all in one on PostgreSQL, 500 on PGlite,
-   * whose one session a transaction holds; domain/accounts/apply.ts).
+   * Rows a load applies per transaction (default: all in one on PostgreSQL; on PGlite, whose one
+   * session a transaction holds, as many as take about 40 ms; domain/accounts/apply.ts).
    */
   loadBatchSize?: number;
   /** Chunks this process works on at once, on PostgreSQL (embedded PGlite has one connection: one). */
@@ -96,7 +98,7 @@ export async function createServices(database: Database, options: ServiceOptions
         return profile ? createProcessingTask(repos, ctx, profile, SYSTEM) : undefined;
       },
       start: (taskId, profileId) => startProcessing(ctx, taskId, profileId),
-    }, options.loadBatchSize ?? (database.kind === 'pglite' ? PGLITE_LOAD_BATCH : undefined)),
+    }, options.loadBatchSize ?? (database.kind === 'pglite' ? pgliteLoadPace : undefined)),
     [PLAN_JOB]: (p) => runPlanJob(ctx, p as ProcessRun, options.chunkSize, database.kind === 'pglite' ? PGLITE_CHUNK_TRANSACTION : undefined),
     [CHUNK_JOB]: (p) => runChunkJob(ctx, p as ChunkPayload),
     [FINALIZE_JOB]: (p) => runFinalizeJob(ctx, p as ProcessRun),

@@ -44,6 +44,10 @@ export async function runCommand(argv: string[], io: CommandOutput = process): P
       const { runProcess } = await import('./load-process.js');
       return runProcess(rest);
     }
+    case 'demo': {
+      const { runDemo } = await import('./demo.js');
+      return runDemo(rest);
+    }
     case 'transforms': {
       const { transformsCommand } = await import('./transforms.js');
       return transformsCommand(rest, { stdout: io.stdout, stderr: io.stderr, stdin: process.stdin });

@@ -69,6 +69,14 @@ Processes an identity profile's identities (by id or name) on a running server, 
 ${REMOTE}
 Exit: 0 Success or Warning, 1 otherwise.
 `,
+  demo: () => `Usage: idprofiles demo [connection]
+
+Puts the sample HR population shipped with the package (samples/hr.csv, 1,000 people) on a running
+server through its API: a source 'Demo HR', a profile 'Demo Employees' with typical mappings, the
+accounts loaded and their identities processed. Safe to run again: it finds the source and the
+profile by name, and loading the same file again changes nothing.
+
+${REMOTE}`,
   transforms: () => `Usage: idprofiles transforms test FILE...
        idprofiles transforms eval [--input VALUE] [--account FILE] [--identity FILE]
                                   [--transforms FILE] [--now ISO] [DEFINITION_FILE|-]
@@ -94,6 +102,7 @@ Commands:
   clients create|list|revoke manage API clients
   load SOURCE FILE.csv       upload accounts to a running server, with progress
   process PROFILE            process a profile's identities on a running server, with progress
+  demo                       put a sample HR population (1,000 people) on a running server
   transforms test|eval       run transform test vectors, evaluate one transform
   help [COMMAND]             this text, or a command's
 `;

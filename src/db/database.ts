@@ -23,11 +23,17 @@ export interface Database {
    */
   inBackground<T>(fn: () => Promise<T>): Promise<T>;
   /**
-   * Answers whether the database can be reached now: resolves, or throws saying why, in bounded
-   * time (PostgreSQL: a connection of its own, see postgres.ts). Absent: `select 1` through the
-   * pool (PGlite, which lives in this process). Use `probeDatabase`.
+   * Runs a request's work as bulk work (lists, exports, uploads: their cost grows with the data),
+   * so that a GET by id never waits behind it: on PostgreSQL on the pool's shared connections only,
+   * giving up with a 503 when none comes free (lanes.ts); on PGlite in the background lane.
    */
-  probe?(): Promise<void>;
+  bulkRequest<T>(fn: () => T): T;
+  /**
+   * Answers whether the database can be reached now: resolves, or throws saying why, in bounded
+   * time (PostgreSQL: a connection of its own, see postgres.ts; PGlite: its thread, pglite.ts),
+   * possibly with a note that it is busy. Absent: `select 1` through the pool. Use `probeDatabase`.
+   */
+  probe?(): Promise<ProbeNote | void>;
   /** This process's connections now (PGlite: its one session), for /metrics. */
   usage(): DatabaseUsage;
   close(): Promise<void>;
@@ -39,6 +45,15 @@ export interface DatabaseUsage {
   busy: number;
   idle: number;
   waiting: number;
+}
+
+/**
+ * The embedded database answers, but its one session is held by job work (a transaction of a load
+ * or a processing run): a request waits for it to end. `busyForMs`: how long the statement running
+ * now has run (0 between statements), which tells busy (short) from stuck (long) on /health.
+ */
+export interface ProbeNote {
+  busyForMs: number;
 }
 
 /** Where the database's connections report what happens to them (a pino logger). */
@@ -86,7 +101,7 @@ export async function ping(db: Kysely<DB>): Promise<void> {
 }
 
 /** Can the database be reached now? Resolves, or throws saying why (see `Database.probe`). */
-export function probeDatabase(database: Pick<Database, 'db' | 'probe'>): Promise<void> {
+export function probeDatabase(database: Pick<Database, 'db' | 'probe'>): Promise<ProbeNote | void> {
   return database.probe ? database.probe() : ping(database.db);
 }
 
@@ -99,7 +114,7 @@ export async function whenDatabaseAvailable(database: Pick<Database, 'db' | 'pro
   for (let pause = 250; ; pause = Math.min(2_000, pause * 2)) {
     signal?.throwIfAborted();
     try {
-      return await probeDatabase(database);
+      return void (await probeDatabase(database));
     } catch {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(done, pause);

@@ -3,16 +3,14 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type pg from 'pg';
 
 /**
- * PGlite's one session, handed out in two lanes: requests first, job work after them.
+ * PGlite's one session, handed out in two lanes: requests first, job work (and bulk requests:
+ * lists, uploads) after them.
  *
- * PGlite is PostgreSQL as WebAssembly on the main thread, one session, reached through pg's
- * Client on PGlite's protocol adapter — a chain of promises that never waits for I/O. A job's
- * statements therefore ran back to back in microtasks: the event loop did not turn until the job
- * was done, so no HTTP request was even read (bench/pglite-responsiveness: `/health` answered
- * after 15–23 s during a 100,000-row load). And pg.Pool hands its one connection out first come,
- * first served, so a request also waited behind every job statement queued before it.
+ * PGlite is one session. Its statements run in a thread of their own (pglite-worker.ts), but a
+ * transaction holds the session until it ends, and pg.Pool would hand it out first come, first
+ * served: a request waited behind every job statement queued before it.
  *
- * Here, work started inside `inBackground` (the job handlers) is the background lane:
+ * Here, work started inside `inBackground` (job handlers, `Database.bulkRequest`) is the background lane:
  * - before each of its statements, the event loop turns once (`setImmediate`), so requests that
  *   arrived are read, and their statements queue for the session;
  * - when the session comes free, requests' waiters get it first; a background waiter gets it
@@ -20,14 +18,14 @@ import type pg from 'pg';
  *   `REQUESTS_BEFORE_BACKGROUND` requests in a row, so that a steady stream of requests cannot
  *   stop the jobs altogether.
  * A transaction holds the session until it ends (another lane's statement inside it would be part
- * of it), so job work keeps its transactions short on PGlite (see `BACKGROUND_UNITS`).
+ * of it), so job work keeps its transactions short on PGlite (services.ts: about 40 ms each).
  */
 
 type Lane = 'request' | 'background';
 const lane = new AsyncLocalStorage<Lane>();
 
-/** Runs `fn` (job work) in the background lane: its statements give way to requests'. */
-export const inBackground = <T>(fn: () => Promise<T>): Promise<T> => lane.run('background', fn);
+/** Runs `fn` (job work, bulk requests) in the background lane: its statements give way to requests'. */
+export const inBackground = <T>(fn: () => T): T => lane.run('background', fn);
 
 /** Requests granted in a row while job work waits, before the job gets a turn. */
 export const REQUESTS_BEFORE_BACKGROUND = 16;
@@ -41,7 +39,7 @@ export interface SessionClient {
 export class LanedSession {
   readonly #client: pg.Client;
   #connected: Promise<unknown> | undefined;
-  #held = false;
+  #held: Lane | undefined;
   #ended = false;
   readonly #waiting: Record<Lane, Array<(client: SessionClient) => void>> = { request: [], background: [] };
   /** Requests granted since job work last had the session while it waited. */
@@ -50,6 +48,11 @@ export class LanedSession {
 
   constructor(client: pg.Client) {
     this.#client = client;
+  }
+
+  /** Whether job work holds the session now (a request would wait for its transaction to end). */
+  get heldByBackground(): boolean {
+    return this.#held === 'background';
   }
 
   /** The session for one statement or one transaction, in the caller's lane; `release()` gives it back. */
@@ -115,7 +118,7 @@ export class LanedSession {
   }
 
   #grant(resolve: (client: SessionClient) => void, which: Lane): void {
-    this.#held = true;
+    this.#held = which;
     let released = false;
     const client = this.#client;
     const connected = (this.#connected ??= client.connect());
@@ -130,7 +133,7 @@ export class LanedSession {
       release: () => {
         if (released) return;
         released = true;
-        this.#held = false;
+        this.#held = undefined;
         this.#handOver();
       },
     });

@@ -1,14 +1,15 @@
-import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
-import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import { PGlite } from '@electric-sql/pglite';
 import { CamelCasePlugin, Kysely, PostgresDialect, type PostgresPool } from 'kysely';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import v8 from 'node:v8';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Database } from './database.js';
 import { withDataFolderLock } from './data-folder-lock.js';
 import { PreparingClient } from './pg-client.js';
 import { inBackground, LanedSession } from './pglite-session.js';
+import { clientOnThread, DatabaseThread, type DatabaseThreadOptions } from './pglite-worker.js';
 import type { DB } from './types.js';
 
 /**
@@ -58,9 +59,9 @@ export async function writePGliteTemplate({ dir, tarball }: PGliteTemplate = tem
   return { dir, tarball };
 }
 
-/** Options that start `dataDir` from the template when it holds no cluster yet (see `templatePaths`). */
-function fromTemplate(dataDir: string, { dir, tarball }: PGliteTemplate): Pick<PGliteOptions, 'loadDataDir'> {
-  if (dataDir.startsWith('memory://')) return existsSync(tarball) ? { loadDataDir: new Blob([readFileSync(tarball)]) } : {};
+/** Starts `dataDir` from the template when it holds no cluster yet (see `templatePaths`); `memory://`: the tarball to load. */
+function fromTemplate(dataDir: string, { dir, tarball }: PGliteTemplate): Pick<DatabaseThreadOptions, 'tarball'> {
+  if (dataDir.startsWith('memory://')) return existsSync(tarball) ? { tarball } : {};
   if (existsSync(join(dataDir, 'PG_VERSION')) || !existsSync(dir)) return {};
   // PG_VERSION last: a copy cut short is copied again at the next start instead of opened
   cpSync(dir, dataDir, { recursive: true, filter: (source) => source !== join(dir, 'PG_VERSION') });
@@ -68,17 +69,31 @@ function fromTemplate(dataDir: string, { dir, tarball }: PGliteTemplate): Pick<P
   return {};
 }
 
+/**
+ * The embedded server's memory: PGlite's WebAssembly memory (~150 MB, see PGLITE_SETTINGS) never
+ * shrinks, so the rest must stay small. V8 lets the JavaScript heap grow well past what is live
+ * before it collects: while 100,000 identities were loaded and processed the server's heap reached
+ * 160–175 MB with ~40 MB live (bench/pglite-responsiveness), RSS 430–450 MB. Growing the heap by
+ * at most 25 % past what the last collection kept: peak RSS ~370 MB, for more frequent (and
+ * shorter) collections. Process-wide, so only where this process runs the embedded database.
+ */
+function keepHeapCompact(): void {
+  v8.setFlagsFromString('--heap-growing-percent=25');
+}
+
 /** Opens (or creates) the embedded database in `dataDir` (one process at a time: data-folder-lock.ts) or `memory://`; `template`: tests. */
 export const openPGlite = (dataDir: string, template: PGliteTemplate = templatePaths()) => withDataFolderLock(dataDir, () => openUnlocked(dataDir, template));
 
 async function openUnlocked(dataDir: string, template: PGliteTemplate): Promise<Database> {
+  keepHeapCompact();
   const settings = Object.entries(PGLITE_SETTINGS).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
-  const pglite = await PGlite.create(dataDir, { ...fromTemplate(dataDir, template), startParams: [...PGlite.defaultStartParams, ...settings] });
-  // pg's own Client on PGlite's protocol adapter: the statements `prepared` names are parsed and
-  // planned once, as on PostgreSQL (PGlite's query() parses, plans and enters the WebAssembly six
-  // times for every statement). Its one session is handed out in two lanes, requests before job
-  // work (pglite-session.ts); Kysely's pool type also names cursors, which we never stream.
-  const session = new LanedSession(new PreparingClient(createPgConfig(pglite)));
+  // the database runs in a thread of its own (pglite-worker.ts), so its statements never hold the server's event loop
+  const thread = await DatabaseThread.start({ dataDir, ...fromTemplate(dataDir, template), startParams: [...PGlite.defaultStartParams, ...settings] });
+  // pg's own Client speaking the wire protocol to that thread: the statements `prepared` names are
+  // parsed and planned once, as on PostgreSQL (PGlite's query() parses, plans and enters the
+  // WebAssembly six times for every statement). Its one session is handed out in two lanes,
+  // requests before job work (pglite-session.ts); Kysely's pool type also names cursors, which we never stream.
+  const session = new LanedSession(clientOnThread(PreparingClient, thread));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: session as unknown as PostgresPool }), plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })] });
   return {
     db,
@@ -86,9 +101,18 @@ async function openUnlocked(dataDir: string, template: PGliteTemplate): Promise<
     sqlExecutor: { executeSql: (text, values) => session.query(text, values) },
     inBackground,
     usage: () => session.usage(),
+    bulkRequest: inBackground,
+    // /health: a dead thread is DOWN; while job work holds the session, say so at once rather
+    // than wait for its transaction (it is working, not gone); otherwise a statement of its own
+    probe: async () => {
+      const { broken, busySince } = thread.state;
+      if (broken) throw Object.assign(new Error(broken), { code: 'EMBEDDED_DATABASE_FAILED' });
+      if (session.heldByBackground) return { busyForMs: busySince === undefined ? 0 : performance.now() - busySince };
+      await session.query('select 1');
+    },
     close: async () => {
       await db.destroy();
-      await pglite.close();
+      await thread.close();
     },
   };
 }

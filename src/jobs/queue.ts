@@ -185,7 +185,9 @@ async function runOne(name: string, job: PgBoss.JobWithMetadata<Record<string, u
 
 /** Expires the active jobs of a process that stopped mid-job, so pg-boss retries them now. */
 async function recoverAbandoned(sql: SqlExecutor, boss: PgBoss, options: QueueOptions) {
-  const { rows } = await sql.executeSql(`update ${options.schema}.job set expire_in = interval '0' where state = 'active' returning id`, []);
+  // expired by its start time, not by `expire_in = 0`: the retry keeps the row's expire_in, and with
+  // 0 every later attempt expired at the next maintenance (seconds later), until the job was given up
+  const { rows } = await sql.executeSql(`update ${options.schema}.job set started_on = now() - expire_in - interval '1 second' where state = 'active' returning id`, []);
   if (rows.length === 0) return;
   options.logger.warn({ jobs: rows.length }, 'retrying jobs left unfinished by the previous run');
   await (boss as unknown as { maintain(): Promise<unknown> }).maintain();

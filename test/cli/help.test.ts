@@ -30,6 +30,7 @@ describe('idprofiles COMMAND --help', () => {
     [['load', '--help'], 'Usage: idprofiles load SOURCE FILE.csv'],
     [['load', 'HR', 'people.csv', '--help'], 'Usage: idprofiles load SOURCE FILE.csv'],
     [['process', '--help'], 'Usage: idprofiles process PROFILE'],
+    [['demo', '--help'], 'Usage: idprofiles demo'],
     [['transforms', '--help'], 'Usage: idprofiles transforms test FILE...'],
     [['transforms', 'test', '--help'], 'Usage: idprofiles transforms test FILE...'],
     [['transforms', 'eval', '--help'], 'Usage: idprofiles transforms test FILE...'],

@@ -199,6 +199,7 @@ describe.skipIf(!hasChromium)('admin console in headless Chromium', { timeout: 9
 
   it('edits a mapping in JSON and the preview shows the change against the current value', async () => {
     await page.getByRole('button', { name: 'Edit mapping displayName' }).click();
+    await dialog().getByLabel('A transform (JSON)').check(); // a concat opens in the form
     await dialog().locator('textarea[name=transformDefinition]').fill(json({ type: 'concat', attributes: { values: [attr('last'), ', ', attr('first')] } }));
     await dialog().getByRole('button', { name: 'Apply' }).click();
     const preview = page.getByRole('region', { name: 'Preview' });

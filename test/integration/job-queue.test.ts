@@ -42,5 +42,36 @@ describe.each(DATABASES)('the job queue on %s', (kind) => {
     await queue.enqueueMany('test.together', [{ n: 1 }, { n: 2 }, { n: 3 }]);
     await together;
     expect(seen.sort()).toEqual([1, 2, 3]);
+    await queue.stop();
+    queue = undefined;
+  });
+
+  // a process killed mid-job leaves it active; the next start retries it at once (PGlite), and that
+  // attempt keeps the job's time limit: it used to get none (expire_in 0), so every later attempt
+  // expired at the next maintenance, seconds in, until the job was given up (a load killed mid-apply)
+  it('retries a job left active by a stopped process, and the retry keeps its time limit', { timeout: 20_000 }, async () => {
+    const schema = `jq_${Math.random().toString(36).slice(2, 8)}`;
+    const sql = t.services.database.sqlExecutor;
+    const logger = pino({ level: 'silent' });
+    const before = await startJobQueue(sql, { schema, queues: ['test.abandoned'], logger, handlers: {} });
+    await before.enqueue('test.abandoned', { n: 1 });
+    await before.stop();
+    await sql.executeSql(`update ${schema}.job set state = 'active', started_on = now() where name = 'test.abandoned'`, []);
+
+    let running!: () => void;
+    const started = new Promise<void>((resolve) => { running = resolve; });
+    const finished = new Promise<void>((resolve) => { release = resolve; });
+    const attempts: number[] = [];
+    queue = await startJobQueue(sql, {
+      schema, queues: ['test.abandoned'], logger, recoverAbandoned: true,
+      handlers: { 'test.abandoned': async () => { attempts.push(attempts.length + 1); running(); await finished; } },
+    });
+    await started;
+    const overdue = await sql.executeSql(`select count(*)::int as n from ${schema}.job where name = 'test.abandoned' and state = 'active' and started_on + expire_in < now()`, []);
+    expect(overdue.rows[0].n).toBe(0); // maintenance now would not expire the attempt running
+    const job = await sql.executeSql(`select retry_count, extract(epoch from expire_in)::int as expire from ${schema}.job where name = 'test.abandoned'`, []);
+    expect(job.rows[0]).toEqual({ retry_count: 1, expire: 15 * 60 });
+    release();
+    expect(attempts).toEqual([1]);
   });
 });

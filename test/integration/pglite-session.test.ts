@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase, type Database } from '../../src/db/database.js';
+import { createDatabase, probeDatabase, type Database } from '../../src/db/database.js';
 import { REQUESTS_BEFORE_BACKGROUND } from '../../src/db/pglite-session.js';
 
 /**
@@ -64,6 +64,39 @@ describe('the embedded database session', () => {
     await Promise.all([session.done, job, ...requests]);
     expect(order.indexOf('job')).toBe(REQUESTS_BEFORE_BACKGROUND);
     expect(order.filter((l) => l !== 'job')).toEqual(requests.map((_, i) => `r${i}`));
+  });
+
+  // PGlite runs a statement synchronously on the thread that calls it: on the server's thread a
+  // long statement stopped everything else (no request was even read); it runs in a thread of its own
+  it('runs statements in a thread of its own: the event loop turns while a long one runs', async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    try {
+      let during = 0;
+      const started = performance.now();
+      await sql`select count(*) from generate_series(1, 3000000)`.execute(database.db).then(() => { during = ticks; });
+      const ms = performance.now() - started;
+      // a turn every few ms of it at the least (in one thread the timer fired at most once or twice)
+      expect(ms).toBeGreaterThan(50);
+      expect(during).toBeGreaterThanOrEqual(Math.min(10, Math.floor(ms / 20)));
+    } finally {
+      clearInterval(timer);
+    }
+  });
+
+  it('answers a health probe at once while job work holds the session (busy, not gone)', async () => {
+    expect(await probeDatabase(database)).toBeUndefined(); // idle: a statement of its own
+    const session = await holdSession();
+    try {
+      const note = await Promise.race([
+        probeDatabase(database),
+        new Promise((resolve) => setTimeout(() => resolve('still waiting for the job'), 5_000).unref()),
+      ]);
+      expect(note).toEqual({ busyForMs: expect.any(Number) });
+    } finally {
+      session.open();
+      await session.done;
+    }
   });
 
   it('keeps serving after a failed statement in either lane', async () => {

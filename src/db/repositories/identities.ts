@@ -1,23 +1,47 @@
 import { sql, type Kysely } from 'kysely';
 import type { IdentityChange, IdentityForProcessing, IdentityRepository, ManagerLookup } from '../../domain/identities/repository.js';
-import { IDENTITY_FILTERS, type Identity } from '../../domain/identities/schema.js';
+import { IDENTITY_ATTRIBUTE_FILTER, IDENTITY_FILTERS, type Identity } from '../../domain/identities/schema.js';
+import type { CollectionQuery } from '../../domain/shared/collection.js';
+import type { FieldMap, FilterNode } from '../../query/index.js';
 import type { DB } from '../types.js';
 import { applyCollection, applyFilter, withColumns } from './collection.js';
 import { chunkQuery, holdInputs, ownersOf, runKey, toProcessingIdentity, type ChunkManagers, type ChunkRow } from './chunk-sql.js';
 import * as Q from './identity-sql.js';
 
-const FIELDS = withColumns(IDENTITY_FILTERS, {
+const COLUMNS = {
   id: 'i.id', name: 'i.name', alias: 'i.alias', emailAddress: 'i.email_address', processingState: 'i.processing_state',
-  identityProfileId: 'i.profile_id', correlated: 'i.correlated',
-});
+  identityProfileId: 'i.profile_id', correlated: 'i.correlated', 'managerRef.id': 'i.manager_id', isManager: 'i.is_manager',
+};
+const FIELDS = withColumns(IDENTITY_FILTERS, COLUMNS);
 const SORT_COLUMNS = { name: 'i.name', alias: 'i.alias', id: 'i.id', created: 'i.created', modified: 'i.modified' };
+
+/**
+ * The `attributes.<name>` fields a filter names (identityFilterRules let them through): each is a
+ * column of the view, `attr_<n>`, and the field map gains it for this query alone.
+ */
+function attributeFields(query: CollectionQuery): { names: string[]; fields: FieldMap } {
+  const names: string[] = [];
+  const walk = (node: FilterNode | undefined) => {
+    if (!node) return;
+    if ('operands' in node) return node.operands.forEach(walk);
+    if ('operand' in node) return walk(node.operand);
+    const field = (node as { field?: { name: string } }).field?.name;
+    if (field?.startsWith('attributes.') && !names.includes(field.slice(11))) names.push(field.slice(11));
+  };
+  walk(query.filter);
+  if (!names.length) return { names, fields: FIELDS };
+  const rules = Object.fromEntries(names.map((n) => [`attributes.${n}`, IDENTITY_ATTRIBUTE_FILTER]));
+  const columns = Object.fromEntries(names.map((n, i) => [`attributes.${n}`, `i.attr_${i}`]));
+  return { names, fields: { ...FIELDS, ...withColumns(rules, columns) } };
+}
 
 export function identityRepository(db: Kysely<DB>, tenantId = 'default'): IdentityRepository {
   /**
    * Identities with their processed state and the derived columns ISC filters on (alias = uid,
-   * emailAddress = email); `modified` is the later of the identity's and its state's.
+   * emailAddress = email); `modified` is the later of the identity's and its state's. `attributes`:
+   * computed attributes a filter names, as columns `attr_0`, `attr_1`….
    */
-  const view = () =>
+  const view = (attributes: string[] = []) =>
     db.selectFrom(
       db.selectFrom('identities as b').leftJoin('identityState as s', 's.identityId', 'b.id')
         .select(['b.id', 'b.tenantId', 'b.name', 'b.profileId', 'b.created', 's.managerId', 's.processingState', 's.lastRefresh'])
@@ -26,16 +50,17 @@ export function identityRepository(db: Kysely<DB>, tenantId = 'default'): Identi
         .select(sql<string | null>`s.attributes->>'uid'`.as('alias'))
         .select(sql<string | null>`s.attributes->>'email'`.as('emailAddress'))
         .select(sql<boolean>`exists (select 1 from accounts a where a.identity_id = b.id)`.as('correlated'))
+        .select(sql<boolean>`exists (select 1 from identity_state r where r.manager_id = b.id)`.as('isManager'))
+        .$call((q) => attributes.reduce((acc, name, i) => acc.select(sql<string | null>`s.attributes->>${name}`.as(`attr_${i}`)), q))
         .where('b.tenantId', '=', tenantId)
         .as('i'),
     );
-  const base = () =>
-    view()
+  const base = (attributes: string[] = []) =>
+    view(attributes)
       .leftJoin('identities as m', 'm.id', 'i.managerId')
       .leftJoin('identityProfiles as p', 'p.id', 'i.profileId')
-      .select(['i.id', 'i.name', 'i.created', 'i.modified', 'i.alias', 'i.emailAddress', 'i.processingState', 'i.attributes', 'i.managerId', 'm.name as managerName', 'i.profileId', 'p.name as profileName'])
-      .select(sql<Date | null>`greatest(i.last_refresh, p.last_processed)`.as('lastRefresh'))
-      .select(sql<boolean>`exists (select 1 from identity_state r where r.manager_id = i.id)`.as('isManager'));
+      .select(['i.id', 'i.name', 'i.created', 'i.modified', 'i.alias', 'i.emailAddress', 'i.processingState', 'i.attributes', 'i.managerId', 'm.name as managerName', 'i.profileId', 'p.name as profileName', 'i.isManager'])
+      .select(sql<Date | null>`greatest(i.last_refresh, p.last_processed)`.as('lastRefresh'));
   const sourceNames = async () =>
     new Map((await db.selectFrom('sources').select(['id', 'name']).where('tenantId', '=', tenantId).execute()).map((r) => [r.id, r.name]));
 
@@ -48,9 +73,10 @@ export function identityRepository(db: Kysely<DB>, tenantId = 'default'): Identi
 
   return {
     async list(query) {
-      const rows = await applyCollection(base(), query, FIELDS, SORT_COLUMNS, 'i.id').execute();
+      const { names, fields } = attributeFields(query);
+      const rows = await applyCollection(base(names), query, fields, SORT_COLUMNS, 'i.id').execute();
       let total: number | undefined;
-      if (query.count) total = Number((await applyFilter(view().select((eb) => eb.fn.countAll<number>().as('n')), query, FIELDS).executeTakeFirstOrThrow()).n);
+      if (query.count) total = Number((await applyFilter(view(names).select((eb) => eb.fn.countAll<number>().as('n')), query, fields).executeTakeFirstOrThrow()).n);
       return { items: rows.map(toIdentity), total };
     },
     async findById(id) {

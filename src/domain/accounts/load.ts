@@ -3,6 +3,7 @@ import { ERRORS } from '../../errors.js';
 import type { Actor, DomainContext, Repositories } from '../context.js';
 import { needProcessing } from '../identities/placement.js';
 import { isPlanned } from '../identities/processing.js';
+import { TransactionPace } from '../shared/transaction-pace.js';
 import { getSource } from '../sources/service.js';
 import type { Source } from '../sources/schema.js';
 import type { TaskRecord } from '../tasks/repository.js';
@@ -119,24 +120,33 @@ export interface ProcessingRequests {
  * commit. A retry of a load that committed but stopped before starting them starts them (starting
  * twice is harmless).
  *
- * Without `batchSize` (PostgreSQL) all of it is one transaction: a load is all or nothing. With
- * it (PGlite, whose one session a transaction holds) each batch of that many rows is a transaction
+ * Without `batches` (PostgreSQL) all of it is one transaction: a load is all or nothing. With
+ * them (PGlite, whose one session a transaction holds) each batch of rows is a transaction
  * of its own, which also records how far the apply got: a retry resumes there, and the load's
  * task completes — with its result and runs — only in the last one. Readers see a load's batches
  * as they commit, as they see an ISC aggregation's accounts arrive.
  *
  * Loads of one source apply one at a time (`finishUnfinishedLoad`, `lockForLoad`).
  */
-export async function runLoadJob(ctx: DomainContext, payload: LoadJobPayload, processing: ProcessingRequests, batchSize?: number): Promise<void> {
-  await finishUnfinishedLoad(ctx, payload, processing, batchSize);
+export async function runLoadJob(ctx: DomainContext, payload: LoadJobPayload, processing: ProcessingRequests, batches?: LoadBatches): Promise<void> {
+  await finishUnfinishedLoad(ctx, payload, processing, batches);
   if (payload.dryRun) return runDryRun(ctx, payload.taskId, payload.sourceId, payload);
-  return applyLoad(ctx, payload, processing, batchSize);
+  return applyLoad(ctx, payload, processing, batches);
 }
 
+/**
+ * Rows per load transaction: a fixed count (tests), or a pace that sizes each transaction by the
+ * time the last ones took (PGlite, services.ts); absent, one transaction (PostgreSQL).
+ */
+export type LoadBatches = number | (() => TransactionPace);
+
 /** The load itself (see runLoadJob). */
-async function applyLoad(ctx: DomainContext, payload: LoadJobPayload, processing: ProcessingRequests, batchSize?: number): Promise<void> {
+async function applyLoad(ctx: DomainContext, payload: LoadJobPayload, processing: ProcessingRequests, batches?: LoadBatches): Promise<void> {
+  const pace = typeof batches === 'number' ? new TransactionPace({ initial: batches, min: batches, max: batches, targetMs: 1 }) : batches?.();
   let runs: Array<{ taskId: string; profileId: string }> | undefined;
   while (!runs) {
+    const started = performance.now();
+    let step: { rows: number; full: boolean } | undefined;
     runs = await ctx.withTransaction(async (repos) => {
       // first: loads of one source apply one at a time, each deciding on what the one before left
       await repos.sources.lockForLoad(payload.sourceId);
@@ -146,10 +156,13 @@ async function applyLoad(ctx: DomainContext, payload: LoadJobPayload, processing
       let at = applyProgressOf(task);
       // the delete rule, decided before the first step: a refused load applies nothing at all
       if (!hasBegun(task) && (await settleBeforeApplying(ctx, repos, task, payload.sourceId, payload, task.result as StagedFile))) return [];
-      if (batchSize === undefined) {
+      if (pace === undefined) {
         while (at.step !== 'done') at = await applyStep(repos, task.id, payload.sourceId, at);
       } else if (at.step !== 'done') {
-        at = await applyStep(repos, task.id, payload.sourceId, at, batchSize);
+        const before = at;
+        at = await applyStep(repos, task.id, payload.sourceId, at, pace.rows);
+        // a step that went on to the next took fewer rows than asked: no measure of the rate
+        step = { rows: pace.rows, full: at.step === before.step };
         await repos.tasks.setResult(task.id, { ...task.result, applied: at });
         const staged = (task.result ?? {}) as Partial<LoadSummary>;
         await repos.tasks.updateProgress(task.id, { total: staged.rows ?? 0, processed: at.rows, changed: at.added + at.updated + at.removed, failed: staged.rejected ?? 0 });
@@ -157,6 +170,7 @@ async function applyLoad(ctx: DomainContext, payload: LoadJobPayload, processing
       }
       return completeLoad(ctx, repos, task, payload.sourceId, at, processing);
     });
+    if (step?.full) pace!.took(step.rows, performance.now() - started);
   }
   for (const run of runs) await processing.start(run.taskId, run.profileId);
 }
@@ -170,11 +184,11 @@ async function applyLoad(ctx: DomainContext, payload: LoadJobPayload, processing
  * load queued meanwhile (or a dry run) would apply over the half-applied one, and the retry then
  * over that. So any load job of a source first completes a load of it left part-applied.
  */
-async function finishUnfinishedLoad(ctx: DomainContext, payload: LoadJobPayload, processing: ProcessingRequests, batchSize?: number): Promise<void> {
-  if (batchSize === undefined) return; // one transaction per load: none is ever left part-applied
+async function finishUnfinishedLoad(ctx: DomainContext, payload: LoadJobPayload, processing: ProcessingRequests, batches?: LoadBatches): Promise<void> {
+  if (batches === undefined) return; // one transaction per load: none is ever left part-applied
   const unfinished = await ctx.repos.sources.unfinishedLoad(payload.sourceId, payload.taskId);
   // (its own job's retry finds it complete; a failure here fails this job, to be retried in turn)
-  if (unfinished) await applyLoad(ctx, { taskId: unfinished, sourceId: payload.sourceId }, processing, batchSize);
+  if (unfinished) await applyLoad(ctx, { taskId: unfinished, sourceId: payload.sourceId }, processing, batches);
 }
 
 /** The load's last transaction: counts, flags and statistics, its processing runs (when anything changed), its result. */

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import type { FilterRules } from '../shared/collection.js';
 import { DateTime, Nullable, Reference } from '../shared/schema.js';
 
 /** ISC's Identity (v2025 shape): `attributes` holds the computed identity attributes. */
@@ -31,5 +32,26 @@ export const IDENTITY_FILTERS = {
   processingState: { type: 'string', ops: ['eq'] },
   identityProfileId: { type: 'string', ops: ['eq', 'in'] },
   correlated: { type: 'boolean', ops: ['eq'] },
+  // beyond ISC (additive): the manager correlation found, and whether anyone reports to the identity
+  'managerRef.id': { type: 'string', ops: ['eq', 'in', 'pr', 'isnull'] },
+  isManager: { type: 'boolean', ops: ['eq'] },
 } as const;
+
+/** `attributes.<name>`: filters on a computed identity attribute (beyond ISC), e.g. `attributes.department eq "Sales"`. */
+export const IDENTITY_ATTRIBUTE_FILTER = { type: 'string', ops: ['eq', 'ne', 'in', 'sw', 'co', 'pr', 'isnull'] } as const;
+/** How many different attributes one filter may name (each is a lookup in every identity's attributes). */
+export const MAX_ATTRIBUTE_FILTERS = 5;
+const ATTRIBUTE_FIELD = /\battributes\.([A-Za-z_][A-Za-z0-9_]{0,99})\b/g;
+
+/**
+ * The filter rules for one request: ISC's fields, ours, and `attributes.<name>` for each attribute
+ * the filter text names (attribute names are free, so they cannot be listed up front). A name the
+ * text mentions only inside a quoted value gains a rule it never uses: harmless.
+ */
+export function identityFilterRules(filters: string | undefined): FilterRules {
+  const names = new Set([...(filters ?? '').matchAll(ATTRIBUTE_FIELD)].map((m) => m[1]));
+  const rules: Record<string, FilterRules[string]> = { ...IDENTITY_FILTERS };
+  for (const name of [...names].slice(0, MAX_ATTRIBUTE_FILTERS)) rules[`attributes.${name}`] = IDENTITY_ATTRIBUTE_FILTER;
+  return rules;
+}
 export const IDENTITY_SORTERS = ['name', 'alias', 'id', 'created', 'modified'] as const;

@@ -1,10 +1,10 @@
 import { ERRORS } from '../../errors.js';
 import type { DomainContext } from '../context.js';
 import { parseCollectionQuery, type CollectionParams } from '../shared/collection.js';
-import { IDENTITY_FILTERS, IDENTITY_SORTERS, type Identity } from './schema.js';
+import { identityFilterRules, IDENTITY_SORTERS, type Identity } from './schema.js';
 
 export async function listIdentities(ctx: DomainContext, params: CollectionParams) {
-  const query = parseCollectionQuery(params, { filters: IDENTITY_FILTERS, sorters: IDENTITY_SORTERS, defaultSort: [{ field: 'name', direction: 'asc' }] });
+  const query = parseCollectionQuery(params, { filters: identityFilterRules(params.filters), sorters: IDENTITY_SORTERS, defaultSort: [{ field: 'name', direction: 'asc' }] });
   return ctx.repos.identities.list(query);
 }
 

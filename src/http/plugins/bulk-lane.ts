@@ -1,5 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { asBulk } from '../../db/lanes.js';
+import type { Database } from '../../db/database.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A request whose work grows with its body (an upload): run as bulk work, as lists are. */
+    bulk?: boolean;
+  }
+}
 
 /** Does the route answer a list (its 200 is an array: lists and exports, whose cost grows with the data)? */
 function answersList(request: FastifyRequest): boolean {
@@ -8,13 +15,14 @@ function answersList(request: FastifyRequest): boolean {
 }
 
 /**
- * List requests run as bulk work (db/lanes.ts): on PostgreSQL they share all but a few of the
- * pool's connections, and a GET by id or a write never queues behind them.
+ * List requests and uploads run as bulk work (`Database.bulkRequest`): on PostgreSQL they share all
+ * but a few of the pool's connections, on PGlite their statements give way to other requests', and
+ * a GET by id or a write never queues behind them.
  */
-export function installBulkLane(app: FastifyInstance): void {
+export function installBulkLane(app: FastifyInstance, database: Pick<Database, 'bulkRequest'>): void {
   app.addHook('onRequest', (request, _reply, done) => {
     // the rest of the request (hooks, handler, its statements) runs inside the lane's context
-    if (request.method === 'GET' && answersList(request)) return asBulk(done);
+    if ((request.method === 'GET' && answersList(request)) || request.routeOptions.config?.bulk) return database.bulkRequest(done);
     done();
   });
 }

@@ -38,7 +38,7 @@ export async function accountRoutes(app: FastifyInstance, prefix: string, ctx: D
     schema: { tags: ['Accounts'], summary: 'Get an account', params: IdParams, response: { 200: Account, ...errorResponses(400, 404) } },
   }, async (request) => getAccount(ctx, request.params.id));
   app.post<{ Params: { id: string }; Querystring: LoadOptions }>(`${prefix}/sources/:id/load-accounts`, {
-    config: { rights: SOURCES_MANAGE },
+    config: { rights: SOURCES_MANAGE, bulk: true },
     schema: {
       tags: ['Sources'], summary: 'Load accounts from a CSV file (multipart part `file`); a full aggregation, run as a task',
       consumes: ['multipart/form-data'], params: IdParams, querystring: LoadQuerystring,

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import type { ProbeNote } from '../../db/database.js';
 import { isConnectionFailure } from '../../db/errors.js';
 
 /** What one dependency reports: UP, DEGRADED (serving with less: say what), or DOWN. */
@@ -20,18 +21,25 @@ export interface HealthCheck {
   check(): Promise<HealthReport>;
 }
 
+/** One statement running this long on the embedded database is reported (DEGRADED): busy, or stuck. */
+const STUCK_AFTER_MS = 10_000;
+
 /**
  * The database: critical (no request can be served without it). DOWN says how it failed — the
  * error's code, not its message, which names the database's address on this public route.
  */
-export function databaseCheck(probe: () => Promise<void>): HealthCheck {
+export function databaseCheck(probe: () => Promise<ProbeNote | void>): HealthCheck {
   return {
     name: 'database',
     critical: true,
     async check() {
       try {
-        await probe();
-        return { status: 'UP' };
+        const note = await probe();
+        if (!note) return { status: 'UP' };
+        const seconds = Math.round(note.busyForMs / 1000);
+        return note.busyForMs < STUCK_AFTER_MS
+          ? { status: 'UP', detail: 'busy with background work (a load or a processing run); requests wait for its current transaction' }
+          : { status: 'DEGRADED', detail: `the embedded database has been running one statement for ${seconds} s; requests wait for it` };
       } catch (e) {
         const code = (e as { code?: unknown })?.code;
         const how = typeof code === 'string' ? code : isConnectionFailure(e) ? 'connection lost or timed out' : 'error';

@@ -11,6 +11,28 @@ export async function listSources(nameStartsWith = '', limit = 250, offset = 0):
 }
 export const getSource = (id: string) => call<Source>(`/v3/sources/${encodeURIComponent(id)}`);
 export const createSource = (input: SourceInput) => call<Source>('/v3/sources', { method: 'POST', body: input });
+export const deleteSource = (id: string) => call<void>(`/v3/sources/${encodeURIComponent(id)}`, { method: 'DELETE' });
+
+/** How many accounts a source holds (`X-Total-Count` of its accounts). */
+export async function accountCount(sourceId: string, signal?: AbortSignal): Promise<number> {
+  const res = await request<Account[]>('/v3/accounts', { query: { filters: `sourceId eq ${quote(sourceId)}`, limit: 1, count: true }, signal });
+  return res.total ?? res.data.length;
+}
+
+/** The newest account loads (not dry runs) of these sources: the first one per source is its last load. */
+export async function lastLoads(sourceIds: string[], signal?: AbortSignal): Promise<Map<string, TaskStatus>> {
+  const out = new Map<string, TaskStatus>();
+  if (!sourceIds.length) return out;
+  const tasks = await call<TaskStatus[]>('/v3/task-status', {
+    query: { filters: `type eq "CLOUD_ACCOUNT_AGGREGATION" and target.id in (${sourceIds.map(quote).join(', ')})`, sorters: '-launched', limit: 250 },
+    signal,
+  });
+  for (const t of tasks) {
+    const id = t.target?.id;
+    if (id && !out.has(id) && !(t.result as { dryRun?: boolean } | null)?.dryRun && !/dry run/i.test(t.uniqueName) && !/^Preview/.test(t.description)) out.set(id, t);
+  }
+  return out;
+}
 
 /**
  * Uploads a CSV (multipart part `file`) with upload progress (XHR: fetch cannot report it); the
@@ -49,13 +71,29 @@ export function loadAccounts(
 export interface IdentityQuery {
   nameStartsWith?: string;
   profileId?: string;
+  /** The identities whose manager (correlated) is this identity: its direct reports. */
+  managerId?: string;
+  managersOnly?: boolean;
+  /** A computed attribute whose value starts with `value` (case-insensitive; beyond ISC: `attributes.<name>`). */
+  attribute?: { name: string; value: string };
   limit: number;
   offset: number;
 }
+/** Attribute names the server can filter on (`attributes.<name>`). */
+export const FILTERABLE_ATTRIBUTE = /^[A-Za-z_][A-Za-z0-9_]{0,99}$/;
+
+export function identityFilters(q: Omit<IdentityQuery, 'limit' | 'offset'>): string | undefined {
+  const parts = [
+    q.nameStartsWith ? `name sw ${quote(q.nameStartsWith)}` : '',
+    q.profileId ? `identityProfileId eq ${quote(q.profileId)}` : '',
+    q.managerId ? `managerRef.id eq ${quote(q.managerId)}` : '',
+    q.managersOnly ? 'isManager eq true' : '',
+    q.attribute && FILTERABLE_ATTRIBUTE.test(q.attribute.name) ? (q.attribute.value ? `attributes.${q.attribute.name} sw ${quote(q.attribute.value)}` : `pr attributes.${q.attribute.name}`) : '',
+  ];
+  return parts.filter(Boolean).join(' and ') || undefined;
+}
 export async function listIdentities(q: IdentityQuery, signal?: AbortSignal): Promise<{ items: Identity[]; total: number }> {
-  const parts = [q.nameStartsWith ? `name sw ${quote(q.nameStartsWith)}` : '', q.profileId ? `identityProfileId eq ${quote(q.profileId)}` : ''];
-  const filters = parts.filter(Boolean).join(' and ') || undefined;
-  const res = await request<Identity[]>('/v2025/identities', { query: { filters, sorters: 'name', limit: q.limit, offset: q.offset, count: true }, signal });
+  const res = await request<Identity[]>('/v2025/identities', { query: { filters: identityFilters(q), sorters: 'name', limit: q.limit, offset: q.offset, count: true }, signal });
   return { items: res.data, total: res.total ?? res.data.length };
 }
 export const getIdentity = (id: string) => call<Identity>(`/v2025/identities/${encodeURIComponent(id)}`);

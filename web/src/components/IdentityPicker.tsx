@@ -18,8 +18,8 @@ export function IdentityPicker({ label, profileId, onPick, selected }: { label: 
       <ul class="choices" aria-label={`${label}: matches`} aria-busy={found.loading}>
         {found.data?.items.map((identity) => (
           <li key={identity.id}>
-            <button type="button" aria-pressed={identity.id === selected} onClick={() => onPick(identity)}>
-              {identity.name}
+            <button type="button" aria-pressed={identity.id === selected} onClick={() => onPick(identity)} title={identity.emailAddress ? `${identity.name} · ${identity.emailAddress}` : identity.name}>
+              <span class="name">{identity.name}</span>
               {identity.emailAddress && <span class="muted"> · {identity.emailAddress}</span>}
             </button>
           </li>

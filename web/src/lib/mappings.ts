@@ -25,6 +25,7 @@ export function summarize(value: unknown, depth = 0): string {
   if (value.type === 'reference') return `transform ‘${String(a.id ?? '?')}’`;
   if (value.type === 'static') return `“${String(a.value ?? '')}”`;
   if (depth > 2) return `${value.type}(…)`;
+  if (value.type === 'conditional') return `if ${String(a.expression ?? '?')} then ${JSON.stringify(a.positiveCondition ?? '')} else ${JSON.stringify(a.negativeCondition ?? '')}`;
   const inner = a.input ?? a.values ?? a.value;
   const args = inner === undefined ? '' : Array.isArray(inner) ? inner.map((v) => summarize(v, depth + 1)).join(', ') : summarize(inner, depth + 1);
   return `${value.type}(${args})`;

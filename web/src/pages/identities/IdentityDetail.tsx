@@ -1,19 +1,25 @@
-import { accountsOf, getIdentity } from '../../api/others';
+import { accountsOf, getIdentity, listIdentities } from '../../api/others';
 import { ErrorBox } from '../../components/ErrorBox';
 import { formatDate, show } from '../../lib/format';
 import { useLoad } from '../../lib/hooks';
 import { Link } from '../../lib/router';
 
-/** One identity: its computed attributes, manager, profile, and the accounts it was formed from. */
-export function IdentityDetail({ id }: { id: string }) {
+const REPORTS = 25;
+
+/** One identity: its computed attributes, manager, direct reports, profile, and the accounts it was formed from. */
+export function IdentityDetail({ id, onShowReports }: { id: string; onShowReports?: (managerId: string) => void }) {
   const identity = useLoad(() => getIdentity(id), [id]);
   const accounts = useLoad(() => accountsOf(id), [id]);
+  const reports = useLoad((signal) => listIdentities({ managerId: id, limit: REPORTS, offset: 0 }, signal), [id]);
   const i = identity.data;
   if (!i) return <ErrorBox error={identity.error} title="This identity could not be loaded" />;
   const attributes = Object.entries(i.attributes).sort(([a], [b]) => a.localeCompare(b));
   return (
     <article class="panel identity" aria-labelledby="identity-title">
-      <h2 id="identity-title">{i.name}</h2>
+      <h2 id="identity-title">
+        {i.name}
+        {i.isManager && <span class="badge running">manager</span>}
+      </h2>
       <dl class="facts-grid">
         <div>
           <dt>Manager</dt>
@@ -32,6 +38,28 @@ export function IdentityDetail({ id }: { id: string }) {
           <dd>{formatDate(i.lastRefresh)}</dd>
         </div>
       </dl>
+      {i.isManager && (
+        <section class="reports" aria-labelledby="reports-title">
+          <div class="section-head">
+            <h3 id="reports-title">Direct reports{reports.data ? ` (${reports.data.total.toLocaleString()})` : ''}</h3>
+            {onShowReports && (
+              <button type="button" class="quiet" onClick={() => onShowReports(i.id)}>
+                List them on the left
+              </button>
+            )}
+          </div>
+          <ErrorBox error={reports.error} />
+          <ul class="report-list">
+            {reports.data?.items.map((r) => (
+              <li key={r.id}>
+                <Link href={`/identities/${encodeURIComponent(r.id)}`}>{r.name}</Link>
+                {r.isManager && <span class="badge running">manager</span>}
+              </li>
+            ))}
+          </ul>
+          {reports.data && reports.data.total > REPORTS && <p class="muted small">and {(reports.data.total - REPORTS).toLocaleString()} more</p>}
+        </section>
+      )}
       <h3>Attributes</h3>
       {attributes.length ? (
         <table class="kv">

@@ -3,7 +3,11 @@ import type { Mapping, TransformDefinition } from '../../api/types';
 import { Dialog } from '../../components/Dialog';
 import { accountAttribute, isSimpleMapping } from '../../lib/mappings';
 import { useSources } from '../../lib/sources';
+import { describeUnknown, formFits, starter, unknownAttributes } from '../../lib/transform-form';
 import { AccountAttributeFields } from './AccountAttributeFields';
+import { TransformForm } from './TransformForm';
+
+type Mode = 'attribute' | 'form' | 'json';
 
 const STANDARD = ['uid', 'email', 'firstname', 'lastname', 'displayName', 'employeeNumber', 'department', 'title', 'phone'];
 
@@ -30,30 +34,37 @@ function parse(text: string): { definition?: TransformDefinition; error?: string
 
 /**
  * Edits one mapping: the common `accountAttribute` case with a source and one of its learned
- * attributes picked from lists; anything else as a JSON transform, checked by the server on save.
+ * attributes picked from lists; the common transforms (lower, concat, lookup, conditional, …) as
+ * a form; any transform as JSON, checked by the server on save. A definition with parts the form
+ * does not show opens as JSON (the form never drops what it cannot show).
  */
 export function MappingDialog({ mapping, serverErrors, taken, defaultSourceId, onApply, onClose }: Props) {
   const { sources } = useSources();
   const initial = mapping?.transformDefinition;
   const [name, setName] = useState(mapping?.identityAttributeName ?? '');
-  const [mode, setMode] = useState<'attribute' | 'json'>(!initial || isSimpleMapping(initial) ? 'attribute' : 'json');
+  const [mode, setMode] = useState<Mode>(!initial || isSimpleMapping(initial) ? 'attribute' : formFits(initial) ? 'form' : 'json');
   const [definition, setDefinition] = useState<TransformDefinition | undefined>(initial);
   const [json, setJson] = useState(JSON.stringify(initial ?? { type: 'accountAttribute', attributes: {} }, null, 2));
   const parsed = mode === 'json' ? parse(json) : { definition };
   const duplicate = taken.includes(name.trim());
   const simpleOk = mode === 'attribute' && !!definition && !!(definition.attributes as Record<string, unknown> | null)?.attributeName;
-  const canApply = !!name.trim() && !duplicate && (mode === 'json' ? !!parsed.definition : simpleOk);
+  const canApply = !!name.trim() && !duplicate && (mode === 'attribute' ? simpleOk : !!parsed.definition);
+  const source = sources.find((s) => s.id === defaultSourceId);
+  // the form edits what is there now; a JSON text that does not parse, or has parts the form does not show, stays JSON
+  const formOk = mode !== 'json' || (!!parsed.definition && formFits(parsed.definition));
 
-  const switchTo = (next: 'attribute' | 'json') => {
-    if (next === 'json') setJson(JSON.stringify(definition ?? { type: 'accountAttribute', attributes: {} }, null, 2));
-    if (next === 'attribute') setDefinition(parsed.definition && isSimpleMapping(parsed.definition) ? parsed.definition : undefined);
+  const switchTo = (next: Mode) => {
+    const current = parsed.definition;
+    if (next === 'json') setJson(JSON.stringify(current ?? { type: 'accountAttribute', attributes: {} }, null, 2));
+    if (next === 'attribute') setDefinition(current && isSimpleMapping(current) ? current : undefined);
+    if (next === 'form') setDefinition(current && formFits(current) ? current : starter('lower', source, current));
     setMode(next);
   };
+  const unknown = mode === 'form' ? [] : unknownAttributes(parsed.definition, sources);
   const submit = (e: Event) => {
     e.preventDefault();
     if (canApply) onApply({ identityAttributeName: name.trim(), transformDefinition: parsed.definition! });
   };
-  const source = sources.find((s) => s.id === defaultSourceId);
 
   return (
     <Dialog title={mapping ? `Edit mapping: ${mapping.identityAttributeName}` : 'Add mapping'} onClose={onClose} wide>
@@ -77,10 +88,14 @@ export function MappingDialog({ mapping, serverErrors, taken, defaultSourceId, o
           <label>
             <input type="radio" name="mode" checked={mode === 'attribute'} onChange={() => switchTo('attribute')} /> An account attribute
           </label>
+          <label title={formOk ? undefined : 'This definition has parts the form does not show: edit it as JSON'}>
+            <input type="radio" name="mode" checked={mode === 'form'} disabled={!formOk} onChange={() => switchTo('form')} /> A transform (form)
+          </label>
           <label>
             <input type="radio" name="mode" checked={mode === 'json'} onChange={() => switchTo('json')} /> A transform (JSON)
           </label>
         </fieldset>
+        {mode === 'json' && !formOk && parsed.definition && <p class="hint">This transform has parts the form does not show (or a type it does not cover): it is edited as JSON.</p>}
         {mode === 'attribute' ? (
           <AccountAttributeFields
             sources={sources}
@@ -88,6 +103,8 @@ export function MappingDialog({ mapping, serverErrors, taken, defaultSourceId, o
             defaultSource={source}
             onChange={(s, attribute) => setDefinition(accountAttribute(s, attribute))}
           />
+        ) : mode === 'form' && definition ? (
+          <TransformForm value={definition} onChange={setDefinition} sources={sources} defaultSource={source} />
         ) : (
           <>
             <label for="m-json">Transform definition</label>
@@ -97,6 +114,11 @@ export function MappingDialog({ mapping, serverErrors, taken, defaultSourceId, o
             </p>
           </>
         )}
+        {unknown.map((u) => (
+          <p key={`${u.source}-${u.attributeName}`} class="notice unknown-attribute" role="status">
+            {describeUnknown(u)}
+          </p>
+        ))}
         <div class="buttons">
           <button type="button" onClick={onClose}>
             Cancel

@@ -4,6 +4,8 @@ import type { IdentityProfile, Mapping } from '../../api/types';
 import { ErrorBox } from '../../components/ErrorBox';
 import { useAction } from '../../lib/hooks';
 import { errorsByMapping, sameMappings, summarize } from '../../lib/mappings';
+import { useSources } from '../../lib/sources';
+import { describeUnknown, unknownAttributes } from '../../lib/transform-form';
 import { MappingDialog } from './MappingDialog';
 
 interface Props {
@@ -16,6 +18,7 @@ interface Props {
 /** The mappings as a table; edits go to a draft (previewed live), saved as one JSON Patch. */
 export function MappingsSection({ profile, draft, onDraft: setDraft, onSaved }: Props) {
   const [editing, setEditing] = useState<number>(); // index, or draft.length for a new one
+  const { sources } = useSources();
   const dirty = !sameMappings(draft, profile.identityAttributeConfig.attributeTransforms);
   const save = useAction(async () => {
     const value = { ...profile.identityAttributeConfig, enabled: true, attributeTransforms: draft };
@@ -72,6 +75,11 @@ export function MappingsSection({ profile, draft, onDraft: setDraft, onSaved }: 
                 <th scope="row">{m.identityAttributeName}</th>
                 <td>
                   <code class="summary">{summarize(m.transformDefinition)}</code>
+                  {unknownAttributes(m.transformDefinition, sources).map((u) => (
+                    <p key={`${u.source}-${u.attributeName}`} class="warn-text unknown-attribute">
+                      {describeUnknown(u)}
+                    </p>
+                  ))}
                   {errors.get(i)?.map((text) => (
                     <p key={text} class="field-error">
                       {text}

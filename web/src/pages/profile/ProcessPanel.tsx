@@ -1,9 +1,11 @@
 import { useState } from 'preact/hooks';
+import { listProcessTasks } from '../../api/others';
 import { processIdentities } from '../../api/profiles';
 import type { AttributeChangeSummary, IdentityProfile, TaskStatus } from '../../api/types';
 import { ErrorBox } from '../../components/ErrorBox';
 import { TaskProgress } from '../../components/TaskProgress';
-import { useAction } from '../../lib/hooks';
+import { formatDate } from '../../lib/format';
+import { useAction, useLoad } from '../../lib/hooks';
 import { useTask } from '../../lib/task';
 import { DryRunResult } from './DryRunResult';
 
@@ -32,6 +34,8 @@ export function ProcessPanel({ profile, unsaved, onStarted, onFinished }: Props)
     if (!run?.dryRun) onFinished();
   });
   const running = !!run && !task?.completed;
+  // the profile's last runs, read again when one ends
+  const history = useLoad((signal) => listProcessTasks([profile.id], signal), [profile.id, task?.completed ?? '']);
   const result = task?.completed ? (task.result as RunResult | null) : undefined;
 
   return (
@@ -54,6 +58,7 @@ export function ProcessPanel({ profile, unsaved, onStarted, onFinished }: Props)
       <ErrorBox error={error} />
       {task && <TaskProgress task={task} label={run?.dryRun ? 'Dry run' : 'Processing'} />}
       {result && run?.dryRun && <DryRunResult changes={result.attributeChanges ?? []} total={result.total ?? 0} />}
+      {!task && <RecentRuns tasks={history.data?.slice(0, 5)} />}
       {!!result?.errors?.length && (
         <details class="failures">
           <summary>Identities that failed ({result.errors.length})</summary>
@@ -68,5 +73,44 @@ export function ProcessPanel({ profile, unsaved, onStarted, onFinished }: Props)
         </details>
       )}
     </section>
+  );
+}
+
+/** The profile's last runs (processing and dry runs): when, how they ended, the counts. */
+function RecentRuns({ tasks }: { tasks?: TaskStatus[] }) {
+  if (!tasks) return null;
+  if (!tasks.length) return <p class="muted small">No runs yet.</p>;
+  return (
+    <table class="recent-runs">
+      <caption>Recent runs</caption>
+      <thead>
+        <tr>
+          <th scope="col">Started</th>
+          <th scope="col">Run</th>
+          <th scope="col">Outcome</th>
+        </tr>
+      </thead>
+      <tbody>
+        {tasks.map((t) => {
+          const r = (t.result ?? {}) as { processed?: number; total?: number; changed?: number; failed?: number; dryRun?: boolean };
+          const status = t.completed ? (t.completionStatus ?? 'Done') : `Running ${t.percentComplete}%`;
+          return (
+            <tr key={t.id}>
+              <td>{formatDate(t.launched)}</td>
+              <td>{r.dryRun ? 'Dry run' : 'Process'}</td>
+              <td>
+                <span class={`badge ${!t.completed ? 'running' : t.completionStatus === 'Success' ? 'ok' : t.completionStatus === 'Warning' ? 'warn' : 'failed'}`}>{status}</span>
+                {t.completed && r.total !== undefined && (
+                  <span class="muted small">
+                    {' '}
+                    {(r.processed ?? 0).toLocaleString()} of {r.total.toLocaleString()}, {(r.changed ?? 0).toLocaleString()} changed{r.failed ? `, ${r.failed.toLocaleString()} failed` : ''}
+                  </span>
+                )}
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
   );
 }

@@ -4,6 +4,7 @@ import type { IdentityProfile, JsonPatch } from '../../api/types';
 import { ErrorBox } from '../../components/ErrorBox';
 import { IdentityPicker } from '../../components/IdentityPicker';
 import { SourceSelect } from '../../components/SourceSelect';
+import { priorityProblem } from '../../lib/format';
 import { useAction } from '../../lib/hooks';
 
 type Owner = IdentityProfile['owner'];
@@ -24,7 +25,7 @@ export function SettingsForm({ profile, onSaved }: { profile: IdentityProfile; o
   const ops: JsonPatch = [];
   if (name.trim() !== profile.name) ops.push({ op: 'replace', path: '/name', value: name.trim() });
   if ((description.trim() || null) !== profile.description) ops.push({ op: 'replace', path: '/description', value: description.trim() || null });
-  if (Number(priority) !== profile.priority) ops.push({ op: 'replace', path: '/priority', value: Number(priority) });
+  if (priority.trim() !== '' && Number(priority) !== profile.priority) ops.push({ op: 'replace', path: '/priority', value: Number(priority) });
   if (sourceId !== profile.authoritativeSource.id) ops.push({ op: 'replace', path: '/authoritativeSource', value: { type: 'SOURCE', id: sourceId } });
   if ((owner?.id ?? null) !== (profile.owner?.id ?? null)) ops.push({ op: 'replace', path: '/owner', value: owner });
 
@@ -37,7 +38,8 @@ export function SettingsForm({ profile, onSaved }: { profile: IdentityProfile; o
     setDone(false);
     void save.run();
   };
-  const priorityValid = /^-?\d+$/.test(priority.trim());
+  const priorityError = priorityProblem(priority, profile.priority);
+  const priorityValid = !priorityError;
 
   return (
     <form class="panel stack" onSubmit={submit} aria-labelledby="settings-title">
@@ -49,7 +51,13 @@ export function SettingsForm({ profile, onSaved }: { profile: IdentityProfile; o
       <div class="row">
         <div class="stack">
           <label for="p-priority">Priority</label>
-          <input id="p-priority" name="priority" type="number" step={1} required value={priority} onInput={(e) => setPriority(e.currentTarget.value)} />
+          <input
+            id="p-priority" name="priority" type="number" step={1} min={0} required value={priority} onInput={(e) => (setPriority(e.currentTarget.value), setDone(false))}
+            aria-invalid={!priorityValid} aria-describedby="p-priority-note"
+          />
+          <p id="p-priority-note" class={priorityValid ? 'hint' : 'field-error'} aria-live="polite">
+            {priorityError ?? 'Lower numbers come first.'}
+          </p>
         </div>
         <div class="stack grow">
           <SourceSelect id="p-source" label="Authoritative source" value={sourceId} onChange={setSourceId} required />

@@ -4,6 +4,7 @@ import type { IdentityProfile } from '../../api/types';
 import { Dialog } from '../../components/Dialog';
 import { ErrorBox } from '../../components/ErrorBox';
 import { SourceSelect } from '../../components/SourceSelect';
+import { priorityProblem } from '../../lib/format';
 import { useAction } from '../../lib/hooks';
 
 /** New profile: name, description, authoritative source (picked from the sources), priority. */
@@ -22,9 +23,10 @@ export function CreateProfileDialog({ onClose, onCreated }: { onClose: () => voi
     });
     onCreated(profile);
   });
+  const priorityError = priority.trim() ? priorityProblem(priority) : undefined;
   const submit = (e: Event) => {
     e.preventDefault();
-    void create.run();
+    if (!priorityError) void create.run();
   };
   return (
     <Dialog title="New identity profile" onClose={onClose}>
@@ -36,13 +38,18 @@ export function CreateProfileDialog({ onClose, onCreated }: { onClose: () => voi
         <textarea id="new-description" name="description" rows={2} maxLength={2000} value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
         <SourceSelect id="new-source" label="Authoritative source" value={sourceId} onChange={setSourceId} required />
         <label for="new-priority">Priority</label>
-        <input id="new-priority" name="priority" type="number" step={1} inputMode="numeric" value={priority} placeholder="Automatic: after the existing profiles" onInput={(e) => setPriority(e.currentTarget.value)} />
-        <p class="hint">Lower numbers win when an identity has accounts on several authoritative sources.</p>
+        <input
+          id="new-priority" name="priority" type="number" step={1} min={0} inputMode="numeric" value={priority} placeholder="Automatic: after the existing profiles"
+          onInput={(e) => setPriority(e.currentTarget.value)} aria-invalid={!!priorityError} aria-describedby="new-priority-note"
+        />
+        <p id="new-priority-note" class={priorityError ? 'field-error' : 'hint'} aria-live="polite">
+          {priorityError ?? 'Lower numbers win when an identity has accounts on several authoritative sources.'}
+        </p>
         <div class="buttons">
           <button type="button" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" class="primary" disabled={create.busy || !name.trim() || !sourceId}>
+          <button type="submit" class="primary" disabled={create.busy || !name.trim() || !sourceId || !!priorityError}>
             {create.busy ? 'Creating…' : 'Create profile'}
           </button>
         </div>

@@ -14,6 +14,7 @@ import { installBulkLane } from './http/plugins/bulk-lane.js';
 import { installConsole } from './http/plugins/console.js';
 import { installContentTypes } from './http/plugins/content-types.js';
 import { installDocs } from './http/plugins/docs.js';
+import { installMetrics } from './http/plugins/metrics.js';
 import { installRateLimit, tokenRateLimit } from './http/plugins/rate-limit.js';
 import { memoryStore, redisStore, type RateLimitStore } from './http/plugins/rate-limit-store.js';
 import { createRouteIndex } from './http/route-index.js';
@@ -32,7 +33,7 @@ import type { Services } from './services.js';
 export interface AppOptions {
   services: Services;
   /** Without `tokenRateLimit`, token requests are not limited per address (tests); `publicUrl`: see `oauthRoutes`. */
-  config: Pick<Config, 'rateLimit' | 'logLevel'> & Partial<Pick<Config, 'redisUrl' | 'tokenRateLimit' | 'publicUrl' | 'uploadLimitBytes'>>;
+  config: Pick<Config, 'rateLimit' | 'logLevel'> & Partial<Pick<Config, 'redisUrl' | 'tokenRateLimit' | 'publicUrl' | 'uploadLimitBytes' | 'metrics'>>;
   /** The process's logger (`createLogger`), or `false` for none (tests); default: a new one at `config.logLevel`. */
   logger?: Logger | false;
 }
@@ -95,6 +96,8 @@ export async function buildApp({ services, config, logger }: AppOptions): Promis
   app.setValidatorCompiler(requestValidatorCompiler());
   installRequestLog(app);
   installBulkLane(app, services.database);
+  // recorded unless off; served here when 'on' (a port of its own: main.ts)
+  if (config.metrics !== 'off') installMetrics(app, services.metrics, { serve: (config.metrics ?? 'on') === 'on' });
 
   const index = createRouteIndex(app);
   installErrorHandling(app, index.allowedMethods);
@@ -109,7 +112,7 @@ export async function buildApp({ services, config, logger }: AppOptions): Promis
     app.addHook('onClose', () => store.close());
   }
   if (limits && config.rateLimit !== 'off') installRateLimit(app, config.rateLimit, limits);
-  await installDocs(app);
+  await installDocs(app, { publicUrl: config.publicUrl });
   await installConsole(app);
 
   const checks: HealthCheck[] = [

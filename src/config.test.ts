@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       publicUrl: undefined,
       redisUrl: undefined,
       logLevel: 'info',
+      logFormat: 'auto',
       tokenTtlSeconds: 749,
       jobExpireSeconds: 120,
       chunkSize: 2500,
@@ -37,6 +38,7 @@ describe('loadConfig', () => {
       dbReservedConnections: 2,
       dbConnectTimeoutMs: 5000,
       taskStaleSeconds: 60,
+      metrics: 'on',
     });
   });
 
@@ -53,6 +55,7 @@ describe('loadConfig', () => {
       IDPROFILES_TOKEN_RATE_LIMIT: '20/30', IDPROFILES_PUBLIC_URL: 'https://idp.example.com/',
       IDPROFILES_UPLOAD_LIMIT: '512MiB',
       IDPROFILES_DB_POOL_SIZE: '20', IDPROFILES_DB_RESERVED_CONNECTIONS: '4', IDPROFILES_DB_CONNECT_TIMEOUT_MS: '1500', IDPROFILES_TASK_STALE_SECONDS: '20',
+      LOG_FORMAT: 'JSON', IDPROFILES_METRICS: '9464',
     });
     expect(config).toEqual({
       port: 9000, host: '127.0.0.1', databaseUrl: 'postgresql://u:p@db:5432/idp', dataDir: '/var/lib/idp',
@@ -61,6 +64,7 @@ describe('loadConfig', () => {
       tokenRateLimit: { max: 20, windowSeconds: 30 }, publicUrl: 'https://idp.example.com',
       uploadLimitBytes: 512 * 1024 ** 2,
       dbPoolSize: 20, dbReservedConnections: 4, dbConnectTimeoutMs: 1500, taskStaleSeconds: 20,
+      logFormat: 'json', metrics: { port: 9464 },
     });
   });
 
@@ -117,6 +121,10 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: 'postgres://' }, "DATABASE_URL must be a postgres:// or postgresql:// URL, got 'postgres://'"],
     [{ REDIS_URL: 'http://cache' }, "REDIS_URL must be a redis:// or rediss:// URL, got 'http://cache'"],
     [{ LOG_LEVEL: 'verbose' }, "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got 'verbose'"],
+    [{ LOG_FORMAT: 'text' }, "LOG_FORMAT must be one of auto, json, pretty, got 'text'"],
+    [{ IDPROFILES_METRICS: 'yes' }, "IDPROFILES_METRICS must be 'on', 'off' or a port number, got 'yes'"],
+    [{ IDPROFILES_METRICS: '70000' }, "IDPROFILES_METRICS must be 'on', 'off' or a port number, got '70000'"],
+    [{ IDPROFILES_METRICS: '8080' }, "IDPROFILES_METRICS names the API's own port (8080): use 'on' to serve /metrics there, or another port"],
     [{ IDPROFILES_RATE_LIMIT: 'fast' }, "IDPROFILES_RATE_LIMIT must be 'off', 'N' or 'N/SECONDS', got 'fast'"],
     [{ IDPROFILES_RATE_LIMIT: '10/' }, "IDPROFILES_RATE_LIMIT must be 'off', 'N' or 'N/SECONDS', got '10/'"],
     [{ IDPROFILES_RATE_LIMIT: '0' }, "IDPROFILES_RATE_LIMIT needs at least 1 request per at least 1 second, got '0' (use 'off' to disable)"],
@@ -201,7 +209,7 @@ describe('flagsToEnv', () => {
   it.each([
     [['serve'], "Unexpected argument 'serve'; options look like --port 9000 or --port=9000"],
     [['-p', '80'], "Unexpected argument '-p'; options look like --port 9000 or --port=9000"],
-    [['--nope', '1'], 'Unknown option --nope; known: --port, --host, --database-url, --data-dir, --client-id, --client-secret, --rate-limit, --token-rate-limit, --public-url, --redis-url, --log-level, --token-ttl, --job-expire-seconds, --chunk-size, --chunk-concurrency, --upload-limit, --db-pool-size, --db-reserved-connections, --db-connect-timeout-ms, --task-stale-seconds'],
+    [['--nope', '1'], 'Unknown option --nope; known: --port, --host, --database-url, --data-dir, --client-id, --client-secret, --rate-limit, --token-rate-limit, --public-url, --redis-url, --log-level, --log-format, --token-ttl, --job-expire-seconds, --chunk-size, --chunk-concurrency, --upload-limit, --db-pool-size, --db-reserved-connections, --db-connect-timeout-ms, --task-stale-seconds, --metrics'],
     [['--port'], 'Option --port needs a value'],
     [['--port='], 'Option --port needs a value'],
     [['--port', '--host', 'x'], 'Option --port needs a value'],

@@ -24,6 +24,7 @@ export const ConfigSchema = Type.Object({
   publicUrl: Type.Optional(Type.String({ pattern: '^https?://', description: 'IDPROFILES_PUBLIC_URL: the URL clients reach this server at, for /oauth/info' })),
   redisUrl: Type.Optional(Type.String({ pattern: '^rediss?://' })),
   logLevel: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')]),
+  logFormat: Type.Union([Type.Literal('auto'), Type.Literal('json'), Type.Literal('pretty')], { description: 'LOG_FORMAT: auto (pretty on a terminal, JSON otherwise; default), json or pretty' }),
   tokenTtlSeconds: Type.Integer({ minimum: 60, maximum: 86_400 }),
   jobExpireSeconds: Type.Integer({ minimum: 2, maximum: 86_400, description: 'IDPROFILES_JOB_EXPIRE_SECONDS: a dead worker\'s job is retried after this long (default 120)' }),
   chunkSize: Type.Integer({ minimum: 10, maximum: 100_000, description: 'IDPROFILES_CHUNK_SIZE: identities per processing chunk (default 2500)' }),
@@ -33,6 +34,9 @@ export const ConfigSchema = Type.Object({
   dbReservedConnections: Type.Integer({ minimum: 0, maximum: 999, description: 'IDPROFILES_DB_RESERVED_CONNECTIONS: of those, how many lists and jobs never take (default 2)' }),
   dbConnectTimeoutMs: Type.Integer({ minimum: 100, maximum: 600_000, description: 'IDPROFILES_DB_CONNECT_TIMEOUT_MS: longest wait to connect to PostgreSQL or for a pooled connection; then 503 (default 5000)' }),
   taskStaleSeconds: Type.Integer({ minimum: 2, maximum: 86_400, description: 'IDPROFILES_TASK_STALE_SECONDS: a running task with nothing behind it for this long is failed (default 60)' }),
+  metrics: Type.Union([Type.Literal('off'), Type.Literal('on'), Type.Object({ port: Type.Integer({ minimum: 0, maximum: 65535 }) })], {
+    description: 'IDPROFILES_METRICS: Prometheus /metrics on the API port (on, default), off, or a port of its own',
+  }),
 });
 export type Config = Static<typeof ConfigSchema>;
 
@@ -103,6 +107,22 @@ const logLevel = (text: string): Parsed<Config['logLevel']> => {
   return (LOG_LEVELS as readonly string[]).includes(level)
     ? ok(level as Config['logLevel'])
     : bad(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${shown(text)}`);
+};
+
+const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
+const logFormat = (text: string): Parsed<Config['logFormat']> => {
+  const format = text.trim().toLowerCase();
+  return (LOG_FORMATS as readonly string[]).includes(format)
+    ? ok(format as Config['logFormat'])
+    : bad(`LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')}, got ${shown(text)}`);
+};
+
+/** `IDPROFILES_METRICS`: `on`, `off`, or a port number for a listener of its own. */
+const metrics = (text: string): Parsed<Config['metrics']> => {
+  const t = text.trim().toLowerCase();
+  if (t === 'on' || t === 'off') return ok(t);
+  const port = wholeNumber('IDPROFILES_METRICS', 0, 65535)(t);
+  return port.ok ? ok({ port: port.value }) : bad(`IDPROFILES_METRICS must be 'on', 'off' or a port number, got ${shown(text)}`);
 };
 
 /**
@@ -176,6 +196,7 @@ export function loadConfig(env: Env): Config {
     publicUrl: read<string | undefined>('IDPROFILES_PUBLIC_URL', publicUrl, undefined),
     redisUrl: read<string | undefined>('REDIS_URL', urlWithScheme('REDIS_URL', /^rediss?:\/\/\S+$/, 'redis:// or rediss://', true), undefined),
     logLevel: read('LOG_LEVEL', logLevel, 'info'),
+    logFormat: read('LOG_FORMAT', logFormat, 'auto'),
     tokenTtlSeconds: read('IDPROFILES_TOKEN_TTL', wholeNumber('IDPROFILES_TOKEN_TTL', 60, 86_400), 749),
     jobExpireSeconds: read('IDPROFILES_JOB_EXPIRE_SECONDS', wholeNumber('IDPROFILES_JOB_EXPIRE_SECONDS', 2, 86_400), 120),
     chunkSize: read('IDPROFILES_CHUNK_SIZE', wholeNumber('IDPROFILES_CHUNK_SIZE', 10, 100_000), 2500),
@@ -185,8 +206,12 @@ export function loadConfig(env: Env): Config {
     dbReservedConnections: read('IDPROFILES_DB_RESERVED_CONNECTIONS', wholeNumber('IDPROFILES_DB_RESERVED_CONNECTIONS', 0, 999), 2),
     dbConnectTimeoutMs: read('IDPROFILES_DB_CONNECT_TIMEOUT_MS', wholeNumber('IDPROFILES_DB_CONNECT_TIMEOUT_MS', 100, 600_000), 5000),
     taskStaleSeconds: read('IDPROFILES_TASK_STALE_SECONDS', wholeNumber('IDPROFILES_TASK_STALE_SECONDS', 2, 86_400), 60),
+    metrics: read('IDPROFILES_METRICS', metrics, 'on'),
   };
   checkClientCredentials(config, problems);
+  if (typeof config.metrics === 'object' && config.metrics.port !== 0 && config.metrics.port === config.port) {
+    problems.push(`IDPROFILES_METRICS names the API's own port (${config.port}): use 'on' to serve /metrics there, or another port`);
+  }
   if (problems.length) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   // The parsers above are the rules; the schema is their summary. A mismatch is our bug, not the user's.
   // (named by field, without values: they include the database URL and the admin secret)
@@ -198,14 +223,15 @@ export function loadConfig(env: Env): Config {
 
 const stripUndefined = (o: object) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 
-const FLAG_TO_ENV: Record<string, string> = {
+/** The settings flags of serve, worker and migrate, and the environment variable each stands for. */
+export const SERVER_FLAGS: Readonly<Record<string, string>> = {
   port: 'PORT', host: 'HOST', 'database-url': 'DATABASE_URL', 'data-dir': 'IDPROFILES_DATA_DIR',
   'client-id': 'IDPROFILES_CLIENT_ID', 'client-secret': 'IDPROFILES_CLIENT_SECRET',
-  'rate-limit': 'IDPROFILES_RATE_LIMIT', 'token-rate-limit': 'IDPROFILES_TOKEN_RATE_LIMIT', 'public-url': 'IDPROFILES_PUBLIC_URL', 'redis-url': 'REDIS_URL', 'log-level': 'LOG_LEVEL',
+  'rate-limit': 'IDPROFILES_RATE_LIMIT', 'token-rate-limit': 'IDPROFILES_TOKEN_RATE_LIMIT', 'public-url': 'IDPROFILES_PUBLIC_URL', 'redis-url': 'REDIS_URL', 'log-level': 'LOG_LEVEL', 'log-format': 'LOG_FORMAT',
   'token-ttl': 'IDPROFILES_TOKEN_TTL', 'job-expire-seconds': 'IDPROFILES_JOB_EXPIRE_SECONDS', 'chunk-size': 'IDPROFILES_CHUNK_SIZE',
   'chunk-concurrency': 'IDPROFILES_CHUNK_CONCURRENCY', 'upload-limit': 'IDPROFILES_UPLOAD_LIMIT', 'db-pool-size': 'IDPROFILES_DB_POOL_SIZE',
   'db-reserved-connections': 'IDPROFILES_DB_RESERVED_CONNECTIONS', 'db-connect-timeout-ms': 'IDPROFILES_DB_CONNECT_TIMEOUT_MS',
-  'task-stale-seconds': 'IDPROFILES_TASK_STALE_SECONDS',
+  'task-stale-seconds': 'IDPROFILES_TASK_STALE_SECONDS', metrics: 'IDPROFILES_METRICS',
 };
 
 /**
@@ -218,8 +244,8 @@ export function flagsToEnv(args: readonly string[]): Record<string, string> {
   for (let i = 0; i < args.length; i++) {
     const m = /^--([a-z-]+)(?:=(.*))?$/s.exec(args[i]);
     if (!m) throw new ConfigError(`Unexpected argument '${args[i]}'; options look like --port 9000 or --port=9000`);
-    const env = FLAG_TO_ENV[m[1]];
-    if (!env) throw new ConfigError(`Unknown option --${m[1]}; known: ${Object.keys(FLAG_TO_ENV).map((f) => `--${f}`).join(', ')}`);
+    const env = SERVER_FLAGS[m[1]];
+    if (!env) throw new ConfigError(`Unknown option --${m[1]}; known: ${Object.keys(SERVER_FLAGS).map((f) => `--${f}`).join(', ')}`);
     const value = m[2] ?? (args[i + 1]?.startsWith('--') ? undefined : args[++i]);
     if (value === undefined || value === '') throw new ConfigError(`Option --${m[1]} needs a value`);
     out[env] = value;

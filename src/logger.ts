@@ -1,4 +1,5 @@
-import { pino, type DestinationStream, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { PinoPretty } from 'pino-pretty';
 
 /**
  * Query parameters and form fields that carry credentials. ISC (and our README) accept the token
@@ -54,17 +55,48 @@ const REDACTED_PATHS = [
   'err.rawPacket', 'client_secret', '*.client_secret', 'password', '*.password',
 ];
 
+/** How log lines are written: one JSON object per line, pino-pretty's readable lines, or pretty on a terminal and JSON otherwise. */
+export type LogFormat = 'json' | 'pretty' | 'auto';
+
+/** `auto` resolved for an output: pretty on a terminal (a person reads it), JSON into a pipe or file (a collector reads it). */
+export const resolveLogFormat = (format: LogFormat, output: { isTTY?: boolean }): 'json' | 'pretty' =>
+  format === 'auto' ? (output.isTTY ? 'pretty' : 'json') : format;
+
+/**
+ * One `msg` per line. pino writes a merging object's own `msg` key next to the message argument
+ * (`log.info({ msg: 'why' }, 'what')` gives `{"msg":"why",…,"msg":"what"}`; `jq` and most
+ * collectors keep only the last). Such a field is renamed `detail`: the line keeps both texts, once each.
+ */
+const oneMessage: NonNullable<LoggerOptions['hooks']>['logMethod'] = function (args, method) {
+  const [first, second] = args as unknown[];
+  if (first !== null && typeof first === 'object' && !(first instanceof Error) && 'msg' in first && typeof second === 'string') {
+    const { msg, ...rest } = first as Record<string, unknown>;
+    (args as unknown[])[0] = { ...rest, detail: msg };
+  }
+  return method.apply(this, args);
+};
+
 /**
  * The process's logger. Every line passes `redactCredentials` as written (`streamWrite`), so a
  * secret in a URL never reaches the log, whichever field or message carries it (our request log,
  * Fastify's warnings and error messages, a driver's error); known credential fields are removed
- * before that.
+ * before that. `format: 'pretty'` prints through pino-pretty in this thread (after the redaction:
+ * it reads the redacted JSON), to `destination` or stdout.
  */
-export function createLogger(level: string, destination?: DestinationStream): Logger {
-  const options = {
+export function createLogger(level: string, destination?: DestinationStream, format: 'json' | 'pretty' = 'json'): Logger {
+  const options: LoggerOptions = {
     level,
     redact: { paths: REDACTED_PATHS, censor: REDACTED },
-    hooks: { streamWrite: redactCredentials },
+    hooks: { streamWrite: redactCredentials, logMethod: oneMessage },
   };
+  if (format === 'pretty') {
+    const out = destination ?? process.stdout;
+    const colorize = (out as { isTTY?: boolean }).isTTY === true;
+    return pino(options, PinoPretty({ destination: out, colorize, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }));
+  }
   return destination ? pino(options, destination) : pino(options);
 }
+
+/** The logger of `serve` and `worker`: stdout, in the configured format (`auto`: pretty on a terminal). */
+export const processLogger = (config: { logLevel: string; logFormat: LogFormat }): Logger =>
+  createLogger(config.logLevel, undefined, resolveLogFormat(config.logFormat, process.stdout));

@@ -5,13 +5,14 @@ import { loadConfig, type Config } from './config.js';
 import { createDatabase, migrateToLatest, type DatabaseOptions } from './db/database.js';
 import { apiClientRepository } from './db/repositories/clients.js';
 import { ensureAdminClient } from './domain/clients/service.js';
-import { createLogger } from './logger.js';
+import { serveMetrics } from './metrics.js';
+import { processLogger } from './logger.js';
 import { createServices, type ServiceOptions } from './services.js';
 
 /** `idprofiles serve`: config → database → migrations → services (+ in-process worker) → HTTP. */
 export async function serve(config: Config): Promise<void> {
   const started = Date.now();
-  const logger = createLogger(config.logLevel);
+  const logger = processLogger(config);
   const database = await createDatabase(databaseOptions(config, logger));
   const applied = await migrateToLatest(database);
   if (applied.length) logger.info({ applied }, 'migrations applied');
@@ -22,9 +23,11 @@ export async function serve(config: Config): Promise<void> {
   const services = await createServices(database, serviceOptions(config, logger));
   const app = await buildApp({ services, config, logger });
   await app.listen({ port: config.port, host: config.host });
-  logger.info({ ms: Date.now() - started, database: database.kind }, 'ready');
+  const metricsServer = typeof config.metrics === 'object' ? await serveMetrics(services.metrics, config.metrics.port, config.host) : undefined;
+  logger.info({ ms: Date.now() - started, database: database.kind, ...(metricsServer ? { metricsPort: (metricsServer.address() as { port: number }).port } : {}) }, 'ready');
   onShutdown(async () => {
     logger.info('shutting down');
+    metricsServer?.close();
     await app.close(); // finishes in-flight requests
     await services.close();
     await database.close();

@@ -15,8 +15,10 @@ import { failTask } from './domain/tasks/service.js';
 import { newId } from './domain/shared/schema.js';
 import { TransactionPace } from './domain/shared/transaction-pace.js';
 import { checkTransformDefinition } from './domain/transforms/check.js';
+import { measuredJobs } from './jobs/metrics.js';
 import { startJobQueue, type JobHandler, type RunningQueue } from './jobs/queue.js';
 import { startTaskSweep } from './jobs/sweep.js';
+import { createMetrics, type Metrics } from './metrics.js';
 
 /** Everything the HTTP layer and the workers use, wired once per process. */
 export interface Services {
@@ -25,6 +27,8 @@ export interface Services {
   clients: ApiClientRepository;
   tokens: TokenService;
   queue: RunningQueue;
+  /** This process's Prometheus metrics (served by the HTTP layer, or on a port of their own). */
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -101,12 +105,18 @@ export async function createServices(database: Database, options: ServiceOptions
     [CHUNK_JOB]: (p) => runChunkJob(ctx, p as ChunkPayload),
     [FINALIZE_JOB]: (p) => runFinalizeJob(ctx, p as ProcessRun),
   };
+  const metrics = createMetrics({
+    tasks: () => ctx.repos.tasks.countByState(),
+    queue: () => started().depth(),
+    pool: () => database.usage(),
+  });
+  const measured = measuredJobs(handlers, metrics, (id) => ctx.repos.tasks.findById(id));
   // job work gives way to requests on PGlite's one session (db/pglite-session.ts)
   const inBackground = (handler: JobHandler): JobHandler => (p) => database.inBackground(() => handler(p));
   queue = await startJobQueue(database.sqlExecutor, {
     schema: queueSchema,
     queues: JOB_NAMES,
-    handlers: options.runJobs ? Object.fromEntries(Object.entries(handlers).map(([name, handler]) => [name, inBackground(handler)])) : {},
+    handlers: options.runJobs ? Object.fromEntries(Object.entries(measured).map(([name, handler]) => [name, inBackground(handler)])) : {},
     logger: options.logger,
     pollingIntervalSeconds: options.pollingIntervalSeconds,
     expireInSeconds: options.jobExpireSeconds ?? 120,
@@ -130,6 +140,7 @@ export async function createServices(database: Database, options: ServiceOptions
     clients: apiClientRepository(db),
     tokens,
     queue,
+    metrics,
     close: async () => {
       await sweep.stop();
       await queue?.stop();

@@ -94,7 +94,7 @@ export async function runProcess(args: string[], out: NodeJS.WriteStream = proce
   if (!taskId) throw new RemoteError('The server did not say where to follow the run (no Location header).');
   const task = await followTask(remote, taskId, values['dry-run'] ? 'dry run' : 'process', out);
   const r = task.result ?? {};
-  out.write(`${task.completionStatus}: ${r.processed ?? 0} of ${r.total ?? 0} identities processed, ${r.changed ?? 0} changed, ${r.failed ?? 0} failed${r.managersChanged ? `, ${r.managersChanged} new managers` : ''}.\n`);
+  out.write(`${task.completionStatus}: ${r.processed ?? 0} of ${r.total ?? 0} identities processed, ${r.changed ?? 0} changed, ${r.failed ?? 0} failed${r.managersChanged ? `, ${r.managersChanged} ${r.managersChanged === 1 ? 'identity' : 'identities'} changed manager` : ''}.\n`);
   for (const c of r.attributeChanges ?? []) out.write(`  ${c.attribute}: ${c.identities} identit${c.identities === 1 ? 'y' : 'ies'} would change\n`);
   for (const e of (r.errors ?? []).slice(0, 10)) out.write(`  ${e.name} (${e.identityId}) ${e.attribute ?? ''}: ${e.message}\n`);
   for (const m of task.messages.filter((x) => x.type !== 'INFO')) out.write(`  ${m.type}: ${m.localizedText.message}\n`);

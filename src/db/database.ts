@@ -34,7 +34,17 @@ export interface Database {
    * possibly with a note that it is busy. Absent: `select 1` through the pool. Use `probeDatabase`.
    */
   probe?(): Promise<ProbeNote | void>;
+  /** This process's connections now (PGlite: its one session), for /metrics. */
+  usage(): DatabaseUsage;
   close(): Promise<void>;
+}
+
+/** Connections: at most `max`; `busy` handed out, `idle` open and free; `waiting`: statements in line for one. */
+export interface DatabaseUsage {
+  max: number;
+  busy: number;
+  idle: number;
+  waiting: number;
 }
 
 /**

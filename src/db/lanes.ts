@@ -31,6 +31,8 @@ const GAVE_UP = 'timeout exceeded when trying to connect: every connection that 
 export interface LanedPool {
   connect(): Promise<pg.PoolClient>;
   end(): Promise<void>;
+  /** Bulk work waiting for its lane (not yet in the pool's own line). */
+  waiting(): number;
 }
 
 /**
@@ -81,5 +83,6 @@ export function withLanes(pool: pg.Pool, { size, reserved, waitMs }: { size: num
       }
     },
     end: () => pool.end(),
+    waiting: () => waiting.length,
   };
 }

@@ -75,6 +75,12 @@ export class LanedSession {
     }
   }
 
+  /** The session as a pool of one: busy while a statement or transaction holds it; `waiting`: callers in both lanes. */
+  usage(): { max: number; busy: number; idle: number; waiting: number } {
+    const busy = this.#held ? 1 : 0;
+    return { max: 1, busy, idle: 1 - busy, waiting: this.#waiting.request.length + this.#waiting.background.length };
+  }
+
   /** Waits for the holder (if any) to give the session back, then closes the client. */
   async end(): Promise<void> {
     if (this.#ended) return;

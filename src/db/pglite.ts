@@ -103,6 +103,7 @@ async function openUnlocked(dataDir: string, template: PGliteTemplate): Promise<
     kind: 'pglite',
     sqlExecutor: { executeSql: (text, values) => session.query(text, values) },
     inBackground,
+    usage: () => session.usage(),
     bulkRequest: inBackground,
     // /health: a dead thread is DOWN; while job work holds the session, say so at once rather
     // than wait for its transaction (it is working, not gone); otherwise a statement of its own

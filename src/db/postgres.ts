@@ -42,6 +42,7 @@ export async function openPostgres(databaseUrl: string, options: DatabaseOptions
     probe: probe.check,
     // job work is bulk work: it never takes the connections kept for requests (lanes.ts)
     inBackground: (fn) => asBulk(fn, { patient: true }),
+    usage: () => ({ max: size, busy: pool.totalCount - pool.idleCount, idle: pool.idleCount, waiting: pool.waitingCount + lanes.waiting() }),
     bulkRequest: (fn) => asBulk(fn),
     close: async () => {
       await probe.close();

@@ -144,7 +144,7 @@ export function installErrorHandling(app: FastifyInstance, allowedMethods: (url:
     const error = toAppError(e, request);
     if (error.code === 'unavailable') request.log.warn({ reason: error.message, cause: (e as Error)?.message }, 'request refused: a dependency is unavailable');
     else if (error.status >= 500) request.log.error({ err: e }, 'unhandled error');
-    else request.log.info({ status: error.status, msg: error.message }, 'request refused');
+    else request.log.info({ status: error.status, reason: error.message }, 'request refused');
     return sendError(reply, request, error);
   });
   app.setNotFoundHandler((request, reply) => {

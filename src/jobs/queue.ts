@@ -45,6 +45,8 @@ export interface QueueOptions {
 export interface RunningQueue extends JobQueue {
   /** Emits `done` (name, payload, error?) after each job this process ran: lets tests and the CLI wait without polling. */
   events: EventEmitter;
+  /** Jobs queued (created, retry) or running (active) now, by job name: across every process sharing the queue. */
+  depth(): Promise<Array<{ job: string; state: string; count: number }>>;
   stop(): Promise<void>;
 }
 
@@ -115,6 +117,10 @@ export async function startJobQueue(sql: SqlExecutor, options: QueueOptions): Pr
   }
   return {
     events,
+    async depth() {
+      const { rows } = await sql.executeSql(`select name, state::text as state, count(*)::int as count from ${options.schema}.job where state in ('created', 'retry', 'active') group by name, state`, []);
+      return rows.map((r) => ({ job: r.name as string, state: r.state as string, count: Number(r.count) }));
+    },
     async enqueue(name, payload) {
       if (stopping.signal.aborted) throw new Error(`the job queue is stopping; '${name}' was not queued`);
       await boss.send(name, { ...payload, [JOB_NAME]: name }, direct);

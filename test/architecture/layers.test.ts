@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 /**
  * The dependency rules of DEVELOP.md, checked on every import in src/:
  * http → domain → (query, expr); db implements domain; query/ and expr/ are pure leaves;
- * nothing imports http/ except app.ts; domain never imports db/ or http/.
+ * nothing imports http/ except app.ts; domain never imports db/ or http/; metrics.ts only from
+ * http/, jobs/ and the wiring (services, app, main, cli).
  */
 const SRC = resolve(__dirname, '../../src');
 
@@ -27,10 +28,11 @@ const layerOf = (path: string) => path.split('/')[0];
 
 /** For each layer, the layers it must not import. */
 const FORBIDDEN: Record<string, string[]> = {
-  query: ['http', 'domain', 'db', 'expr', 'jobs', 'cli', 'app', 'services', 'main', 'config', 'errors'],
-  expr: ['http', 'domain', 'db', 'query', 'jobs', 'cli', 'app', 'services', 'main', 'config', 'errors'],
-  domain: ['http', 'db', 'jobs', 'cli', 'app', 'services', 'main'],
-  db: ['http', 'jobs', 'cli', 'app', 'services', 'main'],
+  query: ['http', 'domain', 'db', 'expr', 'jobs', 'cli', 'app', 'services', 'main', 'config', 'errors', 'metrics'],
+  expr: ['http', 'domain', 'db', 'query', 'jobs', 'cli', 'app', 'services', 'main', 'config', 'errors', 'metrics'],
+  // metrics are recorded at the edges (http/, jobs/), never by the rules or the storage
+  domain: ['http', 'db', 'jobs', 'cli', 'app', 'services', 'main', 'metrics'],
+  db: ['http', 'jobs', 'cli', 'app', 'services', 'main', 'metrics'],
   jobs: ['http', 'cli', 'app', 'main'],
   http: ['cli', 'main', 'services'],
 };

@@ -89,6 +89,36 @@ describe('CLI load and process', () => {
     expect(accounts.map((a: { nativeIdentity: string; name: string }) => `${a.nativeIdentity}:${a.name}`)).toEqual(['1:a', '2:bee', '5:e']);
   });
 
+  it('lists rejected rows in line order, also a duplicate found when its batch is staged', async () => {
+    await t.app.inject({ method: 'POST', url: '/v3/sources', headers: h, payload: { name: 'Ordered' } });
+    // 1,100 rows: line 1010 repeats line 2's id (found when the second batch of 1,000 is staged),
+    // line 1050 is malformed (found as it is read, before that)
+    const rows = Array.from({ length: 1100 }, (_, i) => (i + 2 === 1010 ? '1,again' : i + 2 === 1050 ? 'broken' : `${i + 1},n${i + 1}`));
+    const file = join(mkdtempSync(join(tmpdir(), 'idp-')), 'ordered.csv');
+    writeFileSync(file, `id,name\n${rows.join('\n')}\n`);
+    const { out, text } = capture();
+    expect(await runLoad(['Ordered', file, ...flags], out)).toBe(0);
+    expect(text().split('\n').filter((l) => l.startsWith('  line '))).toEqual([
+      "  line 1010: duplicate account id '1' (first on line 2)",
+      '  line 1050: expected 2 columns, found 1',
+    ]);
+  });
+
+  it('says how many identities changed manager', async () => {
+    const src = (await t.app.inject({ method: 'POST', url: '/v3/sources', headers: h, payload: { name: 'Org', managerCorrelationMapping: { accountAttributeName: 'managerId', identityAttributeName: 'employeeNumber' } } })).json();
+    const file = join(mkdtempSync(join(tmpdir(), 'idp-')), 'org.csv');
+    writeFileSync(file, 'id,name,managerId\n1,boss,\n2,ann,1\n3,bob,1\n');
+    expect(await runLoad(['Org', file, ...flags], capture().out)).toBe(0);
+    const created = await t.app.inject({ method: 'POST', url: '/v3/identity-profiles', headers: h, payload: {
+      name: 'Org people', authoritativeSource: { id: src.id },
+      identityAttributeConfig: { enabled: true, attributeTransforms: [{ identityAttributeName: 'employeeNumber', transformDefinition: { type: 'accountAttribute', attributes: { sourceName: 'Org', attributeName: 'id' } } }] },
+    } });
+    expect(created.statusCode).toBe(201);
+    const run = capture();
+    expect(await runProcess(['Org people', ...flags], run.out)).toBe(0);
+    expect(run.text()).toMatch(/Success: 3 of 3 identities processed, 3 changed, 0 failed, 2 identities changed manager\.\n/);
+  });
+
   it('names the file and what is wrong with it (exit 2) before sending anything', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'idp-'));
     const err = capture();

@@ -17,7 +17,8 @@ describe('idprofiles serve, migrate and clients on a data folder', () => {
 
   it('prints a new admin client once, keeps data across a graceful restart, and manages clients', async () => {
     const port = await freePort();
-    const env = { IDPROFILES_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' };
+    const metricsPort = await freePort();
+    const env = { IDPROFILES_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', IDPROFILES_METRICS: String(metricsPort) };
     const first = runCli(['serve'], env);
     let output = '';
     first.child.stdout!.on('data', (d) => (output += d));
@@ -27,6 +28,11 @@ describe('idprofiles serve, migrate and clients on a data folder', () => {
     expect(id && secret).toBeTruthy();
     const base = `http://127.0.0.1:${port}`;
     expect((await fetch(`${base}/health`)).status).toBe(200);
+    // IDPROFILES_METRICS=<port>: /metrics there, not on the API's port
+    expect((await fetch(`${base}/metrics`)).status).toBe(404);
+    const metrics = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toMatch(/^idprofiles_http_requests_total\{method="GET",route="\/health",status="200",version="other"\} 1$/m);
     const token = ((await (await fetch(`${base}/oauth/token?grant_type=client_credentials&client_id=${id}&client_secret=${secret}`, { method: 'POST' })).json()) as any).access_token;
     const created = await fetch(`${base}/v3/sources`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Kept' }) });
     expect(created.status).toBe(201);

@@ -92,6 +92,28 @@ describeOnDatabases('auth', (app) => {
       await expectTokenResponse(mixed, c.id, ['idn:identity-profile:read', 'idn:identity-profile:manage'], ['ORG_ADMIN']);
     });
 
+    it('accepts client credentials in Authorization: Basic (RFC 6749 2.3.1; the API reference sends them so), each form-urlencoded', async () => {
+      const c = await newClient(app());
+      const basic = (id: string, secret: string) => ({ ...FORM, authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}` });
+      const res = await app().app.inject({ method: 'POST', url: '/oauth/token', headers: basic(c.id, c.secret), payload: 'grant_type=client_credentials&scope=' });
+      await expectTokenResponse(res, c.id, ['sp:scopes:all'], ['ORG_ADMIN']);
+      const encoded = await app().app.inject({ method: 'POST', url: '/oauth/token', headers: basic(encodeURIComponent(c.id), encodeURIComponent(c.secret)), payload: `grant_type=client_credentials&client_id=${c.id}` });
+      expect(encoded.statusCode, encoded.body).toBe(200);
+      const wrong = await app().app.inject({ method: 'POST', url: '/oauth/token', headers: basic(c.id, 'nope-nope'), payload: 'grant_type=client_credentials' });
+      expect(wrong.statusCode).toBe(401);
+      // one method at a time, and a header that is not credentials: 400 in OAuth's shape
+      for (const [headers, payload] of [
+        [basic(c.id, c.secret), `grant_type=client_credentials&client_id=${c.id}&client_secret=${c.secret}`],
+        [basic(c.id, c.secret), 'grant_type=client_credentials&client_id=someone-else'],
+        [{ ...FORM, authorization: 'Basic bm8tY29sb24=' }, 'grant_type=client_credentials'],
+        [{ ...FORM, authorization: 'Basic !!!' }, 'grant_type=client_credentials'],
+      ] as const) {
+        const refused = await app().app.inject({ method: 'POST', url: '/oauth/token', headers, payload });
+        expect(refused.statusCode, refused.body).toBe(400);
+        expect(refused.json()).toMatchObject({ error: 'invalid_request', error_description: expect.any(String) });
+      }
+    });
+
     it('accepts the grant spelled CLIENT_CREDENTIALS, as the docs\' table does', async () => {
       const c = await newClient(app());
       const res = await app().app.inject({ method: 'POST', url: `/oauth/token?grant_type=CLIENT_CREDENTIALS&client_id=${c.id}&client_secret=${c.secret}` });

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/app.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 
 /** Our own OpenAPI document: generated from the route schemas, committed, and served with a reference page. */
@@ -34,5 +35,23 @@ describe('our OpenAPI document and /docs', () => {
     const assets = [...page.body.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
     expect(assets.length).toBeGreaterThan(0);
     for (const asset of assets) expect(asset).not.toMatch(/^https?:\/\//);
+    // our policy: no inline script, no upgrade to https of a plain-HTTP server's own assets, nothing from elsewhere
+    const csp = String(page.headers['content-security-policy']);
+    expect(csp).toContain("script-src 'self';");
+    expect(csp).not.toMatch(/upgrade-insecure-requests|validator\.swagger\.io|https:/);
+  });
+
+  it('names the package version and offers client credentials at the token URL clients reach (IDPROFILES_PUBLIC_URL)', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    expect(doc.info.version).toBe(version);
+    expect(doc.security).toEqual([{ oauth2: [] }]);
+    expect(doc.components.securitySchemes.oauth2.flows.clientCredentials.tokenUrl).toBe('/oauth/token');
+    const behindProxy = await buildApp({ services: t.services, config: { rateLimit: 'off', logLevel: 'silent', publicUrl: 'https://idp.example.com/identity' }, logger: false });
+    try {
+      const proxied = (await behindProxy.inject({ method: 'GET', url: '/docs/json' })).json();
+      expect(proxied.components.securitySchemes.oauth2.flows.clientCredentials.tokenUrl).toBe('https://idp.example.com/identity/oauth/token');
+    } finally {
+      await behindProxy.close();
+    }
   });
 });

@@ -34,6 +34,12 @@ export function taskRepository(db: Kysely<DB>, jobSchema = 'pgboss', tenantId = 
       const total = query.count ? Number((await applyFilter(view().select((eb) => eb.fn.countAll<number>().as('n')), query, FIELDS).executeTakeFirstOrThrow()).n) : undefined;
       return { items: rows.map((r) => toTask(r as TaskRow)), total };
     },
+    async countByState() {
+      const rows = await db.selectFrom('tasks').where('tenantId', '=', tenantId)
+        .select(['type', sql<string>`coalesce(completion_status, 'Running')`.as('state'), (eb) => eb.fn.countAll<string>().as('count')])
+        .groupBy(['type', sql`2`]).execute();
+      return rows.map((r) => ({ type: r.type, state: r.state, count: Number(r.count) }));
+    },
     async insert(t) {
       await db.insertInto('tasks').values({
         id: t.id, tenantId, type: t.type, name: t.name, description: t.description, launcher: t.launcher,

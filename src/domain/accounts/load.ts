@@ -54,9 +54,13 @@ export async function startAccountLoad(ctx: DomainContext, sourceId: string, fil
 
 async function stageFile(ctx: DomainContext, taskId: string, source: Source, file: Readable) {
   const summary: LoadSummary = { rows: 0, added: 0, updated: 0, unchanged: 0, removed: 0, rejected: 0, rejections: [] };
+  // Rows are rejected as they are read, and duplicates of an earlier batch when their batch is
+  // staged (after later rows' rejections): the list keeps the first lines, in line order.
+  const byLine = () => summary.rejections.sort((a, b) => a.line - b.line).splice(MAX_REJECTIONS_LISTED);
   const reject = (line: number, reason: string) => {
     summary.rejected++;
-    if (summary.rejections.length < MAX_REJECTIONS_LISTED) summary.rejections.push({ line, reason });
+    summary.rejections.push({ line, reason });
+    if (summary.rejections.length >= 2 * MAX_REJECTIONS_LISTED) byLine();
   };
   let header: string[] = [];
   let batch: StagedAccount[] = [];
@@ -87,6 +91,7 @@ async function stageFile(ctx: DomainContext, taskId: string, source: Source, fil
     if (batch.length >= (pace?.rows ?? BATCH) || batchChars >= BATCH_CHARS) { await flush(); seenInBatch.clear(); }
   }
   if (batch.length) await flush();
+  byLine();
   return { summary, header };
 }
 

@@ -45,6 +45,8 @@ export interface TaskRepository {
   insert(task: TaskRecord): Promise<void>;
   findById(id: string): Promise<TaskRecord | undefined>;
   list(query: CollectionQuery): Promise<{ items: TaskRecord[]; total?: number }>;
+  /** How many tasks there are of each type in each state: `Running`, or the completion status. */
+  countByState(): Promise<Array<{ type: string; state: string; count: number }>>;
   /** Sets the live counters of a running task. */
   updateProgress(id: string, progress: TaskProgress): Promise<void>;
   complete(id: string, outcome: Pick<TaskRecord, 'completionStatus' | 'messages' | 'result'> & { completed: Date }): Promise<void>;

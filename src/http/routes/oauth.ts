@@ -26,15 +26,45 @@ const TooMany = Type.Union([OAuthError, Type.Object({ message: Type.String() })]
 const oauthError = (reply: FastifyReply, status: number, error: string, description: string) =>
   reply.code(status).header('Cache-Control', 'no-store').send({ error, error_description: description });
 
-/** Parameters from the body (multipart, urlencoded or JSON) or, as ISC allows, the query string. */
-function tokenParams(request: FastifyRequest): Record<string, string | undefined> {
+/**
+ * The client's id and secret from `Authorization: Basic` (RFC 6749 §2.3.1, which a token endpoint
+ * must support; the API reference's "Authorize" sends it so): each form-urlencoded, then joined by
+ * a colon. Undefined without such a header; a string saying what is wrong with a malformed one.
+ */
+function basicCredentials(header: string | undefined): { client_id: string; client_secret: string } | string | undefined {
+  const m = header ? /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header) : null;
+  if (!m) return header && /^Basic\b/i.test(header) ? 'Malformed Basic credentials.' : undefined;
+  const text = Buffer.from(m[1], 'base64').toString('utf8');
+  const colon = text.indexOf(':');
+  if (colon < 0) return 'Malformed Basic credentials: expected client_id:client_secret.';
+  const decode = (part: string) => {
+    try {
+      return decodeURIComponent(part.replace(/\+/g, ' '));
+    } catch {
+      return part; // not percent-encoded after all: taken as it is
+    }
+  };
+  return { client_id: decode(text.slice(0, colon)), client_secret: decode(text.slice(colon + 1)) };
+}
+
+/**
+ * Parameters from the body (multipart, urlencoded or JSON) or, as ISC allows, the query string;
+ * the client's credentials there or in `Authorization: Basic`, not both (RFC 6749 §2.3: one method).
+ */
+function tokenParams(request: FastifyRequest): Record<string, string | undefined> | string {
   const body = (request.body && typeof request.body === 'object' ? request.body : {}) as Record<string, unknown>;
   const query = request.query as Record<string, unknown>;
   const get = (k: string) => {
     const v = body[k] ?? query[k];
     return typeof v === 'string' ? v : Buffer.isBuffer(v) ? v.toString() : undefined;
   };
-  return { grant_type: get('grant_type'), client_id: get('client_id'), client_secret: get('client_secret') };
+  const params = { grant_type: get('grant_type'), client_id: get('client_id'), client_secret: get('client_secret') };
+  const basic = basicCredentials(request.headers.authorization);
+  if (typeof basic === 'string') return basic;
+  if (!basic) return params;
+  if (params.client_secret !== undefined) return 'Send the client credentials once: in the Authorization header or in the parameters, not both.';
+  if (params.client_id !== undefined && params.client_id !== basic.client_id) return 'client_id differs from the one in the Authorization header.';
+  return { ...params, ...basic };
 }
 
 /**
@@ -69,6 +99,7 @@ export async function oauthRoutes(app: FastifyInstance, deps: {
     schema: { tags: ['OAuth'], summary: 'Get an access token (client credentials)', response: { 200: TokenResponse, 400: OAuthError, 401: OAuthError, 429: TooMany } },
   }, async (request, reply) => {
     const p = tokenParams(request);
+    if (typeof p === 'string') return oauthError(reply, 400, 'invalid_request', p);
     if (!p.grant_type) return oauthError(reply, 400, 'invalid_request', 'Missing grant_type.');
     if (p.grant_type.toLowerCase() !== 'client_credentials') {
       return oauthError(reply, 400, 'unsupported_grant_type', `Unsupported grant type '${p.grant_type}'; this server issues client_credentials tokens.`);

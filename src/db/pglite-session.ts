@@ -18,7 +18,7 @@ import type pg from 'pg';
  *   `REQUESTS_BEFORE_BACKGROUND` requests in a row, so that a steady stream of requests cannot
  *   stop the jobs altogether.
  * A transaction holds the session until it ends (another lane's statement inside it would be part
- * of it), so job work keeps its transactions short on PGlite (services.ts: about 40 ms each).
+ * of it), so job work keeps its transactions short on PGlite (services.ts: about 70 ms each).
  */
 
 type Lane = 'request' | 'background';

@@ -50,7 +50,7 @@ export interface DomainContext {
   checkTransform: DefinitionChecker;
   /**
    * Rows per statement when an upload is staged: by default 1,000; on PGlite, whose one session
-   * each statement holds, as many as take about 40 ms (services.ts).
+   * each statement holds, as many as take about 70 ms (services.ts).
    */
   stagingPace?: () => TransactionPace;
   /** How often work with no job behind it (an upload) proves it is alive (tasks/liveness.ts; default 15 s). */

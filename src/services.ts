@@ -38,12 +38,13 @@ const SYSTEM = { clientId: 'system', name: 'system' };
  * PGlite's one session is held by a transaction until it ends, and requests wait for it: load
  * transactions and an upload's staging statements are sized to last about 70 ms each (TransactionPace;
  * at 40 ms their fixed statements made a 100,000-row load ~45 % slower, at 70 ms ~13 %, with a GET's
- * p99 of 115–155 ms either way; bench/pglite-responsiveness), processing transactions take
- * 250 identities (each some tens of ms; bench/pglite-responsiveness).
+ * p99 of 115–155 ms either way), processing transactions take 500 identities (each its own job:
+ * at 250 the jobs' own statements made a run of 100,000 ~35 % slower; at 1,000 a GET's p99 in the
+ * run passed 180 ms). Measured with bench/pglite-responsiveness, BENCHMARKS.md.
  */
 const pgliteLoadPace = () => new TransactionPace({ initial: 250, min: 50, max: 5_000, targetMs: 70 });
 const pgliteStagingPace = () => new TransactionPace({ initial: 250, min: 50, max: 2_000, targetMs: 70 });
-const PGLITE_CHUNK_TRANSACTION = 250;
+const PGLITE_CHUNK_TRANSACTION = 500;
 
 export interface ServiceOptions {
   config: Pick<Config, 'tokenTtlSeconds'>;

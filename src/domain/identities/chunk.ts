@@ -1,5 +1,6 @@
 import type { DomainContext, Repositories } from '../context.js';
 import type { IdentityProfile } from '../identity-profiles/schema.js';
+import { EvaluationPace } from '../shared/pace.js';
 import type { ChunkOutcome } from '../tasks/repository.js';
 import { DryRunCollector } from './dry-run.js';
 import { attributesFrom, compileMappings, evaluateIdentity, sameAttributes, type CompiledMappings } from './evaluate.js';
@@ -34,7 +35,9 @@ export interface ChunkSummary {
  * (or, with a manager lookup, manager) changed. When the mappings depend on accounts alone, the
  * identities whose accounts did not change since they were last processed with the same mappings
  * are not even read (they count as processed, unchanged). With `dryRun` nothing is written; the
- * changes are summarised per attribute instead.
+ * changes are summarised per attribute instead. Evaluation gives the event loop a turn every few
+ * milliseconds (EvaluationPace): a chunk of costly mappings takes seconds, and requests, timers
+ * and the process's other jobs must not wait for it.
  */
 export async function processChunk(
   ctx: Pick<DomainContext, 'now'>, repos: Repositories, run: { taskId: string; dryRun?: boolean },
@@ -48,7 +51,9 @@ export async function processChunk(
   const changes: IdentityChange[] = [];
   const unchanged: Parameters<Repositories['identities']['writeFingerprints']>[0] = [];
   const dryRun = run.dryRun ? new DryRunCollector() : undefined;
+  const pace = new EvaluationPace();
   for (const identity of identities) {
+    await pace.maybeYield();
     const results = evaluateIdentity(compiled, identity, now);
     const failures = results.filter((r) => r.error);
     if (failures.length) outcome.failed++;

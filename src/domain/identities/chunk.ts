@@ -53,7 +53,7 @@ export async function processChunk(
   const dryRun = run.dryRun ? new DryRunCollector() : undefined;
   const pace = new EvaluationPace();
   for (const identity of identities) {
-    await pace.maybeYield();
+    if (pace.due()) await pace.yield();
     const results = evaluateIdentity(compiled, identity, now);
     const failures = results.filter((r) => r.error);
     if (failures.length) outcome.failed++;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EvaluationPace } from './pace.js';
+import { EvaluationPace, forEachPaced } from './pace.js';
 
 /** Busy-waits `ms` of synchronous work. */
 const spin = (ms: number) => { const end = performance.now() + ms; while (performance.now() < end); };
@@ -30,5 +30,31 @@ describe('EvaluationPace', () => {
     await pace.yield();
     expect(pace.turns).toBe(2);
     expect(timer).toBe(true);
+  });
+
+  it('forEachPaced: every item in order, timers running in between, loops one after another', async () => {
+    const seen: string[] = [];
+    let ticks = 0;
+    const timer = setInterval(() => { ticks++; }, 1);
+    const items = (tag: string) => Array.from({ length: 10 }, (_, i) => `${tag}${i}`);
+    const visit = (item: string) => { seen.push(item); spin(3); };
+    try {
+      // started together: b waits for a; a's turns run the timer, not b's items
+      await Promise.all([forEachPaced(items('a'), visit, 5), forEachPaced(new Set(items('b')), visit, 5)]);
+    } finally {
+      clearInterval(timer);
+    }
+    expect(seen).toEqual([...items('a'), ...items('b')]);
+    // 60 ms of work in slices of 5 ms: the timer ran in the turns between them
+    expect(ticks).toBeGreaterThanOrEqual(5);
+  });
+
+  it('forEachPaced: a loop whose item throws rejects, and the next loop still runs', async () => {
+    const boom = forEachPaced([1, 2, 3], (n) => { if (n === 2) throw new Error('item 2'); });
+    const next: number[] = [];
+    const after = forEachPaced([4, 5], (n) => { next.push(n); });
+    await expect(boom).rejects.toThrow('item 2');
+    await after;
+    expect(next).toEqual([4, 5]);
   });
 });

@@ -6,7 +6,7 @@ export const EVALUATION_SLICE_MS = 10;
 
 /**
  * Paces a loop of synchronous work (evaluating mappings over many identities) so that it never
- * holds the event loop for long:
+ * holds the event loop for long (`forEachPaced` below is such a loop):
  *
  *   const pace = new EvaluationPace();
  *   for (const identity of identities) {
@@ -39,5 +39,45 @@ export class EvaluationPace {
     await setImmediate();
     this.turns++;
     this.since = performance.now();
+  }
+}
+
+/** The last paced loop started, and how many are running or waiting: one runs at a time in a process (see forEachPaced). */
+let running: Promise<void> = Promise.resolve();
+let loops = 0;
+
+/**
+ * Calls `fn` for each item, giving the event loop a turn whenever a slice of work is spent
+ * (EvaluationPace). A turn lets requests, timers and I/O run, not another paced loop: loops run
+ * one at a time in a process, in the order they were started (chunks evaluated interleaved, each
+ * with its objects alive the while, cost more CPU than one after another — BENCHMARKS.md, "Tried
+ * and dropped"). The items of a slice run in a synchronous function, which V8 optimizes (it does
+ * not optimize a loop of an async function while it runs).
+ */
+export async function forEachPaced<T>(items: Iterable<T>, fn: (item: T) => void, sliceMs = EVALUATION_SLICE_MS): Promise<void> {
+  const previous = running;
+  const waits = loops++ > 0;
+  let done!: () => void;
+  running = new Promise((resolve) => { done = resolve; });
+  try {
+    await previous;
+    // the loop before ended without a turn (and its caller went on): take one before starting
+    if (waits) await setImmediate();
+    const pace = new EvaluationPace(sliceMs);
+    const iterator = items[Symbol.iterator]();
+    while (runSlice(iterator, fn, pace)) await pace.yield();
+  } finally {
+    loops--;
+    done();
+  }
+}
+
+/** Calls `fn` for the next items until the slice is spent (true: items are left) or they end (false). */
+function runSlice<T>(iterator: Iterator<T>, fn: (item: T) => void, pace: EvaluationPace): boolean {
+  for (;;) {
+    const next = iterator.next();
+    if (next.done) return false;
+    fn(next.value);
+    if (pace.due()) return true;
   }
 }

@@ -2,7 +2,7 @@
  * bench/process-event-loop: how long processing holds a server's event loop (issue 13), on PostgreSQL.
  *
  *   npm run build && npx tsx bench/process-event-loop.ts [N=20000] [--costly=1000] [--rounds=2] \
- *       [--server=OTHER/dist/cli/index.js ...]
+ *       [--server=OTHER/dist/cli/index.js ...] [--no-health]
  *
  * Every build given (`--server`, repeatable; default this folder's dist/cli/index.js) runs in
  * turn, `rounds` times over, each time as a fresh `serve` on a fresh database, preloaded with
@@ -11,8 +11,9 @@
  * runs, two measured runs, each after a change of the mappings that changes every identity:
  *   cheap   HR's profile, the 10 mappings and a static one
  *   costly  HR2's profile, the same plus six templates of 5,000 steps (~5 ms per identity)
- * For each: the run's seconds (task launched → completed, as the server recorded them), the
- * server's longest event-loop delay and p99 (monitorEventLoopDelay), its longest stretch without a
+ * For each: the run's seconds (task launched → completed, as the server recorded them), the CPU
+ * the server and the database's backends spent meanwhile (per identity; the /health probe's
+ * requests are counted too, the same for every build), the server's longest event-loop delay and p99 (monitorEventLoopDelay), its longest stretch without a
  * turn in CPU time (which a loaded machine does not inflate), and the slowest of the GET /health
  * requests a second client sends every 20 ms meanwhile.
  */
@@ -21,6 +22,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { cpuMeter } from './lib/cpu.js';
 import { HR_MAPPINGS, HR_SOURCE, writeHrCsv } from './lib/hr.js';
 import { freshDatabase, startServer, tokenFor, type RunningServer } from './lib/server.js';
 
@@ -30,6 +32,8 @@ const { values: opts, positionals } = parseArgs({
     costly: { type: 'string', default: '1000' },
     rounds: { type: 'string', default: '2' },
     server: { type: 'string', multiple: true },
+    /** `--no-health`: no /health probe (its requests count in the run's CPU and lengthen it). */
+    'no-health': { type: 'boolean', default: false },
   },
 });
 const N = Number(positionals[0] ?? 20_000);
@@ -99,17 +103,20 @@ async function load(url: string, h: Headers, sourceId: string, csv: string) {
   await waitTask(url, h, task.result.processingTaskIds[0]);
 }
 
-interface Measured { build: string; run: string; identities: number; seconds: number; delay: { maxMs: number; p99Ms: number }; stretch: { wallMs: number; cpuMs: number }; healthMs: number }
+interface Measured { build: string; run: string; identities: number; seconds: number; cpuUs: [number, number]; delay: { maxMs: number; p99Ms: number }; stretch: { wallMs: number; cpuMs: number }; healthMs: number }
 
-async function measureRun(server: RunningServer, h: Headers, file: string, profileId: string, mappings: unknown): Promise<Omit<Measured, 'build' | 'run'>> {
+async function measureRun(server: RunningServer, h: Headers, file: string, dbName: string, profileId: string, mappings: unknown): Promise<Omit<Measured, 'build' | 'run'>> {
   await api(server.url, h, 'PATCH', `/v3/identity-profiles/${profileId}`, [{ op: 'replace', path: '/identityAttributeConfig', value: { enabled: true, attributeTransforms: mappings } }], 'application/json-patch+json');
   await loopReport(server, file); // starts a fresh window
-  const probe = healthProbe(server.url);
+  const probe = opts['no-health'] ? { stop: async () => NaN } : healthProbe(server.url);
+  const meter = cpuMeter([server.child.pid!], dbName);
+  meter.start();
   const { headers } = await api(server.url, h, 'POST', `/v3/identity-profiles/${profileId}/process-identities`);
   const task = await waitTask(server.url, h, headers.get('location')!.split('/').pop()!);
+  const cpuUs = meter.stop();
   const healthMs = await probe.stop();
   const { delay, stretch } = await loopReport(server, file);
-  return { identities: task.result.processed, seconds: (Date.parse(task.completed) - Date.parse(task.launched)) / 1000, delay, stretch, healthMs };
+  return { identities: task.result.processed, cpuUs, seconds: (Date.parse(task.completed) - Date.parse(task.launched)) / 1000, delay, stretch, healthMs };
 }
 
 async function runBuild(build: string, workDir: string, csv: { hr: string; hr2: string }, round: number): Promise<Measured[]> {
@@ -128,8 +135,9 @@ async function runBuild(build: string, workDir: string, csv: { hr: string; hr2: 
       profiles[name] = profile.id;
       await load(server.url, h, source.id, path);
     }
-    const cheap = await measureRun(server, h, file, profiles.HR, cheapMappings('HR', `r${round}`));
-    const expensive = await measureRun(server, h, file, profiles.HR2, costlyMappings('HR2', `r${round}`));
+    const dbName = new URL(db.url).pathname.slice(1);
+    const cheap = await measureRun(server, h, file, dbName, profiles.HR, cheapMappings('HR', `r${round}`));
+    const expensive = await measureRun(server, h, file, dbName, profiles.HR2, costlyMappings('HR2', `r${round}`));
     return [{ build, run: 'cheap', ...cheap }, { build, run: 'costly', ...expensive }];
   } finally {
     await server.stop();
@@ -165,6 +173,7 @@ async function main() {
 
 const line = (r: Measured) =>
   `${r.build.padEnd(34)} ${r.run.padEnd(6)} ${String(r.identities).padStart(6)} identities ${r.seconds.toFixed(2).padStart(6)} s` +
+  ` (CPU per identity: server ${(r.cpuUs[0] / r.identities).toFixed(1)} µs + PostgreSQL ${(r.cpuUs[1] / r.identities).toFixed(1)} µs)` +
   ` | loop delay max ${r.delay.maxMs.toFixed(0).padStart(5)} ms, p99 ${r.delay.p99Ms.toFixed(0).padStart(4)} ms` +
   ` | longest stretch ${r.stretch.cpuMs.toFixed(0).padStart(5)} ms CPU (${r.stretch.wallMs.toFixed(0)} ms wall) | /health max ${r.healthMs.toFixed(0)} ms`;
 

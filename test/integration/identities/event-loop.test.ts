@@ -6,7 +6,7 @@ import { accountAttr, loadAndProcess, sourceWithProfile } from '../../helpers/id
 /**
  * Processing never holds the event loop for long (issue 13). A run of costly mappings — ~10 ms
  * per identity, within the engine's per-identity step budget — used to evaluate a whole chunk
- *  back to back: 400 identities (one chunk on PostgreSQL) held the event loop for ~2.6 s of CPU,
+ * back to back: 400 identities (one chunk on PostgreSQL) held the event loop for ~2.6 s of CPU,
  * on PGlite each 250-identity transaction for ~1.9 s; every request of the process waited that
  * long. Evaluation now gives the event loop a turn every ~10 ms.
  *

@@ -1,5 +1,6 @@
 import type { DomainContext, Repositories } from '../context.js';
 import type { IdentityProfile } from '../identity-profiles/schema.js';
+import { forEachPaced } from '../shared/pace.js';
 import type { ChunkOutcome } from '../tasks/repository.js';
 import { DryRunCollector } from './dry-run.js';
 import { attributesFrom, compileMappings, evaluateIdentity, sameAttributes, type CompiledMappings } from './evaluate.js';
@@ -34,7 +35,9 @@ export interface ChunkSummary {
  * (or, with a manager lookup, manager) changed. When the mappings depend on accounts alone, the
  * identities whose accounts did not change since they were last processed with the same mappings
  * are not even read (they count as processed, unchanged). With `dryRun` nothing is written; the
- * changes are summarised per attribute instead.
+ * changes are summarised per attribute instead. Evaluation gives the event loop a turn every few
+ * milliseconds (forEachPaced): a chunk of costly mappings takes seconds, and requests, timers
+ * and the process's other jobs must not wait for it.
  */
 export async function processChunk(
   ctx: Pick<DomainContext, 'now'>, repos: Repositories, run: { taskId: string; dryRun?: boolean },
@@ -48,19 +51,19 @@ export async function processChunk(
   const changes: IdentityChange[] = [];
   const unchanged: Parameters<Repositories['identities']['writeFingerprints']>[0] = [];
   const dryRun = run.dryRun ? new DryRunCollector() : undefined;
-  for (const identity of identities) {
+  await forEachPaced(identities, (identity) => {
     const results = evaluateIdentity(compiled, identity, now);
     const failures = results.filter((r) => r.error);
     if (failures.length) outcome.failed++;
     for (const f of failures) if (outcome.errors.length < MAX_ERRORS_PER_CHUNK) outcome.errors.push({ identityId: identity.id, name: identity.name, attribute: f.attribute, message: f.error! });
-    if (!compiled.enabled) continue; // attributes are only promoted when the mapping config is enabled
+    if (!compiled.enabled) return; // attributes are only promoted when the mapping config is enabled
     const next = attributesFrom(results);
     const manager = managerLookup ? identity.correlatedManagerId ?? null : identity.managerId;
     const managerChanged = manager !== identity.managerId;
     const remember = failures.length ? null : identity.fingerprint ?? null; // an error is evaluated again next time
     if (sameAttributes(next, identity.attributes) && !managerChanged) {
       if (remember) unchanged.push({ id: identity.id, fingerprint: remember, managerKeys: identity.managerKeys });
-      continue;
+      return;
     }
     outcome.changed++;
     if (managerChanged) outcome.summary.managersChanged++;
@@ -69,7 +72,7 @@ export async function processChunk(
       id: identity.id, attributes: next, processingState: failures.length ? 'ERROR' : 'OK', fingerprint: remember, managerKeys: identity.managerKeys,
       ...(managerLookup ? { managerId: manager } : {}),
     });
-  }
+  });
   if (dryRun) {
     outcome.summary.attributeChanges = dryRun.summary();
   } else {

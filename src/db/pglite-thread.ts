@@ -17,11 +17,12 @@ import type { FromDatabaseThread, ToDatabaseThread, DatabaseThreadOptions } from
 const port = parentPort!;
 const post = (message: FromDatabaseThread, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
-const { dataDir, startParams, tarball } = workerData as DatabaseThreadOptions;
+const { dataDir, startParams, tarball, wasmModule } = workerData as DatabaseThreadOptions;
 
 async function open(): Promise<PGlite> {
   return PGlite.create(dataDir, {
     startParams,
+    ...(wasmModule ? { pgliteWasmModule: wasmModule } : {}),
     ...(tarball ? { loadDataDir: new Blob([readFileSync(tarball)]) } : {}),
   });
 }

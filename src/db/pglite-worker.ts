@@ -1,5 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { serialize } from 'pg-protocol';
@@ -24,6 +27,25 @@ export interface DatabaseThreadOptions {
   startParams: string[];
   /** `memory://`: the empty cluster to load (PGlite's gzipped tar, see pglite.ts). */
   tarball?: string;
+  /** PostgreSQL's WebAssembly, compiled once per process (`compiledPGlite`); a thread compiling its own took seconds. */
+  wasmModule?: WebAssembly.Module;
+}
+
+let compiled: Promise<WebAssembly.Module> | undefined;
+
+/**
+ * PGlite's WebAssembly, compiled once in this process and shared by every database thread (a
+ * compiled module passes to a worker without being compiled again). Each thread is a new isolate:
+ * on its own it compiled the ~9 MB module anew, which made opening an embedded database 2–3 s
+ * slower (tests open one per file).
+ */
+function compiledPGlite(): Promise<WebAssembly.Module> {
+  return (compiled ??= (async () => {
+    const dist = dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
+    // (our compiler settings declare WebAssembly's types but not the global itself)
+    const wasm = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<WebAssembly.Module> } }).WebAssembly;
+    return wasm.compile(await readFile(join(dist, 'pglite.wasm')));
+  })());
 }
 
 export type ToDatabaseThread = { type: 'exec'; id: number; bytes: Uint8Array } | { type: 'close' };
@@ -76,7 +98,7 @@ export class DatabaseThread {
 
   /** Starts the thread and opens the database in it; rejects with PGlite's message when it cannot. */
   static async start(options: DatabaseThreadOptions): Promise<DatabaseThread> {
-    const worker = startThread(options);
+    const worker = startThread({ ...options, wasmModule: await compiledPGlite() });
     const thread = new DatabaseThread(worker);
     await new Promise<void>((resolve, reject) => {
       const onMessage = (m: FromDatabaseThread) => {

@@ -1,3 +1,4 @@
+import type { PGliteOptions } from '@electric-sql/pglite';
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -28,10 +29,13 @@ export interface DatabaseThreadOptions {
   /** `memory://`: the empty cluster to load (PGlite's gzipped tar, see pglite.ts). */
   tarball?: string;
   /** PostgreSQL's WebAssembly, compiled once per process (`compiledPGlite`); a thread compiling its own took seconds. */
-  wasmModule?: WebAssembly.Module;
+  wasmModule?: CompiledWasm;
 }
 
-let compiled: Promise<WebAssembly.Module> | undefined;
+/** A compiled WebAssembly module, as PGlite takes it. */
+type CompiledWasm = NonNullable<PGliteOptions['pgliteWasmModule']>;
+
+let compiled: Promise<CompiledWasm> | undefined;
 
 /**
  * PGlite's WebAssembly, compiled once in this process and shared by every database thread (a
@@ -39,11 +43,11 @@ let compiled: Promise<WebAssembly.Module> | undefined;
  * on its own it compiled the ~9 MB module anew, which made opening an embedded database 2–3 s
  * slower (tests open one per file).
  */
-function compiledPGlite(): Promise<WebAssembly.Module> {
+function compiledPGlite(): Promise<CompiledWasm> {
   return (compiled ??= (async () => {
     const dist = dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
-    // (our compiler settings declare WebAssembly's types but not the global itself)
-    const wasm = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<WebAssembly.Module> } }).WebAssembly;
+    // (our compiler settings declare no WebAssembly global: Node has it, TypeScript's DOM lib would)
+    const wasm = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<CompiledWasm> } }).WebAssembly;
     return wasm.compile(await readFile(join(dist, 'pglite.wasm')));
   })());
 }

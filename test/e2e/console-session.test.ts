@@ -99,6 +99,9 @@ describe.skipIf(!hasChromium)('console session in headless Chromium', { timeout:
   it('brings sign-in back when the server refuses the token, and loads again what it refused', async () => {
     await page.getByRole('link', { name: '‹ Identity profiles' }).click();
     await page.getByRole('row', { name: /Fresh/ }).waitFor();
+    // the list's own reads (its rows, then each profile's runs) done first: a read still to come
+    // would meet the forged token below and bring sign-in over the link before the click
+    await page.waitForLoadState('networkidle');
     // a token the server no longer accepts (as after a restart with a new signing key), then a page that loads data
     await page.evaluate(`{
       const s = JSON.parse(sessionStorage.getItem('idprofiles.session'));

@@ -8,8 +8,8 @@ const CLIENT = { IDPROFILES_CLIENT_ID: 'kill-admin', IDPROFILES_CLIENT_SECRET: '
 const ROWS = 20_000;
 
 /**
- * A server on embedded PGlite killed (SIGKILL) while it applies a load in steps (batches of 500
- * rows, each its own transaction), then started again on the same data: the load's job is retried,
+ * A server on embedded PGlite killed (SIGKILL) while it applies a load in steps (batches of rows sized to
+ * ~70 ms, each its own transaction), then started again on the same data: the load's job is retried,
  * resumes where its last committed step left off, and the load ends complete — every row once,
  * one identity per account — with the processing run it asks for.
  */

@@ -1,4 +1,4 @@
-import { Kysely, Migrator, sql } from 'kysely';
+import { Kysely, Migrator, sql, type DatabaseIntrospector } from 'kysely';
 import { migrationProvider } from './migrations/index.js';
 import { openPGlite } from './pglite.js';
 import { openPostgres } from './postgres.js';
@@ -88,11 +88,40 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
 /** Applies every pending migration; throws with the failing migration's name. */
 export async function migrateToLatest({ db, schema }: Pick<Database, 'db' | 'schema'>): Promise<string[]> {
   // With a schema, the migration bookkeeping lives there too (Kysely otherwise finds another schema's tables).
-  const migrator = new Migrator({ db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) });
+  const migrator = new Migrator({ db: withMigrationIntrospection(db), provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error) throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${String((error as Error).message ?? error)}`);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/**
+ * `db` for Kysely's Migrator, which asks whether its two tables exist by introspecting every table
+ * of every schema with all their columns (`getTables`). That took ~0.7 s at each PGlite start,
+ * and on a shared PostgreSQL it failed when another process dropped a schema meanwhile ("schema
+ * … does not exist", from `pg_get_serial_sequence` on the vanished one: two test files in parallel).
+ * Here it gets just the migration tables, by name.
+ */
+function withMigrationIntrospection(db: Kysely<DB>): Kysely<DB> {
+  const introspection: Pick<DatabaseIntrospector, 'getSchemas' | 'getTables'> = {
+    async getSchemas() {
+      const { rows } = await sql<{ name: string }>`select nspname as name from pg_namespace`.execute(db);
+      return rows;
+    },
+    async getTables() {
+      const { rows } = await sql<{ name: string; schema: string }>`
+        select c.relname as name, n.nspname as schema from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where c.relname in ('kysely_migration', 'kysely_migration_lock') and c.relkind in ('r', 'p')`.execute(db);
+      return rows.map((t) => ({ ...t, isView: false, columns: [] }));
+    },
+  };
+  return new Proxy(db, {
+    get(target, property) {
+      if (property === 'introspection') return introspection;
+      const value = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 /** Liveness probe used by /health. */

@@ -3,9 +3,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PROFILE, DEMO_SOURCE, runDemo, SAMPLE_FILE } from '../../src/cli/demo.js';
 import { generateHrCsv, generateHrPeople } from '../../src/cli/sample-hr.js';
-import { apiClientRepository } from '../../src/db/repositories/clients.js';
-import { createClient } from '../../src/domain/clients/service.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import { listenForCli, startTestApp, type TestApp } from '../helpers/app.js';
 
 /** `idprofiles demo` against a real server over HTTP, twice in a row. */
 describe('idprofiles demo', () => {
@@ -14,10 +12,7 @@ describe('idprofiles demo', () => {
   let h: Record<string, string>;
   beforeAll(async () => {
     t = await startTestApp('pglite');
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    const port = (t.app.server.address() as { port: number }).port;
-    const { client, secret } = await createClient(apiClientRepository(t.services.database.db), { name: 'demo' });
-    flags = ['--url', `http://127.0.0.1:${port}`, '--client-id', client.id, '--client-secret', secret];
+    flags = await listenForCli(t, 'demo');
     h = await t.admin();
   });
   afterAll(async () => t?.close());

@@ -5,9 +5,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLoad, runProcess } from '../../src/cli/load-process.js';
 import { renderBar } from '../../src/cli/progress.js';
-import { apiClientRepository } from '../../src/db/repositories/clients.js';
-import { createClient } from '../../src/domain/clients/service.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import { listenForCli, startTestApp, type TestApp } from '../helpers/app.js';
 
 /** `idprofiles load` and `idprofiles process` against a real server over HTTP. */
 describe('CLI load and process', () => {
@@ -16,10 +14,7 @@ describe('CLI load and process', () => {
   let h: Record<string, string>;
   beforeAll(async () => {
     t = await startTestApp('pglite');
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    const port = (t.app.server.address() as { port: number }).port;
-    const { client, secret } = await createClient(apiClientRepository(t.services.database.db), { name: 'cli' });
-    flags = ['--url', `http://127.0.0.1:${port}`, '--client-id', client.id, '--client-secret', secret];
+    flags = await listenForCli(t, 'cli');
     h = await t.admin();
   });
   afterAll(async () => t?.close());

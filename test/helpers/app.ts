@@ -106,3 +106,14 @@ export async function waitForTask(t: TestApp, taskId: string, timeoutMs = 30_000
     check(); // the task may have finished between the first read and subscribing
   });
 }
+
+/**
+ * Puts the app on a local port and makes an API client for a CLI command run against it: the
+ * connection flags (`--url`, `--client-id`, `--client-secret`) that command takes.
+ */
+export async function listenForCli(t: TestApp, clientName: string): Promise<string[]> {
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  const port = (t.app.server.address() as { port: number }).port;
+  const { client, secret } = await createClient(apiClientRepository(t.services.database.db), { name: clientName });
+  return ['--url', `http://127.0.0.1:${port}`, '--client-id', client.id, '--client-secret', secret];
+}

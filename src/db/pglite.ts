@@ -1,6 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import { CamelCasePlugin, Kysely, PostgresDialect, type PostgresPool } from 'kysely';
-import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import v8 from 'node:v8';
 import { dirname, join } from 'node:path';
@@ -41,17 +41,23 @@ export interface PGliteTemplate {
   dir: string;
   /** The same cluster as PGlite's gzipped tar, loaded into `memory://`. */
   tarball: string;
+  /**
+   * Every folder of the cluster, empty ones included (JSON). PostgreSQL needs its empty folders
+   * (pg_tblspc, pg_notify, pg_wal/archive_status, …) and `npm pack` ships no empty folder: from a
+   * packed package, a data folder copied without them failed to start ("PGlite failed to initialize").
+   */
+  folders: string;
 }
 
 function templatePaths(): PGliteTemplate {
   const pgliteDir = dirname(dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite')));
   const { version } = JSON.parse(readFileSync(join(pgliteDir, 'package.json'), 'utf8')) as { version: string };
   const dir = fileURLToPath(new URL(`../pglite-template/${version}`, import.meta.url));
-  return { dir, tarball: `${dir}.tar.gz` };
+  return { dir, tarball: `${dir}.tar.gz`, folders: `${dir}.folders.json` };
 }
 
 /** Writes the empty-cluster template (by default next to the built code, see `templatePaths`). */
-export async function writePGliteTemplate({ dir, tarball }: PGliteTemplate = templatePaths()): Promise<PGliteTemplate> {
+export async function writePGliteTemplate({ dir, tarball, folders }: PGliteTemplate = templatePaths()): Promise<PGliteTemplate> {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const pglite = await PGlite.create(dir);
@@ -59,15 +65,26 @@ export async function writePGliteTemplate({ dir, tarball }: PGliteTemplate = tem
   await pglite.close();
   rmSync(join(dir, 'postmaster.pid'), { force: true });
   writeFileSync(tarball, Buffer.from(await dump.arrayBuffer()));
-  return { dir, tarball };
+  writeFileSync(folders, JSON.stringify(foldersOf(dir)));
+  return { dir, tarball, folders };
+}
+
+/** The folders under `dir`, as paths relative to it (`pg_wal/archive_status`, …). */
+function foldersOf(dir: string, under = ''): string[] {
+  return readdirSync(join(dir, under), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .flatMap((entry) => [join(under, entry.name), ...foldersOf(dir, join(under, entry.name))]);
 }
 
 /** Starts `dataDir` from the template when it holds no cluster yet (see `templatePaths`); `memory://`: the tarball to load. */
-function fromTemplate(dataDir: string, { dir, tarball }: PGliteTemplate): Pick<DatabaseThreadOptions, 'tarball'> {
+function fromTemplate(dataDir: string, { dir, tarball, folders }: PGliteTemplate): Pick<DatabaseThreadOptions, 'tarball'> {
   if (dataDir.startsWith('memory://')) return existsSync(tarball) ? { tarball } : {};
   if (existsSync(join(dataDir, 'PG_VERSION')) || !existsSync(dir)) return {};
   // PG_VERSION last: a copy cut short is copied again at the next start instead of opened
   cpSync(dir, dataDir, { recursive: true, filter: (source) => source !== join(dir, 'PG_VERSION') });
+  if (existsSync(folders)) {
+    for (const folder of JSON.parse(readFileSync(folders, 'utf8')) as string[]) mkdirSync(join(dataDir, folder), { recursive: true });
+  }
   copyFileSync(join(dir, 'PG_VERSION'), join(dataDir, 'PG_VERSION'));
   return {};
 }

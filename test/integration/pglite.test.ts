@@ -1,5 +1,5 @@
 import { CompiledQuery, sql } from 'kysely';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -40,12 +40,12 @@ describe('PGlite', () => {
   });
 
   it('starts a new data folder and memory:// as copies of the template cluster, and keeps the folder', async () => {
-    const template = await writePGliteTemplate({ dir: join(folder, 'template'), tarball: join(folder, 'template.tar.gz') });
+    const template = await writePGliteTemplate({ dir: join(folder, 'template'), tarball: join(folder, 'template.tar.gz'), folders: join(folder, 'template.folders.json') });
     const fromTar = await systemIdOf('memory://');
     const dataDir = join(folder, 'data');
     const fromDir = await systemIdOf(dataDir);
     const reopened = await systemIdOf(dataDir);
-    const fresh = await systemIdOf(join(folder, 'initdb'), { dir: join(folder, 'none'), tarball: join(folder, 'none.tar.gz') });
+    const fresh = await systemIdOf(join(folder, 'initdb'), { dir: join(folder, 'none'), tarball: join(folder, 'none.tar.gz'), folders: join(folder, 'none.json') });
     expect(fromDir).toBe(fromTar);
     expect(reopened).toBe(fromDir);
     expect(fresh).not.toBe(fromDir); // without a template: initdb, a new cluster
@@ -59,6 +59,28 @@ describe('PGlite', () => {
       } finally {
         await database.close();
       }
+    }
+  }, 60_000);
+
+  it('starts from a template that lost its empty folders, as `npm pack` ships it', async () => {
+    const template = await writePGliteTemplate({ dir: join(folder, 'packed'), tarball: join(folder, 'packed.tar.gz'), folders: join(folder, 'packed.folders.json') });
+    const emptied = removeEmptyFolders(template.dir);
+    expect(emptied).toContain('pg_tblspc');
+    const database = await openPGlite(join(folder, 'from-packed'), template);
+    try {
+      expect(await show(database, 'shared_buffers')).toBe(PGLITE_SETTINGS.shared_buffers);
+    } finally {
+      await database.close();
+    }
+
+    function removeEmptyFolders(dir: string, under = ''): string[] {
+      const removed = readdirSync(join(dir, under), { withFileTypes: true }).filter((e) => e.isDirectory())
+        .flatMap((e) => removeEmptyFolders(dir, join(under, e.name)));
+      if (under && readdirSync(join(dir, under)).length === 0) {
+        rmdirSync(join(dir, under));
+        removed.push(under);
+      }
+      return removed;
     }
   }, 60_000);
 });

@@ -56,7 +56,7 @@ describe('the packed package', () => {
       const base = `http://127.0.0.1:${port}`;
       const answered = until(async () => { const r = await fetch(`${base}/health`); return r.ok && r; }, 'the packed server to answer /health', 60_000);
       const health = await Promise.race([answered, exited]);
-      expect((await health.json()).status).toBe('UP');
+      expect(((await health.json()) as { status: string }).status).toBe('UP');
       const ui = await fetch(`${base}/ui/`);
       expect(ui.status).toBe(200);
       expect(await ui.text()).toContain('<div id="app"');

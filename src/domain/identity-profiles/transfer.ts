@@ -1,5 +1,6 @@
 import { Compile } from 'typebox/compile';
 import { AppError } from '../../errors.js';
+import { unknownAttributesIn, unknownAttributeWarning } from './mapping-warnings.js';
 import type { Actor, DomainContext, Repositories } from '../context.js';
 import { parseCollectionQuery, type CollectionParams } from '../shared/collection.js';
 import { walkTransforms } from './mappings.js';
@@ -91,6 +92,9 @@ async function importOne(
   result.importedObjects.push({ type: 'IDENTITY_PROFILE', id: saved.id, name: saved.name });
   const imported = { object: ref, imported: { type: 'IDENTITY_PROFILE', id: saved.id, name: saved.name } };
   result.infos.push(message(existing ? 'UPDATED' : 'CREATED', `Identity profile '${saved.name}' ${existing ? 'updated' : 'created'} (${saved.id}).`, imported));
+  for (const u of await unknownAttributesIn({ repos }, saved.identityAttributeConfig)) {
+    result.warnings.push(message('UNKNOWN_ACCOUNT_ATTRIBUTE', `Identity profile ${label}: ${unknownAttributeWarning(u)}`, { object: ref, attribute: { ...u } }));
+  }
 }
 
 /** The authoritative source is resolved by id, then by name (sources differ between tenants). */

@@ -8,11 +8,12 @@ import { previewIdentity } from '../../domain/identity-profiles/preview.js';
 import { requestProcessing } from '../../domain/identity-profiles/process.js';
 import * as S from '../../domain/identity-profiles/schema.js';
 import { createProfile, getProfileJson, listProfiles } from '../../domain/identity-profiles/service.js';
+import { unknownAttributeWarning, unknownAttributesIn } from '../../domain/identity-profiles/mapping-warnings.js';
 import { exportProfiles, importProfiles } from '../../domain/identity-profiles/transfer.js';
 import { JsonPatch } from '../../domain/shared/schema.js';
 import { TaskResultSimplified } from '../../domain/tasks/schema.js';
 import type { ApiVersion, ProfileOperation } from '../versions.js';
-import { actorOf, CollectionQuerystring, errorResponses } from './responses.js';
+import { actorOf, CollectionQuerystring, errorResponses, warn } from './responses.js';
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128, description: 'Identity profile id' }) });
 const DryRun = Type.Object({ dryRun: Type.Optional(Type.Boolean({ description: 'Compute and report, write nothing' })) });
@@ -38,7 +39,11 @@ export function identityProfileRoutes(app: FastifyInstance, v: ApiVersion, ctx: 
 
   app.post<{ Body: S.IdentityProfileInput }>(base, op('createIdentityProfile', 'Create an identity profile', {
     body: S.IdentityProfileInput, response: { 201: S.IdentityProfile, ...errorResponses(400) },
-  }), async (request, reply) => reply.code(201).send(await createProfile(ctx, request.body, v.policy, actorOf(request))));
+  }), async (request, reply) => {
+    const profile = await createProfile(ctx, request.body, v.policy, actorOf(request));
+    warn(reply, (await unknownAttributesIn(ctx, profile.identityAttributeConfig)).map(unknownAttributeWarning));
+    return reply.code(201).send(profile);
+  });
 
   app.post<{ Body: string[] }>(`${base}/bulk-delete`, op('deleteIdentityProfiles', 'Delete identity profiles', {
     body: S.BulkDeleteRequest, response: { 202: TaskResultSimplified, ...errorResponses(400) },
@@ -72,7 +77,15 @@ export function identityProfileRoutes(app: FastifyInstance, v: ApiVersion, ctx: 
 
   app.patch<Id & { Body: JsonPatch }>(`${base}/:id`, op('updateIdentityProfile', 'Update an identity profile (JSON Patch)', {
     params: IdParams, body: JsonPatch, response: { 200: S.IdentityProfile, ...errorResponses(400, 404) },
-  }), async (request, reply) => reply.type('application/json; charset=utf-8').send(await patchProfile(ctx, request.params.id, request.body, actorOf(request))));
+  }), async (request, reply) => {
+    const json = await patchProfile(ctx, request.params.id, request.body, actorOf(request));
+    // only a patch of the mappings can name a new attribute: the other PATCHes read no sources
+    if (request.body.some((op) => op.path.startsWith('/identityAttributeConfig'))) {
+      const { identityAttributeConfig } = JSON.parse(json) as S.IdentityProfile;
+      warn(reply, (await unknownAttributesIn(ctx, identityAttributeConfig)).map(unknownAttributeWarning));
+    }
+    return reply.type('application/json; charset=utf-8').send(json);
+  });
 
   app.get<Id>(`${base}/:id/default-identity-attribute-config`, op('getDefaultIdentityAttributeConfig', 'Default identity attribute config', {
     params: IdParams, response: { 200: S.IdentityAttributeConfig, ...errorResponses(400, 404) },

@@ -31,3 +31,14 @@ export function page<T>(reply: FastifyReply, { items, total }: { items: T[]; tot
   if (total !== undefined) reply.header('X-Total-Count', total);
   return items;
 }
+
+/**
+ * Warnings about a request that succeeded, as `Warning: 199 idprofiles "<text>"` headers (RFC 7234
+ * §5.5; one per warning), where ISC's response shape has no place for them. The text is made
+ * ASCII (a header carries Latin-1 at most): other characters as `\uXXXX`, quotes escaped.
+ */
+export function warn(reply: FastifyReply, warnings: readonly string[]): void {
+  if (!warnings.length) return;
+  const quoted = (text: string) => JSON.stringify(text).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  reply.header('Warning', warnings.map((w) => `199 idprofiles ${quoted(w)}`));
+}

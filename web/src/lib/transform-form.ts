@@ -110,39 +110,5 @@ export function starter(type: FormType, source: Pick<Source, 'id' | 'name'> | un
   }
 }
 
-/** An account attribute a mapping names that its source's loaded files never had. */
-export interface UnknownAttribute {
-  source: string;
-  attributeName: string;
-  /** The column with the same name in another case, when there is one. */
-  suggestion?: string;
-}
-
-/**
- * The account attributes `definition` reads (anywhere in it) that their source has never seen in
- * a loaded file (`accountAttributeNames`). A source that has loaded nothing yet knows no columns:
- * nothing is reported for it. The engine reads attribute names exactly, so `Title` is not `title`.
- */
-export function unknownAttributes(definition: unknown, sources: Source[]): UnknownAttribute[] {
-  const out: UnknownAttribute[] = [];
-  const walk = (v: unknown, depth: number) => {
-    if (depth > 64) return;
-    if (Array.isArray(v)) return v.forEach((x) => walk(x, depth + 1));
-    if (!isObject(v)) return;
-    if (v.type === 'accountAttribute' && isObject(v.attributes)) {
-      const a = v.attributes;
-      const source = sources.find((s) => s.id === a.sourceId) ?? (isText(a.sourceName) ? sources.find((s) => s.name.toLowerCase() === String(a.sourceName).toLowerCase()) : undefined);
-      const name = a.attributeName;
-      if (source && isText(name) && name && source.accountAttributeNames.length && !source.accountAttributeNames.includes(name as string)) {
-        const suggestion = source.accountAttributeNames.find((n) => n.toLowerCase() === (name as string).toLowerCase());
-        if (!out.some((u) => u.source === source.name && u.attributeName === name)) out.push({ source: source.name, attributeName: name as string, suggestion });
-      }
-    }
-    Object.values(v).forEach((x) => walk(x, depth + 1));
-  };
-  walk(definition, 0);
-  return out;
-}
-
-export const describeUnknown = (u: UnknownAttribute) =>
-  `“${u.attributeName}” is not a column of ${u.source}${u.suggestion ? ` (did you mean “${u.suggestion}”?)` : ''}: its files have never had it, so it will be empty.`;
+// the rule is the server's too (its API warns with it): one copy, in the domain
+export { describeUnknown, unknownAttributes, type UnknownAttribute } from '../../../src/domain/identity-profiles/unknown-attributes.js';

@@ -3,6 +3,7 @@ import type { AccountRepository } from '../../domain/accounts/repository.js';
 import { ACCOUNT_FILTERS, type Account } from '../../domain/accounts/schema.js';
 import type { DB } from '../types.js';
 import { applyCollection, applyFilter, withColumns } from './collection.js';
+import { upsertPlaced } from './load-apply-sql.js';
 import * as Preview from './load-preview-sql.js';
 
 const FIELDS = withColumns(ACCOUNT_FILTERS, {
@@ -91,22 +92,9 @@ export function accountRepository(db: Kysely<DB>, tenantId = 'default'): Account
           where task_id = ${taskId} ${after === null ? sql`` : sql`and native_identity > ${after}`}
           order by native_identity ${limit === undefined ? sql`` : sql`limit ${limit}`}) b`.execute(db);
       const { through, rows } = batch.rows[0];
-      if (through === null) return { through, rows: 0, added: 0, updated: 0 };
-      // new accounts' ids follow the order they are written in (migration 0008)
-      const upsert = await sql<{ added: number; updated: number }>`
-        with upserted as (
-          insert into accounts (id, tenant_id, source_id, native_identity, name, attributes)
-          select lpad(to_hex(nextval('account_order')), 16, '0') || substr(md5(random()::text), 1, 16), ${tenantId}, ${sourceId}, r.native_identity, r.name, r.attributes
-          from account_load_rows r
-          where r.task_id = ${taskId} and r.native_identity <= ${through} ${after === null ? sql`` : sql`and r.native_identity > ${after}`}
-          order by r.native_identity
-          on conflict (source_id, native_identity) do update
-            set name = excluded.name, attributes = excluded.attributes, modified = now()
-            where accounts.name is distinct from excluded.name or accounts.attributes is distinct from excluded.attributes
-          returning (xmax = 0) as inserted
-        )
-        select count(*) filter (where inserted)::int as added, count(*) filter (where not inserted)::int as updated from upserted`.execute(db);
-      return { through, rows, ...upsert.rows[0] };
+      if (through === null) return { through, rows: 0, added: 0, updated: 0, correlated: 0, formed: 0, unplaced: 0 };
+      const written = await upsertPlaced(db, tenantId, { taskId, sourceId, after, through });
+      return { through, rows, ...written };
     },
     async refreshStatistics() {
       // the columns our statements filter and join on: the JSON of attributes made `analyze

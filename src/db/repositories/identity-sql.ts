@@ -40,7 +40,10 @@ export async function correlateAccounts(db: Kysely<DB>, tenantId: string, source
  * `formIdentities` need no join between them, and identities sort like the accounts they were
  * formed from.
  */
-const IDENTITY_ID = sql`left(a.id, 16) || right(md5('identity:' || a.id), 16)`;
+const identityIdOf = (accountId: RawBuilder<unknown>) => sql`left(${accountId}, 16) || right(md5('identity:' || ${accountId}), 16)`;
+const IDENTITY_ID = identityIdOf(sql.ref('a.id'));
+/** The same id, of an account id column named `id` (load-apply-sql.ts forms identities as it inserts accounts). */
+export const IDENTITY_ID_OF_ID = identityIdOf(sql.ref('f.id'));
 
 /**
  * One identity per uncorrelated account of an authoritative source, placed at once under the

@@ -56,7 +56,7 @@ export async function applyStep(repos: Repositories, taskId: string, sourceId: s
       const batch = await repos.accounts.upsertStaged(taskId, sourceId, at.after, limit);
       if (batch.through === null) return { ...at, step: 'done', after: null };
       const range = { sourceId, after: at.after, through: batch.through };
-      const placed = await placeAccounts(repos, range);
+      const placed = await placeAccounts(repos, range, batch);
       await repos.accounts.clearStaged(taskId, range);
       return {
         ...at, after: batch.through, rows: at.rows + batch.rows, added: at.added + batch.added, updated: at.updated + batch.updated,

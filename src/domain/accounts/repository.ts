@@ -35,9 +35,16 @@ export interface AccountRepository {
   /**
    * A full aggregation's upserts, one batch: the next `limit` staged rows (all without one) in
    * native identity order after `after` are added, or update their account where they differ.
+   * A new account is written placed, once: joined to the identity whose `uid` equals its name
+   * (ignoring case; `correlated`), or else — on an authoritative source — with a new identity of
+   * its own under the source's highest-priority profile (`formed`, `profileId`), as
+   * `correlateAccounts` and `formIdentities` would place it afterwards.
+   * `unplaced`: the batch's accounts that were there before, still without an identity.
    * `through`: the batch's last native identity (null when none were left).
    */
-  upsertStaged(taskId: string, sourceId: string, after: string | null, limit?: number): Promise<{ through: string | null; rows: number; added: number; updated: number }>;
+  upsertStaged(taskId: string, sourceId: string, after: string | null, limit?: number): Promise<{
+    through: string | null; rows: number; added: number; updated: number; correlated: number; formed: number; unplaced: number; profileId?: string;
+  }>;
   /** Drops a load's staged rows (with `range`, those of its native identities). */
   clearStaged(taskId: string, range?: Pick<AccountRange, 'after' | 'through'>): Promise<void>;
   /** Read-only: the source's accounts and how many of them the staged rows would remove (cheap: no attributes compared). */

@@ -24,17 +24,36 @@ export async function placeIdentities(repos: Repositories, sourceIds: readonly s
   return { formed, affectedProfiles };
 }
 
+/** What writing a load's batch did about placement (see `AccountRepository.upsertStaged`). */
+export interface WrittenBatch {
+  /** New accounts joined to an existing identity. */
+  correlated: number;
+  /** New accounts that formed an identity of their own, under `profileId`. */
+  formed: number;
+  profileId?: string;
+  /** Accounts of the batch that were there before without an identity. */
+  unplaced: number;
+}
+
 /**
- * Placement of one batch of a load applied in steps (`range`: the accounts it wrote): they
- * correlate or form identities, and identities that gained an account are placed. Counts and
- * flags are the caller's, once for the whole load (`refreshCounts`, `needProcessing`).
+ * Placement of one batch of a load applied in steps (`range`: the accounts it wrote). Its new
+ * accounts were written placed (`written`); accounts there before without an identity correlate
+ * or form identities now; identities that gained an account are placed. Counts and flags are the
+ * caller's, once for the whole load (`refreshCounts`, `needProcessing`).
  */
-export async function placeAccounts(repos: Repositories, range: AccountRange): Promise<{ formed: number; affectedProfiles: string[] }> {
-  const correlated = await repos.identities.correlateAccounts(range.sourceId, range);
-  const f = await repos.identities.formIdentities(range.sourceId, range);
+export async function placeAccounts(repos: Repositories, range: AccountRange, written: WrittenBatch): Promise<{ formed: number; affectedProfiles: string[] }> {
+  let correlated = written.correlated;
+  let formed = written.formed;
+  const gained = new Set(written.profileId ? [written.profileId] : []);
+  if (written.unplaced > 0) {
+    correlated += await repos.identities.correlateAccounts(range.sourceId, range);
+    const f = await repos.identities.formIdentities(range.sourceId, range);
+    formed += f.formed;
+    if (f.profileId) gained.add(f.profileId);
+  }
   // formed identities are under their profile already; only identities that gained an account may move
   const moved = correlated > 0 ? await repos.identities.assignProfiles([range.sourceId], range) : { affectedProfiles: [] };
-  return { formed: f.formed, affectedProfiles: [...new Set([...(f.profileId ? [f.profileId] : []), ...moved.affectedProfiles])] };
+  return { formed, affectedProfiles: [...new Set([...gained, ...moved.affectedProfiles])] };
 }
 
 /** Profiles that gained or lost identities are flagged as needing processing. */

@@ -42,8 +42,8 @@ export async function correlateAccounts(db: Kysely<DB>, tenantId: string, source
  */
 const identityIdOf = (accountId: RawBuilder<unknown>) => sql`left(${accountId}, 16) || right(md5('identity:' || ${accountId}), 16)`;
 const IDENTITY_ID = identityIdOf(sql.ref('a.id'));
-/** The same id, of an account id column named `id` (load-apply-sql.ts forms identities as it inserts accounts). */
-export const IDENTITY_ID_OF_ID = identityIdOf(sql.ref('f.id'));
+/** The same id, of the account id `l.id` (load-apply-sql.ts forms identities as it inserts accounts). */
+export const IDENTITY_ID_OF_ID = identityIdOf(sql.ref('l.id'));
 
 /**
  * One identity per uncorrelated account of an authoritative source, placed at once under the

@@ -38,19 +38,18 @@ export async function upsertPlaced(db: Kysely<DB>, tenantId: string, batch: Stag
       where r.task_id = ${taskId} and r.native_identity <= ${through} ${after === null ? sql`` : sql`and r.native_identity > ${after}`}
       order by r.native_identity
     ), looked_up as materialized (
-      select b.id, b.name, a.id is null as fresh, a.id is not null and a.identity_id is null as unplaced
+      select b.*, a.id is null as fresh, a.id is not null and a.identity_id is null as unplaced
       from batch b left join accounts a on a.source_id = ${sourceId} and a.native_identity = b.native_identity
-    ), fresh as (
-      select l.id, l.name from looked_up l where l.fresh
     ), candidates as (
       select lower(s.attributes->>'uid') as uid, min(s.identity_id) as identity_id
       from identity_state s join identities i on i.id = s.identity_id
-      where i.tenant_id = ${tenantId} and s.attributes ? 'uid' and lower(s.attributes->>'uid') in (select lower(f.name) from fresh f)
+      where i.tenant_id = ${tenantId} and s.attributes ? 'uid' and lower(s.attributes->>'uid') in (select lower(l.name) from looked_up l where l.fresh)
       group by lower(s.attributes->>'uid')
     ), placed as materialized (
-      select f.id, f.name, c.identity_id as correlated_to,
-        case when c.identity_id is null and ${profile?.id ?? null}::text is not null then ${IDENTITY_ID_OF_ID} end as formed_id
-      from fresh f left join candidates c on c.uid = lower(f.name)
+      -- every row of the batch, in its order: no join back to it (a join on the new ids sorted the batch twice)
+      select l.*, c.identity_id as correlated_to,
+        case when l.fresh and c.identity_id is null and ${profile?.id ?? null}::text is not null then ${IDENTITY_ID_OF_ID} end as formed_id
+      from looked_up l left join candidates c on l.fresh and c.uid = lower(l.name)
     ), formed as (
       insert into identities (id, tenant_id, name, profile_id)
       select p.formed_id, ${tenantId}, p.name, ${profile?.id ?? null} from placed p where p.formed_id is not null
@@ -58,9 +57,9 @@ export async function upsertPlaced(db: Kysely<DB>, tenantId: string, batch: Stag
       returning 1
     ), upserted as (
       insert into accounts (id, tenant_id, source_id, native_identity, name, attributes, identity_id)
-      select b.id, ${tenantId}, ${sourceId}, b.native_identity, b.name, b.attributes, coalesce(p.correlated_to, p.formed_id)
-      from batch b left join placed p on p.id = b.id
-      order by b.native_identity
+      select p.id, ${tenantId}, ${sourceId}, p.native_identity, p.name, p.attributes, coalesce(p.correlated_to, p.formed_id)
+      from placed p
+      order by p.native_identity
       on conflict (source_id, native_identity) do update
         set name = excluded.name, attributes = excluded.attributes, modified = now()
         where accounts.name is distinct from excluded.name or accounts.attributes is distinct from excluded.attributes

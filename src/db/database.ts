@@ -3,6 +3,7 @@ import { migrationProvider } from './migrations/index.js';
 import { openPGlite } from './pglite.js';
 import { openPostgres } from './postgres.js';
 import type { DB } from './types.js';
+import type { ThreadLifeline } from './pglite-lifeline.js';
 
 /** Runs raw SQL with positional parameters on the same connections Kysely uses (pg-boss's `db` option). */
 export interface SqlExecutor {
@@ -36,6 +37,11 @@ export interface Database {
   probe?(): Promise<ProbeNote | void>;
   /** This process's connections now (PGlite: its one session), for /metrics. */
   usage(): DatabaseUsage;
+  /**
+   * PGlite: the thread the embedded database runs in, started again when it dies
+   * (pglite-lifeline.ts); `thread.kill()` ends it as a crash would (the fault tests do).
+   */
+  embedded?: Pick<ThreadLifeline, 'thread' | 'restarts' | 'state'>;
   close(): Promise<void>;
 }
 
@@ -74,7 +80,7 @@ export interface DatabaseOptions {
   reservedConnections?: number;
   /** PostgreSQL: how long connecting, or waiting in line for a pooled connection, may take. */
   connectTimeoutMs?: number;
-  /** Connections lost, the database gone and back (PostgreSQL). */
+  /** Connections lost, the database gone and back (PostgreSQL); the embedded database's thread started again (PGlite). */
   logger?: DatabaseLogger;
 }
 
@@ -82,7 +88,7 @@ export { prepared } from './pg-client.js';
 
 /** Opens the database (PGlite or PostgreSQL); call `migrateToLatest` before use. */
 export async function createDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options) : openPGlite(options.dataDir ?? 'memory://');
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options) : openPGlite(options.dataDir ?? 'memory://', undefined, options.logger);
 }
 
 /** Applies every pending migration; throws with the failing migration's name. */

@@ -17,6 +17,8 @@ describe('connection failures', () => {
     ['pg: connect timeout', new Error('Connection terminated due to connection timeout')],
     ['pg: pool wait', new Error('timeout exceeded when trying to connect')],
     ['pg: client unusable after a loss', new Error('Client has encountered a connection error and is not queryable')],
+    ["PGlite's thread died", new Error("the embedded database's thread exited (1)")],
+    ['PGlite aborted', new Error('the embedded database failed: RuntimeError: unreachable')],
   ])('%s → 503 with Retry-After, nothing done', (_what, e) => {
     expect(isConnectionFailure(e)).toBe(true);
     const mapped = mapDatabaseError(e) as AppError;

@@ -56,7 +56,8 @@ const CONNECTION_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
 /** Socket errors of a connection that could not be made or was lost. */
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EADDRNOTAVAIL']);
 /** pg's own errors for the same (they carry no code): lost, timed out, or unusable after a loss. */
-const PG_CONNECTION_MESSAGES = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error and is not queryable|Connection closed|Query read timeout)/;
+// (the last two: PGlite's thread died — pglite-worker.ts — and is being opened again, pglite-lifeline.ts)
+const PG_CONNECTION_MESSAGES = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error and is not queryable|Connection closed|Query read timeout|the embedded database's thread exited|the embedded database failed)/;
 
 /**
  * Did this fail because the database could not be reached or dropped the connection (as opposed

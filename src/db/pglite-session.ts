@@ -37,7 +37,7 @@ export interface SessionClient {
 }
 
 export class LanedSession {
-  readonly #client: pg.Client;
+  #client: pg.Client;
   #connected: Promise<unknown> | undefined;
   #held: Lane | undefined;
   #ended = false;
@@ -48,6 +48,16 @@ export class LanedSession {
 
   constructor(client: pg.Client) {
     this.#client = client;
+  }
+
+  /**
+   * Talks to `client` from now on (the database's thread was started again, pglite-lifeline.ts).
+   * Whoever holds the session keeps the old client until it releases it: its statements fail, as
+   * the old thread is gone.
+   */
+  replaceClient(client: pg.Client): void {
+    this.#client = client;
+    this.#connected = undefined;
   }
 
   /** Whether job work holds the session now (a request would wait for its transaction to end). */

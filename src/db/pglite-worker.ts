@@ -95,6 +95,7 @@ export class DatabaseThread {
   #broken: string | undefined;
   #busySince: number | undefined;
   #closed: Promise<void> | undefined;
+  readonly #brokenListeners: Array<(reason: string) => void> = [];
 
   private constructor(worker: Worker) {
     this.#worker = worker;
@@ -138,6 +139,17 @@ export class DatabaseThread {
     });
   }
 
+  /** Calls `listener` once, when the thread dies or PGlite fails (not on `close`). */
+  onBroken(listener: (reason: string) => void): void {
+    if (this.#broken) return void queueMicrotask(() => listener(this.#broken!));
+    this.#brokenListeners.push(listener);
+  }
+
+  /** Ends the thread at once, as a crash would: what it was running fails, nothing is closed cleanly. */
+  async kill(): Promise<void> {
+    await this.#worker.terminate();
+  }
+
   /** Closes the database (after what was sent before) and ends the thread. */
   close(): Promise<void> {
     return (this.#closed ??= (async () => {
@@ -165,9 +177,11 @@ export class DatabaseThread {
 
   #fail(reason: string): void {
     if (this.#closed && !this.#broken) return; // a close we asked for
-    this.#broken ??= reason;
+    if (this.#broken) return;
+    this.#broken = reason;
     for (const { reject } of this.#pending.values()) reject(new Error(reason));
     this.#pending.clear();
+    for (const listener of this.#brokenListeners.splice(0)) listener(reason);
   }
 }
 
@@ -248,5 +262,10 @@ export class ThreadConnection extends EventEmitter {
 
 /** A pg Client on the thread's one session (what pg.Client needs: a Connection of its own). */
 export function clientOnThread<C extends pg.Client>(Client: new (config: pg.ClientConfig) => C, thread: DatabaseThread): C {
-  return new Client({ connection: new ThreadConnection(thread) } as unknown as pg.ClientConfig);
+  const client = new Client({ connection: new ThreadConnection(thread) } as unknown as pg.ClientConfig);
+  // When the thread dies, the statements in flight fail with its reason (and a new thread takes
+  // over, pglite-lifeline.ts); the Client then also emits 'error', which unheard would be thrown
+  // (it was: an unhandled rejection in the exchange that saw the thread die).
+  client.on('error', () => {});
+  return client;
 }

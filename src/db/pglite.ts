@@ -5,7 +5,8 @@ import { createRequire } from 'node:module';
 import v8 from 'node:v8';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Database } from './database.js';
+import type { Database, DatabaseLogger } from './database.js';
+import { ThreadLifeline } from './pglite-lifeline.js';
 import { withDataFolderLock } from './data-folder-lock.js';
 import { PreparingClient } from './pg-client.js';
 import { inBackground, LanedSession } from './pglite-session.js';
@@ -102,18 +103,25 @@ function keepHeapCompact(): void {
 }
 
 /** Opens (or creates) the embedded database in `dataDir` (one process at a time: data-folder-lock.ts) or `memory://`; `template`: tests. */
-export const openPGlite = (dataDir: string, template: PGliteTemplate = templatePaths()) => withDataFolderLock(dataDir, () => openUnlocked(dataDir, template));
+export const openPGlite = (dataDir: string, template: PGliteTemplate = templatePaths(), logger?: DatabaseLogger) =>
+  withDataFolderLock(dataDir, () => openUnlocked(dataDir, template, logger));
 
-async function openUnlocked(dataDir: string, template: PGliteTemplate): Promise<Database> {
+async function openUnlocked(dataDir: string, template: PGliteTemplate, logger?: DatabaseLogger): Promise<Database> {
   keepHeapCompact();
   const settings = Object.entries(PGLITE_SETTINGS).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
   // the database runs in a thread of its own (pglite-worker.ts), so its statements never hold the server's event loop
-  const thread = await DatabaseThread.start({ dataDir, ...fromTemplate(dataDir, template), startParams: [...PGlite.defaultStartParams, ...settings] });
+  const start = () => DatabaseThread.start({ dataDir, ...fromTemplate(dataDir, template), startParams: [...PGlite.defaultStartParams, ...settings] });
+  const thread = await start();
   // pg's own Client speaking the wire protocol to that thread: the statements `prepared` names are
   // parsed and planned once, as on PostgreSQL (PGlite's query() parses, plans and enters the
   // WebAssembly six times for every statement). Its one session is handed out in two lanes,
   // requests before job work (pglite-session.ts); Kysely's pool type also names cursors, which we never stream.
   const session = new LanedSession(clientOnThread(PreparingClient, thread));
+  // a thread that dies is started again on the same data folder (pglite-lifeline.ts)
+  const lifeline = new ThreadLifeline(thread, {
+    start, restart: !dataDir.startsWith('memory://'), logger,
+    onThread: (next) => session.replaceClient(clientOnThread(PreparingClient, next)),
+  });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: session as unknown as PostgresPool }), plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })] });
   return {
     db,
@@ -121,18 +129,19 @@ async function openUnlocked(dataDir: string, template: PGliteTemplate): Promise<
     sqlExecutor: { executeSql: (text, values) => session.query(text, values) },
     inBackground,
     usage: () => session.usage(),
+    embedded: lifeline,
     bulkRequest: inBackground,
     // /health: a dead thread is DOWN; while job work holds the session, say so at once rather
     // than wait for its transaction (it is working, not gone); otherwise a statement of its own
     probe: async () => {
-      const { broken, busySince } = thread.state;
+      const { broken, busySince } = lifeline.state;
       if (broken) throw Object.assign(new Error(broken), { code: 'EMBEDDED_DATABASE_FAILED' });
       if (session.heldByBackground) return { busyForMs: busySince === undefined ? 0 : performance.now() - busySince };
       await session.query('select 1');
     },
     close: async () => {
       await db.destroy();
-      await thread.close();
+      await lifeline.close();
     },
   };
 }

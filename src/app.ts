@@ -21,6 +21,7 @@ import { createRouteIndex } from './http/route-index.js';
 import { accountRoutes } from './http/routes/accounts.js';
 import { databaseCheck, healthRoutes, type HealthCheck } from './http/routes/health.js';
 import { identityRoutes } from './http/routes/identities.js';
+import { identityLifecycleRoutes } from './http/routes/identity-lifecycle.js';
 import { identityProfileRoutes } from './http/routes/identity-profiles.js';
 import { oauthRoutes } from './http/routes/oauth.js';
 import { sourceRoutes } from './http/routes/sources.js';
@@ -130,6 +131,7 @@ export async function buildApp({ services, config, logger }: AppOptions): Promis
   const { ctx } = services;
   for (const version of API_VERSIONS) {
     identityProfileRoutes(app, version, ctx);
+    identityLifecycleRoutes(app, version.name, ctx);
     if (version.prefix) {
       const prefix = version.prefix;
       taskStatusRoutes(app, prefix, ctx);

@@ -11,6 +11,7 @@ import { DELETE_JOB, runDeleteJob, type DeleteJobPayload } from './domain/identi
 import { giveUpLoad, LOAD_JOB, runLoadJob, type LoadJobPayload } from './domain/accounts/load.js';
 import { CHUNK_JOB, FINALIZE_JOB, PLAN_JOB, runChunkJob, runFinalizeJob, runPlanJob, type ChunkPayload, type ProcessRun } from './domain/identities/processing.js';
 import { createProcessingTask, startProcessing } from './domain/identity-profiles/process.js';
+import { runSelectedJob, SELECTED_JOB, type SelectedRun } from './domain/identities/process-selected.js';
 import { failTask } from './domain/tasks/service.js';
 import { newId } from './domain/shared/schema.js';
 import { TransactionPace } from './domain/shared/transaction-pace.js';
@@ -32,7 +33,7 @@ export interface Services {
   close(): Promise<void>;
 }
 
-export const JOB_NAMES = [DELETE_JOB, LOAD_JOB, PLAN_JOB, CHUNK_JOB, FINALIZE_JOB] as const;
+export const JOB_NAMES = [DELETE_JOB, LOAD_JOB, PLAN_JOB, CHUNK_JOB, FINALIZE_JOB, SELECTED_JOB] as const;
 const SYSTEM = { clientId: 'system', name: 'system' };
 /**
  * PGlite's one session is held by a transaction until it ends, and requests wait for it: load
@@ -107,6 +108,7 @@ export async function createServices(database: Database, options: ServiceOptions
     [PLAN_JOB]: (p) => runPlanJob(ctx, p as ProcessRun, options.chunkSize, database.kind === 'pglite' ? PGLITE_CHUNK_TRANSACTION : undefined),
     [CHUNK_JOB]: (p) => runChunkJob(ctx, p as ChunkPayload),
     [FINALIZE_JOB]: (p) => runFinalizeJob(ctx, p as ProcessRun),
+    [SELECTED_JOB]: (p) => runSelectedJob(ctx, p as SelectedRun),
   };
   const metrics = createMetrics({
     tasks: () => ctx.repos.tasks.countByState(),

@@ -86,3 +86,30 @@ export function versionOfUrl(url: string): string {
   const m = /^\/+(v3|beta|v20\d\d|identity-profiles\/v\d+)(?:[/?]|$)/.exec(url);
   return m ? m[1].replace('/', '-') : 'other';
 }
+
+/**
+ * The identity operations of issue 15 per version (`identities-lifecycle.<version>.yaml`,
+ * `per-service/identities.v1.yaml`, `per-service/lifecycle-states.v1.yaml`): where identities live,
+ * and the operation id of `set-lifecycle-state` and of `POST /identities/process` where the
+ * version's document has them (v3 has no process, beta no set-lifecycle-state).
+ */
+export interface IdentityLifecycleOperations {
+  identitiesPath: string;
+  setLifecycleState?: string;
+  startIdentityProcessing?: string;
+}
+
+export const IDENTITY_LIFECYCLE: Readonly<Record<VersionName, IdentityLifecycleOperations>> = {
+  v3: { identitiesPath: '/v3/identities', setLifecycleState: 'setLifecycleState' },
+  beta: { identitiesPath: '/beta/identities', startIdentityProcessing: 'startIdentityProcessing' },
+  v2024: { identitiesPath: '/v2024/identities', setLifecycleState: 'setLifecycleState', startIdentityProcessing: 'startIdentityProcessing' },
+  v2025: { identitiesPath: '/v2025/identities', setLifecycleState: 'setLifecycleState', startIdentityProcessing: 'startIdentityProcessing' },
+  v2026: { identitiesPath: '/v2026/identities', setLifecycleState: 'setLifecycleState', startIdentityProcessing: 'startIdentityProcessing' },
+  v1: { identitiesPath: '/identities/v1', setLifecycleState: 'setLifecycleStateV1', startIdentityProcessing: 'startIdentityProcessingV1' },
+};
+
+/** The rights of those operations, as every version's document declares them. */
+export const IDENTITY_LIFECYCLE_RIGHTS = {
+  setLifecycleState: r(['idn:identity-lifecycle-state:manage'], ['ORG_ADMIN']),
+  startIdentityProcessing: r(['idn:identity:process', 'idn:identity:manage'], ['ORG_ADMIN', 'HELPDESK']),
+} as const;

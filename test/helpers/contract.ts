@@ -96,6 +96,25 @@ export function loadContract(version: ContractVersion): Contract {
   return contract;
 }
 
+const byFile = new Map<string, Contract>();
+
+/**
+ * Another of SailPoint's documents in `../shared/openapi` by its file name, e.g.
+ * `identities-lifecycle.v2025.yaml` or `per-service/identities.v1.yaml` (loaded once per process).
+ */
+export function loadDocumentContract(file: string): Contract {
+  let contract = byFile.get(file);
+  if (!contract) {
+    const shared = sharedDir();
+    const path = shared && join(shared, 'openapi', file);
+    if (!path || !existsSync(path)) throw new Error(`contract: ${file} not found under ${resolve(REPO_ROOT, '..', 'shared', 'openapi')}`);
+    // the label only names the document in messages and its schemas' $id
+    contract = buildContract(file.replace(/[^A-Za-z0-9.-]/g, '_') as ContractVersion, parse(readFileSync(path, 'utf8')));
+    byFile.set(file, contract);
+  }
+  return contract;
+}
+
 type RawOp = Record<string, any>;
 interface Indexed extends CompiledTemplate {
   op: ContractOperation;
@@ -235,24 +254,24 @@ function validateContent(
  * error with its JSON path; returns the matched operation otherwise.
  */
 export function expectContract(
-  version: ContractVersion,
+  version: ContractVersion | { file: string },
   method: string,
   concretePath: string,
   status: number | string,
   body: unknown,
   contentType = 'application/json',
 ): ContractOperation {
-  const contract = loadContract(version);
+  const contract = typeof version === 'string' ? loadContract(version) : loadDocumentContract(version.file);
   const op = contract.matchOperation(method, concretePath);
   if (!op) {
-    throw new Error(`contract ${version}: no operation matches ${method.toUpperCase()} ${concretePath} (base path "${contract.basePath}")`);
+    throw new Error(`contract ${contract.version}: no operation matches ${method.toUpperCase()} ${concretePath} (base path "${contract.basePath}")`);
   }
   const result = contract.validateResponse(op.method, op.path, status, body, contentType);
   if (!result.valid) {
     const shown = JSON.stringify(body) ?? 'undefined';
     throw new Error(
       [
-        `response does not match SailPoint contract ${version}: ${op.method} ${concretePath} → ${status} (${op.operationId}, ${op.path})`,
+        `response does not match SailPoint contract ${contract.version}: ${op.method} ${concretePath} → ${status} (${op.operationId}, ${op.path})`,
         ...result.errors.map((e) => `  - ${e}`),
         `  body: ${shown.length > 500 ? `${shown.slice(0, 497)}...` : shown}`,
       ].join('\n'),

@@ -18,11 +18,12 @@ import { INPUTS_LOCK } from '../migrations/0006-identity-state.js';
  * by the keys stored at the last run, one index lookup, without reading the identity's accounts.
  */
 
-/** One identity, or a profile's identities with ids in [firstId, lastId]. */
-export type Which = { id: string } | { profileId: string; firstId: string; lastId: string };
+/** One identity, or a profile's identities with ids in [firstId, lastId], or those of a profile among `ids`. */
+export type Which = { id: string } | { profileId: string; firstId: string; lastId: string } | { profileId: string; ids: readonly string[] };
 
 const where = (tenantId: string, which: Which) =>
   'id' in which ? sql`i.id = ${which.id}`
+  : 'ids' in which ? sql`i.tenant_id = ${tenantId} and i.profile_id = ${which.profileId} and i.id = any(${[...which.ids]}::text[])`
   : sql`i.tenant_id = ${tenantId} and i.profile_id = ${which.profileId} and i.id between ${which.firstId} and ${which.lastId}`;
 
 /**
@@ -45,7 +46,7 @@ const ownerByKeys = (lookup: ManagerLookup, keys: RawBuilder<unknown>, self: Raw
  * the few identities with several accounts.
  */
 export function chunkQuery(
-  tenantId: string, which: Which, options: Pick<ChunkOptions, 'managerLookup' | 'managerAttributes'> & { runKey?: string } = {},
+  tenantId: string, which: Which, options: Pick<ChunkOptions, 'managerLookup' | 'managerAttributes' | 'evaluateAll'> & { runKey?: string } = {},
 ): RawBuilder<ChunkRow> {
   const lookup = options.managerLookup;
   const lookupKeys = lookup
@@ -54,7 +55,7 @@ export function chunkQuery(
   const managerAttributes = options.managerAttributes
     ? sql`(select m.attributes::text from identity_state m where m.identity_id = s.manager_id)`
     : sql`null::text`;
-  const stale = options.runKey
+  const stale = options.runKey && !options.evaluateAll
     ? sql`and (s.input_fingerprint is distinct from ${options.runKey}
                ${lookup ? sql`or s.manager_id is distinct from ${ownerByKeys(lookup, sql`s.manager_keys`, sql`i.id`)}` : sql``})`
     : sql``;

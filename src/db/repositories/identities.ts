@@ -96,8 +96,11 @@ export function identityRepository(db: Kysely<DB>, tenantId = 'default'): Identi
       const manager = lookup ? { lookup, owners: await ownersOfKeys(lookup, rows) } : undefined;
       const identities = madeAsIterated(rows, names, key ?? null, manager);
       if (!key) return { identities, inRange: rows.length };
+      if (options.evaluateAll) return { identities, inRange: rows.length };
       const counted = await db.selectFrom('identities').select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('tenantId', '=', tenantId).where('profileId', '=', profileId).where('id', '>=', range.firstId).where('id', '<=', range.lastId)
+        .where('tenantId', '=', tenantId).where('profileId', '=', profileId)
+        .$call((q) => ('ids' in range ? q.where('id', 'in', range.ids.length ? [...range.ids] : [''])
+          : q.where('id', '>=', range.firstId).where('id', '<=', range.lastId)))
         .executeTakeFirstOrThrow();
       return { identities, inRange: Number(counted.n) };
     },
@@ -146,6 +149,10 @@ export function identityRepository(db: Kysely<DB>, tenantId = 'default'): Identi
     correlateManagers: (profileId, sourceId, mapping, since) => Q.correlateManagers(db, tenantId, profileId, sourceId, mapping, since),
     async markProfileProcessed(profileId, at) {
       await db.updateTable('identityProfiles').set({ lastProcessed: at }).where('id', '=', profileId).execute();
+    },
+    async profilesOf(ids) {
+      if (!ids.length) return [];
+      return db.selectFrom('identities').select(['id', 'profileId']).where('tenantId', '=', tenantId).where('id', 'in', [...ids]).execute();
     },
     formIdentities: (sourceId, range) => Q.formIdentities(db, tenantId, sourceId, range),
     correlateAccounts: (sourceId, range) => Q.correlateAccounts(db, tenantId, sourceId, range),

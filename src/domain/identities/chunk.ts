@@ -4,25 +4,31 @@ import { forEachPaced } from '../shared/pace.js';
 import type { ChunkOutcome } from '../tasks/repository.js';
 import { DryRunCollector } from './dry-run.js';
 import { attributesFrom, compileMappings, evaluateIdentity, sameAttributes, type CompiledMappings } from './evaluate.js';
-import type { IdentityChange, ManagerLookup } from './repository.js';
+import type { ChunkSelection, IdentityChange, ManagerLookup } from './repository.js';
 
 const MAX_ERRORS_PER_CHUNK = 20;
 
-/** Compiled mappings are cached per task within a process: compiled once per run, not per chunk. */
+/**
+ * Compiled mappings are cached per task and profile within a process: compiled once per run, not
+ * per chunk (a task processing given identities may span several profiles).
+ */
 const compiledByTask = new Map<string, CompiledMappings>();
 
 export async function compiledFor(repos: Repositories, taskId: string, profile: IdentityProfile): Promise<CompiledMappings> {
-  let compiled = compiledByTask.get(taskId);
+  const key = `${taskId}/${profile.id}`;
+  let compiled = compiledByTask.get(key);
   if (!compiled) {
     const stored = new Map((await repos.transforms.all()).map((t) => [t.name.toLowerCase(), t]));
     compiled = compileMappings(profile.identityAttributeConfig, (name) => stored.get(name.toLowerCase()));
     if (compiledByTask.size > 50) compiledByTask.clear();
-    compiledByTask.set(taskId, compiled);
+    compiledByTask.set(key, compiled);
   }
   return compiled;
 }
 
-export const forgetCompiled = (taskId: string) => compiledByTask.delete(taskId);
+export const forgetCompiled = (taskId: string) => {
+  for (const key of compiledByTask.keys()) if (key.startsWith(`${taskId}/`)) compiledByTask.delete(key);
+};
 
 /** What a chunk records besides its counts. */
 export interface ChunkSummary {
@@ -41,11 +47,13 @@ export interface ChunkSummary {
  */
 export async function processChunk(
   ctx: Pick<DomainContext, 'now'>, repos: Repositories, run: { taskId: string; dryRun?: boolean },
-  profile: IdentityProfile, range: { firstId: string; lastId: string }, managerLookup: ManagerLookup | undefined,
+  profile: IdentityProfile, range: ChunkSelection, managerLookup: ManagerLookup | undefined,
 ): Promise<ChunkOutcome & { summary: ChunkSummary }> {
   const compiled = await compiledFor(repos, run.taskId, profile);
   const fingerprint = compiled.enabled ? compiled.fingerprint : undefined;
-  const { identities, inRange } = await repos.identities.loadChunk(profile.id, range, { managerLookup, fingerprint, managerAttributes: !fingerprint });
+  // identities named one by one (POST /identities/process) are evaluated whatever their fingerprint says
+  const evaluateAll = 'ids' in range;
+  const { identities, inRange } = await repos.identities.loadChunk(profile.id, range, { managerLookup, fingerprint, managerAttributes: !fingerprint, evaluateAll });
   const now = ctx.now();
   const outcome = { processed: inRange, changed: 0, failed: 0, errors: [] as ChunkOutcome['errors'], summary: { managersChanged: 0 } as ChunkSummary };
   const changes: IdentityChange[] = [];

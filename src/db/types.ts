@@ -133,6 +133,7 @@ export interface AccountsTable {
   name: string;
   attributes: Json<Record<string, unknown>>;
   identityId: string | null;
+  disabled: Generated<boolean>;
   created: Timestamp;
   modified: Timestamp;
 }

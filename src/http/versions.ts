@@ -81,9 +81,9 @@ export const API_VERSIONS: readonly ApiVersion[] = [
   { name: 'v1', profilesPath: '/identity-profiles/v1', policy: STANDARD_POLICY, operationIds: operationIds('generateIdentityPreview', 'V1'), rights: STANDARD_RIGHTS },
 ];
 
-/** The version a URL belongs to (for the per-version rate limit), e.g. `v3`, `identity-profiles-v1`. */
+/** The version a URL belongs to (for the per-version rate limit), e.g. `v3`, `identity-profiles-v1`, `sources-v1`. */
 export function versionOfUrl(url: string): string {
-  const m = /^\/+(v3|beta|v20\d\d|identity-profiles\/v\d+)(?:[/?]|$)/.exec(url);
+  const m = /^\/+(v3|beta|v20\d\d|(?:identity-profiles|sources|accounts|identities|transforms|task-status)\/v\d+)(?:[/?]|$)/.exec(url);
   return m ? m[1].replace('/', '-') : 'other';
 }
 

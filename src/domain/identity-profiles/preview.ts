@@ -42,13 +42,15 @@ export async function previewIdentity(ctx: DomainContext, request: IdentityPrevi
   const outcomes = evaluateIdentity(compiled, identity, ctx.now());
   return {
     identity: { type: 'IDENTITY', id: identity.id, name: identity.name },
-    previewAttributes: outcomes.map((o) => ({
-      name: o.attribute,
-      value: o.error ? null : o.value,
-      previousValue: textOrNull(identity.attributes[o.attribute]),
-      errorMessages: o.error ? [{ locale: 'en-US', localeOrigin: 'DEFAULT', text: o.error }] : [],
-    })),
+    previewAttributes: outcomes.map((o) => {
+      // fields without a value are left out, never null: the documents declare non-nullable strings (DEVELOP.md)
+      const previous = identity.attributes[o.attribute];
+      return {
+        name: o.attribute,
+        ...(!o.error && o.value !== null ? { value: o.value } : {}),
+        ...(previous !== undefined && previous !== null ? { previousValue: String(previous) } : {}),
+        errorMessages: o.error ? [{ locale: 'en-US', localeOrigin: 'DEFAULT', text: o.error }] : [],
+      };
+    }),
   };
 }
-
-const textOrNull = (v: unknown): string | null => (v === undefined || v === null ? null : String(v));

@@ -10,11 +10,11 @@ const CONTRACTS = sharedDir() !== undefined;
 
 /** Where each version's document declares `POST /identities/process`. */
 const DOCUMENTS = [
-  { path: '/beta/identities/process', file: 'identities-lifecycle.beta.yaml' },
-  { path: '/v2024/identities/process', file: 'identities-lifecycle.v2024.yaml' },
-  { path: '/v2025/identities/process', file: 'identities-lifecycle.v2025.yaml' },
-  { path: '/v2026/identities/process', file: 'identities-lifecycle.v2026.yaml' },
-  { path: '/identities/v1/process', file: 'per-service/identities.v1.yaml' },
+  { path: '/beta/identities/process', doc: 'identities-lifecycle.beta' as const },
+  { path: '/v2024/identities/process', doc: 'identities-lifecycle.v2024' as const },
+  { path: '/v2025/identities/process', doc: 'identities-lifecycle.v2025' as const },
+  { path: '/v2026/identities/process', doc: 'identities-lifecycle.v2026' as const },
+  { path: '/identities/v1/process', doc: 'per-service/identities.v1' as const },
 ];
 
 /**
@@ -52,7 +52,7 @@ describe.each(DATABASES)('process given identities on %s', (kind) => {
     const res = await t.app.inject({ method: 'POST', url: '/beta/identities/process', headers: h, payload: { identityIds: [ids.ann, 'no-such-identity'] } });
     expect(res.statusCode).toBe(202);
     expect(res.json()).toEqual({ type: 'TASK_RESULT', id: expect.any(String) });
-    if (CONTRACTS) expectContract({ file: 'identities-lifecycle.beta.yaml' }, 'POST', '/beta/identities/process', 202, res.json());
+    if (CONTRACTS) expectContract('identities-lifecycle.beta', 'POST', '/beta/identities/process', 202, res.json());
     const task = await waitForTask(t, res.json().id);
     expect(task.type).toBe('IDENTITY_PROCESS');
     expect(task.completionStatus).toBe('Warning');
@@ -66,7 +66,7 @@ describe.each(DATABASES)('process given identities on %s', (kind) => {
     for (const d of DOCUMENTS) {
       const res = await t.app.inject({ method: 'POST', url: d.path, headers: h, payload: { identityIds: [ids.bob] } });
       expect(res.statusCode, d.path).toBe(202);
-      if (CONTRACTS) expectContract({ file: d.file }, 'POST', d.path, 202, res.json());
+      if (CONTRACTS) expectContract(d.doc, 'POST', d.path, 202, res.json());
       const task = await waitForTask(t, res.json().id);
       expect(task.completionStatus, d.path).toBe('Success');
     }
@@ -81,7 +81,7 @@ describe.each(DATABASES)('process given identities on %s', (kind) => {
     for (const payload of [{ identityIds: many }, { identityIds: [] }, {}, { identityIds: 'abc' }]) {
       const res = await t.app.inject({ method: 'POST', url: '/v2025/identities/process', headers: h, payload });
       expect(res.statusCode, JSON.stringify(payload).slice(0, 40)).toBe(400);
-      if (CONTRACTS) expectContract({ file: 'identities-lifecycle.v2025.yaml' }, 'POST', '/v2025/identities/process', 400, res.json());
+      if (CONTRACTS) expectContract('identities-lifecycle.v2025', 'POST', '/v2025/identities/process', 400, res.json());
     }
     const exactly = await t.app.inject({ method: 'POST', url: '/v2025/identities/process', headers: h, payload: { identityIds: [...many.slice(0, 249), ids.cy] } });
     expect(exactly.statusCode).toBe(202);

@@ -22,6 +22,7 @@ import { accountRoutes } from './http/routes/accounts.js';
 import { databaseCheck, healthRoutes, type HealthCheck } from './http/routes/health.js';
 import { identityRoutes } from './http/routes/identities.js';
 import { identityProfileRoutes } from './http/routes/identity-profiles.js';
+import { lifecycleStateRoutes } from './http/routes/lifecycle-states.js';
 import { oauthRoutes } from './http/routes/oauth.js';
 import { sourceRoutes } from './http/routes/sources.js';
 import { taskStatusRoutes } from './http/routes/task-status.js';
@@ -130,6 +131,7 @@ export async function buildApp({ services, config, logger }: AppOptions): Promis
   const { ctx } = services;
   for (const version of API_VERSIONS) {
     identityProfileRoutes(app, version, ctx);
+    lifecycleStateRoutes(app, version, ctx);
     if (version.prefix) {
       const prefix = version.prefix;
       taskStatusRoutes(app, prefix, ctx);

@@ -21,6 +21,11 @@ import { createContractAjv, formatAjvErrors, toJsonSchema, type RefMapper } from
 
 export const contractVersions = ['v3', 'beta', 'v2024', 'v2025', 'v2026', 'v1'] as const;
 export type ContractVersion = (typeof contractVersions)[number];
+/** Per-service documents (`../shared/openapi/per-service/<name>.yaml`), loaded and checked like the version bundles. */
+export const perServiceContracts = ['lifecycle-states.v1'] as const;
+export type PerServiceContract = (typeof perServiceContracts)[number];
+export type ContractName = ContractVersion | PerServiceContract;
+const isPerService = (name: ContractName): name is PerServiceContract => (perServiceContracts as readonly string[]).includes(name);
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
@@ -32,9 +37,9 @@ export function sharedDir(repoRoot: string = REPO_ROOT): string | undefined {
 }
 
 /** Absolute path of one bundled document, if present. */
-export function contractFile(version: ContractVersion, repoRoot?: string): string | undefined {
+export function contractFile(version: ContractName, repoRoot?: string): string | undefined {
   const shared = sharedDir(repoRoot);
-  const file = shared && join(shared, 'openapi', `identity-profiles.${version}.yaml`);
+  const file = shared && (isPerService(version) ? join(shared, 'openapi', 'per-service', `${version}.yaml`) : join(shared, 'openapi', `identity-profiles.${version}.yaml`));
   return file && existsSync(file) ? file : undefined;
 }
 
@@ -65,7 +70,7 @@ export interface ValidationResult {
 }
 
 export interface Contract {
-  version: ContractVersion;
+  version: ContractName;
   /** Path of the first server URL: `/v3`, `/beta`, ... and `''` for v1 (whose paths carry `/identity-profiles/v1`). */
   basePath: string;
   /** The parsed document, for ad-hoc inspection (treat as read-only). */
@@ -80,10 +85,10 @@ export interface Contract {
   validateRequest(method: string, pathTemplate: string, body: unknown, contentType?: string): ValidationResult;
 }
 
-const cache = new Map<ContractVersion, Contract>();
+const cache = new Map<ContractName, Contract>();
 
 /** Load (once per process) and index one bundled document. Throws if `../shared` or the file is absent. */
-export function loadContract(version: ContractVersion): Contract {
+export function loadContract(version: ContractName): Contract {
   let contract = cache.get(version);
   if (!contract) {
     const file = contractFile(version);
@@ -102,7 +107,7 @@ interface Indexed extends CompiledTemplate {
   raw: RawOp;
 }
 
-function buildContract(version: ContractVersion, doc: Record<string, any>): Contract {
+function buildContract(version: ContractName, doc: Record<string, any>): Contract {
   const refBase = `https://idprofiles.invalid/contract/${version}.json`;
   const mapRef: RefMapper = (ref, at) => {
     const m = /^#\/components\/schemas\/([^/]+)$/.exec(ref);
@@ -235,7 +240,7 @@ function validateContent(
  * error with its JSON path; returns the matched operation otherwise.
  */
 export function expectContract(
-  version: ContractVersion,
+  version: ContractName,
   method: string,
   concretePath: string,
   status: number | string,

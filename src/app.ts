@@ -23,6 +23,7 @@ import { databaseCheck, healthRoutes, type HealthCheck } from './http/routes/hea
 import { identityRoutes } from './http/routes/identities.js';
 import { identityLifecycleRoutes } from './http/routes/identity-lifecycle.js';
 import { identityProfileRoutes } from './http/routes/identity-profiles.js';
+import { lifecycleStateRoutes } from './http/routes/lifecycle-states.js';
 import { oauthRoutes } from './http/routes/oauth.js';
 import { sourceRoutes } from './http/routes/sources.js';
 import { taskStatusRoutes } from './http/routes/task-status.js';
@@ -133,6 +134,7 @@ export async function buildApp({ services, config, logger }: AppOptions): Promis
   for (const version of API_VERSIONS) {
     identityProfileRoutes(app, version, ctx);
     identityLifecycleRoutes(app, version.name, ctx);
+    lifecycleStateRoutes(app, version, ctx);
   }
   // the supporting services, once per layout: /v3/sources…, /sources/v1… (http/layouts.ts)
   for (const layout of SERVICE_LAYOUTS) {

@@ -28,7 +28,7 @@ export type PerServiceDocument = `per-service/${(typeof perServiceDocuments)[num
  * Which document: a version's identity-profiles document (`v3`…`v1`, as before), a per-service
  * one (`per-service/sources.v1`), or another per-version file (`identities-lifecycle.v2025`).
  */
-export type ContractDocument = ContractVersion | PerServiceDocument | `identities-lifecycle.${Exclude<ContractVersion, 'v1'>}`;
+export type ContractDocument = ContractVersion | PerServiceDocument | `identities-lifecycle.${Exclude<ContractVersion, 'v1'>}` | 'lifecycle-states.v1';
 
 /** The per-service document whose paths hold `concretePath` (`/sources/v1/abc` → `per-service/sources.v1`), if any. */
 export function perServiceDocumentFor(concretePath: string): PerServiceDocument | undefined {
@@ -36,7 +36,11 @@ export function perServiceDocumentFor(concretePath: string): PerServiceDocument 
   return m ? `per-service/${m[1] as (typeof perServiceDocuments)[number]}.v1` : undefined;
 }
 
-const fileOf = (name: ContractDocument): string => ((contractVersions as readonly string[]).includes(name) ? `identity-profiles.${name}.yaml` : `${name}.yaml`);
+const fileOf = (name: ContractDocument): string =>
+  (contractVersions as readonly string[]).includes(name) ? `identity-profiles.${name}.yaml`
+  // h/states' name for per-service/lifecycle-states.v1 (both branches extended the harness)
+  : name === 'lifecycle-states.v1' ? 'per-service/lifecycle-states.v1.yaml'
+  : `${name}.yaml`;
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];

@@ -61,12 +61,12 @@ export function chunkQuery(
     : sql``;
   return sql<ChunkRow>`
     select i.id, i.name, s.attributes::text as attributes, s.manager_id, ${managerAttributes} as manager_attributes,
-           x.accounts, x.lookup_keys
+           x.accounts, x.lookup_keys, i.lifecycle_state, i.lifecycle_state_manual
     from identities i
       left join lateral (select * from identity_state s where s.identity_id = i.id limit 1) s on true
       cross join lateral (
         select json_agg(json_build_object('id', a.id, 'sourceId', a.source_id, 'nativeIdentity', a.native_identity,
-                 'name', a.name, 'created', a.created, 'modified', a.modified, 'attributes', a.attributes))::text as accounts,
+                 'name', a.name, 'created', a.created, 'modified', a.modified, 'attributes', a.attributes, 'disabled', a.disabled))::text as accounts,
                ${lookupKeys} as lookup_keys
         from accounts a where a.identity_id = i.id) x
     where ${where(tenantId, which)} ${stale}
@@ -94,6 +94,8 @@ export interface ChunkRow {
   /** null: no accounts. */
   accounts: string | null;
   lookupKeys: string[] | null;
+  lifecycleState: string | null;
+  lifecycleStateManual: boolean;
 }
 
 /**
@@ -145,6 +147,6 @@ export function toProcessingIdentity(
   return {
     id: r.id, name: r.name, attributes: r.attributes ? JSON.parse(r.attributes) : {}, managerId: r.managerId,
     managerAttributes: r.managerAttributes ? JSON.parse(r.managerAttributes) : null,
-    fingerprint, correlatedManagerId, managerKeys, accounts,
+    fingerprint, correlatedManagerId, managerKeys, accounts, lifecycleState: r.lifecycleState, lifecycleManual: r.lifecycleStateManual,
   };
 }

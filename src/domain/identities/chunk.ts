@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import type { DomainContext, Repositories } from '../context.js';
 import type { IdentityProfile } from '../identity-profiles/schema.js';
 import { forEachPaced } from '../shared/pace.js';
 import type { ChunkOutcome } from '../tasks/repository.js';
 import { DryRunCollector } from './dry-run.js';
 import { attributesFrom, compileMappings, evaluateIdentity, sameAttributes, type CompiledMappings } from './evaluate.js';
+import { decideLifecycle, LIFECYCLE_ATTRIBUTE, LifecycleCollector, mapsLifecycle, type LifecycleSummary, type ProfileStates } from './lifecycle.js';
 import type { ChunkSelection, IdentityChange, ManagerLookup } from './repository.js';
 
 const MAX_ERRORS_PER_CHUNK = 20;
@@ -34,6 +36,8 @@ export const forgetCompiled = (taskId: string) => {
 export interface ChunkSummary {
   managersChanged: number;
   attributeChanges?: ReturnType<DryRunCollector['summary']>;
+  /** With a `cloudLifecycleState` mapping: states entered, problems, account actions (lifecycle.ts). */
+  lifecycle?: LifecycleSummary;
 }
 
 /**
@@ -44,13 +48,20 @@ export interface ChunkSummary {
  * changes are summarised per attribute instead. Evaluation gives the event loop a turn every few
  * milliseconds (forEachPaced): a chunk of costly mappings takes seconds, and requests, timers
  * and the process's other jobs must not wait for it.
+ *
+ * With a `cloudLifecycleState` mapping and the profile's `states` (read once per job), each
+ * identity's state follows its value (lifecycle.ts): states set, account actions run, problems
+ * reported — in the chunk's transaction; a dry run only counts them.
  */
 export async function processChunk(
-  ctx: Pick<DomainContext, 'now'>, repos: Repositories, run: { taskId: string; dryRun?: boolean },
-  profile: IdentityProfile, range: ChunkSelection, managerLookup: ManagerLookup | undefined,
+  ctx: Pick<DomainContext, 'now' | 'newId' | 'withTransaction'>, repos: Repositories, run: { taskId: string; dryRun?: boolean },
+  profile: IdentityProfile, range: ChunkSelection, managerLookup: ManagerLookup | undefined, states?: ProfileStates,
 ): Promise<ChunkOutcome & { summary: ChunkSummary }> {
   const compiled = await compiledFor(repos, run.taskId, profile);
-  const fingerprint = compiled.enabled ? compiled.fingerprint : undefined;
+  const lifecycle = states && mapsLifecycle(profile) ? new LifecycleCollector() : undefined;
+  // the states are part of what decides an identity's outcome: a change of them evaluates everyone again
+  const fingerprint = !compiled.enabled || !compiled.fingerprint ? undefined
+    : lifecycle ? createHash('md5').update(`${compiled.fingerprint}/${states!.digest}`).digest('hex') : compiled.fingerprint;
   // identities named one by one (POST /identities/process) are evaluated whatever their fingerprint says
   const evaluateAll = 'ids' in range;
   const { identities, inRange } = await repos.identities.loadChunk(profile.id, range, { managerLookup, fingerprint, managerAttributes: !fingerprint, evaluateAll });
@@ -68,8 +79,15 @@ export async function processChunk(
     const next = attributesFrom(results);
     const manager = managerLookup ? identity.correlatedManagerId ?? null : identity.managerId;
     const managerChanged = manager !== identity.managerId;
-    const remember = failures.length ? null : identity.fingerprint ?? null; // an error is evaluated again next time
+    const decision = lifecycle ? decideLifecycle(identity, next[LIFECYCLE_ATTRIBUTE], states!) : undefined;
+    if (decision) lifecycle!.add(identity, decision);
+    if (decision?.kind === 'problem' && outcome.errors.length < MAX_ERRORS_PER_CHUNK) {
+      outcome.errors.push({ identityId: identity.id, name: identity.name, attribute: LIFECYCLE_ATTRIBUTE, message: decision.message });
+    }
+    // an error, or a state problem, is evaluated again next time
+    const remember = failures.length || decision?.kind === 'problem' ? null : identity.fingerprint ?? null;
     if (sameAttributes(next, identity.attributes) && !managerChanged) {
+      if (decision?.kind === 'set') outcome.changed++;
       if (remember) unchanged.push({ id: identity.id, fingerprint: remember, managerKeys: identity.managerKeys });
       return;
     }
@@ -86,6 +104,8 @@ export async function processChunk(
   } else {
     await repos.identities.writeAttributes(changes);
     await repos.identities.writeFingerprints(unchanged);
+    await lifecycle?.apply(ctx, repos);
   }
+  if (lifecycle) outcome.summary.lifecycle = lifecycle.summary;
   return outcome;
 }

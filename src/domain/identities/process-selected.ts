@@ -4,6 +4,7 @@ import { createTask, taskMessage } from '../tasks/service.js';
 import type { ChunkOutcome } from '../tasks/repository.js';
 import type { TaskMessage } from '../tasks/schema.js';
 import { forgetCompiled, processChunk, type ChunkSummary } from './chunk.js';
+import { lifecycleReport, mapsLifecycle, mergeLifecycleSummaries, readProfileStates } from './lifecycle.js';
 import { managerLookupFor } from './manager-lookup.js';
 
 /**
@@ -67,14 +68,16 @@ export async function runSelectedJob(ctx: DomainContext, run: SelectedRun): Prom
     }
     const messages: TaskMessage[] = [taskMessage('INFO', `Processed ${totals.processed} of ${run.identityIds.length} identities: ${totals.changed} changed, ${totals.failed} failed.`)];
     if (unknown.length) messages.push(taskMessage('WARN', `${unknown.length} identity id(s) name no identity: ${preview(unknown)}.`));
+    const lifecycle = summaries.some((x) => x.lifecycle) ? mergeLifecycleSummaries(summaries.map((x) => x.lifecycle)) : undefined;
+    if (lifecycle) messages.push(...lifecycleReport(lifecycle, false));
     if (withoutProfile.length) messages.push(taskMessage('WARN', `${withoutProfile.length} identit(ies) belong to no identity profile and were not processed: ${preview(withoutProfile)}.`));
     const total = run.identityIds.length;
     await repos.tasks.updateProgress(run.taskId, { total, processed: totals.processed, changed: totals.changed, failed: totals.failed });
     await repos.tasks.complete(run.taskId, {
       completed: ctx.now(),
-      completionStatus: totals.failed > 0 || unknown.length > 0 || withoutProfile.length > 0 ? 'Warning' : 'Success',
+      completionStatus: totals.failed > 0 || unknown.length > 0 || withoutProfile.length > 0 || (lifecycle?.problems ?? 0) > 0 ? 'Warning' : 'Success',
       messages,
-      result: { total, ...totals, unknownIdentityIds: unknown, identityIdsWithoutProfile: withoutProfile },
+      result: { total, ...totals, unknownIdentityIds: unknown, identityIdsWithoutProfile: withoutProfile, ...(lifecycle ? { lifecycleStates: lifecycle } : {}) },
     });
   });
   forgetCompiled(run.taskId);
@@ -84,7 +87,8 @@ async function processProfileShare(ctx: DomainContext, repos: Repositories, task
   const profile = await repos.profiles.findById(profileId);
   if (!profile) return { processed: 0, changed: 0, failed: 0, errors: [], summary: undefined };
   const lookup = managerLookupFor(profile, await repos.sources.findById(profile.authoritativeSource.id));
-  return processChunk(ctx, repos, { taskId }, profile, { ids }, lookup);
+  const states = mapsLifecycle(profile) ? await readProfileStates(repos, profile.id) : undefined;
+  return processChunk(ctx, repos, { taskId }, profile, { ids }, lookup, states);
 }
 
 const preview = (ids: string[]) => (ids.length > 10 ? `${ids.slice(0, 10).join(', ')}, …` : ids.join(', '));

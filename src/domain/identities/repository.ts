@@ -14,6 +14,9 @@ export interface IdentityForProcessing {
   fingerprint?: string | null;
   /** With a manager lookup: the account values the manager was looked up by (remembered for the next run's check). */
   managerKeys?: string[] | null;
+  /** The technical name of the identity's lifecycle state (null: none), and whether it was set by hand. */
+  lifecycleState?: string | null;
+  lifecycleManual?: boolean;
   accounts: Array<{
     id: string;
     sourceId: string;
@@ -24,6 +27,8 @@ export interface IdentityForProcessing {
     created: Date | string;
     modified: Date | string;
     attributes: Record<string, unknown>;
+    /** As recorded (enable/disable, lifecycle account actions); absent where not read. */
+    disabled?: boolean;
   }>;
 }
 
@@ -76,6 +81,8 @@ export interface IdentityRepository {
   writeFingerprints(entries: Array<{ id: string; fingerprint: string; managerKeys?: string[] | null }>): Promise<void>;
   /** Chunk boundaries over a profile's identities, `size` identities each (keyset on id). */
   chunkBounds(profileId: string, size: number): Promise<Array<{ firstId: string; lastId: string; count: number }>>;
+  /** Sets identities' lifecycle states (technical names; null: none), in one statement. */
+  writeLifecycleStates(entries: ReadonlyArray<{ id: string; state: string | null; manual: boolean }>): Promise<void>;
   /** Writes new attributes of the identities that changed, in one statement. */
   writeAttributes(changes: IdentityChange[]): Promise<void>;
   /**

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { DomainContext } from '../../domain/context.js';
 import { MAX_SELECTED_IDENTITIES, requestIdentityProcessing } from '../../domain/identities/process-selected.js';
+import { setLifecycleState } from '../../domain/identities/set-lifecycle-state.js';
 import { IDENTITY_LIFECYCLE, IDENTITY_LIFECYCLE_RIGHTS, type VersionName } from '../versions.js';
 import { actorOf, errorResponses } from './responses.js';
 
@@ -14,6 +15,12 @@ const ProcessIdentitiesRequest = Type.Object({
  */
 const TaskResultResponse = Type.Object({ type: Type.Literal('TASK_RESULT'), id: Type.String() });
 
+const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128, description: 'Identity id' }) });
+const SetLifecycleStateRequest = Type.Object({ lifecycleStateId: Type.String({ minLength: 1, maxLength: 128, description: 'The lifecycle state to set' }) });
+const SetLifecycleStateResponse = Type.Object({
+  accountActivityId: Type.String({ description: 'The task that recorded the change and its account actions (read it at /v3/task-status/{id})' }),
+});
+
 /**
  * The identity operations of issue 15 in one version: `POST …/identities/process` and
  * `POST …/identities/{id}/set-lifecycle-state`, where the version's document has them
@@ -22,6 +29,15 @@ const TaskResultResponse = Type.Object({ type: Type.Literal('TASK_RESULT'), id: 
 export function identityLifecycleRoutes(app: FastifyInstance, version: VersionName, ctx: DomainContext) {
   const ops = IDENTITY_LIFECYCLE[version];
   const base = ops.identitiesPath;
+  if (ops.setLifecycleState) {
+    app.post<{ Params: { id: string }; Body: { lifecycleStateId: string } }>(`${base}/:id/set-lifecycle-state`, {
+      config: { rights: IDENTITY_LIFECYCLE_RIGHTS.setLifecycleState },
+      schema: {
+        tags: ['Lifecycle States'], operationId: `${version}_${ops.setLifecycleState}`, summary: "Set an identity's lifecycle state (by hand)",
+        params: IdParams, body: SetLifecycleStateRequest, response: { 200: SetLifecycleStateResponse, ...errorResponses(400, 404) },
+      },
+    }, async (request) => setLifecycleState(ctx, request.params.id, request.body.lifecycleStateId, actorOf(request)));
+  }
   if (ops.startIdentityProcessing) {
     app.post<{ Body: { identityIds: string[] } }>(`${base}/process`, {
       config: { rights: IDENTITY_LIFECYCLE_RIGHTS.startIdentityProcessing },

@@ -28,7 +28,7 @@ describe.skipIf(!hasChromium)('console: lifecycle states', { timeout: 90_000 }, 
   let source: { id: string; name: string };
   const api = async (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown) => {
     const res = await t.app.inject({
-      method, url, headers: { ...auth, ...(method === 'PATCH' ? { 'content-type': 'application/json-patch+json' } : {}) },
+      method, url, headers: { ...auth, ...(payload === undefined ? {} : { 'content-type': method === 'PATCH' ? 'application/json-patch+json' : 'application/json' }) },
       payload: payload === undefined ? undefined : JSON.stringify(payload),
     });
     expect(res.statusCode, res.body).toBeLessThan(300);
@@ -129,6 +129,7 @@ describe.skipIf(!hasChromium)('console: lifecycle states', { timeout: 90_000 }, 
     await page.reload();
     await seeText(section().getByTestId('state-source'), 'Identities get their state from the mapping cloudLifecycleState');
     await seeText(section().getByTestId('state-source'), 'status');
+    await seeText(row('Active'), 'active');
     await shoot(page, 'lifecycle-states-provisioning');
     expect(browser.problems).toEqual([]);
   });

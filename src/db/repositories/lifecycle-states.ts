@@ -88,9 +88,14 @@ export function lifecycleStateRepository(db: Kysely<DB>, tenantId = 'default'): 
     async findById(id, options) {
       let q = counted().where('ls.id', '=', id);
       if (options?.profileId !== undefined) q = q.where('ls.profileId', '=', options.profileId);
-      if (options?.forUpdate) q = q.forUpdate();
+      // a PATCH changes no key: FOR NO KEY UPDATE does not conflict with lockStates' KEY SHARE; a delete's FOR UPDATE does
+      if (options?.lock === 'update') q = q.forNoKeyUpdate();
+      if (options?.lock === 'delete') q = q.forUpdate();
       const r = await q.executeTakeFirst();
       return r ? withCount(r) : undefined;
+    },
+    async lockStates(profileId) {
+      await db.selectFrom('lifecycleStates').select('id').where('tenantId', '=', tenantId).where('profileId', '=', profileId).forKeyShare().execute();
     },
     async findByTechnicalName(profileId, technicalName) {
       const r = await base().where('ls.profileId', '=', profileId)

@@ -21,8 +21,19 @@ export interface LifecycleStateRepository {
   allOf(profileId: string): Promise<LifecycleState[]>;
   /** Every state of these profiles, keyed by profile id then by the technical name in lower case. */
   byTechnicalName(profileIds: readonly string[]): Promise<Map<string, Map<string, LifecycleState>>>;
-  /** One state with its count; `profileId` limits it to that profile (the API's path). */
-  findById(id: string, options?: { profileId?: string; forUpdate?: boolean }): Promise<LifecycleStateWithCount | undefined>;
+  /**
+   * One state with its count; `profileId` limits it to that profile (the API's path). `lock`
+   * holds the row to the transaction's end: `update` for a PATCH (waits only for other writes of
+   * the state), `delete` for a delete (also waits for transactions holding `lockStates`).
+   */
+  findById(id: string, options?: { profileId?: string; lock?: 'update' | 'delete' }): Promise<LifecycleStateWithCount | undefined>;
+  /**
+   * Holds the profile's states (a key-share lock) until the transaction ends: a transaction that
+   * puts identities into states takes it before writing them, so a state's delete — which counts
+   * the state's identities under its own lock — waits for that commit and sees them (and a delete
+   * in progress makes the writer wait, then find the state gone). PATCHes of states do not wait.
+   */
+  lockStates(profileId: string): Promise<void>;
   /** The profile's state with this technical name, whatever its case. */
   findByTechnicalName(profileId: string, technicalName: string): Promise<LifecycleState | undefined>;
   /** Identities per state of the profile, keyed by state id (states without identities are 0). */

@@ -30,8 +30,8 @@ export async function listStates(ctx: DomainContext, profileId: string, params: 
   return { items: items.map((s) => present(s, policy)), total };
 }
 
-async function findState(repos: Repositories, profileId: string, id: string, forUpdate = false): Promise<LifecycleStateWithCount> {
-  const state = await repos.lifecycleStates.findById(id, { profileId, forUpdate });
+async function findState(repos: Repositories, profileId: string, id: string, lock?: 'update' | 'delete'): Promise<LifecycleStateWithCount> {
+  const state = await repos.lifecycleStates.findById(id, { profileId, lock });
   if (!state) throw ERRORS.notFound('Lifecycle state', id);
   return state;
 }
@@ -115,7 +115,7 @@ function merged(current: LifecycleState, view: View, patched: View, policy: Life
 export async function patchState(ctx: DomainContext, profileId: string, id: string, ops: JsonPatch, policy: LifecycleStatePolicy, actor: Actor): Promise<View> {
   assertPatchAllowed(ops, policy);
   return ctx.withTransaction(async (repos) => {
-    const current = await findState(repos, profileId, id, true);
+    const current = await findState(repos, profileId, id, 'update');
     // patched with every field present (a description the version leaves out when null can be replaced)
     const view = present(current, { ...policy, descriptionNullable: true });
     const patched = applyJsonPatchTo(view, ops, fieldsOf(policy), 'a lifecycle state');
@@ -133,13 +133,17 @@ export async function patchState(ctx: DomainContext, profileId: string, id: stri
 /**
  * DELETE: 202 `LifecyclestateDeleted`. A state that identities are in is refused (400 naming how
  * many): they would be left naming a state that no longer exists. Processing moves them first
- * (their `cloudLifecycleState` mapping), or set-lifecycle-state does.
+ * (their `cloudLifecycleState` mapping), or set-lifecycle-state does. The state's row is locked
+ * before counting: a writer that holds `lockStates` while it puts identities into states commits
+ * first, and its identities are counted.
  */
 export async function deleteState(ctx: DomainContext, profileId: string, id: string, actor: Actor) {
   return ctx.withTransaction(async (repos) => {
-    const state = await findState(repos, profileId, id, true);
-    if (state.identityCount > 0) {
-      throw ERRORS.badRequest(`The lifecycle state '${state.name}' (${state.technicalName}) cannot be deleted: ${state.identityCount} ${state.identityCount === 1 ? 'identity is' : 'identities are'} in it. Move them to another state first.`);
+    const state = await findState(repos, profileId, id, 'delete');
+    // counted by a statement of its own: the locking read's snapshot may predate a writer it waited for
+    const count = (await repos.lifecycleStates.identityCounts(profileId)).get(id) ?? 0;
+    if (count > 0) {
+      throw ERRORS.badRequest(`The lifecycle state '${state.name}' (${state.technicalName}) cannot be deleted: ${count} ${count === 1 ? 'identity is' : 'identities are'} in it. Move them to another state first.`);
     }
     await repos.lifecycleStates.delete(profileId, id);
     await repos.audit.record({ entityType: AUDIT, entityId: id, action: 'delete', actor: actor.clientId, detail: { profileId, technicalName: state.technicalName } });

@@ -35,7 +35,7 @@ export function lifecycleStateRoutes(app: FastifyInstance, v: ApiVersion, ctx: D
     const declared = operations[name]!;
     return {
       config: { rights: declared.rights },
-      schema: { tags: [`Lifecycle States (${v.name})`], operationId: `${v.name}_${declared.operationId}`, summary, ...schema },
+      schema: { tags: ['Lifecycle States'], operationId: `${v.name}_${declared.operationId}`, summary, ...schema },
     };
   };
 

@@ -81,6 +81,15 @@ describeOnDatabases('lifecycle states: operations', (app) => {
     expect404(await stateRequest(t, v, 'POST', unknownId(), '', { payload: { name: 'x', technicalName: 'y' }, undeclared: true }));
   });
 
+  it('refuses malformed ids with a 400, never a 500', async () => {
+    const t = app();
+    const profile = await newProfile(t, V3);
+    expect400(await stateRequest(t, V3, 'GET', profile.id, `/${'y'.repeat(129)}`), /stateId/);
+    expect400(await stateRequest(t, V3, 'GET', profile.id, '/a%00b'), /cannot be stored/);
+    expect400(await stateRequest(t, V3, 'GET', 'a%00b', '', { undeclared: true }), /cannot be stored/);
+    expect400(await stateRequest(t, V3, 'PATCH', profile.id, '/x', { patch: [{ op: 'replace', path: '/enabled' }] }), /needs a 'value'/);
+  });
+
   it.each(FULL_VERSIONS)('$name: lists with sorters, paging and X-Total-Count', async (v) => {
     const t = app();
     const profile = await newProfile(t, v);

@@ -104,7 +104,7 @@ export async function processChunk(
   } else {
     await repos.identities.writeAttributes(changes);
     await repos.identities.writeFingerprints(unchanged);
-    await lifecycle?.apply(ctx, repos);
+    await lifecycle?.apply(ctx, repos, profile.id);
   }
   if (lifecycle) outcome.summary.lifecycle = lifecycle.summary;
   return outcome;

@@ -137,8 +137,15 @@ export class LifecycleCollector {
     bucket.identities++;
   }
 
-  async apply(ctx: Pick<DomainContext, 'withTransaction' | 'now' | 'newId'>, repos: Repositories): Promise<void> {
-    await repos.identities.writeLifecycleStates(this.writes.map((w) => ({ ...w, manual: false })));
+  async apply(ctx: Pick<DomainContext, 'withTransaction' | 'now' | 'newId'>, repos: Repositories, profileId: string): Promise<void> {
+    if (!this.writes.length) return;
+    // held to the commit: a state's delete waits for it and counts these identities (h/states);
+    // one deleted since the job read the states is not written, and the next run reports it
+    await repos.lifecycleStates.lockStates(profileId);
+    const live = new Set((await repos.lifecycleStates.allOf(profileId)).map((s) => s.technicalName));
+    const writes = this.writes.filter((w) => w.state === null || live.has(w.state));
+    await repos.identities.writeLifecycleStates(writes.map((w) => ({ ...w, manual: false })));
+    for (const [id, bucket] of this.actions) if (!live.has(bucket.state.technicalName)) this.actions.delete(id);
     for (const { state, disable, enable, identities } of this.actions.values()) {
       for (const [ids, disabled] of [[disable, true], [enable, false]] as const) {
         if (!ids.length) continue;

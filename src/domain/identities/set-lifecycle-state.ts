@@ -25,6 +25,8 @@ export async function setLifecycleState(ctx: DomainContext, identityId: string, 
     if (!identity) throw ERRORS.notFound('Identity', identityId);
     const [placed] = await repos.identities.profilesOf([identityId]);
     if (!placed?.profileId) throw ERRORS.badRequest(`Identity '${identityId}' belongs to no identity profile, so it has no lifecycle states.`);
+    // held to the commit: a delete of the state waits for it and sees the identity in it (h/states)
+    await repos.lifecycleStates.lockStates(placed.profileId);
     const state = await repos.lifecycleStates.findById(lifecycleStateId);
     if (!state) throw ERRORS.notFound('Lifecycle state', lifecycleStateId);
     if (state.profileId !== placed.profileId) {

@@ -21,11 +21,14 @@ import { createRouteIndex } from './http/route-index.js';
 import { accountRoutes } from './http/routes/accounts.js';
 import { databaseCheck, healthRoutes, type HealthCheck } from './http/routes/health.js';
 import { identityRoutes } from './http/routes/identities.js';
+import { identityLifecycleRoutes } from './http/routes/identity-lifecycle.js';
 import { identityProfileRoutes } from './http/routes/identity-profiles.js';
+import { lifecycleStateRoutes } from './http/routes/lifecycle-states.js';
 import { oauthRoutes } from './http/routes/oauth.js';
 import { sourceRoutes } from './http/routes/sources.js';
 import { taskStatusRoutes } from './http/routes/task-status.js';
 import { transformRoutes } from './http/routes/transforms.js';
+import { SERVICE_LAYOUTS } from './http/layouts.js';
 import { API_VERSIONS } from './http/versions.js';
 import { createLogger } from './logger.js';
 import type { Services } from './services.js';
@@ -130,15 +133,17 @@ export async function buildApp({ services, config, logger }: AppOptions): Promis
   const { ctx } = services;
   for (const version of API_VERSIONS) {
     identityProfileRoutes(app, version, ctx);
-    if (version.prefix) {
-      const prefix = version.prefix;
-      taskStatusRoutes(app, prefix, ctx);
-      transformRoutes(app, prefix, ctx);
-      await app.register(async (scope) => accountRoutes(scope, prefix, ctx, { maxBytes: config.uploadLimitBytes ?? DEFAULT_UPLOAD_LIMIT_BYTES }));
-      if (prefix !== '/v3') identityRoutes(app, prefix, ctx);
-    }
+    identityLifecycleRoutes(app, version.name, ctx);
+    lifecycleStateRoutes(app, version, ctx);
   }
-  sourceRoutes(app, '/v3', ctx);
+  // the supporting services, once per layout: /v3/sources…, /sources/v1… (http/layouts.ts)
+  for (const layout of SERVICE_LAYOUTS) {
+    taskStatusRoutes(app, layout, ctx);
+    transformRoutes(app, layout, ctx);
+    await app.register(async (scope) => accountRoutes(scope, layout, ctx, { maxBytes: config.uploadLimitBytes ?? DEFAULT_UPLOAD_LIMIT_BYTES }));
+    identityRoutes(app, layout, ctx);
+    sourceRoutes(app, layout, ctx);
+  }
   app.decorate('routeIndex', index);
   return app;
 }

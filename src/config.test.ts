@@ -39,7 +39,17 @@ describe('loadConfig', () => {
       dbConnectTimeoutMs: 5000,
       taskStaleSeconds: 60,
       metrics: 'on',
+      processingSchedule: '0 8,20 * * *',
+      processingTimeZone: 'UTC',
     });
+  });
+
+  it('reads the processing schedule: a cron expression or off, in an IANA time zone', () => {
+    expect(loadConfig({ IDPROFILES_PROCESSING_SCHEDULE: ' 30  6 * * 1-5 ', IDPROFILES_PROCESSING_TIME_ZONE: 'Europe/Paris' }))
+      .toMatchObject({ processingSchedule: '30 6 * * 1-5', processingTimeZone: 'Europe/Paris' });
+    expect(loadConfig({ IDPROFILES_PROCESSING_SCHEDULE: 'OFF' }).processingSchedule).toBe('off');
+    expect(flagsToEnv(['--processing-schedule', 'off', '--processing-time-zone=America/Chicago']))
+      .toEqual({ IDPROFILES_PROCESSING_SCHEDULE: 'off', IDPROFILES_PROCESSING_TIME_ZONE: 'America/Chicago' });
   });
 
   it('treats empty variables as unset', () => {
@@ -55,7 +65,7 @@ describe('loadConfig', () => {
       IDPROFILES_TOKEN_RATE_LIMIT: '20/30', IDPROFILES_PUBLIC_URL: 'https://idp.example.com/',
       IDPROFILES_UPLOAD_LIMIT: '512MiB',
       IDPROFILES_DB_POOL_SIZE: '20', IDPROFILES_DB_RESERVED_CONNECTIONS: '4', IDPROFILES_DB_CONNECT_TIMEOUT_MS: '1500', IDPROFILES_TASK_STALE_SECONDS: '20',
-      LOG_FORMAT: 'JSON', IDPROFILES_METRICS: '9464',
+      LOG_FORMAT: 'JSON', IDPROFILES_METRICS: '9464', IDPROFILES_PROCESSING_SCHEDULE: '*/15 * * * *', IDPROFILES_PROCESSING_TIME_ZONE: 'Asia/Tokyo',
     });
     expect(config).toEqual({
       port: 9000, host: '127.0.0.1', databaseUrl: 'postgresql://u:p@db:5432/idp', dataDir: '/var/lib/idp',
@@ -64,7 +74,7 @@ describe('loadConfig', () => {
       tokenRateLimit: { max: 20, windowSeconds: 30 }, publicUrl: 'https://idp.example.com',
       uploadLimitBytes: 512 * 1024 ** 2,
       dbPoolSize: 20, dbReservedConnections: 4, dbConnectTimeoutMs: 1500, taskStaleSeconds: 20,
-      logFormat: 'json', metrics: { port: 9464 },
+      logFormat: 'json', metrics: { port: 9464 }, processingSchedule: '*/15 * * * *', processingTimeZone: 'Asia/Tokyo',
     });
   });
 
@@ -123,6 +133,9 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'verbose' }, "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got 'verbose'"],
     [{ LOG_FORMAT: 'text' }, "LOG_FORMAT must be one of auto, json, pretty, got 'text'"],
     [{ IDPROFILES_METRICS: 'yes' }, "IDPROFILES_METRICS must be 'on', 'off' or a port number, got 'yes'"],
+    [{ IDPROFILES_PROCESSING_SCHEDULE: '8:00,20:00' }, "IDPROFILES_PROCESSING_SCHEDULE must be 'off' or a cron expression of five fields (minute hour day month weekday), e.g. '0 8,20 * * *', got '8:00,20:00'"],
+    [{ IDPROFILES_PROCESSING_SCHEDULE: '0 8 * *' }, "IDPROFILES_PROCESSING_SCHEDULE must be 'off' or a cron expression of five fields (minute hour day month weekday), e.g. '0 8,20 * * *', got '0 8 * *'"],
+    [{ IDPROFILES_PROCESSING_TIME_ZONE: 'Mars/Olympus' }, "IDPROFILES_PROCESSING_TIME_ZONE must be an IANA time zone such as UTC or Europe/Paris, got 'Mars/Olympus'"],
     [{ IDPROFILES_METRICS: '70000' }, "IDPROFILES_METRICS must be 'on', 'off' or a port number, got '70000'"],
     [{ IDPROFILES_METRICS: '8080' }, "IDPROFILES_METRICS names the API's own port (8080): use 'on' to serve /metrics there, or another port"],
     [{ IDPROFILES_RATE_LIMIT: 'fast' }, "IDPROFILES_RATE_LIMIT must be 'off', 'N' or 'N/SECONDS', got 'fast'"],
@@ -209,7 +222,7 @@ describe('flagsToEnv', () => {
   it.each([
     [['serve'], "Unexpected argument 'serve'; options look like --port 9000 or --port=9000"],
     [['-p', '80'], "Unexpected argument '-p'; options look like --port 9000 or --port=9000"],
-    [['--nope', '1'], 'Unknown option --nope; known: --port, --host, --database-url, --data-dir, --client-id, --client-secret, --rate-limit, --token-rate-limit, --public-url, --redis-url, --log-level, --log-format, --token-ttl, --job-expire-seconds, --chunk-size, --chunk-concurrency, --upload-limit, --db-pool-size, --db-reserved-connections, --db-connect-timeout-ms, --task-stale-seconds, --metrics'],
+    [['--nope', '1'], 'Unknown option --nope; known: --port, --host, --database-url, --data-dir, --client-id, --client-secret, --rate-limit, --token-rate-limit, --public-url, --redis-url, --log-level, --log-format, --token-ttl, --job-expire-seconds, --chunk-size, --chunk-concurrency, --upload-limit, --db-pool-size, --db-reserved-connections, --db-connect-timeout-ms, --task-stale-seconds, --metrics, --processing-schedule, --processing-time-zone'],
     [['--port'], 'Option --port needs a value'],
     [['--port='], 'Option --port needs a value'],
     [['--port', '--host', 'x'], 'Option --port needs a value'],

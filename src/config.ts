@@ -2,6 +2,11 @@ import { Type, type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { redactCredentials, redactUrl } from './logger.js';
 
+/** Five cron fields (minute hour day month weekday) of digits, `*`, `,`, `-` and `/`; pg-boss's parser checks the rest at start. */
+const CRON_PATTERN = '^[0-9*,/-]+( [0-9*,/-]+){4}$';
+/** ISC's scheduled processing: "every day at 8:00 AM and 8:00 PM in the tenant's timezone". */
+export const DEFAULT_PROCESSING_SCHEDULE = '0 8,20 * * *';
+
 /**
  * Settings, read once at start from the environment (and matching CLI flags, which win).
  * Nothing else in the program reads `process.env`.
@@ -37,6 +42,10 @@ export const ConfigSchema = Type.Object({
   metrics: Type.Union([Type.Literal('off'), Type.Literal('on'), Type.Object({ port: Type.Integer({ minimum: 0, maximum: 65535 }) })], {
     description: 'IDPROFILES_METRICS: Prometheus /metrics on the API port (on, default), off, or a port of its own',
   }),
+  processingSchedule: Type.Union([Type.Literal('off'), Type.String({ pattern: CRON_PATTERN })], {
+    description: 'IDPROFILES_PROCESSING_SCHEDULE: when profiles with time-based mappings or needing a refresh are processed: a cron expression (default 0 8,20 * * *, ISC\'s 8:00 and 20:00) or off',
+  }),
+  processingTimeZone: Type.String({ minLength: 1, description: 'IDPROFILES_PROCESSING_TIME_ZONE: the IANA time zone of that schedule (default UTC)' }),
 });
 export type Config = Static<typeof ConfigSchema>;
 
@@ -154,6 +163,24 @@ const publicUrl = (text: string): Parsed<string> => {
   return ok(`${url.origin}${url.pathname}`.replace(/\/+$/, ''));
 };
 
+/** `IDPROFILES_PROCESSING_SCHEDULE`: `off` or a five-field cron expression (spaces collapsed). */
+const processingSchedule = (text: string): Parsed<Config['processingSchedule']> => {
+  const t = text.trim().replace(/\s+/g, ' ');
+  if (t.toLowerCase() === 'off') return ok('off');
+  return new RegExp(CRON_PATTERN).test(t) ? ok(t)
+    : bad(`IDPROFILES_PROCESSING_SCHEDULE must be 'off' or a cron expression of five fields (minute hour day month weekday), e.g. '0 8,20 * * *', got ${shown(text)}`);
+};
+
+/** `IDPROFILES_PROCESSING_TIME_ZONE`: a time zone Node knows (IANA name, e.g. Europe/Paris, or UTC). */
+const timeZone = (text: string): Parsed<string> => {
+  const t = text.trim();
+  try {
+    return ok(new Intl.DateTimeFormat('en-US', { timeZone: t }).resolvedOptions().timeZone);
+  } catch {
+    return bad(`IDPROFILES_PROCESSING_TIME_ZONE must be an IANA time zone such as UTC or Europe/Paris, got ${shown(text)}`);
+  }
+};
+
 /** Reads one variable: unset or empty means the default; a bad value is recorded in `problems`. */
 function reader(env: Env, problems: string[]) {
   return <T>(name: string, parse: (text: string) => Parsed<T>, fallback: T): T => {
@@ -207,6 +234,8 @@ export function loadConfig(env: Env): Config {
     dbConnectTimeoutMs: read('IDPROFILES_DB_CONNECT_TIMEOUT_MS', wholeNumber('IDPROFILES_DB_CONNECT_TIMEOUT_MS', 100, 600_000), 5000),
     taskStaleSeconds: read('IDPROFILES_TASK_STALE_SECONDS', wholeNumber('IDPROFILES_TASK_STALE_SECONDS', 2, 86_400), 60),
     metrics: read('IDPROFILES_METRICS', metrics, 'on'),
+    processingSchedule: read('IDPROFILES_PROCESSING_SCHEDULE', processingSchedule, DEFAULT_PROCESSING_SCHEDULE),
+    processingTimeZone: read('IDPROFILES_PROCESSING_TIME_ZONE', timeZone, 'UTC'),
   };
   checkClientCredentials(config, problems);
   if (typeof config.metrics === 'object' && config.metrics.port !== 0 && config.metrics.port === config.port) {
@@ -232,6 +261,7 @@ export const SERVER_FLAGS: Readonly<Record<string, string>> = {
   'chunk-concurrency': 'IDPROFILES_CHUNK_CONCURRENCY', 'upload-limit': 'IDPROFILES_UPLOAD_LIMIT', 'db-pool-size': 'IDPROFILES_DB_POOL_SIZE',
   'db-reserved-connections': 'IDPROFILES_DB_RESERVED_CONNECTIONS', 'db-connect-timeout-ms': 'IDPROFILES_DB_CONNECT_TIMEOUT_MS',
   'task-stale-seconds': 'IDPROFILES_TASK_STALE_SECONDS', metrics: 'IDPROFILES_METRICS',
+  'processing-schedule': 'IDPROFILES_PROCESSING_SCHEDULE', 'processing-time-zone': 'IDPROFILES_PROCESSING_TIME_ZONE',
 };
 
 /**

@@ -47,6 +47,7 @@ export function serviceOptions(config: Config, logger: Logger): ServiceOptions {
   return {
     config, logger, runJobs: true, jobExpireSeconds: config.jobExpireSeconds, chunkSize: config.chunkSize, chunkConcurrency: config.chunkConcurrency,
     taskStaleSeconds: config.taskStaleSeconds,
+    processingSchedule: config.processingSchedule === 'off' ? 'off' : { cron: config.processingSchedule, timeZone: config.processingTimeZone },
   };
 }
 

@@ -11,6 +11,8 @@ import { DELETE_JOB, runDeleteJob, type DeleteJobPayload } from './domain/identi
 import { giveUpLoad, LOAD_JOB, runLoadJob, type LoadJobPayload } from './domain/accounts/load.js';
 import { CHUNK_JOB, FINALIZE_JOB, PLAN_JOB, runChunkJob, runFinalizeJob, runPlanJob, type ChunkPayload, type ProcessRun } from './domain/identities/processing.js';
 import { createProcessingTask, startProcessing } from './domain/identity-profiles/process.js';
+import { runSelectedJob, SELECTED_JOB, type SelectedRun } from './domain/identities/process-selected.js';
+import { runScheduledProcessing, SCHEDULED_JOB } from './domain/identity-profiles/scheduled.js';
 import { failTask } from './domain/tasks/service.js';
 import { newId } from './domain/shared/schema.js';
 import { TransactionPace } from './domain/shared/transaction-pace.js';
@@ -32,7 +34,7 @@ export interface Services {
   close(): Promise<void>;
 }
 
-export const JOB_NAMES = [DELETE_JOB, LOAD_JOB, PLAN_JOB, CHUNK_JOB, FINALIZE_JOB] as const;
+export const JOB_NAMES = [DELETE_JOB, LOAD_JOB, PLAN_JOB, CHUNK_JOB, FINALIZE_JOB, SELECTED_JOB, SCHEDULED_JOB] as const;
 const SYSTEM = { clientId: 'system', name: 'system' };
 /**
  * PGlite's one session is held by a transaction until it ends, and requests wait for it: load
@@ -68,6 +70,13 @@ export interface ServiceOptions {
   maintenanceIntervalSeconds?: number;
   /** A running task with nothing behind it for this long is failed (jobs/sweep.ts; default 60). */
   taskStaleSeconds?: number;
+  /**
+   * Scheduled processing (domain/identity-profiles/scheduled.ts): a cron and its time zone, or
+   * `off`. Absent (tests): the stored schedule is left as it is and this process watches no clock.
+   */
+  processingSchedule?: { cron: string; timeZone: string } | 'off';
+  /** The clock (tests move it; default the system's). */
+  now?: () => Date;
 }
 
 export async function createServices(database: Database, options: ServiceOptions): Promise<Services> {
@@ -86,7 +95,7 @@ export async function createServices(database: Database, options: ServiceOptions
   const ctx: DomainContext = {
     repos: createRepositories(db, { jobSchema: queueSchema }),
     withTransaction: transactionRunner(db, { jobSchema: queueSchema }),
-    now: () => new Date(),
+    now: options.now ?? (() => new Date()),
     newId,
     jobs,
     checkTransform: checkTransformDefinition,
@@ -107,6 +116,11 @@ export async function createServices(database: Database, options: ServiceOptions
     [PLAN_JOB]: (p) => runPlanJob(ctx, p as ProcessRun, options.chunkSize, database.kind === 'pglite' ? PGLITE_CHUNK_TRANSACTION : undefined),
     [CHUNK_JOB]: (p) => runChunkJob(ctx, p as ChunkPayload),
     [FINALIZE_JOB]: (p) => runFinalizeJob(ctx, p as ProcessRun),
+    [SELECTED_JOB]: (p) => runSelectedJob(ctx, p as SelectedRun),
+    [SCHEDULED_JOB]: async () => {
+      const outcome = await runScheduledProcessing(ctx);
+      options.logger.info({ started: outcome.started.length, stillRunning: outcome.running.length }, 'scheduled processing');
+    },
   };
   const metrics = createMetrics({
     tasks: () => ctx.repos.tasks.countByState(),
@@ -128,6 +142,7 @@ export async function createServices(database: Database, options: ServiceOptions
     waitForDatabase: (signal) => whenDatabaseAvailable(database, signal),
     // on PostgreSQL several chunks at once keep both the database and the event loop busy
     concurrency: database.kind === 'postgres' ? { [CHUNK_JOB]: options.chunkConcurrency ?? 3 } : {},
+    ...(options.processingSchedule ? { schedules: { [SCHEDULED_JOB]: options.processingSchedule } } : {}),
     onGiveUp: (name, payload, error) => {
       const message = `${name} failed after several attempts: ${(error as Error)?.message ?? String(error)}`;
       return name === LOAD_JOB ? giveUpLoad(ctx, payload.taskId, message) : failTask(ctx, payload.taskId, message);

@@ -41,6 +41,7 @@ const FRIENDLY: Record<string, string> = {
   identity_profiles_source_unique: 'this source is already the authoritative source of another identity profile',
   sources_name_unique: 'a source with this name already exists',
   transforms_name_unique: 'a transform with this name already exists',
+  lifecycle_states_technical_name: 'this identity profile already has a lifecycle state with this technical name',
 };
 
 function describeConstraint(constraint: unknown, detail: unknown): string {

@@ -114,6 +114,7 @@ export interface DB {
   identityState: IdentityStateTable;
   taskChunks: TaskChunksTable;
   accountLoadRows: AccountLoadRowsTable;
+  lifecycleStates: LifecycleStatesTable;
 }
 
 export type IdentityProfileRow = Selectable<IdentityProfilesTable>;
@@ -132,6 +133,7 @@ export interface AccountsTable {
   name: string;
   attributes: Json<Record<string, unknown>>;
   identityId: string | null;
+  disabled: Generated<boolean>;
   created: Timestamp;
   modified: Timestamp;
 }
@@ -141,6 +143,10 @@ export interface IdentitiesTable {
   tenantId: Generated<string>;
   name: string;
   profileId: string | null;
+  /** The technical name of the identity's lifecycle state as the state stores it; null = none (migration 0012). */
+  lifecycleState: Generated<string | null>;
+  /** Set by set-lifecycle-state rather than computed by processing. */
+  lifecycleStateManual: Generated<boolean>;
   created: Timestamp;
   modified: Timestamp;
 }
@@ -177,4 +183,23 @@ export interface AccountLoadRowsTable {
   lineNo: number;
   name: string;
   attributes: Json<Record<string, unknown>>;
+}
+
+/** A profile's lifecycle states (migration 0012); the structured settings as the API gives them. */
+export interface LifecycleStatesTable {
+  id: string;
+  tenantId: Generated<string>;
+  profileId: string;
+  technicalName: string;
+  name: string;
+  enabled: boolean;
+  description: string | null;
+  identityState: string | null;
+  priority: number | null;
+  emailNotificationOption: Json | null;
+  accountActions: Json;
+  accessProfileIds: Json;
+  accessActionConfiguration: Json | null;
+  created: Timestamp;
+  modified: Timestamp;
 }

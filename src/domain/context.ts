@@ -5,6 +5,7 @@ import type { AuditRepository } from './audit/repository.js';
 import type { TransformRepository } from './transforms/repository.js';
 import type { AccountRepository } from './accounts/repository.js';
 import type { IdentityRepository } from './identities/repository.js';
+import type { LifecycleStateRepository } from './lifecycle-states/repository.js';
 import type { DefinitionChecker } from './identity-profiles/mappings.js';
 import type { TransactionPace } from './shared/transaction-pace.js';
 
@@ -17,6 +18,7 @@ export interface Repositories {
   transforms: TransformRepository;
   accounts: AccountRepository;
   identities: IdentityRepository;
+  lifecycleStates: LifecycleStateRepository;
 }
 
 /** Starts background work (a job queue); the domain only names the job and its payload. */

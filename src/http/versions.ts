@@ -1,4 +1,5 @@
 import type { VersionPolicy } from '../domain/identity-profiles/policy.js';
+import { LIFECYCLE_STATE_POLICIES, type LifecycleStatePolicy } from '../domain/lifecycle-states/policy.js';
 
 /**
  * The API versions, as data: one implementation is mounted once per entry (spec §3, §4).
@@ -26,6 +27,17 @@ export interface ApiVersion {
   policy: VersionPolicy;
   operationIds: Record<ProfileOperation, string>;
   rights: Record<ProfileOperation, Rights>;
+  /** Lifecycle states under `{profilesPath}/:id/lifecycle-states` (spec §3b). */
+  lifecycleStates: LifecycleStatesVersion;
+}
+
+/** Our names for the lifecycle-state operations (the documents' ids are in `LifecycleStatesVersion`). */
+export type LifecycleStateOperation = 'list' | 'create' | 'get' | 'update' | 'delete';
+
+export interface LifecycleStatesVersion {
+  policy: LifecycleStatePolicy;
+  /** The operations the version's document declares, with its operation id and rights; absent = not served. */
+  operations: Partial<Record<LifecycleStateOperation, { operationId: string; rights: Rights }>>;
 }
 
 const READ = 'idn:identity-profile:read';
@@ -69,20 +81,74 @@ const operationIds = (preview: string, suffix = ''): Record<ProfileOperation, st
   return Object.fromEntries(Object.entries(ids).map(([k, v]) => [k, v + suffix])) as Record<ProfileOperation, string>;
 };
 
+const STATE_READ = 'idn:identity-profile-lifecycle-state:read';
+const STATE_MANAGE = 'idn:identity-profile-lifecycle-state:manage';
+
+/** v3, v2024, v2025, v2026 and v1 declare all five, for ORG_ADMIN; v1's ids end in V1. */
+const lifecycleStates = (policy: LifecycleStatePolicy, suffix = ''): LifecycleStatesVersion => ({
+  policy,
+  operations: {
+    list: { operationId: `getLifecycleStates${suffix}`, rights: r([STATE_READ], ['ORG_ADMIN']) },
+    create: { operationId: `createLifecycleState${suffix}`, rights: r([STATE_MANAGE], ['ORG_ADMIN']) },
+    get: { operationId: `getLifecycleState${suffix}`, rights: r([STATE_READ], ['ORG_ADMIN']) },
+    update: { operationId: `updateLifecycleStates${suffix}`, rights: r([STATE_MANAGE], ['ORG_ADMIN']) },
+    delete: { operationId: `deleteLifecycleState${suffix}`, rights: r([STATE_MANAGE], ['ORG_ADMIN']) },
+  },
+});
+
+/**
+ * Beta declares only GET (its id is `getLifecycleStates`) and PATCH by id, with no security of
+ * their own: the document's global `sp:scopes:all` and no user level.
+ */
+const BETA_LIFECYCLE_STATES: LifecycleStatesVersion = {
+  policy: LIFECYCLE_STATE_POLICIES.beta,
+  operations: {
+    get: { operationId: 'getLifecycleStates', rights: r(['sp:scopes:all'], []) },
+    update: { operationId: 'updateLifecycleStates', rights: r(['sp:scopes:all'], []) },
+  },
+};
+
 const LEGACY_PREVIEW_TYPES = ['accountAttribute', 'reference', 'rule'] as const;
 const STANDARD_POLICY: VersionPolicy = { hasTimeBasedAttrDefault: false, attributeConfigEnabledDefault: false };
 
 export const API_VERSIONS: readonly ApiVersion[] = [
-  { name: 'v3', prefix: '/v3', profilesPath: '/v3/identity-profiles', policy: { ...STANDARD_POLICY, previewTopLevelTypes: LEGACY_PREVIEW_TYPES }, operationIds: operationIds('showIdentityPreview'), rights: STANDARD_RIGHTS },
-  { name: 'beta', prefix: '/beta', profilesPath: '/beta/identity-profiles', policy: { hasTimeBasedAttrDefault: true, attributeConfigEnabledDefault: true, previewTopLevelTypes: LEGACY_PREVIEW_TYPES }, operationIds: operationIds('showGenerateIdentityPreview'), rights: BETA_RIGHTS },
-  { name: 'v2024', prefix: '/v2024', profilesPath: '/v2024/identity-profiles', policy: STANDARD_POLICY, operationIds: operationIds('generateIdentityPreview'), rights: STANDARD_RIGHTS },
-  { name: 'v2025', prefix: '/v2025', profilesPath: '/v2025/identity-profiles', policy: STANDARD_POLICY, operationIds: operationIds('generateIdentityPreview'), rights: STANDARD_RIGHTS },
-  { name: 'v2026', prefix: '/v2026', profilesPath: '/v2026/identity-profiles', policy: STANDARD_POLICY, operationIds: operationIds('generateIdentityPreview'), rights: STANDARD_RIGHTS },
-  { name: 'v1', profilesPath: '/identity-profiles/v1', policy: STANDARD_POLICY, operationIds: operationIds('generateIdentityPreview', 'V1'), rights: STANDARD_RIGHTS },
+  { name: 'v3', prefix: '/v3', profilesPath: '/v3/identity-profiles', policy: { ...STANDARD_POLICY, previewTopLevelTypes: LEGACY_PREVIEW_TYPES }, operationIds: operationIds('showIdentityPreview'), rights: STANDARD_RIGHTS, lifecycleStates: lifecycleStates(LIFECYCLE_STATE_POLICIES.v3) },
+  { name: 'beta', prefix: '/beta', profilesPath: '/beta/identity-profiles', policy: { hasTimeBasedAttrDefault: true, attributeConfigEnabledDefault: true, previewTopLevelTypes: LEGACY_PREVIEW_TYPES }, operationIds: operationIds('showGenerateIdentityPreview'), rights: BETA_RIGHTS, lifecycleStates: BETA_LIFECYCLE_STATES },
+  { name: 'v2024', prefix: '/v2024', profilesPath: '/v2024/identity-profiles', policy: STANDARD_POLICY, operationIds: operationIds('generateIdentityPreview'), rights: STANDARD_RIGHTS, lifecycleStates: lifecycleStates(LIFECYCLE_STATE_POLICIES.v2024) },
+  { name: 'v2025', prefix: '/v2025', profilesPath: '/v2025/identity-profiles', policy: STANDARD_POLICY, operationIds: operationIds('generateIdentityPreview'), rights: STANDARD_RIGHTS, lifecycleStates: lifecycleStates(LIFECYCLE_STATE_POLICIES.current) },
+  { name: 'v2026', prefix: '/v2026', profilesPath: '/v2026/identity-profiles', policy: STANDARD_POLICY, operationIds: operationIds('generateIdentityPreview'), rights: STANDARD_RIGHTS, lifecycleStates: lifecycleStates(LIFECYCLE_STATE_POLICIES.current) },
+  { name: 'v1', profilesPath: '/identity-profiles/v1', policy: STANDARD_POLICY, operationIds: operationIds('generateIdentityPreview', 'V1'), rights: STANDARD_RIGHTS, lifecycleStates: lifecycleStates(LIFECYCLE_STATE_POLICIES.current, 'V1') },
 ];
 
-/** The version a URL belongs to (for the per-version rate limit), e.g. `v3`, `identity-profiles-v1`. */
+/** The version a URL belongs to (for the per-version rate limit), e.g. `v3`, `identity-profiles-v1`, `sources-v1`. */
 export function versionOfUrl(url: string): string {
-  const m = /^\/+(v3|beta|v20\d\d|identity-profiles\/v\d+)(?:[/?]|$)/.exec(url);
+  const m = /^\/+(v3|beta|v20\d\d|(?:identity-profiles|sources|accounts|identities|transforms|task-status)\/v\d+)(?:[/?]|$)/.exec(url);
   return m ? m[1].replace('/', '-') : 'other';
 }
+
+/**
+ * The identity operations of issue 15 per version (`identities-lifecycle.<version>.yaml`,
+ * `per-service/identities.v1.yaml`, `per-service/lifecycle-states.v1.yaml`): where identities live,
+ * and the operation id of `set-lifecycle-state` and of `POST /identities/process` where the
+ * version's document has them (v3 has no process, beta no set-lifecycle-state).
+ */
+export interface IdentityLifecycleOperations {
+  identitiesPath: string;
+  setLifecycleState?: string;
+  startIdentityProcessing?: string;
+}
+
+export const IDENTITY_LIFECYCLE: Readonly<Record<VersionName, IdentityLifecycleOperations>> = {
+  v3: { identitiesPath: '/v3/identities', setLifecycleState: 'setLifecycleState' },
+  beta: { identitiesPath: '/beta/identities', startIdentityProcessing: 'startIdentityProcessing' },
+  v2024: { identitiesPath: '/v2024/identities', setLifecycleState: 'setLifecycleState', startIdentityProcessing: 'startIdentityProcessing' },
+  v2025: { identitiesPath: '/v2025/identities', setLifecycleState: 'setLifecycleState', startIdentityProcessing: 'startIdentityProcessing' },
+  v2026: { identitiesPath: '/v2026/identities', setLifecycleState: 'setLifecycleState', startIdentityProcessing: 'startIdentityProcessing' },
+  v1: { identitiesPath: '/identities/v1', setLifecycleState: 'setLifecycleStateV1', startIdentityProcessing: 'startIdentityProcessingV1' },
+};
+
+/** The rights of those operations, as every version's document declares them. */
+export const IDENTITY_LIFECYCLE_RIGHTS = {
+  setLifecycleState: r(['idn:identity-lifecycle-state:manage'], ['ORG_ADMIN']),
+  startIdentityProcessing: r(['idn:identity:process', 'idn:identity:manage'], ['ORG_ADMIN', 'HELPDESK']),
+} as const;

@@ -40,6 +40,15 @@ export interface QueueOptions {
    * because the connection was lost wait for it and run again (outage.ts). Absent: they fail.
    */
   waitForDatabase?: WaitForDatabase;
+  /**
+   * Cron schedules of queues (pg-boss's, in its `schedule` table: the same for every process), set
+   * at start: a queue's job is sent at each time the cron names, in its time zone; `off` removes
+   * the queue's schedule. With any schedule on, this process also watches the clock: every
+   * process does, and pg-boss lets one of them send each firing (a lock on its cron time, and a
+   * one-minute singleton per schedule). Absent: schedules stay as they are and this process does
+   * not watch the clock.
+   */
+  schedules?: Record<string, { cron: string; timeZone: string } | 'off'>;
 }
 
 export interface RunningQueue extends JobQueue {
@@ -80,7 +89,7 @@ export async function startJobQueue(sql: SqlExecutor, options: QueueOptions): Pr
     db: { executeSql },
     schema: options.schema,
     supervise: true,
-    schedule: false,
+    schedule: Object.values(options.schedules ?? {}).some((s) => s !== 'off'),
     retryLimit: options.retryLimit ?? RETRY_LIMIT,
     retryDelay: 1,
     expireInSeconds: options.expireInSeconds ?? 15 * 60,
@@ -92,6 +101,11 @@ export async function startJobQueue(sql: SqlExecutor, options: QueueOptions): Pr
   for (const name of options.queues) {
     await boss.createQueue(name, { name, deadLetter: DEAD_LETTER_QUEUE });
     await boss.updateQueue(name, { name, deadLetter: DEAD_LETTER_QUEUE }); // queues made by an earlier version
+  }
+  for (const [name, schedule] of Object.entries(options.schedules ?? {})) {
+    if (schedule === 'off') await boss.unschedule(name);
+    // singletonKey: at most one of the queue's scheduled jobs waiting or running at a time
+    else await boss.schedule(name, schedule.cron, { [JOB_NAME]: name }, { tz: schedule.timeZone, singletonKey: name });
   }
   if (options.recoverAbandoned) await recoverAbandoned(sql, boss, options);
   const workers = new Map<string, string[]>();

@@ -53,7 +53,7 @@ describe.skipIf(!hasChromium)('/docs in headless Chromium', { timeout: 90_000 },
   it('lists the sections in order: the token first, then v3 and the newer versions', async () => {
     expect(await page.locator('.opblock-tag-section h3 .opblock-tag, .opblock-tag-section .opblock-tag span, h3.opblock-tag').evaluateAll((els) => [...new Set(els.map((e) => e.getAttribute('data-tag')).filter(Boolean))])).toEqual([
       'OAuth', 'Identity Profiles (v3)', 'Identity Profiles (v2026)', 'Identity Profiles (v2025)', 'Identity Profiles (v2024)', 'Identity Profiles (beta)',
-      'Identity Profiles (v1)', 'Sources', 'Accounts', 'Identities', 'Transforms', 'Task Status',
+      'Identity Profiles (v1)', 'Lifecycle States', 'Sources', 'Accounts', 'Identities', 'Transforms', 'Task Status',
     ]);
   });
 

@@ -5,7 +5,7 @@ import type { Config } from '../../src/config.js';
 import { createDatabase, migrateToLatest } from '../../src/db/database.js';
 import { apiClientRepository } from '../../src/db/repositories/clients.js';
 import { createClient } from '../../src/domain/clients/service.js';
-import { createServices, type Services } from '../../src/services.js';
+import { createServices, type ServiceOptions, type Services } from '../../src/services.js';
 import { dropSchemas, POSTGRES_URL, uniqueSchema, type DbKind } from './databases.js';
 
 export interface TestApp {
@@ -22,7 +22,9 @@ export interface TestApp {
 }
 
 /** The app on a fresh database: in-memory PGlite, or its own schema on PostgreSQL. */
-export async function startTestApp(kind: DbKind, options: { rateLimit?: Config['rateLimit']; taskStaleSeconds?: number } = {}): Promise<TestApp> {
+export async function startTestApp(
+  kind: DbKind, options: { rateLimit?: Config['rateLimit']; taskStaleSeconds?: number; now?: () => Date; processingSchedule?: ServiceOptions['processingSchedule'] } = {},
+): Promise<TestApp> {
   const schema = kind === 'postgres' ? uniqueSchema() : undefined;
   const database = await createDatabase(kind === 'postgres' ? { databaseUrl: POSTGRES_URL, schema, poolSize: 4 } : { dataDir: 'memory://' });
   await migrateToLatest(database);
@@ -35,6 +37,8 @@ export async function startTestApp(kind: DbKind, options: { rateLimit?: Config['
     queueSchema,
     pollingIntervalSeconds: 0.5,
     taskStaleSeconds: options.taskStaleSeconds,
+    now: options.now,
+    processingSchedule: options.processingSchedule,
   });
   const app = await buildApp({ services, config: { rateLimit: options.rateLimit ?? 'off', logLevel: 'silent' }, logger: false });
   await app.ready();

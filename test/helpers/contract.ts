@@ -21,6 +21,26 @@ import { createContractAjv, formatAjvErrors, toJsonSchema, type RefMapper } from
 
 export const contractVersions = ['v3', 'beta', 'v2024', 'v2025', 'v2026', 'v1'] as const;
 export type ContractVersion = (typeof contractVersions)[number];
+/** The per-service documents (`per-service/<service>.v1.yaml`): each service's own `/…/v1` paths. */
+export const perServiceDocuments = ['sources', 'accounts', 'identities', 'transforms', 'task-status', 'lifecycle-states'] as const;
+export type PerServiceDocument = `per-service/${(typeof perServiceDocuments)[number]}.v1`;
+/**
+ * Which document: a version's identity-profiles document (`v3`…`v1`, as before), a per-service
+ * one (`per-service/sources.v1`), or another per-version file (`identities-lifecycle.v2025`).
+ */
+export type ContractDocument = ContractVersion | PerServiceDocument | `identities-lifecycle.${Exclude<ContractVersion, 'v1'>}` | 'lifecycle-states.v1';
+
+/** The per-service document whose paths hold `concretePath` (`/sources/v1/abc` → `per-service/sources.v1`), if any. */
+export function perServiceDocumentFor(concretePath: string): PerServiceDocument | undefined {
+  const m = /^\/(sources|accounts|identities|transforms|task-status)\/v1(?:[/?]|$)/.exec(concretePath);
+  return m ? `per-service/${m[1] as (typeof perServiceDocuments)[number]}.v1` : undefined;
+}
+
+const fileOf = (name: ContractDocument): string =>
+  (contractVersions as readonly string[]).includes(name) ? `identity-profiles.${name}.yaml`
+  // h/states' name for per-service/lifecycle-states.v1 (both branches extended the harness)
+  : name === 'lifecycle-states.v1' ? 'per-service/lifecycle-states.v1.yaml'
+  : `${name}.yaml`;
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
@@ -32,9 +52,9 @@ export function sharedDir(repoRoot: string = REPO_ROOT): string | undefined {
 }
 
 /** Absolute path of one bundled document, if present. */
-export function contractFile(version: ContractVersion, repoRoot?: string): string | undefined {
+export function contractFile(version: ContractDocument, repoRoot?: string): string | undefined {
   const shared = sharedDir(repoRoot);
-  const file = shared && join(shared, 'openapi', `identity-profiles.${version}.yaml`);
+  const file = shared && join(shared, 'openapi', fileOf(version));
   return file && existsSync(file) ? file : undefined;
 }
 
@@ -65,7 +85,7 @@ export interface ValidationResult {
 }
 
 export interface Contract {
-  version: ContractVersion;
+  version: ContractDocument;
   /** Path of the first server URL: `/v3`, `/beta`, ... and `''` for v1 (whose paths carry `/identity-profiles/v1`). */
   basePath: string;
   /** The parsed document, for ad-hoc inspection (treat as read-only). */
@@ -80,15 +100,15 @@ export interface Contract {
   validateRequest(method: string, pathTemplate: string, body: unknown, contentType?: string): ValidationResult;
 }
 
-const cache = new Map<ContractVersion, Contract>();
+const cache = new Map<ContractDocument, Contract>();
 
 /** Load (once per process) and index one bundled document. Throws if `../shared` or the file is absent. */
-export function loadContract(version: ContractVersion): Contract {
+export function loadContract(version: ContractDocument): Contract {
   let contract = cache.get(version);
   if (!contract) {
     const file = contractFile(version);
     if (!file) {
-      throw new Error(`contract ${version}: identity-profiles.${version}.yaml not found under ${resolve(REPO_ROOT, '..', 'shared', 'openapi')}`);
+      throw new Error(`contract ${version}: ${fileOf(version)} not found under ${resolve(REPO_ROOT, '..', 'shared', 'openapi')}`);
     }
     contract = buildContract(version, parse(readFileSync(file, 'utf8')));
     cache.set(version, contract);
@@ -102,8 +122,8 @@ interface Indexed extends CompiledTemplate {
   raw: RawOp;
 }
 
-function buildContract(version: ContractVersion, doc: Record<string, any>): Contract {
-  const refBase = `https://idprofiles.invalid/contract/${version}.json`;
+function buildContract(version: ContractDocument, doc: Record<string, any>): Contract {
+  const refBase = `https://idprofiles.invalid/contract/${version.replace('/', '.')}.json`;
   const mapRef: RefMapper = (ref, at) => {
     const m = /^#\/components\/schemas\/([^/]+)$/.exec(ref);
     if (!m) throw new Error(`contract ${version}: unsupported schema $ref ${ref} at ${at}`);
@@ -235,7 +255,7 @@ function validateContent(
  * error with its JSON path; returns the matched operation otherwise.
  */
 export function expectContract(
-  version: ContractVersion,
+  version: ContractDocument,
   method: string,
   concretePath: string,
   status: number | string,

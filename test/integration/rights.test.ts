@@ -8,7 +8,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { apiClientRepository } from '../../src/db/repositories/clients.js';
 import { hashSecret } from '../../src/domain/clients/secrets.js';
-import { API_VERSIONS, type ProfileOperation } from '../../src/http/versions.js';
+import { API_VERSIONS, type LifecycleStateOperation, type ProfileOperation } from '../../src/http/versions.js';
 import type { TestApp } from '../helpers/app.js';
 import { loadContract, type ContractOperation } from '../helpers/contract.js';
 import { CONTRACTS_PRESENT, describeOnDatabases, newProfile, unknownId, uniq, VERSIONS, type Version } from './identity-profiles/helpers.js';
@@ -52,6 +52,36 @@ function documentOperations(v: Version): Array<{ name: ProfileOperation; doc: Co
 const routeUrl = (v: Version, docPath: string) => `${loadContract(v.name).basePath}${docPath}`.replace(/\{[^}]+\}/g, ':id');
 
 const sorted = (xs: readonly string[]) => [...xs].sort();
+
+const STATE_READ = 'idn:identity-profile-lifecycle-state:read';
+const STATE_MANAGE = 'idn:identity-profile-lifecycle-state:manage';
+
+/** The lifecycle-state operations of a version's document (tag Lifecycle States), each with our name for it. */
+function stateOperations(v: Version): Array<{ name: LifecycleStateOperation; doc: ContractOperation }> {
+  const ours = API_VERSIONS.find((a) => a.name === v.name)!.lifecycleStates.operations;
+  return loadContract(v.name).operations
+    .filter((op) => op.tags.includes('Lifecycle States'))
+    .map((doc) => {
+      const name = (Object.keys(ours) as LifecycleStateOperation[]).find((k) => ours[k]!.operationId === doc.operationId);
+      if (!name) throw new Error(`${v.name}: no lifecycle-state operation of ours has the id ${doc.operationId}`);
+      return { name, doc };
+    });
+}
+
+/** Our route for a lifecycle-state path of the document: `{identity-profile-id}` → `:id`, `{lifecycle-state-id}` → `:stateId`. */
+const stateRouteUrl = (v: Version, docPath: string) => `${loadContract(v.name).basePath}${docPath}`
+  .replace('{identity-profile-id}', ':id').replace('{lifecycle-state-id}', ':stateId');
+
+/** Calls one lifecycle-state operation (unknown profile and state: past authorization it is a 404 or 400). */
+async function probeState(t: TestApp, v: Version, name: LifecycleStateOperation, token: string): Promise<number> {
+  const byId = name === 'get' || name === 'update' || name === 'delete';
+  const method = ({ list: 'GET', create: 'POST', get: 'GET', update: 'PATCH', delete: 'DELETE' } as const)[name];
+  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+  if (name === 'update') headers['content-type'] = 'application/json-patch+json';
+  const payload = name === 'update' ? '[]' : name === 'create' ? { name: 'x', technicalName: 'x' } : undefined;
+  const res = await t.app.inject({ method, url: `${v.base}/${unknownId()}/lifecycle-states${byId ? `/${unknownId()}` : ''}`, headers, payload });
+  return res.statusCode;
+}
 
 /** Calls one operation with a token; returns the status. */
 async function probe(t: TestApp, v: Version, name: ProfileOperation, token: string, id = unknownId()): Promise<number> {
@@ -129,6 +159,43 @@ describeOnDatabases('rights', (app) => {
           expect((routes.find((r) => r.method === method && r.url === url)?.config.rights as { scopes: string[] }).scopes, `${v.name} ${method} ${url}`).toEqual([scope]);
         }
       }
+    });
+  });
+
+  describe.runIf(CONTRACTS_PRESENT)('lifecycle states', () => {
+    it.each(VERSIONS)('$name: each lifecycle-state operation of the document is a route with exactly its scopes and user levels', (v) => {
+      const ops = stateOperations(v);
+      expect(ops).toHaveLength(v.name === 'beta' ? 2 : 5);
+      const routes = app().app.routeIndex.routes;
+      for (const { name, doc } of ops) {
+        const url = stateRouteUrl(v, doc.path);
+        const route = routes.find((r) => r.method === doc.method && r.url === url);
+        expect(route, `${v.name} ${doc.method} ${url} is registered`).toBeDefined();
+        const rights = route!.config.rights as { scopes: string[]; userLevels: string[] };
+        expect({ scopes: sorted(rights.scopes), userLevels: sorted(rights.userLevels) }, `${v.name} ${name}`)
+          .toEqual({ scopes: sorted(doc.scopes), userLevels: sorted(doc.userLevels) });
+      }
+      const expected = new Set(ops.map(({ doc }) => `${doc.method} ${stateRouteUrl(v, doc.path)}`));
+      const ours = routes.filter((r) => r.method !== 'HEAD' && r.url.startsWith(`${v.base}/:id/lifecycle-states`)).map((r) => `${r.method} ${r.url}`);
+      expect(sorted(ours)).toEqual(sorted([...expected]));
+    });
+
+    it.each(VERSIONS)('$name: tokens get exactly what the document declares (scopes, and ORG_ADMIN where it is declared)', async (v) => {
+      const t = app();
+      const tokens: Record<string, string> = {};
+      for (const scope of [STATE_READ, STATE_MANAGE, READ, MANAGE, ALL]) tokens[scope] = await t.token({ scopes: [scope] });
+      const apiAll = await t.token({ scopes: [ALL], authorities: ['API'] });
+      const wrong: string[] = [];
+      for (const { name, doc } of stateOperations(v)) {
+        for (const scope of [STATE_READ, STATE_MANAGE, READ, MANAGE, ALL]) {
+          const status = await probeState(t, v, name, tokens[scope]);
+          const admitted = scope === ALL || doc.scopes.includes(scope);
+          if ((status === 403) === admitted || status === 401) wrong.push(`${name} with ${scope}: ${status}`);
+        }
+        const api = await probeState(t, v, name, apiAll);
+        if ((api === 403) !== (doc.userLevels.length > 0 && !doc.userLevels.includes('API'))) wrong.push(`${name} with API authority: ${api}`);
+      }
+      expect(wrong).toEqual([]);
     });
   });
 

@@ -9,6 +9,9 @@ import * as m0007 from './0007-profile-json.js';
 import * as m0008 from './0008-ordered-account-ids.js';
 import * as m0009 from './0009-source-delete-threshold.js';
 import * as m0010 from './0010-transform-references.js';
+import * as m0011 from './0011-account-disabled.js';
+import * as m0012 from './0012-lifecycle-states.js';
+import * as m0013 from './0013-inputs-trigger-by-operation.js';
 
 /** Ordered, forward-only. Add new files here; never edit an applied one. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -22,6 +25,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '0008-ordered-account-ids': m0008,
   '0009-source-delete-threshold': m0009,
   '0010-transform-references': m0010,
+  '0011-account-disabled': m0011,
+  '0012-lifecycle-states': m0012,
+  '0013-inputs-trigger-by-operation': m0013,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { AccountRepository } from '../../domain/accounts/repository.js';
+import type { AccountRepository, AccountStateChange } from '../../domain/accounts/repository.js';
 import { ACCOUNT_FILTERS, type Account } from '../../domain/accounts/schema.js';
 import type { DB } from '../types.js';
 import { applyCollection, applyFilter, withColumns } from './collection.js';
@@ -14,13 +14,13 @@ const SORT_COLUMNS = { id: 'a.id', name: 'a.name', created: 'a.created', modifie
 
 interface Row {
   id: string; name: string; created: Date; modified: Date; sourceId: string; sourceName: string; identityId: string | null;
-  nativeIdentity: string; attributes: Record<string, unknown>; authoritative: boolean;
+  nativeIdentity: string; attributes: Record<string, unknown>; authoritative: boolean; disabled: boolean;
 }
 
 const toAccount = (r: Row): Account => ({
   id: r.id, name: r.name, created: r.created.toISOString(), modified: r.modified.toISOString(), sourceId: r.sourceId,
   sourceName: r.sourceName, identityId: r.identityId, nativeIdentity: r.nativeIdentity, uuid: null, description: null,
-  authoritative: r.authoritative, uncorrelated: r.identityId === null, disabled: false, locked: false, systemAccount: false,
+  authoritative: r.authoritative, uncorrelated: r.identityId === null, disabled: r.disabled, locked: false, systemAccount: false,
   manuallyCorrelated: false, hasEntitlements: false, attributes: r.attributes,
 });
 
@@ -31,7 +31,7 @@ export function accountRepository(db: Kysely<DB>, tenantId = 'default'): Account
       db.selectFrom('accounts').selectAll().select(sql<boolean>`identity_id is null`.as('uncorrelated')).where('tenantId', '=', tenantId).as('a'),
     )
       .innerJoin('sources as s', 's.id', 'a.sourceId')
-      .select(['a.id', 'a.name', 'a.created', 'a.modified', 'a.sourceId', 's.name as sourceName', 'a.identityId', 'a.nativeIdentity', 'a.attributes'])
+      .select(['a.id', 'a.name', 'a.created', 'a.modified', 'a.sourceId', 's.name as sourceName', 'a.identityId', 'a.nativeIdentity', 'a.attributes', 'a.disabled'])
       .select(sql<boolean>`exists (select 1 from identity_profiles p where p.authoritative_source_id = a.source_id)`.as('authoritative'));
 
   return {
@@ -48,6 +48,28 @@ export function accountRepository(db: Kysely<DB>, tenantId = 'default'): Account
     async findById(id) {
       const row = (await base().where('a.id', '=', id).executeTakeFirst()) as Row | undefined;
       return row ? toAccount(row) : undefined;
+    },
+    async setDisabled(selector, disabled) {
+      // the selected rows locked first (in id order: two callers never lock in opposite orders),
+      // then only those that differ written — an account already so is not touched
+      const which = 'accountIds' in selector
+        ? sql`a.id = any(${[...selector.accountIds]}::text[])`
+        : sql`a.identity_id = ${selector.identityId}
+            ${selector.sourceIds ? sql`and a.source_id = any(${[...selector.sourceIds]}::text[])` : sql``}
+            ${selector.excludeSourceIds?.length ? sql`and a.source_id <> all(${[...selector.excludeSourceIds]}::text[])` : sql``}`;
+      const r = await sql<AccountStateChange>`
+        with selected as (
+          select a.id, a.name, a.source_id, a.identity_id, a.disabled from accounts a
+          where a.tenant_id = ${tenantId} and ${which}
+          order by a.id for update
+        ), written as (
+          update accounts a set disabled = ${disabled}, modified = now()
+          from selected s where a.id = s.id and s.disabled <> ${disabled}
+          returning a.id
+        )
+        select s.id, s.name, s.source_id, s.identity_id, (w.id is not null) as changed
+        from selected s left join written w on w.id = s.id order by s.id`.execute(db);
+      return r.rows;
     },
     async anyOnSource(sourceId) {
       return !!(await db.selectFrom('accounts').select('id').where('sourceId', '=', sourceId).limit(1).executeTakeFirst());

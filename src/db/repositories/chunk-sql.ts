@@ -18,11 +18,12 @@ import { INPUTS_LOCK } from '../migrations/0006-identity-state.js';
  * by the keys stored at the last run, one index lookup, without reading the identity's accounts.
  */
 
-/** One identity, or a profile's identities with ids in [firstId, lastId]. */
-export type Which = { id: string } | { profileId: string; firstId: string; lastId: string };
+/** One identity, or a profile's identities with ids in [firstId, lastId], or those of a profile among `ids`. */
+export type Which = { id: string } | { profileId: string; firstId: string; lastId: string } | { profileId: string; ids: readonly string[] };
 
 const where = (tenantId: string, which: Which) =>
   'id' in which ? sql`i.id = ${which.id}`
+  : 'ids' in which ? sql`i.tenant_id = ${tenantId} and i.profile_id = ${which.profileId} and i.id = any(${[...which.ids]}::text[])`
   : sql`i.tenant_id = ${tenantId} and i.profile_id = ${which.profileId} and i.id between ${which.firstId} and ${which.lastId}`;
 
 /**
@@ -45,7 +46,7 @@ const ownerByKeys = (lookup: ManagerLookup, keys: RawBuilder<unknown>, self: Raw
  * the few identities with several accounts.
  */
 export function chunkQuery(
-  tenantId: string, which: Which, options: Pick<ChunkOptions, 'managerLookup' | 'managerAttributes'> & { runKey?: string } = {},
+  tenantId: string, which: Which, options: Pick<ChunkOptions, 'managerLookup' | 'managerAttributes' | 'evaluateAll'> & { runKey?: string } = {},
 ): RawBuilder<ChunkRow> {
   const lookup = options.managerLookup;
   const lookupKeys = lookup
@@ -54,18 +55,18 @@ export function chunkQuery(
   const managerAttributes = options.managerAttributes
     ? sql`(select m.attributes::text from identity_state m where m.identity_id = s.manager_id)`
     : sql`null::text`;
-  const stale = options.runKey
+  const stale = options.runKey && !options.evaluateAll
     ? sql`and (s.input_fingerprint is distinct from ${options.runKey}
                ${lookup ? sql`or s.manager_id is distinct from ${ownerByKeys(lookup, sql`s.manager_keys`, sql`i.id`)}` : sql``})`
     : sql``;
   return sql<ChunkRow>`
     select i.id, i.name, s.attributes::text as attributes, s.manager_id, ${managerAttributes} as manager_attributes,
-           x.accounts, x.lookup_keys
+           x.accounts, x.lookup_keys, i.lifecycle_state, i.lifecycle_state_manual
     from identities i
       left join lateral (select * from identity_state s where s.identity_id = i.id limit 1) s on true
       cross join lateral (
         select json_agg(json_build_object('id', a.id, 'sourceId', a.source_id, 'nativeIdentity', a.native_identity,
-                 'name', a.name, 'created', a.created, 'modified', a.modified, 'attributes', a.attributes))::text as accounts,
+                 'name', a.name, 'created', a.created, 'modified', a.modified, 'attributes', a.attributes, 'disabled', a.disabled))::text as accounts,
                ${lookupKeys} as lookup_keys
         from accounts a where a.identity_id = i.id) x
     where ${where(tenantId, which)} ${stale}
@@ -93,6 +94,8 @@ export interface ChunkRow {
   /** null: no accounts. */
   accounts: string | null;
   lookupKeys: string[] | null;
+  lifecycleState: string | null;
+  lifecycleStateManual: boolean;
 }
 
 /**
@@ -144,6 +147,6 @@ export function toProcessingIdentity(
   return {
     id: r.id, name: r.name, attributes: r.attributes ? JSON.parse(r.attributes) : {}, managerId: r.managerId,
     managerAttributes: r.managerAttributes ? JSON.parse(r.managerAttributes) : null,
-    fingerprint, correlatedManagerId, managerKeys, accounts,
+    fingerprint, correlatedManagerId, managerKeys, accounts, lifecycleState: r.lifecycleState, lifecycleManual: r.lifecycleStateManual,
   };
 }

@@ -44,7 +44,7 @@ export function identityRepository(db: Kysely<DB>, tenantId = 'default'): Identi
   const view = (attributes: string[] = []) =>
     db.selectFrom(
       db.selectFrom('identities as b').leftJoin('identityState as s', 's.identityId', 'b.id')
-        .select(['b.id', 'b.tenantId', 'b.name', 'b.profileId', 'b.created', 's.managerId', 's.processingState', 's.lastRefresh'])
+        .select(['b.id', 'b.tenantId', 'b.name', 'b.profileId', 'b.created', 's.managerId', 's.processingState', 's.lastRefresh', 'b.lifecycleState', 'b.lifecycleStateManual'])
         .select(sql<Date>`greatest(b.modified, s.modified)`.as('modified'))
         .select(sql<Record<string, unknown>>`coalesce(s.attributes, '{}'::jsonb)`.as('attributes'))
         .select(sql<string | null>`s.attributes->>'uid'`.as('alias'))
@@ -59,7 +59,9 @@ export function identityRepository(db: Kysely<DB>, tenantId = 'default'): Identi
     view(attributes)
       .leftJoin('identities as m', 'm.id', 'i.managerId')
       .leftJoin('identityProfiles as p', 'p.id', 'i.profileId')
-      .select(['i.id', 'i.name', 'i.created', 'i.modified', 'i.alias', 'i.emailAddress', 'i.processingState', 'i.attributes', 'i.managerId', 'm.name as managerName', 'i.profileId', 'p.name as profileName', 'i.isManager'])
+      .select(['i.id', 'i.name', 'i.created', 'i.modified', 'i.alias', 'i.emailAddress', 'i.processingState', 'i.attributes', 'i.managerId', 'm.name as managerName', 'i.profileId', 'p.name as profileName', 'i.isManager', 'i.lifecycleState', 'i.lifecycleStateManual'])
+      // the state's identityState: one lookup on lifecycle_states' unique (profile, lower(technical name)) index
+      .select(sql<string | null>`(select ls.identity_state from lifecycle_states ls where ls.profile_id = i.profile_id and lower(ls.technical_name) = lower(i.lifecycle_state))`.as('identityState'))
       .select(sql<Date | null>`greatest(i.last_refresh, p.last_processed)`.as('lastRefresh'));
   const sourceNames = async () =>
     new Map((await db.selectFrom('sources').select(['id', 'name']).where('tenantId', '=', tenantId).execute()).map((r) => [r.id, r.name]));
@@ -96,8 +98,11 @@ export function identityRepository(db: Kysely<DB>, tenantId = 'default'): Identi
       const manager = lookup ? { lookup, owners: await ownersOfKeys(lookup, rows) } : undefined;
       const identities = madeAsIterated(rows, names, key ?? null, manager);
       if (!key) return { identities, inRange: rows.length };
+      if (options.evaluateAll) return { identities, inRange: rows.length };
       const counted = await db.selectFrom('identities').select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('tenantId', '=', tenantId).where('profileId', '=', profileId).where('id', '>=', range.firstId).where('id', '<=', range.lastId)
+        .where('tenantId', '=', tenantId).where('profileId', '=', profileId)
+        .$call((q) => ('ids' in range ? q.where('id', 'in', range.ids.length ? [...range.ids] : [''])
+          : q.where('id', '>=', range.firstId).where('id', '<=', range.lastId)))
         .executeTakeFirstOrThrow();
       return { identities, inRange: Number(counted.n) };
     },
@@ -124,6 +129,13 @@ export function identityRepository(db: Kysely<DB>, tenantId = 'default'): Identi
         after = next.lastId;
       }
     },
+    async writeLifecycleStates(entries) {
+      if (!entries.length) return;
+      await sql`
+        update identities i set lifecycle_state = x.state, lifecycle_state_manual = x.manual, modified = now()
+        from jsonb_to_recordset(${JSON.stringify(entries)}::jsonb) as x(id text, state text, manual boolean)
+        where i.id = x.id and i.tenant_id = ${tenantId}`.execute(db);
+    },
     async writeAttributes(changes) {
       // changes that set the manager and changes that leave it as it is: one statement each
       const setting: IdentityChange[] = [];
@@ -146,6 +158,10 @@ export function identityRepository(db: Kysely<DB>, tenantId = 'default'): Identi
     correlateManagers: (profileId, sourceId, mapping, since) => Q.correlateManagers(db, tenantId, profileId, sourceId, mapping, since),
     async markProfileProcessed(profileId, at) {
       await db.updateTable('identityProfiles').set({ lastProcessed: at }).where('id', '=', profileId).execute();
+    },
+    async profilesOf(ids) {
+      if (!ids.length) return [];
+      return db.selectFrom('identities').select(['id', 'profileId']).where('tenantId', '=', tenantId).where('id', 'in', [...ids]).execute();
     },
     formIdentities: (sourceId, range) => Q.formIdentities(db, tenantId, sourceId, range),
     correlateAccounts: (sourceId, range) => Q.correlateAccounts(db, tenantId, sourceId, range),
@@ -195,16 +211,21 @@ function* madeAsIterated(
 function toIdentity(r: {
   id: string; name: string; created: Date; modified: Date; alias: string | null; emailAddress: string | null; processingState: string | null;
   attributes: unknown; managerId: string | null; managerName: string | null; profileId: string | null; profileName: string | null;
-  lastRefresh: Date | null; isManager: boolean;
+  lastRefresh: Date | null; isManager: boolean; lifecycleState: string | null; lifecycleStateManual: boolean; identityState: string | null;
 }): Identity {
+  const attributes = (r.attributes ?? {}) as Record<string, unknown>;
+  // a state set by hand is the identity's cloudLifecycleState, as ISC shows it; the stored
+  // attribute keeps the computed value, which decides when the manual state ends (lifecycle.ts)
+  if (r.lifecycleStateManual && r.lifecycleState) attributes.cloudLifecycleState = r.lifecycleState;
   return {
     id: r.id, name: r.name, created: r.created.toISOString(), modified: r.modified.toISOString(),
     alias: r.alias, emailAddress: r.emailAddress, processingState: (r.processingState as Identity['processingState']) ?? null,
     identityStatus: 'UNREGISTERED',
     managerRef: r.managerId && r.managerName !== null ? { type: 'IDENTITY', id: r.managerId, name: r.managerName } : null,
     isManager: r.isManager, lastRefresh: r.lastRefresh ? new Date(r.lastRefresh).toISOString() : null,
-    attributes: (r.attributes ?? {}) as Record<string, unknown>,
+    attributes,
     identityProfile: r.profileId ? { id: r.profileId, name: r.profileName ?? '' } : null,
-    lifecycleState: null,
+    lifecycleState: r.lifecycleState ? { stateName: r.lifecycleState, manuallyUpdated: r.lifecycleStateManual } : null,
+    identityState: r.identityState,
   };
 }

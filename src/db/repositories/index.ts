@@ -6,6 +6,7 @@ import { accountRepository } from './accounts.js';
 import { auditRepository } from './audit.js';
 import { identityRepository } from './identities.js';
 import { identityProfileRepository } from './identity-profiles.js';
+import { lifecycleStateRepository } from './lifecycle-states.js';
 import { sourceRepository } from './sources.js';
 import { taskRepository } from './tasks.js';
 import { transformRepository } from './transforms.js';
@@ -25,6 +26,7 @@ export function createRepositories(db: Kysely<DB>, options: RepositoryOptions = 
     transforms: transformRepository(db),
     accounts: accountRepository(db),
     identities: identityRepository(db),
+    lifecycleStates: lifecycleStateRepository(db),
   };
 }
 

@@ -20,13 +20,16 @@ const toTask = (r: TaskRow): TaskRecord => ({
   modified: r.modified,
 });
 
-const FIELDS = withColumns(TASK_FILTERS, { id: 't.id', type: 't.type', completionStatus: 't.completion_status', 'target.id': 't.target_id', launched: 't.launched' });
-const SORT_COLUMNS = { launched: 't.launched', completed: 't.completed', modified: 't.modified', type: 't.type' };
+const FIELDS = withColumns(TASK_FILTERS, {
+  id: 't.id', type: 't.type', completionStatus: 't.completion_status', 'target.id': 't.target_id', sourceId: 't.source_id', launcher: 't.launcher', launched: 't.launched',
+});
+const SORT_COLUMNS = { launched: 't.launched', completed: 't.completed', modified: 't.modified', type: 't.type', created: 't.launched' };
 
 /** `jobSchema`: where the job queue (pg-boss) keeps its jobs, for telling a task with work behind it from an abandoned one. */
 export function taskRepository(db: Kysely<DB>, jobSchema = 'pgboss', tenantId = 'default'): TaskRepository {
   /** Tasks with the target's id as a column, for filtering. */
-  const view = () => db.selectFrom(db.selectFrom('tasks').selectAll().select(sql<string | null>`target->>'id'`.as('targetId')).where('tenantId', '=', tenantId).as('t'));
+  const view = () => db.selectFrom(db.selectFrom('tasks').selectAll().select(sql<string | null>`target->>'id'`.as('targetId'))
+    .select(sql<string | null>`case when target->>'type' = 'SOURCE' then target->>'id' end`.as('sourceId')).where('tenantId', '=', tenantId).as('t'));
   return {
     ...taskChunkMethods(db),
     async list(query) {

@@ -17,10 +17,29 @@ export interface LoadIdentityPreview {
   samples: Pick<LoadSamples, 'identitiesCreated' | 'identitiesRemoved'>;
 }
 
+/**
+ * Which accounts an enable/disable acts on: these ids, or the accounts of one identity — on the
+ * listed sources only (`sourceIds`), or on all but some (`excludeSourceIds`), or on all of them.
+ */
+export type AccountSelector =
+  | { accountIds: readonly string[] }
+  | { identityId: string; sourceIds?: readonly string[]; excludeSourceIds?: readonly string[] };
+
+/** One account an enable/disable selected, and whether it changed (false: it already was so). */
+export interface AccountStateChange {
+  id: string;
+  name: string;
+  sourceId: string;
+  identityId: string | null;
+  changed: boolean;
+}
+
 export interface AccountRepository {
   list(query: CollectionQuery): Promise<{ items: Account[]; total?: number }>;
   findById(id: string): Promise<Account | undefined>;
   anyOnSource(sourceId: string): Promise<boolean>;
+  /** Sets `disabled` on the selected accounts (locked for the rest of the transaction); every selected account, in id order. */
+  setDisabled(selector: AccountSelector, disabled: boolean): Promise<AccountStateChange[]>;
   /** Stages a batch of parsed rows; returns the native identities already staged (duplicates in the file). */
   stage(taskId: string, rows: StagedAccount[]): Promise<Set<string>>;
   /** Line number where a staged native identity was first seen. */

@@ -1,33 +1,43 @@
+import { createHash } from 'node:crypto';
 import type { DomainContext, Repositories } from '../context.js';
 import type { IdentityProfile } from '../identity-profiles/schema.js';
 import { forEachPaced } from '../shared/pace.js';
 import type { ChunkOutcome } from '../tasks/repository.js';
 import { DryRunCollector } from './dry-run.js';
 import { attributesFrom, compileMappings, evaluateIdentity, sameAttributes, type CompiledMappings } from './evaluate.js';
-import type { IdentityChange, ManagerLookup } from './repository.js';
+import { decideLifecycle, LIFECYCLE_ATTRIBUTE, LifecycleCollector, mapsLifecycle, type LifecycleSummary, type ProfileStates } from './lifecycle.js';
+import type { ChunkSelection, IdentityChange, ManagerLookup } from './repository.js';
 
 const MAX_ERRORS_PER_CHUNK = 20;
 
-/** Compiled mappings are cached per task within a process: compiled once per run, not per chunk. */
+/**
+ * Compiled mappings are cached per task and profile within a process: compiled once per run, not
+ * per chunk (a task processing given identities may span several profiles).
+ */
 const compiledByTask = new Map<string, CompiledMappings>();
 
 export async function compiledFor(repos: Repositories, taskId: string, profile: IdentityProfile): Promise<CompiledMappings> {
-  let compiled = compiledByTask.get(taskId);
+  const key = `${taskId}/${profile.id}`;
+  let compiled = compiledByTask.get(key);
   if (!compiled) {
     const stored = new Map((await repos.transforms.all()).map((t) => [t.name.toLowerCase(), t]));
     compiled = compileMappings(profile.identityAttributeConfig, (name) => stored.get(name.toLowerCase()));
     if (compiledByTask.size > 50) compiledByTask.clear();
-    compiledByTask.set(taskId, compiled);
+    compiledByTask.set(key, compiled);
   }
   return compiled;
 }
 
-export const forgetCompiled = (taskId: string) => compiledByTask.delete(taskId);
+export const forgetCompiled = (taskId: string) => {
+  for (const key of compiledByTask.keys()) if (key.startsWith(`${taskId}/`)) compiledByTask.delete(key);
+};
 
 /** What a chunk records besides its counts. */
 export interface ChunkSummary {
   managersChanged: number;
   attributeChanges?: ReturnType<DryRunCollector['summary']>;
+  /** With a `cloudLifecycleState` mapping: states entered, problems, account actions (lifecycle.ts). */
+  lifecycle?: LifecycleSummary;
 }
 
 /**
@@ -38,14 +48,23 @@ export interface ChunkSummary {
  * changes are summarised per attribute instead. Evaluation gives the event loop a turn every few
  * milliseconds (forEachPaced): a chunk of costly mappings takes seconds, and requests, timers
  * and the process's other jobs must not wait for it.
+ *
+ * With a `cloudLifecycleState` mapping and the profile's `states` (read once per job), each
+ * identity's state follows its value (lifecycle.ts): states set, account actions run, problems
+ * reported — in the chunk's transaction; a dry run only counts them.
  */
 export async function processChunk(
-  ctx: Pick<DomainContext, 'now'>, repos: Repositories, run: { taskId: string; dryRun?: boolean },
-  profile: IdentityProfile, range: { firstId: string; lastId: string }, managerLookup: ManagerLookup | undefined,
+  ctx: Pick<DomainContext, 'now' | 'newId' | 'withTransaction'>, repos: Repositories, run: { taskId: string; dryRun?: boolean },
+  profile: IdentityProfile, range: ChunkSelection, managerLookup: ManagerLookup | undefined, states?: ProfileStates,
 ): Promise<ChunkOutcome & { summary: ChunkSummary }> {
   const compiled = await compiledFor(repos, run.taskId, profile);
-  const fingerprint = compiled.enabled ? compiled.fingerprint : undefined;
-  const { identities, inRange } = await repos.identities.loadChunk(profile.id, range, { managerLookup, fingerprint, managerAttributes: !fingerprint });
+  const lifecycle = states && mapsLifecycle(profile) ? new LifecycleCollector() : undefined;
+  // the states are part of what decides an identity's outcome: a change of them evaluates everyone again
+  const fingerprint = !compiled.enabled || !compiled.fingerprint ? undefined
+    : lifecycle ? createHash('md5').update(`${compiled.fingerprint}/${states!.digest}`).digest('hex') : compiled.fingerprint;
+  // identities named one by one (POST /identities/process) are evaluated whatever their fingerprint says
+  const evaluateAll = 'ids' in range;
+  const { identities, inRange } = await repos.identities.loadChunk(profile.id, range, { managerLookup, fingerprint, managerAttributes: !fingerprint, evaluateAll });
   const now = ctx.now();
   const outcome = { processed: inRange, changed: 0, failed: 0, errors: [] as ChunkOutcome['errors'], summary: { managersChanged: 0 } as ChunkSummary };
   const changes: IdentityChange[] = [];
@@ -60,8 +79,15 @@ export async function processChunk(
     const next = attributesFrom(results);
     const manager = managerLookup ? identity.correlatedManagerId ?? null : identity.managerId;
     const managerChanged = manager !== identity.managerId;
-    const remember = failures.length ? null : identity.fingerprint ?? null; // an error is evaluated again next time
+    const decision = lifecycle ? decideLifecycle(identity, next[LIFECYCLE_ATTRIBUTE], states!) : undefined;
+    if (decision) lifecycle!.add(identity, decision);
+    if (decision?.kind === 'problem' && outcome.errors.length < MAX_ERRORS_PER_CHUNK) {
+      outcome.errors.push({ identityId: identity.id, name: identity.name, attribute: LIFECYCLE_ATTRIBUTE, message: decision.message });
+    }
+    // an error, or a state problem, is evaluated again next time
+    const remember = failures.length || decision?.kind === 'problem' ? null : identity.fingerprint ?? null;
     if (sameAttributes(next, identity.attributes) && !managerChanged) {
+      if (decision?.kind === 'set') outcome.changed++;
       if (remember) unchanged.push({ id: identity.id, fingerprint: remember, managerKeys: identity.managerKeys });
       return;
     }
@@ -78,6 +104,8 @@ export async function processChunk(
   } else {
     await repos.identities.writeAttributes(changes);
     await repos.identities.writeFingerprints(unchanged);
+    await lifecycle?.apply(ctx, repos, profile.id);
   }
+  if (lifecycle) outcome.summary.lifecycle = lifecycle.summary;
   return outcome;
 }

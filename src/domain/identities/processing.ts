@@ -4,6 +4,7 @@ import { forgetCompiled, processChunk, type ChunkSummary } from './chunk.js';
 import { mergeDryRunSummaries } from './dry-run.js';
 import type { IdentityProfile } from '../identity-profiles/schema.js';
 import { managerLookupFor } from './manager-lookup.js';
+import { lifecycleReport, mapsLifecycle, mergeLifecycleSummaries, readProfileStates, type ProfileStates } from './lifecycle.js';
 import type { ManagerLookup } from './repository.js';
 
 /**
@@ -77,6 +78,8 @@ export async function runChunkJob(ctx: DomainContext, job: ChunkPayload): Promis
 interface ChunkInputs {
   profile: IdentityProfile | undefined;
   managerLookup: ManagerLookup | undefined;
+  /** The profile's lifecycle states, when it maps `cloudLifecycleState`. */
+  states: ProfileStates | undefined;
 }
 
 /** One chunk, in one transaction that marks it done (a chunk already done is skipped). */
@@ -85,9 +88,9 @@ async function runChunk(ctx: DomainContext, job: ProcessRun, chunkNo: number, kn
     const chunk = await repos.tasks.lockChunk(job.taskId, PHASE, chunkNo);
     if (!chunk || chunk.done || !chunk.firstId || !chunk.lastId) return known;
     const inputs = known ?? await readInputs(repos, job.profileId);
-    const { profile, managerLookup } = inputs;
+    const { profile, managerLookup, states } = inputs;
     const outcome = profile
-      ? await processChunk(ctx, repos, job, profile, { firstId: chunk.firstId, lastId: chunk.lastId }, managerLookup)
+      ? await processChunk(ctx, repos, job, profile, { firstId: chunk.firstId, lastId: chunk.lastId }, managerLookup, states)
       : { processed: 0, changed: 0, failed: 0, errors: [{ identityId: '', name: '', message: `Identity profile '${job.profileId}' no longer exists.` }] };
     await repos.tasks.finishChunk(job.taskId, PHASE, chunkNo, outcome);
     return inputs;
@@ -96,7 +99,12 @@ async function runChunk(ctx: DomainContext, job: ProcessRun, chunkNo: number, kn
 
 async function readInputs(repos: Repositories, profileId: string): Promise<ChunkInputs> {
   const profile = await repos.profiles.findById(profileId);
-  return { profile, managerLookup: profile ? managerLookupFor(profile, await repos.sources.findById(profile.authoritativeSource.id)) : undefined };
+  if (!profile) return { profile, managerLookup: undefined, states: undefined };
+  return {
+    profile,
+    managerLookup: managerLookupFor(profile, await repos.sources.findById(profile.authoritativeSource.id)),
+    states: mapsLifecycle(profile) ? await readProfileStates(repos, profile.id) : undefined,
+  };
 }
 
 export async function runFinalizeJob(ctx: DomainContext, run: ProcessRun): Promise<void> {
@@ -125,14 +133,17 @@ export async function runFinalizeJob(ctx: DomainContext, run: ProcessRun): Promi
     const messages = [taskMessage('INFO', `Processed ${totals.processed} of ${total} identities: ${changed} changed, ${totals.failed} failed${run.dryRun ? ' (dry run: nothing was written)' : ''}.`)];
     if (profile && !profile.identityAttributeConfig.enabled) messages.push(taskMessage('WARN', 'Attribute mapping is disabled for this profile (identityAttributeConfig.enabled is false): no attribute values were promoted.'));
     if (!profile) messages.push(taskMessage('ERROR', `Identity profile '${run.profileId}' no longer exists.`));
+    const lifecycle = summaries.some((x) => x.lifecycle) ? mergeLifecycleSummaries(summaries.map((x) => x.lifecycle)) : undefined;
+    if (lifecycle) messages.push(...lifecycleReport(lifecycle, !!run.dryRun));
     await repos.tasks.updateProgress(run.taskId, { total, processed: totals.processed, changed, failed: totals.failed });
     await repos.tasks.complete(run.taskId, {
       completed: ctx.now(),
-      completionStatus: !profile ? 'Error' : totals.failed > 0 ? 'Warning' : 'Success',
+      completionStatus: !profile ? 'Error' : totals.failed > 0 || (lifecycle?.problems ?? 0) > 0 ? 'Warning' : 'Success',
       messages,
       result: {
         total, processed: totals.processed, changed, failed: totals.failed, managersChanged, dryRun: !!run.dryRun, errors: totals.errors,
         ...(run.dryRun ? { attributeChanges: mergeDryRunSummaries(summaries.map((x) => x.attributeChanges ?? [])) } : {}),
+        ...(lifecycle ? { lifecycleStates: lifecycle } : {}),
       },
     });
   });

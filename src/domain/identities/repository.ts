@@ -14,6 +14,9 @@ export interface IdentityForProcessing {
   fingerprint?: string | null;
   /** With a manager lookup: the account values the manager was looked up by (remembered for the next run's check). */
   managerKeys?: string[] | null;
+  /** The technical name of the identity's lifecycle state (null: none), and whether it was set by hand. */
+  lifecycleState?: string | null;
+  lifecycleManual?: boolean;
   accounts: Array<{
     id: string;
     sourceId: string;
@@ -24,6 +27,8 @@ export interface IdentityForProcessing {
     created: Date | string;
     modified: Date | string;
     attributes: Record<string, unknown>;
+    /** As recorded (enable/disable, lifecycle account actions); absent where not read. */
+    disabled?: boolean;
   }>;
 }
 
@@ -43,7 +48,12 @@ export interface ChunkOptions {
   fingerprint?: string;
   /** Also read each identity's manager's attributes (for mappings that may use them). */
   managerAttributes?: boolean;
+  /** Read every identity of the selection, even those the fingerprint says are unchanged (it is still remembered). */
+  evaluateAll?: boolean;
 }
+
+/** Which identities of a profile a chunk reads: an id range (a run's chunk), or given ids (at most a few hundred). */
+export type ChunkSelection = { firstId: string; lastId: string } | { ids: readonly string[] };
 
 export interface IdentityChange {
   id: string;
@@ -66,11 +76,13 @@ export interface IdentityRepository {
    * and how many identities the range holds (including those the fingerprint let it skip). The
    * identities are made as they are iterated (once), so each can be garbage as soon as it is evaluated.
    */
-  loadChunk(profileId: string, range: { firstId: string; lastId: string }, options?: ChunkOptions): Promise<{ identities: Iterable<IdentityForProcessing>; inRange: number }>;
+  loadChunk(profileId: string, range: ChunkSelection, options?: ChunkOptions): Promise<{ identities: Iterable<IdentityForProcessing>; inRange: number }>;
   /** Records input fingerprints (and manager keys) of identities found unchanged (no other column is touched). */
   writeFingerprints(entries: Array<{ id: string; fingerprint: string; managerKeys?: string[] | null }>): Promise<void>;
   /** Chunk boundaries over a profile's identities, `size` identities each (keyset on id). */
   chunkBounds(profileId: string, size: number): Promise<Array<{ firstId: string; lastId: string; count: number }>>;
+  /** Sets identities' lifecycle states (technical names; null: none), in one statement. */
+  writeLifecycleStates(entries: ReadonlyArray<{ id: string; state: string | null; manual: boolean }>): Promise<void>;
   /** Writes new attributes of the identities that changed, in one statement. */
   writeAttributes(changes: IdentityChange[]): Promise<void>;
   /**
@@ -98,6 +110,8 @@ export interface IdentityRepository {
    * with `range`, only those with an account in it.
    */
   assignProfiles(sourceIds?: readonly string[], range?: AccountRange): Promise<{ moved: number; affectedProfiles: string[] }>;
+  /** The profile of each of these identities that exists (null: the identity has none). */
+  profilesOf(ids: readonly string[]): Promise<Array<{ id: string; profileId: string | null }>>;
   /** Identities left without any account are removed (with `among`, of those identities only). */
   removeOrphans(among?: readonly string[]): Promise<number>;
   /** Recounts `identityCount` of every profile. */

@@ -18,7 +18,8 @@ export const Identity = Type.Object(
     lastRefresh: Nullable(DateTime),
     attributes: Type.Record(Type.String(), Type.Unknown()),
     identityProfile: Nullable(Type.Object({ id: Type.String(), name: Type.String() }, { description: 'The profile the identity belongs to (beyond ISC)' })),
-    lifecycleState: Nullable(Type.Object({ stateName: Type.String(), manuallyUpdated: Type.Boolean() })),
+    lifecycleState: Nullable(Type.Object({ stateName: Type.String(), manuallyUpdated: Type.Boolean() }, { description: 'The lifecycle state (its technical name) and whether it was set by hand' })),
+    identityState: Nullable(Type.String({ description: "The `identityState` of the identity's lifecycle state (ACTIVE, INACTIVE_SHORT_TERM, INACTIVE_LONG_TERM), as ISC's PublicIdentity and Account carry it (beyond ISC's Identity)" })),
   },
   { description: 'An identity' },
 );

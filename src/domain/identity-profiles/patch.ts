@@ -1,10 +1,10 @@
 import { isDeepStrictEqual } from 'node:util';
-import jsonPatch from 'fast-json-patch';
 import { Compile } from 'typebox/compile';
 import { ERRORS } from '../../errors.js';
 import type { AuditEntry } from '../audit/repository.js';
 import type { Actor, DomainContext, Repositories } from '../context.js';
 import { placeIdentities } from '../identities/placement.js';
+import { applyJsonPatchTo, assertOperationComplete, writtenFields } from '../shared/json-patch.js';
 import type { JsonPatch } from '../shared/schema.js';
 import type { Source } from '../sources/schema.js';
 import { checkMappings } from './mappings.js';
@@ -13,19 +13,6 @@ import { IdentityProfile, IdentityProfileInput, PATCH_PROTECTED_FIELDS } from '.
 import { assertNameFree, assertSourceFree, resolveAuthoritativeSource, storedConfig } from './service.js';
 
 const checkInput = Compile(IdentityProfileInput);
-/** The top-level field a JSON Pointer starts with ('' for the whole document). */
-function firstSegment(pointer: string): string {
-  if (pointer[0] !== '/') return '';
-  const end = pointer.indexOf('/', 1);
-  const segment = pointer.slice(1, end === -1 ? undefined : end);
-  return segment.includes('~') ? segment.replace(/~1/g, '/').replace(/~0/g, '~') : segment;
-}
-
-/** Top-level fields an operation writes: `test` only reads; `move` also removes its `from`. */
-function writtenFields(op: JsonPatch[number]): string[] {
-  if (op.op === 'test') return [];
-  return [firstSegment(op.path), ...(op.op === 'move' && op.from !== undefined ? [firstSegment(op.from)] : [])];
-}
 
 const BOTH_CHANGED = 'The authoritative source and the identity attribute config cannot be changed in the same request.';
 
@@ -42,12 +29,7 @@ export function assertPatchAllowed(ops: JsonPatch): void {
       }
       touched.add(field);
     }
-    if ((op.op === 'add' || op.op === 'replace' || op.op === 'test') && !('value' in op)) {
-      throw ERRORS.badRequest(`Operation ${i} (${op.op} ${op.path}) needs a 'value'.`);
-    }
-    if ((op.op === 'move' || op.op === 'copy') && op.from === undefined) {
-      throw ERRORS.badRequest(`Operation ${i} (${op.op} ${op.path}) needs a 'from'.`);
-    }
+    assertOperationComplete(op, i);
   }
   if (touched.has('authoritativeSource') && touched.has('identityAttributeConfig')) {
     throw ERRORS.badRequest(BOTH_CHANGED);
@@ -75,32 +57,9 @@ function assertReadOnlyKept(current: IdentityProfile, patched: IdentityProfile):
 const PROFILE_FIELDS = Object.keys(IdentityProfile.properties) as Array<keyof IdentityProfile>;
 const KNOWN_FIELDS = new Set<string>(PROFILE_FIELDS);
 
-/**
- * Applies RFC 6902 operations to the API representation one by one, so a failure names the
- * operation that failed; a field the profile does not have is refused, never silently dropped.
- * `document` is not changed: the top-level fields an operation may change (its `path`'s and
- * `from`'s) are copied before it runs; the others are shared with `document`.
- */
+/** RFC 6902 operations applied to the profile's API representation (see applyJsonPatchTo). */
 export function applyJsonPatch(document: IdentityProfile, ops: JsonPatch): IdentityProfile {
-  let doc: Record<string, unknown> = { ...document };
-  const copied = new Set<string>();
-  for (const [i, op] of ops.entries()) {
-    for (const field of [firstSegment(op.path), ...(op.from === undefined ? [] : [firstSegment(op.from)])]) {
-      if (copied.has(field)) continue;
-      copied.add(field);
-      const value = Object.hasOwn(doc, field) ? doc[field] : undefined;
-      if (typeof value === 'object' && value !== null) doc[field] = structuredClone(value);
-    }
-    try {
-      doc = jsonPatch.applyOperation(doc, op as jsonPatch.Operation, true, true, true, i).newDocument;
-    } catch (e) {
-      const reason = String((e as Error).message).split('\n')[0];
-      throw ERRORS.badRequest(`Operation ${i} (${op.op} ${op.path}) cannot be applied: ${reason}`);
-    }
-    const unknown = Object.keys(doc).find((k) => !KNOWN_FIELDS.has(k));
-    if (unknown) throw ERRORS.badRequest(`Operation ${i} (${op.op} ${op.path}): an identity profile has no field '${unknown}'.`);
-  }
-  return doc as IdentityProfile;
+  return applyJsonPatchTo(document, ops, KNOWN_FIELDS, 'an identity profile');
 }
 
 /** The patched document as create input (read-only fields dropped), or a 400 listing what is wrong. */

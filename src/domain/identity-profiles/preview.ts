@@ -2,6 +2,7 @@ import { ERRORS } from '../../errors.js';
 import type { DomainContext } from '../context.js';
 import type { VersionPolicy } from './policy.js';
 import { compileMappings, evaluateIdentity, mappingsBudget } from '../identities/evaluate.js';
+import { LIFECYCLE_ATTRIBUTE, readProfileStates, resolveState } from '../identities/lifecycle.js';
 import type { IdentityPreviewRequest, IdentityPreviewResponse } from './schema.js';
 
 /** Rules of the request's shape (decision 10); evaluation itself reports errors per attribute. */
@@ -40,15 +41,32 @@ export async function previewIdentity(ctx: DomainContext, request: IdentityPrevi
     throw ERRORS.badRequest(`${where}: ${at}; nothing was evaluated.`);
   }
   const outcomes = evaluateIdentity(compiled, identity, ctx.now());
+  const lifecycleProblem = await lifecycleProblemOf(ctx, identity.id, outcomes);
   return {
     identity: { type: 'IDENTITY', id: identity.id, name: identity.name },
-    previewAttributes: outcomes.map((o) => ({
-      name: o.attribute,
-      value: o.error ? null : o.value,
-      previousValue: textOrNull(identity.attributes[o.attribute]),
-      errorMessages: o.error ? [{ locale: 'en-US', localeOrigin: 'DEFAULT', text: o.error }] : [],
-    })),
+    previewAttributes: outcomes.map((o) => {
+      // fields without a value are left out, never null: the documents declare non-nullable strings (DEVELOP.md)
+      const previous = identity.attributes[o.attribute];
+      return {
+        name: o.attribute,
+        ...(!o.error && o.value !== null ? { value: o.value } : {}),
+        ...(previous !== undefined && previous !== null ? { previousValue: String(previous) } : {}),
+        errorMessages: o.error ? [{ locale: 'en-US', localeOrigin: 'DEFAULT', text: o.error }]
+          : o.attribute === LIFECYCLE_ATTRIBUTE && lifecycleProblem ? [{ locale: 'en-US', localeOrigin: 'DEFAULT', text: lifecycleProblem }] : [],
+      };
+    }),
   };
 }
 
-const textOrNull = (v: unknown): string | null => (v === undefined || v === null ? null : String(v));
+/**
+ * A `cloudLifecycleState` value that names no enabled state of the identity's profile: reported on
+ * that attribute as processing would report it (identities/lifecycle.ts), with its value.
+ */
+async function lifecycleProblemOf(ctx: DomainContext, identityId: string, outcomes: Array<{ attribute: string; value: string | null; error?: string }>): Promise<string | undefined> {
+  const outcome = outcomes.find((o) => o.attribute === LIFECYCLE_ATTRIBUTE && !o.error);
+  if (!outcome) return undefined;
+  const [placed] = await ctx.repos.identities.profilesOf([identityId]);
+  if (!placed?.profileId) return undefined;
+  const resolved = resolveState(await readProfileStates(ctx.repos, placed.profileId), outcome.value);
+  return 'problem' in resolved ? resolved.problem : undefined;
+}

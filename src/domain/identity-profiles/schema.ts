@@ -118,8 +118,9 @@ export const IdentityPreviewResponse = Type.Object({
   previewAttributes: Type.Array(
     Type.Object({
       name: Type.String(),
-      value: Nullable(Type.String()),
-      previousValue: Nullable(Type.String()),
+      // every version's IdentityAttributePreview declares both non-nullable strings: no value, no field
+      value: Type.Optional(Type.String({ description: 'The value the mapping gives; absent when it gives none or failed' })),
+      previousValue: Type.Optional(Type.String({ description: 'The value processing last stored; absent when there is none' })),
       errorMessages: Type.Array(Type.Object({ locale: Nullable(Type.String()), localeOrigin: Nullable(Type.String()), text: Type.String() })),
     }),
   ),

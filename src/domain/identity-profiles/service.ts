@@ -3,6 +3,7 @@ import type { Actor, DomainContext, Repositories } from '../context.js';
 import { parseCollectionQuery, type CollectionParams } from '../shared/collection.js';
 import type { Source } from '../sources/schema.js';
 import { placeIdentities } from '../identities/placement.js';
+import { defaultStates } from '../lifecycle-states/input.js';
 import { checkMappings } from './mappings.js';
 import type { VersionPolicy } from './policy.js';
 import { LIST_FILTERS, LIST_SORTERS, type IdentityAttributeConfig, type IdentityProfile, type IdentityProfileInput } from './schema.js';
@@ -39,13 +40,19 @@ export async function createProfile(
 ): Promise<IdentityProfile> {
   return ctx.withTransaction(async (repos) => {
     const profile = await buildNewProfile(ctx, repos, input, policy);
-    await repos.profiles.insert(profile);
+    await insertProfile(ctx, repos, profile);
     await repos.audit.record({ entityType: 'IDENTITY_PROFILE', entityId: profile.id, action: 'create', actor: actor.clientId, detail: input });
     // accounts already loaded on the source become this profile's identities
     if (!(await repos.accounts.anyOnSource(profile.authoritativeSource.id))) return profile;
     await placeIdentities(repos, [profile.authoritativeSource.id]);
     return (await repos.profiles.findById(profile.id))!;
   });
+}
+
+/** Stores a new profile with ISC's default lifecycle states (create and import; the caller's transaction). */
+export async function insertProfile(ctx: Pick<DomainContext, 'newId'>, repos: Repositories, profile: IdentityProfile): Promise<void> {
+  await repos.profiles.insert(profile);
+  await repos.lifecycleStates.insert(defaultStates(profile.id, () => ctx.newId(), profile.created));
 }
 
 /** Validates input against stored state and returns the profile to store (create; import, which may replace `replacingId`). */

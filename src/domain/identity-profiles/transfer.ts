@@ -15,7 +15,7 @@ import {
   type ObjectImportResult,
   type SpConfigMessage,
 } from './schema.js';
-import { buildNewProfile } from './service.js';
+import { buildNewProfile, insertProfile } from './service.js';
 
 /** Export (sp-config object format, decision 12), filtered and paged like the list. */
 export async function exportProfiles(ctx: DomainContext, params: CollectionParams): Promise<{ items: ExportedIdentityProfile[]; total?: number }> {
@@ -124,7 +124,7 @@ async function resolveMappingSources(repos: Repositories, object: Record<string,
 
 async function buildAndInsert(ctx: DomainContext, repos: Repositories, input: IdentityProfileInput, policy: VersionPolicy) {
   const profile = await buildNewProfile(ctx, repos, input, policy);
-  await repos.profiles.insert(profile);
+  await insertProfile(ctx, repos, profile);
   return profile;
 }
 

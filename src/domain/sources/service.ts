@@ -1,6 +1,8 @@
 import { ERRORS } from '../../errors.js';
 import type { DomainContext } from '../context.js';
 import { parseCollectionQuery, type CollectionParams } from '../shared/collection.js';
+import type { TaskRecord } from '../tasks/repository.js';
+import { createTask, taskMessage } from '../tasks/service.js';
 import { DEFAULT_DELETE_THRESHOLD, SOURCE_FILTERS, SOURCE_SORTERS, type Source, type SourceInput } from './schema.js';
 
 export async function listSources(ctx: DomainContext, params: CollectionParams) {
@@ -40,8 +42,12 @@ export async function createSource(ctx: DomainContext, input: SourceInput, actor
 }
 
 /** A source that is some profile's authoritative source cannot be deleted. */
-export async function deleteSource(ctx: DomainContext, id: string, actor: string): Promise<void> {
-  await ctx.withTransaction(async (repos) => {
+/**
+ * Deletes a source (refused while it is a profile's authoritative source). With `asTask`, the
+ * deletion is also recorded as a completed task, for the answers that refer to one (sources.v1's 202).
+ */
+export async function deleteSource(ctx: DomainContext, id: string, actor: string, options: { asTask?: boolean } = {}): Promise<TaskRecord | undefined> {
+  return ctx.withTransaction(async (repos) => {
     const source = await repos.sources.findById(id);
     if (!source) throw ERRORS.notFound('Source', id);
     const profile = await repos.profiles.findByAuthoritativeSource(id);
@@ -50,5 +56,13 @@ export async function deleteSource(ctx: DomainContext, id: string, actor: string
     }
     await repos.sources.delete(id);
     await repos.audit.record({ entityType: 'SOURCE', entityId: id, action: 'delete', actor });
+    if (!options.asTask) return undefined;
+    const task = await createTask(repos, ctx, {
+      type: 'SOURCE_DELETION', name: 'Delete Source', description: `Delete source '${source.name}'`,
+      actor: { clientId: actor, name: actor }, target: { type: 'SOURCE', id, name: source.name },
+    });
+    const outcome = { completed: ctx.now(), completionStatus: 'Success' as const, messages: [taskMessage('INFO', `Source '${source.name}' deleted.`)], result: null };
+    await repos.tasks.complete(task.id, outcome);
+    return { ...task, ...outcome, modified: outcome.completed };
   });
 }

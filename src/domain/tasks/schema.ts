@@ -67,12 +67,36 @@ export const TaskStatus = Type.Object(
 );
 export type TaskStatus = Static<typeof TaskStatus>;
 
+/**
+ * The same status as task-status.v1 declares it (the per-service layout): `type` is the kind of
+ * ISC executor (always `QUARTZ` here; the task's own kind stays filterable as `type` and is shown
+ * in `attributes.taskType`), `completionStatus` is upper case, a target's type is APPLICATION
+ * (a source), IDENTITY or null (anything else).
+ */
+export const PerServiceCompletionStatus = Type.Union([
+  Type.Literal('SUCCESS'), Type.Literal('WARNING'), Type.Literal('ERROR'), Type.Literal('TERMINATED'), Type.Literal('TEMPERROR'),
+]);
+export const PerServiceTaskStatus = Type.Object(
+  {
+    ...TaskStatus.properties,
+    type: Type.Literal('QUARTZ'),
+    completionStatus: Nullable(PerServiceCompletionStatus),
+    target: Nullable(Type.Object({ type: Nullable(Type.Union([Type.Literal('APPLICATION'), Type.Literal('IDENTITY')])), id: Type.String(), name: Type.String() })),
+  },
+  { description: 'Task status (task-status.v1)' },
+);
+export type PerServiceTaskStatus = Static<typeof PerServiceTaskStatus>;
+
 /** `GET /<version>/task-status` filters (ISC's list: type, completionStatus; ours: target). */
 export const TASK_FILTERS = {
   id: { type: 'string', ops: ['eq', 'in'] },
   type: { type: 'string', ops: ['eq', 'in'] },
   completionStatus: { type: 'string', ops: ['eq', 'in', 'isnull', 'pr'] },
   'target.id': { type: 'string', ops: ['eq', 'in'] },
+  /** task-status.v1: the source a task worked on (its target's id). */
+  sourceId: { type: 'string', ops: ['eq', 'in'] },
+  launcher: { type: 'string', ops: ['eq', 'in'] },
   launched: { type: 'datetime', ops: ['gt', 'ge', 'lt', 'le'] },
 } as const;
-export const TASK_SORTERS = ['launched', 'completed', 'modified', 'type'] as const;
+/** `created` (task-status.v1's one sorter) is when the task was launched. */
+export const TASK_SORTERS = ['launched', 'completed', 'modified', 'type', 'created'] as const;

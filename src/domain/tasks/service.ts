@@ -2,7 +2,7 @@ import { ERRORS } from '../../errors.js';
 import type { Actor, DomainContext, Repositories } from '../context.js';
 import type { TaskRecord } from './repository.js';
 import { parseCollectionQuery, type CollectionParams } from '../shared/collection.js';
-import { TASK_FILTERS, TASK_SORTERS, type TaskMessage, type TaskResultSimplified, type TaskStatus } from './schema.js';
+import { TASK_FILTERS, TASK_SORTERS, type PerServiceTaskStatus, type TaskMessage, type TaskResultSimplified, type TaskStatus } from './schema.js';
 
 export const taskMessage = (type: TaskMessage['type'], message: string, key = 'idprofiles.task.message'): TaskMessage => ({
   type,
@@ -73,6 +73,19 @@ export function toTaskStatus(t: TaskRecord, now = new Date()): TaskStatus {
     taskProgress: p,
     estimatedSecondsLeft: t.completed ? 0 : eta,
     result: t.result,
+  };
+}
+
+const PER_SERVICE_TARGETS: Record<string, 'APPLICATION' | 'IDENTITY'> = { SOURCE: 'APPLICATION', IDENTITY: 'IDENTITY' };
+
+/** A task status as task-status.v1 declares it (see `PerServiceTaskStatus`). */
+export function toPerServiceTaskStatus(s: TaskStatus): PerServiceTaskStatus {
+  return {
+    ...s,
+    type: 'QUARTZ',
+    completionStatus: s.completionStatus === null ? null : s.completionStatus === 'TempError' ? 'TEMPERROR' : (s.completionStatus.toUpperCase() as PerServiceTaskStatus['completionStatus']),
+    target: s.target && { type: PER_SERVICE_TARGETS[s.target.type] ?? null, id: s.target.id, name: s.target.name },
+    attributes: { ...s.attributes, taskType: s.type },
   };
 }
 

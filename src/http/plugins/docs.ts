@@ -15,6 +15,7 @@ const TAGS = [
   { name: 'Identity Profiles (v2024)', description: 'Identity profiles under /v2024.' },
   { name: 'Identity Profiles (beta)', description: 'Identity profiles under /beta.' },
   { name: 'Identity Profiles (v1)', description: 'Identity profiles under /identity-profiles/v1.' },
+  { name: 'Lifecycle States', description: 'A profile\'s lifecycle states (its provisioning settings), in every version; beta has only GET and PATCH by id.' },
   { name: 'Sources', description: 'Sources and account loads (CSV).' },
   { name: 'Accounts', description: 'Accounts loaded from sources.' },
   { name: 'Identities', description: 'Identities formed and processed by the profiles.' },

@@ -1,19 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import multipart from '@fastify/multipart';
 import type { Readable } from 'node:stream';
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { ERRORS } from '../../errors.js';
 import type { DomainContext } from '../../domain/context.js';
 import { startAccountLoad } from '../../domain/accounts/load.js';
 import { Account, type LoadOptions } from '../../domain/accounts/schema.js';
 import { getAccount, listAccounts } from '../../domain/accounts/service.js';
-import { TaskStatus } from '../../domain/tasks/schema.js';
+import { setAccountsDisabled } from '../../domain/accounts/enable-disable.js';
 import { toTaskStatus } from '../../domain/tasks/service.js';
+import type { ServiceLayout } from '../layouts.js';
+import { taskStatusShape } from './task-status.js';
 import { CollectionQuerystring, actorOf, errorResponses, page } from './responses.js';
 
-const LEVELS = ['ORG_ADMIN', 'API', 'SOURCE_ADMIN', 'SOURCE_SUBADMIN'];
-const ACCOUNTS_READ = { scopes: ['idn:accounts:read', 'idn:accounts:manage'], userLevels: LEVELS };
-const SOURCES_MANAGE = { scopes: ['idn:sources:manage'], userLevels: LEVELS };
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) });
 
 export interface UploadLimits {
@@ -26,23 +25,31 @@ const LoadQuerystring = Type.Object({
   allowDeletes: Type.Optional(Type.Integer({ minimum: 0, maximum: 2147483647, description: "Allow this load to remove up to this many accounts, whatever the source's deleteThreshold (a file with no data rows still removes nothing)" })),
 });
 
-/** Accounts (`/v3/accounts`) and loading them from CSV (`/v3/sources/{id}/load-accounts`). */
-export async function accountRoutes(app: FastifyInstance, prefix: string, ctx: DomainContext, uploads: UploadLimits) {
+/** ISC's AccountToggleRequest: accepted and recorded nowhere (there is no connector to provision through). */
+const AccountToggleRequest = Type.Object({
+  externalVerificationId: Type.Optional(Type.String()),
+  forceProvisioning: Type.Optional(Type.Boolean()),
+});
+/** ISC's AccountsAsyncResult: the task that did it, readable at task-status. */
+const AccountsAsyncResult = Type.Object({ id: Type.String({ description: 'id of the task' }) });
+
+/**
+ * Accounts (`/v3/accounts`, `/accounts/v1`…: list, get, enable, disable) and loading them from CSV
+ * (`/v3/sources/{id}/load-accounts`, `/sources/v1/{id}/load-accounts`).
+ */
+export async function accountRoutes(app: FastifyInstance, layout: ServiceLayout, ctx: DomainContext, uploads: UploadLimits) {
   await app.register(multipart, { limits: { fileSize: uploads.maxBytes, files: 1, fields: 10 } });
-  app.get<{ Querystring: Record<string, string> }>(`${prefix}/accounts`, {
-    config: { rights: ACCOUNTS_READ },
-    schema: { tags: ['Accounts'], summary: 'List accounts', querystring: CollectionQuerystring, response: { 200: Type.Array(Account), ...errorResponses(400) } },
-  }, async (request, reply) => page(reply, await listAccounts(ctx, request.query)));
-  app.get<{ Params: { id: string } }>(`${prefix}/accounts/:id`, {
-    config: { rights: ACCOUNTS_READ },
-    schema: { tags: ['Accounts'], summary: 'Get an account', params: IdParams, response: { 200: Account, ...errorResponses(400, 404) } },
-  }, async (request) => getAccount(ctx, request.params.id));
-  app.post<{ Params: { id: string }; Querystring: LoadOptions }>(`${prefix}/sources/:id/load-accounts`, {
-    config: { rights: SOURCES_MANAGE, bulk: true },
+  const { rights } = layout;
+  const taskLink = (id: string) => `${layout.paths.taskStatus}/${id}`;
+  const accounts = layout.paths.accounts;
+  if (accounts) mountAccounts(app, accounts, rights, ctx, taskLink);
+  const { schema: LoadTask, show } = taskStatusShape(layout);
+  app.post<{ Params: { id: string }; Querystring: LoadOptions }>(`${layout.paths.sourceLoads}/:id/load-accounts`, {
+    config: { rights: rights.loadAccounts, bulk: true },
     schema: {
       tags: ['Sources'], summary: 'Load accounts from a CSV file (multipart part `file`); a full aggregation, run as a task',
       consumes: ['multipart/form-data'], params: IdParams, querystring: LoadQuerystring,
-      response: { 202: Type.Object({ success: Type.Boolean(), task: TaskStatus }), ...errorResponses(400, 404, 413) },
+      response: { 202: Type.Object({ success: Type.Boolean(), task: LoadTask }), ...errorResponses(400, 404, 413) },
     },
   }, async (request, reply) => {
     if (!request.isMultipart()) throw ERRORS.badRequest("Send the file as multipart/form-data in a part named 'file'.");
@@ -57,8 +64,31 @@ export async function accountRoutes(app: FastifyInstance, prefix: string, ctx: D
       if (!file.readableEnded) reply.header('connection', 'close');
       throw e;
     }
-    return reply.code(202).header('Location', `${prefix}/task-status/${task.id}`).send({ success: true, task: toTaskStatus(task) });
+    return reply.code(202).header('Location', taskLink(task.id)).send({ success: true, task: show(toTaskStatus(task)) });
   });
+}
+
+function mountAccounts(app: FastifyInstance, base: string, rights: ServiceLayout['rights'], ctx: DomainContext, taskLink: (id: string) => string) {
+  app.get<{ Querystring: Record<string, string> }>(base, {
+    config: { rights: rights.listAccounts },
+    schema: { tags: ['Accounts'], summary: 'List accounts', querystring: CollectionQuerystring, response: { 200: Type.Array(Account), ...errorResponses(400) } },
+  }, async (request, reply) => page(reply, await listAccounts(ctx, request.query)));
+  app.get<{ Params: { id: string } }>(`${base}/:id`, {
+    config: { rights: rights.getAccount },
+    schema: { tags: ['Accounts'], summary: 'Get an account', params: IdParams, response: { 200: Account, ...errorResponses(400, 404) } },
+  }, async (request) => getAccount(ctx, request.params.id));
+  for (const [action, disabled] of [['enable', false], ['disable', true]] as const) {
+    app.post<{ Params: { id: string }; Body: Static<typeof AccountToggleRequest> }>(`${base}/:id/${action}`, {
+      config: { rights: disabled ? rights.disableAccount : rights.enableAccount },
+      schema: {
+        tags: ['Accounts'], summary: `${disabled ? 'Disable' : 'Enable'} an account (recorded on the account; answers with the task, complete)`,
+        params: IdParams, body: AccountToggleRequest, response: { 202: AccountsAsyncResult, ...errorResponses(400, 404) },
+      },
+    }, async (request, reply) => {
+      const { task } = await setAccountsDisabled(ctx, { accountIds: [request.params.id] }, disabled, actorOf(request));
+      return reply.code(202).header('Location', taskLink(task.id)).send({ id: task.id });
+    });
+  }
 }
 
 /**

@@ -12,6 +12,7 @@ import { unknownAttributeWarning, unknownAttributesIn } from '../../domain/ident
 import { exportProfiles, importProfiles } from '../../domain/identity-profiles/transfer.js';
 import { JsonPatch } from '../../domain/shared/schema.js';
 import { TaskResultSimplified } from '../../domain/tasks/schema.js';
+import { layoutOf } from '../layouts.js';
 import type { ApiVersion, ProfileOperation } from '../versions.js';
 import { actorOf, CollectionQuerystring, errorResponses, warn } from './responses.js';
 
@@ -22,6 +23,8 @@ type Id = { Params: { id: string } };
 /** The eleven identity-profile operations of one API version (one implementation, mounted per version). */
 export function identityProfileRoutes(app: FastifyInstance, v: ApiVersion, ctx: DomainContext) {
   const base = v.profilesPath;
+  /** Links follow the caller's layout: `/v3/task-status/…`, `/task-status/v1/…`. */
+  const taskStatus = layoutOf(v.name).paths.taskStatus;
   /** Route options: the version's rights for the operation, and its documented schema. */
   const op = (name: ProfileOperation, summary: string, schema: FastifySchema) => ({
     config: { rights: v.rights[name] },
@@ -95,6 +98,6 @@ export function identityProfileRoutes(app: FastifyInstance, v: ApiVersion, ctx: 
     params: IdParams, querystring: DryRun, response: { 202: Type.Object({}), ...errorResponses(400, 404) },
   }), async (request, reply) => {
     const { taskId } = await requestProcessing(ctx, request.params.id, actorOf(request), request.query);
-    return reply.code(202).header('Location', `${v.prefix ?? '/v3'}/task-status/${taskId}`).send({});
+    return reply.code(202).header('Location', `${taskStatus}/${taskId}`).send({});
   });
 }

@@ -1,20 +1,31 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { DomainContext } from '../../domain/context.js';
-import { TaskStatus } from '../../domain/tasks/schema.js';
-import { getTaskStatus, listTaskStatus } from '../../domain/tasks/service.js';
+import { PerServiceTaskStatus, TaskStatus } from '../../domain/tasks/schema.js';
+import { getTaskStatus, listTaskStatus, toPerServiceTaskStatus } from '../../domain/tasks/service.js';
+import type { ServiceLayout } from '../layouts.js';
 import { CollectionQuerystring, errorResponses, page } from './responses.js';
 
-const RIGHTS = { scopes: ['idn:task-management:read', 'idn:identity-profile:read', 'idn:identity-profile:manage'], userLevels: [] };
+/** How a layout shows a task status: its schema and the conversion from ours. */
+export function taskStatusShape(layout: ServiceLayout): { schema: typeof TaskStatus | typeof PerServiceTaskStatus; show: (s: TaskStatus) => TaskStatus | PerServiceTaskStatus } {
+  return layout.taskStatus === 'perService'
+    ? { schema: PerServiceTaskStatus, show: toPerServiceTaskStatus }
+    : { schema: TaskStatus, show: (s) => s };
+}
 
-/** `GET /<version>/task-status/{id}`: the status of every task a 202 answer referred to; and the list. */
-export function taskStatusRoutes(app: FastifyInstance, prefix: string, ctx: DomainContext) {
-  app.get<{ Querystring: Record<string, string> }>(`${prefix}/task-status`, {
-    config: { rights: RIGHTS },
-    schema: { tags: ['Task Status'], summary: 'List task statuses (newest first)', querystring: CollectionQuerystring, response: { 200: Type.Array(TaskStatus), ...errorResponses(400) } },
-  }, async (request, reply) => page(reply, await listTaskStatus(ctx, request.query)));
-  app.get<{ Params: { id: string } }>(`${prefix}/task-status/:id`, {
-    config: { rights: RIGHTS },
-    schema: { tags: ['Task Status'], summary: 'Get a task status', params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) }), response: { 200: TaskStatus, ...errorResponses(404) } },
-  }, async (request) => getTaskStatus(ctx, request.params.id));
+/** `GET …/task-status/{id}`: the status of every task a 202 answer referred to; and the list (newest first). */
+export function taskStatusRoutes(app: FastifyInstance, layout: ServiceLayout, ctx: DomainContext) {
+  const base = layout.paths.taskStatus;
+  const { schema, show } = taskStatusShape(layout);
+  app.get<{ Querystring: Record<string, string> }>(base, {
+    config: { rights: layout.rights.listTaskStatus },
+    schema: { tags: ['Task Status'], summary: 'List task statuses (newest first)', querystring: CollectionQuerystring, response: { 200: Type.Array(schema), ...errorResponses(400) } },
+  }, async (request, reply) => {
+    const { items, total } = await listTaskStatus(ctx, request.query);
+    return page(reply, { items: items.map((s) => show(s)), total });
+  });
+  app.get<{ Params: { id: string } }>(`${base}/:id`, {
+    config: { rights: layout.rights.getTaskStatus },
+    schema: { tags: ['Task Status'], summary: 'Get a task status', params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) }), response: { 200: schema, ...errorResponses(404) } },
+  }, async (request) => show(await getTaskStatus(ctx, request.params.id)));
 }

@@ -3,37 +3,37 @@ import { Type } from 'typebox';
 import type { DomainContext } from '../../domain/context.js';
 import { Transform, TransformInput } from '../../domain/transforms/schema.js';
 import { createTransform, deleteTransform, getTransform, listTransforms, replaceTransform } from '../../domain/transforms/service.js';
+import type { ServiceLayout } from '../layouts.js';
 import { CollectionQuerystring, actorOf, errorResponses, page } from './responses.js';
 
-const LEVELS = ['ORG_ADMIN', 'API', 'SOURCE_ADMIN', 'SOURCE_SUBADMIN'];
-const READ = { scopes: ['idn:transform:read', 'idn:transform:manage'], userLevels: LEVELS };
-const MANAGE = { scopes: ['idn:transform:manage'], userLevels: LEVELS };
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) });
 const ListQuery = Type.Object({ ...CollectionQuerystring.properties, name: Type.Optional(Type.String({ description: 'Name starts with' })) });
 type Id = { Params: { id: string } };
 
-/** Named transforms (`/<version>/transforms`): list, create, get, replace (PUT), delete. */
-export function transformRoutes(app: FastifyInstance, prefix: string, ctx: DomainContext) {
+/** Named transforms (`/<version>/transforms`, `/transforms/v1`): list, create, get, replace (PUT), delete. */
+export function transformRoutes(app: FastifyInstance, layout: ServiceLayout, ctx: DomainContext) {
   const tags = ['Transforms'];
-  const path = `${prefix}/transforms`;
+  const path = layout.paths.transforms;
+  if (!path) return;
+  const rights = layout.rights;
   app.get<{ Querystring: Record<string, string> }>(path, {
-    config: { rights: READ },
+    config: { rights: rights.listTransforms },
     schema: { tags, summary: 'List transforms', querystring: ListQuery, response: { 200: Type.Array(Transform), ...errorResponses(400) } },
   }, async (request, reply) => page(reply, await listTransforms(ctx, request.query)));
   app.post<{ Body: TransformInput }>(path, {
-    config: { rights: MANAGE },
+    config: { rights: rights.createTransform },
     schema: { tags, summary: 'Create a transform', body: TransformInput, response: { 201: Transform, ...errorResponses(400) } },
   }, async (request, reply) => reply.code(201).send(await createTransform(ctx, request.body, actorOf(request))));
   app.get<Id>(`${path}/:id`, {
-    config: { rights: READ },
+    config: { rights: rights.getTransform },
     schema: { tags, summary: 'Get a transform', params: IdParams, response: { 200: Transform, ...errorResponses(400, 404) } },
   }, async (request) => getTransform(ctx, request.params.id));
   app.put<Id & { Body: TransformInput }>(`${path}/:id`, {
-    config: { rights: MANAGE },
+    config: { rights: rights.updateTransform },
     schema: { tags, summary: 'Replace a transform (attributes only)', params: IdParams, body: TransformInput, response: { 200: Transform, ...errorResponses(400, 404) } },
   }, async (request) => replaceTransform(ctx, request.params.id, request.body, actorOf(request)));
   app.delete<Id>(`${path}/:id`, {
-    config: { rights: MANAGE },
+    config: { rights: rights.deleteTransform },
     schema: { tags, summary: 'Delete a transform', params: IdParams, response: { 204: Type.Null(), ...errorResponses(400, 404) } },
   }, async (request, reply) => {
     await deleteTransform(ctx, request.params.id, actorOf(request));

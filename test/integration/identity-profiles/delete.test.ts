@@ -85,7 +85,8 @@ describeOnDatabases('identity profiles: delete and bulk delete', (app) => {
     expect(res.statusCode, res.body).toBe(202);
     await waitForTask(t, res.json().id);
     const task = await readTask(t, v, res.json().id);
-    expect(task.completionStatus).toBe('Warning');
+    // task-status.v1 spells completion statuses in upper case
+    expect(task.completionStatus).toBe(v.name === 'v1' ? 'WARNING' : 'Warning');
     for (const id of missing) expect(messagesOf(task).filter((m) => m.includes(id))).toHaveLength(1);
     expect(messagesOf(task).some((m) => m.includes(known.id))).toBe(false);
     expect404(await request(t, v, 'GET', `/${known.id}`));

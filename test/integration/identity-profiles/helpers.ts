@@ -16,7 +16,7 @@ export interface Version {
   name: ContractVersion;
   /** Where the profiles live in this version. */
   base: string;
-  /** Where this version's tasks are read (v1 has no task-status of its own; ISC's is under /v3). */
+  /** Where this version's tasks are read (v1: the per-service `/task-status/v1`, which shows them as task-status.v1 declares). */
   tasks: string;
 }
 
@@ -26,7 +26,7 @@ export const VERSIONS: readonly Version[] = [
   { name: 'v2024', base: '/v2024/identity-profiles', tasks: '/v2024/task-status' },
   { name: 'v2025', base: '/v2025/identity-profiles', tasks: '/v2025/task-status' },
   { name: 'v2026', base: '/v2026/identity-profiles', tasks: '/v2026/task-status' },
-  { name: 'v1', base: '/identity-profiles/v1', tasks: '/v3/task-status' },
+  { name: 'v1', base: '/identity-profiles/v1', tasks: '/task-status/v1' },
 ];
 export const V3 = VERSIONS[0];
 

@@ -24,3 +24,9 @@ import type { IdentityProfile } from '../../../src/domain/identity-profiles/sche
 /** One mapping: identity attribute ← transform definition. */
 export type Mapping = IdentityProfile['identityAttributeConfig']['attributeTransforms'][number];
 export type TransformDefinition = Mapping['transformDefinition'];
+
+import type { LifecycleStateWithCount } from '../../../src/domain/lifecycle-states/model.js';
+export type { AccountAction, AccountActionType } from '../../../src/domain/lifecycle-states/model.js';
+/** A lifecycle state as v2025 shows it (the console reads and writes that version: identityState, allSources). */
+export type LifecycleState = Omit<LifecycleStateWithCount, 'profileId'>;
+export type { LifecycleStateInput } from '../../../src/domain/lifecycle-states/schema.js';

@@ -3,6 +3,7 @@ import { ErrorBox } from '../../components/ErrorBox';
 import { formatDate, show } from '../../lib/format';
 import { useLoad } from '../../lib/hooks';
 import { Link } from '../../lib/router';
+import { LifecycleStateControl } from './LifecycleStateControl';
 
 const REPORTS = 25;
 
@@ -38,6 +39,7 @@ export function IdentityDetail({ id, onShowReports }: { id: string; onShowReport
           <dd>{formatDate(i.lastRefresh)}</dd>
         </div>
       </dl>
+      <LifecycleStateControl identity={i} onChanged={() => { identity.reload(); accounts.reload(); }} />
       {i.isManager && (
         <section class="reports" aria-labelledby="reports-title">
           <div class="section-head">
@@ -82,6 +84,7 @@ export function IdentityDetail({ id, onShowReports }: { id: string; onShowReport
           <summary>
             <b>{a.sourceName}</b> · {a.name} <span class="muted">({a.nativeIdentity})</span>
             {a.authoritative && <span class="tag">authoritative</span>}
+            {a.disabled && <span class="tag disabled">disabled</span>}
           </summary>
           <table class="kv">
             <tbody>

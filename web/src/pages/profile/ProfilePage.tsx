@@ -11,9 +11,10 @@ import { Link } from '../../lib/router';
 import { MappingsSection } from './MappingsSection';
 import { PreviewPanel } from './PreviewPanel';
 import { ProcessPanel } from './ProcessPanel';
+import { ProvisioningSection } from './ProvisioningSection';
 import { SettingsForm } from './SettingsForm';
 
-/** One profile: settings, mappings (edited as a draft), preview of the draft, processing. */
+/** One profile: settings, mappings (edited as a draft), preview of the draft, processing, lifecycle states. */
 export function ProfilePage({ id }: { id: string }) {
   const [profile, setProfile] = useState<IdentityProfile>();
   const [draft, setDraft] = useState<Mapping[]>([]);
@@ -73,6 +74,7 @@ export function ProfilePage({ id }: { id: string }) {
       </div>
       <MappingsSection profile={profile} draft={draft} onDraft={setDraft} onSaved={saved} />
       <PreviewPanel profile={profile} draft={draft} dirty={dirty} />
+      <ProvisioningSection profile={profile} version={version} />
     </section>
   );
 }

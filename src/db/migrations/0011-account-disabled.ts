@@ -18,12 +18,15 @@ export async function up(db: Kysely<any>): Promise<void> {
 
     create or replace function identity_inputs_changed() returns trigger language plpgsql as $$
     begin
-      if tg_op = 'UPDATE' and not exists (
-        select 1 from old_rows o join new_rows n on n.id = o.id
-        where (o.identity_id, o.source_id, o.native_identity, o.name, o.attributes, o.tenant_id)
-          is distinct from (n.identity_id, n.source_id, n.native_identity, n.name, n.attributes, n.tenant_id)
-      ) then
-        return null;
+      -- nested: an insert's or delete's trigger has only one of the two transition tables
+      if tg_op = 'UPDATE' then
+        if not exists (
+          select 1 from old_rows o join new_rows n on n.id = o.id
+          where (o.identity_id, o.source_id, o.native_identity, o.name, o.attributes, o.tenant_id)
+            is distinct from (n.identity_id, n.source_id, n.native_identity, n.name, n.attributes, n.tenant_id)
+        ) then
+          return null;
+        end if;
       end if;
       perform pg_advisory_xact_lock(${sql.raw(String(INPUTS_LOCK))});
       if tg_op = 'INSERT' then

@@ -27,6 +27,11 @@ export const Account = Type.Object(
 );
 export type Account = Static<typeof Account>;
 
+/** accounts.v1 declares `identityId` a non-nullable string: the per-service layout leaves it out on an uncorrelated account. */
+export const PerServiceAccount = Type.Object({ ...Account.properties, identityId: Type.Optional(Type.String()) }, { description: 'An account on a source (accounts.v1)' });
+export type PerServiceAccount = Static<typeof PerServiceAccount>;
+export const toPerServiceAccount = ({ identityId, ...rest }: Account): PerServiceAccount => ({ ...rest, ...(identityId === null ? {} : { identityId }) });
+
 export const ACCOUNT_FILTERS = {
   id: { type: 'string', ops: ['eq', 'in'] },
   identityId: { type: 'string', ops: ['eq', 'in'] },

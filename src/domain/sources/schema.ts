@@ -30,6 +30,11 @@ export const Source = Type.Object(
 );
 export type Source = Static<typeof Source>;
 
+/** sources.v1 declares `description` a non-nullable string: the per-service layout leaves it out when there is none. */
+export const PerServiceSource = Type.Object({ ...Source.properties, description: Type.Optional(Type.String()) }, { description: 'A source of accounts (sources.v1)' });
+export type PerServiceSource = Static<typeof PerServiceSource>;
+export const toPerServiceSource = ({ description, ...rest }: Source): PerServiceSource => ({ ...rest, ...(description === null ? {} : { description }) });
+
 export const SourceInput = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 128, pattern: '\\S' }),
   description: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),

@@ -117,6 +117,11 @@ describeOnDatabases('the per-service layout', (app) => {
       ['cy.dev', { uid: 'cy.dev', email: null, department: 'Engineering' }],
     ]);
     expect((await call('GET', `/identities/v1/${mine[1].id}`)).json().name).toBe('bob.lead');
+    // identities.v1 calls the field `email`
+    const byEmail = await call('GET', `/identities/v1?filters=${encodeURIComponent('email eq "BOB@example.com"')}`);
+    expect(byEmail.json().filter((i: { id: string }) => i.id === mine[1].id)).toHaveLength(1);
+    const sources = await call('GET', `/sources/v1?filters=${encodeURIComponent(`type eq "DelimitedFile" and id eq "${sourceId}"`)}&sorters=-created,owner.name`);
+    expect(sources.json().map((x: { id: string }) => x.id)).toEqual([sourceId]);
     const preview = await call('POST', '/identity-profiles/v1/identity-preview', {
       payload: { identityId: mine[2].id, identityAttributeConfig: { enabled: true, attributeTransforms: [{ identityAttributeName: 'email', transformDefinition: attr('mail') }] } },
     });
@@ -136,6 +141,8 @@ describeOnDatabases('the per-service layout', (app) => {
     expect(await finished(disabled.json().id)).toMatchObject({ completionStatus: 'SUCCESS', result: { disabled: true, changed: 1, accountIds: [bob.id] } });
     expect((await call('GET', `/accounts/v1/${bob.id}`)).json()).toMatchObject({ id: bob.id, disabled: true });
     expect((await call('GET', `/accounts/v1/${accounts.json()[0].id}`)).json().disabled).toBe(false);
+    const disabledOnes = await call('GET', `/accounts/v1?filters=${encodeURIComponent(`disabled eq true and sourceId eq "${sourceId}"`)}&sorters=-identityId`);
+    expect(disabledOnes.json().map((a: { id: string }) => a.id)).toEqual([bob.id]);
     const again = await call('POST', `/accounts/v1/${bob.id}/disable`, { payload: { forceProvisioning: false } });
     expect(await finished(again.json().id)).toMatchObject({ result: { changed: 0, unchangedAccountIds: [bob.id] } });
     const enabled = await call('POST', `/accounts/v1/${bob.id}/enable`, { payload: {} });

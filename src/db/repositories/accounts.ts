@@ -7,9 +7,9 @@ import * as Preview from './load-preview-sql.js';
 
 const FIELDS = withColumns(ACCOUNT_FILTERS, {
   id: 'a.id', identityId: 'a.identity_id', sourceId: 'a.source_id', name: 'a.name', nativeIdentity: 'a.native_identity',
-  uncorrelated: 'a.uncorrelated', created: 'a.created', modified: 'a.modified',
+  uncorrelated: 'a.uncorrelated', disabled: 'a.disabled', created: 'a.created', modified: 'a.modified',
 });
-const SORT_COLUMNS = { id: 'a.id', name: 'a.name', created: 'a.created', modified: 'a.modified', nativeIdentity: 'a.native_identity', sourceId: 'a.source_id' };
+const SORT_COLUMNS = { id: 'a.id', name: 'a.name', created: 'a.created', modified: 'a.modified', nativeIdentity: 'a.native_identity', sourceId: 'a.source_id', identityId: 'a.identity_id' };
 
 interface Row {
   id: string; name: string; created: Date; modified: Date; sourceId: string; sourceName: string; identityId: string | null;

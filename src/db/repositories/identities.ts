@@ -9,7 +9,7 @@ import { chunkQuery, holdInputs, ownersOf, runKey, toProcessingIdentity, type Ch
 import * as Q from './identity-sql.js';
 
 const COLUMNS = {
-  id: 'i.id', name: 'i.name', alias: 'i.alias', emailAddress: 'i.email_address', processingState: 'i.processing_state',
+  id: 'i.id', name: 'i.name', alias: 'i.alias', emailAddress: 'i.email_address', email: 'i.email_address', processingState: 'i.processing_state',
   identityProfileId: 'i.profile_id', correlated: 'i.correlated', 'managerRef.id': 'i.manager_id', isManager: 'i.is_manager',
 };
 const FIELDS = withColumns(IDENTITY_FILTERS, COLUMNS);

@@ -29,6 +29,8 @@ export const IDENTITY_FILTERS = {
   name: { type: 'string', ops: ['eq', 'sw'] },
   alias: { type: 'string', ops: ['eq', 'sw'] },
   emailAddress: { type: 'string', ops: ['eq', 'in', 'sw'] },
+  /** identities.v1's name for it */
+  email: { type: 'string', ops: ['eq', 'sw'] },
   processingState: { type: 'string', ops: ['eq'] },
   identityProfileId: { type: 'string', ops: ['eq', 'in'] },
   correlated: { type: 'boolean', ops: ['eq'] },

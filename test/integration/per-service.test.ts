@@ -70,6 +70,10 @@ describeOnDatabases('the per-service layout', (app) => {
     expect((await call('GET', `/sources/v1/${sourceId}`)).json().name).toBe(sourceName);
     const listed = await call('GET', `/sources/v1?filters=${encodeURIComponent(`name eq "${sourceName}"`)}`);
     expect(listed.json().map((s: { id: string }) => s.id)).toEqual([sourceId]);
+    const patched = await call('PATCH', `/sources/v1/${sourceId}`, {
+      payload: JSON.stringify([{ op: 'replace', path: '/deleteThreshold', value: 20 }]), headers: { 'content-type': 'application/json-patch+json' },
+    });
+    expect([patched.statusCode, patched.json().deleteThreshold]).toEqual([200, 20]);
 
     // load: 202 with the task, whose Location is in this layout
     const loads = jobsFinishing(t, LOAD_JOB);

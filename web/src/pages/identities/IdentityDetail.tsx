@@ -82,6 +82,7 @@ export function IdentityDetail({ id, onShowReports }: { id: string; onShowReport
           <summary>
             <b>{a.sourceName}</b> · {a.name} <span class="muted">({a.nativeIdentity})</span>
             {a.authoritative && <span class="tag">authoritative</span>}
+            {a.disabled && <span class="tag">disabled</span>}
           </summary>
           <table class="kv">
             <tbody>

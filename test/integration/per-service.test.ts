@@ -154,6 +154,10 @@ describeOnDatabases('the per-service layout', (app) => {
     expect((await call('GET', `/accounts/v1/${bob.id}`)).json().disabled).toBe(false);
     expect((await call('POST', `/accounts/v1/${unknownId()}/disable`, { payload: {} })).statusCode).toBe(404);
     expect((await call('POST', `/accounts/v1/${bob.id}/disable`, { payload: { forceProvisioning: 'yes' } })).statusCode).toBe(400);
+    // the body is required (AccountToggleRequest): none, or JSON null, is a 400 and changes nothing
+    expect((await call('POST', `/accounts/v1/${bob.id}/disable`)).statusCode).toBe(400);
+    expect((await call('POST', `/accounts/v1/${bob.id}/disable`, { payload: 'null', headers: { 'content-type': 'application/json' } })).statusCode).toBe(400);
+    expect((await call('GET', `/accounts/v1/${bob.id}`)).json().disabled).toBe(false);
 
     // transforms: create, list, get, replace, delete
     const transformName = uniq('Lower Mail');

@@ -98,6 +98,7 @@ describeOnDatabases('the per-service layout', (app) => {
           { identityAttributeName: 'uid', transformDefinition: attr('name') },
           { identityAttributeName: 'email', transformDefinition: { type: 'lower', attributes: { input: attr('mail') } } },
           { identityAttributeName: 'department', transformDefinition: attr('dept') },
+          { identityAttributeName: 'firstname', transformDefinition: attr('first') },
         ] },
       },
     });
@@ -116,14 +117,18 @@ describeOnDatabases('the per-service layout', (app) => {
     expect(identities.statusCode, identities.body).toBe(200);
     const mine = identities.json().filter((i: { identityProfile?: { id: string } }) => i.identityProfile?.id === profileId);
     expect(mine.map((i: { name: string; attributes: object }) => [i.name, i.attributes])).toEqual([
-      ['ann.boss', { uid: 'ann.boss', email: 'ann@example.com', department: 'Executive' }],
-      ['bob.lead', { uid: 'bob.lead', email: 'bob@example.com', department: 'Engineering' }],
-      ['cy.dev', { uid: 'cy.dev', email: null, department: 'Engineering' }],
+      ['ann.boss', { uid: 'ann.boss', email: 'ann@example.com', department: 'Executive', firstname: 'Ann' }],
+      ['bob.lead', { uid: 'bob.lead', email: 'bob@example.com', department: 'Engineering', firstname: 'Bob' }],
+      ['cy.dev', { uid: 'cy.dev', email: null, department: 'Engineering', firstname: 'Cy' }],
     ]);
     expect((await call('GET', `/identities/v1/${mine[1].id}`)).json().name).toBe('bob.lead');
     // identities.v1 calls the field `email`
     const byEmail = await call('GET', `/identities/v1?filters=${encodeURIComponent('email eq "BOB@example.com"')}`);
     expect(byEmail.json().filter((i: { id: string }) => i.id === mine[1].id)).toHaveLength(1);
+    // and `firstname`/`lastname` are the identity attributes of those names
+    const byFirstname = await call('GET', `/identities/v1?filters=${encodeURIComponent(`firstname sw "b" and (attributes.department eq "engineering" or firstname eq "Ann")`)}&sorters=name`);
+    expect(byFirstname.json().filter((i: { identityProfile?: { id: string } }) => i.identityProfile?.id === profileId).map((i: { name: string }) => i.name)).toEqual(['bob.lead']);
+    expect((await call('GET', `/identities/v1?filters=${encodeURIComponent('lastname co "x"')}`)).statusCode).toBe(400);
     const sources = await call('GET', `/sources/v1?filters=${encodeURIComponent(`type eq "DelimitedFile" and id eq "${sourceId}"`)}&sorters=-created,owner.name`);
     expect(sources.json().map((x: { id: string }) => x.id)).toEqual([sourceId]);
     const preview = await call('POST', '/identity-profiles/v1/identity-preview', {

@@ -62,7 +62,8 @@ export function accountRepository(db: Kysely<DB>, tenantId = 'default'): Account
           where a.tenant_id = ${tenantId} and ${which}
           order by a.id for update
         ), written as (
-          update accounts a set disabled = ${disabled}, modified = now()
+          -- modified stays: processing may read it (accountSortAttribute), disabled it never reads (migration 0011)
+          update accounts a set disabled = ${disabled}
           from selected s where a.id = s.id and s.disabled <> ${disabled}
           returning a.id
         )

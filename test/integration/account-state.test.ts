@@ -64,6 +64,10 @@ describe.each(DATABASES)('setAccountsDisabled on %s', (kind) => {
     const enabled = await setAccountsDisabled(t.services.ctx, { identityId: ann }, false, actor);
     expect(enabled.task.result).toMatchObject({ selected: 3, changed: 3 });
     expect((await accountsOf(ann)).some(([, d]) => d)).toBe(false);
+    // no sources listed: nothing selected (a lifecycle action on no source), still a task
+    const none = await setAccountsDisabled(t.services.ctx, { identityId: ann, sourceIds: [] }, true, actor);
+    expect([none.accounts, none.task.result]).toEqual([[], expect.objectContaining({ selected: 0, changed: 0 })]);
+    expect((await accountsOf(ann)).some(([, d]) => d)).toBe(false);
   });
 
   it.skipIf(kind === 'postgres' && !PG_UP)('runs in the caller\'s transaction: rolled back with it, task and all', async () => {

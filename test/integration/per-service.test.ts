@@ -189,6 +189,16 @@ describeOnDatabases('the per-service layout', (app) => {
       expect((await call('GET', url)).statusCode, url).toBe(404);
     }
     expect((await call('DELETE', `/sources/v1/${id}`)).statusCode).toBe(404);
+    // a load that ends in error reads as task-status.v1 declares too (messages, ERROR)
+    const other = (await call('POST', '/sources/v1', { payload: { name: uniq('Empty'), owner: null, connector: 'delimited-file' } })).json().id;
+    const loads = jobsFinishing(t, LOAD_JOB);
+    const full = await call('POST', `/sources/v1/${other}/load-accounts`, multipartFile('file', 'a.csv', 'id,name\na1,al\n'));
+    const empty = await call('POST', `/sources/v1/${other}/load-accounts`, multipartFile('file', 'empty.csv', 'id,name\n'));
+    await Promise.all([loads.finished(full.json().task.id), loads.finished(empty.json().task.id)]);
+    loads.stop();
+    const refused = await finished(empty.json().task.id);
+    expect(refused.completionStatus).toBe('ERROR');
+    expect(refused.messages.map((m: { type: string }) => m.type)).toContain('ERROR');
     expect((await call('GET', '/accounts/v1?filters=nosuchfield eq "x"')).statusCode).toBe(400);
     expect((await call('GET', '/identities/v1?limit=251')).statusCode).toBe(400);
     expect((await call('GET', '/task-status/v1?sorters=nosuchfield')).statusCode).toBe(400);

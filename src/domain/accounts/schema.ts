@@ -38,6 +38,8 @@ export const ACCOUNT_FILTERS = {
   identityId: { type: 'string', ops: ['eq', 'in', 'sw'] },
   sourceId: { type: 'string', ops: ['eq', 'in', 'sw'] },
   disabled: { type: 'boolean', ops: ['eq'] },
+  hasEntitlements: { type: 'boolean', ops: ['eq'] },
+  manuallyCorrelated: { type: 'boolean', ops: ['eq'] },
   name: { type: 'string', ops: ['eq', 'in', 'sw'] },
   nativeIdentity: { type: 'string', ops: ['eq', 'in', 'sw'] },
   uncorrelated: { type: 'boolean', ops: ['eq'] },

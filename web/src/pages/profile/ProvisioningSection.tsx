@@ -72,13 +72,13 @@ export function ProvisioningSection({ profile, version }: { profile: IdentityPro
                   {s.name}
                   {s.description && <p class="muted">{s.description}</p>}
                 </th>
-                <td>
+                <td data-label="Technical name">
                   <code>{s.technicalName}</code>
                 </td>
-                <td>{s.enabled ? 'Yes' : <span class="muted">No</span>}</td>
-                <td>{s.identityState ? IDENTITY_STATE_LABELS[s.identityState] ?? s.identityState : <span class="muted">—</span>}</td>
-                <td>{s.accountActions.length ? s.accountActions.map((a, i) => <p key={i}>{describeAction(a, sources)}</p>) : <span class="muted">None</span>}</td>
-                <td class="num">{s.identityCount.toLocaleString()}</td>
+                <td data-label="Enabled">{s.enabled ? 'Yes' : <span class="muted">No</span>}</td>
+                <td data-label="Identity state">{s.identityState ? IDENTITY_STATE_LABELS[s.identityState] ?? s.identityState : <span class="muted">—</span>}</td>
+                <td data-label="Account actions">{s.accountActions.length ? s.accountActions.map((a, i) => <p key={i}>{describeAction(a, sources)}</p>) : <span class="muted">None</span>}</td>
+                <td class="num" data-label="Identities">{s.identityCount.toLocaleString()}</td>
                 <td class="row-actions">
                   <button type="button" class="quiet" aria-label={`Edit lifecycle state ${s.name}`} onClick={() => setEditing(s)}>
                     Edit

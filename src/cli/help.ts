@@ -72,8 +72,9 @@ Exit: 0 Success or Warning, 1 otherwise.
   demo: () => `Usage: idprofiles demo [connection]
 
 Puts the sample HR population shipped with the package (samples/hr.csv, 1,000 people) on a running
-server through its API: a source 'Demo HR', a profile 'Demo Employees' with typical mappings, the
-accounts loaded and their identities processed. Safe to run again: it finds the source and the
+server through its API: a source 'Demo HR', a profile 'Demo Employees' with typical mappings and
+lifecycle states (employmentStatus: Active, On leave, Inactive — which disables the leaver's account),
+the accounts loaded and their identities processed. Safe to run again: it finds the source and the
 profile by name, and loading the same file again changes nothing.
 
 ${REMOTE}`,

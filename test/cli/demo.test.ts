@@ -83,6 +83,19 @@ describe('idprofiles demo', () => {
     expect(identities.filter((i) => i.isManager).map((i) => i.attributes.employeeNumber).sort()).toEqual([...managers].sort());
     expect(new Set(identities.map((i) => i.attributes.country))).toEqual(new Set(['United States', 'United Kingdom', 'Germany', 'France', 'India', 'Netherlands']));
 
+    // lifecycle states from employmentStatus: counts, each identity's state, leavers' HR accounts disabled
+    const statuses = [...people.values()].map((p) => p.employmentStatus);
+    const count = (status: string) => statuses.filter((x) => x === status).length;
+    expect(first.text()).toContain(`Lifecycle states: Active ${count('active')}, On leave ${count('leave')}, Inactive ${count('terminated')}.`);
+    const stateOf = { active: 'active', leave: 'leave', terminated: 'inactive' } as Record<string, string>;
+    for (const i of identities) {
+      expect(i.lifecycleState).toEqual({ stateName: stateOf[people.get(i.attributes.employeeNumber)!.employmentStatus], manuallyUpdated: false });
+    }
+    const accounts: any[] = [];
+    for (let offset = 0; offset < 1000; offset += 250) accounts.push(...(await get(`/v3/accounts?limit=250&offset=${offset}&filters=${encodeURIComponent(`sourceId eq "${source.id}"`)}`)).body);
+    const leavers = new Set([...people.values()].filter((p) => p.employmentStatus === 'terminated').map((p) => p.id));
+    expect(accounts.filter((a) => a.disabled).map((a) => a.nativeIdentity).sort()).toEqual([...leavers].sort());
+
     const tasksBefore = (await get('/v3/task-status?count=true&limit=1')).total;
     const second = capture();
     expect(await runDemo(flags, second.out)).toBe(0);
@@ -90,6 +103,7 @@ describe('idprofiles demo', () => {
     expect(second.text()).toContain(`Found identity profile '${DEMO_PROFILE}' (${profile.id}); left as it is.`);
     expect(second.text()).toContain('1000 accounts: 0 added, 0 updated, 1000 unchanged, 0 removed; 0 new identities.');
     expect(second.text()).toContain('Nothing changed, so nothing needed processing.');
+    expect(second.text()).toContain(`Lifecycle states: Active ${count('active')}, On leave ${count('leave')}, Inactive ${count('terminated')}.`);
     expect(second.text()).not.toMatch(/^process \[/m);
     expect((await get('/v3/task-status?count=true&limit=1')).total).toBe(tasksBefore + 1); // the load alone, no run
     expect(await allIdentities()).toEqual(identities);

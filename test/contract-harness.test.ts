@@ -9,7 +9,10 @@ import {
   contractVersions,
   expectContract,
   loadContract,
+  perServiceDocumentFor,
+  perServiceDocuments,
   sharedDir,
+  type ContractDocument,
   type ContractVersion,
 } from './helpers/contract.js';
 import { toJsonPath, toJsonSchema } from './helpers/contract-schema.js';
@@ -345,6 +348,49 @@ suite(SKIP_REASON ? `contract harness — SKIPPED: ${SKIP_REASON}` : 'contract h
       expect(() => expectContract('v3', 'GET', '/v3/identity-profiles', 404, ERROR_BODY)).toThrow(/status 404 is not declared for GET \/identity-profiles/);
       expect(() => expectContract('v3', 'GET', '/v3/sources', 200, [])).toThrow(/no operation matches GET \/v3\/sources/);
       expect(() => expectContract('v1', 'GET', '/v3/identity-profiles', 200, [])).toThrow(/no operation matches/);
+    });
+  });
+  describe('the per-service and other per-version documents', () => {
+    const others: ContractDocument[] = [
+      ...perServiceDocuments.map((d) => `per-service/${d}.v1` as const),
+      ...(['v3', 'beta', 'v2024', 'v2025', 'v2026'] as const).map((v) => `identities-lifecycle.${v}` as const),
+    ];
+
+    it.each(others)('%s loads, and every operation\'s declared responses compile', (name) => {
+      const c = loadContract(name);
+      expect(c.operations.length).toBeGreaterThan(0);
+      expect(c.basePath).toBe(name.startsWith('per-service/') ? '' : `/${name.split('.')[1]}`);
+      for (const op of c.operations) {
+        for (const status of op.responses) {
+          // validating anything compiles the schema (an unsupported construct throws); the result itself is not the point
+          expect(() => c.validateResponse(op.method, op.path, status, {})).not.toThrow();
+        }
+      }
+    });
+
+    it('finds the per-service document of a concrete path', () => {
+      expect(perServiceDocumentFor('/sources/v1/abc/load-accounts')).toBe('per-service/sources.v1');
+      expect(perServiceDocumentFor('/task-status/v1?limit=1')).toBe('per-service/task-status.v1');
+      expect(perServiceDocumentFor('/v3/sources')).toBeUndefined();
+      expect(perServiceDocumentFor('/identity-profiles/v1')).toBeUndefined();
+      expect(expectContract('per-service/accounts.v1', 'POST', '/accounts/v1/abc/disable', 202, { id: 'x' }).operationId).toBe('disableAccountV1');
+    });
+
+    it('reads allOf: [X, {nullable: true}] as "X or null" (sources.v1 managerCorrelationMapping), and nothing else as nullable', () => {
+      const c = loadContract('per-service/sources.v1');
+      const source = { id: 'x', name: 'HR', owner: null, connector: 'delimited-file' };
+      expect(c.validateResponse('GET', '/sources/v1/{id}', 200, { ...source, managerCorrelationMapping: null }).valid).toBe(true);
+      expect(c.validateResponse('GET', '/sources/v1/{id}', 200, { ...source, managerCorrelationMapping: 'HR' }).valid).toBe(false);
+      expect(c.validateResponse('GET', '/sources/v1/{id}', 200, { ...source, description: null }).errors)
+        .toEqual(['$.description: must be string (got null) [#/components/schemas/source/properties/description type]']);
+    });
+
+    it('reads transforms.v1\'s oneOf of attribute schemas as anyOf (by the letter no transform validates), and still refuses a wrong kind', () => {
+      const c = loadContract('per-service/transforms.v1');
+      const transform = { id: 'x', name: 'Lower', type: 'lower', internal: false };
+      expect(c.validateResponse('GET', '/transforms/v1/{id}', 200, { ...transform, attributes: { input: { type: 'static', attributes: { value: 'A' } } } }).valid).toBe(true);
+      expect(c.validateResponse('GET', '/transforms/v1/{id}', 200, { ...transform, attributes: 'lower' }).valid).toBe(false);
+      expect(c.validateResponse('GET', '/transforms/v1/{id}', 200, { ...transform, type: 'nosuchtype', attributes: {} }).valid).toBe(false);
     });
   });
 });

@@ -5,7 +5,7 @@ import type { Rights } from './versions.js';
  * mounted, as data: once per version prefix (`/v3/sources`, `/beta/accounts`…) and once in the
  * per-service layout of the newest SDKs (`/sources/v1`, `/accounts/v1`…; SailPoint's
  * `per-service/*.v1.yaml`). One implementation per service is mounted per entry; what differs —
- * paths, rights, a source delete's answer, how a task status reads — is in this table.
+ * paths, rights, a source delete's answer, the shapes of answers — is in this table.
  */
 export type ServiceOperation =
   | 'listSources' | 'createSource' | 'getSource' | 'updateSource' | 'deleteSource' | 'loadAccounts'
@@ -31,12 +31,13 @@ export interface ServiceLayout {
   /** `DELETE` of a source: 204 without a body (as served under /v3), or 202 with a task reference (sources.v1). */
   sourceDelete: 'noContent' | 'taskReference';
   /**
-   * How a task status reads: as served under the version prefixes since the start (`type` = the
-   * task's kind, `completionStatus` `Success`…), or as task-status.v1 declares it (`type` QUARTZ,
-   * `completionStatus` SUCCESS…, target types APPLICATION/IDENTITY) — the newest SDKs' strict
-   * models refuse anything else (see DEVELOP.md).
+   * How answers read: as served under the version prefixes since the start, or as the per-service
+   * documents declare them — where those declare a field non-nullable that we send as null, or an
+   * enum we spell differently, the newest SDKs' strict models refuse the answer (DEVELOP.md):
+   * task status (`type` QUARTZ, `completionStatus` SUCCESS…, target types APPLICATION/IDENTITY),
+   * a source without a description and an uncorrelated account leave the field out.
    */
-  taskStatus: 'prefixed' | 'perService';
+  shapes: 'prefixed' | 'perService';
 }
 
 const r = (scopes: string[], userLevels: readonly string[]): Rights => ({ scopes, userLevels });
@@ -106,7 +107,7 @@ const prefixed = (name: string, serves: { sources?: boolean; identities?: boolea
   },
   rights: PREFIXED_RIGHTS,
   sourceDelete: 'noContent',
-  taskStatus: 'prefixed',
+  shapes: 'prefixed',
 });
 
 export const SERVICE_LAYOUTS: readonly ServiceLayout[] = [
@@ -123,7 +124,7 @@ export const SERVICE_LAYOUTS: readonly ServiceLayout[] = [
     },
     rights: PER_SERVICE_RIGHTS,
     sourceDelete: 'taskReference',
-    taskStatus: 'perService',
+    shapes: 'perService',
   },
 ];
 

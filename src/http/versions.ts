@@ -22,7 +22,7 @@ export interface ApiVersion {
   name: VersionName;
   /** Where identity profiles live, e.g. `/v3/identity-profiles`, `/identity-profiles/v1`. */
   profilesPath: string;
-  /** Prefix for the other resources (sources, tasks, transforms); undefined = not served in this version. */
+  /** The version's path prefix (`/v3`…); undefined for v1. Where the other services are mounted, per layout: `layouts.ts`. */
   prefix?: string;
   policy: VersionPolicy;
   operationIds: Record<ProfileOperation, string>;

@@ -92,8 +92,9 @@ export function jobsFinishing(t: TestApp, name: string): { finished(taskId: stri
  * Waits until a task is completed: re-reads it whenever the in-process worker finishes a job of
  * that task (a task may take several jobs: plan, chunks, finalize), so no polling interval.
  */
-export async function waitForTask(t: TestApp, taskId: string, timeoutMs = 30_000): Promise<any> {
-  const read = async () => (await t.app.inject({ method: 'GET', url: `/v3/task-status/${taskId}`, headers: await t.admin() })).json();
+export async function waitForTask(t: TestApp, taskId: string, timeoutMs = 30_000, options: { at?: string; headers?: Record<string, string> } = {}): Promise<any> {
+  // `at`: where the task is read (`/task-status/v1` shows it as task-status.v1 declares)
+  const read = async () => (await t.app.inject({ method: 'GET', url: `${options.at ?? '/v3/task-status'}/${taskId}`, headers: options.headers ?? await t.admin() })).json();
   let status = await read();
   if (status.completed) return status;
   let lastError = 'none';

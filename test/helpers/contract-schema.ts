@@ -44,7 +44,16 @@ export type RefMapper = (ref: string, at: string) => string;
  * Translate one OpenAPI 3.0 schema object (`at` is its JSON pointer, for error messages).
  * @example toJsonSchema({ type: 'string', nullable: true, example: 'x' }, map) // → { type: ['string', 'null'] }
  */
-export function toJsonSchema(schema: Json, mapRef: RefMapper, at = '#'): Json {
+export interface TranslateOptions {
+  /**
+   * Read `oneOf` as `anyOf`. transforms.v1's `transform.attributes` is a `oneOf` of ~30 object
+   * schemas without a discriminator, most with nothing required, so any attributes object matches
+   * several and by the letter no transform is valid; the intent ("one of these kinds") is anyOf.
+   */
+  oneOfAsAnyOf?: boolean;
+}
+
+export function toJsonSchema(schema: Json, mapRef: RefMapper, at = '#', options: TranslateOptions = {}): Json {
   if (typeof schema === 'boolean') return schema;
   if (!isObject(schema)) throw new Error(`contract: schema at ${at} is not an object`);
   if (typeof schema.$ref === 'string') {
@@ -57,17 +66,17 @@ export function toJsonSchema(schema: Json, mapRef: RefMapper, at = '#'): Json {
     const here = `${at}/${key}`;
     if (PLAIN_KEYWORDS.has(key)) out[key] = value;
     else if (DROPPED_KEYWORDS.has(key) || key.startsWith('x-') || key === 'nullable') continue;
-    else if (key === 'items' || key === 'not') out[key] = toJsonSchema(value, mapRef, here);
+    else if (key === 'items' || key === 'not') out[key] = toJsonSchema(value, mapRef, here, options);
     else if (key === 'additionalProperties') {
-      out[key] = typeof value === 'boolean' ? value : toJsonSchema(value, mapRef, here);
+      out[key] = typeof value === 'boolean' ? value : toJsonSchema(value, mapRef, here, options);
     } else if (key === 'properties') {
       if (!isObject(value)) throw new Error(`contract: properties at ${here} is not an object`);
       out[key] = Object.fromEntries(
-        Object.entries(value).map(([name, sub]) => [name, toJsonSchema(sub, mapRef, `${here}/${name}`)]),
+        Object.entries(value).map(([name, sub]) => [name, toJsonSchema(sub, mapRef, `${here}/${name}`, options)]),
       );
     } else if (key === 'allOf' || key === 'anyOf' || key === 'oneOf') {
       if (!Array.isArray(value)) throw new Error(`contract: ${key} at ${here} is not an array`);
-      out[key] = value.map((sub, i) => toJsonSchema(sub, mapRef, `${here}/${i}`));
+      out[key === 'oneOf' && options.oneOfAsAnyOf ? 'anyOf' : key] = value.map((sub, i) => toJsonSchema(sub, mapRef, `${here}/${i}`, options));
     } else if (key === 'exclusiveMinimum' || key === 'exclusiveMaximum') {
       // OpenAPI 3.0 (draft-04 style): a boolean that turns minimum/maximum exclusive.
       const bound = key === 'exclusiveMinimum' ? 'minimum' : 'maximum';
@@ -76,9 +85,19 @@ export function toJsonSchema(schema: Json, mapRef: RefMapper, at = '#'): Json {
   }
   if (out.exclusiveMinimum !== undefined) delete out.minimum;
   if (out.exclusiveMaximum !== undefined) delete out.maximum;
-  const result = schema.nullable === true ? allowNull(out) : out;
+  const result = schema.nullable === true || nullableMember(schema) ? allowNull(out) : out;
   origins.set(result, at);
   return result;
+}
+
+/**
+ * `allOf: [{$ref: X}, {nullable: true, description}]`: the per-service documents' way of saying
+ * "an X or null" (sources.v1 `managerCorrelationMapping`, accounts.v1 `recommendation`,
+ * `ownerIdentity`). By the letter of OpenAPI 3.0 a sibling's `nullable` does not reach the `$ref`,
+ * and nothing could ever be null there; the documents' intent is taken, as for enums below.
+ */
+function nullableMember(schema: SchemaObject): boolean {
+  return Array.isArray(schema.allOf) && schema.allOf.some((m) => isObject(m) && m.nullable === true && m.$ref === undefined);
 }
 
 /**

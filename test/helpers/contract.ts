@@ -130,8 +130,9 @@ function buildContract(version: ContractDocument, doc: Record<string, any>): Con
     return `${refBase}#/definitions/${m[1]}`;
   };
   const ajv = createContractAjv();
+  const translate = { oneOfAsAnyOf: version === 'per-service/transforms.v1' };
   const definitions = Object.fromEntries(
-    Object.entries(doc.components?.schemas ?? {}).map(([name, s]) => [name, toJsonSchema(s, mapRef, `#/components/schemas/${name}`)]),
+    Object.entries(doc.components?.schemas ?? {}).map(([name, s]) => [name, toJsonSchema(s, mapRef, `#/components/schemas/${name}`, translate)]),
   );
   ajv.addSchema({ $id: refBase, definitions });
 
@@ -167,7 +168,7 @@ function buildContract(version: ContractDocument, doc: Record<string, any>): Con
   const validate = (schema: unknown, at: string, body: unknown): ValidationResult => {
     let fn = validators.get(at);
     if (!fn) {
-      fn = ajv.compile(toJsonSchema(schema, mapRef, at) as object);
+      fn = ajv.compile(toJsonSchema(schema, mapRef, at, translate) as object);
       validators.set(at, fn);
     }
     return fn(body) ? { valid: true, errors: [] } : { valid: false, errors: formatAjvErrors(fn.errors, body) };

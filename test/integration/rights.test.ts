@@ -82,6 +82,15 @@ async function probeState(t: TestApp, v: Version, name: LifecycleStateOperation,
   const res = await t.app.inject({ method, url: `${v.base}/${unknownId()}/lifecycle-states${byId ? `/${unknownId()}` : ''}`, headers, payload });
   return res.statusCode;
 }
+/** The per-service documents whose routes we serve, and the operations of each we implement (issue 16). */
+const PER_SERVICE = ['sources', 'accounts', 'identities', 'transforms', 'task-status'] as const;
+const PER_SERVICE_OPERATIONS: Record<(typeof PER_SERVICE)[number], string[]> = {
+  sources: ['listSourcesV1', 'createSourceV1', 'getSourceV1', 'updateSourceV1', 'deleteSourceV1', 'importAccountsV1'],
+  accounts: ['listAccountsV1', 'getAccountV1', 'enableAccountV1', 'disableAccountV1'],
+  identities: ['listIdentitiesV1', 'getIdentityV1'],
+  transforms: ['listTransformsV1', 'createTransformV1', 'getTransformV1', 'updateTransformV1', 'deleteTransformV1'],
+  'task-status': ['getTaskStatusListV1', 'getTaskStatusV1'],
+};
 
 /** Calls one operation with a token; returns the status. */
 async function probe(t: TestApp, v: Version, name: ProfileOperation, token: string, id = unknownId()): Promise<number> {
@@ -149,6 +158,28 @@ describeOnDatabases('rights', (app) => {
         .filter((r) => r.method !== 'HEAD' && (r.url === v.base || r.url.startsWith(`${v.base}/`)) && !r.url.includes('lifecycle-states'))
         .map((r) => `${r.method} ${r.url}`);
       expect(ours.filter((r) => !expected.has(r))).toEqual([]);
+    });
+
+    it.runIf(CONTRACTS_PRESENT).each(PER_SERVICE)('%s: each per-service route declares exactly the document\'s scopes and user levels, and serves every operation we implement', (name) => {
+      const doc = loadContract(`per-service/${name}.v1`);
+      const routes = app().app.routeIndex.routes.filter((r) => r.method !== 'HEAD' && r.url.startsWith(`/${name}/v1`));
+      expect(routes.length).toBeGreaterThan(0);
+      const wrong: string[] = [];
+      for (const route of routes) {
+        const op = doc.operations.find((o) => o.method === route.method && o.path.replace(/\{[^}]+\}/g, ':id') === route.url);
+        if (!op) { wrong.push(`${route.method} ${route.url}: not an operation of ${name}.v1`); continue; }
+        const rights = route.config.rights as { scopes: string[]; userLevels: string[] };
+        // disableAccountV1 spells its levels x-sailpont-userLevels (none by the letter); we take enable's, as meant
+        const levels = op.operationId === 'disableAccountV1' ? doc.operations.find((o) => o.operationId === 'enableAccountV1')!.userLevels : op.userLevels;
+        const got = { scopes: sorted(rights.scopes), userLevels: sorted(rights.userLevels) };
+        if (JSON.stringify(got) !== JSON.stringify({ scopes: sorted(op.scopes), userLevels: sorted(levels) })) wrong.push(`${op.operationId}: ${JSON.stringify(got)}`);
+      }
+      expect(wrong).toEqual([]);
+      const served = new Set(routes.map((r) => `${r.method} ${r.url}`));
+      expect(PER_SERVICE_OPERATIONS[name].filter((id) => {
+        const op = doc.operations.find((o) => o.operationId === id)!;
+        return !served.has(`${op.method} ${op.path.replace(/\{[^}]+\}/g, ':id')}`);
+      })).toEqual([]);
     });
 
     it('decision 4: beta deletes declare idn:identity-profile:delete, every other version manage', () => {
@@ -259,6 +290,22 @@ describeOnDatabases('rights', (app) => {
       expect(refused.map((r) => r.statusCode)).toEqual([403, 403, 403, 403]);
       for (const r of refused) expect(r.json().detailCode).toBe('403 Forbidden');
       expect((await inject('GET', `/${profile.id}`)).body).toBe(before);
+    });
+
+    it('the per-service layout enforces its documents\' rights, the version prefixes keep theirs', async () => {
+      const state = await app().token({ scopes: ['idn:accounts-state:manage'] });
+      const call = async (method: 'GET' | 'POST', url: string, token: string) =>
+        (await app().app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(method === 'POST' ? { payload: {} } : {}) })).statusCode;
+      const id = unknownId();
+      expect({
+        disableWithStateScope: await call('POST', `/accounts/v1/${id}/disable`, state),
+        listWithStateScope: await call('GET', '/accounts/v1', state),
+        v1TaskWithProfileScope: await call('GET', `/task-status/v1/${id}`, tokens[MANAGE]),
+        v3TaskWithProfileScope: await call('GET', `/v3/task-status/${id}`, tokens[MANAGE]),
+        // transforms.v1 declares ORG_ADMIN only; /v3/transforms has always admitted API as well
+        v1TransformsAsApi: await call('GET', '/transforms/v1', tokens.api),
+        v3TransformsAsApi: await call('GET', '/v3/transforms', tokens.api),
+      }).toEqual({ disableWithStateScope: 404, listWithStateScope: 403, v1TaskWithProfileScope: 403, v3TaskWithProfileScope: 404, v1TransformsAsApi: 403, v3TransformsAsApi: 200 });
     });
 
     it('sp:scopes:all grants every operation of every version', async () => {

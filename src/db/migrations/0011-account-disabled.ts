@@ -6,11 +6,14 @@ import { INPUTS_LOCK } from './0006-identity-state.js';
  * `POST /…/accounts/{id}/enable|disable` and by lifecycle states' account actions
  * (domain/accounts/enable-disable.ts). Existing accounts are enabled. Frozen in time.
  *
- * Processing reads neither `disabled` nor `modified`, so an update that changes only those no
- * longer clears the identities' run keys (0006's statement trigger did for any update) — and no
- * longer takes the inputs lock, which a processing chunk holds shared: a lifecycle state's account
- * actions run beside (or inside) processing without waiting for, or deadlocking with, its chunks.
- * A trigger with a column list cannot have transition tables, so the function compares the rows.
+ * Processing never reads `disabled`, so an update that changes only it no longer clears the
+ * identities' run keys (0006's statement trigger did for any update) — and no longer takes the
+ * inputs lock, which a processing chunk holds shared: a lifecycle state's account actions run
+ * beside (or inside) processing without waiting for, or deadlocking with, its chunks. Every other
+ * column counts (`created`/`modified` too: a mapping may pick an account by them,
+ * `accountSortAttribute`), so enabling and disabling leave `modified` as it was. A trigger with a
+ * column list cannot have transition tables, so the function compares the rows; a column added
+ * later must join the list unless processing never reads it.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
@@ -18,12 +21,15 @@ export async function up(db: Kysely<any>): Promise<void> {
 
     create or replace function identity_inputs_changed() returns trigger language plpgsql as $$
     begin
-      if tg_op = 'UPDATE' and not exists (
-        select 1 from old_rows o join new_rows n on n.id = o.id
-        where (o.identity_id, o.source_id, o.native_identity, o.name, o.attributes, o.tenant_id)
-          is distinct from (n.identity_id, n.source_id, n.native_identity, n.name, n.attributes, n.tenant_id)
-      ) then
-        return null;
+      -- nested: an insert's or delete's trigger has only one of the two transition tables
+      if tg_op = 'UPDATE' then
+        if not exists (
+          select 1 from old_rows o join new_rows n on n.id = o.id
+          where (o.identity_id, o.source_id, o.native_identity, o.name, o.attributes, o.tenant_id, o.created, o.modified)
+            is distinct from (n.identity_id, n.source_id, n.native_identity, n.name, n.attributes, n.tenant_id, n.created, n.modified)
+        ) then
+          return null;
+        end if;
       end if;
       perform pg_advisory_xact_lock(${sql.raw(String(INPUTS_LOCK))});
       if tg_op = 'INSERT' then

@@ -7,9 +7,10 @@ import * as Preview from './load-preview-sql.js';
 
 const FIELDS = withColumns(ACCOUNT_FILTERS, {
   id: 'a.id', identityId: 'a.identity_id', sourceId: 'a.source_id', name: 'a.name', nativeIdentity: 'a.native_identity',
-  uncorrelated: 'a.uncorrelated', created: 'a.created', modified: 'a.modified',
+  uncorrelated: 'a.uncorrelated', disabled: 'a.disabled', created: 'a.created', modified: 'a.modified',
+  hasEntitlements: 'a.has_entitlements', manuallyCorrelated: 'a.manually_correlated',
 });
-const SORT_COLUMNS = { id: 'a.id', name: 'a.name', created: 'a.created', modified: 'a.modified', nativeIdentity: 'a.native_identity', sourceId: 'a.source_id' };
+const SORT_COLUMNS = { id: 'a.id', name: 'a.name', created: 'a.created', modified: 'a.modified', nativeIdentity: 'a.native_identity', sourceId: 'a.source_id', identityId: 'a.identity_id' };
 
 interface Row {
   id: string; name: string; created: Date; modified: Date; sourceId: string; sourceName: string; identityId: string | null;
@@ -24,11 +25,15 @@ const toAccount = (r: Row): Account => ({
 });
 
 export function accountRepository(db: Kysely<DB>, tenantId = 'default'): AccountRepository {
-  // `uncorrelated` is derived, exposed as a column for filtering
+  // derived fields, exposed as columns for filtering: `uncorrelated`; and what accounts.v1 filters
+  // on that this server has none of (entitlements, manual correlation): always false
+  const accounts = () => db.selectFrom('accounts').selectAll()
+    .select(sql<boolean>`identity_id is null`.as('uncorrelated'))
+    .select(sql<boolean>`false`.as('hasEntitlements'))
+    .select(sql<boolean>`false`.as('manuallyCorrelated'))
+    .where('tenantId', '=', tenantId).as('a');
   const base = () =>
-    db.selectFrom(
-      db.selectFrom('accounts').selectAll().select(sql<boolean>`identity_id is null`.as('uncorrelated')).where('tenantId', '=', tenantId).as('a'),
-    )
+    db.selectFrom(accounts())
       .innerJoin('sources as s', 's.id', 'a.sourceId')
       .select(['a.id', 'a.name', 'a.created', 'a.modified', 'a.sourceId', 's.name as sourceName', 'a.identityId', 'a.nativeIdentity', 'a.attributes', 'a.disabled'])
       .select(sql<boolean>`exists (select 1 from identity_profiles p where p.authoritative_source_id = a.source_id)`.as('authoritative'));
@@ -38,7 +43,7 @@ export function accountRepository(db: Kysely<DB>, tenantId = 'default'): Account
       const rows = (await applyCollection(base(), query, FIELDS, SORT_COLUMNS, 'a.id').execute()) as Row[];
       let total: number | undefined;
       if (query.count) {
-        const q = db.selectFrom(db.selectFrom('accounts').selectAll().select(sql<boolean>`identity_id is null`.as('uncorrelated')).where('tenantId', '=', tenantId).as('a'))
+        const q = db.selectFrom(accounts())
           .select((eb) => eb.fn.countAll<number>().as('n'));
         total = Number((await applyFilter(q, query, FIELDS).executeTakeFirstOrThrow()).n);
       }
@@ -62,7 +67,8 @@ export function accountRepository(db: Kysely<DB>, tenantId = 'default'): Account
           where a.tenant_id = ${tenantId} and ${which}
           order by a.id for update
         ), written as (
-          update accounts a set disabled = ${disabled}, modified = now()
+          -- modified stays: processing may read it (accountSortAttribute), disabled it never reads (migration 0011)
+          update accounts a set disabled = ${disabled}
           from selected s where a.id = s.id and s.disabled <> ${disabled}
           returning a.id
         )

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { IdentityChange, IdentityForProcessing, IdentityRepository, ManagerLookup } from '../../domain/identities/repository.js';
-import { IDENTITY_ATTRIBUTE_FILTER, IDENTITY_FILTERS, type Identity } from '../../domain/identities/schema.js';
+import { IDENTITY_ATTRIBUTE_FIELDS, IDENTITY_ATTRIBUTE_FILTER, IDENTITY_FILTERS, NAMED_ATTRIBUTE_FILTER, type Identity } from '../../domain/identities/schema.js';
 import type { CollectionQuery } from '../../domain/shared/collection.js';
 import type { FieldMap, FilterNode } from '../../query/index.js';
 import type { DB } from '../types.js';
@@ -9,7 +9,7 @@ import { chunkQuery, holdInputs, ownersOf, runKey, toProcessingIdentity, type Ch
 import * as Q from './identity-sql.js';
 
 const COLUMNS = {
-  id: 'i.id', name: 'i.name', alias: 'i.alias', emailAddress: 'i.email_address', processingState: 'i.processing_state',
+  id: 'i.id', name: 'i.name', alias: 'i.alias', emailAddress: 'i.email_address', email: 'i.email_address', processingState: 'i.processing_state',
   identityProfileId: 'i.profile_id', correlated: 'i.correlated', 'managerRef.id': 'i.manager_id', isManager: 'i.is_manager',
 };
 const FIELDS = withColumns(IDENTITY_FILTERS, COLUMNS);
@@ -21,17 +21,23 @@ const SORT_COLUMNS = { name: 'i.name', alias: 'i.alias', id: 'i.id', created: 'i
  */
 function attributeFields(query: CollectionQuery): { names: string[]; fields: FieldMap } {
   const names: string[] = [];
+  /** filter field → the attribute it reads (`attributes.x` → x; identities.v1's `firstname` → firstname) */
+  const reads = new Map<string, string>();
   const walk = (node: FilterNode | undefined) => {
     if (!node) return;
     if ('operands' in node) return node.operands.forEach(walk);
     if ('operand' in node) return walk(node.operand);
     const field = (node as { field?: { name: string } }).field?.name;
-    if (field?.startsWith('attributes.') && !names.includes(field.slice(11))) names.push(field.slice(11));
+    const name = field?.startsWith('attributes.') ? field.slice(11) : IDENTITY_ATTRIBUTE_FIELDS[field as keyof typeof IDENTITY_ATTRIBUTE_FIELDS];
+    if (!field || name === undefined) return;
+    reads.set(field, name);
+    if (!names.includes(name)) names.push(name);
   };
   walk(query.filter);
   if (!names.length) return { names, fields: FIELDS };
-  const rules = Object.fromEntries(names.map((n) => [`attributes.${n}`, IDENTITY_ATTRIBUTE_FILTER]));
-  const columns = Object.fromEntries(names.map((n, i) => [`attributes.${n}`, `i.attr_${i}`]));
+  const fieldsRead = [...reads.keys()];
+  const rules = Object.fromEntries(fieldsRead.map((f) => [f, f.startsWith('attributes.') ? IDENTITY_ATTRIBUTE_FILTER : NAMED_ATTRIBUTE_FILTER]));
+  const columns = Object.fromEntries(fieldsRead.map((f) => [f, `i.attr_${names.indexOf(reads.get(f)!)}`]));
   return { names, fields: { ...FIELDS, ...withColumns(rules, columns) } };
 }
 

@@ -4,8 +4,12 @@ import { SOURCE_FILTERS, type Source } from '../../domain/sources/schema.js';
 import type { DB, SourceRow } from '../types.js';
 import { applyCollection, applyFilter, withColumns } from './collection.js';
 
-const FIELDS = withColumns(SOURCE_FILTERS, { id: 'id', name: 'name' });
-const SORT_COLUMNS = { id: 'id', name: 'name', created: 'created', modified: 'modified' };
+const FIELDS = withColumns(SOURCE_FILTERS, {
+  id: 'id', name: 'name', type: 'type', 'owner.id': 'owner_id', description: 'description', created: 'created', modified: 'modified',
+});
+const SORT_COLUMNS = {
+  id: 'id', name: 'name', created: 'created', modified: 'modified', type: 'type', description: 'description', 'owner.id': 'owner_id', 'owner.name': 'owner_name',
+};
 
 /**
  * The first key of a source's load lock (`lockForLoad`): a transaction-scoped advisory lock on two

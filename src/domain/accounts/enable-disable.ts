@@ -30,8 +30,10 @@ const LISTED = 1000;
  * this returns (`Success`); the 202 answer's id reads at task-status like any other task.
  *
  * `{ accountIds }`: each must exist (404 naming the first that does not; nothing written).
- * `{ identityId, sourceIds?, excludeSourceIds? }`: that identity's accounts on those sources (none
- * selected is a task that changed nothing). An account already so counts as selected, not changed.
+ * `{ identityId, sourceIds?, excludeSourceIds? }`: that identity's accounts on those sources
+ * (`sourceIds` absent: every source; `[]`: none), less those on `excludeSourceIds`; none selected
+ * is a task that changed nothing. An account already so counts as selected, not changed.
+ * The accounts' `modified` stays (processing may read it; `disabled` it never reads: migration 0011).
  * Loads keep what is recorded: a CSV has no disabled column this server reads.
  */
 export async function setAccountsDisabled(

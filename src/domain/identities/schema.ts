@@ -30,6 +30,8 @@ export const IDENTITY_FILTERS = {
   name: { type: 'string', ops: ['eq', 'sw'] },
   alias: { type: 'string', ops: ['eq', 'sw'] },
   emailAddress: { type: 'string', ops: ['eq', 'in', 'sw'] },
+  /** identities.v1's name for it */
+  email: { type: 'string', ops: ['eq', 'sw'] },
   processingState: { type: 'string', ops: ['eq'] },
   identityProfileId: { type: 'string', ops: ['eq', 'in'] },
   correlated: { type: 'boolean', ops: ['eq'] },
@@ -40,6 +42,12 @@ export const IDENTITY_FILTERS = {
 
 /** `attributes.<name>`: filters on a computed identity attribute (beyond ISC), e.g. `attributes.department eq "Sales"`. */
 export const IDENTITY_ATTRIBUTE_FILTER = { type: 'string', ops: ['eq', 'ne', 'in', 'sw', 'co', 'pr', 'isnull'] } as const;
+/**
+ * identities.v1's `firstname` and `lastname` (eq, sw): the identity attributes of those names, read
+ * as `attributes.firstname` / `attributes.lastname` are (beside the MAX_ATTRIBUTE_FILTERS of those).
+ */
+export const IDENTITY_ATTRIBUTE_FIELDS = { firstname: 'firstname', lastname: 'lastname' } as const;
+export const NAMED_ATTRIBUTE_FILTER = { type: 'string', ops: ['eq', 'sw'] } as const;
 /** How many different attributes one filter may name (each is a lookup in every identity's attributes). */
 export const MAX_ATTRIBUTE_FILTERS = 5;
 const ATTRIBUTE_FIELD = /\battributes\.([A-Za-z_][A-Za-z0-9_]{0,99})\b/g;
@@ -53,6 +61,7 @@ export function identityFilterRules(filters: string | undefined): FilterRules {
   const names = new Set([...(filters ?? '').matchAll(ATTRIBUTE_FIELD)].map((m) => m[1]));
   const rules: Record<string, FilterRules[string]> = { ...IDENTITY_FILTERS };
   for (const name of [...names].slice(0, MAX_ATTRIBUTE_FILTERS)) rules[`attributes.${name}`] = IDENTITY_ATTRIBUTE_FILTER;
+  for (const field of Object.keys(IDENTITY_ATTRIBUTE_FIELDS)) rules[field] = NAMED_ATTRIBUTE_FILTER;
   return rules;
 }
 export const IDENTITY_SORTERS = ['name', 'alias', 'id', 'created', 'modified'] as const;

@@ -30,6 +30,11 @@ export const Source = Type.Object(
 );
 export type Source = Static<typeof Source>;
 
+/** sources.v1 declares `description` a non-nullable string: the per-service layout leaves it out when there is none. */
+export const PerServiceSource = Type.Object({ ...Source.properties, description: Type.Optional(Type.String()) }, { description: 'A source of accounts (sources.v1)' });
+export type PerServiceSource = Static<typeof PerServiceSource>;
+export const toPerServiceSource = ({ description, ...rest }: Source): PerServiceSource => ({ ...rest, ...(description === null ? {} : { description }) });
+
 export const SourceInput = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 128, pattern: '\\S' }),
   description: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
@@ -45,11 +50,17 @@ export const SourceInput = Type.Object({
 });
 export type SourceInput = Static<typeof SourceInput>;
 
+/** sources.v1's filters and sorters, for the fields this server keeps (the others name what it has not: health, clusters…). */
 export const SOURCE_FILTERS = {
-  id: { type: 'string', ops: ['eq', 'in'] },
-  name: { type: 'string', ops: ['eq', 'in', 'sw', 'co'] },
+  id: { type: 'string', ops: ['eq', 'in', 'ge', 'gt', 'le', 'lt', 'ne', 'isnull', 'sw'] },
+  name: { type: 'string', ops: ['eq', 'in', 'sw', 'co', 'ge', 'gt', 'ne', 'isnull'] },
+  type: { type: 'string', ops: ['eq', 'in', 'ge', 'gt', 'ne', 'isnull', 'sw'] },
+  'owner.id': { type: 'string', ops: ['eq', 'in', 'ge', 'gt', 'le', 'lt', 'ne', 'isnull', 'sw'] },
+  description: { type: 'string', ops: ['eq', 'sw'] },
+  created: { type: 'datetime', ops: ['eq', 'ge', 'gt', 'in', 'le', 'lt', 'ne', 'isnull'] },
+  modified: { type: 'datetime', ops: ['eq', 'ge', 'gt', 'in', 'le', 'lt', 'ne', 'isnull'] },
 } as const;
-export const SOURCE_SORTERS = ['id', 'name', 'created', 'modified'] as const;
+export const SOURCE_SORTERS = ['id', 'name', 'created', 'modified', 'type', 'description', 'owner.id', 'owner.name'] as const;
 
 /** Fields a source PATCH may change here (ISC's PATCH takes more; the rest is out of this server's scope). */
 export const SOURCE_PATCHABLE_FIELDS = ['deleteThreshold'] as const;

@@ -69,9 +69,10 @@ export type TaskStatus = Static<typeof TaskStatus>;
 
 /**
  * The same status as task-status.v1 declares it (the per-service layout): `type` is the kind of
- * ISC executor (always `QUARTZ` here; the task's own kind stays filterable as `type` and is shown
- * in `attributes.taskType`), `completionStatus` is upper case, a target's type is APPLICATION
- * (a source), IDENTITY or null (anything else).
+ * ISC executor (always `QUARTZ` here; the task's own kind stays filterable as `type`, as ISC's
+ * list filters by CLOUD_ACCOUNT_AGGREGATION…, and reads in `uniqueName`), `completionStatus` is
+ * upper case, a target's type is APPLICATION (a source: `attributes.appId` names it), IDENTITY or
+ * null (anything else).
  */
 export const PerServiceCompletionStatus = Type.Union([
   Type.Literal('SUCCESS'), Type.Literal('WARNING'), Type.Literal('ERROR'), Type.Literal('TERMINATED'), Type.Literal('TEMPERROR'),

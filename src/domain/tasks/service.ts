@@ -85,7 +85,8 @@ export function toPerServiceTaskStatus(s: TaskStatus): PerServiceTaskStatus {
     type: 'QUARTZ',
     completionStatus: s.completionStatus === null ? null : s.completionStatus === 'TempError' ? 'TEMPERROR' : (s.completionStatus.toUpperCase() as PerServiceTaskStatus['completionStatus']),
     target: s.target && { type: PER_SERVICE_TARGETS[s.target.type] ?? null, id: s.target.id, name: s.target.name },
-    attributes: { ...s.attributes, taskType: s.type },
+    // what ISC's aggregation tasks carry (sources.v1 LoadAccountsTask): the source's id
+    attributes: s.target?.type === 'SOURCE' ? { ...s.attributes, appId: s.target.id } : s.attributes,
   };
 }
 

@@ -5,7 +5,7 @@ import { Type, type Static } from 'typebox';
 import { ERRORS } from '../../errors.js';
 import type { DomainContext } from '../../domain/context.js';
 import { startAccountLoad } from '../../domain/accounts/load.js';
-import { Account, type LoadOptions } from '../../domain/accounts/schema.js';
+import { Account, PerServiceAccount, toPerServiceAccount, type LoadOptions } from '../../domain/accounts/schema.js';
 import { getAccount, listAccounts } from '../../domain/accounts/service.js';
 import { setAccountsDisabled } from '../../domain/accounts/enable-disable.js';
 import { toTaskStatus } from '../../domain/tasks/service.js';
@@ -42,7 +42,7 @@ export async function accountRoutes(app: FastifyInstance, layout: ServiceLayout,
   const { rights } = layout;
   const taskLink = (id: string) => `${layout.paths.taskStatus}/${id}`;
   const accounts = layout.paths.accounts;
-  if (accounts) mountAccounts(app, accounts, rights, ctx, taskLink);
+  if (accounts) mountAccounts(app, accounts, layout, ctx, taskLink);
   const { schema: LoadTask, show } = taskStatusShape(layout);
   app.post<{ Params: { id: string }; Querystring: LoadOptions }>(`${layout.paths.sourceLoads}/:id/load-accounts`, {
     config: { rights: rights.loadAccounts, bulk: true },
@@ -68,15 +68,22 @@ export async function accountRoutes(app: FastifyInstance, layout: ServiceLayout,
   });
 }
 
-function mountAccounts(app: FastifyInstance, base: string, rights: ServiceLayout['rights'], ctx: DomainContext, taskLink: (id: string) => string) {
+function mountAccounts(app: FastifyInstance, base: string, layout: ServiceLayout, ctx: DomainContext, taskLink: (id: string) => string) {
+  const { rights } = layout;
+  const perService = layout.shapes === 'perService';
+  const Shape = perService ? PerServiceAccount : Account;
+  const show = (account: Account): Account | PerServiceAccount => (perService ? toPerServiceAccount(account) : account);
   app.get<{ Querystring: Record<string, string> }>(base, {
     config: { rights: rights.listAccounts },
-    schema: { tags: ['Accounts'], summary: 'List accounts', querystring: CollectionQuerystring, response: { 200: Type.Array(Account), ...errorResponses(400) } },
-  }, async (request, reply) => page(reply, await listAccounts(ctx, request.query)));
+    schema: { tags: ['Accounts'], summary: 'List accounts', querystring: CollectionQuerystring, response: { 200: Type.Array(Shape), ...errorResponses(400) } },
+  }, async (request, reply) => {
+    const { items, total } = await listAccounts(ctx, request.query);
+    return page(reply, { items: items.map(show), total });
+  });
   app.get<{ Params: { id: string } }>(`${base}/:id`, {
     config: { rights: rights.getAccount },
-    schema: { tags: ['Accounts'], summary: 'Get an account', params: IdParams, response: { 200: Account, ...errorResponses(400, 404) } },
-  }, async (request) => getAccount(ctx, request.params.id));
+    schema: { tags: ['Accounts'], summary: 'Get an account', params: IdParams, response: { 200: Shape, ...errorResponses(400, 404) } },
+  }, async (request) => show(await getAccount(ctx, request.params.id)));
   for (const [action, disabled] of [['enable', false], ['disable', true]] as const) {
     app.post<{ Params: { id: string }; Body: Static<typeof AccountToggleRequest> }>(`${base}/:id/${action}`, {
       config: { rights: disabled ? rights.disableAccount : rights.enableAccount },

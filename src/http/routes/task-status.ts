@@ -8,7 +8,7 @@ import { CollectionQuerystring, errorResponses, page } from './responses.js';
 
 /** How a layout shows a task status: its schema and the conversion from ours. */
 export function taskStatusShape(layout: ServiceLayout): { schema: typeof TaskStatus | typeof PerServiceTaskStatus; show: (s: TaskStatus) => TaskStatus | PerServiceTaskStatus } {
-  return layout.taskStatus === 'perService'
+  return layout.shapes === 'perService'
     ? { schema: PerServiceTaskStatus, show: toPerServiceTaskStatus }
     : { schema: TaskStatus, show: (s) => s };
 }

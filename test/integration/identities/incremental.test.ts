@@ -74,6 +74,25 @@ describe.each(DATABASES)('incremental processing on %s', (kind) => {
     expect(await toEvaluate()).toEqual([]);
   });
 
+  it('keeps the run key when only an account\'s disabled flag changes (processing never reads it), not when its modified time or more changes', async () => {
+    expect(await toEvaluate()).toEqual([]);
+    const bo = (await t.services.ctx.repos.accounts.list({ sorters: [], limit: 250, offset: 0, count: false })).items.find((a) => a.nativeIdentity === 'e2')!;
+    const disabled = await t.app.inject({ method: 'POST', url: `/v3/accounts/${bo.id}/disable`, headers: h, payload: {} });
+    expect(disabled.statusCode, disabled.body).toBe(202);
+    const after = await t.services.ctx.repos.accounts.findById(bo.id);
+    // disabling leaves `modified` as it was: a mapping may pick accounts by it (accountSortAttribute)
+    expect([after?.disabled, after?.modified]).toEqual([true, bo.modified]);
+    expect(await toEvaluate()).toEqual([]);
+    await sql`update accounts set modified = modified + interval '1 second' where id = ${bo.id}`.execute(t.services.database.db);
+    expect(await toEvaluate()).toEqual(['bo']);
+    await sql`update accounts set disabled = false, attributes = attributes || '{"dept":"eng2"}' where id = ${bo.id}`.execute(t.services.database.db);
+    expect(await toEvaluate()).toEqual(['bo']);
+    await sql`update accounts set attributes = attributes || '{"dept":"eng"}' where id = ${bo.id}`.execute(t.services.database.db);
+    const res = await t.app.inject({ method: 'POST', url: `/v3/identity-profiles/${profileId}/process-identities`, headers: h });
+    await waitForTask(t, res.headers.location!.toString().split('/').pop()!);
+    expect(await toEvaluate()).toEqual([]);
+  });
+
   it('re-evaluates everyone after a source is renamed (mappings pick accounts by source name)', async () => {
     // the API has no source update yet; the run key must cover a rename whatever makes it
     const rename = async (name: string) => void (await sql`update sources set name = ${name} where id = ${sourceId}`.execute(t.services.database.db));

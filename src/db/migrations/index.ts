@@ -11,7 +11,6 @@ import * as m0009 from './0009-source-delete-threshold.js';
 import * as m0010 from './0010-transform-references.js';
 import * as m0011 from './0011-account-disabled.js';
 import * as m0012 from './0012-lifecycle-states.js';
-import * as m0013 from './0013-inputs-trigger-by-operation.js';
 
 /** Ordered, forward-only. Add new files here; never edit an applied one. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -27,7 +26,6 @@ const MIGRATIONS: Record<string, Migration> = {
   '0010-transform-references': m0010,
   '0011-account-disabled': m0011,
   '0012-lifecycle-states': m0012,
-  '0013-inputs-trigger-by-operation': m0013,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -46,7 +46,7 @@ const ownerByKeys = (lookup: ManagerLookup, keys: RawBuilder<unknown>, self: Raw
  * the few identities with several accounts.
  */
 export function chunkQuery(
-  tenantId: string, which: Which, options: Pick<ChunkOptions, 'managerLookup' | 'managerAttributes' | 'evaluateAll'> & { runKey?: string } = {},
+  tenantId: string, which: Which, options: Pick<ChunkOptions, 'managerLookup' | 'managerAttributes' | 'evaluateAll' | 'accountStates'> & { runKey?: string } = {},
 ): RawBuilder<ChunkRow> {
   const lookup = options.managerLookup;
   const lookupKeys = lookup
@@ -66,7 +66,8 @@ export function chunkQuery(
       left join lateral (select * from identity_state s where s.identity_id = i.id limit 1) s on true
       cross join lateral (
         select json_agg(json_build_object('id', a.id, 'sourceId', a.source_id, 'nativeIdentity', a.native_identity,
-                 'name', a.name, 'created', a.created, 'modified', a.modified, 'attributes', a.attributes, 'disabled', a.disabled))::text as accounts,
+                 'name', a.name, 'created', a.created, 'modified', a.modified, 'attributes', a.attributes
+                 ${options.accountStates ? sql`, 'disabled', a.disabled` : sql``}))::text as accounts,
                ${lookupKeys} as lookup_keys
         from accounts a where a.identity_id = i.id) x
     where ${where(tenantId, which)} ${stale}

@@ -92,7 +92,7 @@ export function identityRepository(db: Kysely<DB>, tenantId = 'default'): Identi
       return row ? toIdentity(row) : undefined;
     },
     async findForProcessing(id) {
-      const [row] = (await chunkQuery(tenantId, { id }, { managerAttributes: true }).execute(db)).rows;
+      const [row] = (await chunkQuery(tenantId, { id }, { managerAttributes: true, accountStates: true }).execute(db)).rows;
       return row ? toProcessingIdentity(row, await sourceNames(), null) : undefined;
     },
     async loadChunk(profileId, range, options = {}) {

@@ -64,7 +64,7 @@ export async function processChunk(
     : lifecycle ? createHash('md5').update(`${compiled.fingerprint}/${states!.digest}`).digest('hex') : compiled.fingerprint;
   // identities named one by one (POST /identities/process) are evaluated whatever their fingerprint says
   const evaluateAll = 'ids' in range;
-  const { identities, inRange } = await repos.identities.loadChunk(profile.id, range, { managerLookup, fingerprint, managerAttributes: !fingerprint, evaluateAll });
+  const { identities, inRange } = await repos.identities.loadChunk(profile.id, range, { managerLookup, fingerprint, managerAttributes: !fingerprint, evaluateAll, accountStates: !!lifecycle });
   const now = ctx.now();
   const outcome = { processed: inRange, changed: 0, failed: 0, errors: [] as ChunkOutcome['errors'], summary: { managersChanged: 0 } as ChunkSummary };
   const changes: IdentityChange[] = [];

@@ -50,6 +50,8 @@ export interface ChunkOptions {
   managerAttributes?: boolean;
   /** Read every identity of the selection, even those the fingerprint says are unchanged (it is still remembered). */
   evaluateAll?: boolean;
+  /** Also read each account's `disabled` (lifecycle account actions change only accounts not already so). */
+  accountStates?: boolean;
 }
 
 /** Which identities of a profile a chunk reads: an id range (a run's chunk), or given ids (at most a few hundred). */

@@ -1,13 +1,13 @@
 import { CompiledQuery, sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import { batchedLookup } from '../batched-lookup.js';
 import { prepared } from '../database.js';
-import type { IdentityProfileRepository, VersionedProfile } from '../../domain/identity-profiles/repository.js';
+import type { IdentityProfileRepository } from '../../domain/identity-profiles/repository.js';
 import { LIST_FILTERS, type IdentityProfile } from '../../domain/identity-profiles/schema.js';
 import type { CollectionQuery } from '../../domain/shared/collection.js';
 import type { DB, IdentityProfileRow } from '../types.js';
 import { andFilterSql, applyCollection, orderBySql, withColumns } from './collection.js';
-import { PROFILE_JSON_COLUMNS, PROFILE_JSON_SQL, profileJson, TENANT_FILTER, type ProfileJsonRow } from './identity-profile-json.js';
-import { toRow, UPDATE, updateValues, versionedWriter } from './identity-profile-writes.js';
+import { PROFILE_JSON_SQL } from './identity-profile-json.js';
+import { TENANT_FILTER, toRow, versionedWriter } from './identity-profile-writes.js';
 import { missingTransformError, PROFILES_REFERENCING } from './transform-references.js';
 
 const FIELDS = withColumns(LIST_FILTERS, { id: 'ip.id', name: 'ip.name', priority: 'ip.priority' });
@@ -31,9 +31,9 @@ const BY_ID = prepared('identity_profile_by_id', BY_ID_SQL);
  * Profiles by id as the API's JSON text (see identity-profile-json.ts) with their version (`xmin`):
  * GET by id, and PATCH's read. Concurrent calls share one query (see batchedLookup).
  */
-export const JSON_BY_IDS = prepared('identity_profiles_json_by_ids', `select ${PROFILE_JSON_COLUMNS}, ip.xmin::text as v from identity_profiles ip
+export const JSON_BY_IDS = prepared('identity_profiles_json_by_ids', `select ip.id, ${PROFILE_JSON_SQL} as json, ip.xmin::text as v from identity_profiles ip
   join sources s on s.id = ip.authoritative_source_id where ip.id = any($2::text[]) and ${TENANT_FILTER}`);
-type VersionedJsonRow = ProfileJsonRow & { v: string };
+type VersionedJsonRow = { id: string; json: string; v: string };
 const BY_ID_FOR_UPDATE = prepared('identity_profile_by_id_for_update', `${BY_ID_SQL} for update of ip`);
 export function toIdentityProfile(r: Row): IdentityProfile {
   return {
@@ -83,12 +83,6 @@ function listJsonSql(query: CollectionQuery, tenantId: string): { text: string; 
   return { text, params };
 }
 
-/**
- * How many profiles' last known versions a repository keeps (see `lastKnownVersion`; each about
- * 3 kB: the profile, its JSON and its stored tail); the one least recently read or written goes first.
- */
-const KNOWN_VERSIONS = 5_000;
-
 /** A value the database refuses (SQLSTATE class 22, data exception: e.g. a NUL in an id): one caller's input, not the batch's. */
 const refusedValue = (e: unknown) => typeof (e as { code?: unknown })?.code === 'string' && (e as { code: string }).code.startsWith('22');
 
@@ -116,15 +110,8 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
   const batched = db.isTransaction ? undefined : batchedLookup(async (ids: string[]) => new Map((await jsonRows(ids)).map((r) => [r.id, r])), 200, refusedValue);
   // an id no row can have (a NUL: text cannot hold one) is looked up alone, so its 400 is its own
   const jsonRow = async (id: string) => (batched && !id.includes('\u0000') ? batched(id) : (await jsonRows([id]))[0]);
-  let writeIfVersion: ReturnType<typeof versionedWriter> | undefined;
-  /** The version of each profile this repository last read or wrote (outside a transaction only). */
-  const known = db.isTransaction ? undefined : new Map<string, VersionedProfile>();
-  const remember = (v: VersionedProfile) => {
-    if (!known) return;
-    known.delete(v.profile.id);
-    if (known.size >= KNOWN_VERSIONS) known.delete(known.keys().next().value!);
-    known.set(v.profile.id, v);
-  };
+  /** Outside a transaction, the writes made in one turn share one statement and one commit (see versionedWriter). */
+  let write: ReturnType<typeof versionedWriter> | undefined;
   const one = async (q: SelectQueryBuilder<any, any, Row>) => {
     const row = await q.executeTakeFirst();
     return row ? toIdentityProfile(row) : undefined;
@@ -146,10 +133,7 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
       const { rows } = await raw(CompiledQuery.raw(options?.forUpdate ? BY_ID_FOR_UPDATE : BY_ID, [tenantId, id]));
       return rows.length ? toIdentityProfile(rows[0]) : undefined;
     },
-    async findJsonById(id) {
-      const row = await jsonRow(id);
-      return row && profileJson(row);
-    },
+    findJsonById: async (id) => (await jsonRow(id))?.json,
     findByIds: async (ids) => (ids.length ? (await base().where('ip.id', 'in', [...ids]).execute()).map(toIdentityProfile) : []),
     findByName: (name) => one(base().where(sql`lower(ip.name)`, '=', name.toLowerCase())),
     findByAuthoritativeSource: (sourceId) => one(base().where('ip.authoritativeSourceId', '=', sourceId)),
@@ -162,22 +146,12 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
     },
     async findVersioned(id) {
       const row = await jsonRow(id);
-      if (!row) return undefined;
       // the profile as GET answers it: the stored JSON, which every write keeps equal to the columns
-      const json = profileJson(row);
-      const read = { profile: JSON.parse(json) as IdentityProfile, version: row.v, json, tail: row.t };
-      remember(read);
-      return read;
+      return row && { profile: JSON.parse(row.json) as IdentityProfile, version: row.v };
     },
-    lastKnownVersion: (id) => known?.get(id),
-    async update(profile) {
-      await raw(CompiledQuery.raw(UPDATE, updateValues(profile, tenantId))).catch(referenceLost);
-    },
-    async updateIfVersion(profile, read, audit) {
-      const written = await (writeIfVersion ??= versionedWriter(raw, tenantId))(profile, read, audit).catch(referenceLost);
-      if (written) remember(written);
-      else if (known?.get(profile.id) === read) known.delete(profile.id);
-      return written?.json;
+    async update(profile, options) {
+      write ??= versionedWriter(raw, tenantId, { batched: !db.isTransaction });
+      return write(profile, options?.ifVersion === undefined ? undefined : { version: options.ifVersion }, options?.audit).catch(referenceLost);
     },
     async deleteByIds(ids) {
       if (!ids.length) return 0;

@@ -1,7 +1,8 @@
 import { CompiledQuery, sql, type Kysely, type SelectQueryBuilder } from 'kysely';
+import { AppError } from '../../errors.js';
 import { batchedLookup } from '../batched-lookup.js';
 import { prepared } from '../database.js';
-import type { IdentityProfileRepository } from '../../domain/identity-profiles/repository.js';
+import type { IdentityProfileRepository, VersionedProfile } from '../../domain/identity-profiles/repository.js';
 import { LIST_FILTERS, type IdentityProfile } from '../../domain/identity-profiles/schema.js';
 import type { CollectionQuery } from '../../domain/shared/collection.js';
 import type { DB, IdentityProfileRow } from '../types.js';
@@ -83,6 +84,12 @@ function listJsonSql(query: CollectionQuery, tenantId: string): { text: string; 
   return { text, params };
 }
 
+/**
+ * How many profiles' last versions a repository keeps for `updateWithoutReading` (each ~2 kB: the
+ * profile as read or written); the one least recently read or written goes first.
+ */
+const KNOWN_VERSIONS = 5_000;
+
 /** A value the database refuses (SQLSTATE class 22, data exception: e.g. a NUL in an id): one caller's input, not the batch's. */
 const refusedValue = (e: unknown) => typeof (e as { code?: unknown })?.code === 'string' && (e as { code: string }).code.startsWith('22');
 
@@ -112,12 +119,24 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
   const jsonRow = async (id: string) => (batched && !id.includes('\u0000') ? batched(id) : (await jsonRows([id]))[0]);
   /** Outside a transaction, the writes made in one turn share one statement and one commit (see versionedWriter). */
   let write: ReturnType<typeof versionedWriter> | undefined;
+  /**
+   * The version of each profile this repository last read or wrote (outside a transaction only):
+   * the base `updateWithoutReading` writes on, never an answer. Another process, or a transaction,
+   * may have written the row since; the write's version check then refuses it.
+   */
+  const known = db.isTransaction ? undefined : new Map<string, VersionedProfile>();
+  const remember = (v: VersionedProfile) => {
+    if (!known) return;
+    known.delete(v.profile.id);
+    if (known.size >= KNOWN_VERSIONS) known.delete(known.keys().next().value!);
+    known.set(v.profile.id, v);
+  };
   const one = async (q: SelectQueryBuilder<any, any, Row>) => {
     const row = await q.executeTakeFirst();
     return row ? toIdentityProfile(row) : undefined;
   };
 
-  return {
+  const repository: IdentityProfileRepository = {
     async list(query: CollectionQuery) {
       const selected = withTotal(base(), query);
       const rows = (await applyCollection(selected as any, query, FIELDS, SORT_COLUMNS, 'ip.id').execute()) as Array<Row & { total?: number }>;
@@ -146,12 +165,32 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
     },
     async findVersioned(id) {
       const row = await jsonRow(id);
+      if (!row) return undefined;
       // the profile as GET answers it: the stored JSON, which every write keeps equal to the columns
-      return row && { profile: JSON.parse(row.json) as IdentityProfile, version: row.v };
+      const read = { profile: JSON.parse(row.json) as IdentityProfile, version: row.v };
+      remember(read);
+      return read;
     },
     async update(profile, options) {
       write ??= versionedWriter(raw, tenantId, { batched: !db.isTransaction });
-      return write(profile, options?.ifVersion === undefined ? undefined : { version: options.ifVersion }, options?.audit).catch(referenceLost);
+      const base = options?.ifVersion === undefined ? undefined : { version: options.ifVersion };
+      const written = await write(profile, base, options?.audit).catch(referenceLost);
+      if (written) remember(written);
+      else if (base && known?.get(profile.id)?.version === base.version) known.delete(profile.id);
+      return written;
+    },
+    async updateWithoutReading(id, change, audit) {
+      const base = known?.get(id);
+      if (!base) return undefined;
+      let changed: IdentityProfile | undefined;
+      try {
+        changed = await change(base.profile);
+      } catch (e) {
+        // refused on a version that may be outdated: the caller decides on a read
+        if (e instanceof AppError) return undefined;
+        throw e;
+      }
+      return changed && repository.update(changed, { ifVersion: base.version, audit });
     },
     async deleteByIds(ids) {
       if (!ids.length) return 0;
@@ -162,6 +201,7 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
       return (await raw(CompiledQuery.raw(PROFILES_REFERENCING, [tenantId, name]))).rows as unknown as Array<{ id: string; name: string }>;
     },
   };
+  return repository;
 
   /** With count, the total of matching rows comes with the page: one query (profiles are few). */
   function withTotal<QB extends SelectQueryBuilder<any, any, any>>(q: QB, query: CollectionQuery): QB {

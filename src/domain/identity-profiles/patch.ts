@@ -141,14 +141,21 @@ const OPTIMISTIC_ATTEMPTS = 3;
  * Changing the mappings or the authoritative source sets `identityRefreshRequired` (decision 9).
  *
  * Optimistic: the write happens only if the row is still the version that was read; when another
- * write came first, read and apply again (as if the PATCH had waited for a lock). A change of
- * priority or source moves identities between profiles, which must happen in the same
- * transaction: that, and a profile written by others on every attempt, takes the locking
- * transaction.
+ * write came first, read and apply again (as if the PATCH had waited for a lock). Usually no read
+ * at all: the patch is first applied to the version this process last read or wrote, if the
+ * repository still has it, and written if the row is still that version — anything else is
+ * decided on a read. A change of priority or source moves identities between profiles, which
+ * must happen in the same transaction: that, and a profile written by others on every attempt,
+ * takes the locking transaction.
  */
 export async function patchProfile(ctx: DomainContext, id: string, ops: JsonPatch, actor: Actor): Promise<IdentityProfile> {
   assertPatchAllowed(ops);
   const audit = { actor: actor.clientId, detail: ops };
+  const unread = await ctx.repos.profiles.updateWithoutReading(id, async (current) => {
+    const change = await patched(ctx, ctx.repos, current, ops);
+    return change && !change.moved ? change.updated : undefined;
+  }, audit);
+  if (unread) return unread.profile;
   for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
     const read = await ctx.repos.profiles.findVersioned(id);
     if (!read) throw ERRORS.notFound('Identity profile', id);

@@ -12,6 +12,9 @@ export interface VersionedProfile {
 /** Who changed a profile and how, recorded with the update (the entry's entity and action are the update's). */
 export type AuditNote = Pick<AuditEntry, 'actor' | 'detail'>;
 
+/** A profile made from `current` to be stored, or undefined when there is nothing to store this way. Throws to refuse. */
+export type ProfileChange = (current: IdentityProfile) => Promise<IdentityProfile | undefined>;
+
 /** Storage the identity-profile service needs; implemented in db/repositories/identity-profiles.ts. */
 export interface IdentityProfileRepository {
   list(query: CollectionQuery): Promise<{ items: IdentityProfile[]; total?: number }>;
@@ -36,6 +39,14 @@ export interface IdentityProfileRepository {
    * came first, or there is no such profile).
    */
   update(profile: IdentityProfile, options?: { ifVersion?: string; audit?: AuditNote }): Promise<VersionedProfile | undefined>;
+  /**
+   * `update(change(p), { ifVersion, audit })` for the version `p` of the profile that this
+   * repository last read or wrote, without reading it again; undefined when that cannot decide the
+   * outcome: there is no such version here, the row has changed since (nothing written), or
+   * `change` refuses or stores nothing — judged on a version that may be outdated, so the caller
+   * decides those on a read (`findVersioned`). Errors other than a refusal (`AppError`) are thrown.
+   */
+  updateWithoutReading(id: string, change: ProfileChange, audit: AuditNote): Promise<VersionedProfile | undefined>;
   deleteByIds(ids: readonly string[]): Promise<number>;
   /** Profiles whose mappings reference the named transform (for refusing its deletion). */
   referencingTransform(name: string): Promise<Array<{ id: string; name: string }>>;

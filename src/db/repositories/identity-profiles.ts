@@ -186,8 +186,8 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
       try {
         changed = await change(base.profile);
       } catch (e) {
-        // refused on a version that may be outdated: the caller decides on a read
-        if (e instanceof AppError) return undefined;
+        // refused (a 4xx) on a version that may be outdated: the caller decides on a read
+        if (e instanceof AppError && e.status < 500) return undefined;
         throw e;
       }
       return changed && repository.update(changed, { ifVersion: base.version, audit });

@@ -44,7 +44,7 @@ export interface IdentityProfileRepository {
    * repository last read or wrote, without reading it again; undefined when that cannot decide the
    * outcome: there is no such version here, the row has changed since (nothing written), or
    * `change` refuses or stores nothing — judged on a version that may be outdated, so the caller
-   * decides those on a read (`findVersioned`). Errors other than a refusal (`AppError`) are thrown.
+   * decides those on a read (`findVersioned`). Errors other than a refusal (an `AppError` with a 4xx status) are thrown.
    */
   updateWithoutReading(id: string, change: ProfileChange, audit: AuditNote): Promise<VersionedProfile | undefined>;
   deleteByIds(ids: readonly string[]): Promise<number>;

@@ -6,7 +6,7 @@ import type { IdentityProfileRepository, VersionedProfile } from '../../domain/i
 import { LIST_FILTERS, type IdentityProfile } from '../../domain/identity-profiles/schema.js';
 import type { CollectionQuery } from '../../domain/shared/collection.js';
 import type { DB, IdentityProfileRow } from '../types.js';
-import { andFilterSql, applyCollection, orderBySql, withColumns } from './collection.js';
+import { andFilterSql, orderBySql, withColumns } from './collection.js';
 import { PROFILE_JSON_SQL } from './identity-profile-json.js';
 import { TENANT_FILTER, toRow, versionedWriter } from './identity-profile-writes.js';
 import { missingTransformError, PROFILES_REFERENCING } from './transform-references.js';
@@ -137,10 +137,10 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
   };
 
   const repository: IdentityProfileRepository = {
+    /** The page `listJson` writes, as objects: one statement for both (export reads the objects). */
     async list(query: CollectionQuery) {
-      const selected = withTotal(base(), query);
-      const rows = (await applyCollection(selected as any, query, FIELDS, SORT_COLUMNS, 'ip.id').execute()) as Array<Row & { total?: number }>;
-      return { items: rows.map(toIdentityProfile), ...(await totalOf(rows, query)) };
+      const { json, total } = await repository.listJson(query);
+      return { items: JSON.parse(json) as IdentityProfile[], ...(total === undefined ? {} : { total }) };
     },
     async listJson(query: CollectionQuery) {
       const { text, params } = listJsonSql(query, tenantId);
@@ -202,11 +202,6 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
     },
   };
   return repository;
-
-  /** With count, the total of matching rows comes with the page: one query (profiles are few). */
-  function withTotal<QB extends SelectQueryBuilder<any, any, any>>(q: QB, query: CollectionQuery): QB {
-    return (query.count ? q.select(sql<number>`count(*) over ()`.as('total')) : q) as QB;
-  }
 
   /** `{ total }` when counting; an empty page (limit 0, or past the end) still reports how many there are. */
   async function totalOf(rows: Array<{ total?: number }>, query: CollectionQuery): Promise<{ total?: number }> {

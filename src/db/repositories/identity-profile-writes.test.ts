@@ -88,4 +88,14 @@ describe('versionedWriter: group commit of PATCH writes', () => {
     expect(db.statements).toEqual([['a'], ['b']]);
     expect(db.records.map(([r]) => [r.version, r.actor])).toEqual([[null, null], ['1', 'test']]);
   });
+
+  it('sends the fields stored in json_tail only when they change or the tail was not written by this process (a read)', async () => {
+    const db = database(() => undefined);
+    const [described, base] = write('a', 'new-a');
+    const remapped = { ...described, identityAttributeConfig: { enabled: false, attributeTransforms: [] } };
+    const read = { version: '1', profile: base.profile };
+    const answers = [await db.write(described, base), await db.write(remapped, base), await db.write(described, read)];
+    expect(db.records.map(([r]) => r.json_tail === undefined)).toEqual([true, false, false]);
+    expect(answers.map((w) => w?.tail)).toEqual([base.tail, jsonParts(remapped).tail, jsonParts(described).tail]);
+  });
 });

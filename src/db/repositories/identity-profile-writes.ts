@@ -24,7 +24,8 @@ export const TENANT_FILTER = '(ip.tenant_id = $1) is true';
  * every write; no version: written whatever it is), and its audit entry, when it has an actor, is
  * recorded in the same statement (atomic without BEGIN/COMMIT: PostgreSQL runs every
  * data-modifying WITH, although the final select does not read it). Answers the written rows' ids
- * with their new version. `created` is never written.
+ * with their new version. `created` is never written. A record without `json_tail` leaves the
+ * fields stored in it as they are (see `keepsTail`).
  */
 export const UPDATE_MANY_IF_VERSION = prepared('identity_profiles_update_if_version', `with input as (
     select * from jsonb_to_recordset($2::jsonb) as x(id text, version text, name text, description text, owner_type text, owner_id text,
@@ -35,8 +36,9 @@ export const UPDATE_MANY_IF_VERSION = prepared('identity_profiles_update_if_vers
     update identity_profiles ip set name = i.name, description = i.description, owner_type = i.owner_type, owner_id = i.owner_id,
       owner_name = i.owner_name, priority = i.priority, authoritative_source_id = i.authoritative_source_id,
       identity_refresh_required = i.identity_refresh_required, identity_count = i.identity_count, modified = i.modified,
-      identity_attribute_config = i.identity_attribute_config, identity_exception_report_reference = i.identity_exception_report_reference,
-      has_time_based_attr = i.has_time_based_attr, json_head = i.json_head, json_tail = i.json_tail
+      json_head = i.json_head, identity_attribute_config = coalesce(i.identity_attribute_config, ip.identity_attribute_config),
+      identity_exception_report_reference = case when i.json_tail is null then ip.identity_exception_report_reference else i.identity_exception_report_reference end,
+      has_time_based_attr = coalesce(i.has_time_based_attr, ip.has_time_based_attr), json_tail = coalesce(i.json_tail, ip.json_tail)
     from input i where ip.id = any($3::text[]) and ${TENANT_FILTER} and ip.id = i.id and (i.version is null or ip.xmin = i.version::xid)
     returning ip.id, ip.xmin::text as v
   ), audited as (
@@ -79,28 +81,52 @@ export const causedByOneWrite = (e: unknown): boolean => {
   return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23')) && !isConnectionFailure(e);
 };
 
+/** A version of a profile a write is based on; `tail`: the `json_tail` this process wrote with it, when it did. */
+export interface BaseVersion {
+  version: string;
+  profile?: IdentityProfile;
+  tail?: string;
+}
+
+/** The profile as written with its new version, and the `json_tail` stored with it. */
+export type WrittenVersion = VersionedProfile & { tail: string };
+
 interface Write {
   profile: IdentityProfile;
   /** Only if the row is still this version (undefined: whatever it is). */
-  base: { version: string } | undefined;
+  base: BaseVersion | undefined;
   audit: AuditNote | undefined;
 }
 
+/**
+ * Does the write leave `json_tail` and its fields as `base` stored them? Only when this process
+ * wrote that tail (so it is the serializer's text for them) and the profile keeps the very same
+ * values (a PATCH that touches none of them shares them with its base): then none of them is sent
+ * and the row keeps them as stored — less to send and parse per PATCH (bench/api).
+ */
+const keepsTail = (p: IdentityProfile, base: BaseVersion | undefined): base is BaseVersion & { tail: string; profile: IdentityProfile } =>
+  base?.tail !== undefined && base.profile !== undefined && p.identityAttributeConfig === base.profile.identityAttributeConfig &&
+  p.identityExceptionReportReference === base.profile.identityExceptionReportReference && p.hasTimeBasedAttr === base.profile.hasTimeBasedAttr;
+
 const json = (value: unknown) => (value === undefined ? 'null' : JSON.stringify(value));
 
-/** One write as a record of UPDATE_MANY_IF_VERSION's input (JSON text around the JSON texts `jsonParts` wrote). */
-function record({ profile: p, base, audit }: Write): string {
-  const parts = jsonParts(p);
-  return `{"id":${json(p.id)},"version":${json(base?.version ?? null)},"name":${json(p.name)},"description":${json(p.description)},` +
-    `"owner_type":${p.owner ? '"IDENTITY"' : 'null'},"owner_id":${json(p.owner?.id ?? null)},"owner_name":${json(p.owner?.name ?? null)},` +
-    `"priority":${json(p.priority)},"authoritative_source_id":${json(p.authoritativeSource.id)},` +
-    `"identity_refresh_required":${json(p.identityRefreshRequired)},"identity_count":${json(p.identityCount)},"modified":${json(p.modified)},` +
-    `"identity_attribute_config":${parts.config},"identity_exception_report_reference":${parts.reportReference ?? 'null'},` +
-    `"has_time_based_attr":${json(p.hasTimeBasedAttr)},"json_head":${json(parts.head)},"json_tail":${json(parts.tail)},` +
-    `"actor":${json(audit?.actor ?? null)},"detail":${json(audit?.detail ?? null)}}`;
+/** One write as a record of UPDATE_MANY_IF_VERSION's input (JSON text around the JSON texts `jsonParts` wrote), with the tail it stores. */
+function record({ profile: p, base, audit }: Write): { record: string; tail: string } {
+  const kept = keepsTail(p, base);
+  const parts = jsonParts(p, { tail: !kept });
+  const tailFields = kept ? '' : `"identity_attribute_config":${parts.config},"identity_exception_report_reference":${parts.reportReference ?? 'null'},` +
+    `"has_time_based_attr":${json(p.hasTimeBasedAttr)},"json_tail":${json(parts.tail)},`;
+  return {
+    record: `{"id":${json(p.id)},"version":${json(base?.version ?? null)},"name":${json(p.name)},"description":${json(p.description)},` +
+      `"owner_type":${p.owner ? '"IDENTITY"' : 'null'},"owner_id":${json(p.owner?.id ?? null)},"owner_name":${json(p.owner?.name ?? null)},` +
+      `"priority":${json(p.priority)},"authoritative_source_id":${json(p.authoritativeSource.id)},` +
+      `"identity_refresh_required":${json(p.identityRefreshRequired)},"identity_count":${json(p.identityCount)},"modified":${json(p.modified)},` +
+      `"json_head":${json(parts.head)},${tailFields}"actor":${json(audit?.actor ?? null)},"detail":${json(audit?.detail ?? null)}}`,
+    tail: kept ? base.tail : parts.tail,
+  };
 }
 
-type Outcome = VersionedProfile | undefined | { error: unknown };
+type Outcome = WrittenVersion | undefined | { error: unknown };
 
 /**
  * The one write path of profile rows (`update`): `write(profile, base, audit)` answers the profile
@@ -115,20 +141,21 @@ type Outcome = VersionedProfile | undefined | { error: unknown };
  * delaying every caller's 503.
  */
 export function versionedWriter(raw: RawExecutor, tenantId: string, { batched = true } = {}) {
-  const run = async (ws: Write[]): Promise<Map<string, string>> => {
-    const input = `[${ws.map(record).join(',')}]`;
+  const run = async (ws: Write[], records: Map<Write, { record: string }>): Promise<Map<string, string>> => {
+    const input = `[${ws.map((w) => records.get(w)!.record).join(',')}]`;
     const { rows } = await raw(CompiledQuery.raw(UPDATE_MANY_IF_VERSION, [tenantId, input, ws.map((w) => w.profile.id)]));
     return new Map(rows.map((r: { id: string; v: string }) => [r.id, r.v]));
   };
   const writeMany = async (writes: Write[]): Promise<Outcome[]> => {
     const first = new Map<string, Write>();
     for (const w of writes) if (!first.has(w.profile.id)) first.set(w.profile.id, w);
-    const answer = (w: Write, written: Map<string, string>): VersionedProfile | undefined => {
+    const records = new Map([...first.values()].map((w) => [w, record(w)]));
+    const answer = (w: Write, written: Map<string, string>): WrittenVersion | undefined => {
       const version = written.get(w.profile.id);
-      return first.get(w.profile.id) === w && version !== undefined ? { profile: w.profile, version } : undefined;
+      return first.get(w.profile.id) === w && version !== undefined ? { profile: w.profile, version, tail: records.get(w)!.tail } : undefined;
     };
     try {
-      const written = await run([...first.values()]);
+      const written = await run([...first.values()], records);
       return writes.map((w) => answer(w, written));
     } catch (error) {
       if (!causedByOneWrite(error)) return writes.map(() => ({ error }));
@@ -136,7 +163,7 @@ export function versionedWriter(raw: RawExecutor, tenantId: string, { batched = 
         if (first.get(w.profile.id) !== w) return undefined;
         if (first.size === 1) return { error };
         try {
-          return answer(w, await run([w]));
+          return answer(w, await run([w], records));
         } catch (e) {
           return { error: e };
         }
@@ -144,7 +171,7 @@ export function versionedWriter(raw: RawExecutor, tenantId: string, { batched = 
     }
   };
   const writeOne = batched ? batchedCalls(writeMany) : async (w: Write) => (await writeMany([w]))[0];
-  return async (profile: IdentityProfile, base: Write['base'], audit?: AuditNote): Promise<VersionedProfile | undefined> => {
+  return async (profile: IdentityProfile, base: BaseVersion | undefined, audit?: AuditNote): Promise<WrittenVersion | undefined> => {
     const result = await writeOne({ profile, base, audit });
     if (result && 'error' in result) throw result.error;
     return result;

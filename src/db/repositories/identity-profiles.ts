@@ -8,7 +8,7 @@ import type { CollectionQuery } from '../../domain/shared/collection.js';
 import type { DB, IdentityProfileRow } from '../types.js';
 import { andFilterSql, orderBySql, withColumns } from './collection.js';
 import { PROFILE_JSON_SQL } from './identity-profile-json.js';
-import { TENANT_FILTER, toRow, versionedWriter } from './identity-profile-writes.js';
+import { TENANT_FILTER, toRow, versionedWriter, type BaseVersion } from './identity-profile-writes.js';
 import { missingTransformError, PROFILES_REFERENCING } from './transform-references.js';
 
 const FIELDS = withColumns(LIST_FILTERS, { id: 'ip.id', name: 'ip.name', priority: 'ip.priority' });
@@ -124,8 +124,8 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
    * the base `updateWithoutReading` writes on, never an answer. Another process, or a transaction,
    * may have written the row since; the write's version check then refuses it.
    */
-  const known = db.isTransaction ? undefined : new Map<string, VersionedProfile>();
-  const remember = (v: VersionedProfile) => {
+  const known = db.isTransaction ? undefined : new Map<string, VersionedProfile & BaseVersion>();
+  const remember = (v: VersionedProfile & BaseVersion) => {
     if (!known) return;
     known.delete(v.profile.id);
     if (known.size >= KNOWN_VERSIONS) known.delete(known.keys().next().value!);
@@ -173,11 +173,14 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
     },
     async update(profile, options) {
       write ??= versionedWriter(raw, tenantId, { batched: !db.isTransaction });
-      const base = options?.ifVersion === undefined ? undefined : { version: options.ifVersion };
+      const version = options?.ifVersion;
+      const held = version === undefined ? undefined : known?.get(profile.id);
+      // the version as this repository holds it, whose stored tail the write may keep (see versionedWriter)
+      const base = version === undefined ? undefined : held?.version === version ? held : { version };
       const written = await write(profile, base, options?.audit).catch(referenceLost);
       if (written) remember(written);
-      else if (base && known?.get(profile.id)?.version === base.version) known.delete(profile.id);
-      return written;
+      else if (held && held === base) known!.delete(profile.id);
+      return written && { profile: written.profile, version: written.version };
     },
     async updateWithoutReading(id, change, audit) {
       const base = known?.get(id);

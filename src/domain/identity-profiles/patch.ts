@@ -61,7 +61,7 @@ const sameValue = (field: string, a: unknown, b: unknown) =>
  * The read-only fields as the operations leave them: each the stored value, or left out (a
  * document that omits them keeps them). `assertPatchAllowed` refuses an operation on one of them
  * by its path; this refuses a change to one through a write of a parent — the whole document
- * (`replace ""`) — judged on the profile the patch was applied to (fast path and slow alike).
+ * (`replace ""`) — judged on the profile the patch was applied to (read or not).
  */
 function assertReadOnlyKept(current: IdentityProfile, patched: IdentityProfile): void {
   const changed = PATCH_PROTECTED_FIELDS.filter((f) => Object.hasOwn(patched, f) && !sameValue(f, patched[f], current[f]));

@@ -27,6 +27,17 @@ export function applyCollection<QB extends SelectQueryBuilder<any, any, any>>(
   return applySort(applyFilter(q, query, fields), query, sortColumns, tiebreak).limit(query.limit).offset(query.offset) as QB;
 }
 
+/**
+ * The ORDER BY terms of a query: its sorters, then `tiebreak` (unless a sorter is on it) so pages
+ * are stable; names (`name`, `owner.name`…) by `lower(column)`. What `applySort` (Kysely) and
+ * `orderBySql` (SQL text) both write.
+ */
+function sortTerms(query: Pick<CollectionQuery, 'sorters'>, sortColumns: Readonly<Record<string, string>>, tiebreak: string) {
+  const terms = query.sorters.map((s) => ({ column: sortColumns[s.field], lower: /(^|\.)name$/.test(s.field), direction: s.direction }));
+  if (!query.sorters.some((s) => sortColumns[s.field] === tiebreak)) terms.push({ column: tiebreak, lower: false, direction: 'asc' });
+  return terms;
+}
+
 /** The query's sorters as ORDER BY, `tiebreak` last (part of `applyCollection`). */
 export function applySort<QB extends SelectQueryBuilder<any, any, any>>(
   q: QB,
@@ -35,12 +46,7 @@ export function applySort<QB extends SelectQueryBuilder<any, any, any>>(
   tiebreak: string,
 ): QB {
   let out: SelectQueryBuilder<any, any, any> = q;
-  for (const s of query.sorters) {
-    const column = sortColumns[s.field];
-    const isText = /(^|\.)name$/.test(s.field);
-    out = out.orderBy(isText ? sql`lower(${sql.ref(column)})` : sql.ref(column), s.direction);
-  }
-  if (!query.sorters.some((s) => sortColumns[s.field] === tiebreak)) out = out.orderBy(sql.ref(tiebreak), 'asc');
+  for (const t of sortTerms(query, sortColumns, tiebreak)) out = out.orderBy(t.lower ? sql`lower(${sql.ref(t.column)})` : sql.ref(t.column), t.direction);
   return out as QB;
 }
 
@@ -49,14 +55,9 @@ export function applyFilter<QB extends SelectQueryBuilder<any, any, any>>(q: QB,
   return (query.filter ? q.where(compileFilter(query.filter, fields) as any) : q) as QB;
 }
 
-/** The query's sorters as an ORDER BY clause (SQL text), `tiebreak` last: what `applySort` builds. */
+/** The query's sorters as an ORDER BY clause (SQL text, for statements written as text): what `applySort` builds. */
 export function orderBySql(query: Pick<CollectionQuery, 'sorters'>, sortColumns: Readonly<Record<string, string>>, tiebreak: string): string {
-  const terms = query.sorters.map((s) => {
-    const column = sortColumns[s.field];
-    return `${/(^|\.)name$/.test(s.field) ? `lower(${column})` : column} ${s.direction}`;
-  });
-  if (!query.sorters.some((s) => sortColumns[s.field] === tiebreak)) terms.push(`${tiebreak} asc`);
-  return `order by ${terms.join(', ')}`;
+  return `order by ${sortTerms(query, sortColumns, tiebreak).map((t) => `${t.lower ? `lower(${t.column})` : t.column} ${t.direction}`).join(', ')}`;
 }
 
 /** ` and (filter)` for a WHERE clause (SQL text, values appended to `params`), or '' without a filter. */

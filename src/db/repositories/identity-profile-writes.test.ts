@@ -23,16 +23,18 @@ function write(id: string, newName: string) {
  * A database stand-in that records every statement the writer sends (the ids each writes) and
  * answers with `fail(ids)`'s error when it gives one, else with every row written.
  */
-function database(fail: (ids: string[]) => Error | undefined) {
+function database(fail: (ids: string[]) => Error | undefined, options?: { batched: boolean }) {
   const statements: string[][] = [];
+  const records: Array<Array<Record<string, unknown>>> = [];
   const raw = async (query: CompiledQuery) => {
     const ids = query.parameters[2] as string[];
     statements.push(ids);
+    records.push(JSON.parse(query.parameters[1] as string));
     const error = fail(ids);
     if (error) throw error;
     return { rows: ids.map((id) => ({ id, v: '2' })) };
   };
-  return { statements, write: versionedWriter(raw, 'default') };
+  return { statements, records, write: versionedWriter(raw, 'default', options) };
 }
 
 const pgError = (message: string, code: string) => Object.assign(new Error(message), { code });
@@ -76,5 +78,24 @@ describe('versionedWriter: group commit of PATCH writes', () => {
     expect(results[0]).toMatchObject({ status: 'rejected', reason: { code: '23505' } });
     expect(results[1]).toEqual({ status: 'fulfilled', value: undefined });
     expect(db.statements).toEqual([['a']]);
+  });
+
+  it('a write without a version or an audit note is sent as such (written whatever the row is, no audit entry); in a transaction each write is its own statement', async () => {
+    const db = database(() => undefined, { batched: false });
+    const [profileA] = write('a', 'new-a');
+    const written = await Promise.all([db.write(profileA, undefined), db.write(...write('b', 'new-b'))]);
+    expect(written.map((w) => w?.profile.name)).toEqual(['new-a', 'new-b']);
+    expect(db.statements).toEqual([['a'], ['b']]);
+    expect(db.records.map(([r]) => [r.version, r.actor])).toEqual([[null, null], ['1', 'test']]);
+  });
+
+  it('sends the fields stored in json_tail only when they change or the tail was not written by this process (a read)', async () => {
+    const db = database(() => undefined);
+    const [described, base] = write('a', 'new-a');
+    const remapped = { ...described, identityAttributeConfig: { enabled: false, attributeTransforms: [] } };
+    const read = { version: '1', profile: base.profile };
+    const answers = [await db.write(described, base), await db.write(remapped, base), await db.write(described, read)];
+    expect(db.records.map(([r]) => r.json_tail === undefined)).toEqual([true, false, false]);
+    expect(answers.map((w) => w?.tail)).toEqual([base.tail, jsonParts(remapped).tail, jsonParts(described).tail]);
   });
 });

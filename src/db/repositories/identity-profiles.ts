@@ -1,13 +1,14 @@
 import { CompiledQuery, sql, type Kysely, type SelectQueryBuilder } from 'kysely';
+import { AppError } from '../../errors.js';
 import { batchedLookup } from '../batched-lookup.js';
 import { prepared } from '../database.js';
 import type { IdentityProfileRepository, VersionedProfile } from '../../domain/identity-profiles/repository.js';
 import { LIST_FILTERS, type IdentityProfile } from '../../domain/identity-profiles/schema.js';
 import type { CollectionQuery } from '../../domain/shared/collection.js';
 import type { DB, IdentityProfileRow } from '../types.js';
-import { andFilterSql, applyCollection, orderBySql, withColumns } from './collection.js';
-import { PROFILE_JSON_COLUMNS, PROFILE_JSON_SQL, profileJson, TENANT_FILTER, type ProfileJsonRow } from './identity-profile-json.js';
-import { toRow, UPDATE, updateValues, versionedWriter } from './identity-profile-writes.js';
+import { andFilterSql, orderBySql, withColumns } from './collection.js';
+import { PROFILE_JSON_SQL } from './identity-profile-json.js';
+import { TENANT_FILTER, toRow, versionedWriter, type BaseVersion } from './identity-profile-writes.js';
 import { missingTransformError, PROFILES_REFERENCING } from './transform-references.js';
 
 const FIELDS = withColumns(LIST_FILTERS, { id: 'ip.id', name: 'ip.name', priority: 'ip.priority' });
@@ -31,9 +32,9 @@ const BY_ID = prepared('identity_profile_by_id', BY_ID_SQL);
  * Profiles by id as the API's JSON text (see identity-profile-json.ts) with their version (`xmin`):
  * GET by id, and PATCH's read. Concurrent calls share one query (see batchedLookup).
  */
-export const JSON_BY_IDS = prepared('identity_profiles_json_by_ids', `select ${PROFILE_JSON_COLUMNS}, ip.xmin::text as v from identity_profiles ip
+export const JSON_BY_IDS = prepared('identity_profiles_json_by_ids', `select ip.id, ${PROFILE_JSON_SQL} as json, ip.xmin::text as v from identity_profiles ip
   join sources s on s.id = ip.authoritative_source_id where ip.id = any($2::text[]) and ${TENANT_FILTER}`);
-type VersionedJsonRow = ProfileJsonRow & { v: string };
+type VersionedJsonRow = { id: string; json: string; v: string };
 const BY_ID_FOR_UPDATE = prepared('identity_profile_by_id_for_update', `${BY_ID_SQL} for update of ip`);
 export function toIdentityProfile(r: Row): IdentityProfile {
   return {
@@ -84,8 +85,8 @@ function listJsonSql(query: CollectionQuery, tenantId: string): { text: string; 
 }
 
 /**
- * How many profiles' last known versions a repository keeps (see `lastKnownVersion`; each about
- * 3 kB: the profile, its JSON and its stored tail); the one least recently read or written goes first.
+ * How many profiles' last versions a repository keeps for `updateWithoutReading` (each ~2 kB: the
+ * profile as read or written); the one least recently read or written goes first.
  */
 const KNOWN_VERSIONS = 5_000;
 
@@ -116,10 +117,15 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
   const batched = db.isTransaction ? undefined : batchedLookup(async (ids: string[]) => new Map((await jsonRows(ids)).map((r) => [r.id, r])), 200, refusedValue);
   // an id no row can have (a NUL: text cannot hold one) is looked up alone, so its 400 is its own
   const jsonRow = async (id: string) => (batched && !id.includes('\u0000') ? batched(id) : (await jsonRows([id]))[0]);
-  let writeIfVersion: ReturnType<typeof versionedWriter> | undefined;
-  /** The version of each profile this repository last read or wrote (outside a transaction only). */
-  const known = db.isTransaction ? undefined : new Map<string, VersionedProfile>();
-  const remember = (v: VersionedProfile) => {
+  /** Outside a transaction, the writes made in one turn share one statement and one commit (see versionedWriter). */
+  let write: ReturnType<typeof versionedWriter> | undefined;
+  /**
+   * The version of each profile this repository last read or wrote (outside a transaction only):
+   * the base `updateWithoutReading` writes on, never an answer. Another process, or a transaction,
+   * may have written the row since; the write's version check then refuses it.
+   */
+  const known = db.isTransaction ? undefined : new Map<string, VersionedProfile & BaseVersion>();
+  const remember = (v: VersionedProfile & BaseVersion) => {
     if (!known) return;
     known.delete(v.profile.id);
     if (known.size >= KNOWN_VERSIONS) known.delete(known.keys().next().value!);
@@ -130,11 +136,11 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
     return row ? toIdentityProfile(row) : undefined;
   };
 
-  return {
+  const repository: IdentityProfileRepository = {
+    /** The page `listJson` writes, as objects: one statement for both (export reads the objects). */
     async list(query: CollectionQuery) {
-      const selected = withTotal(base(), query);
-      const rows = (await applyCollection(selected as any, query, FIELDS, SORT_COLUMNS, 'ip.id').execute()) as Array<Row & { total?: number }>;
-      return { items: rows.map(toIdentityProfile), ...(await totalOf(rows, query)) };
+      const { json, total } = await repository.listJson(query);
+      return { items: JSON.parse(json) as IdentityProfile[], ...(total === undefined ? {} : { total }) };
     },
     async listJson(query: CollectionQuery) {
       const { text, params } = listJsonSql(query, tenantId);
@@ -146,10 +152,7 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
       const { rows } = await raw(CompiledQuery.raw(options?.forUpdate ? BY_ID_FOR_UPDATE : BY_ID, [tenantId, id]));
       return rows.length ? toIdentityProfile(rows[0]) : undefined;
     },
-    async findJsonById(id) {
-      const row = await jsonRow(id);
-      return row && profileJson(row);
-    },
+    findJsonById: async (id) => (await jsonRow(id))?.json,
     findByIds: async (ids) => (ids.length ? (await base().where('ip.id', 'in', [...ids]).execute()).map(toIdentityProfile) : []),
     findByName: (name) => one(base().where(sql`lower(ip.name)`, '=', name.toLowerCase())),
     findByAuthoritativeSource: (sourceId) => one(base().where('ip.authoritativeSourceId', '=', sourceId)),
@@ -164,20 +167,33 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
       const row = await jsonRow(id);
       if (!row) return undefined;
       // the profile as GET answers it: the stored JSON, which every write keeps equal to the columns
-      const json = profileJson(row);
-      const read = { profile: JSON.parse(json) as IdentityProfile, version: row.v, json, tail: row.t };
+      const read = { profile: JSON.parse(row.json) as IdentityProfile, version: row.v };
       remember(read);
       return read;
     },
-    lastKnownVersion: (id) => known?.get(id),
-    async update(profile) {
-      await raw(CompiledQuery.raw(UPDATE, updateValues(profile, tenantId))).catch(referenceLost);
-    },
-    async updateIfVersion(profile, read, audit) {
-      const written = await (writeIfVersion ??= versionedWriter(raw, tenantId))(profile, read, audit).catch(referenceLost);
+    async update(profile, options) {
+      write ??= versionedWriter(raw, tenantId, { batched: !db.isTransaction });
+      const version = options?.ifVersion;
+      const held = version === undefined ? undefined : known?.get(profile.id);
+      // the version as this repository holds it, whose stored tail the write may keep (see versionedWriter)
+      const base = version === undefined ? undefined : held?.version === version ? held : { version };
+      const written = await write(profile, base, options?.audit).catch(referenceLost);
       if (written) remember(written);
-      else if (known?.get(profile.id) === read) known.delete(profile.id);
-      return written?.json;
+      else if (held && held === base) known!.delete(profile.id);
+      return written && { profile: written.profile, version: written.version };
+    },
+    async updateWithoutReading(id, change, audit) {
+      const base = known?.get(id);
+      if (!base) return undefined;
+      let changed: IdentityProfile | undefined;
+      try {
+        changed = await change(base.profile);
+      } catch (e) {
+        // refused (a 4xx) on a version that may be outdated: the caller decides on a read
+        if (e instanceof AppError && e.status < 500) return undefined;
+        throw e;
+      }
+      return changed && repository.update(changed, { ifVersion: base.version, audit });
     },
     async deleteByIds(ids) {
       if (!ids.length) return 0;
@@ -188,11 +204,7 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
       return (await raw(CompiledQuery.raw(PROFILES_REFERENCING, [tenantId, name]))).rows as unknown as Array<{ id: string; name: string }>;
     },
   };
-
-  /** With count, the total of matching rows comes with the page: one query (profiles are few). */
-  function withTotal<QB extends SelectQueryBuilder<any, any, any>>(q: QB, query: CollectionQuery): QB {
-    return (query.count ? q.select(sql<number>`count(*) over ()`.as('total')) : q) as QB;
-  }
+  return repository;
 
   /** `{ total }` when counting; an empty page (limit 0, or past the end) still reports how many there are. */
   async function totalOf(rows: Array<{ total?: number }>, query: CollectionQuery): Promise<{ total?: number }> {

@@ -1,14 +1,12 @@
 import { isDeepStrictEqual } from 'node:util';
 import { Compile } from 'typebox/compile';
 import { ERRORS } from '../../errors.js';
-import type { AuditEntry } from '../audit/repository.js';
 import type { Actor, DomainContext, Repositories } from '../context.js';
 import { placeIdentities } from '../identities/placement.js';
 import { applyJsonPatchTo, assertOperationComplete, writtenFields } from '../shared/json-patch.js';
 import type { JsonPatch } from '../shared/schema.js';
 import type { Source } from '../sources/schema.js';
 import { checkMappings } from './mappings.js';
-import type { VersionedProfile } from './repository.js';
 import { IdentityProfile, IdentityProfileInput, PATCH_PROTECTED_FIELDS } from './schema.js';
 import { assertNameFree, assertSourceFree, resolveAuthoritativeSource, storedConfig } from './service.js';
 
@@ -45,7 +43,7 @@ const sameValue = (field: string, a: unknown, b: unknown) =>
  * The read-only fields as the operations leave them: each the stored value, or left out (a
  * document that omits them keeps them). `assertPatchAllowed` refuses an operation on one of them
  * by its path; this refuses a change to one through a write of a parent — the whole document
- * (`replace ""`) — judged on the profile the patch was applied to (fast path and slow alike).
+ * (`replace ""`) — judged on the profile the patch was applied to (read or not).
  */
 function assertReadOnlyKept(current: IdentityProfile, patched: IdentityProfile): void {
   const changed = PATCH_PROTECTED_FIELDS.filter((f) => Object.hasOwn(patched, f) && !sameValue(f, patched[f], current[f]));
@@ -98,60 +96,46 @@ const sameOwner = (input: NonNullable<IdentityProfileInput['owner']>, stored: Id
 const OPTIMISTIC_ATTEMPTS = 3;
 
 /**
- * PATCH: apply, re-validate the whole result, then store it through the same rules as create.
+ * PATCH: read → apply → re-validate the whole result → write, through the same rules as create.
  * Changing the mappings or the authoritative source sets `identityRefreshRequired` (decision 9).
- * Answers with the profile as the JSON text the API sends (what GET then answers).
  *
- * Usually one statement: the patch is applied to the version of the profile this process last
- * read or wrote, and written with its audit entry only if the row is still that version. Anything
- * else — no such version, another write came first, the patch fails or changes nothing on it —
- * is decided on a fresh read (read, then write if unchanged; when another write came first, read
- * and apply again, as if the PATCH had waited for a lock): a known version is never answered
- * from nor judged by. A change of priority or source moves identities between profiles, which must
- * happen in the same transaction: that, and a profile written by others on every attempt, takes
- * the locking transaction.
+ * Optimistic: the write happens only if the row is still the version that was read; when another
+ * write came first, read and apply again (as if the PATCH had waited for a lock). Usually no read
+ * at all: the patch is first applied to the version this process last read or wrote, if the
+ * repository still has it, and written if the row is still that version — anything else is
+ * decided on a read. A change of priority or source moves identities between profiles, which
+ * must happen in the same transaction: that, and a profile written by others on every attempt,
+ * takes the locking transaction.
  */
-export async function patchProfile(ctx: DomainContext, id: string, ops: JsonPatch, actor: Actor): Promise<string> {
+export async function patchProfile(ctx: DomainContext, id: string, ops: JsonPatch, actor: Actor): Promise<IdentityProfile> {
   assertPatchAllowed(ops);
-  const audit = { entityType: 'IDENTITY_PROFILE', entityId: id, action: 'update', actor: actor.clientId, detail: ops } as const;
-  const known = ctx.repos.profiles.lastKnownVersion(id);
-  const onKnown = known && (await writeOptimistically(ctx, known, ops, audit).catch(() => undefined));
-  if (typeof onKnown === 'string') return onKnown;
-  for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS && onKnown !== MOVED; attempt++) {
-    const found = await ctx.repos.profiles.findVersioned(id);
-    if (!found) throw ERRORS.notFound('Identity profile', id);
-    const outcome = await writeOptimistically(ctx, found, ops, audit);
-    if (outcome === UNCHANGED) return found.json; // nothing changed: no write, no audit entry
-    if (outcome === MOVED) break;
-    if (outcome !== undefined) return outcome;
+  const audit = { actor: actor.clientId, detail: ops };
+  const unread = await ctx.repos.profiles.updateWithoutReading(id, async (current) => {
+    const change = await patched(ctx, ctx.repos, current, ops);
+    return change && !change.moved ? change.updated : undefined;
+  }, audit);
+  if (unread) return unread.profile;
+  for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
+    const read = await ctx.repos.profiles.findVersioned(id);
+    if (!read) throw ERRORS.notFound('Identity profile', id);
+    const change = await patched(ctx, ctx.repos, read.profile, ops);
+    if (!change) return read.profile; // nothing changes: no write, no audit entry
+    if (change.moved) break;
+    const written = await ctx.repos.profiles.update(change.updated, { ifVersion: read.version, audit });
+    if (written) return written.profile;
   }
   return ctx.withTransaction(async (repos) => {
     const current = await repos.profiles.findById(id, { forUpdate: true });
     if (!current) throw ERRORS.notFound('Identity profile', id);
     const change = await patched(ctx, repos, current, ops);
     if (change) {
-      await repos.profiles.update(change.updated);
+      await repos.profiles.update(change.updated, { audit });
       // priority and source decide which profile each identity belongs to (decision 6)
       if (change.moved) await placeIdentities(repos, [...new Set([current.authoritativeSource.id, change.updated.authoritativeSource.id])]);
-      await repos.audit.record(audit);
     }
-    return (await repos.profiles.findJsonById(id))!;
+    // as stored (placement may have changed the count), and as GET answers it: from the stored JSON
+    return (await repos.profiles.findVersioned(id))!.profile;
   });
-}
-
-const UNCHANGED = Symbol('unchanged');
-const MOVED = Symbol('moved');
-
-/**
- * `ops` applied to `read` and written if the row is still `read`'s version: the written profile's
- * JSON; undefined when another write came first; UNCHANGED when the patch changes nothing on
- * `read`; MOVED when it needs the locking transaction.
- */
-async function writeOptimistically(ctx: DomainContext, read: VersionedProfile, ops: JsonPatch, audit: Pick<AuditEntry, 'actor' | 'detail'>) {
-  const change = await patched(ctx, ctx.repos, read.profile, ops);
-  if (!change) return UNCHANGED;
-  if (change.moved) return MOVED;
-  return ctx.repos.profiles.updateIfVersion(change.updated, read, audit);
 }
 
 /**

@@ -2,29 +2,27 @@ import type { AuditEntry } from '../audit/repository.js';
 import type { CollectionQuery } from '../shared/collection.js';
 import type { IdentityProfile } from './schema.js';
 
-/** A profile as read for an optimistic update (`findVersioned`). */
+/** A profile as read for an optimistic update: `update(…, { ifVersion: version })` writes only if the row is still this version. */
 export interface VersionedProfile {
   profile: IdentityProfile;
   /** Changes with every write of the row. */
   version: string;
-  /** The profile as the JSON text the API answers. */
-  json: string;
-  /** The stored JSON of the fields from `identityAttributeConfig` on; `updateIfVersion` keeps it when they are unchanged. */
-  tail: string;
 }
+
+/** Who changed a profile and how, recorded with the update (the entry's entity and action are the update's). */
+export type AuditNote = Pick<AuditEntry, 'actor' | 'detail'>;
+
+/** A profile made from `current` to be stored, or undefined when there is nothing to store this way. Throws to refuse. */
+export type ProfileChange = (current: IdentityProfile) => Promise<IdentityProfile | undefined>;
 
 /** Storage the identity-profile service needs; implemented in db/repositories/identity-profiles.ts. */
 export interface IdentityProfileRepository {
   list(query: CollectionQuery): Promise<{ items: IdentityProfile[]; total?: number }>;
-  /** The same page as `list`, as the JSON text of the array the API answers (written by the database). */
+  /** The same page as `list`, as the JSON text of the array the API answers (sent as it is: GET list). */
   listJson(query: CollectionQuery): Promise<{ json: string; total?: number }>;
   /** `forUpdate` locks the row until the transaction ends (no lost updates between concurrent PATCHes). */
   findById(id: string, options?: { forUpdate?: boolean }): Promise<IdentityProfile | undefined>;
-  /**
-   * The profile as the JSON text the API answers (GET by id). Outside a transaction, calls made in
-   * the same event-loop turn share one query; each is still answered by a read that started after
-   * it was made. Likewise `findVersioned`.
-   */
+  /** The profile as the JSON text the API answers (sent as it is: GET by id). */
   findJsonById(id: string): Promise<string | undefined>;
   findByIds(ids: readonly string[]): Promise<IdentityProfile[]>;
   findByName(name: string): Promise<IdentityProfile | undefined>;
@@ -32,22 +30,23 @@ export interface IdentityProfileRepository {
   /** Highest priority number in use (null when there are no profiles). */
   maxPriority(): Promise<number | null>;
   insert(profile: IdentityProfile): Promise<void>;
-  /** The profile with its version, for `updateIfVersion`; concurrent calls (and GETs) may share one query. */
+  /** The stored profile with its version, read after the call was made. */
   findVersioned(id: string): Promise<VersionedProfile | undefined>;
   /**
-   * The profile as this process last read it (`findVersioned`) or wrote it (`updateIfVersion`),
-   * without asking the database: it may be outdated (another process, or a write in a
-   * transaction), so it is only a base for `updateIfVersion`, which refuses it if the row has
-   * changed since. Undefined when there is none (never within a transaction).
+   * Stores `profile` (every field but `created`) and, with `audit`, records the entry of its
+   * update, atomically. With `ifVersion`, only if the stored row is still that version. Answers the
+   * profile as written with its new version, or undefined when nothing was written (another write
+   * came first, or there is no such profile).
    */
-  lastKnownVersion(id: string): VersionedProfile | undefined;
-  update(profile: IdentityProfile): Promise<void>;
+  update(profile: IdentityProfile, options?: { ifVersion?: string; audit?: AuditNote }): Promise<VersionedProfile | undefined>;
   /**
-   * Stores `profile` (made from `read`) and records the audit entry of its update, atomically, only
-   * if the stored row is still `read`'s version: the profile as the JSON text the API answers, or
-   * undefined when another write came first (nothing written).
+   * `update(change(p), { ifVersion, audit })` for the version `p` of the profile that this
+   * repository last read or wrote, without reading it again; undefined when that cannot decide the
+   * outcome: there is no such version here, the row has changed since (nothing written), or
+   * `change` refuses or stores nothing — judged on a version that may be outdated, so the caller
+   * decides those on a read (`findVersioned`). Errors other than a refusal (an `AppError` with a 4xx status) are thrown.
    */
-  updateIfVersion(profile: IdentityProfile, read: VersionedProfile, audit: Pick<AuditEntry, 'actor' | 'detail'>): Promise<string | undefined>;
+  updateWithoutReading(id: string, change: ProfileChange, audit: AuditNote): Promise<VersionedProfile | undefined>;
   deleteByIds(ids: readonly string[]): Promise<number>;
   /** Profiles whose mappings reference the named transform (for refusing its deletion). */
   referencingTransform(name: string): Promise<Array<{ id: string; name: string }>>;

@@ -68,7 +68,7 @@ describeOnDatabases('identity profiles: stored API JSON', (app) => {
     expect(mapped.statusCode, mapped.body).toBe(200);
     expect(mapped.json().identityRefreshRequired).toBe(true);
     expect(await expectStoredJson(t, p.id)).toBe(mapped.body);
-    // each field stored in json_tail alone (the others keep the stored part), then the description again
+    // each field stored in json_tail alone, then the description again
     for (const ops of [
       [{ op: 'replace', path: '/hasTimeBasedAttr', value: true }],
       [{ op: 'add', path: '/identityExceptionReportReference', value: { taskResultId: '0123456789abcdef0123456789abcdef', reportName: awkward } }],
@@ -124,10 +124,10 @@ describeOnDatabases('identity profiles: stored API JSON', (app) => {
     const before = [await expectStoredJson(t, p.id), await expectStoredJson(t, q.id)];
     await sql`update identity_profiles set json_head = '', json_tail = '' where id in (${p.id}, ${q.id})`.execute(t.services.database.db);
     await sql.raw(`${BACKFILL} where id in ('${p.id}', '${q.id}')`).execute(t.services.database.db);
-    // the same values; the spacing inside the JSON columns is PostgreSQL's until a write of the fields in json_tail
+    // the same values; the spacing inside the JSON columns is PostgreSQL's until the row's next write
     const after = [await expectStoredJson(t, p.id, { format: false }), await expectStoredJson(t, q.id, { format: false })];
     expect(after.map((a) => JSON.parse(a))).toEqual(before.map((b) => JSON.parse(b)));
-    // a PATCH that leaves those fields keeps the filled tail (same values), one that writes them writes the serializer's text
+    // the next write (a PATCH that leaves those fields, then one that changes them) writes the serializer's text
     const patch = (ops: object[]) => request(t, V3, 'PATCH', `/${p.id}`, { payload: ops, headers: { 'content-type': 'application/json-patch+json' } });
     const described = await patch([{ op: 'replace', path: '/description', value: 'after the migration' }]);
     expect(described.statusCode, described.body).toBe(200);

@@ -54,3 +54,9 @@ export async function shoot(page: Page, name: string): Promise<void> {
 export async function seeText(locator: Locator, text: string | RegExp): Promise<void> {
   await locator.filter({ hasText: text }).first().waitFor({ state: 'visible' });
 }
+
+/** In an `afterEach`: a test that failed leaves a picture of what the browser showed (`<prefix><test name>.png`). */
+export async function shootIfFailed(ctx: { task: { name: string; result?: { state?: string } } }, page: Page | undefined, prefix = 'failed-'): Promise<void> {
+  if (ctx.task.result?.state !== 'fail' || !page) return;
+  await shoot(page, `${prefix}${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => {});
+}

@@ -1,15 +1,13 @@
 import { existsSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PROFILE, DEMO_SOURCE, runDemo } from '../../src/cli/demo.js';
 import { generateHrPeople } from '../../src/cli/sample-hr.js';
-import { apiClientRepository } from '../../src/db/repositories/clients.js';
-import { createClient } from '../../src/domain/clients/service.js';
 import { CONSOLE_ROOT } from '../../src/http/plugins/console.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { CHROMIUM, hasChromium, openBrowser, seeText, shoot, type Browser } from './browser.js';
+import { CHROMIUM, hasChromium, openBrowser, seeText, shoot, type Browser, shootIfFailed } from './browser.js';
+import { serveForBrowser } from './served.js';
 
 /**
  * The console on the demo's population (`idprofiles demo`: 1,000 people), as a new administrator
@@ -30,23 +28,23 @@ describe.skipIf(!hasChromium)('console: the first hour, on the demo population',
   beforeAll(async () => {
     if (!existsSync(`${CONSOLE_ROOT}index.html`)) throw new Error(`The console is not built (${CONSOLE_ROOT} has no index.html): run npm run build:web`);
     t = await startTestApp('pglite');
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-    const { client, secret } = await createClient(apiClientRepository(t.services.database.db), { name: 'first hour' });
-    expect(await runDemo(['--url', base, '--client-id', client.id, '--client-secret', secret], new PassThrough() as unknown as NodeJS.WriteStream)).toBe(0);
+    const served = await serveForBrowser(t, 'first hour');
+    base = served.base;
+    const credentials = served.credentials;
+    expect(await runDemo(['--url', base, '--client-id', credentials.id, '--client-secret', credentials.secret], new PassThrough() as unknown as NodeJS.WriteStream)).toBe(0);
     h = await t.admin();
     profileId = (await get(`/v3/identity-profiles?filters=${encodeURIComponent(`name eq "${DEMO_PROFILE}"`)}`))[0].id;
     browser = await openBrowser();
     page = browser.page;
     await page.goto(`${base}/ui/`);
-    await page.locator('input[name=clientId]').fill(client.id);
-    await page.locator('input[name=clientSecret]').fill(secret);
+    await page.locator('input[name=clientId]').fill(credentials.id);
+    await page.locator('input[name=clientSecret]').fill(credentials.secret);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { level: 1, name: 'Identity profiles' }).waitFor();
   }, 120_000);
   afterEach(async (ctx) => {
     if (ctx.task.result?.state !== 'fail' || !page) return;
-    await shoot(page, `failed-first-hour-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => {});
+    await shootIfFailed(ctx, page, 'failed-first-hour-');
     if (await page.getByRole('dialog').count()) await page.keyboard.press('Escape'); // the next step starts on the page
   });
   afterAll(async () => {

@@ -1,13 +1,11 @@
 import { existsSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { apiClientRepository } from '../../src/db/repositories/clients.js';
-import { createClient } from '../../src/domain/clients/service.js';
 import { CONSOLE_ROOT } from '../../src/http/plugins/console.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { accountAttr, loadAndProcess, sourceWithProfile } from '../helpers/identities.js';
-import { CHROMIUM, hasChromium, openBrowser, seeText, shoot, type Browser } from './browser.js';
+import { CHROMIUM, hasChromium, openBrowser, seeText, shoot, type Browser, shootIfFailed } from './browser.js';
+import { serveForBrowser } from './served.js';
 
 if (!hasChromium) console.warn(`console lifecycle e2e skipped: ${CHROMIUM} is absent`);
 
@@ -42,15 +40,12 @@ describe.skipIf(!hasChromium)('identity lifecycle state in the console', { timeo
     await loadAndProcess(t, h, sourceId, ['id,name,status', 'e1,ann,Active', 'e2,bob,Active'].join('\n'));
     const ann = (await t.app.inject({ method: 'GET', url: `/v2025/identities?filters=${encodeURIComponent('name eq "ann"')}`, headers: h })).json();
     annId = ann[0].id;
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-    const { client, secret } = await createClient(apiClientRepository(t.services.database.db), { name: 'console lifecycle e2e' });
-    credentials = { id: client.id, secret };
+    ({ base, credentials } = await serveForBrowser(t, 'console lifecycle e2e'));
     browser = await openBrowser();
     page = browser.page;
   }, 60_000);
   afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail' && page) await shoot(page, `failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => {});
+    await shootIfFailed(ctx, page);
   });
   afterAll(async () => {
     await browser?.close();

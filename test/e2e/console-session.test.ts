@@ -1,12 +1,10 @@
 import { existsSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { apiClientRepository } from '../../src/db/repositories/clients.js';
-import { createClient } from '../../src/domain/clients/service.js';
 import { CONSOLE_ROOT } from '../../src/http/plugins/console.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { CHROMIUM, hasChromium, openBrowser, seeText, shoot, type Browser } from './browser.js';
+import { CHROMIUM, hasChromium, openBrowser, seeText, shoot, type Browser, shootIfFailed } from './browser.js';
+import { serveForBrowser } from './served.js';
 
 if (!hasChromium) console.warn(`console session e2e skipped: ${CHROMIUM} is absent (apt-get install chromium; .ci/run installs it)`);
 
@@ -26,10 +24,7 @@ describe.skipIf(!hasChromium)('console session in headless Chromium', { timeout:
   beforeAll(async () => {
     if (!existsSync(`${CONSOLE_ROOT}index.html`)) throw new Error(`The console is not built (${CONSOLE_ROOT} has no index.html): run npm run build:web`);
     t = await startTestApp('pglite');
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-    const { client, secret } = await createClient(apiClientRepository(t.services.database.db), { name: 'session e2e' });
-    credentials = { id: client.id, secret };
+    ({ base, credentials } = await serveForBrowser(t, 'session e2e'));
     const headers = await t.admin();
     const source = (await t.app.inject({ method: 'POST', url: '/v3/sources', headers, payload: { name: 'Empty feed' } })).json();
     const profile = await t.app.inject({ method: 'POST', url: '/v3/identity-profiles', headers, payload: { name: 'Fresh', authoritativeSource: { id: source.id } } });
@@ -39,7 +34,7 @@ describe.skipIf(!hasChromium)('console session in headless Chromium', { timeout:
     page = browser.page;
   }, 60_000);
   afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail' && page) await shoot(page, `session-failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => {});
+    await shootIfFailed(ctx, page, 'session-failed-');
   });
   afterAll(async () => {
     await browser?.close();

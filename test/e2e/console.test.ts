@@ -1,12 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { apiClientRepository } from '../../src/db/repositories/clients.js';
-import { createClient } from '../../src/domain/clients/service.js';
 import { CONSOLE_ROOT } from '../../src/http/plugins/console.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { CHROMIUM, hasChromium, openBrowser, seeText, shoot, type Browser } from './browser.js';
+import { CHROMIUM, hasChromium, openBrowser, seeText, shoot, type Browser, shootIfFailed } from './browser.js';
+import { serveForBrowser } from './served.js';
 
 /**
  * The admin console end to end, in headless Chromium against a real server on a real database
@@ -39,16 +37,13 @@ describe.skipIf(!hasChromium)('admin console in headless Chromium', { timeout: 9
   beforeAll(async () => {
     if (!existsSync(`${CONSOLE_ROOT}index.html`)) throw new Error(`The console is not built (${CONSOLE_ROOT} has no index.html): run npm run build:web`);
     t = await startTestApp('pglite');
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-    const { client, secret } = await createClient(apiClientRepository(t.services.database.db), { name: 'console e2e' });
-    credentials = { id: client.id, secret };
+    ({ base, credentials } = await serveForBrowser(t, 'console e2e'));
     browser = await openBrowser();
     page = browser.page;
   }, 60_000);
   afterEach(async (ctx) => {
     // A failed step leaves a picture of what the browser showed.
-    if (ctx.task.result?.state === 'fail' && page) await shoot(page, `failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => {});
+    await shootIfFailed(ctx, page);
   });
   afterAll(async () => {
     await browser?.close();

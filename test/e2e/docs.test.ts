@@ -1,11 +1,9 @@
 import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { apiClientRepository } from '../../src/db/repositories/clients.js';
-import { createClient } from '../../src/domain/clients/service.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { CHROMIUM, hasChromium, openBrowser, shoot, type Browser } from './browser.js';
+import { CHROMIUM, hasChromium, openBrowser, shoot, type Browser, shootIfFailed } from './browser.js';
+import { serveForBrowser } from './served.js';
 
 const VERSION = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
 
@@ -25,17 +23,14 @@ describe.skipIf(!hasChromium)('/docs in headless Chromium', { timeout: 90_000 },
 
   beforeAll(async () => {
     t = await startTestApp('pglite');
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-    const { client, secret } = await createClient(apiClientRepository(t.services.database.db), { name: 'docs e2e' });
-    credentials = { id: client.id, secret };
+    ({ base, credentials } = await serveForBrowser(t, 'docs e2e'));
     browser = await openBrowser();
     page = browser.page;
     await page.goto(`${base}/docs`);
     await page.locator('.info .title').waitFor();
   }, 60_000);
   afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail' && page) await shoot(page, `docs-failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => {});
+    await shootIfFailed(ctx, page, 'docs-failed-');
   });
   afterAll(async () => {
     await browser?.close();

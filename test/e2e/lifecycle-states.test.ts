@@ -1,14 +1,12 @@
 import { existsSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { apiClientRepository } from '../../src/db/repositories/clients.js';
-import { createClient } from '../../src/domain/clients/service.js';
 import { newId } from '../../src/domain/shared/schema.js';
 import { CONSOLE_ROOT } from '../../src/http/plugins/console.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { CHROMIUM, hasChromium, openBrowser, seeText, shoot, type Browser } from './browser.js';
+import { CHROMIUM, hasChromium, openBrowser, seeText, shoot, type Browser, shootIfFailed } from './browser.js';
+import { serveForBrowser } from './served.js';
 
 /**
  * The profile page's Provisioning section in headless Chromium against a real server (PGlite):
@@ -41,10 +39,7 @@ describe.skipIf(!hasChromium)('console: lifecycle states', { timeout: 90_000 }, 
   beforeAll(async () => {
     if (!existsSync(`${CONSOLE_ROOT}index.html`)) throw new Error(`The console is not built (${CONSOLE_ROOT} has no index.html): run npm run build:web`);
     t = await startTestApp('pglite');
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-    const { client, secret } = await createClient(apiClientRepository(t.services.database.db), { name: 'lifecycle e2e' });
-    credentials = { id: client.id, secret };
+    ({ base, credentials } = await serveForBrowser(t, 'lifecycle e2e'));
     auth = await t.admin();
     source = await api('POST', '/v3/sources', { name: 'HR' });
     profileId = (await api('POST', '/v3/identity-profiles', { name: 'Employees', authoritativeSource: { type: 'SOURCE', id: source.id } })).id;
@@ -56,7 +51,7 @@ describe.skipIf(!hasChromium)('console: lifecycle states', { timeout: 90_000 }, 
     page = browser.page;
   }, 60_000);
   afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail' && page) await shoot(page, `failed-lcs-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => {});
+    await shootIfFailed(ctx, page, 'failed-lcs-');
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,13 +1,11 @@
 import { existsSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { apiClientRepository } from '../../src/db/repositories/clients.js';
 import { transformRepository } from '../../src/db/repositories/transforms.js';
-import { createClient } from '../../src/domain/clients/service.js';
 import { CONSOLE_ROOT } from '../../src/http/plugins/console.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { CHROMIUM, hasChromium, openBrowser, seeText, shoot, type Browser } from './browser.js';
+import { CHROMIUM, hasChromium, openBrowser, seeText, shoot, type Browser, shootIfFailed } from './browser.js';
+import { serveForBrowser } from './served.js';
 
 /**
  * The console's Transforms page in headless Chromium against a real server (PGlite): create
@@ -30,10 +28,7 @@ describe.skipIf(!hasChromium)('console: transforms page', { timeout: 90_000 }, (
   beforeAll(async () => {
     if (!existsSync(`${CONSOLE_ROOT}index.html`)) throw new Error(`The console is not built (${CONSOLE_ROOT} has no index.html): run npm run build:web`);
     t = await startTestApp('pglite');
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-    const { client, secret } = await createClient(apiClientRepository(t.services.database.db), { name: 'transforms e2e' });
-    credentials = { id: client.id, secret };
+    ({ base, credentials } = await serveForBrowser(t, 'transforms e2e'));
     browser = await openBrowser();
     page = browser.page;
     page.on('request', (r) => {
@@ -42,7 +37,7 @@ describe.skipIf(!hasChromium)('console: transforms page', { timeout: 90_000 }, (
     });
   }, 60_000);
   afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail' && page) await shoot(page, `failed-transforms-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => {});
+    await shootIfFailed(ctx, page, 'failed-transforms-');
   });
   afterAll(async () => {
     await browser?.close();

@@ -40,10 +40,14 @@ export async function correlateAccounts(db: Kysely<DB>, tenantId: string, source
  * `formIdentities` need no join between them, and identities sort like the accounts they were
  * formed from.
  */
-const identityIdOf = (accountId: RawBuilder<unknown>) => sql`left(${accountId}, 16) || right(md5('identity:' || ${accountId}), 16)`;
+export const identityIdOf = (accountId: RawBuilder<unknown>) => sql`left(${accountId}, 16) || right(md5('identity:' || ${accountId}), 16)`;
 const IDENTITY_ID = identityIdOf(sql.ref('a.id'));
-/** The same id, of the account id `l.id` (load-apply-sql.ts forms identities as it inserts accounts). */
-export const IDENTITY_ID_OF_ID = identityIdOf(sql.ref('l.id'));
+
+/** The profile an account of `sourceId` forms its identity under: the highest-priority one with that authoritative source (none: the source forms none). */
+export function formingProfileOf(db: Kysely<DB>, sourceId: string): Promise<{ id: string } | undefined> {
+  return db.selectFrom('identityProfiles').select('id').where('authoritativeSourceId', '=', sourceId)
+    .orderBy('priority').orderBy('id').executeTakeFirst();
+}
 
 /**
  * One identity per uncorrelated account of an authoritative source, placed at once under the
@@ -52,8 +56,7 @@ export const IDENTITY_ID_OF_ID = identityIdOf(sql.ref('l.id'));
  * written, the order of their ids (see IDENTITY_ID). Returns how many were formed, and where.
  */
 export async function formIdentities(db: Kysely<DB>, tenantId: string, sourceId: string, range?: AccountRange): Promise<{ formed: number; profileId?: string }> {
-  const profile = await db.selectFrom('identityProfiles').select('id').where('authoritativeSourceId', '=', sourceId)
-    .orderBy('priority').orderBy('id').executeTakeFirst();
+  const profile = await formingProfileOf(db, sourceId);
   if (!profile) return { formed: 0 };
   const inserted = await sql`
     insert into identities (id, tenant_id, name, profile_id)

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../types.js';
-import { IDENTITY_ID_OF_ID } from './identity-sql.js';
+import { formingProfileOf, identityIdOf } from './identity-sql.js';
 
 /** One batch of a load's staged rows: `task_id`'s rows with native identity in (`after`, `through`]. */
 export interface StagedBatch {
@@ -28,8 +28,7 @@ export async function upsertPlaced(db: Kysely<DB>, tenantId: string, batch: Stag
   added: number; updated: number; correlated: number; formed: number; unplaced: number; profileId?: string;
 }> {
   const { taskId, sourceId, after, through } = batch;
-  const profile = await db.selectFrom('identityProfiles').select('id').where('authoritativeSourceId', '=', sourceId)
-    .orderBy('priority').orderBy('id').executeTakeFirst();
+  const profile = await formingProfileOf(db, sourceId);
   const r = await sql<{ added: number; updated: number; correlated: number; formed: number; unplaced: number }>`
     with batch as materialized (
       -- new accounts' ids follow the order they are written in (migration 0008)
@@ -48,7 +47,7 @@ export async function upsertPlaced(db: Kysely<DB>, tenantId: string, batch: Stag
     ), placed as materialized (
       -- every row of the batch, in its order: no join back to it (a join on the new ids sorted the batch twice)
       select l.*, c.identity_id as correlated_to,
-        case when l.fresh and c.identity_id is null and ${profile?.id ?? null}::text is not null then ${IDENTITY_ID_OF_ID} end as formed_id
+        case when l.fresh and c.identity_id is null and ${profile?.id ?? null}::text is not null then ${identityIdOf(sql.ref('l.id'))} end as formed_id
       from looked_up l left join candidates c on l.fresh and c.uid = lower(l.name)
     ), formed as (
       insert into identities (id, tenant_id, name, profile_id)

@@ -32,13 +32,22 @@ export function page<T>(reply: FastifyReply, { items, total }: { items: T[]; tot
   return items;
 }
 
+/** At most this many `Warning` headers, each at most this long: a header section stays far below clients' limits (Node's: 16 KiB). */
+const MAX_WARNINGS = 10;
+const MAX_WARNING_CHARS = 300;
+
 /**
  * Warnings about a request that succeeded, as `Warning: 199 idprofiles "<text>"` headers (RFC 7234
  * §5.5; one per warning), where ISC's response shape has no place for them. The text is made
- * ASCII (a header carries Latin-1 at most): other characters as `\uXXXX`, quotes escaped.
+ * ASCII (a header carries Latin-1 at most): other characters as `\uXXXX`, quotes escaped. Bounded
+ * (names in the text come from the request): the first MAX_WARNINGS, each cut to
+ * MAX_WARNING_CHARS, and a last one saying how many more there were.
  */
 export function warn(reply: FastifyReply, warnings: readonly string[]): void {
   if (!warnings.length) return;
+  const cut = (text: string) => (text.length > MAX_WARNING_CHARS ? `${text.slice(0, MAX_WARNING_CHARS - 1)}…` : text);
+  const shown = warnings.slice(0, MAX_WARNINGS).map(cut);
+  if (warnings.length > MAX_WARNINGS) shown.push(`… and ${warnings.length - MAX_WARNINGS} more such warnings.`);
   const quoted = (text: string) => JSON.stringify(text).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  reply.header('Warning', warnings.map((w) => `199 idprofiles ${quoted(w)}`));
+  reply.header('Warning', shown.map((w) => `199 idprofiles ${quoted(w)}`));
 }

@@ -50,6 +50,20 @@ describeOnDatabases('unknown account attributes in mappings', (app) => {
     expect(warnings(fixed)).toEqual([`199 idprofiles "A mapping reads account attribute 'na\\u00efve', which source '${source.name}' has never had in a loaded file: it will be empty."`]);
   });
 
+  it('a hostile mapping list cannot grow the header section: at most 10 warnings of 300 characters, and how many more', async () => {
+    const t = app();
+    const source = await sourceWithColumns();
+    const mappings = Array.from({ length: 40 }, (_, i) => mapping(`attr${i}`, `missing${i}-${'x'.repeat(5000)}`, source.name));
+    const created = await request(t, V3, 'POST', '', {
+      payload: { name: uniq('warn'), authoritativeSource: { id: source.id }, identityAttributeConfig: { enabled: true, attributeTransforms: mappings } },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const sent = warnings(created);
+    expect(sent).toHaveLength(11);
+    expect(sent.every((w) => w.length < 400)).toBe(true);
+    expect(sent[10]).toBe('199 idprofiles "\\u2026 and 30 more such warnings."');
+  });
+
   it("a source that has loaded nothing knows no columns: no warning", async () => {
     const t = app();
     const empty = await loadClient(t, await t.admin()).newSource();

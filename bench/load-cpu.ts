@@ -5,11 +5,16 @@
  * and of the database's backends. CPU is the steadier figure on a shared machine: wall time
  * includes waiting for a core. Compare builds A B B A (`--server=OTHER/dist/cli/index.js`).
  *
- *   npm run build && npx tsx bench/load-cpu.ts [N=100000] [--server=OTHER/dist/cli/index.js]
+ *   npm run build && npx tsx bench/load-cpu.ts [N=100000] [--server=OTHER/dist/cli/index.js] [--explain]
+ *
+ * `--explain`: the bench database loads auto_explain, so every statement over 300 ms (and each
+ * statement inside a trigger) is written to PostgreSQL's log with its plan, buffers and the time
+ * each trigger took (Debian: /var/log/postgresql/postgresql-15-main.log).
  */
 import { mkdtempSync, openAsBlob, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { cpuMeter } from './lib/cpu.js';
 import { HR_SOURCE, hrProfile, writeHrCsv } from './lib/hr.js';
 import { freshDatabase, startServer, tokenFor } from './lib/server.js';
@@ -17,8 +22,10 @@ import { freshDatabase, startServer, tokenFor } from './lib/server.js';
 const args = process.argv.slice(2);
 const N = Number(args.find((a) => !a.startsWith('--')) ?? 100_000);
 const SERVER_SCRIPT = args.find((a) => a.startsWith('--server='))?.slice('--server='.length);
+const EXPLAIN = args.includes('--explain');
 
 const db = await freshDatabase('bench_load_cpu');
+if (EXPLAIN) await explainSlowStatements(db.url);
 const dir = mkdtempSync(join(tmpdir(), 'bench-load-cpu-'));
 const server = await startServer({ DATABASE_URL: db.url, IDPROFILES_CLIENT_ID: 'bench', IDPROFILES_CLIENT_SECRET: 'bench-secret-123' }, 'serve', { stdout: 'ignore', script: SERVER_SCRIPT });
 try {
@@ -58,4 +65,16 @@ try {
   await server.stop();
   await db.drop();
   rmSync(dir, { recursive: true, force: true });
+}
+
+async function explainSlowStatements(url: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const name = new URL(url).pathname.slice(1);
+  const settings = {
+    session_preload_libraries: 'auto_explain', 'auto_explain.log_min_duration': '300', 'auto_explain.log_analyze': 'on',
+    'auto_explain.log_buffers': 'on', 'auto_explain.log_triggers': 'on', 'auto_explain.log_nested_statements': 'on',
+  };
+  for (const [key, value] of Object.entries(settings)) await client.query(`alter database ${name} set ${key} = '${value}'`);
+  await client.end();
 }

@@ -6,6 +6,7 @@
  * one connection.
  *
  *   npm run build && npx tsx bench/process.ts [N=100000] [--keep-db] [--contend] [--pglite] [--server=OTHER/dist/cli/index.js]
+ *                                            [--cpu-prof=DIR]
  *
  * `--contend`: a second CPU-bound process (a busy loop) runs beside the whole measurement.
  * `--pglite`: the server on the embedded database in a temporary folder (no raw reference: the
@@ -30,6 +31,8 @@ const SERVER_SCRIPT = args.find((a) => a.startsWith('--server='))?.slice('--serv
 const CLIENT = { id: 'benchclient', secret: 'bench-secret-123' };
 const CONTEND = args.includes('--contend');
 const PGLITE = args.includes('--pglite');
+/** `--cpu-prof=DIR`: the server writes a V8 CPU profile of its whole life there (summarise with bench/cpu-top.ts). */
+const CPU_PROF = args.find((a) => a.startsWith('--cpu-prof='))?.slice('--cpu-prof='.length);
 
 /** One CPU-bound process beside the benchmark (`--contend`): a busy loop until killed. */
 function startContender(): ChildProcess {
@@ -117,7 +120,9 @@ async function main() {
   const load0 = loadavg()[0];
   // tokens for a whole run (a million accounts take longer than the default 749 s)
   const where: Record<string, string> = PGLITE ? { IDPROFILES_DATA_DIR: join(workDir, 'data') } : { DATABASE_URL: db.url };
-  const server = await startServer({ ...where, IDPROFILES_CLIENT_ID: CLIENT.id, IDPROFILES_CLIENT_SECRET: CLIENT.secret, IDPROFILES_TOKEN_TTL: '86400' }, 'serve', { script: SERVER_SCRIPT });
+  const server = await startServer({ ...where, IDPROFILES_CLIENT_ID: CLIENT.id, IDPROFILES_CLIENT_SECRET: CLIENT.secret, IDPROFILES_TOKEN_TTL: '86400' }, 'serve', {
+    script: SERVER_SCRIPT, nodeArgs: CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`, '--cpu-prof-name=process.cpuprofile'] : [],
+  });
   try {
     const h = await tokenFor(server.url, CLIENT.id, CLIENT.secret);
     const csv = join(workDir, 'hr.csv');

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOAD_JOB } from '../../../src/domain/accounts/load.js';
 import { compileMappings } from '../../../src/domain/identities/evaluate.js';
-import { INPUTS_LOCK } from '../../../src/db/migrations/0006-identity-state.js';
+import { INPUTS_LOCK } from '../../../src/db/locks.js';
 import { jobsFinishing, startTestApp, type TestApp } from '../../helpers/app.js';
 import { accountAttr, sourceWithProfile } from '../../helpers/identities.js';
 import { POSTGRES_URL } from '../../helpers/databases.js';

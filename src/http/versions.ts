@@ -46,7 +46,7 @@ const operationIds = (preview: string, suffix = ''): Record<ProfileOperation, st
   return Object.fromEntries(Object.entries(ids).map(([k, v]) => [k, v + suffix])) as Record<ProfileOperation, string>;
 };
 
-/** v3, v2024, v2025, v2026 and v1 declare all five, for ORG_ADMIN; v1's ids end in V1. */
+/** v3, v2024, v2025, v2026 and v1 declare all five; v1's ids end in V1. */
 const lifecycleStates = (policy: LifecycleStatePolicy, suffix = ''): LifecycleStatesVersion => ({
   policy,
   operations: {

@@ -13,8 +13,9 @@ export type LifecycleStateShape = 'classic' | 'current' | 'beta';
 export const IDENTITY_STATES = ['ACTIVE', 'INACTIVE_SHORT_TERM', 'INACTIVE_LONG_TERM'] as const;
 const literals = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));
 const IdentityStateEnum = literals(IDENTITY_STATES);
-/** How the OpenAPI document names each shape's schemas: after the first version that has it (classic: v3 and v2024; current: v2025, v2026, v1). */
+/** How the OpenAPI document names each shape's schemas (after the first version that has it), and the versions that have it. */
 const TITLE_SUFFIX: Record<LifecycleStateShape, string> = { classic: 'V3', current: 'V2025', beta: 'Beta' };
+const VERSIONS_OF: Record<LifecycleStateShape, string> = { classic: 'v3, v2024', current: 'v2025, v2026, v1', beta: 'beta' };
 const ACTIONS: Record<LifecycleStateShape, readonly string[]> = {
   classic: ['ENABLE', 'DISABLE', 'DELETE'], current: ['ENABLE', 'DISABLE', 'DELETE'], beta: ['ENABLE', 'DISABLE'],
 };
@@ -103,7 +104,7 @@ function outputOf(shape: LifecycleStateShape) {
     props.accessActionConfiguration = Type.Object({ removeAllAccessEnabled: Type.Boolean() });
     props.priority = Nullable(Type.Integer());
   }
-  return Type.Object(props, { title: `LifecycleState${TITLE_SUFFIX[shape]}`, description: 'A lifecycle state of an identity profile' });
+  return Type.Object(props, { title: `LifecycleState${TITLE_SUFFIX[shape]}`, description: `A lifecycle state of an identity profile (${VERSIONS_OF[shape]})` });
 }
 
 export const LifecycleStateOutput = { classic: outputOf('classic'), current: outputOf('current'), beta: outputOf('beta') } as const;

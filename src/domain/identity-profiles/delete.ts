@@ -35,13 +35,14 @@ export async function requestDelete(ctx: DomainContext, ids: string[], actor: Ac
 const stillHasIdentities = (name: string, n: number) =>
   `Identity profile '${name}' still has ${n} identit${n === 1 ? 'y' : 'ies'}; move or remove them before deleting it.`;
 
-/** The job: delete what can be deleted in one transaction, then complete the task. Re-running is harmless. */
+/** Deletes the profiles a request named (`runDeleteJob`). */
 export const deleteJob = defineJob({
   name: 'identity-profiles.delete',
   payload: DeleteJobPayload,
   handle: (ctx, payload) => runDeleteJob(ctx, payload),
 });
 
+/** The job: delete what can be deleted in one transaction, then complete the task. Re-running is harmless. */
 export async function runDeleteJob(ctx: DomainContext, payload: DeleteJobPayload, actor = 'system'): Promise<void> {
   await ctx.withTransaction(async (repos) => {
     const task = await repos.tasks.findById(payload.taskId);

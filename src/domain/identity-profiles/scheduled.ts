@@ -10,10 +10,11 @@ import { LIST_FILTERS, LIST_SORTERS, type IdentityProfile } from './schema.js';
  * Scheduled processing (issue 15): ISC processes identities "every day at 8:00 AM and 8:00 PM in
  * the tenant's timezone", so that time-based mappings (`dateCompare` against `now`, `dateMath`
  * from `now`) take effect without anyone calling process-identities. pg-boss fires this job on the
- * configured cron (`ServiceOptions.processingSchedule`, jobs/queue.ts): one process per firing across every node and worker (its
- * cron lock and a one-minute singleton). The job starts a run for each profile that needs one:
- * those whose mappings depend on the clock (`hasTimeBasedAttr`, ISC's "requiresPeriodicRefresh")
- * and those marked `identityRefreshRequired`. A profile whose run is still going is left to it,
+ * configured cron (`ServiceOptions.processingSchedule`, jobs/queue.ts): one process per firing
+ * across every node and worker (its cron lock and a one-minute singleton). The job starts a run
+ * for each profile that needs one: those whose mappings depend on the clock (`hasTimeBasedAttr`,
+ * ISC's "requiresPeriodicRefresh") and those marked `identityRefreshRequired` (its summary, the
+ * runs started and the runs still going, is logged). A profile whose run is still going is left to it,
  * decided under the profile's row lock, so a job delivered twice at once starts one run.
  */
 export const scheduledJob = defineJob({

@@ -9,7 +9,7 @@ import type { TransactionPace } from './transaction-pace.js';
  * against the schema before the handler sees it, because a queued job may have been sent by an
  * older version or by hand. The domain never sees the queue (pg-boss): services.ts lists the jobs.
  */
-export interface Job<P = any> {
+export interface Job<P = unknown> {
   /** The queue's name in pg-boss. Never rename one: the jobs already queued in a database carry it. */
   readonly name: string;
   /**
@@ -64,6 +64,3 @@ export function defineJob<S extends TObject>(job: {
 }): Job<Static<S>> {
   return job;
 }
-
-/** The payload type of a job. */
-export type PayloadOf<J> = J extends Job<infer P> ? P : never;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError, ERRORS } from '../errors.js';
 import { throughBoundary } from './boundary.js';
-import { isConnectionFailure } from './errors.js';
+import { describeFailure, isConnectionFailure } from './errors.js';
 
 const pgError = (code: string, fields: Record<string, unknown> = {}) => Object.assign(new Error('from the driver'), { code, ...fields });
 
@@ -44,6 +44,7 @@ describe('the db boundary', () => {
     expect(translated).toMatchObject({ code: 'unavailable', headers: { 'Retry-After': '5' } });
     expect(isConnectionFailure(translated)).toBe(true);
     expect((translated as Error).cause).toBe(lost);
+    expect(describeFailure(translated)).toBe('from the driver (57P01)'); // what the logs of a job rerun say
   });
 
   it('passes our own errors and others as they are, and answers as the repository does', async () => {

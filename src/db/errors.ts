@@ -82,6 +82,7 @@ export function isConnectionFailure(e: unknown): boolean {
 
 /** One line for a person: what the connection failure was (never the URL or a password). */
 export function describeFailure(e: unknown): string {
+  if (isAppError(e) && e.cause !== undefined) return describeFailure(e.cause); // the driver's words, not our 503's
   const err = e as { code?: unknown; message?: unknown; errors?: unknown };
   const first = Array.isArray(err?.errors) ? (err.errors[0] as { message?: unknown } | undefined) : undefined;
   const message = typeof err?.message === 'string' && err.message ? err.message : typeof first?.message === 'string' ? first.message : String(e);

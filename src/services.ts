@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
-import { whenDatabaseAvailable, type Database } from './db/database.js';
+import { probeForHealth, whenDatabaseAvailable, type Database, type ProbeNote } from './db/database.js';
 import { throughBoundary } from './db/boundary.js';
 import { createClientRepository, createRepositories, transactionRunner } from './db/repositories/index.js';
 import { loadSigningKey } from './db/repositories/settings.js';
@@ -31,6 +31,8 @@ export interface Services {
   queue: RunningQueue;
   /** This process's Prometheus metrics (served by the HTTP layer, or on a port of their own). */
   metrics: Metrics;
+  /** Does the database answer? For /health: rejects with a description fit to show anyone (db/database.ts). */
+  probeDatabase(): Promise<ProbeNote | void>;
   close(): Promise<void>;
 }
 
@@ -143,6 +145,7 @@ export async function createServices(database: Database, options: ServiceOptions
     tokens,
     queue,
     metrics,
+    probeDatabase: () => probeForHealth(database),
     close: async () => {
       await sweep.stop();
       await queue?.stop();

@@ -40,11 +40,10 @@ export interface Services {
 export const JOBS: readonly Job[] = [deleteJob, loadJob, planJob, chunkJob, finalizeJob, selectedJob, scheduledJob];
 /**
  * PGlite's one session is held by a transaction until it ends, and requests wait for it: load
- * transactions and an upload's staging statements are sized to last about 70 ms each (TransactionPace;
- * at 40 ms their fixed statements made a 100,000-row load ~45 % slower, at 70 ms ~13 %, with a GET's
- * p99 of 115–155 ms either way), processing transactions take 500 identities (each its own job:
- * at 250 the jobs' own statements made a run of 100,000 ~35 % slower; at 1,000 a GET's p99 in the
- * run passed 180 ms). Measured with bench/pglite-responsiveness, BENCHMARKS.md.
+ * transactions and an upload's staging statements are sized to last about 70 ms each (TransactionPace),
+ * processing transactions take 500 identities (each its own job). Shorter, and each transaction's
+ * fixed statements slow the load or the run down; longer, and a request's p99 grows with them
+ * (bench/pglite-responsiveness; the figures are in BENCHMARKS.md, "PGlite responsiveness").
  */
 const pgliteLoadPace = () => new TransactionPace({ initial: 250, min: 50, max: 5_000, targetMs: 70 });
 const pgliteStagingPace = () => new TransactionPace({ initial: 250, min: 50, max: 2_000, targetMs: 70 });

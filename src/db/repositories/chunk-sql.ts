@@ -10,7 +10,7 @@ import { INPUTS_LOCK } from '../locks.js';
  * of the accounts), so no planner estimate can turn it into a scan of the whole table. A plain left
  * join on the state was hash-joined with a sequential scan of `identity_state` once per chunk:
  * during a first run the table grows as it is read, so the scans added up to half the table
- * per chunk (bench/process, 100,000 identities: the unchanged re-run 1.7–2.7 s → 1.1 s).
+ * per chunk (BENCHMARKS.md, "Figures that were once in code comments").
  *
  * With a run key, only identities that need evaluating are returned: those never processed with
  * this key, those whose accounts changed since (a trigger clears their key, see migration 0006),
@@ -41,8 +41,7 @@ const ownerByKeys = (lookup: ManagerLookup, keys: RawBuilder<unknown>, self: Raw
  * `accountAttributeName` values of the identity's accounts on the lookup source, in no order —
  * their owners are found for the whole chunk at once (ownersOf), as a chunk's people share few
  * managers, instead of by a lookup per identity (which, with the ordering it needed, was a third
- * of the read: bench/process, 100,000 identities, 62–64 → 54–55 µs of PostgreSQL CPU per identity
- * in a first run). Without ordered aggregates PostgreSQL sorts nothing per identity; Node orders
+ * of the read). Without ordered aggregates PostgreSQL sorts nothing per identity; Node orders
  * the few identities with several accounts.
  */
 export function chunkQuery(

@@ -5,7 +5,7 @@
  * and of the database's backends. CPU is the steadier figure on a shared machine: wall time
  * includes waiting for a core. Compare builds A B B A (`--server=OTHER/dist/cli/index.js`).
  *
- *   npm run build && npx tsx bench/load-cpu.ts [N=100000] [--server=OTHER/dist/cli/index.js] [--explain[=MS]] [--process]
+ *   npm run build && npx tsx bench/load-cpu.ts [N=100000] [--server=OTHER/dist/cli/index.js] [--explain[=MS]] [--process] [--cpu-prof=DIR]
  *
  * `--explain[=MS]`: the bench database loads auto_explain, so every statement over MS (default 300)
  * ms (and each statement inside a trigger) is written to PostgreSQL's log with its plan, buffers
@@ -25,11 +25,15 @@ const N = Number(args.find((a) => !a.startsWith('--')) ?? 100_000);
 const SERVER_SCRIPT = args.find((a) => a.startsWith('--server='))?.slice('--server='.length);
 const EXPLAIN = args.find((a) => a.startsWith('--explain'))?.split('=')[1] ?? (args.includes('--explain') ? '300' : undefined);
 const PROCESS = args.includes('--process');
+/** `--cpu-prof=DIR`: the server writes a V8 CPU profile of its life there (bench/cpu-top.ts summarises it). */
+const CPU_PROF = args.find((a) => a.startsWith('--cpu-prof='))?.slice('--cpu-prof='.length);
 
 const db = await freshDatabase('bench_load_cpu');
 if (EXPLAIN) await explainSlowStatements(db.url, EXPLAIN);
 const dir = mkdtempSync(join(tmpdir(), 'bench-load-cpu-'));
-const server = await startServer({ DATABASE_URL: db.url, IDPROFILES_CLIENT_ID: 'bench', IDPROFILES_CLIENT_SECRET: 'bench-secret-123' }, 'serve', { stdout: 'ignore', script: SERVER_SCRIPT });
+const server = await startServer({ DATABASE_URL: db.url, IDPROFILES_CLIENT_ID: 'bench', IDPROFILES_CLIENT_SECRET: 'bench-secret-123' }, 'serve', {
+  stdout: 'ignore', script: SERVER_SCRIPT, nodeArgs: CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`, '--cpu-prof-name=load.cpuprofile'] : [],
+});
 try {
   const h = await tokenFor(server.url, 'bench', 'bench-secret-123');
   const api = async (method: string, path: string, body?: unknown): Promise<any> =>

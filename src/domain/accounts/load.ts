@@ -13,7 +13,7 @@ import type { TaskRecord } from '../tasks/repository.js';
 import { whileAlive } from '../tasks/liveness.js';
 import { createTask, failTask, taskMessage } from '../tasks/service.js';
 import { applyProgressOf, applyStep, hasBegun, type ApplyProgress } from './apply.js';
-import { isRejection, readCsv } from './csv.js';
+import { isRejection, readCsvBatches } from './csv.js';
 import { runDryRun, settleBeforeApplying, type StagedFile } from './load-decision.js';
 import type { StagedAccount } from './repository.js';
 import type { LoadOptions, LoadOutcome, LoadSummary } from './schema.js';
@@ -94,16 +94,18 @@ async function stageFile(ctx: DomainContext, taskId: string, source: Source, fil
   };
   const seenInBatch = new Map<string, number>();
   try {
-    for await (const row of readCsv(file, (columns) => { header = checkHeader(columns, source); })) {
-      if (isRejection(row)) { reject(row.line, row.reason); continue; }
-      const id = row.values[source.accountIdColumn]?.trim();
-      if (!id) { reject(row.line, `no value in the account id column '${source.accountIdColumn}'`); continue; }
-      const first = seenInBatch.get(id);
-      if (first !== undefined) { reject(row.line, `duplicate account id '${id}' (first on line ${first})`); continue; }
-      seenInBatch.set(id, row.line);
-      batch.push({ nativeIdentity: id, lineNo: row.line, name: row.values[source.accountNameColumn]?.trim() || id, attributes: row.values });
-      batchChars += row.chars;
-      if (batch.length >= (pace?.rows ?? BATCH) || batchChars >= BATCH_CHARS) { await flush(); seenInBatch.clear(); }
+    for await (const rows of readCsvBatches(file, (columns) => { header = checkHeader(columns, source); })) {
+      for (const row of rows) {
+        if (isRejection(row)) { reject(row.line, row.reason); continue; }
+        const id = row.values[source.accountIdColumn]?.trim();
+        if (!id) { reject(row.line, `no value in the account id column '${source.accountIdColumn}'`); continue; }
+        const first = seenInBatch.get(id);
+        if (first !== undefined) { reject(row.line, `duplicate account id '${id}' (first on line ${first})`); continue; }
+        seenInBatch.set(id, row.line);
+        batch.push({ nativeIdentity: id, lineNo: row.line, name: row.values[source.accountNameColumn]?.trim() || id, attributes: row.values });
+        batchChars += row.chars;
+        if (batch.length >= (pace?.rows ?? BATCH) || batchChars >= BATCH_CHARS) { await flush(); seenInBatch.clear(); }
+      }
     }
     if (batch.length) await flush();
     await staging;

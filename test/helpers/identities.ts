@@ -1,16 +1,19 @@
-import { waitForTask, type TestApp } from './app.js';
-import { multipartFile } from './multipart.js';
+import type { Static } from 'typebox';
+import type { TransformDefinition } from '../../src/domain/identity-profiles/schema.js';
+import type { SourceInput } from '../../src/domain/sources/schema.js';
+import type { TestApp } from './app.js';
+import { apiClient, type Task } from './api/index.js';
 
 /**
  * Loads a CSV into a source, then waits for the load and for the processing run it asked for
- * (its result names it); returns that run's task. A load that does not succeed throws.
+ * (its result names it); returns that run's task. A load that does not succeed throws. The run's
+ * result stays loosely typed (suites read fields a run writes only sometimes, e.g. `lifecycleStates`);
+ * `Task<ProcessingResult>` is its precise type.
  */
-export async function loadAndProcess(t: TestApp, headers: Record<string, string>, sourceId: string, csv: string): Promise<any> {
-  const file = multipartFile('file', 'accounts.csv', csv);
-  const res = await t.app.inject({ method: 'POST', url: `/v3/sources/${sourceId}/load-accounts`, payload: file.payload, headers: { ...headers, ...file.headers } });
-  const done = await waitForTask(t, res.json().task.id);
-  if (done.completionStatus !== 'Success') throw new Error(`load ended ${done.completionStatus}: ${JSON.stringify(done.messages)}`);
-  return waitForTask(t, done.result.processingTaskIds[0]);
+export async function loadAndProcess(t: TestApp, headers: Record<string, string>, sourceId: string, csv: string): Promise<Task> {
+  const api = apiClient(t, headers);
+  const load = await api.tasks.succeeded<{ processingTaskIds: string[] }>((await api.sources.startLoad(sourceId, csv)).task.id);
+  return api.tasks.wait(load.result.processingTaskIds[0]);
 }
 
 /** An `accountAttribute` transform: `attributeName` of the identity's account on `sourceName`. */
@@ -21,17 +24,14 @@ export const accountAttr = (sourceName: string, attributeName: string) => ({ typ
  * `mappings` are the profile's attribute transforms, by identity attribute name, in order.
  */
 export async function sourceWithProfile(
-  t: TestApp, headers: Record<string, string>, source: { name: string } & Record<string, unknown>,
-  profile: { name: string; mappings: Record<string, unknown> },
+  t: TestApp, headers: Record<string, string>, source: SourceInput,
+  profile: { name: string; mappings: Record<string, Static<typeof TransformDefinition>> },
 ): Promise<{ sourceId: string; profileId: string }> {
-  const created = await t.app.inject({ method: 'POST', url: '/v3/sources', headers, payload: source });
-  if (created.statusCode !== 201) throw new Error(`source: ${created.statusCode} ${created.body}`);
-  const sourceId = created.json().id as string;
+  const api = apiClient(t, headers);
+  const { id: sourceId } = await api.sources.create(source);
   const attributeTransforms = Object.entries(profile.mappings).map(([identityAttributeName, transformDefinition]) => ({ identityAttributeName, transformDefinition }));
-  const res = await t.app.inject({
-    method: 'POST', url: '/v3/identity-profiles', headers,
-    payload: { name: profile.name, authoritativeSource: { id: sourceId }, identityAttributeConfig: { enabled: true, attributeTransforms } },
+  const created = await api.identityProfiles.create({
+    name: profile.name, authoritativeSource: { id: sourceId }, identityAttributeConfig: { enabled: true, attributeTransforms },
   });
-  if (res.statusCode !== 201) throw new Error(`profile: ${res.statusCode} ${res.body}`);
-  return { sourceId, profileId: res.json().id };
+  return { sourceId, profileId: created.id };
 }

@@ -1,8 +1,6 @@
-import type { Static } from 'typebox';
-import type { TransformDefinition } from '../../src/domain/identity-profiles/schema.js';
 import type { SourceInput } from '../../src/domain/sources/schema.js';
 import type { TestApp } from './app.js';
-import { apiClient, type Task } from './api/index.js';
+import { apiClient, type Task, type TransformDefinition } from './api/index.js';
 
 /**
  * Loads a CSV into a source, then waits for the load and for the processing run it asked for
@@ -25,7 +23,7 @@ export const accountAttr = (sourceName: string, attributeName: string) => ({ typ
  */
 export async function sourceWithProfile(
   t: TestApp, headers: Record<string, string>, source: SourceInput,
-  profile: { name: string; mappings: Record<string, Static<typeof TransformDefinition>> },
+  profile: { name: string; mappings: Record<string, TransformDefinition> },
 ): Promise<{ sourceId: string; profileId: string }> {
   const api = apiClient(t, headers);
   const { id: sourceId } = await api.sources.create(source);

@@ -1,10 +1,14 @@
+import type { Static } from 'typebox';
 import type {
-  ExportedIdentityProfile, IdentityPreviewRequest, IdentityPreviewResponse, IdentityProfile, IdentityProfileInput, ImportItem, ObjectImportResult,
+  ExportedIdentityProfile, TransformDefinition as TransformDefinitionSchema, IdentityPreviewRequest, IdentityPreviewResponse, IdentityProfile, IdentityProfileInput, ImportItem, ObjectImportResult,
 } from '../../../src/domain/identity-profiles/schema.js';
 import type { LifecycleSummary } from '../../../src/domain/identities/lifecycle.js';
 import type { ChunkOutcome } from '../../../src/domain/tasks/repository.js';
 import type { TaskResultSimplified } from '../../../src/domain/tasks/schema.js';
 import { jsonPatch, query, type ListOptions, type Send } from './request.js';
+
+/** A transform as a mapping holds it (`{ type, attributes }`, nested freely). */
+export type TransformDefinition = Static<typeof TransformDefinitionSchema>;
 
 /** What a processing run writes as its task's result (`domain/identities/processing.ts`; a dry run adds `attributeChanges`). */
 export interface ProcessingResult {

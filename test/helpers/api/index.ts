@@ -17,7 +17,7 @@ import { transformsClient } from './transforms.js';
 
 export type { Task } from './tasks.js';
 export type { LifecycleState } from './lifecycle-states.js';
-export type { ProcessingResult } from './identity-profiles.js';
+export type { ProcessingResult, TransformDefinition } from './identity-profiles.js';
 export { ApiCallFailed } from './request.js';
 
 export type ApiClient = ReturnType<typeof apiClient>;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadJob } from '../../../src/domain/accounts/load.js';
+import { apiClient, type TransformDefinition } from '../../helpers/api/index.js';
 import { jobsFinishing, startTestApp, waitForTask, type TestApp } from '../../helpers/app.js';
 import { DATABASES } from '../../helpers/databases.js';
 import { multipartFile } from '../../helpers/multipart.js';
@@ -12,7 +13,7 @@ const HR = [
   'e4,di.ops,Di,Ops,,Operations,e1,2020-02-29',
 ].join('\n');
 
-const mapping = (identityAttributeName: string, transformDefinition: object) => ({ identityAttributeName, transformDefinition });
+const mapping = (identityAttributeName: string, transformDefinition: TransformDefinition) => ({ identityAttributeName, transformDefinition });
 const attr = (attributeName: string) => ({ type: 'accountAttribute', attributes: { attributeName, sourceName: 'HR' } });
 
 /**
@@ -25,27 +26,22 @@ describe.each(DATABASES)('identities end to end on %s', (kind) => {
   let h: Record<string, string>;
   let sourceId: string;
   let profileId: string;
+  const api = apiClient(() => t);
 
   beforeAll(async () => {
     t = await startTestApp(kind);
     h = await t.admin();
-    const source = await t.app.inject({ method: 'POST', url: '/v3/sources', headers: h, payload: { name: 'HR', managerCorrelationMapping: { accountAttributeName: 'managerId', identityAttributeName: 'employeeNumber' } } });
-    sourceId = source.json().id;
-    const profile = await t.app.inject({
-      method: 'POST', url: '/v3/identity-profiles', headers: h,
-      payload: {
-        name: 'Employees', authoritativeSource: { id: sourceId },
-        identityAttributeConfig: { enabled: true, attributeTransforms: [
-          mapping('uid', attr('name')),
-          mapping('employeeNumber', attr('id')),
-          mapping('email', { type: 'lower', attributes: { input: attr('mail') } }),
-          mapping('displayName', { type: 'concat', attributes: { values: [attr('first'), ' ', attr('last')] } }),
-          mapping('department', attr('dept')),
-        ] },
-      },
-    });
-    expect(profile.statusCode).toBe(201);
-    profileId = profile.json().id;
+    ({ id: sourceId } = await api.sources.create({ name: 'HR', managerCorrelationMapping: { accountAttributeName: 'managerId', identityAttributeName: 'employeeNumber' } }));
+    ({ id: profileId } = await api.identityProfiles.create({
+      name: 'Employees', authoritativeSource: { id: sourceId },
+      identityAttributeConfig: { enabled: true, attributeTransforms: [
+        mapping('uid', attr('name')),
+        mapping('employeeNumber', attr('id')),
+        mapping('email', { type: 'lower', attributes: { input: attr('mail') } }),
+        mapping('displayName', { type: 'concat', attributes: { values: [attr('first'), ' ', attr('last')] } }),
+        mapping('department', attr('dept')),
+      ] },
+    }));
   });
   afterAll(async () => t?.close());
 
@@ -136,26 +132,26 @@ describe.each(DATABASES)('identities follow profiles on %s', (kind) => {
   });
   afterAll(async () => t?.close());
 
+  const api = apiClient(() => t);
   const post = (url: string, payload: object) => t.app.inject({ method: 'POST', url, headers: h, payload });
   const profileOf = async (identityId: string) => (await t.app.inject({ method: 'GET', url: `/v2024/identities/${identityId}`, headers: h })).json().identityProfile?.name;
 
   it('forms identities when a profile is created for a source that already has accounts, correlates accounts by uid, and moves identities by priority', async () => {
-    const hr = (await post('/v3/sources', { name: 'HR2' })).json();
-    const contractors = (await post('/v3/sources', { name: 'Contractors' })).json();
+    const hr = await api.sources.create({ name: 'HR2' });
+    const contractors = await api.sources.create({ name: 'Contractors' });
     await load(hr.id, 'id,name\n1,ann\n2,bob\n');
     expect((await t.app.inject({ method: 'GET', url: '/v2025/identities?count=true', headers: h })).headers['x-total-count']).toBe('0'); // no profile yet
 
     const uid = { identityAttributeName: 'uid', transformDefinition: { type: 'accountAttribute', attributes: { attributeName: 'name', sourceName: 'HR2' } } };
     const staff = await post('/v3/identity-profiles', { name: 'Staff', priority: 20, authoritativeSource: { id: hr.id }, identityAttributeConfig: { enabled: true, attributeTransforms: [uid] } });
     expect(staff.json()).toMatchObject({ identityCount: 2, identityRefreshRequired: true });
-    const process = await t.app.inject({ method: 'POST', url: `/v3/identity-profiles/${staff.json().id}/process-identities`, headers: h });
-    await waitForTask(t, process.headers.location!.split('/').pop()!);
+    await api.tasks.wait(await api.identityProfiles.process(staff.json().id));
     const [ann] = (await t.app.inject({ method: 'GET', url: '/v2025/identities?filters=name%20eq%20%22ann%22', headers: h })).json();
     expect(ann.attributes.uid).toBe('ann');
     expect(await profileOf(ann.id)).toBe('Staff');
 
     // Contract (priority 10, higher than Staff's 20) is authoritative for Contractors, where ann also has an account
-    const contract = (await post('/v3/identity-profiles', { name: 'Contract', priority: 10, authoritativeSource: { id: contractors.id } })).json();
+    const contract = await api.identityProfiles.create({ name: 'Contract', priority: 10, authoritativeSource: { id: contractors.id } });
     await load(contractors.id, 'id,name\nc-7,ANN\nc-8,cy\n');
     expect(await profileOf(ann.id)).toBe('Contract'); // correlated by uid, then placed by priority
     const annAccounts = (await t.app.inject({ method: 'GET', url: `/v3/accounts?filters=${encodeURIComponent(`identityId eq "${ann.id}"`)}`, headers: h })).json();
@@ -169,8 +165,5 @@ describe.each(DATABASES)('identities follow profiles on %s', (kind) => {
     expect((await t.app.inject({ method: 'GET', url: `/v3/identity-profiles/${contract.id}`, headers: h })).json().identityCount).toBe(1);
   });
 
-  async function load(sourceId: string, csv: string) {
-    const res = await t.app.inject({ method: 'POST', url: `/v3/sources/${sourceId}/load-accounts`, ...withAuth(h, multipartFile('file', 'accounts.csv', csv)) });
-    return waitForTask(t, res.json().task.id);
-  }
+  const load = (sourceId: string, csv: string) => api.sources.load(sourceId, csv);
 });

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileMappings } from '../../../src/domain/identities/evaluate.js';
 import { managerLookupFor } from '../../../src/domain/identities/manager-lookup.js';
+import { apiClient } from '../../helpers/api/index.js';
 import { startTestApp, waitForTask, type TestApp } from '../../helpers/app.js';
 import { DATABASES } from '../../helpers/databases.js';
 import { accountAttr, loadAndProcess, sourceWithProfile } from '../../helpers/identities.js';
@@ -28,10 +29,7 @@ describe.each(DATABASES)('incremental processing on %s', (kind) => {
   afterAll(async () => t?.close());
 
   const load = (csv: string) => loadAndProcess(t, h, sourceId, csv);
-  const people = async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/v2025/identities?sorters=name', headers: h });
-    return (res.json() as Array<{ name: string; modified: string; lastRefresh: string; attributes: Record<string, unknown>; managerRef: { name: string } | null }>);
-  };
+  const people = () => apiClient(t).identities.list({ sorters: 'name' });
 
   it('correlates a manager who appears later although the report’s account did not change', async () => {
     const first = await load('id,name,dept,managerId\ne2,bo,eng,e1\ne3,cy,ops,e2\n');

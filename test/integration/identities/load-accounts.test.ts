@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failAbandonedTasks } from '../../../src/domain/tasks/liveness.js';
 import { createTask } from '../../../src/domain/tasks/service.js';
+import { apiClient } from '../../helpers/api/index.js';
 import { startTestApp, waitForTask, type TestApp } from '../../helpers/app.js';
 import { DATABASES } from '../../helpers/databases.js';
 import { multipartFile } from '../../helpers/multipart.js';
@@ -16,14 +17,13 @@ describe.each(DATABASES)('loading accounts from CSV on %s', (kind) => {
   });
   afterAll(async () => t?.close());
 
-  const newSource = async (extra: object = {}) =>
-    (await t.app.inject({ method: 'POST', url: '/v3/sources', headers: h, payload: { name: unique('src'), ...extra } })).json();
+  const api = apiClient(() => t);
+  const newSource = (extra: object = {}) => api.sources.create({ name: unique('src'), ...extra });
   const load = async (sourceId: string, csv: string) => {
     const m = multipartFile('file', 'accounts.csv', csv);
     return t.app.inject({ method: 'POST', url: `/v2024/sources/${sourceId}/load-accounts`, payload: m.payload, headers: { ...h, ...m.headers } });
   };
-  const accountsOf = async (sourceId: string) =>
-    (await t.app.inject({ method: 'GET', url: `/v3/accounts?filters=${encodeURIComponent(`sourceId eq "${sourceId}"`)}&sorters=nativeIdentity`, headers: h })).json();
+  const accountsOf = (sourceId: string) => api.sources.accounts(sourceId);
 
   it('rejects malformed rows with their line numbers and applies the rest', async () => {
     const src = await newSource();
@@ -61,8 +61,7 @@ describe.each(DATABASES)('loading accounts from CSV on %s', (kind) => {
 
   it('forms identities on an authoritative source, removes them with their accounts, and lists them', async () => {
     const src = await newSource();
-    const profile = await t.app.inject({ method: 'POST', url: '/v3/identity-profiles', headers: h, payload: { name: unique('P'), authoritativeSource: { id: src.id } } });
-    const profileId = profile.json().id;
+    const { id: profileId } = await api.identityProfiles.create({ name: unique('P'), authoritativeSource: { id: src.id } });
     const first = await waitForTask(t, (await load(src.id, 'id,name\n1,ann\n2,bob\n')).json().task.id);
     expect(first.result.identitiesCreated).toBe(2);
     const list = await t.app.inject({ method: 'GET', url: `/v2025/identities?filters=${encodeURIComponent(`identityProfileId eq "${profileId}"`)}&sorters=-name&count=true`, headers: h });
@@ -116,13 +115,13 @@ describe('default identity attribute config from learned attributes', () => {
   let t: TestApp;
   beforeAll(async () => { t = await startTestApp('pglite'); });
   afterAll(async () => t?.close());
+  const api = apiClient(() => t);
 
   it('maps the standard attributes from the columns the source learned, manager included', async () => {
     const h = await t.admin();
-    const src = (await t.app.inject({ method: 'POST', url: '/v3/sources', headers: h, payload: { name: 'Workday', accountIdColumn: 'employeeId', accountNameColumn: 'sAMAccountName' } })).json();
-    const m = multipartFile('file', 'wd.csv', 'employeeId,sAMAccountName,givenName,sn,mail,fullName,manager\n1,ann,Ann,Boss,a@x,Ann Boss,\n');
-    await waitForTask(t, (await t.app.inject({ method: 'POST', url: `/v3/sources/${src.id}/load-accounts`, payload: m.payload, headers: { ...h, ...m.headers } })).json().task.id);
-    const profile = (await t.app.inject({ method: 'POST', url: '/v3/identity-profiles', headers: h, payload: { name: 'WD', authoritativeSource: { id: src.id } } })).json();
+    const src = await api.sources.create({ name: 'Workday', accountIdColumn: 'employeeId', accountNameColumn: 'sAMAccountName' });
+    await api.sources.load(src.id, 'employeeId,sAMAccountName,givenName,sn,mail,fullName,manager\n1,ann,Ann,Boss,a@x,Ann Boss,\n', { filename: 'wd.csv' });
+    const profile = await api.identityProfiles.create({ name: 'WD', authoritativeSource: { id: src.id } });
     const res = await t.app.inject({ method: 'GET', url: `/v3/identity-profiles/${profile.id}/default-identity-attribute-config`, headers: h });
     expect(res.statusCode).toBe(200);
     const byAttr = Object.fromEntries(res.json().attributeTransforms.map((m: any) => [m.identityAttributeName, m.transformDefinition.attributes.attributeName]));
@@ -135,16 +134,16 @@ describe('re-processing after a reload touches only what changed', () => {
   let t: TestApp;
   beforeAll(async () => { t = await startTestApp('pglite'); });
   afterAll(async () => t?.close());
+  const api = apiClient(() => t);
 
   it('updates the identity whose account changed, and no other', async () => {
     const h = await t.admin();
-    const src = (await t.app.inject({ method: 'POST', url: '/v3/sources', headers: h, payload: { name: 'Feed' } })).json();
+    const src = await api.sources.create({ name: 'Feed' });
     const attr = { type: 'accountAttribute', attributes: { attributeName: 'mail', sourceName: 'Feed' } };
-    await t.app.inject({ method: 'POST', url: '/v3/identity-profiles', headers: h, payload: { name: 'P', authoritativeSource: { id: src.id }, identityAttributeConfig: { enabled: true, attributeTransforms: [{ identityAttributeName: 'email', transformDefinition: { type: 'lower', attributes: { input: attr } } }] } } });
+    await api.identityProfiles.create({ name: 'P', authoritativeSource: { id: src.id }, identityAttributeConfig: { enabled: true, attributeTransforms: [{ identityAttributeName: 'email', transformDefinition: { type: 'lower', attributes: { input: attr } } }] } });
     const load = async (csv: string) => {
-      const m = multipartFile('file', 'f.csv', csv);
-      const loaded = await waitForTask(t, (await t.app.inject({ method: 'POST', url: `/v3/sources/${src.id}/load-accounts`, payload: m.payload, headers: { ...h, ...m.headers } })).json().task.id);
-      return waitForTask(t, loaded.result.processingTaskIds[0]); // the run the load asked for
+      const loaded = await api.sources.load(src.id, csv, { filename: 'f.csv' });
+      return api.tasks.wait(loaded.result.processingTaskIds[0]); // the run the load asked for
     };
     expect((await load('id,name,mail\n1,a,A@X\n2,b,B@X\n3,c,C@X\n')).result).toMatchObject({ processed: 3, changed: 3 });
     const before = (await t.app.inject({ method: 'GET', url: '/v2025/identities?sorters=name', headers: h })).json();

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { giveUpLoad, runLoadJob } from '../../../src/domain/accounts/load.js';
 import { createProcessingTask } from '../../../src/domain/identity-profiles/process.js';
+import { apiClient } from '../../helpers/api/index.js';
 import { startTestApp, waitForTask, type TestApp } from '../../helpers/app.js';
 import { accountAttr, sourceWithProfile } from '../../helpers/identities.js';
 import { DATABASES } from '../../helpers/databases.js';
-import { multipartFile } from '../../helpers/multipart.js';
 
 /**
  * A load names the processing runs it asked for (`processingTaskIds`), created in its own
@@ -17,6 +17,7 @@ describe.each(DATABASES)('the processing runs of a load on %s', (kind) => {
   let h: Record<string, string>;
   let sourceId: string;
   let profileId: string;
+  const api = apiClient(() => t);
   beforeAll(async () => {
     t = await startTestApp(kind);
     h = await t.admin();
@@ -25,9 +26,7 @@ describe.each(DATABASES)('the processing runs of a load on %s', (kind) => {
   afterAll(async () => t?.close());
 
   it('names the run it created, which processes the loaded identities', async () => {
-    const file = multipartFile('file', 'runs.csv', 'id,name\n1,ann\n2,bob\n');
-    const res = await t.app.inject({ method: 'POST', url: `/v3/sources/${sourceId}/load-accounts`, payload: file.payload, headers: { ...h, ...file.headers } });
-    const load = await waitForTask(t, res.json().task.id);
+    const load = await api.sources.load(sourceId, 'id,name\n1,ann\n2,bob\n', { filename: 'runs.csv' });
     expect(load.result.processingTaskIds).toHaveLength(1);
     const run = await waitForTask(t, load.result.processingTaskIds[0]);
     expect(run).toMatchObject({ type: 'IDENTITY_PROFILE_PROCESS', completionStatus: 'Success', target: { type: 'IDENTITY_PROFILE', id: profileId } });
@@ -38,9 +37,7 @@ describe.each(DATABASES)('the processing runs of a load on %s', (kind) => {
 
   it('starts, on a retry, the runs a committed load had not started, and no other', async () => {
     const { ctx } = t.services;
-    const file = multipartFile('file', 'runs.csv', 'id,name\n1,ann\n2,bob\n3,cy\n');
-    const res = await t.app.inject({ method: 'POST', url: `/v3/sources/${sourceId}/load-accounts`, payload: file.payload, headers: { ...h, ...file.headers } });
-    const load = await waitForTask(t, res.json().task.id);
+    const load = await api.sources.load(sourceId, 'id,name\n1,ann\n2,bob\n3,cy\n', { filename: 'runs.csv' });
     await waitForTask(t, load.result.processingTaskIds[0]); // that one ran
     // as if the load had stopped right after its commit: one run created but never started
     const profile = (await ctx.repos.profiles.findById(profileId))!;
@@ -57,9 +54,7 @@ describe.each(DATABASES)('the processing runs of a load on %s', (kind) => {
 
   it('fails, when the load job is given up, the runs it had not started, and no other', async () => {
     const { ctx } = t.services;
-    const file = multipartFile('file', 'runs.csv', 'id,name\n1,ann\n2,bob\n3,cy\n4,di\n');
-    const res = await t.app.inject({ method: 'POST', url: `/v3/sources/${sourceId}/load-accounts`, payload: file.payload, headers: { ...h, ...file.headers } });
-    const load = await waitForTask(t, res.json().task.id);
+    const load = await api.sources.load(sourceId, 'id,name\n1,ann\n2,bob\n3,cy\n4,di\n', { filename: 'runs.csv' });
     const ran = await waitForTask(t, load.result.processingTaskIds[0]);
     const pending = await createProcessingTask(ctx.repos, ctx, (await ctx.repos.profiles.findById(profileId))!, { name: 'test' } as never);
     await ctx.repos.tasks.setResult(load.id, { ...load.result, processingTaskIds: [ran.id, pending] });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiClient } from '../helpers/api/index.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { DATABASES } from '../helpers/databases.js';
 
@@ -17,6 +18,7 @@ describe.each(DATABASES)('the delete threshold of sources on %s', (kind) => {
   afterAll(async () => t?.close());
 
   const create = (payload: object) => t.app.inject({ method: 'POST', url: '/v3/sources', headers: h, payload });
+  const api = apiClient(() => t);
   const patch = (id: string, ops: unknown) =>
     t.app.inject({ method: 'PATCH', url: `/v3/sources/${id}`, headers: { ...h, 'content-type': 'application/json-patch+json' }, payload: JSON.stringify(ops) });
   const textOf = (res: { json(): any }) => res.json().messages[0].text as string;
@@ -34,7 +36,7 @@ describe.each(DATABASES)('the delete threshold of sources on %s', (kind) => {
   });
 
   it('is changed by PATCH, which answers the source, records it and keeps it', async () => {
-    const src = (await create({ name: 'Patched threshold' })).json();
+    const src = await api.sources.create({ name: 'Patched threshold' });
     const res = await patch(src.id, [{ op: 'test', path: '/deleteThreshold', value: 10 }, { op: 'replace', path: '/deleteThreshold', value: 40 }]);
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ id: src.id, name: src.name, deleteThreshold: 40 });
@@ -45,7 +47,7 @@ describe.each(DATABASES)('the delete threshold of sources on %s', (kind) => {
   });
 
   it('refuses what it cannot do with a 400 that says why, and changes nothing', async () => {
-    const src = (await create({ name: 'Refusing patch' })).json();
+    const src = await api.sources.create({ name: 'Refusing patch' });
     const cases: Array<[unknown, RegExp]> = [
       [[{ op: 'replace', path: '/deleteThreshold', value: 101 }], /'deleteThreshold' must be a whole number from 0 to 100 \(a percentage\); got 101/],
       [[{ op: 'replace', path: '/deleteThreshold', value: '5' }], /got "5"/],

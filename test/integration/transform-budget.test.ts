@@ -8,6 +8,7 @@ import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../src/expr/index.js';
 import { regexCompilations } from '../../src/expr/regex/java-regex.js';
+import { apiClient } from '../helpers/api/index.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { DATABASES } from '../helpers/databases.js';
 import { accountAttr, loadAndProcess, sourceWithProfile } from '../helpers/identities.js';
@@ -25,6 +26,7 @@ describe.each(DATABASES)('hostile transform definitions on %s', (kind) => {
     h = await t.admin();
   });
   afterAll(async () => t?.close());
+  const api = apiClient(() => t);
 
   /** Sends `request` and, while it is handled, asks /health; returns both answers and the regexes compiled meanwhile. */
   const withHealth = async (request: InjectOptions) => {
@@ -48,7 +50,7 @@ describe.each(DATABASES)('hostile transform definitions on %s', (kind) => {
   });
 
   it('refuses a profile whose mappings are too big only together, naming the mapping that crosses the limit', async () => {
-    const src = (await t.app.inject({ method: 'POST', url: '/v3/sources', headers: h, payload: { name: unique('src') } })).json();
+    const src = await api.sources.create({ name: unique('src') });
     // 300 mappings of one regex each: every mapping alone is small; together they are ~580,000 of the 5,000 budget
     const attributeTransforms = Array.from({ length: 300 }, (_, i) => ({ identityAttributeName: `a${i}`, transformDefinition: { ...replaceAllOf(1, i), attributes: { ...replaceAllOf(1, i).attributes, input: accountAttr(src.name, 'id') } } }));
     const { res, health, compiled } = await withHealth({

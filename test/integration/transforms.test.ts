@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiClient } from '../helpers/api/index.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { DATABASES } from '../helpers/databases.js';
 
@@ -14,6 +15,7 @@ describe.each(DATABASES)('named transforms API on %s', (kind) => {
   afterAll(async () => t?.close());
 
   const create = (body: unknown, prefix = '/v3') => t.app.inject({ method: 'POST', url: `${prefix}/transforms`, headers: h, payload: body as object });
+  const api = apiClient(() => t);
 
   it('creates, reads, lists and replaces a transform in ISC shape', async () => {
     const name = unique('Lower');
@@ -47,7 +49,7 @@ describe.each(DATABASES)('named transforms API on %s', (kind) => {
 
   it('refuses to delete a transform that a profile or another transform references, naming who', async () => {
     const target = unique('Target');
-    const { id: targetId } = (await create({ name: target, type: 'trim', attributes: {} })).json();
+    const { id: targetId } = await api.transforms.create({ name: target, type: 'trim', attributes: {} });
     const user = unique('User');
     const userRes = await create({ name: user, type: 'reference', attributes: { id: target } });
     expect(userRes.statusCode).toBe(201);
@@ -55,7 +57,7 @@ describe.each(DATABASES)('named transforms API on %s', (kind) => {
     expect(refused.statusCode).toBe(400);
     expect(refused.json().messages[0].text).toContain(`transform '${user}'`);
 
-    const src = (await t.app.inject({ method: 'POST', url: '/v3/sources', headers: h, payload: { name: unique('src') } })).json();
+    const src = await api.sources.create({ name: unique('src') });
     const profileName = unique('Profile');
     const profile = await t.app.inject({
       method: 'POST', url: '/v3/identity-profiles', headers: h,
@@ -67,15 +69,15 @@ describe.each(DATABASES)('named transforms API on %s', (kind) => {
     expect(refused2.json().messages[0].text).toContain(`identity profile '${profileName}'`);
 
     // once nothing references it, delete works (204) and the transform is gone (404)
-    const free = (await create({ name: unique('Free'), type: 'trim', attributes: {} })).json();
+    const free = await api.transforms.create({ name: unique('Free'), type: 'trim', attributes: {} });
     expect((await t.app.inject({ method: 'DELETE', url: `/v3/transforms/${free.id}`, headers: h })).statusCode).toBe(204);
     expect((await t.app.inject({ method: 'GET', url: `/v3/transforms/${free.id}`, headers: h })).statusCode).toBe(404);
   });
 
   it('refuses to delete a transform a profile references with other letter case (references ignore case)', async () => {
     const target = unique('Lowercase Department');
-    const { id } = (await create({ name: target, type: 'lower', attributes: {} })).json();
-    const src = (await t.app.inject({ method: 'POST', url: '/v3/sources', headers: h, payload: { name: unique('src') } })).json();
+    const { id } = await api.transforms.create({ name: target, type: 'lower', attributes: {} });
+    const src = await api.sources.create({ name: unique('src') });
     const profile = await t.app.inject({
       method: 'POST', url: '/v3/identity-profiles', headers: h,
       payload: { name: unique('Cased'), authoritativeSource: { id: src.id }, identityAttributeConfig: { attributeTransforms: [{ identityAttributeName: 'department', transformDefinition: { type: 'reference', attributes: { id: target.toLowerCase() } } }] } },
@@ -88,7 +90,7 @@ describe.each(DATABASES)('named transforms API on %s', (kind) => {
   });
 
   it('rejects a profile mapping that references an unknown transform, naming the mapping', async () => {
-    const src = (await t.app.inject({ method: 'POST', url: '/v3/sources', headers: h, payload: { name: unique('src') } })).json();
+    const src = await api.sources.create({ name: unique('src') });
     const res = await t.app.inject({
       method: 'POST', url: '/v3/identity-profiles', headers: h,
       payload: { name: unique('P'), authoritativeSource: { id: src.id }, identityAttributeConfig: { attributeTransforms: [

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { CSV_LIMITS } from '../../src/domain/accounts/csv.js';
+import { apiClient } from '../helpers/api/index.js';
 import { startTestApp, waitForTask, type TestApp } from '../helpers/app.js';
 import { DATABASES } from '../helpers/databases.js';
 import { multipartFile } from '../helpers/multipart.js';
@@ -33,14 +34,13 @@ describe.each(DATABASES)('hostile account files on %s', (kind) => {
     await t?.close();
   });
 
-  const newSource = async () => (await t.app.inject({ method: 'POST', url: '/v3/sources', headers: h, payload: { name: unique('src') } })).json();
+  const api = apiClient(() => t);
+  const newSource = () => api.sources.create({ name: unique('src') });
   const load = async (app: FastifyInstance, sourceId: string, csv: string, query = '') => {
     const m = multipartFile('file', 'accounts.csv', csv);
     return app.inject({ method: 'POST', url: `/v3/sources/${sourceId}/load-accounts${query}`, payload: m.payload, headers: { ...h, ...m.headers } });
   };
-  const accountIds = async (sourceId: string) =>
-    (await t.app.inject({ method: 'GET', url: `/v3/accounts?filters=${encodeURIComponent(`sourceId eq "${sourceId}"`)}&sorters=nativeIdentity`, headers: h })).json()
-      .map((a: { nativeIdentity: string }) => a.nativeIdentity);
+  const accountIds = async (sourceId: string) => (await api.sources.accounts(sourceId)).map((a) => a.nativeIdentity);
   const failedLoadsOf = async (sourceId: string) =>
     (await t.app.inject({ method: 'GET', url: `/v3/task-status?filters=${encodeURIComponent(`target.id eq "${sourceId}" and completionStatus eq "Error"`)}`, headers: h })).json();
   /** The source's newest load: `running` while it stages, `failed` once it failed. */

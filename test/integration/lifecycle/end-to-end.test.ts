@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scheduledJob } from '../../../src/domain/identity-profiles/scheduled.js';
+import { apiClient } from '../../helpers/api/index.js';
 import { startTestApp, waitForTask, type TestApp } from '../../helpers/app.js';
 import { expectContract, sharedDir } from '../../helpers/contract.js';
 import { DATABASES, postgresReachable } from '../../helpers/databases.js';
@@ -57,6 +58,7 @@ describe.each(DATABASES)('lifecycle states end to end on %s', (kind) => {
   let profileId: string;
   const ids: Record<string, string> = {};
   const states: Record<string, string> = {};
+  const api = apiClient(() => t);
 
   beforeAll(async () => {
     if (skip) return;
@@ -64,26 +66,15 @@ describe.each(DATABASES)('lifecycle states end to end on %s', (kind) => {
     h = await t.admin();
     const made = await sourceWithProfile(t, h, { name: 'HR' }, { name: 'Workers', mappings: { uid: accountAttr('HR', 'name'), cloudLifecycleState: LIFECYCLE_MAPPING } });
     ({ sourceId: hrId, profileId } = made);
-    const patched = await t.app.inject({
-      method: 'PATCH', url: `/v3/identity-profiles/${profileId}`, headers: { ...h, 'content-type': 'application/json-patch+json' },
-      payload: JSON.stringify([{ op: 'replace', path: '/hasTimeBasedAttr', value: true }]),
-    });
-    expect(patched.statusCode).toBe(200);
-    adId = (await t.app.inject({ method: 'POST', url: '/v3/sources', headers: h, payload: { name: 'AD' } })).json().id;
+    await api.identityProfiles.patch(profileId, [{ op: 'replace', path: '/hasTimeBasedAttr', value: true }]);
+    ({ id: adId } = await api.sources.create({ name: 'AD' }));
     // the default states: `active` enabled, enabling every account; `inactive` left disabled
-    const list = (await t.app.inject({ method: 'GET', url: `/v2025/identity-profiles/${profileId}/lifecycle-states`, headers: h })).json() as Array<{ id: string; technicalName: string }>;
-    for (const s of list) states[s.technicalName] = s.id;
-    const active = await t.app.inject({
-      method: 'PATCH', url: `/v2025/identity-profiles/${profileId}/lifecycle-states/${states.active}`, headers: { ...h, 'content-type': 'application/json-patch+json' },
-      payload: JSON.stringify([{ op: 'replace', path: '/enabled', value: true }, { op: 'replace', path: '/accountActions', value: [{ action: 'ENABLE', allSources: true }] }]),
+    for (const s of await api.lifecycleStates.list(profileId)) states[s.technicalName] = s.id;
+    await api.lifecycleStates.patch(profileId, states.active, [{ op: 'replace', path: '/enabled', value: true }, { op: 'replace', path: '/accountActions', value: [{ action: 'ENABLE', allSources: true }] }]);
+    const leaver = await api.lifecycleStates.create(profileId, {
+      name: 'Leaver', technicalName: 'leaver', enabled: true, identityState: 'INACTIVE_LONG_TERM', accountActions: [{ action: 'DISABLE', allSources: true }],
     });
-    expect(active.statusCode).toBe(200);
-    const leaver = await t.app.inject({
-      method: 'POST', url: `/v2025/identity-profiles/${profileId}/lifecycle-states`, headers: h,
-      payload: { name: 'Leaver', technicalName: 'leaver', enabled: true, identityState: 'INACTIVE_LONG_TERM', accountActions: [{ action: 'DISABLE', allSources: true }] },
-    });
-    expect(leaver.statusCode).toBe(201);
-    states.leaver = leaver.json().id;
+    states.leaver = leaver.id;
   });
   afterAll(async () => t?.close());
 
@@ -92,10 +83,7 @@ describe.each(DATABASES)('lifecycle states end to end on %s', (kind) => {
     const accounts = (await t.app.inject({ method: 'GET', url: `/v3/accounts?filters=${encodeURIComponent(`identityId eq "${ids[name]}"`)}`, headers: h })).json() as Array<{ sourceId: string; disabled: boolean }>;
     return Object.fromEntries(accounts.map((a) => [a.sourceId === hrId ? 'HR' : 'AD', a.disabled]));
   };
-  const counts = async () => {
-    const list = (await t.app.inject({ method: 'GET', url: `/v2025/identity-profiles/${profileId}/lifecycle-states`, headers: h })).json() as Array<{ technicalName: string; identityCount: number }>;
-    return Object.fromEntries(list.map((s) => [s.technicalName, s.identityCount]));
-  };
+  const counts = async () => Object.fromEntries((await api.lifecycleStates.list(profileId)).map((s) => [s.technicalName, s.identityCount]));
 
   it.skipIf(skip)('puts each identity in the state its HR status names, counts them, and reports the values that name no enabled state', async () => {
     const run = await loadAndProcess(t, h, hrId, hr('Active'));

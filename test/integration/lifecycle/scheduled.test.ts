@@ -4,6 +4,7 @@ import { createProcessingTask } from '../../../src/domain/identity-profiles/proc
 import { runScheduledProcessing, scheduledJob } from '../../../src/domain/identity-profiles/scheduled.js';
 import { failTask } from '../../../src/domain/tasks/service.js';
 import { startJobQueue } from '../../../src/jobs/queue.js';
+import { apiClient } from '../../helpers/api/index.js';
 import { startTestApp, waitForTask, type TestApp } from '../../helpers/app.js';
 import { DATABASES, postgresReachable } from '../../helpers/databases.js';
 
@@ -19,16 +20,15 @@ describe.each(DATABASES)('scheduled processing on %s', (kind) => {
   let t: TestApp;
   let h: Record<string, string>;
   const profiles: Record<string, string> = {};
+  const api = apiClient(() => t);
 
   beforeAll(async () => {
     if (skip) return;
     t = await startTestApp(kind);
     h = await t.admin();
     for (const [name, body] of [['timed', { hasTimeBasedAttr: true }], ['plain', {}], ['stale', {}]] as const) {
-      const source = await t.app.inject({ method: 'POST', url: '/v3/sources', headers: h, payload: { name: `src-${name}` } });
-      const res = await t.app.inject({ method: 'POST', url: '/v3/identity-profiles', headers: h, payload: { name, authoritativeSource: { id: source.json().id }, ...body } });
-      expect(res.statusCode).toBe(201);
-      profiles[name] = res.json().id;
+      const source = await api.sources.create({ name: `src-${name}` });
+      profiles[name] = (await api.identityProfiles.create({ name, authoritativeSource: { id: source.id }, ...body })).id;
     }
     const repos = t.services.ctx.repos;
     for (const [name, required] of [['plain', false], ['stale', true], ['timed', false]] as const) {

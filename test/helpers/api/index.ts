@@ -15,7 +15,7 @@ import { sourcesClient } from './sources.js';
 import { tasksClient } from './tasks.js';
 import { transformsClient } from './transforms.js';
 
-export type { Task } from './tasks.js';
+export type { AnyResult, Task } from './tasks.js';
 export type { LifecycleState } from './lifecycle-states.js';
 export type { ProcessingResult, TransformDefinition } from './identity-profiles.js';
 export { ApiCallFailed } from './request.js';

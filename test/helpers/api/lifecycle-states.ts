@@ -14,8 +14,18 @@ export interface LifecycleState {
   enabled: boolean;
   description?: string | null;
   identityCount: number;
-  emailNotificationOption: { notifyManagers: boolean; notifyAllAdmins: boolean; notifySpecificUsers: boolean; emailAddressList: string[] };
-  accountActions: Array<{ action: string; sourceIds?: string[] | null; excludeSourceIds?: string[] | null; allSources?: boolean }>;
+  emailNotificationOption: {
+    notifyManagers: boolean;
+    notifyAllAdmins: boolean;
+    notifySpecificUsers: boolean;
+    emailAddressList: string[];
+  };
+  accountActions: Array<{
+    action: string;
+    sourceIds?: string[] | null;
+    excludeSourceIds?: string[] | null;
+    allSources?: boolean;
+  }>;
   accessProfileIds: string[];
   identityState?: string | null;
   priority?: number | null;
@@ -26,11 +36,18 @@ export interface LifecycleState {
 export function lifecycleStatesClient(send: Send, profilesBase = '/v2025/identity-profiles') {
   const base = (profileId: string) => `${profilesBase}/${profileId}/lifecycle-states`;
   return {
-    create: (profileId: string, state: LifecycleStateInput) => send<LifecycleState>({ method: 'POST', url: base(profileId), payload: state, status: 201 }),
+    create: (profileId: string, state: LifecycleStateInput) =>
+      send<LifecycleState>({ method: 'POST', url: base(profileId), payload: state, status: 201 }),
     get: (profileId: string, id: string) => send<LifecycleState>({ method: 'GET', url: `${base(profileId)}/${id}` }),
-    list: (profileId: string, options: ListOptions = {}) => send<LifecycleState[]>({ method: 'GET', url: `${base(profileId)}${query(options)}` }),
-    patch: (profileId: string, id: string, ops: unknown[]) => send<LifecycleState>({ method: 'PATCH', url: `${base(profileId)}/${id}`, ...jsonPatch(ops) }),
+    list: (profileId: string, options: ListOptions = {}) =>
+      send<LifecycleState[]>({ method: 'GET', url: `${base(profileId)}${query(options)}` }),
+    patch: (profileId: string, id: string, ops: unknown[]) =>
+      send<LifecycleState>({ method: 'PATCH', url: `${base(profileId)}/${id}`, ...jsonPatch(ops) }),
     delete: (profileId: string, id: string) =>
-      send<{ type: 'LIFECYCLE_STATE'; id: string; name: string }>({ method: 'DELETE', url: `${base(profileId)}/${id}`, status: 202 }),
+      send<{ type: 'LIFECYCLE_STATE'; id: string; name: string }>({
+        method: 'DELETE',
+        url: `${base(profileId)}/${id}`,
+        status: 202,
+      }),
   };
 }

@@ -22,8 +22,14 @@ export interface Send {
 
 /** Thrown when a call a test's setup relies on does not answer as it must: says what was asked and what came back. */
 export class ApiCallFailed extends Error {
-  constructor(readonly call: Call, readonly statusCode: number, readonly body: string) {
-    super(`${call.method} ${call.url} answered ${statusCode}, not ${[call.status ?? 200].flat().join(' or ')}: ${body}`);
+  constructor(
+    readonly call: Call,
+    readonly statusCode: number,
+    readonly body: string,
+  ) {
+    super(
+      `${call.method} ${call.url} answered ${statusCode}, not ${[call.status ?? 200].flat().join(' or ')}: ${body}`,
+    );
     this.name = 'ApiCallFailed';
   }
 }
@@ -37,7 +43,9 @@ export function sender(app: AppRef, headers?: Record<string, string>): Send {
   const response = async (call: Call) => {
     const t = appOf();
     const res = await t.app.inject({
-      method: call.method, url: call.url, payload: call.payload,
+      method: call.method,
+      url: call.url,
+      payload: call.payload,
       headers: { ...(headers ?? (await t.admin())), ...call.headers },
     });
     if (![call.status ?? 200].flat().includes(res.statusCode)) throw new ApiCallFailed(call, res.statusCode, res.body);
@@ -51,11 +59,16 @@ export function sender(app: AppRef, headers?: Record<string, string>): Send {
 }
 
 /** The body and content type of a JSON Patch request. */
-export const jsonPatch = (ops: unknown[]) => ({ payload: JSON.stringify(ops), headers: { 'content-type': 'application/json-patch+json' } });
+export const jsonPatch = (ops: unknown[]) => ({
+  payload: JSON.stringify(ops),
+  headers: { 'content-type': 'application/json-patch+json' },
+});
 
 /** `?filters=…&sorters=…` from the set options (values are encoded). */
 export function query(options: Record<string, string | number | boolean | undefined>): string {
-  const pairs = Object.entries(options).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`);
+  const pairs = Object.entries(options)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`);
   return pairs.length ? `?${pairs.join('&')}` : '';
 }
 

@@ -8,6 +8,7 @@
  */
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { apiClient } from '../../helpers/api/index.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { expectContract, sharedDir, type ContractVersion } from '../../helpers/contract.js';
 import { DATABASES, postgresReachable, type DbKind } from '../../helpers/databases.js';
@@ -88,11 +89,7 @@ let counter = 0;
 export const uniq = (prefix: string) => `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}-${counter++}`;
 
 /** A new source (each profile needs its own: a source serves at most one profile). */
-export async function newSource(t: TestApp, name = uniq('src')): Promise<{ id: string; name: string }> {
-  const res = await t.app.inject({ method: 'POST', url: '/v3/sources', headers: await t.admin(), payload: { name } });
-  expect(res.statusCode, res.body).toBe(201);
-  return res.json();
-}
+export const newSource = (t: TestApp, name = uniq('src')) => apiClient(t).sources.create({ name });
 
 /** Creates a profile (201 expected) on its own new source unless one is given; returns the body. */
 export async function newProfile(t: TestApp, v: Version = V3, fields: Record<string, unknown> = {}): Promise<any> {

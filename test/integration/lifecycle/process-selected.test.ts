@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiClient } from '../../helpers/api/index.js';
 import { startTestApp, waitForTask, type TestApp } from '../../helpers/app.js';
 import { expectContract, sharedDir } from '../../helpers/contract.js';
 import { DATABASES, postgresReachable } from '../../helpers/databases.js';
@@ -26,6 +27,7 @@ describe.each(DATABASES)('process given identities on %s', (kind) => {
   let h: Record<string, string>;
   let profileId: string;
   let ids: Record<string, string>;
+  const api = apiClient(() => t);
 
   beforeAll(async () => {
     if (kind === 'postgres' && !PG_UP) return;
@@ -34,14 +36,11 @@ describe.each(DATABASES)('process given identities on %s', (kind) => {
     const made = await sourceWithProfile(t, h, { name: 'HR' }, { name: 'People', mappings: { uid: accountAttr('HR', 'name') } });
     profileId = made.profileId;
     await loadAndProcess(t, h, made.sourceId, CSV);
-    const list = (await t.app.inject({ method: 'GET', url: '/v2025/identities', headers: h })).json() as Array<{ id: string; name: string }>;
-    ids = Object.fromEntries(list.map((i) => [i.name, i.id]));
+    ids = Object.fromEntries((await api.identities.list()).map((i) => [i.name, i.id]));
     // a new mapping that no run has applied yet: only processed identities gain it
-    const patch = await t.app.inject({
-      method: 'PATCH', url: `/v3/identity-profiles/${profileId}`, headers: { ...h, 'content-type': 'application/json-patch+json' },
-      payload: JSON.stringify([{ op: 'add', path: '/identityAttributeConfig/attributeTransforms/-', value: { identityAttributeName: 'department', transformDefinition: accountAttr('HR', 'dept') } }]),
-    });
-    expect(patch.statusCode).toBe(200);
+    await api.identityProfiles.patch(profileId, [
+      { op: 'add', path: '/identityAttributeConfig/attributeTransforms/-', value: { identityAttributeName: 'department', transformDefinition: accountAttr('HR', 'dept') } },
+    ]);
   });
   afterAll(async () => t?.close());
   const skip = kind === 'postgres' && !PG_UP;

@@ -5,6 +5,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLoad, runProcess } from '../../src/cli/load-process.js';
 import { renderBar } from '../../src/cli/progress.js';
+import { apiClient } from '../helpers/api/index.js';
 import { listenForCli, startTestApp, type TestApp } from '../helpers/app.js';
 
 /** `idprofiles load` and `idprofiles process` against a real server over HTTP. */
@@ -18,6 +19,7 @@ describe('CLI load and process', () => {
     h = await t.admin();
   });
   afterAll(async () => t?.close());
+  const api = apiClient(() => t);
 
   const capture = () => {
     const out = new PassThrough() as PassThrough & { isTTY?: boolean };
@@ -27,7 +29,7 @@ describe('CLI load and process', () => {
   };
 
   it('loads a CSV by source name and prints the summary with rejected lines', async () => {
-    await t.app.inject({ method: 'POST', url: '/v3/sources', headers: h, payload: { name: 'HR Feed' } });
+    await api.sources.create({ name: 'HR Feed' });
     const dir = mkdtempSync(join(tmpdir(), 'idp-'));
     const file = join(dir, 'hr.csv');
     writeFileSync(file, 'id,name,mail\n1,ann,A@X\n2,bob\n3,cy,c@x\n');
@@ -61,7 +63,7 @@ describe('CLI load and process', () => {
   });
 
   it('previews a load with --dry-run, and refuses one above the threshold until --allow-deletes names the removals', async () => {
-    const src = (await t.app.inject({ method: 'POST', url: '/v3/sources', headers: h, payload: { name: 'Guarded' } })).json();
+    const src = await api.sources.create({ name: 'Guarded' });
     const dir = mkdtempSync(join(tmpdir(), 'idp-'));
     writeFileSync(join(dir, 'all.csv'), 'id,name\n1,a\n2,b\n3,c\n4,d\n');
     writeFileSync(join(dir, 'some.csv'), 'id,name\n1,a\n2,bee\n5,e\n');
@@ -80,12 +82,12 @@ describe('CLI load and process', () => {
     const allowed = capture();
     expect(await runLoad(['Guarded', join(dir, 'some.csv'), '--allow-deletes', '2', ...flags], allowed.out)).toBe(0);
     expect(allowed.text()).toContain('Success: 3 rows — 1 added, 1 updated, 1 unchanged, 2 removed, 0 rejected');
-    const accounts = (await t.app.inject({ method: 'GET', url: `/v3/accounts?filters=${encodeURIComponent(`sourceId eq "${src.id}"`)}&sorters=nativeIdentity`, headers: h })).json();
+    const accounts = await api.sources.accounts(src.id);
     expect(accounts.map((a: { nativeIdentity: string; name: string }) => `${a.nativeIdentity}:${a.name}`)).toEqual(['1:a', '2:bee', '5:e']);
   });
 
   it('lists rejected rows in line order, also a duplicate found when its batch is staged', async () => {
-    await t.app.inject({ method: 'POST', url: '/v3/sources', headers: h, payload: { name: 'Ordered' } });
+    await api.sources.create({ name: 'Ordered' });
     // 1,100 rows: line 1010 repeats line 2's id (found when the second batch of 1,000 is staged),
     // line 1050 is malformed (found as it is read, before that)
     const rows = Array.from({ length: 1100 }, (_, i) => (i + 2 === 1010 ? '1,again' : i + 2 === 1050 ? 'broken' : `${i + 1},n${i + 1}`));
@@ -100,7 +102,7 @@ describe('CLI load and process', () => {
   });
 
   it('says how many identities changed manager', async () => {
-    const src = (await t.app.inject({ method: 'POST', url: '/v3/sources', headers: h, payload: { name: 'Org', managerCorrelationMapping: { accountAttributeName: 'managerId', identityAttributeName: 'employeeNumber' } } })).json();
+    const src = await api.sources.create({ name: 'Org', managerCorrelationMapping: { accountAttributeName: 'managerId', identityAttributeName: 'employeeNumber' } });
     const file = join(mkdtempSync(join(tmpdir(), 'idp-')), 'org.csv');
     writeFileSync(file, 'id,name,managerId\n1,boss,\n2,ann,1\n3,bob,1\n');
     expect(await runLoad(['Org', file, ...flags], capture().out)).toBe(0);

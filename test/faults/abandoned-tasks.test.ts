@@ -2,6 +2,7 @@ import { request } from 'node:http';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTask } from '../../src/domain/tasks/service.js';
+import { apiClient } from '../helpers/api/index.js';
 import { startTestApp, waitForTask, type TestApp } from '../helpers/app.js';
 import { DATABASES, postgresReachable } from '../helpers/databases.js';
 import { freshDatabase, runCli, until, type ChildCli } from '../helpers/processes.js';
@@ -58,7 +59,7 @@ describe.each(DATABASES)('tasks with nothing behind them (%s)', (kind) => {
   });
 
   it.skipIf(kind === 'postgres' && !reachable)('fails them, and only them, with a message saying why', async () => {
-    const source = (await t.app.inject({ method: 'POST', url: '/v3/sources', headers: h, payload: { name: 'HR' } })).json();
+    const source = await apiClient(t, h).sources.create({ name: 'HR' });
     upload = openUpload(`${base}/v3/sources/${source.id}/load-accounts`, h);
     const [uploading] = await until(async () => {
       const tasks = await running(t, LOAD);

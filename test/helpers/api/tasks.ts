@@ -2,8 +2,7 @@ import type { TaskStatus } from '../../../src/domain/tasks/schema.js';
 import { waitForTask, type TestApp } from '../app.js';
 import type { AppRef, Send } from './request.js';
 
-/** A result read loosely, as suites read what a job wrote: any field, without narrowing (the default of `Task`). */
-// biome-ignore lint/suspicious/noExplicitAny: a test reads the fields its job writes; the precise types are opt-in (`Task<LoadOutcome>`)
+/** A result read loosely, as suites read what a job wrote: any field, without narrowing (the default of `Task`; precise types are opt-in, e.g. `Task<LoadOutcome>`). */
 export type AnyResult = Record<string, any>;
 
 /** A task as `GET /v3/task-status/{id}` shows it, its result typed as the job that ran it writes it. */

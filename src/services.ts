@@ -9,6 +9,7 @@ import type { ApiClientRepository } from './domain/clients/repository.js';
 import { createTokenService, type TokenService } from './domain/clients/tokens.js';
 import { DELETE_JOB, runDeleteJob, type DeleteJobPayload } from './domain/identity-profiles/delete.js';
 import { giveUpLoad, LOAD_JOB, runLoadJob, type LoadJobPayload } from './domain/accounts/load.js';
+import { CompiledMappingsCache } from './domain/identities/chunk.js';
 import { CHUNK_JOB, FINALIZE_JOB, PLAN_JOB, runChunkJob, runFinalizeJob, runPlanJob, type ChunkPayload, type ProcessRun } from './domain/identities/processing.js';
 import { createProcessingTask, startProcessing } from './domain/identity-profiles/process.js';
 import { runSelectedJob, SELECTED_JOB, type SelectedRun } from './domain/identities/process-selected.js';
@@ -99,6 +100,7 @@ export async function createServices(database: Database, options: ServiceOptions
     newId,
     jobs,
     checkTransform: checkTransformDefinition,
+    compiledMappings: new CompiledMappingsCache(),
     ...(database.kind === 'pglite' ? { stagingPace: pgliteStagingPace } : {}),
     // several beats per stale period: a slow upload is never mistaken for a dead one
     taskHeartbeatMs: (staleSeconds * 1000) / 4,

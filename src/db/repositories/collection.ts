@@ -1,6 +1,6 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
 import type { CollectionQuery, FilterRules } from '../../domain/shared/collection.js';
-import { compileFilter, defineFieldMap, filterSql, type FieldMap, type FieldType, type Operator } from '../../query/index.js';
+import { compileFilter, defineFieldMap, type FieldMap, type FieldType, type Operator } from '../../query/index.js';
 
 /** Joins an endpoint's filter rules (domain) with the columns that store each field (here). */
 export function withColumns(rules: FilterRules, columns: Readonly<Record<string, string>>): FieldMap {
@@ -13,54 +13,58 @@ export function withColumns(rules: FilterRules, columns: Readonly<Record<string,
   return defineFieldMap(map);
 }
 
+/** How a repository's rows are listed: the columns filters and sorters name, and the column that makes pages stable. */
+export interface Listing {
+  fields: FieldMap;
+  sortColumns: Readonly<Record<string, string>>;
+  /** Sorted on last (unless a sorter is on it already), so a row is on one page only. */
+  tiebreak: string;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- lists apply to any table
+type AnySelect = SelectQueryBuilder<any, any, any>;
+
 /**
- * Applies filter, sorters (with `tiebreak` last, so pages are stable) and paging. String columns
- * sort case-insensitively, like ISC's listings.
+ * A page of a collection and, when the query asks for it, how many rows match: `rows` filtered,
+ * sorted and paged; `counted` (the same rows without what only the page needs, e.g. joins for
+ * names) filtered and counted.
  */
-export function applyCollection<QB extends SelectQueryBuilder<any, any, any>>(
-  q: QB,
+export async function listPage<Row>(
   query: CollectionQuery,
-  fields: FieldMap,
-  sortColumns: Readonly<Record<string, string>>,
-  tiebreak: string,
-): QB {
-  return applySort(applyFilter(q, query, fields), query, sortColumns, tiebreak).limit(query.limit).offset(query.offset) as QB;
+  listing: Listing,
+  rows: SelectQueryBuilder<any, any, Row>,
+  counted: AnySelect,
+): Promise<{ rows: Row[]; total?: number }> {
+  const page = await applyCollection(rows, query, listing).execute();
+  return query.count ? { rows: page, total: await countMatching(counted, query, listing.fields) } : { rows: page };
+}
+
+/** How many rows of `from` the query's filter matches. */
+export async function countMatching(from: AnySelect, query: Pick<CollectionQuery, 'filter'>, fields: FieldMap): Promise<number> {
+  const counted = applyFilter(from.select((eb) => eb.fn.countAll<number>().as('n')), query, fields);
+  return Number((await counted.executeTakeFirstOrThrow()).n);
+}
+
+/** Applies filter, sorters (`tiebreak` last, so pages are stable) and paging. */
+export function applyCollection<QB extends AnySelect>(q: QB, query: CollectionQuery, listing: Listing): QB {
+  return applySort(applyFilter(q, query, listing.fields), query, listing).limit(query.limit).offset(query.offset) as QB;
 }
 
 /**
- * The ORDER BY terms of a query: its sorters, then `tiebreak` (unless a sorter is on it) so pages
- * are stable; names (`name`, `owner.name`…) by `lower(column)`. What `applySort` (Kysely) and
- * `orderBySql` (SQL text) both write.
+ * The query's sorters as ORDER BY, then `tiebreak` (unless a sorter is on it) so pages are stable.
+ * Names (`name`, `owner.name`…) sort by `lower(column)`, case-insensitively like ISC's listings.
  */
-function sortTerms(query: Pick<CollectionQuery, 'sorters'>, sortColumns: Readonly<Record<string, string>>, tiebreak: string) {
-  const terms = query.sorters.map((s) => ({ column: sortColumns[s.field], lower: /(^|\.)name$/.test(s.field), direction: s.direction }));
-  if (!query.sorters.some((s) => sortColumns[s.field] === tiebreak)) terms.push({ column: tiebreak, lower: false, direction: 'asc' });
-  return terms;
-}
-
-/** The query's sorters as ORDER BY, `tiebreak` last (part of `applyCollection`). */
-export function applySort<QB extends SelectQueryBuilder<any, any, any>>(
-  q: QB,
-  query: Pick<CollectionQuery, 'sorters'>,
-  sortColumns: Readonly<Record<string, string>>,
-  tiebreak: string,
-): QB {
-  let out: SelectQueryBuilder<any, any, any> = q;
-  for (const t of sortTerms(query, sortColumns, tiebreak)) out = out.orderBy(t.lower ? sql`lower(${sql.ref(t.column)})` : sql.ref(t.column), t.direction);
+export function applySort<QB extends AnySelect>(q: QB, query: Pick<CollectionQuery, 'sorters'>, { sortColumns, tiebreak }: Omit<Listing, 'fields'>): QB {
+  let out: AnySelect = q;
+  for (const s of query.sorters) {
+    const column = sql.ref(sortColumns[s.field]);
+    out = out.orderBy(/(^|\.)name$/.test(s.field) ? sql`lower(${column})` : column, s.direction);
+  }
+  if (!query.sorters.some((s) => sortColumns[s.field] === tiebreak)) out = out.orderBy(sql.ref(tiebreak), 'asc');
   return out as QB;
 }
 
 /** Adds the query's filter (if any) as a WHERE condition. */
-export function applyFilter<QB extends SelectQueryBuilder<any, any, any>>(q: QB, query: Pick<CollectionQuery, 'filter'>, fields: FieldMap): QB {
+export function applyFilter<QB extends AnySelect>(q: QB, query: Pick<CollectionQuery, 'filter'>, fields: FieldMap): QB {
   return (query.filter ? q.where(compileFilter(query.filter, fields) as any) : q) as QB;
-}
-
-/** The query's sorters as an ORDER BY clause (SQL text, for statements written as text): what `applySort` builds. */
-export function orderBySql(query: Pick<CollectionQuery, 'sorters'>, sortColumns: Readonly<Record<string, string>>, tiebreak: string): string {
-  return `order by ${sortTerms(query, sortColumns, tiebreak).map((t) => `${t.lower ? `lower(${t.column})` : t.column} ${t.direction}`).join(', ')}`;
-}
-
-/** ` and (filter)` for a WHERE clause (SQL text, values appended to `params`), or '' without a filter. */
-export function andFilterSql(query: Pick<CollectionQuery, 'filter'>, fields: FieldMap, params: unknown[]): string {
-  return query.filter ? ` and ${filterSql(query.filter, fields, params)}` : '';
 }

@@ -3,7 +3,7 @@ import type { Actor, DomainContext, Repositories } from '../context.js';
 import { createTask, taskMessage } from '../tasks/service.js';
 import type { ChunkOutcome } from '../tasks/repository.js';
 import type { TaskMessage } from '../tasks/schema.js';
-import { forgetCompiled, processChunk, type ChunkSummary } from './chunk.js';
+import { processChunk, type ChunkSummary } from './chunk.js';
 import { lifecycleReport, mapsLifecycle, mergeLifecycleSummaries, readProfileStates } from './lifecycle.js';
 import { managerLookupFor } from './manager-lookup.js';
 
@@ -80,7 +80,7 @@ export async function runSelectedJob(ctx: DomainContext, run: SelectedRun): Prom
       result: { total, ...totals, unknownIdentityIds: unknown, identityIdsWithoutProfile: withoutProfile, ...(lifecycle ? { lifecycleStates: lifecycle } : {}) },
     });
   });
-  forgetCompiled(run.taskId);
+  ctx.compiledMappings.forget(run.taskId);
 }
 
 async function processProfileShare(ctx: DomainContext, repos: Repositories, taskId: string, profileId: string, ids: string[]) {

@@ -19,7 +19,7 @@ describe.skipIf(!PG_UP)('prepared statements, per session [postgres]', () => {
   afterEach(async () => {
     await client.end();
   });
-  const names = async () => (await client.query<{ name: string }>('select name from pg_prepared_statements order by name')).rows.map((r) => r.name);
+  const names = async () => ((await client.query('select name from pg_prepared_statements order by name')) as unknown as pg.QueryResult<{ name: string }>).rows.map((r) => r.name);
   const statement = (i: number) => prepared(`bounded_${i}`, `select ${i}::int + $1::int as n`);
 
   it('runs a marked text as its named statement, and any other text unnamed', async () => {

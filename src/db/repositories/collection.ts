@@ -1,4 +1,4 @@
-import { sql, type SelectQueryBuilder } from 'kysely';
+import { expressionBuilder, sql, type Expression, type RawBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { CollectionQuery, FilterRules } from '../../domain/shared/collection.js';
 import { compileFilter, defineFieldMap, type FieldMap, type FieldType, type Operator } from '../../query/index.js';
 
@@ -50,21 +50,34 @@ export function applyCollection<QB extends AnySelect>(q: QB, query: CollectionQu
   return applySort(applyFilter(q, query, listing.fields), query, listing).limit(query.limit).offset(query.offset) as QB;
 }
 
-/**
- * The query's sorters as ORDER BY, then `tiebreak` (unless a sorter is on it) so pages are stable.
- * Names (`name`, `owner.name`…) sort by `lower(column)`, case-insensitively like ISC's listings.
- */
-export function applySort<QB extends AnySelect>(q: QB, query: Pick<CollectionQuery, 'sorters'>, { sortColumns, tiebreak }: Omit<Listing, 'fields'>): QB {
-  let out: AnySelect = q;
-  for (const s of query.sorters) {
-    const column = sql.ref(sortColumns[s.field]);
-    out = out.orderBy(/(^|\.)name$/.test(s.field) ? sql`lower(${column})` : column, s.direction);
-  }
-  if (!query.sorters.some((s) => sortColumns[s.field] === tiebreak)) out = out.orderBy(sql.ref(tiebreak), 'asc');
-  return out as QB;
+/** The query's sorters as ORDER BY (see `sortTerms`). */
+export function applySort<QB extends AnySelect>(q: QB, query: Pick<CollectionQuery, 'sorters'>, listing: Omit<Listing, 'fields'>): QB {
+  return q.orderBy(sortTerms(query, listing)) as QB;
 }
 
 /** Adds the query's filter (if any) as a WHERE condition. */
 export function applyFilter<QB extends AnySelect>(q: QB, query: Pick<CollectionQuery, 'filter'>, fields: FieldMap): QB {
   return (query.filter ? q.where(compileFilter(query.filter, fields) as any) : q) as QB;
+}
+
+/**
+ * The terms of an ORDER BY: the query's sorters, then `tiebreak` (unless a sorter is on it) so
+ * pages are stable. Names (`name`, `owner.name`…) sort by `lower(column)`, case-insensitively like
+ * ISC's listings. For builders (`applySort`) and for statements written with the `sql` tag.
+ */
+export function sortTerms(query: Pick<CollectionQuery, 'sorters'>, { sortColumns, tiebreak }: Omit<Listing, 'fields'>): RawBuilder<unknown> {
+  const terms = query.sorters.map((s) => {
+    const column = sql.ref(sortColumns[s.field]);
+    return sql`${/(^|\.)name$/.test(s.field) ? sql`lower(${column})` : column} ${sql.raw(s.direction === 'desc' ? 'desc' : 'asc')}`;
+  });
+  if (!query.sorters.some((s) => sortColumns[s.field] === tiebreak)) terms.push(sql`${sql.ref(tiebreak)} asc`);
+  return sql.join(terms);
+}
+
+/**
+ * The query's filter as a condition for a statement written with the `sql` tag (`and ${condition}`),
+ * or undefined without a filter: the same compiled filter `applyFilter` adds to a builder.
+ */
+export function filterCondition(query: Pick<CollectionQuery, 'filter'>, fields: FieldMap): Expression<SqlBool> | undefined {
+  return query.filter && compileFilter(query.filter, fields)(expressionBuilder());
 }

@@ -46,17 +46,17 @@ export async function countMatching(from: AnySelect, query: Pick<CollectionQuery
 }
 
 /** Applies filter, sorters (`tiebreak` last, so pages are stable) and paging. */
-export function applyCollection<QB extends AnySelect>(q: QB, query: CollectionQuery, listing: Listing): QB {
+function applyCollection<QB extends AnySelect>(q: QB, query: CollectionQuery, listing: Listing): QB {
   return applySort(applyFilter(q, query, listing.fields), query, listing).limit(query.limit).offset(query.offset) as QB;
 }
 
 /** The query's sorters as ORDER BY (see `sortTerms`). */
-export function applySort<QB extends AnySelect>(q: QB, query: Pick<CollectionQuery, 'sorters'>, listing: Omit<Listing, 'fields'>): QB {
+function applySort<QB extends AnySelect>(q: QB, query: Pick<CollectionQuery, 'sorters'>, listing: Omit<Listing, 'fields'>): QB {
   return q.orderBy(sortTerms(query, listing)) as QB;
 }
 
 /** Adds the query's filter (if any) as a WHERE condition. */
-export function applyFilter<QB extends AnySelect>(q: QB, query: Pick<CollectionQuery, 'filter'>, fields: FieldMap): QB {
+function applyFilter<QB extends AnySelect>(q: QB, query: Pick<CollectionQuery, 'filter'>, fields: FieldMap): QB {
   return (query.filter ? q.where(compileFilter(query.filter, fields) as any) : q) as QB;
 }
 

@@ -6,6 +6,7 @@
  * one connection.
  *
  *   npm run build && npx tsx bench/process.ts [N=100000] [--keep-db] [--contend] [--pglite] [--server=OTHER/dist/cli/index.js]
+ *                                            [--cpu-prof=DIR]
  *
  * `--contend`: a second CPU-bound process (a busy loop) runs beside the whole measurement.
  * `--pglite`: the server on the embedded database in a temporary folder (no raw reference: the
@@ -30,6 +31,8 @@ const SERVER_SCRIPT = args.find((a) => a.startsWith('--server='))?.slice('--serv
 const CLIENT = { id: 'benchclient', secret: 'bench-secret-123' };
 const CONTEND = args.includes('--contend');
 const PGLITE = args.includes('--pglite');
+/** `--cpu-prof=DIR`: the server writes a V8 CPU profile of its whole life there (summarise with bench/cpu-top.ts). */
+const CPU_PROF = args.find((a) => a.startsWith('--cpu-prof='))?.slice('--cpu-prof='.length);
 
 /** One CPU-bound process beside the benchmark (`--contend`): a busy loop until killed. */
 function startContender(): ChildProcess {
@@ -66,6 +69,60 @@ async function rawInsertRate(dbUrl: string, n: number): Promise<{ rate: number; 
   const rate = n / ((performance.now() - started) / 1000);
   const cpuUsPerRow = (cpuUs(backend) - cpu0) / n;
   await c.query('drop table raw_insert_bench');
+  await c.end();
+  return { rate, cpuUsPerRow };
+}
+
+/**
+ * The writes no load can leave out, as raw statements: the file's rows into a staging table, then
+ * into accounts and the identities they form — tables shaped and indexed as the product's
+ * (migrations 0002, 0008), without keys or triggers, batches of 1,000 on one connection. The load
+ * also decides (the delete rule), correlates and checks references; this is its floor.
+ */
+async function rawLoadWritesRate(dbUrl: string, n: number): Promise<{ rate: number; cpuUsPerRow: number }> {
+  const c = new pg.Client({ connectionString: dbUrl });
+  await c.connect();
+  const backend = (await c.query('select pg_backend_pid() as pid')).rows[0].pid as number;
+  await c.query(`
+    create table raw_staged (task_id text not null, native_identity text not null, line_no integer not null, name text not null,
+      attributes jsonb not null, primary key (task_id, native_identity));
+    create table raw_identities (id text primary key, tenant_id text not null default 'default', name text not null, profile_id text,
+      lifecycle_state text, lifecycle_state_manual boolean not null default false,
+      created timestamptz not null default now(), modified timestamptz not null default now());
+    create index on raw_identities (tenant_id, profile_id, id);
+    create index on raw_identities (tenant_id, lower(name) text_pattern_ops);
+    create table raw_accounts (id text primary key, tenant_id text not null default 'default', source_id text not null,
+      native_identity text not null, name text not null, attributes jsonb not null, identity_id text,
+      created timestamptz not null default now(), modified timestamptz not null default now(), disabled boolean not null default false);
+    create unique index on raw_accounts (source_id, native_identity);
+    create index on raw_accounts (identity_id);
+    create index on raw_accounts (tenant_id, lower(name) text_pattern_ops);`);
+  const batches = function* () {
+    for (let i = 1; i <= n; i += 1000) {
+      const ids: string[] = [];
+      const names: string[] = [];
+      const values: string[] = [];
+      for (let j = i; j < Math.min(i + 1000, n + 1); j++) {
+        ids.push(`E${j}`);
+        names.push(`user${j}`);
+        values.push(JSON.stringify(hrAttributes(j)));
+      }
+      yield { ids, names, values };
+    }
+  };
+  const started = performance.now();
+  const cpu0 = cpuUs(backend);
+  for (const { ids, names, values } of batches()) {
+    await c.query(`insert into raw_staged select 't', x.id, 1, x.name, x.a from unnest($1::text[], $2::text[], $3::jsonb[]) as x(id, name, a)`, [ids, names, values]);
+  }
+  for (const { ids, names, values } of batches()) {
+    await c.query(`insert into raw_identities (id, name, profile_id) select 'i' || x.id, x.name, 'p' from unnest($1::text[], $2::text[]) as x(id, name)`, [ids, names]);
+    await c.query(`insert into raw_accounts (id, source_id, native_identity, name, attributes, identity_id)
+      select 'a' || x.id, 's', x.id, x.name, x.a, 'i' || x.id from unnest($1::text[], $2::text[], $3::jsonb[]) as x(id, name, a)`, [ids, names, values]);
+  }
+  const rate = n / ((performance.now() - started) / 1000);
+  const cpuUsPerRow = (cpuUs(backend) - cpu0) / n;
+  await c.query('drop table raw_staged, raw_identities, raw_accounts');
   await c.end();
   return { rate, cpuUsPerRow };
 }
@@ -117,7 +174,9 @@ async function main() {
   const load0 = loadavg()[0];
   // tokens for a whole run (a million accounts take longer than the default 749 s)
   const where: Record<string, string> = PGLITE ? { IDPROFILES_DATA_DIR: join(workDir, 'data') } : { DATABASE_URL: db.url };
-  const server = await startServer({ ...where, IDPROFILES_CLIENT_ID: CLIENT.id, IDPROFILES_CLIENT_SECRET: CLIENT.secret, IDPROFILES_TOKEN_TTL: '86400' }, 'serve', { script: SERVER_SCRIPT });
+  const server = await startServer({ ...where, IDPROFILES_CLIENT_ID: CLIENT.id, IDPROFILES_CLIENT_SECRET: CLIENT.secret, IDPROFILES_TOKEN_TTL: '86400' }, 'serve', {
+    script: SERVER_SCRIPT, nodeArgs: CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`, '--cpu-prof-name=process.cpuprofile'] : [],
+  });
   try {
     const h = await tokenFor(server.url, CLIENT.id, CLIENT.secret);
     const csv = join(workDir, 'hr.csv');
@@ -145,6 +204,7 @@ async function main() {
     const sample = (await api(server.url, h, 'GET', '/v2025/identities?limit=1')).body[0].attributes;
     const rawBefore = PGLITE ? undefined : await rawUpdateRate(db.url, sample, N);
     const insertBefore = PGLITE ? undefined : await rawInsertRate(db.url, N);
+    const loadWrites = PGLITE ? undefined : await rawLoadWritesRate(db.url, N);
     if (rawBefore && insertBefore) progress(`raw update (before): ${Math.round(rawBefore.rate)} rows/s, raw insert ${Math.round(insertBefore.rate)} rows/s`);
     const second = await runProcessing(server.url, h, profile.id);
     const secondSeconds = runSeconds(second);
@@ -156,7 +216,7 @@ async function main() {
     const raw = mean(rawBefore, rawAfter);
     const rawInsert = mean(insertBefore, insertAfter);
     const firstRate = first.result.processed / firstSeconds;
-    print({ loadTask, loadSeconds, first, firstSeconds, firstCpu, second, secondSeconds, raw, rawInsert, firstRate, peak: server.peakRssMb(), load0, load1: loadavg()[0] });
+    print({ loadWrites, loadTask, loadSeconds, first, firstSeconds, firstCpu, second, secondSeconds, raw, rawInsert, firstRate, peak: server.peakRssMb(), load0, load1: loadavg()[0] });
   } finally {
     contender?.kill();
     await server.stop();
@@ -183,6 +243,7 @@ function print(r: any) {
     `accounts: ${fmt(N)} on ${PGLITE ? 'PGlite' : 'PostgreSQL'}${CONTEND ? ', beside a CPU-bound process (--contend)' : ''}; load average ${r.load0.toFixed(1)} at the start, ${r.load1.toFixed(1)} at the end`,
     `load (upload + apply + identity formation): ${r.loadSeconds.toFixed(1)} s, ${fmt(loadRate)} rows/s (${r.loadTask.completionStatus}, ${JSON.stringify({ added: r.loadTask.result.added, identitiesCreated: r.loadTask.result.identitiesCreated })})`,
     ...(r.rawInsert ? [`raw batched INSERT … SELECT FROM unnest (same rows, same database): ${fmt(r.rawInsert.rate)} rows/s (mean of ${r.rawInsert.runs.map(fmt).join(' and ')}) → the load is ${(loadRate / r.rawInsert.rate).toFixed(2)} of it`] : []),
+    ...(r.loadWrites ? [`raw writes of a load (the rows into staging, accounts and identities indexed as the product's, batches of 1,000): ${fmt(r.loadWrites.rate)} rows/s → the load is ${(loadRate / r.loadWrites.rate).toFixed(2)} of it`] : []),
     `first processing: ${r.firstSeconds.toFixed(2)} s, ${fmt(r.firstRate)} identities/s (changed ${fmt(r.first.result.changed)}, failed ${r.first.result.failed}, managers ${fmt(r.first.result.managersChanged)})`,
     `unchanged re-run: ${r.secondSeconds.toFixed(2)} s, ${fmt(r.second.result.processed / r.secondSeconds)} identities/s (changed ${r.second.result.changed}) → ${(r.firstSeconds / r.secondSeconds).toFixed(2)}× faster than the first`,
     ...(r.raw ? [

@@ -7,17 +7,17 @@ import { loadSigningKey } from './db/repositories/settings.js';
 import type { DomainContext, JobQueue } from './domain/context.js';
 import type { ApiClientRepository } from './domain/clients/repository.js';
 import { createTokenService, type TokenService } from './domain/clients/tokens.js';
-import { DELETE_JOB, runDeleteJob, type DeleteJobPayload } from './domain/identity-profiles/delete.js';
-import { giveUpLoad, LOAD_JOB, runLoadJob, type LoadJobPayload } from './domain/accounts/load.js';
+import { loadJob } from './domain/accounts/load.js';
 import { CompiledMappingsCache } from './domain/identities/chunk.js';
-import { CHUNK_JOB, FINALIZE_JOB, PLAN_JOB, runChunkJob, runFinalizeJob, runPlanJob, type ChunkPayload, type ProcessRun } from './domain/identities/processing.js';
-import { createProcessingTask, startProcessing } from './domain/identity-profiles/process.js';
-import { runSelectedJob, SELECTED_JOB, type SelectedRun } from './domain/identities/process-selected.js';
-import { runScheduledProcessing, SCHEDULED_JOB } from './domain/identity-profiles/scheduled.js';
-import { failTask } from './domain/tasks/service.js';
+import { chunkJob, finalizeJob, planJob } from './domain/identities/processing.js';
+import { selectedJob } from './domain/identities/process-selected.js';
+import { deleteJob } from './domain/identity-profiles/delete.js';
+import { scheduledJob } from './domain/identity-profiles/scheduled.js';
 import { newId } from './domain/shared/schema.js';
+import type { Job, JobSettings } from './domain/shared/job.js';
 import { TransactionPace } from './domain/shared/transaction-pace.js';
 import { checkTransformDefinition } from './domain/transforms/check.js';
+import { giveUpOn, jobHandlers } from './jobs/handlers.js';
 import { measuredJobs } from './jobs/metrics.js';
 import { startJobQueue, type JobHandler, type RunningQueue } from './jobs/queue.js';
 import { startTaskSweep } from './jobs/sweep.js';
@@ -35,8 +35,8 @@ export interface Services {
   close(): Promise<void>;
 }
 
-export const JOB_NAMES = [DELETE_JOB, LOAD_JOB, PLAN_JOB, CHUNK_JOB, FINALIZE_JOB, SELECTED_JOB, SCHEDULED_JOB] as const;
-const SYSTEM = { clientId: 'system', name: 'system' };
+/** Every job of the program, each defined beside its work in domain/; their names are pg-boss's queues. */
+export const JOBS: readonly Job[] = [deleteJob, loadJob, planJob, chunkJob, finalizeJob, selectedJob, scheduledJob];
 /**
  * PGlite's one session is held by a transaction until it ends, and requests wait for it: load
  * transactions and an upload's staging statements are sized to last about 70 ms each (TransactionPace;
@@ -90,8 +90,8 @@ export async function createServices(database: Database, options: ServiceOptions
     return queue;
   };
   const jobs: JobQueue = {
-    enqueue: (name, payload) => started().enqueue(name, payload),
-    enqueueMany: (name, payloads) => started().enqueueMany(name, payloads),
+    enqueue: (job, payload) => started().enqueue(job.name, payload),
+    enqueueMany: (job, payloads) => started().enqueueMany(job.name, payloads),
   };
   const ctx: DomainContext = {
     repos: createRepositories(db, { jobSchema: queueSchema }),
@@ -105,36 +105,22 @@ export async function createServices(database: Database, options: ServiceOptions
     // several beats per stale period: a slow upload is never mistaken for a dead one
     taskHeartbeatMs: (staleSeconds * 1000) / 4,
   };
-  const handlers: Record<string, JobHandler> = {
-    [DELETE_JOB]: (p) => runDeleteJob(ctx, p as DeleteJobPayload),
-    // after a load, affected profiles are processed automatically (as ISC's event-based processing)
-    [LOAD_JOB]: (p) => runLoadJob(ctx, p as LoadJobPayload, {
-      create: async (repos, profileId) => {
-        const profile = await repos.profiles.findById(profileId);
-        return profile ? createProcessingTask(repos, ctx, profile, SYSTEM) : undefined;
-      },
-      start: (taskId, profileId) => startProcessing(ctx, taskId, profileId),
-    }, options.loadBatchSize ?? (database.kind === 'pglite' ? pgliteLoadPace : undefined)),
-    [PLAN_JOB]: (p) => runPlanJob(ctx, p as ProcessRun, options.chunkSize, database.kind === 'pglite' ? PGLITE_CHUNK_TRANSACTION : undefined),
-    [CHUNK_JOB]: (p) => runChunkJob(ctx, p as ChunkPayload),
-    [FINALIZE_JOB]: (p) => runFinalizeJob(ctx, p as ProcessRun),
-    [SELECTED_JOB]: (p) => runSelectedJob(ctx, p as SelectedRun),
-    [SCHEDULED_JOB]: async () => {
-      const outcome = await runScheduledProcessing(ctx);
-      options.logger.info({ started: outcome.started.length, stillRunning: outcome.running.length }, 'scheduled processing');
-    },
+  const settings: JobSettings = {
+    chunkSize: options.chunkSize,
+    chunkTransactionSize: database.kind === 'pglite' ? PGLITE_CHUNK_TRANSACTION : undefined,
+    loadBatches: options.loadBatchSize ?? (database.kind === 'pglite' ? pgliteLoadPace : undefined),
   };
   const metrics = createMetrics({
     tasks: () => ctx.repos.tasks.countByState(),
     queue: () => started().depth(),
     pool: () => database.usage(),
   });
-  const measured = measuredJobs(handlers, metrics, (id) => ctx.repos.tasks.findById(id));
+  const measured = measuredJobs(jobHandlers(JOBS, ctx, settings, options.logger), metrics, (id) => ctx.repos.tasks.findById(id));
   // job work gives way to requests on PGlite's one session (db/pglite-session.ts)
   const inBackground = (handler: JobHandler): JobHandler => (p) => database.inBackground(() => handler(p));
   queue = await startJobQueue(database.sqlExecutor, {
     schema: queueSchema,
-    queues: JOB_NAMES,
+    queues: JOBS.map((job) => job.name),
     handlers: options.runJobs ? Object.fromEntries(Object.entries(measured).map(([name, handler]) => [name, inBackground(handler)])) : {},
     logger: options.logger,
     pollingIntervalSeconds: options.pollingIntervalSeconds,
@@ -142,13 +128,10 @@ export async function createServices(database: Database, options: ServiceOptions
     maintenanceIntervalSeconds: options.maintenanceIntervalSeconds ?? Math.max(1, Math.min(30, Math.floor((options.jobExpireSeconds ?? 120) / 2))),
     recoverAbandoned: database.kind === 'pglite' && options.runJobs,
     waitForDatabase: (signal) => whenDatabaseAvailable(database, signal),
-    // on PostgreSQL several chunks at once keep both the database and the event loop busy
-    concurrency: database.kind === 'postgres' ? { [CHUNK_JOB]: options.chunkConcurrency ?? 3 } : {},
-    ...(options.processingSchedule ? { schedules: { [SCHEDULED_JOB]: options.processingSchedule } } : {}),
-    onGiveUp: (name, payload, error) => {
-      const message = `${name} failed after several attempts: ${(error as Error)?.message ?? String(error)}`;
-      return name === LOAD_JOB ? giveUpLoad(ctx, payload.taskId, message) : failTask(ctx, payload.taskId, message);
-    },
+    // PGlite's one session runs one job at a time
+    concurrency: database.kind === 'postgres' ? Object.fromEntries(JOBS.filter((job) => job.concurrent).map((job) => [job.name, options.chunkConcurrency ?? 3])) : {},
+    ...(options.processingSchedule ? { schedules: { [scheduledJob.name]: options.processingSchedule } } : {}),
+    onGiveUp: giveUpOn(JOBS, ctx),
   });
   const sweep = startTaskSweep(ctx, staleSeconds, options.logger);
   // embedded: this process owns the database, so a task with nothing behind it now is from a previous run

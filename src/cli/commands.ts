@@ -19,7 +19,7 @@ export async function runCommand(argv: string[], io: CommandOutput = process): P
   }
   switch (command) {
     case 'serve': {
-      const { serve } = await import('../main.js');
+      const { serve } = await import('./serve.js');
       await serve(loadConfig({ ...process.env, ...flagsToEnv(rest) }));
       return -1; // keeps running
     }

@@ -3,7 +3,7 @@ import { createDatabase, migrateToLatest } from '../db/database.js';
 import { apiClientRepository } from '../db/repositories/clients.js';
 import { serveMetrics } from '../metrics.js';
 import { processLogger } from '../logger.js';
-import { databaseOptions, onShutdown, serviceOptions } from '../main.js';
+import { databaseOptions, onShutdown, serviceOptions } from './process.js';
 import { createServices } from '../services.js';
 import { adminRequests } from './admin-requests.js';
 

@@ -8,6 +8,7 @@ import type { CompiledMappingsCache } from './identities/chunk.js';
 import type { IdentityRepository } from './identities/repository.js';
 import type { LifecycleStateRepository } from './lifecycle-states/repository.js';
 import type { DefinitionChecker } from './identity-profiles/mappings.js';
+import type { Job } from './shared/job.js';
 import type { TransactionPace } from './shared/transaction-pace.js';
 
 /** Every repository the domain uses, bound to one connection or transaction. */
@@ -22,11 +23,11 @@ export interface Repositories {
   lifecycleStates: LifecycleStateRepository;
 }
 
-/** Starts background work (a job queue); the domain only names the job and its payload. */
+/** Starts background work (a job queue): a job's definition (shared/job.ts) and a payload of its type. */
 export interface JobQueue {
-  enqueue(name: string, payload: Record<string, unknown>): Promise<void>;
+  enqueue<P extends object>(job: Job<P>, payload: NoInfer<P>): Promise<void>;
   /** Queues several jobs of one kind with one statement. */
-  enqueueMany(name: string, payloads: ReadonlyArray<Record<string, unknown>>): Promise<void>;
+  enqueueMany<P extends object>(job: Job<P>, payloads: ReadonlyArray<NoInfer<P>>): Promise<void>;
 }
 
 /** What a transaction offers besides its repositories. */

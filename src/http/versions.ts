@@ -3,7 +3,8 @@ import { LIFECYCLE_STATE_POLICIES, type LifecycleStatePolicy } from '../domain/l
 
 /**
  * The API versions, as data: one implementation is mounted once per entry (spec §3, §4).
- * What differs — prefixes, defaults, preview rules, operation ids, rights — is in this table.
+ * What differs — prefixes, defaults, preview rules, operation ids — is in this table; the rights
+ * of each version's operations are in `rights.ts`.
  */
 export type VersionName = 'v3' | 'beta' | 'v2024' | 'v2025' | 'v2026' | 'v1';
 
@@ -11,12 +12,6 @@ export type ProfileOperation =
   | 'listIdentityProfiles' | 'createIdentityProfile' | 'deleteIdentityProfiles' | 'exportIdentityProfiles'
   | 'importIdentityProfiles' | 'identityPreview' | 'getIdentityProfile' | 'deleteIdentityProfile'
   | 'updateIdentityProfile' | 'getDefaultIdentityAttributeConfig' | 'syncIdentityProfile';
-
-/** What a token needs: any one of `scopes` (or `sp:scopes:all`), and one of `userLevels` when any are listed. */
-export interface Rights {
-  scopes: readonly string[];
-  userLevels: readonly string[];
-}
 
 export interface ApiVersion {
   name: VersionName;
@@ -26,7 +21,6 @@ export interface ApiVersion {
   prefix?: string;
   policy: VersionPolicy;
   operationIds: Record<ProfileOperation, string>;
-  rights: Record<ProfileOperation, Rights>;
   /** Lifecycle states under `{profilesPath}/:id/lifecycle-states` (spec §3b). */
   lifecycleStates: LifecycleStatesVersion;
 }
@@ -36,38 +30,9 @@ export type LifecycleStateOperation = 'list' | 'create' | 'get' | 'update' | 'de
 
 export interface LifecycleStatesVersion {
   policy: LifecycleStatePolicy;
-  /** The operations the version's document declares, with its operation id and rights; absent = not served. */
-  operations: Partial<Record<LifecycleStateOperation, { operationId: string; rights: Rights }>>;
+  /** The operations the version's document declares, with its operation id; absent = not served. */
+  operations: Partial<Record<LifecycleStateOperation, { operationId: string }>>;
 }
-
-const READ = 'idn:identity-profile:read';
-const MANAGE = 'idn:identity-profile:manage';
-const DELETE = 'idn:identity-profile:delete';
-const LEVELS = ['ORG_ADMIN', 'API'] as const;
-const r = (scopes: string[], userLevels: readonly string[] = LEVELS): Rights => ({ scopes, userLevels });
-
-const STANDARD_RIGHTS: Record<ProfileOperation, Rights> = {
-  listIdentityProfiles: r([READ]),
-  createIdentityProfile: r([MANAGE]),
-  deleteIdentityProfiles: r([MANAGE]),
-  exportIdentityProfiles: r([READ], []),
-  importIdentityProfiles: r([MANAGE], []),
-  identityPreview: r([MANAGE]),
-  getIdentityProfile: r([READ]),
-  deleteIdentityProfile: r([MANAGE]),
-  updateIdentityProfile: r([MANAGE]),
-  getDefaultIdentityAttributeConfig: r([MANAGE]),
-  syncIdentityProfile: r([MANAGE]),
-};
-
-const BETA_RIGHTS: Record<ProfileOperation, Rights> = {
-  ...STANDARD_RIGHTS,
-  deleteIdentityProfiles: r([DELETE]),
-  deleteIdentityProfile: r([DELETE]),
-  exportIdentityProfiles: r([READ, MANAGE], []),
-  getIdentityProfile: r([READ, MANAGE]),
-  syncIdentityProfile: r([READ, MANAGE]),
-};
 
 const operationIds = (preview: string, suffix = ''): Record<ProfileOperation, string> => {
   const ids: Record<ProfileOperation, string> = {
@@ -81,30 +46,24 @@ const operationIds = (preview: string, suffix = ''): Record<ProfileOperation, st
   return Object.fromEntries(Object.entries(ids).map(([k, v]) => [k, v + suffix])) as Record<ProfileOperation, string>;
 };
 
-const STATE_READ = 'idn:identity-profile-lifecycle-state:read';
-const STATE_MANAGE = 'idn:identity-profile-lifecycle-state:manage';
-
-/** v3, v2024, v2025, v2026 and v1 declare all five, for ORG_ADMIN; v1's ids end in V1. */
+/** v3, v2024, v2025, v2026 and v1 declare all five; v1's ids end in V1. */
 const lifecycleStates = (policy: LifecycleStatePolicy, suffix = ''): LifecycleStatesVersion => ({
   policy,
   operations: {
-    list: { operationId: `getLifecycleStates${suffix}`, rights: r([STATE_READ], ['ORG_ADMIN']) },
-    create: { operationId: `createLifecycleState${suffix}`, rights: r([STATE_MANAGE], ['ORG_ADMIN']) },
-    get: { operationId: `getLifecycleState${suffix}`, rights: r([STATE_READ], ['ORG_ADMIN']) },
-    update: { operationId: `updateLifecycleStates${suffix}`, rights: r([STATE_MANAGE], ['ORG_ADMIN']) },
-    delete: { operationId: `deleteLifecycleState${suffix}`, rights: r([STATE_MANAGE], ['ORG_ADMIN']) },
+    list: { operationId: `getLifecycleStates${suffix}` },
+    create: { operationId: `createLifecycleState${suffix}` },
+    get: { operationId: `getLifecycleState${suffix}` },
+    update: { operationId: `updateLifecycleStates${suffix}` },
+    delete: { operationId: `deleteLifecycleState${suffix}` },
   },
 });
 
-/**
- * Beta declares only GET (its id is `getLifecycleStates`) and PATCH by id, with no security of
- * their own: the document's global `sp:scopes:all` and no user level.
- */
+/** Beta declares only GET (its id is `getLifecycleStates`) and PATCH by id. */
 const BETA_LIFECYCLE_STATES: LifecycleStatesVersion = {
   policy: LIFECYCLE_STATE_POLICIES.beta,
   operations: {
-    get: { operationId: 'getLifecycleStates', rights: r(['sp:scopes:all'], []) },
-    update: { operationId: 'updateLifecycleStates', rights: r(['sp:scopes:all'], []) },
+    get: { operationId: 'getLifecycleStates' },
+    update: { operationId: 'updateLifecycleStates' },
   },
 };
 
@@ -112,12 +71,12 @@ const LEGACY_PREVIEW_TYPES = ['accountAttribute', 'reference', 'rule'] as const;
 const STANDARD_POLICY: VersionPolicy = { hasTimeBasedAttrDefault: false, attributeConfigEnabledDefault: false };
 
 export const API_VERSIONS: readonly ApiVersion[] = [
-  { name: 'v3', prefix: '/v3', profilesPath: '/v3/identity-profiles', policy: { ...STANDARD_POLICY, previewTopLevelTypes: LEGACY_PREVIEW_TYPES }, operationIds: operationIds('showIdentityPreview'), rights: STANDARD_RIGHTS, lifecycleStates: lifecycleStates(LIFECYCLE_STATE_POLICIES.v3) },
-  { name: 'beta', prefix: '/beta', profilesPath: '/beta/identity-profiles', policy: { hasTimeBasedAttrDefault: true, attributeConfigEnabledDefault: true, previewTopLevelTypes: LEGACY_PREVIEW_TYPES }, operationIds: operationIds('showGenerateIdentityPreview'), rights: BETA_RIGHTS, lifecycleStates: BETA_LIFECYCLE_STATES },
-  { name: 'v2024', prefix: '/v2024', profilesPath: '/v2024/identity-profiles', policy: STANDARD_POLICY, operationIds: operationIds('generateIdentityPreview'), rights: STANDARD_RIGHTS, lifecycleStates: lifecycleStates(LIFECYCLE_STATE_POLICIES.v2024) },
-  { name: 'v2025', prefix: '/v2025', profilesPath: '/v2025/identity-profiles', policy: STANDARD_POLICY, operationIds: operationIds('generateIdentityPreview'), rights: STANDARD_RIGHTS, lifecycleStates: lifecycleStates(LIFECYCLE_STATE_POLICIES.current) },
-  { name: 'v2026', prefix: '/v2026', profilesPath: '/v2026/identity-profiles', policy: STANDARD_POLICY, operationIds: operationIds('generateIdentityPreview'), rights: STANDARD_RIGHTS, lifecycleStates: lifecycleStates(LIFECYCLE_STATE_POLICIES.current) },
-  { name: 'v1', profilesPath: '/identity-profiles/v1', policy: STANDARD_POLICY, operationIds: operationIds('generateIdentityPreview', 'V1'), rights: STANDARD_RIGHTS, lifecycleStates: lifecycleStates(LIFECYCLE_STATE_POLICIES.current, 'V1') },
+  { name: 'v3', prefix: '/v3', profilesPath: '/v3/identity-profiles', policy: { ...STANDARD_POLICY, previewTopLevelTypes: LEGACY_PREVIEW_TYPES }, operationIds: operationIds('showIdentityPreview'), lifecycleStates: lifecycleStates(LIFECYCLE_STATE_POLICIES.v3) },
+  { name: 'beta', prefix: '/beta', profilesPath: '/beta/identity-profiles', policy: { hasTimeBasedAttrDefault: true, attributeConfigEnabledDefault: true, previewTopLevelTypes: LEGACY_PREVIEW_TYPES }, operationIds: operationIds('showGenerateIdentityPreview'), lifecycleStates: BETA_LIFECYCLE_STATES },
+  { name: 'v2024', prefix: '/v2024', profilesPath: '/v2024/identity-profiles', policy: STANDARD_POLICY, operationIds: operationIds('generateIdentityPreview'), lifecycleStates: lifecycleStates(LIFECYCLE_STATE_POLICIES.v2024) },
+  { name: 'v2025', prefix: '/v2025', profilesPath: '/v2025/identity-profiles', policy: STANDARD_POLICY, operationIds: operationIds('generateIdentityPreview'), lifecycleStates: lifecycleStates(LIFECYCLE_STATE_POLICIES.current) },
+  { name: 'v2026', prefix: '/v2026', profilesPath: '/v2026/identity-profiles', policy: STANDARD_POLICY, operationIds: operationIds('generateIdentityPreview'), lifecycleStates: lifecycleStates(LIFECYCLE_STATE_POLICIES.current) },
+  { name: 'v1', profilesPath: '/identity-profiles/v1', policy: STANDARD_POLICY, operationIds: operationIds('generateIdentityPreview', 'V1'), lifecycleStates: lifecycleStates(LIFECYCLE_STATE_POLICIES.current, 'V1') },
 ];
 
 /** The version a URL belongs to (for the per-version rate limit), e.g. `v3`, `identity-profiles-v1`, `sources-v1`. */
@@ -146,9 +105,3 @@ export const IDENTITY_LIFECYCLE: Readonly<Record<VersionName, IdentityLifecycleO
   v2026: { identitiesPath: '/v2026/identities', setLifecycleState: 'setLifecycleState', startIdentityProcessing: 'startIdentityProcessing' },
   v1: { identitiesPath: '/identities/v1', setLifecycleState: 'setLifecycleStateV1', startIdentityProcessing: 'startIdentityProcessingV1' },
 };
-
-/** The rights of those operations, as every version's document declares them. */
-export const IDENTITY_LIFECYCLE_RIGHTS = {
-  setLifecycleState: r(['idn:identity-lifecycle-state:manage'], ['ORG_ADMIN']),
-  startIdentityProcessing: r(['idn:identity:process', 'idn:identity:manage'], ['ORG_ADMIN', 'HELPDESK']),
-} as const;

@@ -1,11 +1,17 @@
 import { EventEmitter } from 'node:events';
 import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
-import type { JobQueue } from '../domain/context.js';
 import type { SqlExecutor } from '../db/database.js';
 import { runAgainAfterOutage, waitingExecutor, type WaitForDatabase } from './outage.js';
 
 export type JobHandler = (payload: Record<string, unknown>) => Promise<void>;
+
+/**
+ * A handler's failure that another attempt cannot change (a payload that does not match its
+ * job's schema): the job gets no more attempts — pg-boss records it failed and copies it to the
+ * dead-letter queue, as after its last attempt — and `onGiveUp` is called at once.
+ */
+export class NotRetryable extends Error {}
 
 export interface QueueOptions {
   /** Schema for pg-boss's tables (tests: one per test database). */
@@ -51,7 +57,11 @@ export interface QueueOptions {
   schedules?: Record<string, { cron: string; timeZone: string } | 'off'>;
 }
 
-export interface RunningQueue extends JobQueue {
+/** The queue by name, untyped: the domain sends through `JobQueue` (a job's definition and its payload), services.ts. */
+export interface RunningQueue {
+  enqueue(name: string, payload: object): Promise<void>;
+  /** Queues several jobs of one kind with one statement. */
+  enqueueMany(name: string, payloads: readonly object[]): Promise<void>;
   /** Emits `done` (name, payload, error?) after each job this process ran: lets tests and the CLI wait without polling. */
   events: EventEmitter;
   /** Jobs queued (created, retry) or running (active) now, by job name: across every process sharing the queue. */
@@ -117,9 +127,12 @@ export async function startJobQueue(sql: SqlExecutor, options: QueueOptions): Pr
   };
   const events = new EventEmitter();
   const running = new Set<Promise<unknown>>();
+  // the retry limit is the job's own (set when it was sent): lowered to the attempts made, its next failure is its last
+  const endRetries = (id: string) => executeSql(`update ${options.schema}.job set retry_limit = retry_count where id = $1`, [id]);
+  const worker = { events, running, stopping: stopping.signal, endRetries };
   for (const [name, handler] of Object.entries(options.handlers)) {
     for (let i = 0; i < (options.concurrency?.[name] ?? 1); i++) {
-      addWorker(name, await startWorker(boss, name, handler, options, events, running, stopping.signal));
+      addWorker(name, await startWorker(boss, name, handler, options, worker));
     }
   }
   const onGiveUp = options.onGiveUp;
@@ -127,7 +140,7 @@ export async function startJobQueue(sql: SqlExecutor, options: QueueOptions): Pr
     // a job whose every attempt ended with its worker gone never reaches runOne's last catch
     const giveUp: JobHandler = (payload) =>
       onGiveUp(String(payload[JOB_NAME] ?? DEAD_LETTER_QUEUE), payload, new Error('its last attempt did not finish (its worker stopped or exceeded the job time limit)'));
-    addWorker(DEAD_LETTER_QUEUE, await startWorker(boss, DEAD_LETTER_QUEUE, giveUp, { ...options, onGiveUp: undefined }, events, running, stopping.signal));
+    addWorker(DEAD_LETTER_QUEUE, await startWorker(boss, DEAD_LETTER_QUEUE, giveUp, { ...options, onGiveUp: undefined }, worker));
   }
   return {
     events,
@@ -163,13 +176,24 @@ export async function startJobQueue(sql: SqlExecutor, options: QueueOptions): Pr
   };
 }
 
-async function startWorker(boss: PgBoss, name: string, handler: JobHandler, options: QueueOptions, events: EventEmitter, running: Set<Promise<unknown>>, stopping: AbortSignal): Promise<string> {
+/** What this process's workers share. */
+interface Workers {
+  events: EventEmitter;
+  /** The batches being worked on now (stop() waits for them). */
+  running: Set<Promise<unknown>>;
+  stopping: AbortSignal;
+  /** Makes the job's next failure its last (NotRetryable). */
+  endRetries(id: string): Promise<unknown>;
+}
+
+async function startWorker(boss: PgBoss, name: string, handler: JobHandler, options: QueueOptions, workers: Workers): Promise<string> {
+  const { running } = workers;
   const work = { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2, batchSize: 1, includeMetadata: true as const };
   // pg-boss waits a polling interval after every batch, even with more jobs queued: after a
   // full batch, ask for the next one at once (an empty fetch then waits as usual).
   const id: string = await boss.work<Record<string, unknown>>(name, work, async (jobs) => {
     const batch = (async () => {
-      for (const job of jobs) await runOne(name, job, handler, options, events, stopping);
+      for (const job of jobs) await runOne(name, job, handler, options, workers);
     })();
     running.add(batch);
     try {
@@ -182,15 +206,18 @@ async function startWorker(boss: PgBoss, name: string, handler: JobHandler, opti
   return id;
 }
 
-async function runOne(name: string, job: PgBoss.JobWithMetadata<Record<string, unknown>>, handler: JobHandler, options: QueueOptions, events: EventEmitter, stopping: AbortSignal) {
+async function runOne(name: string, job: PgBoss.JobWithMetadata<Record<string, unknown>>, handler: JobHandler, options: QueueOptions, workers: Workers) {
+  const { events, stopping } = workers;
   options.logger.debug({ job: name, id: job.id, attempt: job.retryCount + 1 }, 'job started');
   try {
     // the handler runs as background work (`Database.inBackground`, wrapped in services.ts)
     await runAgainAfterOutage(() => handler(job.data), options.waitForDatabase, stopping, options.logger, { job: name, id: job.id });
     events.emit('done', name, job.data);
   } catch (err) {
-    const last = job.retryCount >= job.retryLimit;
-    options.logger.error({ err, job: name, id: job.id, attempt: job.retryCount + 1, last }, 'job failed');
+    const final = err instanceof NotRetryable;
+    if (final && job.retryCount < job.retryLimit) await workers.endRetries(job.id).catch((e) => options.logger.error({ err: e, job: name, id: job.id }, 'could not stop the job\'s retries'));
+    const last = final || job.retryCount >= job.retryLimit;
+    options.logger.error({ err, job: name, id: job.id, attempt: job.retryCount + 1, last }, final ? 'job failed, not retried' : 'job failed');
     if (last) await options.onGiveUp?.(name, job.data, err).catch((e) => options.logger.error({ err: e }, 'could not record the failure'));
     events.emit('done', name, job.data, err);
     throw err;

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { buildApp } from '../../src/app.js';
 import type { Config } from '../../src/config.js';
 import { createDatabase, migrateToLatest } from '../../src/db/database.js';
@@ -21,14 +21,15 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The app on a fresh database: in-memory PGlite, or its own schema on PostgreSQL. */
+/** The app on a fresh database: in-memory PGlite, or its own schema on PostgreSQL. `logger`: the services' (default silent). */
 export async function startTestApp(
-  kind: DbKind, options: { rateLimit?: Config['rateLimit']; taskStaleSeconds?: number; now?: () => Date; processingSchedule?: ServiceOptions['processingSchedule'] } = {},
+  kind: DbKind,
+  options: { rateLimit?: Config['rateLimit']; taskStaleSeconds?: number; now?: () => Date; processingSchedule?: ServiceOptions['processingSchedule']; logger?: Logger } = {},
 ): Promise<TestApp> {
   const schema = kind === 'postgres' ? uniqueSchema() : undefined;
   const database = await createDatabase(kind === 'postgres' ? { databaseUrl: POSTGRES_URL, schema, poolSize: 4 } : { dataDir: 'memory://' });
   await migrateToLatest(database);
-  const logger = pino({ level: 'silent' });
+  const logger = options.logger ?? pino({ level: 'silent' });
   const queueSchema = schema ? `${schema}_boss` : 'pgboss';
   const services = await createServices(database, {
     config: { tokenTtlSeconds: 600 },

@@ -7,8 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { createDatabase, migrateToLatest } from '../../src/db/database.js';
-import { LOAD_JOB } from '../../src/domain/accounts/load.js';
-import { FINALIZE_JOB } from '../../src/domain/identities/processing.js';
+import { loadJob } from '../../src/domain/accounts/load.js';
+import { finalizeJob } from '../../src/domain/identities/processing.js';
 import { serveMetrics } from '../../src/metrics.js';
 import { createServices } from '../../src/services.js';
 import { pino } from 'pino';
@@ -46,8 +46,8 @@ describe.each(DATABASES)('/metrics on %s', (kind) => {
     h = await t.admin();
     const { sourceId } = await sourceWithProfile(t, h, { name: 'HR' }, { name: 'Staff', mappings: { email: accountAttr('HR', 'mail') } });
     // the load (3 rows, 1 rejected) starts the profile's processing run; wait for both jobs to end
-    const loads = jobsFinishing(t, LOAD_JOB);
-    const finalizes = jobsFinishing(t, FINALIZE_JOB);
+    const loads = jobsFinishing(t, loadJob.name);
+    const finalizes = jobsFinishing(t, finalizeJob.name);
     const file = multipartFile('file', 'hr.csv', 'id,name,mail\n1,ann,a@x\n2,bob,b@x\nbroken\n3,cy,c@x\n');
     const res = await t.app.inject({ method: 'POST', url: `/v3/sources/${sourceId}/load-accounts`, payload: file.payload, headers: { ...h, ...file.headers } });
     expect(res.statusCode).toBe(202);
@@ -88,9 +88,9 @@ describe.each(DATABASES)('/metrics on %s', (kind) => {
   });
 
   it('counts jobs by outcome with durations', () => {
-    expect(value(samples, 'idprofiles_jobs_total', { job: LOAD_JOB, outcome: 'completed' })).toBe(1);
-    expect(value(samples, 'idprofiles_jobs_total', { job: FINALIZE_JOB, outcome: 'completed' })).toBe(1);
-    expect(value(samples, 'idprofiles_job_duration_seconds_count', { job: LOAD_JOB, outcome: 'completed' })).toBe(1);
+    expect(value(samples, 'idprofiles_jobs_total', { job: loadJob.name, outcome: 'completed' })).toBe(1);
+    expect(value(samples, 'idprofiles_jobs_total', { job: finalizeJob.name, outcome: 'completed' })).toBe(1);
+    expect(value(samples, 'idprofiles_job_duration_seconds_count', { job: loadJob.name, outcome: 'completed' })).toBe(1);
   });
 
   it('counts tasks by type and status with durations, identities processed and rows loaded', () => {
@@ -152,10 +152,10 @@ describe('the job queue depth', () => {
     await migrateToLatest(database);
     const services = await createServices(database, { config: { tokenTtlSeconds: 600 }, logger: pino({ level: 'silent' }), runJobs: false });
     try {
-      await services.queue.enqueueMany(LOAD_JOB, [{ taskId: 'a' }, { taskId: 'b' }]);
+      await services.queue.enqueueMany(loadJob.name, [{ taskId: 'a' }, { taskId: 'b' }]);
       const samples = parse(await services.metrics.registry.metrics());
-      expect(value(samples, 'idprofiles_job_queue_depth', { job: LOAD_JOB, state: 'created' })).toBe(2);
-      expect(value(samples, 'idprofiles_job_queue_depth', { job: FINALIZE_JOB })).toBeUndefined();
+      expect(value(samples, 'idprofiles_job_queue_depth', { job: loadJob.name, state: 'created' })).toBe(2);
+      expect(value(samples, 'idprofiles_job_queue_depth', { job: finalizeJob.name })).toBeUndefined();
     } finally {
       await services.close();
       await database.close();

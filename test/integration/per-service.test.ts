@@ -7,7 +7,7 @@
  */
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { beforeAll, expect, it } from 'vitest';
-import { LOAD_JOB } from '../../src/domain/accounts/load.js';
+import { loadJob } from '../../src/domain/accounts/load.js';
 import { apiClientRepository } from '../../src/db/repositories/clients.js';
 import { createClient } from '../../src/domain/clients/service.js';
 import { jobsFinishing, waitForTask, type TestApp } from '../helpers/app.js';
@@ -76,7 +76,7 @@ describeOnDatabases('the per-service layout', (app) => {
     expect([patched.statusCode, patched.json().deleteThreshold]).toEqual([200, 20]);
 
     // load: 202 with the task, whose Location is in this layout
-    const loads = jobsFinishing(t, LOAD_JOB);
+    const loads = jobsFinishing(t, loadJob.name);
     const file = multipartFile('file', 'hr.csv', HR);
     const load = await call('POST', `/sources/v1/${sourceId}/load-accounts`, { payload: file.payload, headers: file.headers });
     expect(load.statusCode, load.body).toBe(202);
@@ -192,7 +192,7 @@ describeOnDatabases('the per-service layout', (app) => {
     expect((await call('DELETE', `/sources/v1/${id}`)).statusCode).toBe(404);
     // a load that ends in error reads as task-status.v1 declares too (messages, ERROR)
     const other = (await call('POST', '/sources/v1', { payload: { name: uniq('Empty'), owner: null, connector: 'delimited-file' } })).json().id;
-    const loads = jobsFinishing(t, LOAD_JOB);
+    const loads = jobsFinishing(t, loadJob.name);
     const full = await call('POST', `/sources/v1/${other}/load-accounts`, multipartFile('file', 'a.csv', 'id,name\na1,al\n'));
     const empty = await call('POST', `/sources/v1/${other}/load-accounts`, multipartFile('file', 'empty.csv', 'id,name\n'));
     await Promise.all([loads.finished(full.json().task.id), loads.finished(empty.json().task.id)]);
@@ -210,7 +210,7 @@ describeOnDatabases('the per-service layout', (app) => {
   it('keeps the version-prefixed layout as it was: /v3 shows the same task in its own shape, and links there stay under /v3', async () => {
     const source = await call('POST', '/sources/v1', { payload: { name: uniq('Both'), owner: null, connector: 'delimited-file' } });
     const file = multipartFile('file', 'a.csv', 'id,name\na1,al\n');
-    const loads = jobsFinishing(t, LOAD_JOB);
+    const loads = jobsFinishing(t, loadJob.name);
     const v3 = await t.app.inject({ method: 'POST', url: `/v3/sources/${source.json().id}/load-accounts`, payload: file.payload, headers: { ...auth, ...file.headers } });
     expect(v3.statusCode, v3.body).toBe(202);
     expect(v3.headers.location).toBe(`/v3/task-status/${v3.json().task.id}`);

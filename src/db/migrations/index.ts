@@ -11,6 +11,7 @@ import * as m0009 from './0009-source-delete-threshold.js';
 import * as m0010 from './0010-transform-references.js';
 import * as m0011 from './0011-account-disabled.js';
 import * as m0012 from './0012-lifecycle-states.js';
+import * as m0013 from './0013-statement-reference-checks.js';
 
 /** Ordered, forward-only. Add new files here; never edit an applied one. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0010-transform-references': m0010,
   '0011-account-disabled': m0011,
   '0012-lifecycle-states': m0012,
+  '0013-statement-reference-checks': m0013,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql, type RawBuilder } from 'kysely';
 import type { ChunkOptions, IdentityForProcessing, ManagerLookup } from '../../domain/identities/repository.js';
-import { INPUTS_LOCK } from '../migrations/0006-identity-state.js';
+import { INPUTS_LOCK } from '../locks.js';
 
 /**
  * The query that reads identities for evaluation: a walk down an index over the chunk (or one

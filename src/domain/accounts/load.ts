@@ -1,8 +1,11 @@
 import type { Readable } from 'node:stream';
+import { Type, type Static } from 'typebox';
 import { ERRORS } from '../../errors.js';
 import type { Actor, DomainContext, Repositories } from '../context.js';
 import { needProcessing } from '../identities/placement.js';
 import { isPlanned } from '../identities/processing.js';
+import { createProcessingTask, startProcessing } from '../identity-profiles/process.js';
+import { defineJob, type JobSettings } from '../shared/job.js';
 import { TransactionPace } from '../shared/transaction-pace.js';
 import { getSource } from '../sources/service.js';
 import type { Source } from '../sources/schema.js';
@@ -15,12 +18,13 @@ import { runDryRun, settleBeforeApplying, type StagedFile } from './load-decisio
 import type { StagedAccount } from './repository.js';
 import type { LoadOptions, LoadOutcome, LoadSummary } from './schema.js';
 
-export const LOAD_JOB = 'sources.load-accounts';
-export interface LoadJobPayload extends LoadOptions {
-  taskId: string;
-  sourceId: string;
-  [key: string]: unknown;
-}
+const LoadJobPayload = Type.Object({
+  taskId: Type.String(),
+  sourceId: Type.String(),
+  dryRun: Type.Optional(Type.Boolean()),
+  allowDeletes: Type.Optional(Type.Integer({ minimum: 0 })),
+});
+export type LoadJobPayload = Static<typeof LoadJobPayload>;
 
 const BATCH = 1000;
 /** A batch is also staged once its values reach this many characters: wide rows (up to 1 MiB each) stay bounded in memory, and so does one staging statement (on PGlite it runs on the event loop). */
@@ -43,7 +47,7 @@ export async function startAccountLoad(ctx: DomainContext, sourceId: string, fil
     const staged = await whileAlive(ctx, task.id, () => stageFile(ctx, task.id, source, file));
     await ctx.repos.tasks.setResult(task.id, { phase: options.dryRun ? 'previewing' : 'applying', ...staged.summary, header: staged.header });
     const job: LoadJobPayload = { taskId: task.id, sourceId, ...(options.dryRun ? { dryRun: true } : {}), ...(options.allowDeletes !== undefined ? { allowDeletes: options.allowDeletes } : {}) };
-    await ctx.jobs.enqueue(LOAD_JOB, job);
+    await ctx.jobs.enqueue(loadJob, job);
     return (await ctx.repos.tasks.findById(task.id))!;
   } catch (e) {
     await ctx.repos.accounts.clearStaged(task.id);
@@ -66,31 +70,48 @@ async function stageFile(ctx: DomainContext, taskId: string, source: Source, fil
   let batch: StagedAccount[] = [];
   let batchChars = 0;
   const pace = ctx.stagingPace?.();
-  const flush = async () => {
+  const stage = async (rows: StagedAccount[]) => {
     const started = performance.now();
-    const duplicates = await ctx.repos.accounts.stage(taskId, batch);
-    pace?.took(batch.length, performance.now() - started);
-    for (const row of batch.filter((r) => duplicates.has(r.nativeIdentity))) {
+    const duplicates = await ctx.repos.accounts.stage(taskId, rows);
+    pace?.took(rows.length, performance.now() - started);
+    for (const row of rows.filter((r) => duplicates.has(r.nativeIdentity))) {
       reject(row.lineNo, `duplicate account id '${row.nativeIdentity}' (first on line ${await ctx.repos.accounts.stagedLine(taskId, row.nativeIdentity)})`);
     }
-    summary.rows += batch.length - duplicates.size;
+    summary.rows += rows.length - duplicates.size;
     await ctx.repos.tasks.updateProgress(taskId, { total: 0, processed: summary.rows, changed: 0, failed: summary.rejected });
+  };
+  // One batch is written while the next is parsed: the CSV's parsing (this process's CPU) and the
+  // staging insert (the database's) overlap instead of taking turns. Batches are still written
+  // one at a time and in file order, which the duplicate rule (first line wins) relies on.
+  let staging: Promise<void> | undefined;
+  const flush = async () => {
+    const rows = batch;
     batch = [];
     batchChars = 0;
+    await staging;
+    staging = stage(rows);
+    staging.catch(() => {}); // awaited at the next flush or the end; until then not unhandled
   };
   const seenInBatch = new Map<string, number>();
-  for await (const row of readCsv(file, (columns) => { header = checkHeader(columns, source); })) {
-    if (isRejection(row)) { reject(row.line, row.reason); continue; }
-    const id = row.values[source.accountIdColumn]?.trim();
-    if (!id) { reject(row.line, `no value in the account id column '${source.accountIdColumn}'`); continue; }
-    const first = seenInBatch.get(id);
-    if (first !== undefined) { reject(row.line, `duplicate account id '${id}' (first on line ${first})`); continue; }
-    seenInBatch.set(id, row.line);
-    batch.push({ nativeIdentity: id, lineNo: row.line, name: row.values[source.accountNameColumn]?.trim() || id, attributes: row.values });
-    batchChars += row.chars;
-    if (batch.length >= (pace?.rows ?? BATCH) || batchChars >= BATCH_CHARS) { await flush(); seenInBatch.clear(); }
+  try {
+    for await (const row of readCsv(file, (columns) => { header = checkHeader(columns, source); })) {
+      if (isRejection(row)) { reject(row.line, row.reason); continue; }
+      const id = row.values[source.accountIdColumn]?.trim();
+      if (!id) { reject(row.line, `no value in the account id column '${source.accountIdColumn}'`); continue; }
+      const first = seenInBatch.get(id);
+      if (first !== undefined) { reject(row.line, `duplicate account id '${id}' (first on line ${first})`); continue; }
+      seenInBatch.set(id, row.line);
+      batch.push({ nativeIdentity: id, lineNo: row.line, name: row.values[source.accountNameColumn]?.trim() || id, attributes: row.values });
+      batchChars += row.chars;
+      if (batch.length >= (pace?.rows ?? BATCH) || batchChars >= BATCH_CHARS) { await flush(); seenInBatch.clear(); }
+    }
+    if (batch.length) await flush();
+    await staging;
+  } catch (e) {
+    // the caller clears what was staged: the write in flight must have landed (or failed) first
+    await staging?.catch(() => {});
+    throw e;
   }
-  if (batch.length) await flush();
   byLine();
   return { summary, header };
 }
@@ -113,6 +134,25 @@ export interface ProcessingRequests {
   create(repos: Repositories, profileId: string): Promise<string | undefined>;
   start(taskId: string, profileId: string): Promise<void>;
 }
+
+const SYSTEM: Actor = { clientId: 'system', name: 'system' };
+
+/** After a load, the affected profiles are processed (as ISC's event-based processing), launched by `system`. */
+const processingRuns = (ctx: DomainContext): ProcessingRequests => ({
+  create: async (repos, profileId) => {
+    const profile = await repos.profiles.findById(profileId);
+    return profile ? createProcessingTask(repos, ctx, profile, SYSTEM) : undefined;
+  },
+  start: (taskId, profileId) => startProcessing(ctx, taskId, profileId),
+});
+
+/** Applies a staged file (`runLoadJob`); given up, its task fails with its runs (`giveUpLoad`). */
+export const loadJob = defineJob({
+  name: 'sources.load-accounts',
+  payload: LoadJobPayload,
+  handle: (ctx, payload, settings) => runLoadJob(ctx, payload, processingRuns(ctx), settings.loadBatches),
+  giveUp: (ctx, payload, message) => giveUpLoad(ctx, payload.taskId, message),
+});
 
 /**
  * The job: a dry run only reports (`runDryRun`). A load first takes the decision due before
@@ -137,11 +177,8 @@ export async function runLoadJob(ctx: DomainContext, payload: LoadJobPayload, pr
   return applyLoad(ctx, payload, processing, batches);
 }
 
-/**
- * Rows per load transaction: a fixed count (tests), or a pace that sizes each transaction by the
- * time the last ones took (PGlite, services.ts); absent, one transaction (PostgreSQL).
- */
-export type LoadBatches = number | (() => TransactionPace);
+/** Rows per load transaction (JobSettings.loadBatches); absent, one transaction (PostgreSQL). */
+export type LoadBatches = NonNullable<JobSettings['loadBatches']>;
 
 /** The load itself (see runLoadJob). */
 async function applyLoad(ctx: DomainContext, payload: LoadJobPayload, processing: ProcessingRequests, batches?: LoadBatches): Promise<void> {

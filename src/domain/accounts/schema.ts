@@ -23,12 +23,12 @@ export const Account = Type.Object(
     hasEntitlements: Type.Boolean(),
     attributes: Type.Record(Type.String(), Type.Unknown()),
   },
-  { description: 'An account on a source' },
+  { title: 'Account', description: 'An account on a source' },
 );
 export type Account = Static<typeof Account>;
 
 /** accounts.v1 declares `identityId` a non-nullable string: the per-service layout leaves it out on an uncorrelated account. */
-export const PerServiceAccount = Type.Object({ ...Account.properties, identityId: Type.Optional(Type.String()) }, { description: 'An account on a source (accounts.v1)' });
+export const PerServiceAccount = Type.Object({ ...Account.properties, identityId: Type.Optional(Type.String()) }, { title: 'AccountV1', description: 'An account on a source (accounts.v1)' });
 export type PerServiceAccount = Static<typeof PerServiceAccount>;
 export const toPerServiceAccount = ({ identityId, ...rest }: Account): PerServiceAccount => ({ ...rest, ...(identityId === null ? {} : { identityId }) });
 

@@ -1,5 +1,7 @@
+import { Type, type Static } from 'typebox';
 import { ERRORS } from '../../errors.js';
 import type { Actor, DomainContext, Repositories } from '../context.js';
+import { defineJob } from '../shared/job.js';
 import { createTask, taskMessage } from '../tasks/service.js';
 import type { ChunkOutcome } from '../tasks/repository.js';
 import type { TaskMessage } from '../tasks/schema.js';
@@ -14,16 +16,18 @@ import { managerLookupFor } from './manager-lookup.js';
  * one transaction (250 identities are half of a PGlite processing transaction), which completes
  * the task: a job delivered twice finds the task completed.
  */
-export const SELECTED_JOB = 'identities.process';
 /** ISC's documented limit (ProcessIdentitiesRequest.identityIds maxItems). */
 export const MAX_SELECTED_IDENTITIES = 250;
 export const SELECTED_TASK_TYPE = 'IDENTITY_PROCESS';
 
-export interface SelectedRun {
-  taskId: string;
-  identityIds: string[];
-  [key: string]: unknown;
-}
+const SelectedRun = Type.Object({ taskId: Type.String(), identityIds: Type.Array(Type.String()) });
+export type SelectedRun = Static<typeof SelectedRun>;
+
+export const selectedJob = defineJob({
+  name: 'identities.process',
+  payload: SelectedRun,
+  handle: (ctx, run) => runSelectedJob(ctx, run),
+});
 
 /** Creates the task and queues its job; answers the task's id (`{type: TASK_RESULT, id}`). */
 export async function requestIdentityProcessing(ctx: DomainContext, identityIds: readonly string[], actor: Actor): Promise<{ taskId: string }> {
@@ -38,7 +42,7 @@ export async function requestIdentityProcessing(ctx: DomainContext, identityIds:
     description: `Process ${ids.length} identit${ids.length === 1 ? 'y' : 'ies'}`,
     actor,
   });
-  await ctx.jobs.enqueue(SELECTED_JOB, { taskId: task.id, identityIds: ids } satisfies SelectedRun);
+  await ctx.jobs.enqueue(selectedJob, { taskId: task.id, identityIds: ids });
   return { taskId: task.id };
 }
 

@@ -1,4 +1,6 @@
+import { Type, type Static } from 'typebox';
 import type { DomainContext, Repositories } from '../context.js';
+import { defineJob } from '../shared/job.js';
 import { taskMessage } from '../tasks/service.js';
 import { processChunk, type ChunkSummary } from './chunk.js';
 import { mergeDryRunSummaries } from './dry-run.js';
@@ -19,23 +21,42 @@ import type { ManagerLookup } from './repository.js';
  * holds (requests wait for it to end), a job's identities are written in several short
  * transactions, and the run's progress moves with each.
  */
-export const PLAN_JOB = 'identity-profiles.process';
-export const CHUNK_JOB = 'identity-profiles.process-chunk';
-export const FINALIZE_JOB = 'identity-profiles.process-finalize';
 export const CHUNK_SIZE = 2500;
 const PHASE = 'attributes';
 
-export interface ProcessRun {
-  taskId: string;
-  profileId: string;
-  dryRun?: boolean;
-  [key: string]: unknown;
-}
-export interface ChunkPayload extends ProcessRun {
-  chunkNo: number;
+/** A processing run: the payload of its plan and finalize jobs. */
+const ProcessRun = Type.Object({ taskId: Type.String(), profileId: Type.String(), dryRun: Type.Optional(Type.Boolean()) });
+export type ProcessRun = Static<typeof ProcessRun>;
+const ChunkPayload = Type.Object({
+  ...ProcessRun.properties,
+  chunkNo: Type.Integer({ minimum: 0 }),
   /** Consecutive chunks the job covers, from `chunkNo` (1 when absent). */
-  chunks?: number;
-}
+  chunks: Type.Optional(Type.Integer({ minimum: 1 })),
+});
+export type ChunkPayload = Static<typeof ChunkPayload>;
+
+/** Splits the run into chunks and queues their jobs (`runPlanJob`). */
+export const planJob = defineJob({
+  name: 'identity-profiles.process',
+  payload: ProcessRun,
+  handle: (ctx, run, settings) => runPlanJob(ctx, run, settings.chunkSize, settings.chunkTransactionSize),
+});
+
+/** Evaluates and writes some of the run's chunks (`runChunkJob`): many at once, on any worker. */
+export const chunkJob = defineJob({
+  name: 'identity-profiles.process-chunk',
+  payload: ChunkPayload,
+  handle: (ctx, job) => runChunkJob(ctx, job),
+  // several chunks at once keep both the database and the event loop busy
+  concurrent: true,
+});
+
+/** Correlates managers and completes the run's task (`runFinalizeJob`). */
+export const finalizeJob = defineJob({
+  name: 'identity-profiles.process-finalize',
+  payload: ProcessRun,
+  handle: (ctx, run) => runFinalizeJob(ctx, run),
+});
 
 /** Has the run's plan made its chunks? (A run without them has not begun.) */
 export async function isPlanned(repos: Repositories, taskId: string): Promise<boolean> {
@@ -52,13 +73,13 @@ export async function runPlanJob(ctx: DomainContext, run: ProcessRun, chunkSize 
   const total = bounds.reduce((n, b) => n + b.count, 0);
   await ctx.repos.tasks.updateProgress(run.taskId, { total, processed: 0, changed: 0, failed: 0 });
   const chunks = await ctx.repos.tasks.listChunks(run.taskId, PHASE);
-  if (chunks.every((c) => c.done)) return ctx.jobs.enqueue(FINALIZE_JOB, run);
+  if (chunks.every((c) => c.done)) return ctx.jobs.enqueue(finalizeJob, run);
   const jobs: ChunkPayload[] = [];
   for (let first = 0; first < chunks.length; first += perJob) {
     const open = chunks.slice(first, first + perJob).filter((c) => !c.done);
     if (open.length) jobs.push({ ...run, chunkNo: open[0].chunkNo, chunks: open.at(-1)!.chunkNo - open[0].chunkNo + 1 });
   }
-  await ctx.jobs.enqueueMany(CHUNK_JOB, jobs);
+  await ctx.jobs.enqueueMany(chunkJob, jobs);
 }
 
 export async function runChunkJob(ctx: DomainContext, job: ChunkPayload): Promise<void> {
@@ -71,7 +92,7 @@ export async function runChunkJob(ctx: DomainContext, job: ChunkPayload): Promis
   // later commit sees both; when both do, the second finalize finds the task completed. A retry
   // of a chunk already done asks again, so a worker that died right here is covered too.
   if ((await ctx.repos.tasks.listChunks(job.taskId, PHASE)).every((c) => c.done)) {
-    await ctx.jobs.enqueue(FINALIZE_JOB, { taskId: job.taskId, profileId: job.profileId, dryRun: job.dryRun } satisfies ProcessRun);
+    await ctx.jobs.enqueue(finalizeJob, { taskId: job.taskId, profileId: job.profileId, dryRun: job.dryRun });
   }
 }
 

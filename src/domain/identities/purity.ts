@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { NamedTransform } from '../../expr/index.js';
 import type { IdentityAttributeConfig } from '../identity-profiles/schema.js';
-import { walkTransforms } from '../identity-profiles/mappings.js';
+import { walkTransforms } from '../identity-profiles/transform-tree.js';
 
 /**
  * Operations whose result depends only on the identity's accounts (and the definition itself):

@@ -21,7 +21,7 @@ export const Identity = Type.Object(
     lifecycleState: Nullable(Type.Object({ stateName: Type.String(), manuallyUpdated: Type.Boolean() }, { description: 'The lifecycle state (its technical name) and whether it was set by hand' })),
     identityState: Nullable(Type.String({ description: "The `identityState` of the identity's lifecycle state (ACTIVE, INACTIVE_SHORT_TERM, INACTIVE_LONG_TERM), as ISC's PublicIdentity and Account carry it (beyond ISC's Identity)" })),
   },
-  { description: 'An identity' },
+  { title: 'Identity', description: 'An identity' },
 );
 export type Identity = Static<typeof Identity>;
 

@@ -1,15 +1,12 @@
+import { Type, type Static } from 'typebox';
 import { ERRORS } from '../../errors.js';
 import type { Actor, DomainContext, Repositories } from '../context.js';
-import type { TaskRecord } from '../tasks/repository.js';
+import { defineJob } from '../shared/job.js';
 import type { TaskMessage, TaskResultSimplified } from '../tasks/schema.js';
 import { createTask, taskMessage, toTaskResultSimplified } from '../tasks/service.js';
 
-export const DELETE_JOB = 'identity-profiles.delete';
-export interface DeleteJobPayload {
-  taskId: string;
-  ids: string[];
-  [key: string]: unknown;
-}
+const DeleteJobPayload = Type.Object({ taskId: Type.String(), ids: Type.Array(Type.String()) });
+export type DeleteJobPayload = Static<typeof DeleteJobPayload>;
 
 /**
  * DELETE and bulk delete answer 202 with a task; the deletion runs as a job.
@@ -31,12 +28,19 @@ export async function requestDelete(ctx: DomainContext, ids: string[], actor: Ac
     description: `Delete ${unique.length} identity profile(s)`,
     actor,
   });
-  await ctx.jobs.enqueue(DELETE_JOB, { taskId: task.id, ids: unique } satisfies DeleteJobPayload);
+  await ctx.jobs.enqueue(deleteJob, { taskId: task.id, ids: unique });
   return toTaskResultSimplified(task);
 }
 
 const stillHasIdentities = (name: string, n: number) =>
   `Identity profile '${name}' still has ${n} identit${n === 1 ? 'y' : 'ies'}; move or remove them before deleting it.`;
+
+/** Deletes the profiles a request named (`runDeleteJob`). */
+export const deleteJob = defineJob({
+  name: 'identity-profiles.delete',
+  payload: DeleteJobPayload,
+  handle: (ctx, payload) => runDeleteJob(ctx, payload),
+});
 
 /** The job: delete what can be deleted in one transaction, then complete the task. Re-running is harmless. */
 export async function runDeleteJob(ctx: DomainContext, payload: DeleteJobPayload, actor = 'system'): Promise<void> {

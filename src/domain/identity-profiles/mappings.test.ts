@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Repositories } from '../context.js';
 import { checkTransformDefinition } from '../transforms/check.js';
-import { checkMappings, walkTransforms } from './mappings.js';
+import { checkMappings } from './mappings.js';
+import { walkTransforms } from './transform-tree.js';
 
 /** Repositories that know one source ('HR', id 'hr-1') and no transforms, counting every lookup. */
 function countingRepos() {

@@ -1,5 +1,5 @@
 import type { Actor, DomainContext, Repositories } from '../context.js';
-import { PLAN_JOB, type ProcessRun } from '../identities/processing.js';
+import { planJob } from '../identities/processing.js';
 import { createTask } from '../tasks/service.js';
 import type { IdentityProfile } from './schema.js';
 import { getProfile } from './service.js';
@@ -30,5 +30,5 @@ export async function createProcessingTask(
 
 /** Starts the run of a task made by `createProcessingTask` (queuing it twice is harmless: its plan is idempotent). */
 export async function startProcessing(ctx: Pick<DomainContext, 'jobs'>, taskId: string, profileId: string, options: { dryRun?: boolean } = {}): Promise<void> {
-  await ctx.jobs.enqueue(PLAN_JOB, { taskId, profileId, dryRun: !!options.dryRun } satisfies ProcessRun);
+  await ctx.jobs.enqueue(planJob, { taskId, profileId, dryRun: !!options.dryRun });
 }

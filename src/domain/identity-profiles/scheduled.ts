@@ -1,5 +1,7 @@
+import { Type } from 'typebox';
 import type { DomainContext, Repositories } from '../context.js';
 import { parseCollectionQuery } from '../shared/collection.js';
+import { defineJob } from '../shared/job.js';
 import { TASK_FILTERS, TASK_SORTERS } from '../tasks/schema.js';
 import { createProcessingTask, startProcessing } from './process.js';
 import { LIST_FILTERS, LIST_SORTERS, type IdentityProfile } from './schema.js';
@@ -8,13 +10,21 @@ import { LIST_FILTERS, LIST_SORTERS, type IdentityProfile } from './schema.js';
  * Scheduled processing (issue 15): ISC processes identities "every day at 8:00 AM and 8:00 PM in
  * the tenant's timezone", so that time-based mappings (`dateCompare` against `now`, `dateMath`
  * from `now`) take effect without anyone calling process-identities. pg-boss fires this job on the
- * configured cron (jobs/schedule.ts): one process per firing across every node and worker (its
- * cron lock and a one-minute singleton). The job starts a run for each profile that needs one:
- * those whose mappings depend on the clock (`hasTimeBasedAttr`, ISC's "requiresPeriodicRefresh")
- * and those marked `identityRefreshRequired`. A profile whose run is still going is left to it,
+ * configured cron (`ServiceOptions.processingSchedule`, jobs/queue.ts): one process per firing
+ * across every node and worker (its cron lock and a one-minute singleton). The job starts a run
+ * for each profile that needs one: those whose mappings depend on the clock (`hasTimeBasedAttr`,
+ * ISC's "requiresPeriodicRefresh") and those marked `identityRefreshRequired` (its summary, the
+ * runs started and the runs still going, is logged). A profile whose run is still going is left to it,
  * decided under the profile's row lock, so a job delivered twice at once starts one run.
  */
-export const SCHEDULED_JOB = 'identity-profiles.scheduled-processing';
+export const scheduledJob = defineJob({
+  name: 'identity-profiles.scheduled-processing',
+  payload: Type.Object({}),
+  handle: async (ctx) => {
+    const outcome = await runScheduledProcessing(ctx);
+    return { started: outcome.started.length, stillRunning: outcome.running.length };
+  },
+});
 export const SCHEDULER = { clientId: 'scheduler', name: 'scheduler' };
 const PAGE = 250;
 

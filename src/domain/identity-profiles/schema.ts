@@ -9,18 +9,18 @@ export const TransformDefinition = Type.Object(
     type: Type.String({ minLength: 1, maxLength: 100, description: 'Transform type, e.g. `accountAttribute`' }),
     attributes: Type.Optional(Nullable(Type.Record(Type.String(), Type.Unknown()))),
   },
-  { description: 'Transform ("seaspray") definition, nested freely' },
+  { title: 'TransformDefinition', description: 'Transform ("seaspray") definition, nested freely' },
 );
 
 export const IdentityAttributeTransform = Type.Object({
   identityAttributeName: Type.String({ minLength: 1, maxLength: 255, description: 'Identity attribute computed, e.g. `email`' }),
   transformDefinition: TransformDefinition,
-});
+}, { title: 'IdentityAttributeTransform' });
 
 export const IdentityAttributeConfig = Type.Object({
   enabled: Type.Optional(Type.Boolean({ description: 'Values are only promoted when enabled' })),
   attributeTransforms: Type.Optional(Type.Array(IdentityAttributeTransform, { maxItems: 1000 })),
-});
+}, { title: 'IdentityAttributeConfig' });
 export type IdentityAttributeConfig = Static<typeof IdentityAttributeConfig>;
 
 /** `taskResultId` is `format: uuid` in the documents; ISC's ids are also 32 hex digits. */
@@ -48,7 +48,7 @@ export const IdentityProfile = Type.Object(
     identityExceptionReportReference: IdentityExceptionReportReference,
     hasTimeBasedAttr: Type.Boolean(),
   },
-  { description: 'An identity profile' },
+  { title: 'IdentityProfile', description: 'An identity profile' },
 );
 export type IdentityProfile = Static<typeof IdentityProfile>;
 
@@ -62,7 +62,7 @@ export const IdentityProfileInput = Type.Object({
   identityAttributeConfig: Type.Optional(IdentityAttributeConfig),
   identityExceptionReportReference: Type.Optional(IdentityExceptionReportReference),
   hasTimeBasedAttr: Type.Optional(Type.Boolean()),
-});
+}, { title: 'IdentityProfileInput' });
 export type IdentityProfileInput = Static<typeof IdentityProfileInput>;
 
 /** Paths a JSON Patch may not touch (the first segment of `path` or `from`). */
@@ -74,7 +74,7 @@ export const ExportedIdentityProfile = Type.Object(
     self: Type.Object({ type: Type.Literal('IDENTITY_PROFILE'), id: Type.String(), name: Type.String() }),
     object: IdentityProfile,
   },
-  { description: 'sp-config exported object' },
+  { title: 'IdentityProfileExportedObject', description: 'sp-config exported object' },
 );
 export type ExportedIdentityProfile = Static<typeof ExportedIdentityProfile>;
 
@@ -83,8 +83,8 @@ export const ImportItem = Type.Object({
   version: Type.Optional(Type.Integer()),
   self: Type.Optional(Type.Object({ type: Type.Optional(Type.String()), id: Type.Optional(Type.String()), name: Type.Optional(Type.String()) })),
   object: Type.Record(Type.String(), Type.Unknown()),
-});
-export const ImportRequest = Type.Array(ImportItem, { maxItems: 1000 });
+}, { title: 'IdentityProfileImportItem' });
+export const ImportRequest = Type.Array(ImportItem, { title: 'IdentityProfileImportRequest', maxItems: 1000 });
 export type ImportItem = Static<typeof ImportItem>;
 
 /** `details` values are objects (beta declares `additionalProperties: {type: object}`), e.g. `{object: {index, type, id, name}}`. */
@@ -92,7 +92,7 @@ const SpConfigMessage = Type.Object({
   key: Type.String(),
   text: Type.String(),
   details: Type.Record(Type.String(), Type.Record(Type.String(), Type.Unknown())),
-});
+}, { title: 'SpConfigMessage' });
 export type SpConfigMessage = Static<typeof SpConfigMessage>;
 
 export const ObjectImportResult = Type.Object({
@@ -100,16 +100,16 @@ export const ObjectImportResult = Type.Object({
   warnings: Type.Array(SpConfigMessage),
   errors: Type.Array(SpConfigMessage),
   importedObjects: Type.Array(Type.Object({ type: Type.Literal('IDENTITY_PROFILE'), id: Type.String(), name: Type.String() })),
-});
+}, { title: 'ObjectImportResult' });
 export type ObjectImportResult = Static<typeof ObjectImportResult>;
 
 
-export const BulkDeleteRequest = Type.Array(Type.String({ minLength: 1, maxLength: 128 }), { minItems: 1, maxItems: 1000 });
+export const BulkDeleteRequest = Type.Array(Type.String({ minLength: 1, maxLength: 128 }), { title: 'IdentityProfileBulkDeleteRequest', minItems: 1, maxItems: 1000 });
 
 export const IdentityPreviewRequest = Type.Object({
   identityId: Type.String({ minLength: 1, maxLength: 128 }),
   identityAttributeConfig: Type.Optional(IdentityAttributeConfig),
-});
+}, { title: 'IdentityPreviewRequest' });
 export type IdentityPreviewRequest = Static<typeof IdentityPreviewRequest>;
 
 export type IdentityPreviewResponse = Static<typeof IdentityPreviewResponse>;
@@ -122,9 +122,9 @@ export const IdentityPreviewResponse = Type.Object({
       value: Type.Optional(Type.String({ description: 'The value the mapping gives; absent when it gives none or failed' })),
       previousValue: Type.Optional(Type.String({ description: 'The value processing last stored; absent when there is none' })),
       errorMessages: Type.Array(Type.Object({ locale: Nullable(Type.String()), localeOrigin: Nullable(Type.String()), text: Type.String() })),
-    }),
+    }, { title: 'IdentityAttributePreview' }),
   ),
-});
+}, { title: 'IdentityPreviewResponse' });
 
 /** Filterable fields per endpoint (spec §3a); the repository maps them to columns. */
 export const LIST_FILTERS = {

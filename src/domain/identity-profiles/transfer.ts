@@ -3,7 +3,7 @@ import { AppError } from '../../errors.js';
 import { unknownAttributesIn, unknownAttributeWarning } from './mapping-warnings.js';
 import type { Actor, DomainContext, Repositories } from '../context.js';
 import { parseCollectionQuery, type CollectionParams } from '../shared/collection.js';
-import { walkTransforms } from './mappings.js';
+import { walkTransforms } from './transform-tree.js';
 import type { VersionPolicy } from './policy.js';
 import {
   EXPORT_FILTERS,

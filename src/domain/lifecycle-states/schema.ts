@@ -13,6 +13,9 @@ export type LifecycleStateShape = 'classic' | 'current' | 'beta';
 export const IDENTITY_STATES = ['ACTIVE', 'INACTIVE_SHORT_TERM', 'INACTIVE_LONG_TERM'] as const;
 const literals = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));
 const IdentityStateEnum = literals(IDENTITY_STATES);
+/** How the OpenAPI document names each shape's schemas (after the first version that has it), and the versions that have it. */
+const TITLE_SUFFIX: Record<LifecycleStateShape, string> = { classic: 'V3', current: 'V2025', beta: 'Beta' };
+const VERSIONS_OF: Record<LifecycleStateShape, string> = { classic: 'v3, v2024', current: 'v2025, v2026, v1', beta: 'beta' };
 const ACTIONS: Record<LifecycleStateShape, readonly string[]> = {
   classic: ['ENABLE', 'DISABLE', 'DELETE'], current: ['ENABLE', 'DISABLE', 'DELETE'], beta: ['ENABLE', 'DISABLE'],
 };
@@ -25,9 +28,9 @@ const EmailNotificationOption = Type.Object({
   notifyAllAdmins: Type.Optional(Type.Boolean()),
   notifySpecificUsers: Type.Optional(Type.Boolean()),
   emailAddressList: Type.Optional(Type.Array(Type.String({ maxLength: 320 }), { maxItems: 1000 })),
-}, { description: 'Who is told of a change of state (stored; this server sends no e-mail)' });
+}, { title: 'EmailNotificationOptionInput', description: 'Who is told of a change of state (stored; this server sends no e-mail)' });
 
-const AccessActionConfiguration = Type.Object({ removeAllAccessEnabled: Type.Optional(Type.Boolean()) });
+const AccessActionConfiguration = Type.Object({ removeAllAccessEnabled: Type.Optional(Type.Boolean()) }, { title: 'AccessActionConfigurationInput' });
 
 /** An account action as each shape takes it; `classic` has only `sourceIds`. */
 function AccountAction(shape: LifecycleStateShape) {
@@ -41,7 +44,7 @@ function AccountAction(shape: LifecycleStateShape) {
         excludeSourceIds: Type.Optional(Nullable(Ids('With allSources: the sources left out'))),
         allSources: Type.Optional(Type.Boolean()),
       }),
-  });
+  }, { title: `AccountAction${TITLE_SUFFIX[shape]}` });
 }
 
 /** What a client sends to create a state, per shape (read-only fields are ignored; beta creates none). */
@@ -59,7 +62,7 @@ function inputOf(shape: LifecycleStateShape) {
       priority: Type.Optional(Nullable(Type.Integer({ minimum: -2147483648, maximum: 2147483647 }))),
       accessActionConfiguration: Type.Optional(AccessActionConfiguration),
     } : {}),
-  });
+  }, { title: `LifecycleStateInput${TITLE_SUFFIX[shape]}` });
 }
 
 export const LifecycleStateInput = { classic: inputOf('classic'), current: inputOf('current'), beta: inputOf('beta') } as const;
@@ -79,7 +82,7 @@ export interface LifecycleStateInput {
 
 const EmailNotificationOut = Type.Object({
   notifyManagers: Type.Boolean(), notifyAllAdmins: Type.Boolean(), notifySpecificUsers: Type.Boolean(), emailAddressList: Type.Array(Type.String()),
-});
+}, { title: 'EmailNotificationOption' });
 
 /** The answer's shape (serialization drops what a version does not show). */
 function outputOf(shape: LifecycleStateShape) {
@@ -101,13 +104,13 @@ function outputOf(shape: LifecycleStateShape) {
     props.accessActionConfiguration = Type.Object({ removeAllAccessEnabled: Type.Boolean() });
     props.priority = Nullable(Type.Integer());
   }
-  return Type.Object(props, { description: 'A lifecycle state of an identity profile' });
+  return Type.Object(props, { title: `LifecycleState${TITLE_SUFFIX[shape]}`, description: `A lifecycle state of an identity profile (${VERSIONS_OF[shape]})` });
 }
 
 export const LifecycleStateOutput = { classic: outputOf('classic'), current: outputOf('current'), beta: outputOf('beta') } as const;
 
 export const LifecycleStateDeleted = Type.Object({
   type: Type.Literal('LIFECYCLE_STATE'), id: Type.String(), name: Type.String(),
-}, { description: 'The deleted state' });
+}, { title: 'LifecycleStateDeleted', description: 'The deleted state' });
 
 export const LIFECYCLE_STATE_SORTERS = ['name', 'priority', 'created', 'modified'] as const;

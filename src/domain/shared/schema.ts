@@ -1,6 +1,9 @@
 import { Type, type Static, type TSchema } from 'typebox';
 
-/** Building blocks shared by every resource's API schema. */
+/**
+ * Building blocks shared by every resource's API schema. A `title` names a schema's component in
+ * our OpenAPI document (`http/plugins/openapi-components.ts`): one title, one schema.
+ */
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 export const DateTime = Type.String({ format: 'date-time', description: 'ISO 8601, UTC' });
@@ -31,7 +34,7 @@ export const ErrorMessage = Type.Object({
   locale: Nullable(Type.String()),
   localeOrigin: Nullable(Type.Union([Type.Literal('DEFAULT'), Type.Literal('REQUEST')])),
   text: Type.String(),
-});
+}, { title: 'ErrorMessageDto' });
 
 export const ErrorResponse = Type.Object(
   {
@@ -40,12 +43,12 @@ export const ErrorResponse = Type.Object(
     messages: Type.Array(ErrorMessage),
     causes: Type.Array(ErrorMessage),
   },
-  { description: 'ISC error body (ErrorResponseDto)' },
+  { title: 'ErrorResponseDto', description: 'ISC error body (ErrorResponseDto)' },
 );
 export type ErrorResponse = Static<typeof ErrorResponse>;
 
-export const UnauthorizedResponse = Type.Object({ error: Type.String() });
-export const RateLimitResponse = Type.Object({ message: Type.String() });
+export const UnauthorizedResponse = Type.Object({ error: Type.String() }, { title: 'UnauthorizedResponse' });
+export const RateLimitResponse = Type.Object({ message: Type.String() }, { title: 'RateLimitResponse' });
 
 export const JsonPatchOperation = Type.Object(
   {
@@ -54,9 +57,9 @@ export const JsonPatchOperation = Type.Object(
     from: Type.Optional(Type.String({ description: 'Source pointer for move and copy' })),
     value: Type.Optional(Type.Unknown()),
   },
-  { description: 'One RFC 6902 operation' },
+  { title: 'JsonPatchOperation', description: 'One RFC 6902 operation' },
 );
-export const JsonPatch = Type.Array(JsonPatchOperation, { minItems: 0, maxItems: 1000 });
+export const JsonPatch = Type.Array(JsonPatchOperation, { title: 'JsonPatch', minItems: 0, maxItems: 1000 });
 export type JsonPatch = Static<typeof JsonPatch>;
 
 export const newId = (): string => crypto.randomUUID().replace(/-/g, '');

@@ -26,12 +26,12 @@ export const Source = Type.Object(
     created: DateTime,
     modified: DateTime,
   },
-  { description: 'A source of accounts' },
+  { title: 'Source', description: 'A source of accounts' },
 );
 export type Source = Static<typeof Source>;
 
 /** sources.v1 declares `description` a non-nullable string: the per-service layout leaves it out when there is none. */
-export const PerServiceSource = Type.Object({ ...Source.properties, description: Type.Optional(Type.String()) }, { description: 'A source of accounts (sources.v1)' });
+export const PerServiceSource = Type.Object({ ...Source.properties, description: Type.Optional(Type.String()) }, { title: 'SourceV1', description: 'A source of accounts (sources.v1)' });
 export type PerServiceSource = Static<typeof PerServiceSource>;
 export const toPerServiceSource = ({ description, ...rest }: Source): PerServiceSource => ({ ...rest, ...(description === null ? {} : { description }) });
 
@@ -47,7 +47,7 @@ export const SourceInput = Type.Object({
   accountIdColumn: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'Default `id`' })),
   accountNameColumn: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'Default `name`' })),
   deleteThreshold: Type.Optional(DeleteThreshold),
-});
+}, { title: 'SourceInput' });
 export type SourceInput = Static<typeof SourceInput>;
 
 /** sources.v1's filters and sorters, for the fields this server keeps (the others name what it has not: health, clusters…). */

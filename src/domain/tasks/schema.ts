@@ -3,7 +3,7 @@ import { DateTime, Nullable } from '../shared/schema.js';
 
 export const CompletionStatus = Type.Union([
   Type.Literal('Success'), Type.Literal('Warning'), Type.Literal('Error'), Type.Literal('Terminated'), Type.Literal('TempError'),
-]);
+], { title: 'CompletionStatus' });
 
 /**
  * What ISC's 202 answers carry (delete, bulk delete). `completed` and `completionStatus` are
@@ -19,7 +19,7 @@ export const TaskResultSimplified = Type.Object(
     launched: DateTime,
     completionStatus: Type.Optional(CompletionStatus),
   },
-  { description: 'Reference to the task doing the work (TaskResultSimplified)' },
+  { title: 'TaskResultSimplified', description: 'Reference to the task doing the work (TaskResultSimplified)' },
 );
 export type TaskResultSimplified = Static<typeof TaskResultSimplified>;
 
@@ -28,7 +28,7 @@ export const TaskMessage = Type.Object({
   localizedText: Type.Object({ locale: Type.String(), message: Type.String() }),
   key: Type.String(),
   parameters: Type.Array(Type.Unknown()),
-});
+}, { title: 'TaskStatusMessage' });
 export type TaskMessage = Static<typeof TaskMessage>;
 
 export const TaskProgress = Type.Object({
@@ -36,7 +36,7 @@ export const TaskProgress = Type.Object({
   processed: Type.Integer(),
   changed: Type.Integer(),
   failed: Type.Integer(),
-});
+}, { title: 'TaskProgress' });
 export type TaskProgress = Static<typeof TaskProgress>;
 
 /** `GET /<version>/task-status/{id}`: ISC's TaskStatus, plus our live progress. */
@@ -63,7 +63,7 @@ export const TaskStatus = Type.Object(
     estimatedSecondsLeft: Nullable(Type.Integer({ description: 'Estimate from the rate so far (running tasks with progress)' })),
     result: Nullable(Type.Record(Type.String(), Type.Unknown())),
   },
-  { description: 'Task status' },
+  { title: 'TaskStatus', description: 'Task status' },
 );
 export type TaskStatus = Static<typeof TaskStatus>;
 
@@ -76,7 +76,7 @@ export type TaskStatus = Static<typeof TaskStatus>;
  */
 export const PerServiceCompletionStatus = Type.Union([
   Type.Literal('SUCCESS'), Type.Literal('WARNING'), Type.Literal('ERROR'), Type.Literal('TERMINATED'), Type.Literal('TEMPERROR'),
-]);
+], { title: 'CompletionStatusV1' });
 export const PerServiceTaskStatus = Type.Object(
   {
     ...TaskStatus.properties,
@@ -84,7 +84,7 @@ export const PerServiceTaskStatus = Type.Object(
     completionStatus: Nullable(PerServiceCompletionStatus),
     target: Nullable(Type.Object({ type: Nullable(Type.Union([Type.Literal('APPLICATION'), Type.Literal('IDENTITY')])), id: Type.String(), name: Type.String() })),
   },
-  { description: 'Task status (task-status.v1)' },
+  { title: 'TaskStatusV1', description: 'Task status (task-status.v1)' },
 );
 export type PerServiceTaskStatus = Static<typeof PerServiceTaskStatus>;
 

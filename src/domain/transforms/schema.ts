@@ -10,7 +10,7 @@ export const Transform = Type.Object(
     attributes: Nullable(Type.Record(Type.String(), Type.Unknown(), { description: 'Operation-specific configuration' })),
     internal: Type.Boolean({ description: 'Shipped with the server; read-only' }),
   },
-  { description: 'A named transform' },
+  { title: 'Transform', description: 'A named transform' },
 );
 export type Transform = Static<typeof Transform>;
 
@@ -18,7 +18,7 @@ export const TransformInput = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 50, pattern: '\\S' }),
   type: Type.String({ minLength: 1, maxLength: 100 }),
   attributes: Type.Optional(Nullable(Type.Record(Type.String(), Type.Unknown()))),
-});
+}, { title: 'TransformInput' });
 export type TransformInput = Static<typeof TransformInput>;
 
 export const TRANSFORM_FILTERS = {

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ERRORS } from '../../errors.js';
 import { ALL_SCOPES } from '../../domain/clients/service.js';
 import type { TokenClaims, TokenService } from '../../domain/clients/tokens.js';
-import type { Rights } from '../versions.js';
+import type { Rights } from '../rights.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

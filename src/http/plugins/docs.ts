@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { shareErrorResponses, shareTitledSchemas } from './openapi-components.js';
 
 /** The package's version (package.json, three folders up from src/http/plugins and dist/http/plugins). */
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -69,6 +70,9 @@ export async function installDocs(app: FastifyInstance, options: { publicUrl?: s
       },
       security: [{ oauth2: [] }],
     },
+    // what the routes repeat — the schemas named where they are declared (a `title`), the error
+    // answers — becomes components, referenced where used
+    transformObject: (document) => ('openapiObject' in document ? shareErrorResponses(shareTitledSchemas(document.openapiObject)) : document.swaggerObject),
   });
   await app.register(swaggerUi, {
     routePrefix: '/docs',

@@ -10,6 +10,7 @@ import { getAccount, listAccounts } from '../../domain/accounts/service.js';
 import { setAccountsDisabled } from '../../domain/accounts/enable-disable.js';
 import { toTaskStatus } from '../../domain/tasks/service.js';
 import type { ServiceLayout } from '../layouts.js';
+import { rightsOf } from '../rights.js';
 import { taskStatusShape } from './task-status.js';
 import { CollectionQuerystring, actorOf, errorResponses, page } from './responses.js';
 
@@ -39,13 +40,12 @@ const AccountsAsyncResult = Type.Object({ id: Type.String({ description: 'id of 
  */
 export async function accountRoutes(app: FastifyInstance, layout: ServiceLayout, ctx: DomainContext, uploads: UploadLimits) {
   await app.register(multipart, { limits: { fileSize: uploads.maxBytes, files: 1, fields: 10 } });
-  const { rights } = layout;
   const taskLink = (id: string) => `${layout.paths.taskStatus}/${id}`;
   const accounts = layout.paths.accounts;
   if (accounts) mountAccounts(app, accounts, layout, ctx, taskLink);
   const { schema: LoadTask, show } = taskStatusShape(layout);
   app.post<{ Params: { id: string }; Querystring: LoadOptions }>(`${layout.paths.sourceLoads}/:id/load-accounts`, {
-    config: { rights: rights.loadAccounts, bulk: true },
+    config: { rights: rightsOf(layout.name, 'loadAccounts'), bulk: true },
     schema: {
       tags: ['Sources'], summary: 'Load accounts from a CSV file (multipart part `file`); a full aggregation, run as a task',
       consumes: ['multipart/form-data'], params: IdParams, querystring: LoadQuerystring,
@@ -69,24 +69,23 @@ export async function accountRoutes(app: FastifyInstance, layout: ServiceLayout,
 }
 
 function mountAccounts(app: FastifyInstance, base: string, layout: ServiceLayout, ctx: DomainContext, taskLink: (id: string) => string) {
-  const { rights } = layout;
   const perService = layout.shapes === 'perService';
   const Shape = perService ? PerServiceAccount : Account;
   const show = (account: Account): Account | PerServiceAccount => (perService ? toPerServiceAccount(account) : account);
   app.get<{ Querystring: Record<string, string> }>(base, {
-    config: { rights: rights.listAccounts },
+    config: { rights: rightsOf(layout.name, 'listAccounts') },
     schema: { tags: ['Accounts'], summary: 'List accounts', querystring: CollectionQuerystring, response: { 200: Type.Array(Shape), ...errorResponses(400) } },
   }, async (request, reply) => {
     const { items, total } = await listAccounts(ctx, request.query);
     return page(reply, { items: items.map(show), total });
   });
   app.get<{ Params: { id: string } }>(`${base}/:id`, {
-    config: { rights: rights.getAccount },
+    config: { rights: rightsOf(layout.name, 'getAccount') },
     schema: { tags: ['Accounts'], summary: 'Get an account', params: IdParams, response: { 200: Shape, ...errorResponses(400, 404) } },
   }, async (request) => show(await getAccount(ctx, request.params.id)));
   for (const [action, disabled] of [['enable', false], ['disable', true]] as const) {
     app.post<{ Params: { id: string }; Body: Static<typeof AccountToggleRequest> }>(`${base}/:id/${action}`, {
-      config: { rights: disabled ? rights.disableAccount : rights.enableAccount },
+      config: { rights: rightsOf(layout.name, disabled ? 'disableAccount' : 'enableAccount') },
       schema: {
         tags: ['Accounts'], summary: `${disabled ? 'Disable' : 'Enable'} an account (recorded on the account; answers with the task, complete)`,
         params: IdParams, body: AccountToggleRequest, response: { 202: AccountsAsyncResult, ...errorResponses(400, 404) },

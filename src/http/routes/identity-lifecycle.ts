@@ -3,7 +3,8 @@ import { Type } from 'typebox';
 import type { DomainContext } from '../../domain/context.js';
 import { MAX_SELECTED_IDENTITIES, requestIdentityProcessing } from '../../domain/identities/process-selected.js';
 import { setLifecycleState } from '../../domain/identities/set-lifecycle-state.js';
-import { IDENTITY_LIFECYCLE, IDENTITY_LIFECYCLE_RIGHTS, type VersionName } from '../versions.js';
+import { rightsOf } from '../rights.js';
+import { IDENTITY_LIFECYCLE, type VersionName } from '../versions.js';
 import { actorOf, errorResponses } from './responses.js';
 
 const ProcessIdentitiesRequest = Type.Object({
@@ -31,7 +32,7 @@ export function identityLifecycleRoutes(app: FastifyInstance, version: VersionNa
   const base = ops.identitiesPath;
   if (ops.setLifecycleState) {
     app.post<{ Params: { id: string }; Body: { lifecycleStateId: string } }>(`${base}/:id/set-lifecycle-state`, {
-      config: { rights: IDENTITY_LIFECYCLE_RIGHTS.setLifecycleState },
+      config: { rights: rightsOf(version, 'setLifecycleState') },
       schema: {
         tags: ['Lifecycle States'], operationId: `${version}_${ops.setLifecycleState}`, summary: "Set an identity's lifecycle state (by hand)",
         params: IdParams, body: SetLifecycleStateRequest, response: { 200: SetLifecycleStateResponse, ...errorResponses(400, 404) },
@@ -40,7 +41,7 @@ export function identityLifecycleRoutes(app: FastifyInstance, version: VersionNa
   }
   if (ops.startIdentityProcessing) {
     app.post<{ Body: { identityIds: string[] } }>(`${base}/process`, {
-      config: { rights: IDENTITY_LIFECYCLE_RIGHTS.startIdentityProcessing },
+      config: { rights: rightsOf(version, 'startIdentityProcessing') },
       schema: {
         tags: ['Identities'], operationId: `${version}_${ops.startIdentityProcessing}`, summary: 'Process up to 250 identities (a task)',
         body: ProcessIdentitiesRequest, response: { 202: TaskResultResponse, ...errorResponses(400) },

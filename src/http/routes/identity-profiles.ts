@@ -13,6 +13,7 @@ import { exportProfiles, importProfiles } from '../../domain/identity-profiles/t
 import { JsonPatch } from '../../domain/shared/schema.js';
 import { TaskResultSimplified } from '../../domain/tasks/schema.js';
 import { layoutOf } from '../layouts.js';
+import { rightsOf } from '../rights.js';
 import type { ApiVersion, ProfileOperation } from '../versions.js';
 import { actorOf, CollectionQuerystring, errorResponses, warn } from './responses.js';
 
@@ -36,7 +37,7 @@ export function identityProfileRoutes(app: FastifyInstance, v: ApiVersion, ctx: 
   const taskStatus = layoutOf(v.name).paths.taskStatus;
   /** Route options: the version's rights for the operation, and its documented schema. */
   const op = (name: ProfileOperation, summary: string, schema: FastifySchema) => ({
-    config: { rights: v.rights[name] },
+    config: { rights: rightsOf(v.name, name) },
     schema: { tags: [`Identity Profiles (${v.name})`], operationId: `${v.name}_${v.operationIds[name]}`, summary, ...schema },
   });
 

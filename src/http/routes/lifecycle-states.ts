@@ -4,6 +4,7 @@ import type { DomainContext } from '../../domain/context.js';
 import { LifecycleStateDeleted, LifecycleStateInput, LifecycleStateOutput } from '../../domain/lifecycle-states/schema.js';
 import { createState, deleteState, getState, listStates, patchState } from '../../domain/lifecycle-states/service.js';
 import { JsonPatch } from '../../domain/shared/schema.js';
+import { rightsOf } from '../rights.js';
 import type { ApiVersion, LifecycleStateOperation } from '../versions.js';
 import { actorOf, errorResponses, page } from './responses.js';
 
@@ -34,7 +35,7 @@ export function lifecycleStateRoutes(app: FastifyInstance, v: ApiVersion, ctx: D
   const op = (name: LifecycleStateOperation, summary: string, schema: FastifySchema) => {
     const declared = operations[name]!;
     return {
-      config: { rights: declared.rights },
+      config: { rights: rightsOf(v.name, `lifecycleStates.${name}`) },
       schema: { tags: ['Lifecycle States'], operationId: `${v.name}_${declared.operationId}`, summary, ...schema },
     };
   };

@@ -6,6 +6,7 @@ import { patchSource } from '../../domain/sources/patch.js';
 import { PerServiceSource, Source, SourceInput, toPerServiceSource } from '../../domain/sources/schema.js';
 import { createSource, deleteSource, getSource, listSources } from '../../domain/sources/service.js';
 import type { ServiceLayout } from '../layouts.js';
+import { rightsOf } from '../rights.js';
 import { CollectionQuerystring, actorOf, errorResponses, page } from './responses.js';
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) });
@@ -18,27 +19,26 @@ export function sourceRoutes(app: FastifyInstance, layout: ServiceLayout, ctx: D
   const base = layout.paths.sources;
   if (!base) return;
   const tags = ['Sources'];
-  const { rights } = layout;
   const perService = layout.shapes === 'perService';
   const Shape = perService ? PerServiceSource : Source;
   const show = (source: Source): Source | PerServiceSource => (perService ? toPerServiceSource(source) : source);
   app.get<{ Querystring: Record<string, string> }>(base, {
-    config: { rights: rights.listSources },
+    config: { rights: rightsOf(layout.name, 'listSources') },
     schema: { tags, summary: 'List sources', querystring: CollectionQuerystring, response: { 200: Type.Array(Shape), ...errorResponses(400) } },
   }, async (request, reply) => {
     const { items, total } = await listSources(ctx, request.query);
     return page(reply, { items: items.map(show), total });
   });
   app.post<{ Body: SourceInput }>(base, {
-    config: { rights: rights.createSource },
+    config: { rights: rightsOf(layout.name, 'createSource') },
     schema: { tags, summary: 'Create a source', body: SourceInput, response: { 201: Shape, ...errorResponses(400) } },
   }, async (request, reply) => reply.code(201).send(show(await createSource(ctx, request.body, actorOf(request).clientId))));
   app.get<Id>(`${base}/:id`, {
-    config: { rights: rights.getSource },
+    config: { rights: rightsOf(layout.name, 'getSource') },
     schema: { tags, summary: 'Get a source', params: IdParams, response: { 200: Shape, ...errorResponses(400, 404) } },
   }, async (request) => show(await getSource(ctx, request.params.id)));
   app.patch<Id & { Body: JsonPatch }>(`${base}/:id`, {
-    config: { rights: rights.updateSource },
+    config: { rights: rightsOf(layout.name, 'updateSource') },
     schema: {
       tags, summary: 'Update a source (JSON Patch); this server changes `deleteThreshold` only', params: IdParams, body: JsonPatch,
       response: { 200: Shape, ...errorResponses(400, 404) },
@@ -46,7 +46,7 @@ export function sourceRoutes(app: FastifyInstance, layout: ServiceLayout, ctx: D
   }, async (request) => show(await patchSource(ctx, request.params.id, request.body, actorOf(request).clientId)));
   const asTask = layout.sourceDelete === 'taskReference';
   app.delete<Id>(`${base}/:id`, {
-    config: { rights: rights.deleteSource },
+    config: { rights: rightsOf(layout.name, 'deleteSource') },
     schema: {
       tags, summary: asTask ? 'Delete a source (answers with the task that did it)' : 'Delete a source', params: IdParams,
       response: { ...(asTask ? { 202: TaskReference } : { 204: Type.Null() }), ...errorResponses(400, 404) },

@@ -4,6 +4,7 @@ import type { DomainContext } from '../../domain/context.js';
 import { PerServiceTaskStatus, TaskStatus } from '../../domain/tasks/schema.js';
 import { getTaskStatus, listTaskStatus, toPerServiceTaskStatus } from '../../domain/tasks/service.js';
 import type { ServiceLayout } from '../layouts.js';
+import { rightsOf } from '../rights.js';
 import { CollectionQuerystring, errorResponses, page } from './responses.js';
 
 /** How a layout shows a task status: its schema and the conversion from ours. */
@@ -18,14 +19,14 @@ export function taskStatusRoutes(app: FastifyInstance, layout: ServiceLayout, ct
   const base = layout.paths.taskStatus;
   const { schema, show } = taskStatusShape(layout);
   app.get<{ Querystring: Record<string, string> }>(base, {
-    config: { rights: layout.rights.listTaskStatus },
+    config: { rights: rightsOf(layout.name, 'listTaskStatus') },
     schema: { tags: ['Task Status'], summary: 'List task statuses (newest first)', querystring: CollectionQuerystring, response: { 200: Type.Array(schema), ...errorResponses(400) } },
   }, async (request, reply) => {
     const { items, total } = await listTaskStatus(ctx, request.query);
     return page(reply, { items: items.map((s) => show(s)), total });
   });
   app.get<{ Params: { id: string } }>(`${base}/:id`, {
-    config: { rights: layout.rights.getTaskStatus },
+    config: { rights: rightsOf(layout.name, 'getTaskStatus') },
     schema: { tags: ['Task Status'], summary: 'Get a task status', params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) }), response: { 200: schema, ...errorResponses(404) } },
   }, async (request) => show(await getTaskStatus(ctx, request.params.id)));
 }

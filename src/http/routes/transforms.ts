@@ -4,6 +4,7 @@ import type { DomainContext } from '../../domain/context.js';
 import { Transform, TransformInput } from '../../domain/transforms/schema.js';
 import { createTransform, deleteTransform, getTransform, listTransforms, replaceTransform } from '../../domain/transforms/service.js';
 import type { ServiceLayout } from '../layouts.js';
+import { rightsOf } from '../rights.js';
 import { CollectionQuerystring, actorOf, errorResponses, page } from './responses.js';
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) });
@@ -15,25 +16,24 @@ export function transformRoutes(app: FastifyInstance, layout: ServiceLayout, ctx
   const tags = ['Transforms'];
   const path = layout.paths.transforms;
   if (!path) return;
-  const rights = layout.rights;
   app.get<{ Querystring: Record<string, string> }>(path, {
-    config: { rights: rights.listTransforms },
+    config: { rights: rightsOf(layout.name, 'listTransforms') },
     schema: { tags, summary: 'List transforms', querystring: ListQuery, response: { 200: Type.Array(Transform), ...errorResponses(400) } },
   }, async (request, reply) => page(reply, await listTransforms(ctx, request.query)));
   app.post<{ Body: TransformInput }>(path, {
-    config: { rights: rights.createTransform },
+    config: { rights: rightsOf(layout.name, 'createTransform') },
     schema: { tags, summary: 'Create a transform', body: TransformInput, response: { 201: Transform, ...errorResponses(400) } },
   }, async (request, reply) => reply.code(201).send(await createTransform(ctx, request.body, actorOf(request))));
   app.get<Id>(`${path}/:id`, {
-    config: { rights: rights.getTransform },
+    config: { rights: rightsOf(layout.name, 'getTransform') },
     schema: { tags, summary: 'Get a transform', params: IdParams, response: { 200: Transform, ...errorResponses(400, 404) } },
   }, async (request) => getTransform(ctx, request.params.id));
   app.put<Id & { Body: TransformInput }>(`${path}/:id`, {
-    config: { rights: rights.updateTransform },
+    config: { rights: rightsOf(layout.name, 'updateTransform') },
     schema: { tags, summary: 'Replace a transform (attributes only)', params: IdParams, body: TransformInput, response: { 200: Transform, ...errorResponses(400, 404) } },
   }, async (request) => replaceTransform(ctx, request.params.id, request.body, actorOf(request)));
   app.delete<Id>(`${path}/:id`, {
-    config: { rights: rights.deleteTransform },
+    config: { rights: rightsOf(layout.name, 'deleteTransform') },
     schema: { tags, summary: 'Delete a transform', params: IdParams, response: { 204: Type.Null(), ...errorResponses(400, 404) } },
   }, async (request, reply) => {
     await deleteTransform(ctx, request.params.id, actorOf(request));

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOAD_JOB } from '../../../src/domain/accounts/load.js';
+import { loadJob } from '../../../src/domain/accounts/load.js';
 import { jobsFinishing, startTestApp, waitForTask, type TestApp } from '../../helpers/app.js';
 import { DATABASES } from '../../helpers/databases.js';
 import { multipartFile } from '../../helpers/multipart.js';
@@ -56,7 +56,7 @@ describe.each(DATABASES)('identities end to end on %s', (kind) => {
   };
 
   it('loads the CSV as a task, forms identities and processes them automatically', async () => {
-    const loads = jobsFinishing(t, LOAD_JOB); // the load queues processing after its task is complete
+    const loads = jobsFinishing(t, loadJob.name); // the load queues processing after its task is complete
     const load = await t.app.inject({ method: 'POST', url: `/v3/sources/${sourceId}/load-accounts`, ...withAuth(h, multipartFile('file', 'hr.csv', HR)) });
     expect(load.statusCode).toBe(202);
     await loads.finished(load.json().task.id);

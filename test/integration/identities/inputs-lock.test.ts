@@ -1,8 +1,8 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOAD_JOB } from '../../../src/domain/accounts/load.js';
+import { loadJob } from '../../../src/domain/accounts/load.js';
 import { compileMappings } from '../../../src/domain/identities/evaluate.js';
-import { INPUTS_LOCK } from '../../../src/db/migrations/0006-identity-state.js';
+import { INPUTS_LOCK } from '../../../src/db/locks.js';
 import { jobsFinishing, startTestApp, type TestApp } from '../../helpers/app.js';
 import { accountAttr, sourceWithProfile } from '../../helpers/identities.js';
 import { POSTGRES_URL } from '../../helpers/databases.js';
@@ -26,7 +26,7 @@ describe('accounts changes and chunk reads exclude each other on postgres', () =
     const created = await sourceWithProfile(t, h, { name: 'L' }, { name: 'PL', mappings: { uid: accountAttr('L', 'name') } });
     profileId = created.profileId;
     const file = multipartFile('file', 'l.csv', 'id,name\n1,a\n2,b\n');
-    const loads = jobsFinishing(t, LOAD_JOB);
+    const loads = jobsFinishing(t, loadJob.name);
     const load = await t.app.inject({ method: 'POST', url: `/v3/sources/${created.sourceId}/load-accounts`, payload: file.payload, headers: { ...h, ...file.headers } });
     await loads.finished(load.json().task.id);
     loads.stop();

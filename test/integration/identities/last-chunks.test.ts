@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOAD_JOB } from '../../../src/domain/accounts/load.js';
-import { FINALIZE_JOB, runChunkJob } from '../../../src/domain/identities/processing.js';
+import { loadJob } from '../../../src/domain/accounts/load.js';
+import { finalizeJob, runChunkJob } from '../../../src/domain/identities/processing.js';
+import type { Job } from '../../../src/domain/shared/job.js';
 import { createTask } from '../../../src/domain/tasks/service.js';
 import { jobsFinishing, startTestApp, type TestApp } from '../../helpers/app.js';
 import { accountAttr, sourceWithProfile } from '../../helpers/identities.js';
@@ -23,7 +24,7 @@ describe('the last chunks of a run finishing together on postgres', () => {
     const h = await t.admin();
     const { sourceId, profileId } = await sourceWithProfile(t, h, { name: 'Two' }, { name: 'P2', mappings: { uid: accountAttr('Two', 'name') } });
     const file = multipartFile('file', 'two.csv', 'id,name\n1,a\n2,b\n3,c\n4,d\n');
-    const loads = jobsFinishing(t, LOAD_JOB);
+    const loads = jobsFinishing(t, loadJob.name);
     const load = await t.app.inject({ method: 'POST', url: `/v3/sources/${sourceId}/load-accounts`, payload: file.payload, headers: { ...h, ...file.headers } });
     await loads.finished(load.json().task.id);
     loads.stop();
@@ -34,7 +35,7 @@ describe('the last chunks of a run finishing together on postgres', () => {
     const task = await createTask(ctx.repos, ctx, { type: 'IDENTITY_PROFILE_PROCESS', name: 'Process', description: 'test', actor: { name: 'test' } as never });
     await ctx.repos.tasks.createChunks(task.id, 'attributes', [{ firstId: ids[0], lastId: ids[1] }, { firstId: ids[2], lastId: ids[3] }]);
     const queued: string[] = [];
-    const recording = { ...ctx, jobs: { enqueue: async (name: string) => void queued.push(name), enqueueMany: async (name: string, payloads: readonly unknown[]) => void payloads.forEach(() => queued.push(name)) } };
+    const recording = { ...ctx, jobs: { enqueue: async (job: Job) => void queued.push(job.name), enqueueMany: async (job: Job, payloads: readonly unknown[]) => void payloads.forEach(() => queued.push(job.name)) } };
 
     // hold both chunk rows, start both chunk jobs (they wait for the rows), then let them go together
     let release!: () => void;
@@ -58,6 +59,6 @@ describe('the last chunks of a run finishing together on postgres', () => {
     await Promise.all(runs);
 
     expect((await ctx.repos.tasks.listChunks(task.id, 'attributes')).every((c) => c.done)).toBe(true);
-    expect(queued).toContain(FINALIZE_JOB);
+    expect(queued).toContain(finalizeJob.name);
   });
 });

@@ -8,7 +8,7 @@ import fastJsonStringify from 'fast-json-stringify';
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { BACKFILL } from '../../../src/db/migrations/0007-profile-json.js';
-import { LOAD_JOB } from '../../../src/domain/accounts/load.js';
+import { loadJob } from '../../../src/domain/accounts/load.js';
 import { IdentityProfile } from '../../../src/domain/identity-profiles/schema.js';
 import { jobsFinishing, waitForTask, type TestApp } from '../../helpers/app.js';
 import { multipartFile } from '../../helpers/multipart.js';
@@ -104,7 +104,7 @@ describeOnDatabases('identity profiles: stored API JSON', (app) => {
     const p = await newProfile(t, V3, { authoritativeSource: { id: source.id }, identityAttributeConfig: { enabled: true, attributeTransforms: [
       { identityAttributeName: 'uid', transformDefinition: { type: 'accountAttribute', attributes: { attributeName: 'name', sourceName: source.name } } },
     ] } });
-    const loads = jobsFinishing(t, LOAD_JOB);
+    const loads = jobsFinishing(t, loadJob.name);
     const csv = multipartFile('file', 'a.csv', 'id,name\na1,ann\na2,bob\n');
     const load = await t.app.inject({ method: 'POST', url: `/v3/sources/${source.id}/load-accounts`, payload: csv.payload, headers: { ...(await t.admin()), ...csv.headers } });
     expect(load.statusCode, load.body).toBe(202);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCHEDULED_JOB } from '../../../src/domain/identity-profiles/scheduled.js';
+import { scheduledJob } from '../../../src/domain/identity-profiles/scheduled.js';
 import { startTestApp, waitForTask, type TestApp } from '../../helpers/app.js';
 import { expectContract, sharedDir } from '../../helpers/contract.js';
 import { DATABASES, postgresReachable } from '../../helpers/databases.js';
@@ -196,13 +196,13 @@ describe.each(DATABASES)('lifecycle states end to end on %s', (kind) => {
     now += 6 * DAY; // 2030-01-16: past cy's end date
     const fired = new Promise<void>((resolve, reject) => {
       const onDone = (name: string, _payload: unknown, error?: Error) => {
-        if (name !== SCHEDULED_JOB) return;
+        if (name !== scheduledJob.name) return;
         t.services.queue.events.off('done', onDone);
         if (error) reject(error); else resolve();
       };
       t.services.queue.events.on('done', onDone);
     });
-    await t.services.queue.enqueue(SCHEDULED_JOB, {});
+    await t.services.queue.enqueue(scheduledJob.name, {});
     await fired;
     const runs = (await t.app.inject({ method: 'GET', url: `/v3/task-status?sorters=-launched&filters=${encodeURIComponent(`target.id eq "${profileId}"`)}`, headers: h })).json();
     expect(runs[0].launcher).toBe('scheduler');

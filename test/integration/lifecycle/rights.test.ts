@@ -17,7 +17,7 @@ const DOCUMENTS: Array<{ doc: ContractDocument; base: string }> = [
 
 /**
  * Issue 15's identity operations: every one a document declares is a route of ours with exactly its
- * scopes and user levels (the routes' rights are data: versions.ts IDENTITY_LIFECYCLE_RIGHTS), and
+ * scopes and user levels (the routes' rights are data: http/rights.ts), and
  * no version serves one its document lacks (v3 has no process, beta no set-lifecycle-state).
  */
 describe.runIf(sharedDir() !== undefined)('identity lifecycle operations as the documents declare them', () => {

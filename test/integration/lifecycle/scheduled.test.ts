@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProcessingTask } from '../../../src/domain/identity-profiles/process.js';
-import { runScheduledProcessing, SCHEDULED_JOB } from '../../../src/domain/identity-profiles/scheduled.js';
+import { runScheduledProcessing, scheduledJob } from '../../../src/domain/identity-profiles/scheduled.js';
 import { failTask } from '../../../src/domain/tasks/service.js';
 import { startJobQueue } from '../../../src/jobs/queue.js';
 import { startTestApp, waitForTask, type TestApp } from '../../helpers/app.js';
@@ -74,12 +74,12 @@ describe.each(DATABASES)('scheduled processing on %s', (kind) => {
     const schema = `sched_${Math.random().toString(36).slice(2, 8)}`;
     const sql = t.services.database.sqlExecutor;
     const start = (schedule: { cron: string; timeZone: string } | 'off') => startJobQueue(sql, {
-      schema, queues: [SCHEDULED_JOB], handlers: {}, logger: pino({ level: 'silent' }), schedules: { [SCHEDULED_JOB]: schedule },
+      schema, queues: [scheduledJob.name], handlers: {}, logger: pino({ level: 'silent' }), schedules: { [scheduledJob.name]: schedule },
     });
     const rows = async () => (await sql.executeSql(`select name, cron, timezone from ${schema}.schedule`, [])).rows;
     const nodes = [await start({ cron: '0 8,20 * * *', timeZone: 'Europe/Paris' }), await start({ cron: '0 8,20 * * *', timeZone: 'Europe/Paris' })];
     try {
-      expect(await rows()).toEqual([{ name: SCHEDULED_JOB, cron: '0 8,20 * * *', timezone: 'Europe/Paris' }]);
+      expect(await rows()).toEqual([{ name: scheduledJob.name, cron: '0 8,20 * * *', timezone: 'Europe/Paris' }]);
       const off = await start('off');
       expect(await rows()).toEqual([]);
       await off.stop();

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { Logger } from 'pino';
 import { DEFAULT_UPLOAD_LIMIT_BYTES, type Config } from './config.js';
-import { probeDatabase } from './db/database.js';
+import { probeForHealth } from './db/database.js';
 import { isClientRevoked } from './domain/clients/service.js';
 import { frameworkErrorHandler, installErrorHandling } from './http/error-handler.js';
 import { installAuth, revocationCache } from './http/plugins/auth.js';
@@ -119,7 +119,7 @@ export async function buildApp({ services, config, logger }: AppOptions): Promis
   await installConsole(app);
 
   const checks: HealthCheck[] = [
-    databaseCheck(() => probeDatabase(services.database)),
+    databaseCheck(() => probeForHealth(services.database)),
   ];
   // not critical: without Redis the limits are counted per node (see rate-limit-redis.ts)
   const redisCheck = limits?.check?.bind(limits);

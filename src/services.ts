@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { whenDatabaseAvailable, type Database } from './db/database.js';
-import { apiClientRepository } from './db/repositories/clients.js';
-import { createRepositories, transactionRunner } from './db/repositories/index.js';
+import { throughBoundary } from './db/boundary.js';
+import { createClientRepository, createRepositories, transactionRunner } from './db/repositories/index.js';
 import { loadSigningKey } from './db/repositories/settings.js';
 import type { DomainContext, JobQueue } from './domain/context.js';
 import type { ApiClientRepository } from './domain/clients/repository.js';
@@ -89,10 +89,11 @@ export async function createServices(database: Database, options: ServiceOptions
     if (!queue) throw new Error('job queue not started');
     return queue;
   };
-  const jobs: JobQueue = {
+  // pg-boss writes to the database too: a request that queues a job sees its failures as domain errors
+  const jobs = throughBoundary<JobQueue>({
     enqueue: (job, payload) => started().enqueue(job.name, payload),
     enqueueMany: (job, payloads) => started().enqueueMany(job.name, payloads),
-  };
+  });
   const ctx: DomainContext = {
     repos: createRepositories(db, { jobSchema: queueSchema }),
     withTransaction: transactionRunner(db, { jobSchema: queueSchema }),
@@ -140,7 +141,7 @@ export async function createServices(database: Database, options: ServiceOptions
   return {
     database,
     ctx,
-    clients: apiClientRepository(db),
+    clients: createClientRepository(db),
     tokens,
     queue,
     metrics,

@@ -1,4 +1,5 @@
 import { Kysely, Migrator, sql, type DatabaseIntrospector } from 'kysely';
+import { failureKind } from './errors.js';
 import { migrationProvider } from './migrations/index.js';
 import { openPGlite } from './pglite.js';
 import { openPostgres } from './postgres.js';
@@ -138,6 +139,16 @@ export async function ping(db: Kysely<DB>): Promise<void> {
 /** Can the database be reached now? Resolves, or throws saying why (see `Database.probe`). */
 export function probeDatabase(database: Pick<Database, 'db' | 'probe'>): Promise<ProbeNote | void> {
   return database.probe ? database.probe() : ping(database.db);
+}
+
+/**
+ * `probeDatabase` for `/health`, a public route: rejects with an Error that says only what kind of
+ * failure it was (`failureKind`), never the driver's message.
+ */
+export function probeForHealth(database: Pick<Database, 'db' | 'probe'>): Promise<ProbeNote | void> {
+  return probeDatabase(database).catch((e: unknown) => {
+    throw new Error(failureKind(e));
+  });
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../errors.js';
+import { AppError, ERRORS } from '../errors.js';
 import { isConnectionFailure, mapDatabaseError } from './errors.js';
 
 const withCode = (code: string, message = 'x') => Object.assign(new Error(message), { code });
@@ -32,7 +32,7 @@ describe('connection failures', () => {
     ['syntax error', withCode('42601')],
     ['serialization failure', withCode('40001')],
     ['a statement timeout', withCode('57014', 'canceling statement due to statement timeout')],
-    ['our own errors', new AppError('not_found', 404, 'x')],
+    ['our own errors', ERRORS.notFound('profile_not_found', 'x')],
     ['anything else', new Error('boom')],
     ['not an error', 'ECONNREFUSED'],
   ])('%s is not one', (_what, e) => {

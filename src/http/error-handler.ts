@@ -1,7 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, ERRORS, isAppError } from '../errors.js';
 import type { ErrorResponse } from '../domain/shared/schema.js';
-import { mapDatabaseError } from '../db/errors.js';
 import { FORM_BODY_LIMIT } from './plugins/content-types.js';
 
 const DETAIL_CODES: Record<number, string> = {
@@ -100,29 +99,31 @@ function frameworkError(err: FastifyError, request?: FastifyRequest): AppError |
       return ERRORS.payloadTooLarge(limit ? `The request body is too large; the limit is ${limit} bytes.` : undefined);
     }
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return ERRORS.badRequest('The request body is empty; a JSON body is required.');
+      return new AppError('invalid_json', 'The request body is empty; a JSON body is required.');
     case 'FST_ERR_MAX_PARAM_LENGTH':
       return ERRORS.uriTooLong();
     case 'FST_ERR_BAD_URL':
-      return ERRORS.badRequest('The request URL is not valid: it contains a malformed percent-encoded sequence.');
+      return new AppError('invalid_url', 'The request URL is not valid: it contains a malformed percent-encoded sequence.');
   }
-  if (err instanceof SyntaxError || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY') return ERRORS.badRequest(`The request body is not valid JSON: ${err.message}`);
+  if (err instanceof SyntaxError || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY') return new AppError('invalid_json', `The request body is not valid JSON: ${err.message}`);
   return undefined;
 }
 
-/** Turns anything thrown (our errors, Fastify's validation and parsing errors, SQL errors) into an AppError. */
+/**
+ * Turns anything thrown (our errors, Fastify's validation and parsing errors) into an AppError.
+ * Database errors arrive translated already (db/boundary.ts); anything else unknown is a 500.
+ */
 export function toAppError(e: unknown, request?: FastifyRequest): AppError {
-  const mapped = mapDatabaseError(e);
-  if (isAppError(mapped)) return mapped;
+  if (isAppError(e)) return e;
   const err = e as FastifyError;
   if (err.validation) {
     const causes = describeValidation(err.validation, err.validationContext ?? 'body');
-    return ERRORS.badRequest(`The request is invalid: ${causes[0]}`, causes);
+    return new AppError('invalid_request', `The request is invalid: ${causes[0]}`, causes);
   }
   const known = frameworkError(err, request);
   if (known) return known;
   if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
-    return new AppError(err.statusCode === 404 ? 'not_found' : 'bad_request', err.statusCode, err.message);
+    return ERRORS.refusedByFramework(err.statusCode, err.message);
   }
   return ERRORS.internal();
 }
@@ -138,13 +139,16 @@ export function sendError(reply: FastifyReply, request: FastifyRequest, error: A
   return reply.code(error.status).headers(error.headers).type('application/json; charset=utf-8').send(JSON.stringify(body));
 }
 
+/** What made a 503: the database's own words (a translated error keeps them as its `cause`). */
+const describeCause = (e: unknown) => ((e as Error)?.cause as Error | undefined)?.message ?? (e as Error)?.message;
+
 /** The only place errors become HTTP responses, including unknown routes (404) and wrong methods (405). */
 export function installErrorHandling(app: FastifyInstance, allowedMethods: (url: string) => string[]): void {
   app.setErrorHandler((e, request, reply) => {
     const error = toAppError(e, request);
-    if (error.code === 'unavailable') request.log.warn({ reason: error.message, cause: (e as Error)?.message }, 'request refused: a dependency is unavailable');
-    else if (error.status >= 500) request.log.error({ err: e }, 'unhandled error');
-    else request.log.info({ status: error.status, reason: error.message }, 'request refused');
+    if (error.code === 'unavailable') request.log.warn({ code: error.code, reason: error.message, cause: describeCause(e) }, 'request refused: a dependency is unavailable');
+    else if (error.status >= 500) request.log.error({ code: error.code, err: e }, 'unhandled error');
+    else request.log.info({ code: error.code, status: error.status, reason: error.message }, 'request refused');
     return sendError(reply, request, error);
   });
   app.setNotFoundHandler((request, reply) => {

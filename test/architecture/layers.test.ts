@@ -5,8 +5,9 @@ import { describe, expect, it } from 'vitest';
 /**
  * The dependency rules of DEVELOP.md, checked on every import in src/:
  * http → domain → (query, expr); db implements domain; query/ and expr/ are pure leaves;
- * nothing imports http/ except app.ts; domain never imports db/ or http/; metrics.ts only from
- * http/, jobs/ and the wiring (services, app, main, cli).
+ * nothing imports http/ except app.ts; domain never imports db/ or http/, nor http/ db/ (it sees
+ * database errors translated: db/boundary.ts); metrics.ts only from http/, jobs/ and the wiring
+ * (services, app, main, cli).
  */
 const SRC = resolve(__dirname, '../../src');
 
@@ -34,7 +35,7 @@ const FORBIDDEN: Record<string, string[]> = {
   domain: ['http', 'db', 'jobs', 'cli', 'app', 'services', 'main', 'metrics'],
   db: ['http', 'jobs', 'cli', 'app', 'services', 'main', 'metrics'],
   jobs: ['http', 'cli', 'app', 'main'],
-  http: ['cli', 'main', 'services'],
+  http: ['db', 'cli', 'main', 'services'],
 };
 
 describe('layering', () => {

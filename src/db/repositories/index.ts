@@ -1,9 +1,11 @@
 import { sql, type Kysely } from 'kysely';
 import type { Repositories, TransactionScope } from '../../domain/context.js';
+import { throughBoundary } from '../boundary.js';
 import { mapDatabaseError } from '../errors.js';
 import type { DB } from '../types.js';
 import { accountRepository } from './accounts.js';
 import { auditRepository } from './audit.js';
+import { apiClientRepository } from './clients.js';
 import { identityRepository } from './identities.js';
 import { identityProfileRepository } from './identity-profiles.js';
 import { lifecycleStateRepository } from './lifecycle-states.js';
@@ -16,19 +18,22 @@ export interface RepositoryOptions {
   jobSchema?: string;
 }
 
-/** All repositories bound to one connection pool or one transaction. */
+/** All repositories bound to one connection pool or one transaction; they reject with domain errors only. */
 export function createRepositories(db: Kysely<DB>, options: RepositoryOptions = {}): Repositories {
   return {
-    profiles: identityProfileRepository(db),
-    sources: sourceRepository(db),
-    tasks: taskRepository(db, options.jobSchema),
-    audit: auditRepository(db),
-    transforms: transformRepository(db),
-    accounts: accountRepository(db),
-    identities: identityRepository(db),
-    lifecycleStates: lifecycleStateRepository(db),
+    profiles: throughBoundary(identityProfileRepository(db)),
+    sources: throughBoundary(sourceRepository(db)),
+    tasks: throughBoundary(taskRepository(db, options.jobSchema)),
+    audit: throughBoundary(auditRepository(db)),
+    transforms: throughBoundary(transformRepository(db)),
+    accounts: throughBoundary(accountRepository(db)),
+    identities: throughBoundary(identityRepository(db)),
+    lifecycleStates: throughBoundary(lifecycleStateRepository(db)),
   };
 }
+
+/** The API clients (the server's credentials), rejecting with domain errors only (for requests; the CLI uses `apiClientRepository`). */
+export const createClientRepository = (db: Kysely<DB>) => throughBoundary(apiClientRepository(db));
 
 /** Runs `fn` in one transaction with repositories bound to it; SQLSTATEs become domain errors. */
 export function transactionRunner(db: Kysely<DB>, options: RepositoryOptions = {}) {

@@ -1,4 +1,4 @@
-import { ERRORS } from '../../errors.js';
+import { AppError } from '../../errors.js';
 
 /**
  * The references to named transforms that migration 0010's triggers keep for every profile and
@@ -34,11 +34,11 @@ export function missingTransformError(e: unknown, what: 'identity attribute mapp
   if (!isReferenceViolation(e)) return e;
   const name = referencedName(e.detail);
   const which = name === undefined ? 'a transform it references' : `transform '${name}'`;
-  return ERRORS.badRequest(`Invalid ${what}: ${which} does not exist (it was deleted while this was being saved).`);
+  return new AppError(what === 'transform' ? 'transform_invalid' : 'mapping_invalid', `Invalid ${what}: ${which} does not exist (it was deleted while this was being saved).`);
 }
 
 /** A transform delete that a reference written meanwhile holds back (the delete's own check came first). */
 export function referencedTransformError(e: unknown, id: string): unknown {
   if (!isReferenceViolation(e)) return e;
-  return ERRORS.badRequest(`Transform ${id} is referenced by a profile or transform saved meanwhile and cannot be deleted.`);
+  return new AppError('transform_referenced', `Transform ${id} is referenced by a profile or transform saved meanwhile and cannot be deleted.`);
 }

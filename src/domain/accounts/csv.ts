@@ -1,6 +1,6 @@
 import { parse, type CsvError, type Options } from 'csv-parse';
 import { pipeline, type Readable } from 'node:stream';
-import { ERRORS, isAppError } from '../../errors.js';
+import { AppError, isAppError } from '../../errors.js';
 
 export interface CsvRow {
   line: number;
@@ -76,7 +76,7 @@ export async function* readCsv(input: Readable, onHeader: (columns: string[]) =>
       yield* skipped.splice(0);
       if (!header) {
         if (record.length > limits.maxColumns) {
-          throw ERRORS.badRequest(`The header names ${record.length} columns; a file may have at most ${limits.maxColumns}. Nothing was loaded.`);
+          throw new AppError('invalid_csv', `The header names ${record.length} columns; a file may have at most ${limits.maxColumns}. Nothing was loaded.`);
         }
         header = record.map((c) => c.trim());
         onHeader(header);
@@ -100,7 +100,7 @@ export async function* readCsv(input: Readable, onHeader: (columns: string[]) =>
       yield { line, values, chars };
     }
   } catch (e) {
-    throw isAppError(e) ? e : cutOff(e) ? ERRORS.badRequest('The upload ended before the end of the file (the connection was closed); nothing was loaded. Send the file again.') : e;
+    throw isAppError(e) ? e : cutOff(e) ? new AppError('upload_incomplete', 'The upload ended before the end of the file (the connection was closed); nothing was loaded. Send the file again.') : e;
   } finally {
     // stopped early (a refusal, the consumer gave up): read no further (the pipeline stops the input too)
     parser.destroy();
@@ -110,7 +110,8 @@ export async function* readCsv(input: Readable, onHeader: (columns: string[]) =>
 }
 
 const tooLong = (line: number, max: number) =>
-  ERRORS.badRequest(
+  new AppError(
+    'invalid_csv',
     `The row starting on line ${line} is longer than ${max} characters, the limit for one row; nothing was loaded. ` +
       'A quote opened and never closed makes the rest of the file one value: check the quotes from that line on.',
   );

@@ -49,7 +49,7 @@ export async function setAccountsDisabled(
       const found = new Set(accounts.map((a) => a.id));
       const missing = selector.accountIds.find((id) => !found.has(id));
       // thrown inside the transaction: what was written rolls back
-      if (missing !== undefined) throw ERRORS.notFound('Account', missing);
+      if (missing !== undefined) throw ERRORS.notFound('account_not_found', missing);
     }
     const verb = disabled ? 'Disable' : 'Enable';
     const task = await createTask(repos, ctx, {

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { Type, type Static } from 'typebox';
-import { ERRORS } from '../../errors.js';
+import { AppError } from '../../errors.js';
 import type { Actor, DomainContext, Repositories } from '../context.js';
 import { needProcessing } from '../identities/placement.js';
 import { isPlanned } from '../identities/processing.js';
@@ -117,12 +117,12 @@ async function stageFile(ctx: DomainContext, taskId: string, source: Source, fil
 }
 
 function checkHeader(columns: string[], source: Source): string[] {
-  if (columns.length === 0) throw ERRORS.badRequest('The file is empty: a header row naming the columns is required.');
+  if (columns.length === 0) throw new AppError('invalid_csv', 'The file is empty: a header row naming the columns is required.');
   if (!columns.includes(source.accountIdColumn)) {
-    throw ERRORS.badRequest(`The file has no column '${source.accountIdColumn}' (the source's account id column); columns: ${columns.join(', ')}.`);
+    throw new AppError('invalid_csv', `The file has no column '${source.accountIdColumn}' (the source's account id column); columns: ${columns.join(', ')}.`);
   }
   const dup = columns.find((c, i) => columns.indexOf(c) !== i);
-  if (dup) throw ERRORS.badRequest(`The header names column '${dup}' twice.`);
+  if (dup) throw new AppError('invalid_csv', `The header names column '${dup}' twice.`);
   return columns;
 }
 

@@ -10,6 +10,6 @@ export async function listAccounts(ctx: DomainContext, params: CollectionParams)
 
 export async function getAccount(ctx: DomainContext, id: string): Promise<Account> {
   const account = await ctx.repos.accounts.findById(id);
-  if (!account) throw ERRORS.notFound('Account', id);
+  if (!account) throw ERRORS.notFound('account_not_found', id);
   return account;
 }

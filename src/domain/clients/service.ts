@@ -1,4 +1,4 @@
-import { ERRORS } from '../../errors.js';
+import { AppError } from '../../errors.js';
 import type { ApiClient, ApiClientRepository } from './repository.js';
 import { hashSecret, isLegacyHash, randomHex, UNMATCHABLE_HASH, verifySecret } from './secrets.js';
 
@@ -18,7 +18,7 @@ export interface NewClient {
 export async function createClient(repo: ApiClientRepository, init: NewClient): Promise<{ client: ApiClient; secret: string }> {
   const authorities = init.authorities?.length ? init.authorities : ['ORG_ADMIN'];
   const unknown = authorities.filter((a) => !(USER_LEVELS as readonly string[]).includes(a));
-  if (unknown.length) throw ERRORS.badRequest(`Unknown authority ${unknown.join(', ')}; known: ${USER_LEVELS.join(', ')}`);
+  if (unknown.length) throw new AppError('unknown_authority', `Unknown authority ${unknown.join(', ')}; known: ${USER_LEVELS.join(', ')}`);
   const secret = init.secret ?? randomHex(32);
   const client: ApiClient = {
     id: init.id ?? randomHex(16),

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { ERRORS } from '../../errors.js';
+import { AppError } from '../../errors.js';
 import type { Actor, DomainContext, Repositories } from '../context.js';
 import { defineJob } from '../shared/job.js';
 import { createTask, taskMessage } from '../tasks/service.js';
@@ -31,9 +31,9 @@ export const selectedJob = defineJob({
 
 /** Creates the task and queues its job; answers the task's id (`{type: TASK_RESULT, id}`). */
 export async function requestIdentityProcessing(ctx: DomainContext, identityIds: readonly string[], actor: Actor): Promise<{ taskId: string }> {
-  if (identityIds.length === 0) throw ERRORS.badRequest('identityIds: at least one identity id is required.');
+  if (identityIds.length === 0) throw new AppError('invalid_identity_selection', 'identityIds: at least one identity id is required.');
   if (identityIds.length > MAX_SELECTED_IDENTITIES) {
-    throw ERRORS.badRequest(`identityIds: at most ${MAX_SELECTED_IDENTITIES} identity ids may be processed at once (${identityIds.length} were given).`);
+    throw new AppError('invalid_identity_selection', `identityIds: at most ${MAX_SELECTED_IDENTITIES} identity ids may be processed at once (${identityIds.length} were given).`);
   }
   const ids = [...new Set(identityIds)];
   const task = await createTask(ctx.repos, ctx, {

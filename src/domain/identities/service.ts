@@ -10,6 +10,6 @@ export async function listIdentities(ctx: DomainContext, params: CollectionParam
 
 export async function getIdentity(ctx: DomainContext, id: string): Promise<Identity> {
   const identity = await ctx.repos.identities.findById(id);
-  if (!identity) throw ERRORS.notFound('Identity', id);
+  if (!identity) throw ERRORS.notFound('identity_not_found', id);
   return identity;
 }

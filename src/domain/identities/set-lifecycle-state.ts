@@ -1,4 +1,4 @@
-import { ERRORS } from '../../errors.js';
+import { AppError, ERRORS } from '../../errors.js';
 import { setAccountsDisabled } from '../accounts/enable-disable.js';
 import type { Actor, DomainContext } from '../context.js';
 import { createTask, taskMessage } from '../tasks/service.js';
@@ -22,17 +22,17 @@ export const SET_STATE_TASK_TYPE = 'LIFECYCLE_STATE_SET';
 export async function setLifecycleState(ctx: DomainContext, identityId: string, lifecycleStateId: string, actor: Actor): Promise<{ accountActivityId: string }> {
   return ctx.withTransaction(async (repos) => {
     const identity = await repos.identities.findForProcessing(identityId);
-    if (!identity) throw ERRORS.notFound('Identity', identityId);
+    if (!identity) throw ERRORS.notFound('identity_not_found', identityId);
     const [placed] = await repos.identities.profilesOf([identityId]);
-    if (!placed?.profileId) throw ERRORS.badRequest(`Identity '${identityId}' belongs to no identity profile, so it has no lifecycle states.`);
+    if (!placed?.profileId) throw new AppError('lifecycle_state_not_assignable', `Identity '${identityId}' belongs to no identity profile, so it has no lifecycle states.`);
     // held to the commit: a delete of the state waits for it and sees the identity in it (h/states)
     await repos.lifecycleStates.lockStates(placed.profileId);
     const state = await repos.lifecycleStates.findById(lifecycleStateId);
-    if (!state) throw ERRORS.notFound('Lifecycle state', lifecycleStateId);
+    if (!state) throw ERRORS.notFound('lifecycle_state_not_found', lifecycleStateId);
     if (state.profileId !== placed.profileId) {
-      throw ERRORS.badRequest(`lifecycleStateId: lifecycle state '${lifecycleStateId}' belongs to another identity profile than identity '${identityId}'.`);
+      throw new AppError('lifecycle_state_not_assignable', `lifecycleStateId: lifecycle state '${lifecycleStateId}' belongs to another identity profile than identity '${identityId}'.`);
     }
-    if (!state.enabled) throw ERRORS.badRequest(`lifecycleStateId: lifecycle state '${state.name}' (${state.technicalName}) is disabled.`);
+    if (!state.enabled) throw new AppError('lifecycle_state_not_assignable', `lifecycleStateId: lifecycle state '${state.name}' (${state.technicalName}) is disabled.`);
     const task = await createTask(repos, ctx, {
       type: SET_STATE_TASK_TYPE,
       name: 'Set Lifecycle State',

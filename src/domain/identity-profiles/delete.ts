@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { ERRORS } from '../../errors.js';
+import { AppError, ERRORS } from '../../errors.js';
 import type { Actor, DomainContext, Repositories } from '../context.js';
 import { defineJob } from '../shared/job.js';
 import type { TaskMessage, TaskResultSimplified } from '../tasks/schema.js';
@@ -16,8 +16,8 @@ export type DeleteJobPayload = Static<typeof DeleteJobPayload>;
 export async function requestDelete(ctx: DomainContext, ids: string[], actor: Actor, bulk: boolean): Promise<TaskResultSimplified> {
   if (!bulk) {
     const profile = await ctx.repos.profiles.findById(ids[0]);
-    if (!profile) throw ERRORS.notFound('Identity profile', ids[0]);
-    if (profile.identityCount > 0) throw ERRORS.badRequest(stillHasIdentities(profile.name, profile.identityCount));
+    if (!profile) throw ERRORS.notFound('profile_not_found', ids[0]);
+    if (profile.identityCount > 0) throw new AppError('profile_has_identities', stillHasIdentities(profile.name, profile.identityCount));
   }
   const unique = [...new Set(ids)];
   // Enqueued after the task row is committed: the job queue has its own connection, which a

@@ -1,4 +1,4 @@
-import { ERRORS } from '../../errors.js';
+import { AppError } from '../../errors.js';
 import type { Repositories } from '../context.js';
 import { mappingsBudget } from '../identities/evaluate.js';
 import type { CheckOptions } from '../transforms/check.js';
@@ -39,7 +39,7 @@ export async function checkMappings(
       problems.push(`${where}: transformDefinition${p.path ? `.${p.path}` : ''}: ${p.message}`);
     }
   }
-  if (problems.length) throw ERRORS.badRequest(`Invalid identity attribute mapping: ${problems[0]}`, problems);
+  if (problems.length) throw new AppError('mapping_invalid', `Invalid identity attribute mapping: ${problems[0]}`, problems);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { Compile } from 'typebox/compile';
-import { ERRORS } from '../../errors.js';
+import { AppError, ERRORS } from '../../errors.js';
 import type { Actor, DomainContext, Repositories } from '../context.js';
 import { placeIdentities } from '../identities/placement.js';
 import { applyJsonPatchTo, assertOperationComplete, writtenFields } from '../shared/json-patch.js';
@@ -23,14 +23,14 @@ export function assertPatchAllowed(ops: JsonPatch): void {
   for (const [i, op] of ops.entries()) {
     for (const field of writtenFields(op)) {
       if ((PATCH_PROTECTED_FIELDS as readonly string[]).includes(field)) {
-        throw ERRORS.badRequest(`Operation ${i} (${op.op} ${op.path}): '${field}' cannot be modified.`, [`Not updatable: ${PATCH_PROTECTED_FIELDS.join(', ')}`]);
+        throw new AppError('field_not_updatable', `Operation ${i} (${op.op} ${op.path}): '${field}' cannot be modified.`, [`Not updatable: ${PATCH_PROTECTED_FIELDS.join(', ')}`]);
       }
       touched.add(field);
     }
     assertOperationComplete(op, i);
   }
   if (touched.has('authoritativeSource') && touched.has('identityAttributeConfig')) {
-    throw ERRORS.badRequest(BOTH_CHANGED);
+    throw new AppError('invalid_patch', BOTH_CHANGED);
   }
 }
 
@@ -49,7 +49,7 @@ function assertReadOnlyKept(current: IdentityProfile, patched: IdentityProfile):
   const changed = PATCH_PROTECTED_FIELDS.filter((f) => Object.hasOwn(patched, f) && !sameValue(f, patched[f], current[f]));
   if (!changed.length) return;
   const causes = changed.map((f) => `'${f}' is ${JSON.stringify(current[f])}; the patch makes it ${JSON.stringify(patched[f])}`);
-  throw ERRORS.badRequest(`The patch changes ${changed.map((f) => `'${f}'`).join(', ')}, which cannot be modified.`, [...causes, `Not updatable: ${PATCH_PROTECTED_FIELDS.join(', ')}`]);
+  throw new AppError('field_not_updatable', `The patch changes ${changed.map((f) => `'${f}'`).join(', ')}, which cannot be modified.`, [...causes, `Not updatable: ${PATCH_PROTECTED_FIELDS.join(', ')}`]);
 }
 
 const PROFILE_FIELDS = Object.keys(IdentityProfile.properties) as Array<keyof IdentityProfile>;
@@ -65,7 +65,7 @@ function toValidInput(patched: IdentityProfile): IdentityProfileInput {
   const { id: _i, created: _c, modified: _m, identityCount: _n, identityRefreshRequired: _r, ...input } = patched;
   if (!checkInput.Check(input)) {
     const causes = [...checkInput.Errors(input)].map((e) => `${e.instancePath || '/'}: ${e.message}`);
-    throw ERRORS.badRequest(`The patched identity profile is not valid: ${causes[0]}`, causes);
+    throw new AppError('profile_invalid', `The patched identity profile is not valid: ${causes[0]}`, causes);
   }
   return input;
 }
@@ -117,7 +117,7 @@ export async function patchProfile(ctx: DomainContext, id: string, ops: JsonPatc
   if (unread) return unread.profile;
   for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
     const read = await ctx.repos.profiles.findVersioned(id);
-    if (!read) throw ERRORS.notFound('Identity profile', id);
+    if (!read) throw ERRORS.notFound('profile_not_found', id);
     const change = await patched(ctx, ctx.repos, read.profile, ops);
     if (!change) return read.profile; // nothing changes: no write, no audit entry
     if (change.moved) break;
@@ -126,7 +126,7 @@ export async function patchProfile(ctx: DomainContext, id: string, ops: JsonPatc
   }
   return ctx.withTransaction(async (repos) => {
     const current = await repos.profiles.findById(id, { forUpdate: true });
-    if (!current) throw ERRORS.notFound('Identity profile', id);
+    if (!current) throw ERRORS.notFound('profile_not_found', id);
     const change = await patched(ctx, repos, current, ops);
     if (change) {
       await repos.profiles.update(change.updated, { audit });
@@ -156,7 +156,7 @@ async function patched(ctx: DomainContext, repos: Repositories, current: Identit
   const mappingsChanged = input.identityAttributeConfig !== current.identityAttributeConfig &&
     !isDeepStrictEqual(storedConfig(input.identityAttributeConfig, false), current.identityAttributeConfig);
   // assertPatchAllowed refuses operations on both; a whole-document write changes both without naming them
-  if (source && mappingsChanged) throw ERRORS.badRequest(BOTH_CHANGED);
+  if (source && mappingsChanged) throw new AppError('invalid_patch', BOTH_CHANGED);
   if (mappingsChanged) await checkMappings(repos, input.identityAttributeConfig, ctx.checkTransform);
   const updated = merge(current, input, source, mappingsChanged, ctx.now());
   if (sameExceptModified(updated, current)) return undefined;

@@ -1,4 +1,4 @@
-import { ERRORS } from '../../errors.js';
+import { AppError } from '../../errors.js';
 import type { DomainContext } from '../context.js';
 import type { VersionPolicy } from './policy.js';
 import { compileMappings, evaluateIdentity, mappingsBudget } from '../identities/evaluate.js';
@@ -12,7 +12,8 @@ export function assertPreviewRequestAllowed(request: IdentityPreviewRequest, pol
   for (const [i, m] of (request.identityAttributeConfig?.attributeTransforms ?? []).entries()) {
     const type = m.transformDefinition.type;
     if (!allowed.includes(type)) {
-      throw ERRORS.badRequest(
+      throw new AppError(
+        'transform_type_not_allowed',
         `identityAttributeConfig.attributeTransforms[${i}] (${m.identityAttributeName}): transform type '${type}' is not allowed at the top of a mapping in this API version; allowed: ${allowed.join(', ')}.`,
       );
     }
@@ -28,7 +29,7 @@ export function assertPreviewRequestAllowed(request: IdentityPreviewRequest, pol
 export async function previewIdentity(ctx: DomainContext, request: IdentityPreviewRequest, policy: VersionPolicy): Promise<IdentityPreviewResponse> {
   assertPreviewRequestAllowed(request, policy);
   const identity = await ctx.repos.identities.findForProcessing(request.identityId);
-  if (!identity) throw ERRORS.badRequest(`Identity '${request.identityId}' was not found.`);
+  if (!identity) throw new AppError('preview_identity_missing', `Identity '${request.identityId}' was not found.`);
   const stored = new Map((await ctx.repos.transforms.all()).map((t) => [t.name.toLowerCase(), t]));
   const budget = mappingsBudget();
   const compiled = compileMappings(request.identityAttributeConfig, (name) => stored.get(name.toLowerCase()), budget);
@@ -38,7 +39,7 @@ export async function previewIdentity(ctx: DomainContext, request: IdentityPrevi
     const where = `identityAttributeConfig.attributeTransforms[${i}] (${compiled.mappings[i]?.attribute})`;
     const error = compiled.mappings[i]?.compileError ?? reason;
     const at = error === reason ? `transformDefinition: ${error}` : `transformDefinition.${error}`;
-    throw ERRORS.badRequest(`${where}: ${at}; nothing was evaluated.`);
+    throw new AppError('mapping_invalid', `${where}: ${at}; nothing was evaluated.`);
   }
   const outcomes = evaluateIdentity(compiled, identity, ctx.now());
   const lifecycleProblem = await lifecycleProblemOf(ctx, identity.id, outcomes);

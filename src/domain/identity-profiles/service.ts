@@ -1,4 +1,4 @@
-import { ERRORS } from '../../errors.js';
+import { AppError, ERRORS } from '../../errors.js';
 import type { Actor, DomainContext, Repositories } from '../context.js';
 import { parseCollectionQuery, type CollectionParams } from '../shared/collection.js';
 import type { Source } from '../sources/schema.js';
@@ -20,14 +20,14 @@ export async function listProfiles(ctx: DomainContext, params: CollectionParams)
 
 export async function getProfile(ctx: Pick<DomainContext, 'repos'>, id: string): Promise<IdentityProfile> {
   const profile = await ctx.repos.profiles.findById(id);
-  if (!profile) throw ERRORS.notFound('Identity profile', id);
+  if (!profile) throw ERRORS.notFound('profile_not_found', id);
   return profile;
 }
 
 /** GET by id: the profile as the JSON text of the answer (sent as it is); 404 when there is none. */
 export async function getProfileJson(ctx: Pick<DomainContext, 'repos'>, id: string): Promise<string> {
   const json = await ctx.repos.profiles.findJsonById(id);
-  if (json === undefined) throw ERRORS.notFound('Identity profile', id);
+  if (json === undefined) throw ERRORS.notFound('profile_not_found', id);
   return json;
 }
 
@@ -110,20 +110,20 @@ export const defaultPriority = (max: number | null): number => Math.min((max ?? 
 
 export async function resolveAuthoritativeSource(repos: Repositories, ref: { id: string; name?: string | null }): Promise<Source> {
   const source = await repos.sources.findById(ref.id);
-  if (!source) throw ERRORS.badRequest(`The authoritative source '${ref.id}' does not exist.`);
+  if (!source) throw new AppError('authoritative_source_missing', `The authoritative source '${ref.id}' does not exist.`);
   return source;
 }
 
 export async function assertNameFree(repos: Repositories, name: string, exceptId?: string): Promise<void> {
   const existing = await repos.profiles.findByName(name);
   if (existing && existing.id !== exceptId) {
-    throw ERRORS.badRequest(`An identity profile named '${existing.name}' already exists (${existing.id}); names are unique, ignoring case.`);
+    throw new AppError('profile_name_taken', `An identity profile named '${existing.name}' already exists (${existing.id}); names are unique, ignoring case.`);
   }
 }
 
 export async function assertSourceFree(repos: Repositories, source: Source, exceptId?: string): Promise<void> {
   const existing = await repos.profiles.findByAuthoritativeSource(source.id);
   if (existing && existing.id !== exceptId) {
-    throw ERRORS.badRequest(`Source '${source.name}' is already the authoritative source of identity profile '${existing.name}' (${existing.id}); a source serves at most one profile.`);
+    throw new AppError('profile_source_taken', `Source '${source.name}' is already the authoritative source of identity profile '${existing.name}' (${existing.id}); a source serves at most one profile.`);
   }
 }

@@ -1,4 +1,4 @@
-import { ERRORS } from '../../errors.js';
+import { AppError } from '../../errors.js';
 import type { Repositories } from '../context.js';
 import type { AccountAction, EmailNotificationOption, LifecycleState } from './model.js';
 import type { LifecycleStateInput } from './schema.js';
@@ -14,9 +14,9 @@ export function normalizeActions(actions: readonly ActionInput[] | undefined): A
   return (actions ?? []).map((a, i) => {
     const all = a.allSources === true;
     const where = `accountActions/${i} (${a.action})`;
-    if (all && a.sourceIds) throw ERRORS.badRequest(`${where}: sourceIds must not be given with allSources: true; use excludeSourceIds to leave sources out.`);
-    if (!all && !a.sourceIds?.length) throw ERRORS.badRequest(`${where}: name the sources in sourceIds, or set allSources: true.`);
-    if (!all && a.excludeSourceIds?.length) throw ERRORS.badRequest(`${where}: excludeSourceIds only applies with allSources: true.`);
+    if (all && a.sourceIds) throw new AppError('invalid_account_action', `${where}: sourceIds must not be given with allSources: true; use excludeSourceIds to leave sources out.`);
+    if (!all && !a.sourceIds?.length) throw new AppError('invalid_account_action', `${where}: name the sources in sourceIds, or set allSources: true.`);
+    if (!all && a.excludeSourceIds?.length) throw new AppError('invalid_account_action', `${where}: excludeSourceIds only applies with allSources: true.`);
     return { action: a.action, sourceIds: all ? null : [...a.sourceIds!], excludeSourceIds: all ? [...(a.excludeSourceIds ?? [])] : null, allSources: all };
   });
 }
@@ -33,7 +33,7 @@ export async function assertSourcesExist(repos: Repositories, actions: readonly 
       if (!(await repos.sources.findById(id))) missing.push(`accountActions/${i} (${a.action}) names source '${id}', which does not exist`);
     }
   }
-  if (missing.length) throw ERRORS.badRequest(`${missing[0]}.`, missing);
+  if (missing.length) throw new AppError('invalid_account_action', `${missing[0]}.`, missing);
 }
 
 export const emailOption = (o: LifecycleStateInput['emailNotificationOption']): EmailNotificationOption => ({

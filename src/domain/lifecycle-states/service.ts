@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { Compile } from 'typebox/compile';
-import { ERRORS } from '../../errors.js';
+import { AppError, ERRORS } from '../../errors.js';
 import type { Actor, DomainContext, Repositories } from '../context.js';
 import { parseCollectionQuery, type CollectionParams } from '../shared/collection.js';
 import { applyJsonPatchTo, assertOperationComplete, writtenFields } from '../shared/json-patch.js';
@@ -16,12 +16,12 @@ type View = Record<string, unknown>;
 const AUDIT = 'LIFECYCLE_STATE';
 
 async function assertProfile(repos: Repositories, profileId: string): Promise<void> {
-  if (!(await repos.profiles.findById(profileId))) throw ERRORS.notFound('Identity profile', profileId);
+  if (!(await repos.profiles.findById(profileId))) throw ERRORS.notFound('profile_not_found', profileId);
 }
 
 /** A page of the profile's states (ISC's sorters: name, priority, created, modified; no filters). */
 export async function listStates(ctx: DomainContext, profileId: string, params: CollectionParams, policy: LifecycleStatePolicy) {
-  if (params.filters?.trim()) throw ERRORS.badRequest('Invalid filters: lifecycle states cannot be filtered (ISC declares no filters here).');
+  if (params.filters?.trim()) throw new AppError('invalid_filter', 'Invalid filters: lifecycle states cannot be filtered (ISC declares no filters here).');
   const query = parseCollectionQuery(params, {
     filters: {}, sorters: LIFECYCLE_STATE_SORTERS, defaultSort: [{ field: 'priority', direction: 'asc' }, { field: 'name', direction: 'asc' }],
   }) as LifecycleStateListQuery;
@@ -32,7 +32,7 @@ export async function listStates(ctx: DomainContext, profileId: string, params: 
 
 async function findState(repos: Repositories, profileId: string, id: string, lock?: 'update' | 'delete'): Promise<LifecycleStateWithCount> {
   const state = await repos.lifecycleStates.findById(id, { profileId, lock });
-  if (!state) throw ERRORS.notFound('Lifecycle state', id);
+  if (!state) throw ERRORS.notFound('lifecycle_state_not_found', id);
   return state;
 }
 
@@ -43,7 +43,7 @@ export async function getState(ctx: DomainContext, profileId: string, id: string
 async function assertTechnicalNameFree(repos: Repositories, profileId: string, technicalName: string): Promise<void> {
   const existing = await repos.lifecycleStates.findByTechnicalName(profileId, technicalName);
   if (existing) {
-    throw ERRORS.badRequest(`The identity profile already has the lifecycle state '${existing.name}' with the technical name '${existing.technicalName}' (${existing.id}); technical names are unique within a profile, ignoring case.`);
+    throw new AppError('lifecycle_state_name_taken', `The identity profile already has the lifecycle state '${existing.name}' with the technical name '${existing.technicalName}' (${existing.id}); technical names are unique within a profile, ignoring case.`);
   }
 }
 
@@ -70,8 +70,8 @@ function assertPatchAllowed(ops: JsonPatch, policy: LifecycleStatePolicy): void 
   for (const [i, op] of ops.entries()) {
     for (const field of writtenFields(op)) {
       if (field === '' || policy.updatable.includes(field)) continue;
-      if (!fieldsOf(policy).has(field)) throw ERRORS.badRequest(`Operation ${i} (${op.op} ${op.path}): a lifecycle state has no field '${field}' in this API version.`);
-      throw ERRORS.badRequest(`Operation ${i} (${op.op} ${op.path}): '${field}' cannot be modified.`, [`Updatable: ${policy.updatable.join(', ')}`]);
+      if (!fieldsOf(policy).has(field)) throw new AppError('invalid_patch', `Operation ${i} (${op.op} ${op.path}): a lifecycle state has no field '${field}' in this API version.`);
+      throw new AppError('field_not_updatable', `Operation ${i} (${op.op} ${op.path}): '${field}' cannot be modified.`, [`Updatable: ${policy.updatable.join(', ')}`]);
     }
     assertOperationComplete(op, i);
   }
@@ -81,14 +81,14 @@ function assertPatchAllowed(ops: JsonPatch, policy: LifecycleStatePolicy): void 
 function merged(current: LifecycleState, view: View, patched: View, policy: LifecycleStatePolicy, now: Date): LifecycleState {
   const changed = [...fieldsOf(policy)].filter((f) => !policy.updatable.includes(f) && Object.hasOwn(patched, f) && !same(f, patched[f], view[f]));
   if (changed.length) {
-    throw ERRORS.badRequest(`The patch changes ${changed.map((f) => `'${f}'`).join(', ')}, which cannot be modified.`, [`Updatable: ${policy.updatable.join(', ')}`]);
+    throw new AppError('field_not_updatable', `The patch changes ${changed.map((f) => `'${f}'`).join(', ')}, which cannot be modified.`, [`Updatable: ${policy.updatable.join(', ')}`]);
   }
   const input: Record<string, unknown> = { name: current.name, technicalName: current.technicalName };
   for (const f of policy.updatable) if (patched[f] !== undefined) input[f] = patched[f];
   const check = checkers[policy.shape];
   if (!check.Check(input)) {
     const causes = [...check.Errors(input)].map((e) => `${e.instancePath || '/'}: ${e.message}`);
-    throw ERRORS.badRequest(`The patched lifecycle state is not valid: ${causes[0]}`, causes);
+    throw new AppError('lifecycle_state_invalid', `The patched lifecycle state is not valid: ${causes[0]}`, causes);
   }
   const valid = input as LifecycleStateInput;
   const next: LifecycleState = { ...current, modified: now.toISOString() };
@@ -143,7 +143,7 @@ export async function deleteState(ctx: DomainContext, profileId: string, id: str
     // counted by a statement of its own: the locking read's snapshot may predate a writer it waited for
     const count = (await repos.lifecycleStates.identityCounts(profileId)).get(id) ?? 0;
     if (count > 0) {
-      throw ERRORS.badRequest(`The lifecycle state '${state.name}' (${state.technicalName}) cannot be deleted: ${count} ${count === 1 ? 'identity is' : 'identities are'} in it. Move them to another state first.`);
+      throw new AppError('lifecycle_state_in_use', `The lifecycle state '${state.name}' (${state.technicalName}) cannot be deleted: ${count} ${count === 1 ? 'identity is' : 'identities are'} in it. Move them to another state first.`);
     }
     await repos.lifecycleStates.delete(profileId, id);
     await repos.audit.record({ entityType: AUDIT, entityId: id, action: 'delete', actor: actor.clientId, detail: { profileId, technicalName: state.technicalName } });

@@ -1,5 +1,5 @@
-import { ERRORS } from '../../errors.js';
-import { parsePaging, parseSorters, parseValidFilter, QueryError, type FilterNode, type FilterRules } from '../../query/index.js';
+import { AppError, type ErrorCode } from '../../errors.js';
+import { parsePaging, parseSorters, parseValidFilter, QueryError, type FilterNode, type FilterRules, type QueryParameter } from '../../query/index.js';
 
 export type { FilterRules };
 
@@ -38,10 +38,19 @@ export function parseCollectionQuery(params: CollectionParams, rules: Collection
       : rules.defaultSort;
     return { filter, sorters, ...paging };
   } catch (e) {
-    if (e instanceof QueryError) throw ERRORS.badRequest(describeQueryError(e));
+    if (e instanceof QueryError) throw new AppError(QUERY_ERROR_CODES[e.parameter], describeQueryError(e));
     throw e;
   }
 }
+
+/** The error code of a refused query parameter. */
+const QUERY_ERROR_CODES: Record<QueryParameter, ErrorCode> = {
+  filters: 'invalid_filter',
+  sorters: 'invalid_sorter',
+  limit: 'invalid_paging',
+  offset: 'invalid_paging',
+  count: 'invalid_paging',
+};
 
 /**
  * The 400 text names the query parameter, then what and where (decision 2):

@@ -1,5 +1,5 @@
 import jsonPatch from 'fast-json-patch';
-import { ERRORS } from '../../errors.js';
+import { AppError } from '../../errors.js';
 import type { JsonPatch } from './schema.js';
 
 /** The top-level field a JSON Pointer starts with ('' for the whole document). */
@@ -19,10 +19,10 @@ export function writtenFields(op: JsonPatch[number]): string[] {
 /** Refuses an operation that lacks what RFC 6902 requires of it (`value`, `from`): the schema cannot say which op needs which. */
 export function assertOperationComplete(op: JsonPatch[number], i: number): void {
   if ((op.op === 'add' || op.op === 'replace' || op.op === 'test') && !('value' in op)) {
-    throw ERRORS.badRequest(`Operation ${i} (${op.op} ${op.path}) needs a 'value'.`);
+    throw new AppError('invalid_patch', `Operation ${i} (${op.op} ${op.path}) needs a 'value'.`);
   }
   if ((op.op === 'move' || op.op === 'copy') && op.from === undefined) {
-    throw ERRORS.badRequest(`Operation ${i} (${op.op} ${op.path}) needs a 'from'.`);
+    throw new AppError('invalid_patch', `Operation ${i} (${op.op} ${op.path}) needs a 'from'.`);
   }
 }
 
@@ -46,10 +46,10 @@ export function applyJsonPatchTo<T extends object>(document: T, ops: JsonPatch, 
       doc = jsonPatch.applyOperation(doc, op as jsonPatch.Operation, true, true, true, i).newDocument;
     } catch (e) {
       const reason = String((e as Error).message).split('\n')[0];
-      throw ERRORS.badRequest(`Operation ${i} (${op.op} ${op.path}) cannot be applied: ${reason}`);
+      throw new AppError('invalid_patch', `Operation ${i} (${op.op} ${op.path}) cannot be applied: ${reason}`);
     }
     const unknown = Object.keys(doc).find((k) => !known.has(k));
-    if (unknown) throw ERRORS.badRequest(`Operation ${i} (${op.op} ${op.path}): ${noun} has no field '${unknown}'.`);
+    if (unknown) throw new AppError('invalid_patch', `Operation ${i} (${op.op} ${op.path}): ${noun} has no field '${unknown}'.`);
   }
   return doc as T;
 }

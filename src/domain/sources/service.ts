@@ -1,4 +1,4 @@
-import { ERRORS } from '../../errors.js';
+import { AppError, ERRORS } from '../../errors.js';
 import type { DomainContext } from '../context.js';
 import { parseCollectionQuery, type CollectionParams } from '../shared/collection.js';
 import type { TaskRecord } from '../tasks/repository.js';
@@ -12,7 +12,7 @@ export async function listSources(ctx: DomainContext, params: CollectionParams) 
 
 export async function getSource(ctx: DomainContext, id: string): Promise<Source> {
   const source = await ctx.repos.sources.findById(id);
-  if (!source) throw ERRORS.notFound('Source', id);
+  if (!source) throw ERRORS.notFound('source_not_found', id);
   return source;
 }
 
@@ -34,7 +34,7 @@ export async function createSource(ctx: DomainContext, input: SourceInput, actor
     modified: now,
   };
   return ctx.withTransaction(async (repos) => {
-    if (await repos.sources.findByName(source.name)) throw ERRORS.badRequest(`A source named '${source.name}' already exists.`);
+    if (await repos.sources.findByName(source.name)) throw new AppError('source_name_taken', `A source named '${source.name}' already exists.`);
     await repos.sources.insert(source);
     await repos.audit.record({ entityType: 'SOURCE', entityId: source.id, action: 'create', actor, detail: source });
     return source;
@@ -49,10 +49,10 @@ export async function createSource(ctx: DomainContext, input: SourceInput, actor
 export async function deleteSource(ctx: DomainContext, id: string, actor: string, options: { asTask?: boolean } = {}): Promise<TaskRecord | undefined> {
   return ctx.withTransaction(async (repos) => {
     const source = await repos.sources.findById(id);
-    if (!source) throw ERRORS.notFound('Source', id);
+    if (!source) throw ERRORS.notFound('source_not_found', id);
     const profile = await repos.profiles.findByAuthoritativeSource(id);
     if (profile) {
-      throw ERRORS.badRequest(`Source '${source.name}' is the authoritative source of identity profile '${profile.name}' (${profile.id}) and cannot be deleted.`);
+      throw new AppError('source_in_use', `Source '${source.name}' is the authoritative source of identity profile '${profile.name}' (${profile.id}) and cannot be deleted.`);
     }
     await repos.sources.delete(id);
     await repos.audit.record({ entityType: 'SOURCE', entityId: id, action: 'delete', actor });

@@ -110,7 +110,7 @@ async function withLiveProgress(ctx: Pick<DomainContext, 'repos'>, task: TaskRec
 /** The task as clients poll it; a running chunked task shows the sums of its finished chunks, live. */
 export async function getTaskStatus(ctx: DomainContext, id: string): Promise<TaskStatus> {
   const task = await ctx.repos.tasks.findById(id);
-  if (!task) throw ERRORS.notFound('Task', id);
+  if (!task) throw ERRORS.notFound('task_not_found', id);
   return toTaskStatus(await withLiveProgress(ctx, task), ctx.now());
 }
 

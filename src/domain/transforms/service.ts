@@ -1,4 +1,4 @@
-import { ERRORS } from '../../errors.js';
+import { AppError, ERRORS } from '../../errors.js';
 import type { Actor, DomainContext, Repositories } from '../context.js';
 import { parseCollectionQuery, type CollectionParams } from '../shared/collection.js';
 import type { StoredTransform } from './repository.js';
@@ -21,7 +21,7 @@ function mergeNameParam(params: CollectionParams & { name?: string }): string | 
 
 export async function getTransform(ctx: Pick<DomainContext, 'repos'>, id: string): Promise<Transform> {
   const t = await ctx.repos.transforms.findById(id);
-  if (!t) throw ERRORS.notFound('Transform', id);
+  if (!t) throw ERRORS.notFound('transform_not_found', id);
   return t;
 }
 
@@ -33,14 +33,14 @@ async function assertCompiles(ctx: DomainContext, repos: Repositories, candidate
   const problems = ctx.checkTransform({ type: candidate.type, attributes: candidate.attributes ?? {} }, { transforms: lookup });
   if (problems.length) {
     const causes = problems.map((p) => `${p.path || '(root)'}: ${p.message}`);
-    throw ERRORS.badRequest(`Invalid transform '${candidate.name}': ${causes[0]}`, causes);
+    throw new AppError('transform_invalid', `Invalid transform '${candidate.name}': ${causes[0]}`, causes);
   }
 }
 
 export async function createTransform(ctx: DomainContext, input: TransformInput, actor: Actor): Promise<Transform> {
   return ctx.withTransaction(async (repos) => {
     const existing = await repos.transforms.findByName(input.name.trim());
-    if (existing) throw ERRORS.badRequest(`A transform named '${existing.name}' already exists (${existing.id}).`);
+    if (existing) throw new AppError('transform_name_taken', `A transform named '${existing.name}' already exists (${existing.id}).`);
     const transform: StoredTransform = { id: ctx.newId(), name: input.name.trim(), type: input.type, attributes: input.attributes ?? null, internal: false };
     await assertCompiles(ctx, repos, transform);
     await repos.transforms.insert(transform);
@@ -53,10 +53,10 @@ export async function createTransform(ctx: DomainContext, input: TransformInput,
 export async function replaceTransform(ctx: DomainContext, id: string, input: TransformInput, actor: Actor): Promise<Transform> {
   return ctx.withTransaction(async (repos) => {
     const current = await repos.transforms.findById(id);
-    if (!current) throw ERRORS.notFound('Transform', id);
-    if (current.internal) throw ERRORS.forbidden(`Transform '${current.name}' is internal and cannot be changed.`);
-    if (input.name.trim() !== current.name) throw ERRORS.badRequest(`The name of a transform cannot be changed (is '${current.name}', got '${input.name}').`);
-    if (input.type !== current.type) throw ERRORS.badRequest(`The type of a transform cannot be changed (is '${current.type}', got '${input.type}').`);
+    if (!current) throw ERRORS.notFound('transform_not_found', id);
+    if (current.internal) throw new AppError('transform_internal', `Transform '${current.name}' is internal and cannot be changed.`);
+    if (input.name.trim() !== current.name) throw new AppError('field_not_updatable', `The name of a transform cannot be changed (is '${current.name}', got '${input.name}').`);
+    if (input.type !== current.type) throw new AppError('field_not_updatable', `The type of a transform cannot be changed (is '${current.type}', got '${input.type}').`);
     const updated: StoredTransform = { ...current, attributes: input.attributes ?? null };
     await assertCompiles(ctx, repos, updated);
     await repos.transforms.update(updated);
@@ -74,11 +74,11 @@ export async function replaceTransform(ctx: DomainContext, id: string, input: Tr
 export async function deleteTransform(ctx: DomainContext, id: string, actor: Actor): Promise<void> {
   await ctx.withTransaction(async (repos) => {
     const current = await repos.transforms.findById(id, { forUpdate: true });
-    if (!current) throw ERRORS.notFound('Transform', id);
-    if (current.internal) throw ERRORS.forbidden(`Transform '${current.name}' is internal and cannot be deleted.`);
+    if (!current) throw ERRORS.notFound('transform_not_found', id);
+    if (current.internal) throw new AppError('transform_internal', `Transform '${current.name}' is internal and cannot be deleted.`);
     const users = await usersOf(repos, current);
     if (users.length) {
-      throw ERRORS.badRequest(`Transform '${current.name}' is referenced by ${users.join(', ')} and cannot be deleted.`, users);
+      throw new AppError('transform_referenced', `Transform '${current.name}' is referenced by ${users.join(', ')} and cannot be deleted.`, users);
     }
     await repos.transforms.delete(id);
     await repos.audit.record({ entityType: 'TRANSFORM', entityId: id, action: 'delete', actor: actor.clientId });

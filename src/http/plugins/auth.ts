@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ERRORS } from '../../errors.js';
+import { AppError, ERRORS } from '../../errors.js';
 import { ALL_SCOPES } from '../../domain/clients/service.js';
 import type { TokenClaims, TokenService } from '../../domain/clients/tokens.js';
 import type { Rights } from '../rights.js';
@@ -35,14 +35,14 @@ export function installAuth(app: FastifyInstance, tokens: TokenService, isRevoke
     if (config.public || request.is404) return;
     const header = request.headers.authorization;
     const m = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    if (!m) throw ERRORS.unauthorized(header ? 'JWT validation failed: malformed Authorization header' : 'JWT validation failed: no token');
+    if (!m) throw ERRORS.invalidToken(header ? 'JWT validation failed: malformed Authorization header' : 'JWT validation failed: no token');
     const claims = await tokens.verify(m[1]);
-    if (typeof claims === 'string') throw ERRORS.unauthorized(claims);
-    if (await isRevoked(claims.client_id)) throw ERRORS.unauthorized('JWT validation failed: the API client was revoked');
+    if (typeof claims === 'string') throw ERRORS.invalidToken(claims);
+    if (await isRevoked(claims.client_id)) throw ERRORS.invalidToken('JWT validation failed: the API client was revoked');
     request.auth = claims;
-    if (!config.rights) throw ERRORS.forbidden('This route declares no rights and is closed.');
+    if (!config.rights) throw new AppError('route_closed', 'This route declares no rights and is closed.');
     if (!hasRight(claims, config.rights)) {
-      throw ERRORS.forbidden(undefined, [
+      throw ERRORS.rightsMissing([
         `Requires one of the scopes ${config.rights.scopes.join(', ')} (or ${ALL_SCOPES})${config.rights.userLevels.length ? ` and one of the user levels ${config.rights.userLevels.join(', ')}` : ''}.`,
       ]);
     }

@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Database } from '../../db/database.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -14,12 +13,17 @@ function answersList(request: FastifyRequest): boolean {
   return ok?.type === 'array';
 }
 
+/** Runs a request's work as bulk work (`Database.bulkRequest`, which satisfies this). */
+export interface BulkLane {
+  bulkRequest<T>(fn: () => T): T;
+}
+
 /**
  * List requests and uploads run as bulk work (`Database.bulkRequest`): on PostgreSQL they share all
  * but a few of the pool's connections, on PGlite their statements give way to other requests', and
  * a GET by id or a write never queues behind them.
  */
-export function installBulkLane(app: FastifyInstance, database: Pick<Database, 'bulkRequest'>): void {
+export function installBulkLane(app: FastifyInstance, database: BulkLane): void {
   app.addHook('onRequest', (request, _reply, done) => {
     // the rest of the request (hooks, handler, its statements) runs inside the lane's context
     if ((request.method === 'GET' && answersList(request)) || request.routeOptions.config?.bulk) return database.bulkRequest(done);

@@ -16,7 +16,7 @@
  * nesting (a transform 64 deep — the engine's limit — is at most ~200: object, `attributes`, a
  * `values` list, per level). The shared test vectors need at most 9 keys, 150 items, depth 10.
  */
-import { ERRORS } from '../../errors.js';
+import { AppError } from '../../errors.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -131,11 +131,11 @@ function rejectProtoKeys(key: string, value: unknown) {
 export function parseJsonBody(body: string, limits: JsonShapeLimits = JSON_SHAPE_LIMITS): unknown {
   if (body.trim() === '') return undefined;
   const problem = jsonShapeProblem(body, limits);
-  if (problem) throw ERRORS.badRequest(`The request body is refused: ${problem}.`);
+  if (problem) throw new AppError('invalid_json', `The request body is refused: ${problem}.`);
   const suspicious = body.includes('\\u') || body.includes('__proto__');
   try {
     return suspicious ? JSON.parse(body, rejectProtoKeys) : JSON.parse(body);
   } catch (e) {
-    throw ERRORS.badRequest(`The request body is not valid JSON: ${(e as Error).message}`);
+    throw new AppError('invalid_json', `The request body is not valid JSON: ${(e as Error).message}`);
   }
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import multipart from '@fastify/multipart';
 import type { Readable } from 'node:stream';
 import { Type, type Static } from 'typebox';
-import { ERRORS } from '../../errors.js';
+import { AppError } from '../../errors.js';
 import type { DomainContext } from '../../domain/context.js';
 import { startAccountLoad } from '../../domain/accounts/load.js';
 import { Account, PerServiceAccount, toPerServiceAccount, type LoadOptions } from '../../domain/accounts/schema.js';
@@ -52,9 +52,9 @@ export async function accountRoutes(app: FastifyInstance, layout: ServiceLayout,
       response: { 202: Type.Object({ success: Type.Boolean(), task: LoadTask }), ...errorResponses(400, 404, 413) },
     },
   }, async (request, reply) => {
-    if (!request.isMultipart()) throw ERRORS.badRequest("Send the file as multipart/form-data in a part named 'file'.");
+    if (!request.isMultipart()) throw new AppError('invalid_upload', "Send the file as multipart/form-data in a part named 'file'.");
     const part = await request.file();
-    if (!part || part.fieldname !== 'file') throw ERRORS.badRequest("Send the file as multipart/form-data in a part named 'file'.");
+    if (!part || part.fieldname !== 'file') throw new AppError('invalid_upload', "Send the file as multipart/form-data in a part named 'file'.");
     const file = failingOverLimit(part.file, uploads.maxBytes);
     let task;
     try {
@@ -104,7 +104,7 @@ function mountAccounts(app: FastifyInstance, base: string, layout: ServiceLayout
  * every account past the cut.
  */
 function failingOverLimit(file: Readable & { truncated?: boolean }, maxBytes: number): Readable {
-  const refuse = () => file.destroy(ERRORS.payloadTooLarge(`The file is larger than this server's upload limit of ${describeBytes(maxBytes)}; nothing was loaded.`));
+  const refuse = () => file.destroy(new AppError('upload_too_large', `The file is larger than this server's upload limit of ${describeBytes(maxBytes)}; nothing was loaded.`));
   // a small body can be parsed whole before the route sees its part
   if (file.truncated) refuse();
   else file.once('limit', refuse);

@@ -1,7 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import type { ProbeNote } from '../../db/database.js';
-import { isConnectionFailure } from '../../db/errors.js';
 
 /** What one dependency reports: UP, DEGRADED (serving with less: say what), or DOWN. */
 export interface HealthReport {
@@ -25,10 +23,14 @@ export interface HealthCheck {
 const STUCK_AFTER_MS = 10_000;
 
 /**
- * The database: critical (no request can be served without it). DOWN says how it failed — the
- * error's code, not its message, which names the database's address on this public route.
+ * Asks the database whether it answers now: resolves, perhaps with a note that job work holds the
+ * embedded database (how long its current statement has run), or rejects with an Error whose
+ * message says what kind of failure it was and is safe to show on this public route.
  */
-export function databaseCheck(probe: () => Promise<ProbeNote | void>): HealthCheck {
+export type DatabaseProbe = () => Promise<{ busyForMs: number } | void>;
+
+/** The database: critical (no request can be served without it). DOWN says what kind of failure it was. */
+export function databaseCheck(probe: DatabaseProbe): HealthCheck {
   return {
     name: 'database',
     critical: true,
@@ -41,9 +43,7 @@ export function databaseCheck(probe: () => Promise<ProbeNote | void>): HealthChe
           ? { status: 'UP', detail: 'busy with background work (a load or a processing run); requests wait for its current transaction' }
           : { status: 'DEGRADED', detail: `the embedded database has been running one statement for ${seconds} s; requests wait for it` };
       } catch (e) {
-        const code = (e as { code?: unknown })?.code;
-        const how = typeof code === 'string' ? code : isConnectionFailure(e) ? 'connection lost or timed out' : 'error';
-        return { status: 'DOWN', detail: `the database does not answer (${how})` };
+        return { status: 'DOWN', detail: `the database does not answer (${(e as Error).message})` };
       }
     },
   };

@@ -39,12 +39,13 @@ const mainThreadUs = () => { const f = readFileSync(`/proc/self/task/${process.p
 const cpuUs = () => { const u = process.cpuUsage(); return u.user + u.system; };
 
 async function main() {
-  const trees = await Promise.all(TREES.map(async (tree) => ({
-    tree,
-    processChunk: ((await import(pathToFileURL(resolve(tree, 'src/domain/identities/chunk.ts')).href)) as { processChunk: ProcessChunk }).processChunk,
-    usPerIdentity: [] as number[],
-    mainUs: 0,
-  })));
+  const trees = await Promise.all(TREES.map(async (tree) => {
+    const chunk = (await import(pathToFileURL(resolve(tree, 'src/domain/identities/chunk.ts')).href)) as { processChunk: ProcessChunk; CompiledMappingsCache?: new () => unknown };
+    // a tree whose compiled mappings live on the domain context gets a cache of its own
+    const processChunk: ProcessChunk = (c, ...rest) => chunk.processChunk(treeCtx, ...rest);
+    const treeCtx = { ...(ctx as object), ...(chunk.CompiledMappingsCache ? { compiledMappings: new chunk.CompiledMappingsCache() } : {}) };
+    return { tree, processChunk, usPerIdentity: [] as number[], mainUs: 0 };
+  }));
   // warm-up: the JIT settles on each tree's code
   for (const t of trees) for (let i = 0; i < 3; i++) await t.processChunk(ctx, repos, { taskId: `warm-${t.tree}` }, profile, {}, undefined);
   const gc = (globalThis as { gc?: () => void }).gc;

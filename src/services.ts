@@ -8,6 +8,7 @@ import type { DomainContext, JobQueue } from './domain/context.js';
 import type { ApiClientRepository } from './domain/clients/repository.js';
 import { createTokenService, type TokenService } from './domain/clients/tokens.js';
 import { loadJob } from './domain/accounts/load.js';
+import { CompiledMappingsCache } from './domain/identities/chunk.js';
 import { chunkJob, finalizeJob, planJob } from './domain/identities/processing.js';
 import { selectedJob } from './domain/identities/process-selected.js';
 import { deleteJob } from './domain/identity-profiles/delete.js';
@@ -101,6 +102,7 @@ export async function createServices(database: Database, options: ServiceOptions
     newId,
     jobs,
     checkTransform: checkTransformDefinition,
+    compiledMappings: new CompiledMappingsCache(),
     ...(database.kind === 'pglite' ? { stagingPace: pgliteStagingPace } : {}),
     // several beats per stale period: a slow upload is never mistaken for a dead one
     taskHeartbeatMs: (staleSeconds * 1000) / 4,

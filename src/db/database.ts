@@ -85,7 +85,7 @@ export interface DatabaseOptions {
   logger?: DatabaseLogger;
 }
 
-export { prepared } from './pg-client.js';
+export { prepared, preparedShape } from './pg-client.js';
 
 /** Opens the database (PGlite or PostgreSQL); call `migrateToLatest` before use. */
 export async function createDatabase(options: DatabaseOptions): Promise<Database> {

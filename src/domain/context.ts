@@ -4,6 +4,7 @@ import type { TaskRepository } from './tasks/repository.js';
 import type { AuditRepository } from './audit/repository.js';
 import type { TransformRepository } from './transforms/repository.js';
 import type { AccountRepository } from './accounts/repository.js';
+import type { CompiledMappingsCache } from './identities/chunk.js';
 import type { IdentityRepository } from './identities/repository.js';
 import type { LifecycleStateRepository } from './lifecycle-states/repository.js';
 import type { DefinitionChecker } from './identity-profiles/mappings.js';
@@ -51,6 +52,8 @@ export interface DomainContext {
   jobs: JobQueue;
   /** Compiles a transform definition and lists what is wrong with it (the transform engine). */
   checkTransform: DefinitionChecker;
+  /** Processing's compiled mappings, kept for the length of a run (one per process). */
+  compiledMappings: CompiledMappingsCache;
   /**
    * Rows per statement when an upload is staged: by default 1,000; on PGlite, whose one session
    * each statement holds, as many as take about 70 ms (services.ts).

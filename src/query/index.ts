@@ -21,6 +21,5 @@ export { MAX_FILTER_DEPTH, parseFilter } from './parser.js';
 export { parseSorters } from './sorters.js';
 export type { Sorter, SorterMap, SortDirection } from './sorters.js';
 export { compileFilter, escapeLike } from './to-kysely.js';
-export { filterSql } from './to-sql.js';
 export type { FilterExpression } from './to-kysely.js';
 export { validateFilter } from './validate.js';

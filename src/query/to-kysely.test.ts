@@ -1,6 +1,8 @@
 /**
  * Compiled SQL + parameters and the rows they return, on one real PGlite
- * database shared by the whole file.
+ * database shared by the whole file; `sw`'s range against PostgreSQL's own prefix
+ * test (starts_with) on prefixes at the edges of Unicode, and a generic plan of the
+ * prepared range using a text_pattern_ops index.
  */
 import { PGlite } from '@electric-sql/pglite';
 import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
@@ -8,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineFieldMap } from './fields.js';
 import { filterFromQuery } from './filter.js';
 import { parseFilter } from './parser.js';
+import { successor } from './prefix.js';
 import { compileFilter, escapeLike } from './to-kysely.js';
-import { filterSql } from './to-sql.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a scratch table
 const db = new Kysely<any>({
@@ -42,12 +44,24 @@ const ROWS = `
   ('e', null,               5,    '2020-01-01T00:00:00+02:00', false, 0,   '{Admin}',    'jane doe'),
   ('f', 'EmployeesXEU',     40,   '2021-01-01T00:00:00Z',     true,  10,   '{ADMIN,Hr}', 'Jane')`;
 
+/** Texts at the edges of Unicode and of LIKE, for `sw`'s range (table `w`). */
+const WORDS = ['', 'a', 'ab', 'abc', 'abd', 'ac', 'b', 'A', 'Ab', 'é', 'éa', 'ê', 'e', 'z', '~', '\u007f', '\u0080',
+  '\uD7FF', '\uD7FFx', '\uE000', '\uFFFF', '\u{10000}', '😀', '😀x', '😁', '\u{10FFFF}', '\u{10FFFF}a', 'a\u{10FFFF}', 'a\u{10FFFF}\u{10FFFF}b',
+  '%', '_', 'a%', 'a_b', '\\', 'İ', 'i̇'];
+const W_FIELDS = defineFieldMap({
+  name: { column: 'w.name', type: 'string', ops: ['eq', 'sw'] },
+  exact: { column: 'w.name', type: 'string', ops: ['sw'], caseSensitive: true },
+});
+
 let pg: PGlite;
 
 beforeAll(async () => {
   pg = new PGlite();
   await pg.exec(`create table item (id text primary key, name text, priority int, created timestamptz,
     enabled boolean, amount numeric, tags text[], owner_name text); ${ROWS}`);
+  await pg.exec('create table w (id serial primary key, name text)');
+  for (const name of WORDS) await pg.query('insert into w (name) values ($1)', [name]);
+  await pg.exec('create index w_lower_name on w (lower(name) text_pattern_ops)');
 });
 
 afterAll(async () => {
@@ -71,14 +85,6 @@ async function idsOf(filter: string): Promise<string> {
   return result.rows.map((row) => row.id).join('');
 }
 
-/** The same filter compiled by `filterSql` (to-sql.ts, the prepared listings' compiler): the rows it matches. */
-async function idsOfSql(filter: string): Promise<string> {
-  const params: unknown[] = [];
-  const where = filterSql(parseFilter(filter), FIELDS, params);
-  const result = await pg.query<{ id: string }>(`select id from item where ${where} order by id`, params);
-  return result.rows.map((row) => row.id).join('');
-}
-
 /** [filter, WHERE clause, parameters, ids of the matching rows] */
 type Case = readonly [string, string, readonly unknown[], string];
 
@@ -87,8 +93,8 @@ const COMPARISONS: readonly Case[] = [
   ['name ne "employees"', 'lower("item"."name") is distinct from $1', ['employees'], 'bcdef'],
   ['name gt "d"', 'lower("item"."name") > $1', ['d'], 'abf'],
   ['name lt "c"', 'lower("item"."name") < $1', ['c'], 'd'],
-  ['name sw "Employees"', 'lower("item"."name") like $1', ['employees%'], 'abf'],
-  ['name sw "employees_"', 'lower("item"."name") like $1', ['employees\\_%'], 'b'],
+  ['name sw "Employees"', '(lower("item"."name") ~>=~ $1 and lower("item"."name") ~<~ $2)', ['employees', 'employeet'], 'abf'],
+  ['name sw "employees_"', '(lower("item"."name") ~>=~ $1 and lower("item"."name") ~<~ $2)', ['employees_', 'employees`'], 'b'],
   ['name co "100%"', 'lower("item"."name") like $1', ['%100\\%%'], 'c'],
   ['name co "k\\\\s"', 'lower("item"."name") like $1', ['%k\\\\s%'], 'd'],
   ['name co "\\"q\\""', 'lower("item"."name") like $1', ['%"q"%'], 'd'],
@@ -101,8 +107,8 @@ const COMPARISONS: readonly Case[] = [
   ['id eq A', '"item"."id" = $1', ['A'], ''],
   ['id in (a, "b", c)', '"item"."id" in ($1, $2, $3)', ['a', 'b', 'c'], 'abc'],
   ['id ge "e"', '"item"."id" >= $1', ['e'], 'ef'],
-  ['id sw "%"', '"item"."id" like $1', ['\\%%'], ''],
-  ['owner.name sw "ja%"', 'lower("item"."owner_name") like $1', ['ja\\%%'], 'd'],
+  ['id sw "%"', '("item"."id" ~>=~ $1 and "item"."id" ~<~ $2)', ['%', '&'], ''],
+  ['owner.name sw "ja%"', '(lower("item"."owner_name") ~>=~ $1 and lower("item"."owner_name") ~<~ $2)', ['ja%', 'ja&'], 'd'],
   ['owner.name co "jane"', 'lower("item"."owner_name") like $1', ['%jane%'], 'aef'],
   ['priority eq 10', '"item"."priority" = $1', [10], 'a'],
   ['priority ne 10', '"item"."priority" is distinct from $1', [10], 'bcdef'],
@@ -134,7 +140,7 @@ const COMPARISONS: readonly Case[] = [
 
 const LOGIC: readonly Case[] = [
   ['priority eq 10 or priority eq 20', '("item"."priority" = $1 or "item"."priority" = $2)', [10, 20], 'ab'],
-  ['enabled eq true and name sw "emp"', '("item"."enabled" = $1 and lower("item"."name") like $2)', [true, 'emp%'], 'af'],
+  ['enabled eq true and name sw "emp"', '("item"."enabled" = $1 and (lower("item"."name") ~>=~ $2 and lower("item"."name") ~<~ $3))', [true, 'emp', 'emq'], 'af'],
   ['not name eq "employees"', 'not coalesce(lower("item"."name") = $1, false)', ['employees'], 'bcdef'],
   ['not priority gt 10', 'not coalesce("item"."priority" > $1, false)', [10], 'ade'],
   ['not (priority gt 10 or name isnull)', 'not coalesce(("item"."priority" > $1 or "item"."name" is null), false)', [10], 'ad'],
@@ -152,7 +158,6 @@ describe('compileFilter: SQL, parameters and rows', () => {
     expect(whereOf(filter)).toBe(where);
     expect(compile(filter).parameters).toEqual(parameters);
     expect(await idsOf(filter)).toBe(ids);
-    expect(await idsOfSql(filter)).toBe(ids);
   });
 
   it('keeps ne and not-eq complementary to eq, nulls included', async () => {
@@ -217,5 +222,45 @@ describe('filterFromQuery', () => {
     const { sql, parameters } = db.selectFrom('item').select('id').where(where!).compile();
     expect((await pg.query<{ id: string }>(sql, parameters as unknown[])).rows).toEqual([{ id: 'e' }]);
     expect(() => filterFromQuery('priority co 5', FIELDS)).toThrow(/Operator 'co' is not supported for field 'priority'/);
+  });
+});
+
+describe('sw is an exact index range', () => {
+  const quote = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  const compileW = (filter: string) => db.selectFrom('w').select('id').where(compileFilter(parseFilter(filter), W_FIELDS)).orderBy('id').compile();
+  const ids = async (sql: string, params: readonly unknown[]) =>
+    (await pg.query<{ id: number }>(sql, params as unknown[])).rows.map((r) => r.id);
+
+  const prefixes = ['a', 'A', 'ab', 'a\u{10FFFF}', '\u{10FFFF}', 'é', '\uD7FF', '😀', '\uFFFF', '~', '\u007f', '%', '_', 'a_', '\\', 'İ', 'zz', 'x'];
+  it.each(prefixes)('sw %j matches what starts_with matches', async (prefix) => {
+    for (const field of ['name', 'exact'] as const) {
+      const { sql, parameters } = compileW(`${field} sw ${quote(prefix)}`);
+      const column = field === 'name' ? 'lower(name)' : 'name';
+      const expected = await ids(`select id from w where starts_with(${column}, $1) order by id`, [field === 'name' ? prefix.toLowerCase() : prefix]);
+      expect(await ids(sql, parameters)).toEqual(expected);
+    }
+  });
+
+  it('raises the last code point; none above U+10FFFF; surrogates skipped', () => {
+    expect(successor('ab')).toBe('ac');
+    expect(successor('a\u{10FFFF}')).toBe('b');
+    expect(successor('\u{10FFFF}\u{10FFFF}')).toBeUndefined();
+    expect(successor('')).toBeUndefined();
+    expect(successor('\uD7FF')).toBe('\uE000');
+    expect(successor('😀')).toBe('😁');
+    expect(successor('\uFFFF')).toBe('\u{10000}');
+  });
+
+  it('a lone surrogate is matched as U+FFFD, which is what reaches the database', () => {
+    expect(compileW(`name sw "a\uD800"`).parameters).toEqual(['a\uFFFD', 'a\uFFFE']);
+  });
+
+  it('a generic plan of the prepared statement uses the index', async () => {
+    const { sql } = compileW('name sw "ab"');
+    await pg.exec('set plan_cache_mode = force_generic_plan; set enable_seqscan = off');
+    await pg.query(`prepare sw_range as ${sql}`);
+    const plan = (await pg.query<{ 'QUERY PLAN': string }>(`explain execute sw_range('ab', 'ac')`)).rows.map((r) => r['QUERY PLAN']).join('\n');
+    expect(plan).toMatch(/Index (Only )?Scan using w_lower_name|Bitmap Index Scan on w_lower_name/);
+    expect(plan).toMatch(/\$1/);
   });
 });

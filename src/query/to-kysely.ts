@@ -2,12 +2,17 @@
  * Compiles a filter AST to a Kysely expression: one exhaustive switch over
  * node kinds. Every literal is bound as a parameter; the only identifiers in
  * the SQL are FieldMap columns, so no client text ever reaches the SQL string.
+ * The compiled text therefore depends only on the filter's shape (fields,
+ * operators, number of values), never on a value: one text serves every value,
+ * so hot lists can run it as a named prepared statement (db/pg-client.ts).
  *
  * Semantics worth knowing:
  * - Case-insensitive string fields compare `lower(column)` with the literal
  *   lower-cased in JS (an index on `lower(column)` can serve `eq`, `in`, `sw`).
- * - `co`/`sw` use LIKE with `\`, `%` and `_` escaped (PostgreSQL's default
- *   LIKE escape is `\`).
+ * - `sw` is a range, `col ~>=~ $lo and col ~<~ $hi` (prefix.ts: a generic plan
+ *   can use an index with `text_pattern_ops` for it, not for `LIKE $1`).
+ * - `co` uses LIKE with `\`, `%` and `_` escaped (PostgreSQL's default LIKE
+ *   escape is `\`).
  * - Two-valued logic: `not x` is `not coalesce(x, false)` and `ne` is
  *   `is distinct from`, so a null field matches `ne` and `not (… eq …)`
  *   exactly when it does not match `eq`. `eq null`/`ne null` mean `is null`
@@ -21,6 +26,7 @@ import type { FilterNode } from './ast.js';
 import { isCaseInsensitive } from './fields.js';
 import type { FieldMap, FieldSpec } from './fields.js';
 import type { BinaryOperator } from './operators.js';
+import { successor, wellFormed } from './prefix.js';
 import { resolveLeaf } from './validate.js';
 import type { ResolvedLeaf, SqlScalar } from './validate.js';
 
@@ -73,13 +79,22 @@ export function compileFilter(node: FilterNode, fields: FieldMap): FilterExpress
 function compileComparison(operator: BinaryOperator, { spec, values: [value] }: ResolvedLeaf<FieldSpec>): FilterExpression {
   if (value === null) return nullTest(spec, operator === 'eq' ? 'is' : 'is not');
   const lhs = column(spec);
-  if (operator === 'co' || operator === 'sw') {
-    const text = escapeLike(normalize(spec, value) as string);
-    const pattern = operator === 'co' ? `%${text}%` : `${text}%`;
+  if (operator === 'sw') return startsWith(lhs, wellFormed(normalize(spec, value) as string));
+  if (operator === 'co') {
+    const pattern = `%${escapeLike(normalize(spec, value) as string)}%`;
     return (eb) => eb(lhs(eb), 'like', pattern);
   }
   const rhs = literal(spec, value);
   return (eb) => eb(lhs(eb), SQL_OPERATOR[operator], rhs(eb));
+}
+
+/** `sw`: the range of texts that start with `prefix` (prefix.ts); from `prefix` up when nothing is above it. */
+function startsWith(lhs: Operand, prefix: string): FilterExpression {
+  const above = successor(prefix);
+  return (eb) => {
+    const text = lhs(eb);
+    return above === undefined ? sql<SqlBool>`(${text} ~>=~ ${prefix})` : sql<SqlBool>`(${text} ~>=~ ${prefix} and ${text} ~<~ ${above})`;
+  };
 }
 
 function compileIn({ spec, values }: ResolvedLeaf<FieldSpec>): FilterExpression {

@@ -2,16 +2,19 @@ import { sql, type Kysely } from 'kysely';
 import type { AccountRepository, AccountStateChange } from '../../domain/accounts/repository.js';
 import { ACCOUNT_FILTERS, type Account } from '../../domain/accounts/schema.js';
 import type { DB } from '../types.js';
-import { applyCollection, applyFilter, withColumns } from './collection.js';
+import { listPage, withColumns, type Listing } from './collection.js';
 import { upsertPlaced } from './load-apply-sql.js';
 import * as Preview from './load-preview-sql.js';
 
-const FIELDS = withColumns(ACCOUNT_FILTERS, {
-  id: 'a.id', identityId: 'a.identity_id', sourceId: 'a.source_id', name: 'a.name', nativeIdentity: 'a.native_identity',
-  uncorrelated: 'a.uncorrelated', disabled: 'a.disabled', created: 'a.created', modified: 'a.modified',
-  hasEntitlements: 'a.has_entitlements', manuallyCorrelated: 'a.manually_correlated',
-});
-const SORT_COLUMNS = { id: 'a.id', name: 'a.name', created: 'a.created', modified: 'a.modified', nativeIdentity: 'a.native_identity', sourceId: 'a.source_id', identityId: 'a.identity_id' };
+const LISTING: Listing = {
+  fields: withColumns(ACCOUNT_FILTERS, {
+    id: 'a.id', identityId: 'a.identity_id', sourceId: 'a.source_id', name: 'a.name', nativeIdentity: 'a.native_identity',
+    uncorrelated: 'a.uncorrelated', disabled: 'a.disabled', created: 'a.created', modified: 'a.modified',
+    hasEntitlements: 'a.has_entitlements', manuallyCorrelated: 'a.manually_correlated',
+  }),
+  sortColumns: { id: 'a.id', name: 'a.name', created: 'a.created', modified: 'a.modified', nativeIdentity: 'a.native_identity', sourceId: 'a.source_id', identityId: 'a.identity_id' },
+  tiebreak: 'a.id',
+};
 
 interface Row {
   id: string; name: string; created: Date; modified: Date; sourceId: string; sourceName: string; identityId: string | null;
@@ -41,14 +44,8 @@ export function accountRepository(db: Kysely<DB>, tenantId = 'default'): Account
 
   return {
     async list(query) {
-      const rows = (await applyCollection(base(), query, FIELDS, SORT_COLUMNS, 'a.id').execute()) as Row[];
-      let total: number | undefined;
-      if (query.count) {
-        const q = db.selectFrom(accounts())
-          .select((eb) => eb.fn.countAll<number>().as('n'));
-        total = Number((await applyFilter(q, query, FIELDS).executeTakeFirstOrThrow()).n);
-      }
-      return { items: rows.map(toAccount), total };
+      const { rows, total } = await listPage(query, LISTING, base(), db.selectFrom(accounts()));
+      return { items: (rows as Row[]).map(toAccount), total };
     },
     async findById(id) {
       const row = (await base().where('a.id', '=', id).executeTakeFirst()) as Row | undefined;

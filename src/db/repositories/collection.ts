@@ -1,6 +1,6 @@
-import { sql, type SelectQueryBuilder } from 'kysely';
+import { expressionBuilder, sql, type Expression, type RawBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { CollectionQuery, FilterRules } from '../../domain/shared/collection.js';
-import { compileFilter, defineFieldMap, filterSql, type FieldMap, type FieldType, type Operator } from '../../query/index.js';
+import { compileFilter, defineFieldMap, type FieldMap, type FieldType, type Operator } from '../../query/index.js';
 
 /** Joins an endpoint's filter rules (domain) with the columns that store each field (here). */
 export function withColumns(rules: FilterRules, columns: Readonly<Record<string, string>>): FieldMap {
@@ -13,54 +13,71 @@ export function withColumns(rules: FilterRules, columns: Readonly<Record<string,
   return defineFieldMap(map);
 }
 
+/** How a repository's rows are listed: the columns filters and sorters name, and the column that makes pages stable. */
+export interface Listing {
+  fields: FieldMap;
+  sortColumns: Readonly<Record<string, string>>;
+  /** Sorted on last (unless a sorter is on it already), so a row is on one page only. */
+  tiebreak: string;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- lists apply to any table
+type AnySelect = SelectQueryBuilder<any, any, any>;
+
 /**
- * Applies filter, sorters (with `tiebreak` last, so pages are stable) and paging. String columns
- * sort case-insensitively, like ISC's listings.
+ * A page of a collection and, when the query asks for it, how many rows match: `rows` filtered,
+ * sorted and paged; `counted` (the same rows without what only the page needs, e.g. joins for
+ * names) filtered and counted.
  */
-export function applyCollection<QB extends SelectQueryBuilder<any, any, any>>(
-  q: QB,
+export async function listPage<Row>(
   query: CollectionQuery,
-  fields: FieldMap,
-  sortColumns: Readonly<Record<string, string>>,
-  tiebreak: string,
-): QB {
-  return applySort(applyFilter(q, query, fields), query, sortColumns, tiebreak).limit(query.limit).offset(query.offset) as QB;
+  listing: Listing,
+  rows: SelectQueryBuilder<any, any, Row>,
+  counted: AnySelect,
+): Promise<{ rows: Row[]; total?: number }> {
+  const page = await applyCollection(rows, query, listing).execute();
+  return query.count ? { rows: page, total: await countMatching(counted, query, listing.fields) } : { rows: page };
 }
 
-/**
- * The ORDER BY terms of a query: its sorters, then `tiebreak` (unless a sorter is on it) so pages
- * are stable; names (`name`, `owner.name`…) by `lower(column)`. What `applySort` (Kysely) and
- * `orderBySql` (SQL text) both write.
- */
-function sortTerms(query: Pick<CollectionQuery, 'sorters'>, sortColumns: Readonly<Record<string, string>>, tiebreak: string) {
-  const terms = query.sorters.map((s) => ({ column: sortColumns[s.field], lower: /(^|\.)name$/.test(s.field), direction: s.direction }));
-  if (!query.sorters.some((s) => sortColumns[s.field] === tiebreak)) terms.push({ column: tiebreak, lower: false, direction: 'asc' });
-  return terms;
+/** How many rows of `from` the query's filter matches. */
+export async function countMatching(from: AnySelect, query: Pick<CollectionQuery, 'filter'>, fields: FieldMap): Promise<number> {
+  const counted = applyFilter(from.select((eb) => eb.fn.countAll<number>().as('n')), query, fields);
+  return Number((await counted.executeTakeFirstOrThrow()).n);
 }
 
-/** The query's sorters as ORDER BY, `tiebreak` last (part of `applyCollection`). */
-export function applySort<QB extends SelectQueryBuilder<any, any, any>>(
-  q: QB,
-  query: Pick<CollectionQuery, 'sorters'>,
-  sortColumns: Readonly<Record<string, string>>,
-  tiebreak: string,
-): QB {
-  let out: SelectQueryBuilder<any, any, any> = q;
-  for (const t of sortTerms(query, sortColumns, tiebreak)) out = out.orderBy(t.lower ? sql`lower(${sql.ref(t.column)})` : sql.ref(t.column), t.direction);
-  return out as QB;
+/** Applies filter, sorters (`tiebreak` last, so pages are stable) and paging. */
+function applyCollection<QB extends AnySelect>(q: QB, query: CollectionQuery, listing: Listing): QB {
+  return applySort(applyFilter(q, query, listing.fields), query, listing).limit(query.limit).offset(query.offset) as QB;
+}
+
+/** The query's sorters as ORDER BY (see `sortTerms`). */
+function applySort<QB extends AnySelect>(q: QB, query: Pick<CollectionQuery, 'sorters'>, listing: Omit<Listing, 'fields'>): QB {
+  return q.orderBy(sortTerms(query, listing)) as QB;
 }
 
 /** Adds the query's filter (if any) as a WHERE condition. */
-export function applyFilter<QB extends SelectQueryBuilder<any, any, any>>(q: QB, query: Pick<CollectionQuery, 'filter'>, fields: FieldMap): QB {
+function applyFilter<QB extends AnySelect>(q: QB, query: Pick<CollectionQuery, 'filter'>, fields: FieldMap): QB {
   return (query.filter ? q.where(compileFilter(query.filter, fields) as any) : q) as QB;
 }
 
-/** The query's sorters as an ORDER BY clause (SQL text, for statements written as text): what `applySort` builds. */
-export function orderBySql(query: Pick<CollectionQuery, 'sorters'>, sortColumns: Readonly<Record<string, string>>, tiebreak: string): string {
-  return `order by ${sortTerms(query, sortColumns, tiebreak).map((t) => `${t.lower ? `lower(${t.column})` : t.column} ${t.direction}`).join(', ')}`;
+/**
+ * The terms of an ORDER BY: the query's sorters, then `tiebreak` (unless a sorter is on it) so
+ * pages are stable. Names (`name`, `owner.name`…) sort by `lower(column)`, case-insensitively like
+ * ISC's listings. For builders (`applySort`) and for statements written with the `sql` tag.
+ */
+export function sortTerms(query: Pick<CollectionQuery, 'sorters'>, { sortColumns, tiebreak }: Omit<Listing, 'fields'>): RawBuilder<unknown> {
+  const terms = query.sorters.map((s) => {
+    const column = sql.ref(sortColumns[s.field]);
+    return sql`${/(^|\.)name$/.test(s.field) ? sql`lower(${column})` : column} ${sql.raw(s.direction === 'desc' ? 'desc' : 'asc')}`;
+  });
+  if (!query.sorters.some((s) => sortColumns[s.field] === tiebreak)) terms.push(sql`${sql.ref(tiebreak)} asc`);
+  return sql.join(terms);
 }
 
-/** ` and (filter)` for a WHERE clause (SQL text, values appended to `params`), or '' without a filter. */
-export function andFilterSql(query: Pick<CollectionQuery, 'filter'>, fields: FieldMap, params: unknown[]): string {
-  return query.filter ? ` and ${filterSql(query.filter, fields, params)}` : '';
+/**
+ * The query's filter as a condition for a statement written with the `sql` tag (`and ${condition}`),
+ * or undefined without a filter: the same compiled filter `applyFilter` adds to a builder.
+ */
+export function filterCondition(query: Pick<CollectionQuery, 'filter'>, fields: FieldMap): Expression<SqlBool> | undefined {
+  return query.filter && compileFilter(query.filter, fields)(expressionBuilder());
 }

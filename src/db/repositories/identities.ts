@@ -4,7 +4,7 @@ import { IDENTITY_ATTRIBUTE_FIELDS, IDENTITY_ATTRIBUTE_FILTER, IDENTITY_FILTERS,
 import type { CollectionQuery } from '../../domain/shared/collection.js';
 import type { FieldMap, FilterNode } from '../../query/index.js';
 import type { DB } from '../types.js';
-import { applyCollection, applyFilter, withColumns } from './collection.js';
+import { listPage, withColumns, type Listing } from './collection.js';
 import { chunkQuery, holdInputs, ownersOf, runKey, toProcessingIdentity, type ChunkManagers, type ChunkRow } from './chunk-sql.js';
 import * as Q from './identity-sql.js';
 
@@ -14,6 +14,7 @@ const COLUMNS = {
 };
 const FIELDS = withColumns(IDENTITY_FILTERS, COLUMNS);
 const SORT_COLUMNS = { name: 'i.name', alias: 'i.alias', id: 'i.id', created: 'i.created', modified: 'i.modified' };
+const listing = (fields: FieldMap): Listing => ({ fields, sortColumns: SORT_COLUMNS, tiebreak: 'i.id' });
 
 /**
  * The `attributes.<name>` fields a filter names (identityFilterRules let them through): each is a
@@ -82,9 +83,7 @@ export function identityRepository(db: Kysely<DB>, tenantId = 'default'): Identi
   return {
     async list(query) {
       const { names, fields } = attributeFields(query);
-      const rows = await applyCollection(base(names), query, fields, SORT_COLUMNS, 'i.id').execute();
-      let total: number | undefined;
-      if (query.count) total = Number((await applyFilter(view(names).select((eb) => eb.fn.countAll<number>().as('n')), query, fields).executeTakeFirstOrThrow()).n);
+      const { rows, total } = await listPage(query, listing(fields), base(names), view(names));
       return { items: rows.map(toIdentity), total };
     },
     async findById(id) {

@@ -2,13 +2,16 @@ import { sql, type Kysely } from 'kysely';
 import type { SourceRepository } from '../../domain/sources/repository.js';
 import { SOURCE_FILTERS, type Source } from '../../domain/sources/schema.js';
 import type { DB, SourceRow } from '../types.js';
-import { applyCollection, applyFilter, withColumns } from './collection.js';
+import { listPage, withColumns, type Listing } from './collection.js';
 
-const FIELDS = withColumns(SOURCE_FILTERS, {
-  id: 'id', name: 'name', type: 'type', 'owner.id': 'owner_id', description: 'description', created: 'created', modified: 'modified',
-});
-const SORT_COLUMNS = {
-  id: 'id', name: 'name', created: 'created', modified: 'modified', type: 'type', description: 'description', 'owner.id': 'owner_id', 'owner.name': 'owner_name',
+const LISTING: Listing = {
+  fields: withColumns(SOURCE_FILTERS, {
+    id: 'id', name: 'name', type: 'type', 'owner.id': 'owner_id', description: 'description', created: 'created', modified: 'modified',
+  }),
+  sortColumns: {
+    id: 'id', name: 'name', created: 'created', modified: 'modified', type: 'type', description: 'description', 'owner.id': 'owner_id', 'owner.name': 'owner_name',
+  },
+  tiebreak: 'id',
 };
 
 /**
@@ -43,14 +46,7 @@ export function sourceRepository(db: Kysely<DB>, tenantId = 'default'): SourceRe
   };
   return {
     async list(query) {
-      const rows = await applyCollection(base(), query, FIELDS, SORT_COLUMNS, 'id').execute();
-      let total: number | undefined;
-      if (query.count) {
-        const r = await db.selectFrom('sources').select((eb) => eb.fn.countAll<number>().as('n')).where('tenantId', '=', tenantId)
-          .$call((q) => applyFilter(q, query, FIELDS))
-          .executeTakeFirstOrThrow();
-        total = Number(r.n);
-      }
+      const { rows, total } = await listPage(query, LISTING, base(), db.selectFrom('sources').where('tenantId', '=', tenantId));
       return { items: rows.map(toSource), total };
     },
     findById: (id) => first(base().where('id', '=', id)),

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { TASK_FILTERS } from '../../domain/tasks/schema.js';
-import { applyCollection, applyFilter, withColumns } from './collection.js';
+import { listPage, withColumns, type Listing } from './collection.js';
 import type { TaskRecord, TaskRepository } from '../../domain/tasks/repository.js';
 import type { DB, TaskRow } from '../types.js';
 
@@ -20,10 +20,13 @@ const toTask = (r: TaskRow): TaskRecord => ({
   modified: r.modified,
 });
 
-const FIELDS = withColumns(TASK_FILTERS, {
-  id: 't.id', type: 't.type', completionStatus: 't.completion_status', 'target.id': 't.target_id', sourceId: 't.source_id', launcher: 't.launcher', launched: 't.launched',
-});
-const SORT_COLUMNS = { launched: 't.launched', completed: 't.completed', modified: 't.modified', type: 't.type', created: 't.launched' };
+const LISTING: Listing = {
+  fields: withColumns(TASK_FILTERS, {
+    id: 't.id', type: 't.type', completionStatus: 't.completion_status', 'target.id': 't.target_id', sourceId: 't.source_id', launcher: 't.launcher', launched: 't.launched',
+  }),
+  sortColumns: { launched: 't.launched', completed: 't.completed', modified: 't.modified', type: 't.type', created: 't.launched' },
+  tiebreak: 't.id',
+};
 
 /** `jobSchema`: where the job queue (pg-boss) keeps its jobs, for telling a task with work behind it from an abandoned one. */
 export function taskRepository(db: Kysely<DB>, jobSchema = 'pgboss', tenantId = 'default'): TaskRepository {
@@ -33,8 +36,7 @@ export function taskRepository(db: Kysely<DB>, jobSchema = 'pgboss', tenantId = 
   return {
     ...taskChunkMethods(db),
     async list(query) {
-      const rows = await applyCollection(view().selectAll('t'), query, FIELDS, SORT_COLUMNS, 't.id').execute();
-      const total = query.count ? Number((await applyFilter(view().select((eb) => eb.fn.countAll<number>().as('n')), query, FIELDS).executeTakeFirstOrThrow()).n) : undefined;
+      const { rows, total } = await listPage(query, LISTING, view().selectAll('t'), view());
       return { items: rows.map((r) => toTask(r as TaskRow)), total };
     },
     async countByState() {

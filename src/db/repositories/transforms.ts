@@ -2,11 +2,14 @@ import { CompiledQuery, sql, type Kysely } from 'kysely';
 import type { StoredTransform, TransformRepository } from '../../domain/transforms/repository.js';
 import { TRANSFORM_FILTERS } from '../../domain/transforms/schema.js';
 import type { DB, TransformRow } from '../types.js';
-import { applyCollection, applyFilter, withColumns } from './collection.js';
+import { listPage, withColumns, type Listing } from './collection.js';
 import { missingTransformError, referencedTransformError, TRANSFORMS_REFERENCING } from './transform-references.js';
 
-const FIELDS = withColumns(TRANSFORM_FILTERS, { id: 'id', name: 'name', internal: 'internal' });
-const SORT_COLUMNS = { id: 'id', name: 'name', type: 'type' };
+const LISTING: Listing = {
+  fields: withColumns(TRANSFORM_FILTERS, { id: 'id', name: 'name', internal: 'internal' }),
+  sortColumns: { id: 'id', name: 'name', type: 'type' },
+  tiebreak: 'id',
+};
 
 const toTransform = (r: TransformRow): StoredTransform => ({
   id: r.id, name: r.name, type: r.type, attributes: (r.attributes ?? null) as StoredTransform['attributes'], internal: r.internal,
@@ -20,12 +23,7 @@ export function transformRepository(db: Kysely<DB>, tenantId = 'default'): Trans
   };
   return {
     async list(query) {
-      const rows = await applyCollection(base(), query, FIELDS, SORT_COLUMNS, 'id').execute();
-      let total: number | undefined;
-      if (query.count) {
-        const q = db.selectFrom('transforms').select((eb) => eb.fn.countAll<number>().as('n')).where('tenantId', '=', tenantId);
-        total = Number((await applyFilter(q, query, FIELDS).executeTakeFirstOrThrow()).n);
-      }
+      const { rows, total } = await listPage(query, LISTING, base(), db.selectFrom('transforms').where('tenantId', '=', tenantId));
       return { items: rows.map(toTransform), total };
     },
     findById: (id, options) => first(options?.forUpdate ? base().where('id', '=', id).forUpdate() : base().where('id', '=', id)),

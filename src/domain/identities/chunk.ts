@@ -11,26 +11,31 @@ import type { ChunkSelection, IdentityChange, ManagerLookup } from './repository
 const MAX_ERRORS_PER_CHUNK = 20;
 
 /**
- * Compiled mappings are cached per task and profile within a process: compiled once per run, not
- * per chunk (a task processing given identities may span several profiles).
+ * Mappings compiled per task and profile: once per run, not per chunk (a task processing given
+ * identities may span several profiles). One per process, on the domain context (services.ts);
+ * a run forgets its own when it ends.
  */
-const compiledByTask = new Map<string, CompiledMappings>();
+export class CompiledMappingsCache {
+  /** At most this many runs' compilations are kept; past it, all are dropped (each run compiles again). */
+  static readonly MAX = 50;
+  readonly #byTask = new Map<string, CompiledMappings>();
 
-export async function compiledFor(repos: Repositories, taskId: string, profile: IdentityProfile): Promise<CompiledMappings> {
-  const key = `${taskId}/${profile.id}`;
-  let compiled = compiledByTask.get(key);
-  if (!compiled) {
-    const stored = new Map((await repos.transforms.all()).map((t) => [t.name.toLowerCase(), t]));
-    compiled = compileMappings(profile.identityAttributeConfig, (name) => stored.get(name.toLowerCase()));
-    if (compiledByTask.size > 50) compiledByTask.clear();
-    compiledByTask.set(key, compiled);
+  async get(repos: Repositories, taskId: string, profile: IdentityProfile): Promise<CompiledMappings> {
+    const key = `${taskId}/${profile.id}`;
+    let compiled = this.#byTask.get(key);
+    if (!compiled) {
+      const stored = new Map((await repos.transforms.all()).map((t) => [t.name.toLowerCase(), t]));
+      compiled = compileMappings(profile.identityAttributeConfig, (name) => stored.get(name.toLowerCase()));
+      if (this.#byTask.size > CompiledMappingsCache.MAX) this.#byTask.clear();
+      this.#byTask.set(key, compiled);
+    }
+    return compiled;
   }
-  return compiled;
-}
 
-export const forgetCompiled = (taskId: string) => {
-  for (const key of compiledByTask.keys()) if (key.startsWith(`${taskId}/`)) compiledByTask.delete(key);
-};
+  forget(taskId: string): void {
+    for (const key of this.#byTask.keys()) if (key.startsWith(`${taskId}/`)) this.#byTask.delete(key);
+  }
+}
 
 /** What a chunk records besides its counts. */
 export interface ChunkSummary {
@@ -54,10 +59,10 @@ export interface ChunkSummary {
  * reported — in the chunk's transaction; a dry run only counts them.
  */
 export async function processChunk(
-  ctx: Pick<DomainContext, 'now' | 'newId' | 'withTransaction'>, repos: Repositories, run: { taskId: string; dryRun?: boolean },
+  ctx: Pick<DomainContext, 'now' | 'newId' | 'withTransaction' | 'compiledMappings'>, repos: Repositories, run: { taskId: string; dryRun?: boolean },
   profile: IdentityProfile, range: ChunkSelection, managerLookup: ManagerLookup | undefined, states?: ProfileStates,
 ): Promise<ChunkOutcome & { summary: ChunkSummary }> {
-  const compiled = await compiledFor(repos, run.taskId, profile);
+  const compiled = await ctx.compiledMappings.get(repos, run.taskId, profile);
   const lifecycle = states && mapsLifecycle(profile) ? new LifecycleCollector() : undefined;
   // the states are part of what decides an identity's outcome: a change of them evaluates everyone again
   const fingerprint = !compiled.enabled || !compiled.fingerprint ? undefined

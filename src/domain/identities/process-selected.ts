@@ -5,7 +5,7 @@ import { defineJob } from '../shared/job.js';
 import { createTask, taskMessage } from '../tasks/service.js';
 import type { ChunkOutcome } from '../tasks/repository.js';
 import type { TaskMessage } from '../tasks/schema.js';
-import { forgetCompiled, processChunk, type ChunkSummary } from './chunk.js';
+import { processChunk, type ChunkSummary } from './chunk.js';
 import { lifecycleReport, mapsLifecycle, mergeLifecycleSummaries, readProfileStates } from './lifecycle.js';
 import { managerLookupFor } from './manager-lookup.js';
 
@@ -84,7 +84,7 @@ export async function runSelectedJob(ctx: DomainContext, run: SelectedRun): Prom
       result: { total, ...totals, unknownIdentityIds: unknown, identityIdsWithoutProfile: withoutProfile, ...(lifecycle ? { lifecycleStates: lifecycle } : {}) },
     });
   });
-  forgetCompiled(run.taskId);
+  ctx.compiledMappings.forget(run.taskId);
 }
 
 async function processProfileShare(ctx: DomainContext, repos: Repositories, taskId: string, profileId: string, ids: string[]) {

@@ -2,7 +2,7 @@ import { Type, type Static } from 'typebox';
 import type { DomainContext, Repositories } from '../context.js';
 import { defineJob } from '../shared/job.js';
 import { taskMessage } from '../tasks/service.js';
-import { forgetCompiled, processChunk, type ChunkSummary } from './chunk.js';
+import { processChunk, type ChunkSummary } from './chunk.js';
 import { mergeDryRunSummaries } from './dry-run.js';
 import type { IdentityProfile } from '../identity-profiles/schema.js';
 import { managerLookupFor } from './manager-lookup.js';
@@ -168,5 +168,5 @@ export async function runFinalizeJob(ctx: DomainContext, run: ProcessRun): Promi
       },
     });
   });
-  forgetCompiled(run.taskId);
+  ctx.compiledMappings.forget(run.taskId);
 }

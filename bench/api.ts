@@ -44,15 +44,41 @@ const CONNECTIONS = Number(opts.connections);
 const N = Number(opts.profiles);
 const ONLY = new Set(opts.only!.split(','));
 const CLIENT = { id: 'benchclient', secret: 'bench-secret-123' };
-const GROUPS = ['Alpha', 'Bravo', 'Charlie', 'Delta', 'Echo', 'Foxtrot', 'Golf', 'Hotel', 'India', 'Juliett',
-  'Kilo', 'Lima', 'Mike', 'November', 'Oscar', 'Papa', 'Quebec', 'Romeo', 'Sierra', 'Tango'];
-const LIST_QUERIES = GROUPS.map((g) =>
-  `filters=${encodeURIComponent(`name sw "${g}"`)}&sorters=${encodeURIComponent('-priority,name')}&limit=50&count=true`);
+const GROUPS = [
+  'Alpha',
+  'Bravo',
+  'Charlie',
+  'Delta',
+  'Echo',
+  'Foxtrot',
+  'Golf',
+  'Hotel',
+  'India',
+  'Juliett',
+  'Kilo',
+  'Lima',
+  'Mike',
+  'November',
+  'Oscar',
+  'Papa',
+  'Quebec',
+  'Romeo',
+  'Sierra',
+  'Tango',
+];
+const LIST_QUERIES = GROUPS.map(
+  (g) =>
+    `filters=${encodeURIComponent(`name sw "${g}"`)}&sorters=${encodeURIComponent('-priority,name')}&limit=50&count=true`,
+);
 
 type Headers = Record<string, string>;
 
 async function api(url: string, h: Headers, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${url}${path}`, { method, headers: body === undefined ? h : { ...h, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: body === undefined ? h : { ...h, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
   return { body: text ? JSON.parse(text) : undefined, headers: res.headers };
@@ -61,9 +87,11 @@ async function api(url: string, h: Headers, method: string, path: string, body?:
 /** Runs `fn(0..n-1)` with at most `parallel` at a time. */
 async function inParallel(n: number, parallel: number, fn: (i: number) => Promise<void>) {
   let next = 0;
-  await Promise.all(Array.from({ length: parallel }, async () => {
-    while (next < n) await fn(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: parallel }, async () => {
+      while (next < n) await fn(next++);
+    }),
+  );
 }
 
 /** N sources and N profiles (each on its own source), named `<Group> profile NNNN`, 3 mappings each. */
@@ -73,21 +101,29 @@ async function seed(url: string, h: Headers): Promise<string[]> {
     const sourceName = `HR ${String(i).padStart(4, '0')}`;
     const source = (await api(url, h, 'POST', '/v3/sources', { name: sourceName })).body;
     const attr = (attributeName: string) => ({ type: 'accountAttribute', attributes: { attributeName, sourceName } });
-    const profile = (await api(url, h, 'POST', '/v3/identity-profiles', {
-      name: `${GROUPS[i % GROUPS.length]} profile ${String(i).padStart(4, '0')}`,
-      description: `Benchmark profile ${i}`,
-      priority: (i * 7919) % 500,
-      owner: { type: 'IDENTITY', id: `owner${i % 17}`, name: `Owner ${i % 17}` },
-      authoritativeSource: { type: 'SOURCE', id: source.id },
-      identityAttributeConfig: {
-        enabled: true,
-        attributeTransforms: [
-          { identityAttributeName: 'uid', transformDefinition: attr('name') },
-          { identityAttributeName: 'email', transformDefinition: { type: 'lower', attributes: { input: attr('mail') } } },
-          { identityAttributeName: 'displayName', transformDefinition: { type: 'concat', attributes: { values: [attr('first'), ' ', attr('last')] } } },
-        ],
-      },
-    })).body;
+    const profile = (
+      await api(url, h, 'POST', '/v3/identity-profiles', {
+        name: `${GROUPS[i % GROUPS.length]} profile ${String(i).padStart(4, '0')}`,
+        description: `Benchmark profile ${i}`,
+        priority: (i * 7919) % 500,
+        owner: { type: 'IDENTITY', id: `owner${i % 17}`, name: `Owner ${i % 17}` },
+        authoritativeSource: { type: 'SOURCE', id: source.id },
+        identityAttributeConfig: {
+          enabled: true,
+          attributeTransforms: [
+            { identityAttributeName: 'uid', transformDefinition: attr('name') },
+            {
+              identityAttributeName: 'email',
+              transformDefinition: { type: 'lower', attributes: { input: attr('mail') } },
+            },
+            {
+              identityAttributeName: 'displayName',
+              transformDefinition: { type: 'concat', attributes: { values: [attr('first'), ' ', attr('last')] } },
+            },
+          ],
+        },
+      })
+    ).body;
     ids[i] = profile.id;
   });
   return ids;
@@ -114,28 +150,45 @@ const pick = <T>(xs: readonly T[]) => xs[Math.floor(Math.random() * xs.length)];
 type Scenario = { name: string; label: string; request: (ids: string[]) => autocannon.Request };
 const SCENARIOS: Scenario[] = [
   {
-    name: 'get', label: 'GET /v3/identity-profiles/{id}',
+    name: 'get',
+    label: 'GET /v3/identity-profiles/{id}',
     request: (ids) => ({ method: 'GET', setupRequest: (r) => ({ ...r, path: `/v3/identity-profiles/${pick(ids)}` }) }),
   },
   {
-    name: 'list', label: 'GET list name sw, -priority,name, limit 50, count',
-    request: () => ({ method: 'GET', setupRequest: (r) => ({ ...r, path: `/v3/identity-profiles?${pick(LIST_QUERIES)}` }) }),
+    name: 'list',
+    label: 'GET list name sw, -priority,name, limit 50, count',
+    request: () => ({
+      method: 'GET',
+      setupRequest: (r) => ({ ...r, path: `/v3/identity-profiles?${pick(LIST_QUERIES)}` }),
+    }),
   },
   {
-    name: 'patch', label: 'PATCH replace /description',
+    name: 'patch',
+    label: 'PATCH replace /description',
     request: (ids) => ({
       method: 'PATCH',
       setupRequest: (r) => ({
         ...r,
         path: `/v3/identity-profiles/${pick(ids)}`,
         headers: { ...r.headers, 'content-type': 'application/json-patch+json' },
-        body: JSON.stringify([{ op: 'replace', path: '/description', value: `Changed ${Math.random().toString(36).slice(2)}` }]),
+        body: JSON.stringify([
+          { op: 'replace', path: '/description', value: `Changed ${Math.random().toString(36).slice(2)}` },
+        ]),
       }),
     }),
   },
 ];
 
-interface Run { rps: number; p50: number; p99: number; non2xx: number; errors: number; cpuUsPerRequest: number; sysUsPerRequest: number; dbCpuUsPerRequest: number }
+interface Run {
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+  cpuUsPerRequest: number;
+  sysUsPerRequest: number;
+  dbCpuUsPerRequest: number;
+}
 
 const dbNameOf = (server: RunningServer) => (server as RunningServer & { dbName?: string }).dbName;
 
@@ -143,20 +196,41 @@ async function load(server: RunningServer, h: Headers, request: autocannon.Reque
   const cpu0 = cpuUs(server.child.pid!);
   const sys0 = cpuUs(server.child.pid!, 'sys');
   const db0 = backendsCpu(dbNameOf(server));
-  const r = await autocannon({ url: server.url, connections: CONNECTIONS, duration: seconds, headers: h, requests: [request] });
+  const r = await autocannon({
+    url: server.url,
+    connections: CONNECTIONS,
+    duration: seconds,
+    headers: h,
+    requests: [request],
+  });
   const cpu = cpuUs(server.child.pid!) - cpu0;
   const sys = cpuUs(server.child.pid!, 'sys') - sys0;
   let dbCpu = 0;
   for (const [pid, us] of backendsCpu(dbNameOf(server))) dbCpu += us - (db0.get(pid) ?? 0);
   return {
-    rps: r.requests.total / r.duration, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts,
-    cpuUsPerRequest: cpu / r.requests.total, sysUsPerRequest: sys / r.requests.total, dbCpuUsPerRequest: dbCpu / r.requests.total,
+    rps: r.requests.total / r.duration,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    non2xx: r.non2xx,
+    errors: r.errors + r.timeouts,
+    cpuUsPerRequest: cpu / r.requests.total,
+    sysUsPerRequest: sys / r.requests.total,
+    dbCpuUsPerRequest: dbCpu / r.requests.total,
   };
 }
 
-interface Result { scenario: Scenario; ours: Run[]; ceiling: Run[] }
+interface Result {
+  scenario: Scenario;
+  ours: Run[];
+  ceiling: Run[];
+}
 
-async function measure(ours: RunningServer, ceiling: RunningServer | undefined, h: Headers, ids: string[]): Promise<Result[]> {
+async function measure(
+  ours: RunningServer,
+  ceiling: RunningServer | undefined,
+  h: Headers,
+  ids: string[],
+): Promise<Result[]> {
   const results: Result[] = [];
   for (const scenario of SCENARIOS.filter((s) => ONLY.has(s.name))) {
     const req = scenario.request(ids);
@@ -175,7 +249,11 @@ async function measure(ours: RunningServer, ceiling: RunningServer | undefined, 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
 
-function report(kind: string, info: { readyMs: number; restartMs: number; idleRss: number; peakRss: number; seedSeconds: number }, results: Result[]): string {
+function report(
+  kind: string,
+  info: { readyMs: number; restartMs: number; idleRss: number; peakRss: number; seedSeconds: number },
+  results: Result[],
+): string {
   const lines = [
     `## ${kind}`,
     `start-up to ready: ${fmt(info.readyMs)} ms on a fresh database (migrations), ${fmt(info.restartMs)} ms restarting on it with ${fmt(N)} profiles`,
@@ -188,7 +266,9 @@ function report(kind: string, info: { readyMs: number; restartMs: number; idleRs
   for (const { scenario, ours, ceiling } of results) {
     const o = mean(ours.map((r) => r.rps));
     const c = ceiling.length ? mean(ceiling.map((r) => r.rps)) : NaN;
-    lines.push(`| ${scenario.label} | ${fmt(o)} (${ours.map((r) => fmt(r.rps)).join(', ')}) | ${ceiling.length ? `${fmt(c)} (${ceiling.map((r) => fmt(r.rps)).join(', ')})` : '–'} | ${Number.isNaN(c) ? '–' : (o / c).toFixed(2)} | ${mean(ours.map((r) => r.p50)).toFixed(1)} | ${Math.max(...ours.map((r) => r.p99)).toFixed(1)} | ${ceiling.length ? `${mean(ceiling.map((r) => r.p50)).toFixed(1)} / ${Math.max(...ceiling.map((r) => r.p99)).toFixed(1)}` : '–'} | ${ours.reduce((a, r) => a + r.non2xx, 0)} | ${ours.reduce((a, r) => a + r.errors, 0)} | ${fmt(mean(ours.map((r) => r.cpuUsPerRequest)))}, ${fmt(mean(ours.map((r) => r.sysUsPerRequest)))} (${ceiling.length ? `${fmt(mean(ceiling.map((r) => r.cpuUsPerRequest)))}, ${fmt(mean(ceiling.map((r) => r.sysUsPerRequest)))}` : '–'}) | ${kind === 'PGlite' ? 'in the server' : fmt(mean(ours.map((r) => r.dbCpuUsPerRequest)))} |`);
+    lines.push(
+      `| ${scenario.label} | ${fmt(o)} (${ours.map((r) => fmt(r.rps)).join(', ')}) | ${ceiling.length ? `${fmt(c)} (${ceiling.map((r) => fmt(r.rps)).join(', ')})` : '–'} | ${Number.isNaN(c) ? '–' : (o / c).toFixed(2)} | ${mean(ours.map((r) => r.p50)).toFixed(1)} | ${Math.max(...ours.map((r) => r.p99)).toFixed(1)} | ${ceiling.length ? `${mean(ceiling.map((r) => r.p50)).toFixed(1)} / ${Math.max(...ceiling.map((r) => r.p99)).toFixed(1)}` : '–'} | ${ours.reduce((a, r) => a + r.non2xx, 0)} | ${ours.reduce((a, r) => a + r.errors, 0)} | ${fmt(mean(ours.map((r) => r.cpuUsPerRequest)))}, ${fmt(mean(ours.map((r) => r.sysUsPerRequest)))} (${ceiling.length ? `${fmt(mean(ceiling.map((r) => r.cpuUsPerRequest)))}, ${fmt(mean(ceiling.map((r) => r.sysUsPerRequest)))}` : '–'}) | ${kind === 'PGlite' ? 'in the server' : fmt(mean(ours.map((r) => r.dbCpuUsPerRequest)))} |`,
+    );
   }
   return lines.join('\n');
 }
@@ -199,9 +279,13 @@ async function benchDatabase(kind: 'PostgreSQL' | 'PGlite'): Promise<string> {
   const dataDir = kind === 'PGlite' ? mkdtempSync(join(tmpdir(), 'bench-api-pglite-')) : undefined;
   const env = {
     ...(db ? { DATABASE_URL: db.url } : { IDPROFILES_DATA_DIR: dataDir! }),
-    IDPROFILES_CLIENT_ID: CLIENT.id, IDPROFILES_CLIENT_SECRET: CLIENT.secret, LOG_LEVEL: 'info',
+    IDPROFILES_CLIENT_ID: CLIENT.id,
+    IDPROFILES_CLIENT_SECRET: CLIENT.secret,
+    LOG_LEVEL: 'info',
   };
-  const nodeArgs = opts['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${opts['cpu-prof']}`, `--cpu-prof-name=api-${kind}.cpuprofile`] : [];
+  const nodeArgs = opts['cpu-prof']
+    ? ['--cpu-prof', `--cpu-prof-dir=${opts['cpu-prof']}`, `--cpu-prof-name=api-${kind}.cpuprofile`]
+    : [];
   let server = await startServer(env, 'serve', { stdout: 'ignore', script: opts.server });
   let ceiling: RunningServer | undefined;
   const dataFile = join(mkdtempSync(join(tmpdir(), 'bench-api-')), 'ceiling.json');
@@ -220,7 +304,8 @@ async function benchDatabase(kind: 'PostgreSQL' | 'PGlite'): Promise<string> {
     if (db) Object.assign(server, { dbName: new URL(db.url).pathname.slice(1) });
     const restartMs = server.readyMs;
     h = await tokenFor(server.url, CLIENT.id, CLIENT.secret);
-    if (!opts['no-ceiling']) ceiling = await startServer({}, dataFile, { script: 'bench/ceiling-server.ts', nodeArgs: ['--import', 'tsx'] });
+    if (!opts['no-ceiling'])
+      ceiling = await startServer({}, dataFile, { script: 'bench/ceiling-server.ts', nodeArgs: ['--import', 'tsx'] });
     process.stderr.write(`${kind}: seeded in ${seedSeconds.toFixed(1)} s, measuring\n`);
     const results = await measure(server, ceiling, h, ids);
     const peakRss = server.peakRssMb();
@@ -236,7 +321,9 @@ async function benchDatabase(kind: 'PostgreSQL' | 'PGlite'): Promise<string> {
 
 async function main() {
   const { loadavg, cpus } = await import('node:os');
-  const before = loadavg().map((x) => x.toFixed(2)).join(' ');
+  const before = loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
   const out: string[] = [
     `# bench/api — ${new Date().toISOString()}`,
     `node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model.trim()}); ${CONNECTIONS} connections, ${WARMUP} s warm-up, ${DURATION} s per run, A B B A (each figure the mean of 2 runs; p99 the worse run)`,
@@ -245,8 +332,12 @@ async function main() {
   ];
   if (!opts['no-postgres']) out.push(await benchDatabase('PostgreSQL'), '');
   if (!opts['no-pglite']) out.push(await benchDatabase('PGlite'), '');
-  out.push(`load average after: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-  process.stdout.write(out.join('\n') + '\n');
+  out.push(
+    `load average after: ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
+  process.stdout.write(`${out.join('\n')}\n`);
 }
 
 await main();

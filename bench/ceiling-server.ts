@@ -42,14 +42,17 @@ app.get('/v3/identity-profiles', async (request, reply) => {
   return list.items;
 });
 
-app.patch<{ Params: { id: string }; Body: Array<{ op: string; path: string; value?: unknown }> }>('/v3/identity-profiles/:id', async (request, reply) => {
-  const p = byId.get(request.params.id);
-  if (!p) return reply.code(404).send({ message: 'not found' });
-  for (const op of request.body) {
-    if (op.op === 'replace' && op.path === '/description') p.description = op.value;
-  }
-  p.modified = new Date().toISOString();
-  return p;
-});
+app.patch<{ Params: { id: string }; Body: Array<{ op: string; path: string; value?: unknown }> }>(
+  '/v3/identity-profiles/:id',
+  async (request, reply) => {
+    const p = byId.get(request.params.id);
+    if (!p) return reply.code(404).send({ message: 'not found' });
+    for (const op of request.body) {
+      if (op.op === 'replace' && op.path === '/description') p.description = op.value;
+    }
+    p.modified = new Date().toISOString();
+    return p;
+  },
+);
 
 await app.listen({ port: Number(process.env.PORT), host: process.env.HOST ?? '127.0.0.1' });

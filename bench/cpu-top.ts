@@ -12,7 +12,11 @@ interface Node {
   hitCount?: number;
   children?: number[];
 }
-const profile = JSON.parse(readFileSync(process.argv[2], 'utf8')) as { nodes: Node[]; samples: number[]; timeDeltas: number[] };
+const profile = JSON.parse(readFileSync(process.argv[2], 'utf8')) as {
+  nodes: Node[];
+  samples: number[];
+  timeDeltas: number[];
+};
 const top = Number(process.argv[3] ?? 25);
 
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -24,7 +28,10 @@ for (let i = 0; i < profile.samples.length; i++) {
 const total = [...self.values()].reduce((a, b) => a + b, 0);
 
 const shortUrl = (url: string) =>
-  url.replace(/^file:\/\/.*?\/node_modules\//, '').replace(/^file:\/\/.*?\/dist\//, 'dist/').replace(/^node:/, 'node:');
+  url
+    .replace(/^file:\/\/.*?\/node_modules\//, '')
+    .replace(/^file:\/\/.*?\/dist\//, 'dist/')
+    .replace(/^node:/, 'node:');
 const group = (url: string) => {
   if (!url) return '(native / V8)';
   const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);

@@ -23,7 +23,8 @@ import { freshDatabase, startServer, tokenFor } from './lib/server.js';
 const args = process.argv.slice(2);
 const N = Number(args.find((a) => !a.startsWith('--')) ?? 100_000);
 const SERVER_SCRIPT = args.find((a) => a.startsWith('--server='))?.slice('--server='.length);
-const EXPLAIN = args.find((a) => a.startsWith('--explain'))?.split('=')[1] ?? (args.includes('--explain') ? '300' : undefined);
+const EXPLAIN =
+  args.find((a) => a.startsWith('--explain'))?.split('=')[1] ?? (args.includes('--explain') ? '300' : undefined);
 const PROCESS = args.includes('--process');
 /** `--cpu-prof=DIR`: the server writes a V8 CPU profile of its life there (bench/cpu-top.ts summarises it). */
 const CPU_PROF = args.find((a) => a.startsWith('--cpu-prof='))?.slice('--cpu-prof='.length);
@@ -31,13 +32,25 @@ const CPU_PROF = args.find((a) => a.startsWith('--cpu-prof='))?.slice('--cpu-pro
 const db = await freshDatabase('bench_load_cpu');
 if (EXPLAIN) await explainSlowStatements(db.url, EXPLAIN);
 const dir = mkdtempSync(join(tmpdir(), 'bench-load-cpu-'));
-const server = await startServer({ DATABASE_URL: db.url, IDPROFILES_CLIENT_ID: 'bench', IDPROFILES_CLIENT_SECRET: 'bench-secret-123' }, 'serve', {
-  stdout: 'ignore', script: SERVER_SCRIPT, nodeArgs: CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`, '--cpu-prof-name=load.cpuprofile'] : [],
-});
+const server = await startServer(
+  { DATABASE_URL: db.url, IDPROFILES_CLIENT_ID: 'bench', IDPROFILES_CLIENT_SECRET: 'bench-secret-123' },
+  'serve',
+  {
+    stdout: 'ignore',
+    script: SERVER_SCRIPT,
+    nodeArgs: CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`, '--cpu-prof-name=load.cpuprofile'] : [],
+  },
+);
 try {
   const h = await tokenFor(server.url, 'bench', 'bench-secret-123');
   const api = async (method: string, path: string, body?: unknown): Promise<any> =>
-    (await fetch(server.url + path, { method, headers: { ...h, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })).json();
+    (
+      await fetch(server.url + path, {
+        method,
+        headers: { ...h, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      })
+    ).json();
   await writeHrCsv(join(dir, 'hr.csv'), N);
   const source = await api('POST', '/v3/sources', HR_SOURCE);
   await api('POST', '/v3/identity-profiles', hrProfile(source.id));
@@ -48,7 +61,9 @@ try {
   const staging = cpuMeter([server.child.pid!], database);
   staging.start();
   const t0 = performance.now();
-  const started: any = await (await fetch(`${server.url}/v3/sources/${source.id}/load-accounts`, { method: 'POST', headers: h, body: form })).json();
+  const started: any = await (
+    await fetch(`${server.url}/v3/sources/${source.id}/load-accounts`, { method: 'POST', headers: h, body: form })
+  ).json();
   const stagedMs = performance.now() - t0;
   const stagingCpu = staging.stop();
   const apply = cpuMeter([server.child.pid!], database);
@@ -73,14 +88,18 @@ try {
       await new Promise((r) => setTimeout(r, 50));
     }
     const runCpu = run.stop();
-    processLine = [`process: ${Math.round(performance.now() - t1)} ms wall, CPU server ${ms(runCpu[0])} ms + PostgreSQL ${ms(runCpu[1])} ms`];
+    processLine = [
+      `process: ${Math.round(performance.now() - t1)} ms wall, CPU server ${ms(runCpu[0])} ms + PostgreSQL ${ms(runCpu[1])} ms`,
+    ];
   }
-  process.stdout.write([
-    `${N.toLocaleString('en-US')} rows, ${task.completionStatus}; load average ${load0.toFixed(1)} → ${loadavg()[0].toFixed(1)}`,
-    `staging: ${Math.round(stagedMs)} ms wall, CPU server ${ms(stagingCpu[0])} ms + PostgreSQL ${ms(stagingCpu[1])} ms`,
-    `apply:   ${Math.round(applyMs)} ms wall, CPU server ${ms(applyCpu[0])} ms + PostgreSQL ${ms(applyCpu[1])} ms`,
-    ...processLine,
-  ].join('\n') + '\n');
+  process.stdout.write(
+    `${[
+      `${N.toLocaleString('en-US')} rows, ${task.completionStatus}; load average ${load0.toFixed(1)} → ${loadavg()[0].toFixed(1)}`,
+      `staging: ${Math.round(stagedMs)} ms wall, CPU server ${ms(stagingCpu[0])} ms + PostgreSQL ${ms(stagingCpu[1])} ms`,
+      `apply:   ${Math.round(applyMs)} ms wall, CPU server ${ms(applyCpu[0])} ms + PostgreSQL ${ms(applyCpu[1])} ms`,
+      ...processLine,
+    ].join('\n')}\n`,
+  );
 } finally {
   await server.stop();
   await db.drop();
@@ -92,9 +111,14 @@ async function explainSlowStatements(url: string, minMs: string) {
   await client.connect();
   const name = new URL(url).pathname.slice(1);
   const settings = {
-    session_preload_libraries: 'auto_explain', 'auto_explain.log_min_duration': minMs, 'auto_explain.log_analyze': 'on',
-    'auto_explain.log_buffers': 'on', 'auto_explain.log_triggers': 'on', 'auto_explain.log_nested_statements': 'on',
+    session_preload_libraries: 'auto_explain',
+    'auto_explain.log_min_duration': minMs,
+    'auto_explain.log_analyze': 'on',
+    'auto_explain.log_buffers': 'on',
+    'auto_explain.log_triggers': 'on',
+    'auto_explain.log_nested_statements': 'on',
   };
-  for (const [key, value] of Object.entries(settings)) await client.query(`alter database ${name} set ${key} = '${value}'`);
+  for (const [key, value] of Object.entries(settings))
+    await client.query(`alter database ${name} set ${key} = '${value}'`);
   await client.end();
 }

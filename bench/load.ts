@@ -37,7 +37,11 @@ async function writeCsv(path: string, changed: boolean) {
 }
 
 async function api(url: string, h: Record<string, string>, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${url}${path}`, { method, headers: body === undefined ? h : { ...h, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: body === undefined ? h : { ...h, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
   return text ? JSON.parse(text) : undefined;
@@ -51,13 +55,18 @@ async function waitTask(url: string, h: Record<string, string>, id: string) {
   }
 }
 
-const seconds = (task: { launched: string; completed: string }) => (Date.parse(task.completed) - Date.parse(task.launched)) / 1000;
+const seconds = (task: { launched: string; completed: string }) =>
+  (Date.parse(task.completed) - Date.parse(task.launched)) / 1000;
 
 async function main() {
   const db = PGLITE ? undefined : await freshDatabase('bench_load');
   const work = mkdtempSync(join(tmpdir(), 'bench-load-'));
   const env: Record<string, string> = db ? { DATABASE_URL: db.url } : { IDPROFILES_DATA_DIR: join(work, 'data') };
-  const server = await startServer({ ...env, IDPROFILES_CLIENT_ID: CLIENT.id, IDPROFILES_CLIENT_SECRET: CLIENT.secret, IDPROFILES_TOKEN_TTL: '86400' }, 'serve', { script: SERVER_SCRIPT });
+  const server = await startServer(
+    { ...env, IDPROFILES_CLIENT_ID: CLIENT.id, IDPROFILES_CLIENT_SECRET: CLIENT.secret, IDPROFILES_TOKEN_TTL: '86400' },
+    'serve',
+    { script: SERVER_SCRIPT },
+  );
   try {
     const h = await tokenFor(server.url, CLIENT.id, CLIENT.secret);
     const same = join(work, 'same.csv');
@@ -66,29 +75,55 @@ async function main() {
     await writeCsv(changed, true);
     const source = await api(server.url, h, 'POST', '/v3/sources', { name: 'HR' });
     const uid = { type: 'accountAttribute', attributes: { attributeName: 'name', sourceName: 'HR' } };
-    await api(server.url, h, 'POST', '/v3/identity-profiles', { name: 'Staff', authoritativeSource: { id: source.id }, identityAttributeConfig: { enabled: true, attributeTransforms: [{ identityAttributeName: 'uid', transformDefinition: uid }] } });
+    await api(server.url, h, 'POST', '/v3/identity-profiles', {
+      name: 'Staff',
+      authoritativeSource: { id: source.id },
+      identityAttributeConfig: {
+        enabled: true,
+        attributeTransforms: [{ identityAttributeName: 'uid', transformDefinition: uid }],
+      },
+    });
 
     const load = async (file: string, query: string) => {
       const started = performance.now();
       const form = new FormData();
       form.append('file', await openAsBlob(file), 'hr.csv');
-      const res = await fetch(`${server.url}/v3/sources/${source.id}/load-accounts${query}`, { method: 'POST', headers: h, body: form });
+      const res = await fetch(`${server.url}/v3/sources/${source.id}/load-accounts${query}`, {
+        method: 'POST',
+        headers: h,
+        body: form,
+      });
       const task = await waitTask(server.url, h, ((await res.json()) as { task: { id: string } }).task.id);
       for (const id of task.result?.processingTaskIds ?? []) await waitTask(server.url, h, id);
       return { task, wall: (performance.now() - started) / 1000 };
     };
     const line = (label: string, r: { task: any; wall: number }) =>
       `${label.padEnd(22)} task ${seconds(r.task).toFixed(2).padStart(6)} s, until processed ${r.wall.toFixed(2).padStart(6)} s, ${r.task.completionStatus}, runs ${(r.task.result?.processingTaskIds ?? []).length}, ` +
-      JSON.stringify(Object.fromEntries(['added', 'updated', 'unchanged', 'removed', 'identitiesCreated', 'identitiesRemoved'].map((k) => [k, r.task.result?.[k]])));
+      JSON.stringify(
+        Object.fromEntries(
+          ['added', 'updated', 'unchanged', 'removed', 'identitiesCreated', 'identitiesRemoved'].map((k) => [
+            k,
+            r.task.result?.[k],
+          ]),
+        ),
+      );
 
-    const out = [`N=${N} on ${PGLITE ? 'PGlite' : 'PostgreSQL'}, server ${SERVER_SCRIPT ?? 'dist/cli/index.js'}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`];
+    const out = [
+      `N=${N} on ${PGLITE ? 'PGlite' : 'PostgreSQL'}, server ${SERVER_SCRIPT ?? 'dist/cli/index.js'}, load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+    ];
     out.push(line('first load', await load(same, '')));
     out.push(line('unchanged reload', await load(same, '')));
     // a build without dry runs would apply the file instead; such builds have no deleteThreshold either
     if ('deleteThreshold' in source) out.push(line('dry run (changed)', await load(changed, '?dryRun=true')));
     else out.push('dry run (changed)      (this build has none)');
     out.push(line('changed load', await load(changed, '')));
-    out.push(`peak server RSS ${server.peakRssMb().toFixed(0)} MB; load average after ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+    out.push(
+      `peak server RSS ${server.peakRssMb().toFixed(0)} MB; load average after ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+    );
     process.stdout.write(`${out.join('\n')}\n`);
   } finally {
     await server.stop();

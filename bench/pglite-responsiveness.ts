@@ -38,13 +38,29 @@ const CLIENT = { id: 'benchclient', secret: 'bench-secret-123' };
 type Headers = Record<string, string>;
 /** Why requests got no answer (each reason once). */
 const failures = new Set<string>();
-interface Sample { sentAt: number; ms: number; status: number }
-interface TaskView { id: string; progress: string; completed: string | null; result?: { processingTaskIds?: string[] } }
+interface Sample {
+  sentAt: number;
+  ms: number;
+  status: number;
+}
+interface TaskView {
+  id: string;
+  progress: string;
+  completed: string | null;
+  result?: { processingTaskIds?: string[] };
+}
 /** What the task-status probe showed, and when (ms since the upload started). */
-interface Seen { at: number; state: string }
+interface Seen {
+  at: number;
+  state: string;
+}
 
 async function api(url: string, h: Headers, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${url}${path}`, { method, headers: body === undefined ? h : { ...h, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: body === undefined ? h : { ...h, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
   return text ? JSON.parse(text) : undefined;
@@ -83,7 +99,8 @@ function probe(url: string, h: Headers, path: () => string | undefined, onBody?:
   };
 }
 
-const quantile = (sorted: number[], q: number) => sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] : NaN;
+const quantile = (sorted: number[], q: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] : NaN;
 
 function summarize(label: string, samples: Sample[]) {
   const ms = samples.map((s) => s.ms).sort((a, b) => a - b);
@@ -110,16 +127,35 @@ function rssSampler(server: RunningServer) {
   const peak: Record<string, number> = {};
   let phase = 'idle';
   const timer = setInterval(() => {
-    try { peak[phase] = Math.max(peak[phase] ?? 0, server.rssMb()); } catch { /* exited */ }
+    try {
+      peak[phase] = Math.max(peak[phase] ?? 0, server.rssMb());
+    } catch {
+      /* exited */
+    }
   }, 200);
-  return { peak, setPhase: (p: string) => { phase = p; }, stop: () => clearInterval(timer) };
+  return {
+    peak,
+    setPhase: (p: string) => {
+      phase = p;
+    },
+    stop: () => clearInterval(timer),
+  };
 }
 
 async function main() {
   const before = loadavg();
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-pglite-resp-'));
   const workDir = mkdtempSync(join(tmpdir(), 'bench-pglite-csv-'));
-  const server = await startServer({ IDPROFILES_DATA_DIR: dataDir, IDPROFILES_CLIENT_ID: CLIENT.id, IDPROFILES_CLIENT_SECRET: CLIENT.secret, IDPROFILES_TOKEN_TTL: '86400' }, 'serve', { script: opts.server, stdout: 'ignore' });
+  const server = await startServer(
+    {
+      IDPROFILES_DATA_DIR: dataDir,
+      IDPROFILES_CLIENT_ID: CLIENT.id,
+      IDPROFILES_CLIENT_SECRET: CLIENT.secret,
+      IDPROFILES_TOKEN_TTL: '86400',
+    },
+    'serve',
+    { script: opts.server, stdout: 'ignore' },
+  );
   const rss = rssSampler(server);
   try {
     const h = await tokenFor(server.url, CLIENT.id, CLIENT.secret);
@@ -137,11 +173,16 @@ async function main() {
     let loadId: string | undefined;
     let runId: string | undefined;
     let finished: (() => void) | undefined;
-    const allDone = new Promise<void>((resolve) => { finished = resolve; });
+    const allDone = new Promise<void>((resolve) => {
+      finished = resolve;
+    });
     const phaseAt: Record<string, number> = {};
     const onTask = (task: TaskView, at: number) => {
       if (task.id !== taskId) return; // an answer about the load arriving after the run took over
-      seen.push({ at: at - t0, state: `${task.id === runId ? 'run' : 'load'} ${task.completed ? 'completed' : task.progress}` });
+      seen.push({
+        at: at - t0,
+        state: `${task.id === runId ? 'run' : 'load'} ${task.completed ? 'completed' : task.progress}`,
+      });
       if (task.id === loadId && task.completed) {
         phaseAt.loadDone ??= at - t0;
         rss.setPhase('processing');
@@ -155,9 +196,14 @@ async function main() {
     };
     // while the upload is being read the client has no task id yet: the newest task is the load
     const loads = `/v3/task-status?limit=1&filters=${encodeURIComponent('type eq "CLOUD_ACCOUNT_AGGREGATION"')}`;
-    const findLoad = probe(server.url, h, () => (taskId ? undefined : loads), (tasks: TaskView[]) => {
-      if (!taskId && tasks[0]) taskId = loadId = tasks[0].id;
-    });
+    const findLoad = probe(
+      server.url,
+      h,
+      () => (taskId ? undefined : loads),
+      (tasks: TaskView[]) => {
+        if (!taskId && tasks[0]) taskId = loadId = tasks[0].id;
+      },
+    );
     const probes = {
       health: probe(server.url, {}, () => '/health'),
       profile: probe(server.url, h, () => `/v3/identity-profiles/${profile.id}`),
@@ -166,7 +212,11 @@ async function main() {
     rss.setPhase('load');
     const form = new FormData();
     form.append('file', await openAsBlob(csv), 'hr.csv');
-    const upload = await fetch(`${server.url}/v3/sources/${source.id}/load-accounts`, { method: 'POST', headers: h, body: form });
+    const upload = await fetch(`${server.url}/v3/sources/${source.id}/load-accounts`, {
+      method: 'POST',
+      headers: h,
+      body: form,
+    });
     if (!upload.ok) throw new Error(`upload: ${upload.status} ${await upload.text()}`);
     phaseAt.uploaded = performance.now() - t0;
     loadId ??= ((await upload.json()) as { task: { id: string } }).task.id;
@@ -185,7 +235,9 @@ async function main() {
     const out = [
       `# bench/pglite-responsiveness — ${new Date().toISOString()}`,
       `node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model.trim()}); server: ${opts.server}; ${N.toLocaleString('en-US')} accounts; a probe of each kind every ${INTERVAL_MS} ms (open loop)`,
-      `load average before: ${before.map((x) => x.toFixed(2)).join(' ')}; after: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`,
+      `load average before: ${before.map((x) => x.toFixed(2)).join(' ')}; after: ${loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}`,
       '',
       '| probe | answers | p50 ms | p99 ms | max ms | non-2xx |',
       '| --- | --- | --- | --- | --- | --- |',
@@ -197,14 +249,19 @@ async function main() {
       '',
       '| probe | upload | load applied | processing |',
       '| --- | --- | --- | --- |',
-      ...Object.entries({ '/health': probes.health, 'GET profile': probes.profile, 'task status': probes.task }).map(([label, p]) => {
-        const inPhase = (from: number, to: number) => {
-          const ms = p.samples.filter((x) => x.sentAt - t0 >= from && x.sentAt - t0 < to).map((x) => x.ms).sort((a, b) => a - b);
-          return ms.length ? `${quantile(ms, 0.5).toFixed(0)} / ${quantile(ms, 0.99).toFixed(0)}` : '–';
-        };
-        const ends = [0, phaseAt.uploaded ?? 0, phaseAt.loadDone ?? totalMs, phaseAt.runDone ?? totalMs];
-        return `| ${label} | ${inPhase(ends[0], ends[1])} | ${inPhase(ends[1], ends[2])} | ${inPhase(ends[2], ends[3])} |`;
-      }),
+      ...Object.entries({ '/health': probes.health, 'GET profile': probes.profile, 'task status': probes.task }).map(
+        ([label, p]) => {
+          const inPhase = (from: number, to: number) => {
+            const ms = p.samples
+              .filter((x) => x.sentAt - t0 >= from && x.sentAt - t0 < to)
+              .map((x) => x.ms)
+              .sort((a, b) => a - b);
+            return ms.length ? `${quantile(ms, 0.5).toFixed(0)} / ${quantile(ms, 0.99).toFixed(0)}` : '–';
+          };
+          const ends = [0, phaseAt.uploaded ?? 0, phaseAt.loadDone ?? totalMs, phaseAt.runDone ?? totalMs];
+          return `| ${label} | ${inPhase(ends[0], ends[1])} | ${inPhase(ends[1], ends[2])} | ${inPhase(ends[2], ends[3])} |`;
+        },
+      ),
       '',
       ...(failures.size ? [`requests without an answer: ${[...failures].join('; ')}`] : []),
       `task status: ${changes} visible changes; longest without one ${s(gap.ms)} s ("${gap.from}" → "${gap.to}")`,
@@ -214,8 +271,17 @@ async function main() {
       `server CPU during the run: ${cpuSeconds.toFixed(1)} s`,
       `server RSS: idle ${idleRss.toFixed(0)} MB; highest sampled during the load ${rss.peak.load?.toFixed(0)} MB, during processing ${rss.peak.processing?.toFixed(0)} MB, after ${rss.peak.after?.toFixed(0)} MB; peak (VmHWM) ${server.peakRssMb().toFixed(0)} MB`,
     ];
-    process.stdout.write(out.join('\n') + '\n');
-    if (opts.trace) writeFileSync(opts.trace, JSON.stringify({ seen, probes: Object.fromEntries(Object.entries(probes).map(([k, p]) => [k, p.samples.map((x) => ({ ...x, sentAt: x.sentAt - t0 }))])) }));
+    process.stdout.write(`${out.join('\n')}\n`);
+    if (opts.trace)
+      writeFileSync(
+        opts.trace,
+        JSON.stringify({
+          seen,
+          probes: Object.fromEntries(
+            Object.entries(probes).map(([k, p]) => [k, p.samples.map((x) => ({ ...x, sentAt: x.sentAt - t0 }))]),
+          ),
+        }),
+      );
   } finally {
     rss.stop();
     await server.stop();
@@ -225,6 +291,7 @@ async function main() {
 }
 
 const serverSpan = (from: string, to: string) => `${((Date.parse(to) - Date.parse(from)) / 1000).toFixed(1)} s`;
-const pick = (o: Record<string, unknown> | undefined, keys: string[]) => Object.fromEntries(keys.map((k) => [k, o?.[k]]));
+const pick = (o: Record<string, unknown> | undefined, keys: string[]) =>
+  Object.fromEntries(keys.map((k) => [k, o?.[k]]));
 
 await main();

@@ -35,17 +35,30 @@ const DURATION_MS = Number(opts.duration) * 1000;
 const CLIENT = { id: 'benchclient', secret: 'bench-secret-123' };
 const HEAVY_PATH = '/v3/accounts?count=true&sorters=-modified&limit=250';
 
-interface Variant { label: string; script: string; env: Record<string, string> }
+interface Variant {
+  label: string;
+  script: string;
+  env: Record<string, string>;
+}
 const variants: Variant[] = opts.variants!.split('|').map((spec) => {
   const [name, ...rest] = spec.trim().split(/\s+/);
-  const env = Object.fromEntries(rest.filter((r) => r.startsWith('env:')).flatMap((r) => r.slice(4).split(',')).map((kv) => kv.split('=') as [string, string]));
+  const env = Object.fromEntries(
+    rest
+      .filter((r) => r.startsWith('env:'))
+      .flatMap((r) => r.slice(4).split(','))
+      .map((kv) => kv.split('=') as [string, string]),
+  );
   const script = name === 'before' ? `${opts.before}/src/cli/index.ts` : 'src/cli/index.ts';
   return { label: spec.trim(), script, env };
 });
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const ms = (x: number) => `${x.toFixed(0)} ms`;
-const counts = (xs: number[]) => Object.entries(xs.reduce<Record<number, number>>((a, s) => ((a[s] = (a[s] ?? 0) + 1), a), {})).map(([s, n]) => `${s}×${n}`).join(' ');
+const counts = (xs: number[]) =>
+  Object.entries(xs.reduce<Record<number, number>>((a, s) => ((a[s] = (a[s] ?? 0) + 1), a), {}))
+    .map(([s, n]) => `${s}×${n}`)
+    .join(' ');
 const load = () => execFileSync('cat', ['/proc/loadavg']).toString().split(' ').slice(0, 3).join(' ');
 
 async function timed(url: string, h: Record<string, string>): Promise<{ ms: number; status: number }> {
@@ -57,11 +70,28 @@ async function timed(url: string, h: Record<string, string>): Promise<{ ms: numb
 
 async function seed(server: RunningServer, h: Record<string, string>): Promise<string> {
   const api = async (method: string, path: string, body: unknown) =>
-    (await fetch(`${server.url}${path}`, { method, headers: { ...h, 'content-type': 'application/json' }, body: JSON.stringify(body) })).json() as Promise<any>;
+    (
+      await fetch(`${server.url}${path}`, {
+        method,
+        headers: { ...h, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+    ).json() as Promise<any>;
   const big = await api('POST', '/v3/sources', { name: 'Directory' });
-  const csv = ['id,name,mail,department', ...Array.from({ length: N }, (_, i) => `A${i},user${i},user${i}@example.com,dept${i % 97}`)].join('\n');
+  const csv = [
+    'id,name,mail,department',
+    ...Array.from({ length: N }, (_, i) => `A${i},user${i},user${i}@example.com,dept${i % 97}`),
+  ].join('\n');
   const m = multipartFile('file', 'dir.csv', csv);
-  const loadTask = (await (await fetch(`${server.url}/v3/sources/${big.id}/load-accounts`, { method: 'POST', headers: { ...h, ...m.headers }, body: m.payload })).json() as any).task.id;
+  const loadTask = (
+    (await (
+      await fetch(`${server.url}/v3/sources/${big.id}/load-accounts`, {
+        method: 'POST',
+        headers: { ...h, ...m.headers },
+        body: m.payload,
+      })
+    ).json()) as any
+  ).task.id;
   for (;;) {
     const t = (await (await fetch(`${server.url}/v3/task-status/${loadTask}`, { headers: h })).json()) as any;
     if (t.completed) break;
@@ -88,14 +118,26 @@ async function measure(server: RunningServer, h: Record<string, string>, profile
   })();
   await Promise.all([...heavyClients, getClient]);
   const g = gets.map((x) => x.ms).sort((a, b) => a - b);
-  const hv = heavy.filter((x) => x.status === 200).map((x) => x.ms).sort((a, b) => a - b);
+  const hv = heavy
+    .filter((x) => x.status === 200)
+    .map((x) => x.ms)
+    .sort((a, b) => a - b);
   return `GET by id: n=${gets.length} p50 ${ms(pct(g, 50))} p99 ${ms(pct(g, 99))} max ${ms(g.at(-1) ?? NaN)} [${counts(gets.map((x) => x.status))}] | heavy: n=${heavy.length} p50 ${ms(pct(hv, 50))} [${counts(heavy.map((x) => x.status))}]`;
 }
 
 const db = await freshDatabase('bench_pool');
 try {
-  const env = (v: Variant) => ({ DATABASE_URL: db.url, IDPROFILES_CLIENT_ID: CLIENT.id, IDPROFILES_CLIENT_SECRET: CLIENT.secret, ...v.env });
-  let server = await startServer(env(variants[0]), 'serve', { stdout: 'ignore', script: variants[0].script, nodeArgs: ['--import', 'tsx'] });
+  const env = (v: Variant) => ({
+    DATABASE_URL: db.url,
+    IDPROFILES_CLIENT_ID: CLIENT.id,
+    IDPROFILES_CLIENT_SECRET: CLIENT.secret,
+    ...v.env,
+  });
+  let server = await startServer(env(variants[0]), 'serve', {
+    stdout: 'ignore',
+    script: variants[0].script,
+    nodeArgs: ['--import', 'tsx'],
+  });
   const profileId = await seed(server, await tokenFor(server.url, CLIENT.id, CLIENT.secret));
   await server.stop();
   console.log(`${N} accounts, ${HEAVY} heavy clients, ${DURATION_MS / 1000} s per run`);

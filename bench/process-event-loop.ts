@@ -46,8 +46,19 @@ const MONITOR = pathToFileURL(resolve('bench/lib/loop-monitor.mjs')).href;
 type Headers = Record<string, string>;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function api(url: string, h: Headers, method: string, path: string, body?: unknown, contentType = 'application/json') {
-  const res = await fetch(`${url}${path}`, { method, headers: body === undefined ? h : { ...h, 'content-type': contentType }, body: body === undefined ? undefined : JSON.stringify(body) });
+async function api(
+  url: string,
+  h: Headers,
+  method: string,
+  path: string,
+  body?: unknown,
+  contentType = 'application/json',
+) {
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: body === undefined ? h : { ...h, 'content-type': contentType },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
   return { body: text ? JSON.parse(text) : undefined, headers: res.headers };
@@ -61,10 +72,16 @@ async function waitTask(url: string, h: Headers, id: string) {
   }
 }
 
-const forSource = (name: string) => JSON.parse(JSON.stringify(HR_MAPPINGS).replaceAll('"sourceName":"HR"', `"sourceName":"${name}"`)) as typeof HR_MAPPINGS;
+const forSource = (name: string) =>
+  JSON.parse(
+    JSON.stringify(HR_MAPPINGS).replaceAll('"sourceName":"HR"', `"sourceName":"${name}"`),
+  ) as typeof HR_MAPPINGS;
 const costly = { type: 'static', attributes: { value: '#foreach($i in [1..5000])#{end}ok' } };
 /** Mappings that change every identity's `round` attribute, so each measured run writes them all. */
-const cheapMappings = (source: string, round: string) => [...forSource(source), { identityAttributeName: 'round', transformDefinition: { type: 'static', attributes: { value: round } } }];
+const cheapMappings = (source: string, round: string) => [
+  ...forSource(source),
+  { identityAttributeName: 'round', transformDefinition: { type: 'static', attributes: { value: round } } },
+];
 const costlyMappings = (source: string, round: string) => [
   ...cheapMappings(source, round),
   ...Array.from({ length: 6 }, (_, i) => ({ identityAttributeName: `costly${i}`, transformDefinition: costly })),
@@ -76,7 +93,14 @@ async function loopReport(server: RunningServer, file: string) {
   server.child.kill('SIGUSR2');
   for (let i = 0; i < 3000; i++) {
     if (existsSync(file)) {
-      try { return JSON.parse(readFileSync(file, 'utf8')) as { delay: { maxMs: number; p99Ms: number }; stretch: { wallMs: number; cpuMs: number } }; } catch { /* being written */ }
+      try {
+        return JSON.parse(readFileSync(file, 'utf8')) as {
+          delay: { maxMs: number; p99Ms: number };
+          stretch: { wallMs: number; cpuMs: number };
+        };
+      } catch {
+        /* being written */
+      }
     }
     await sleep(10);
   }
@@ -89,10 +113,26 @@ function healthProbe(url: string) {
   const pending = new Set<Promise<void>>();
   const timer = setInterval(() => {
     const sent = performance.now();
-    const p = fetch(`${url}/health`).then((r) => r.text()).then(() => { slowest = Math.max(slowest, performance.now() - sent); }, () => { slowest = Infinity; }).finally(() => pending.delete(p));
+    const p = fetch(`${url}/health`)
+      .then((r) => r.text())
+      .then(
+        () => {
+          slowest = Math.max(slowest, performance.now() - sent);
+        },
+        () => {
+          slowest = Infinity;
+        },
+      )
+      .finally(() => pending.delete(p));
     pending.add(p);
   }, 20);
-  return { async stop() { clearInterval(timer); await Promise.all(pending); return slowest; } };
+  return {
+    async stop() {
+      clearInterval(timer);
+      await Promise.all(pending);
+      return slowest;
+    },
+  };
 }
 
 async function load(url: string, h: Headers, sourceId: string, csv: string) {
@@ -103,10 +143,33 @@ async function load(url: string, h: Headers, sourceId: string, csv: string) {
   await waitTask(url, h, task.result.processingTaskIds[0]);
 }
 
-interface Measured { build: string; run: string; identities: number; seconds: number; cpuUs: [number, number]; delay: { maxMs: number; p99Ms: number }; stretch: { wallMs: number; cpuMs: number }; healthMs: number }
+interface Measured {
+  build: string;
+  run: string;
+  identities: number;
+  seconds: number;
+  cpuUs: [number, number];
+  delay: { maxMs: number; p99Ms: number };
+  stretch: { wallMs: number; cpuMs: number };
+  healthMs: number;
+}
 
-async function measureRun(server: RunningServer, h: Headers, file: string, dbName: string, profileId: string, mappings: unknown): Promise<Omit<Measured, 'build' | 'run'>> {
-  await api(server.url, h, 'PATCH', `/v3/identity-profiles/${profileId}`, [{ op: 'replace', path: '/identityAttributeConfig', value: { enabled: true, attributeTransforms: mappings } }], 'application/json-patch+json');
+async function measureRun(
+  server: RunningServer,
+  h: Headers,
+  file: string,
+  dbName: string,
+  profileId: string,
+  mappings: unknown,
+): Promise<Omit<Measured, 'build' | 'run'>> {
+  await api(
+    server.url,
+    h,
+    'PATCH',
+    `/v3/identity-profiles/${profileId}`,
+    [{ op: 'replace', path: '/identityAttributeConfig', value: { enabled: true, attributeTransforms: mappings } }],
+    'application/json-patch+json',
+  );
   await loopReport(server, file); // starts a fresh window
   const probe = opts['no-health'] ? { stop: async () => NaN } : healthProbe(server.url);
   const meter = cpuMeter([server.child.pid!], dbName);
@@ -116,29 +179,60 @@ async function measureRun(server: RunningServer, h: Headers, file: string, dbNam
   const cpuUs = meter.stop();
   const healthMs = await probe.stop();
   const { delay, stretch } = await loopReport(server, file);
-  return { identities: task.result.processed, cpuUs, seconds: (Date.parse(task.completed) - Date.parse(task.launched)) / 1000, delay, stretch, healthMs };
+  return {
+    identities: task.result.processed,
+    cpuUs,
+    seconds: (Date.parse(task.completed) - Date.parse(task.launched)) / 1000,
+    delay,
+    stretch,
+    healthMs,
+  };
 }
 
-async function runBuild(build: string, workDir: string, csv: { hr: string; hr2: string }, round: number): Promise<Measured[]> {
+async function runBuild(
+  build: string,
+  workDir: string,
+  csv: { hr: string; hr2: string },
+  round: number,
+): Promise<Measured[]> {
   const db = await freshDatabase('bench_loop');
   const file = join(workDir, 'loop.json');
   const server = await startServer(
-    { DATABASE_URL: db.url, IDPROFILES_CLIENT_ID: CLIENT.id, IDPROFILES_CLIENT_SECRET: CLIENT.secret, IDPROFILES_TOKEN_TTL: '86400', BENCH_LOOP_FILE: file },
-    'serve', { script: build, nodeArgs: ['--import', MONITOR] },
+    {
+      DATABASE_URL: db.url,
+      IDPROFILES_CLIENT_ID: CLIENT.id,
+      IDPROFILES_CLIENT_SECRET: CLIENT.secret,
+      IDPROFILES_TOKEN_TTL: '86400',
+      BENCH_LOOP_FILE: file,
+    },
+    'serve',
+    { script: build, nodeArgs: ['--import', MONITOR] },
   );
   try {
     const h = await tokenFor(server.url, CLIENT.id, CLIENT.secret);
     const profiles: Record<string, string> = {};
-    for (const [name, path] of [['HR', csv.hr], ['HR2', csv.hr2]] as const) {
+    for (const [name, path] of [
+      ['HR', csv.hr],
+      ['HR2', csv.hr2],
+    ] as const) {
       const source = (await api(server.url, h, 'POST', '/v3/sources', { ...HR_SOURCE, name })).body;
-      const profile = (await api(server.url, h, 'POST', '/v3/identity-profiles', { name: `${name} staff`, authoritativeSource: { id: source.id }, identityAttributeConfig: { enabled: true, attributeTransforms: forSource(name) } })).body;
+      const profile = (
+        await api(server.url, h, 'POST', '/v3/identity-profiles', {
+          name: `${name} staff`,
+          authoritativeSource: { id: source.id },
+          identityAttributeConfig: { enabled: true, attributeTransforms: forSource(name) },
+        })
+      ).body;
       profiles[name] = profile.id;
       await load(server.url, h, source.id, path);
     }
     const dbName = new URL(db.url).pathname.slice(1);
     const cheap = await measureRun(server, h, file, dbName, profiles.HR, cheapMappings('HR', `r${round}`));
     const expensive = await measureRun(server, h, file, dbName, profiles.HR2, costlyMappings('HR2', `r${round}`));
-    return [{ build, run: 'cheap', ...cheap }, { build, run: 'costly', ...expensive }];
+    return [
+      { build, run: 'cheap', ...cheap },
+      { build, run: 'costly', ...expensive },
+    ];
   } finally {
     await server.stop();
     await db.drop();
@@ -151,7 +245,12 @@ async function main() {
   await writeHrCsv(csv.hr, N);
   await writeHrCsv(csv.hr2, COSTLY_N);
   // HR2's people are other people than HR's
-  writeFileSync(csv.hr2, readFileSync(csv.hr2, 'utf8').replace(/\bE(\d+)/g, 'S$1').replace(/\buser(\d+)/g, 'staff$1'));
+  writeFileSync(
+    csv.hr2,
+    readFileSync(csv.hr2, 'utf8')
+      .replace(/\bE(\d+)/g, 'S$1')
+      .replace(/\buser(\d+)/g, 'staff$1'),
+  );
   const load0 = loadavg();
   const results: Measured[] = [];
   try {
@@ -167,7 +266,9 @@ async function main() {
     rmSync(workDir, { recursive: true, force: true });
   }
   const load1 = loadavg();
-  process.stdout.write(`PostgreSQL, N=${N} (cheap), ${COSTLY_N} (costly), ${ROUNDS} round(s); load average at start ${load0.map((x) => x.toFixed(2)).join(' ')}, at end ${load1.map((x) => x.toFixed(2)).join(' ')}\n`);
+  process.stdout.write(
+    `PostgreSQL, N=${N} (cheap), ${COSTLY_N} (costly), ${ROUNDS} round(s); load average at start ${load0.map((x) => x.toFixed(2)).join(' ')}, at end ${load1.map((x) => x.toFixed(2)).join(' ')}\n`,
+  );
   for (const r of results) process.stdout.write(`${line(r)}\n`);
 }
 

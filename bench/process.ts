@@ -42,8 +42,16 @@ function startContender(): ChildProcess {
 /** The HR file's row `i` as the attributes a load stores (same names and sizes as writeHrCsv's). */
 function hrAttributes(i: number): Record<string, string> {
   return {
-    id: `E${i}`, name: `user${i}`, first: `First${i}`, last: `Last${i}`, mail: `User${i}@Example.com`, dept: 'Engineering',
-    managerId: i === 1 ? '' : `E${Math.floor(i / 10) + 1}`, hired: '01/10/2010', phone: `+1 (415) 555-${1000 + (i % 9000)}`, country: 'US',
+    id: `E${i}`,
+    name: `user${i}`,
+    first: `First${i}`,
+    last: `Last${i}`,
+    mail: `User${i}@Example.com`,
+    dept: 'Engineering',
+    managerId: i === 1 ? '' : `E${Math.floor(i / 10) + 1}`,
+    hired: '01/10/2010',
+    phone: `+1 (415) 555-${1000 + (i % 9000)}`,
+    country: 'US',
   };
 }
 
@@ -64,7 +72,11 @@ async function rawInsertRate(dbUrl: string, n: number): Promise<{ rate: number; 
       names.push(`user${j}`);
       values.push(JSON.stringify(hrAttributes(j)));
     }
-    await c.query('insert into raw_insert_bench select * from unnest($1::text[], $2::text[], $3::jsonb[])', [ids, names, values]);
+    await c.query('insert into raw_insert_bench select * from unnest($1::text[], $2::text[], $3::jsonb[])', [
+      ids,
+      names,
+      values,
+    ]);
   }
   const rate = n / ((performance.now() - started) / 1000);
   const cpuUsPerRow = (cpuUs(backend) - cpu0) / n;
@@ -113,12 +125,21 @@ async function rawLoadWritesRate(dbUrl: string, n: number): Promise<{ rate: numb
   const started = performance.now();
   const cpu0 = cpuUs(backend);
   for (const { ids, names, values } of batches()) {
-    await c.query(`insert into raw_staged select 't', x.id, 1, x.name, x.a from unnest($1::text[], $2::text[], $3::jsonb[]) as x(id, name, a)`, [ids, names, values]);
+    await c.query(
+      `insert into raw_staged select 't', x.id, 1, x.name, x.a from unnest($1::text[], $2::text[], $3::jsonb[]) as x(id, name, a)`,
+      [ids, names, values],
+    );
   }
   for (const { ids, names, values } of batches()) {
-    await c.query(`insert into raw_identities (id, name, profile_id) select 'i' || x.id, x.name, 'p' from unnest($1::text[], $2::text[]) as x(id, name)`, [ids, names]);
-    await c.query(`insert into raw_accounts (id, source_id, native_identity, name, attributes, identity_id)
-      select 'a' || x.id, 's', x.id, x.name, x.a, 'i' || x.id from unnest($1::text[], $2::text[], $3::jsonb[]) as x(id, name, a)`, [ids, names, values]);
+    await c.query(
+      `insert into raw_identities (id, name, profile_id) select 'i' || x.id, x.name, 'p' from unnest($1::text[], $2::text[]) as x(id, name)`,
+      [ids, names],
+    );
+    await c.query(
+      `insert into raw_accounts (id, source_id, native_identity, name, attributes, identity_id)
+      select 'a' || x.id, 's', x.id, x.name, x.a, 'i' || x.id from unnest($1::text[], $2::text[], $3::jsonb[]) as x(id, name, a)`,
+      [ids, names, values],
+    );
   }
   const rate = n / ((performance.now() - started) / 1000);
   const cpuUsPerRow = (cpuUs(backend) - cpu0) / n;
@@ -128,7 +149,11 @@ async function rawLoadWritesRate(dbUrl: string, n: number): Promise<{ rate: numb
 }
 
 async function api(url: string, h: Record<string, string>, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${url}${path}`, { method, headers: body === undefined ? h : { ...h, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: body === undefined ? h : { ...h, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
   return { body: text ? JSON.parse(text) : undefined, headers: res.headers };
@@ -143,7 +168,11 @@ async function waitTask(url: string, h: Record<string, string>, id: string) {
 }
 
 /** The database's own rate for the same work: batched UPDATE … FROM unnest of jsonb rows of this size. */
-async function rawUpdateRate(dbUrl: string, sample: Record<string, unknown>, n: number): Promise<{ rate: number; cpuUsPerRow: number }> {
+async function rawUpdateRate(
+  dbUrl: string,
+  sample: Record<string, unknown>,
+  n: number,
+): Promise<{ rate: number; cpuUsPerRow: number }> {
   const c = new pg.Client({ connectionString: dbUrl });
   await c.connect();
   const backend = (await c.query('select pg_backend_pid() as pid')).rows[0].pid as number;
@@ -158,7 +187,10 @@ async function rawUpdateRate(dbUrl: string, sample: Record<string, unknown>, n: 
       ids.push(`r${j}`);
       values.push(JSON.stringify({ ...sample, employeeNumber: `E${j}` }));
     }
-    await c.query('update raw_bench t set attributes = x.a from unnest($1::text[], $2::jsonb[]) as x(id, a) where t.id = x.id', [ids, values]);
+    await c.query(
+      'update raw_bench t set attributes = x.a from unnest($1::text[], $2::jsonb[]) as x(id, a) where t.id = x.id',
+      [ids, values],
+    );
   }
   const rate = n / ((performance.now() - started) / 1000);
   const cpuUsPerRow = (cpuUs(backend) - cpu0) / n;
@@ -173,10 +205,22 @@ async function main() {
   const contender = CONTEND ? startContender() : undefined;
   const load0 = loadavg()[0];
   // tokens for a whole run (a million accounts take longer than the default 749 s)
-  const where: Record<string, string> = PGLITE ? { IDPROFILES_DATA_DIR: join(workDir, 'data') } : { DATABASE_URL: db.url };
-  const server = await startServer({ ...where, IDPROFILES_CLIENT_ID: CLIENT.id, IDPROFILES_CLIENT_SECRET: CLIENT.secret, IDPROFILES_TOKEN_TTL: '86400' }, 'serve', {
-    script: SERVER_SCRIPT, nodeArgs: CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`, '--cpu-prof-name=process.cpuprofile'] : [],
-  });
+  const where: Record<string, string> = PGLITE
+    ? { IDPROFILES_DATA_DIR: join(workDir, 'data') }
+    : { DATABASE_URL: db.url };
+  const server = await startServer(
+    {
+      ...where,
+      IDPROFILES_CLIENT_ID: CLIENT.id,
+      IDPROFILES_CLIENT_SECRET: CLIENT.secret,
+      IDPROFILES_TOKEN_TTL: '86400',
+    },
+    'serve',
+    {
+      script: SERVER_SCRIPT,
+      nodeArgs: CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`, '--cpu-prof-name=process.cpuprofile'] : [],
+    },
+  );
   try {
     const h = await tokenFor(server.url, CLIENT.id, CLIENT.secret);
     const csv = join(workDir, 'hr.csv');
@@ -184,10 +228,14 @@ async function main() {
     const source = (await api(server.url, h, 'POST', '/v3/sources', HR_SOURCE)).body;
     const profile = (await api(server.url, h, 'POST', '/v3/identity-profiles', hrProfile(source.id))).body;
 
-    let t0 = performance.now();
+    const t0 = performance.now();
     const form = new FormData();
     form.append('file', await openAsBlob(csv), 'hr.csv');
-    const load = await fetch(`${server.url}/v3/sources/${source.id}/load-accounts`, { method: 'POST', headers: h, body: form });
+    const load = await fetch(`${server.url}/v3/sources/${source.id}/load-accounts`, {
+      method: 'POST',
+      headers: h,
+      body: form,
+    });
     const loadTask = await waitTask(server.url, h, ((await load.json()) as { task: { id: string } }).task.id);
     const loadSeconds = (performance.now() - t0) / 1000;
     progress(`load done in ${loadSeconds.toFixed(1)} s`);
@@ -205,18 +253,38 @@ async function main() {
     const rawBefore = PGLITE ? undefined : await rawUpdateRate(db.url, sample, N);
     const insertBefore = PGLITE ? undefined : await rawInsertRate(db.url, N);
     const loadWrites = PGLITE ? undefined : await rawLoadWritesRate(db.url, N);
-    if (rawBefore && insertBefore) progress(`raw update (before): ${Math.round(rawBefore.rate)} rows/s, raw insert ${Math.round(insertBefore.rate)} rows/s`);
+    if (rawBefore && insertBefore)
+      progress(
+        `raw update (before): ${Math.round(rawBefore.rate)} rows/s, raw insert ${Math.round(insertBefore.rate)} rows/s`,
+      );
     const second = await runProcessing(server.url, h, profile.id);
     const secondSeconds = runSeconds(second);
     progress(`unchanged re-run done in ${secondSeconds.toFixed(1)} s`);
     const rawAfter = PGLITE ? undefined : await rawUpdateRate(db.url, sample, N);
     const insertAfter = PGLITE ? undefined : await rawInsertRate(db.url, N);
     const mean = (a?: { rate: number; cpuUsPerRow: number }, b?: { rate: number; cpuUsPerRow: number }) =>
-      a && b ? { rate: (a.rate + b.rate) / 2, cpuUsPerRow: (a.cpuUsPerRow + b.cpuUsPerRow) / 2, runs: [a.rate, b.rate] } : undefined;
+      a && b
+        ? { rate: (a.rate + b.rate) / 2, cpuUsPerRow: (a.cpuUsPerRow + b.cpuUsPerRow) / 2, runs: [a.rate, b.rate] }
+        : undefined;
     const raw = mean(rawBefore, rawAfter);
     const rawInsert = mean(insertBefore, insertAfter);
     const firstRate = first.result.processed / firstSeconds;
-    print({ loadWrites, loadTask, loadSeconds, first, firstSeconds, firstCpu, second, secondSeconds, raw, rawInsert, firstRate, peak: server.peakRssMb(), load0, load1: loadavg()[0] });
+    print({
+      loadWrites,
+      loadTask,
+      loadSeconds,
+      first,
+      firstSeconds,
+      firstCpu,
+      second,
+      secondSeconds,
+      raw,
+      rawInsert,
+      firstRate,
+      peak: server.peakRssMb(),
+      load0,
+      load1: loadavg()[0],
+    });
   } finally {
     contender?.kill();
     await server.stop();
@@ -229,7 +297,8 @@ async function main() {
 const progress = (line: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
 /** Seconds between a task's launch and completion, as the server recorded them. */
-const runSeconds = (task: { launched: string; completed: string }) => (Date.parse(task.completed) - Date.parse(task.launched)) / 1000;
+const runSeconds = (task: { launched: string; completed: string }) =>
+  (Date.parse(task.completed) - Date.parse(task.launched)) / 1000;
 
 async function runProcessing(url: string, h: Record<string, string>, profileId: string) {
   const { headers } = await api(url, h, 'POST', `/v3/identity-profiles/${profileId}/process-identities`);
@@ -239,19 +308,33 @@ async function runProcessing(url: string, h: Record<string, string>, profileId: 
 function print(r: any) {
   const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
   const loadRate = N / r.loadSeconds;
-  process.stdout.write([
-    `accounts: ${fmt(N)} on ${PGLITE ? 'PGlite' : 'PostgreSQL'}${CONTEND ? ', beside a CPU-bound process (--contend)' : ''}; load average ${r.load0.toFixed(1)} at the start, ${r.load1.toFixed(1)} at the end`,
-    `load (upload + apply + identity formation): ${r.loadSeconds.toFixed(1)} s, ${fmt(loadRate)} rows/s (${r.loadTask.completionStatus}, ${JSON.stringify({ added: r.loadTask.result.added, identitiesCreated: r.loadTask.result.identitiesCreated })})`,
-    ...(r.rawInsert ? [`raw batched INSERT … SELECT FROM unnest (same rows, same database): ${fmt(r.rawInsert.rate)} rows/s (mean of ${r.rawInsert.runs.map(fmt).join(' and ')}) → the load is ${(loadRate / r.rawInsert.rate).toFixed(2)} of it`] : []),
-    ...(r.loadWrites ? [`raw writes of a load (the rows into staging, accounts and identities indexed as the product's, batches of 1,000): ${fmt(r.loadWrites.rate)} rows/s → the load is ${(loadRate / r.loadWrites.rate).toFixed(2)} of it`] : []),
-    `first processing: ${r.firstSeconds.toFixed(2)} s, ${fmt(r.firstRate)} identities/s (changed ${fmt(r.first.result.changed)}, failed ${r.first.result.failed}, managers ${fmt(r.first.result.managersChanged)})`,
-    `unchanged re-run: ${r.secondSeconds.toFixed(2)} s, ${fmt(r.second.result.processed / r.secondSeconds)} identities/s (changed ${r.second.result.changed}) → ${(r.firstSeconds / r.secondSeconds).toFixed(2)}× faster than the first`,
-    ...(r.raw ? [
-      `raw batched UPDATE … FROM unnest (same rows, same database): ${fmt(r.raw.rate)} rows/s (mean of ${r.raw.runs.map(fmt).join(' and ')}) → processing is ${(r.firstRate / r.raw.rate).toFixed(2)} of it`,
-      `CPU per identity in the first processing: server ${(r.firstCpu[0] / r.first.result.processed).toFixed(1)} µs + PostgreSQL ${(r.firstCpu[1] / r.first.result.processed).toFixed(1)} µs; raw UPDATE: PostgreSQL ${r.raw.cpuUsPerRow.toFixed(1)} µs per row`,
-    ] : [`CPU per identity in the first processing: server (with its database) ${(r.firstCpu[0] / r.first.result.processed).toFixed(1)} µs`]),
-    `server peak RSS: ${r.peak.toFixed(0)} MB`,
-  ].join('\n') + '\n');
+  process.stdout.write(
+    `${[
+      `accounts: ${fmt(N)} on ${PGLITE ? 'PGlite' : 'PostgreSQL'}${CONTEND ? ', beside a CPU-bound process (--contend)' : ''}; load average ${r.load0.toFixed(1)} at the start, ${r.load1.toFixed(1)} at the end`,
+      `load (upload + apply + identity formation): ${r.loadSeconds.toFixed(1)} s, ${fmt(loadRate)} rows/s (${r.loadTask.completionStatus}, ${JSON.stringify({ added: r.loadTask.result.added, identitiesCreated: r.loadTask.result.identitiesCreated })})`,
+      ...(r.rawInsert
+        ? [
+            `raw batched INSERT … SELECT FROM unnest (same rows, same database): ${fmt(r.rawInsert.rate)} rows/s (mean of ${r.rawInsert.runs.map(fmt).join(' and ')}) → the load is ${(loadRate / r.rawInsert.rate).toFixed(2)} of it`,
+          ]
+        : []),
+      ...(r.loadWrites
+        ? [
+            `raw writes of a load (the rows into staging, accounts and identities indexed as the product's, batches of 1,000): ${fmt(r.loadWrites.rate)} rows/s → the load is ${(loadRate / r.loadWrites.rate).toFixed(2)} of it`,
+          ]
+        : []),
+      `first processing: ${r.firstSeconds.toFixed(2)} s, ${fmt(r.firstRate)} identities/s (changed ${fmt(r.first.result.changed)}, failed ${r.first.result.failed}, managers ${fmt(r.first.result.managersChanged)})`,
+      `unchanged re-run: ${r.secondSeconds.toFixed(2)} s, ${fmt(r.second.result.processed / r.secondSeconds)} identities/s (changed ${r.second.result.changed}) → ${(r.firstSeconds / r.secondSeconds).toFixed(2)}× faster than the first`,
+      ...(r.raw
+        ? [
+            `raw batched UPDATE … FROM unnest (same rows, same database): ${fmt(r.raw.rate)} rows/s (mean of ${r.raw.runs.map(fmt).join(' and ')}) → processing is ${(r.firstRate / r.raw.rate).toFixed(2)} of it`,
+            `CPU per identity in the first processing: server ${(r.firstCpu[0] / r.first.result.processed).toFixed(1)} µs + PostgreSQL ${(r.firstCpu[1] / r.first.result.processed).toFixed(1)} µs; raw UPDATE: PostgreSQL ${r.raw.cpuUsPerRow.toFixed(1)} µs per row`,
+          ]
+        : [
+            `CPU per identity in the first processing: server (with its database) ${(r.firstCpu[0] / r.first.result.processed).toFixed(1)} µs`,
+          ]),
+      `server peak RSS: ${r.peak.toFixed(0)} MB`,
+    ].join('\n')}\n`,
+  );
 }
 
 await main();

@@ -24,9 +24,21 @@ const { pino } = await import('pino');
 
 const database = await createDatabase({ dataDir: 'memory://' });
 await migrateToLatest(database);
-const services = await createServices(database, { config: { tokenTtlSeconds: 600 }, logger: pino({ level: 'silent' }), runJobs: false });
+const services = await createServices(database, {
+  config: { tokenTtlSeconds: 600 },
+  logger: pino({ level: 'silent' }),
+  runJobs: false,
+});
 // the lockout (rate limit on) as in production; the per-address token limit as configured by default
-const app = await buildApp({ services, config: { rateLimit: { max: 100, windowSeconds: 10 }, tokenRateLimit: { max: 100, windowSeconds: 60 }, logLevel: 'silent' }, logger: false });
+const app = await buildApp({
+  services,
+  config: {
+    rateLimit: { max: 100, windowSeconds: 10 },
+    tokenRateLimit: { max: 100, windowSeconds: 60 },
+    logLevel: 'silent',
+  },
+  logger: false,
+});
 await app.ready();
 const repo = apiClientRepository(database.db);
 
@@ -35,7 +47,9 @@ let address = 0;
 async function tokenRequest(clientId: string, secret: string): Promise<{ ms: number; status: number }> {
   const started = performance.now();
   const res = await app.inject({
-    method: 'POST', url: '/oauth/token', remoteAddress: `10.0.${(address >> 8) & 255}.${address++ & 255}`,
+    method: 'POST',
+    url: '/oauth/token',
+    remoteAddress: `10.0.${(address >> 8) & 255}.${address++ & 255}`,
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     payload: `grant_type=client_credentials&client_id=${clientId}&client_secret=${secret}`,
   });
@@ -68,8 +82,13 @@ for (let i = 0; i < rounds; i++) {
   }
 }
 
-console.log(`token endpoint, ${src}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}, ${availableParallelism()} cores`);
-for (const [kind, { times, statuses }] of Object.entries(kinds)) console.log(`  ${kind.padEnd(24)} ${stats(times)}  (status ${[...statuses].join('/')})`);
+console.log(
+  `token endpoint, ${src}; load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}, ${availableParallelism()} cores`,
+);
+for (const [kind, { times, statuses }] of Object.entries(kinds))
+  console.log(`  ${kind.padEnd(24)} ${stats(times)}  (status ${[...statuses].join('/')})`);
 
 // a flood of made-up ids from one address, 20 at a time; batches answered with 429 only are timed apart
 const counts = new Map<number, number>();
@@ -78,10 +97,17 @@ let refused = 0;
 const started = performance.now();
 for (let i = 0; i < flood; i += 20) {
   const batchStarted = performance.now();
-  const batch = await Promise.all(Array.from({ length: Math.min(20, flood - i) }, (_, j) => app.inject({
-    method: 'POST', url: '/oauth/token', remoteAddress: '192.0.2.1', headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    payload: `grant_type=client_credentials&client_id=made-up-${i + j}&client_secret=guess`,
-  })));
+  const batch = await Promise.all(
+    Array.from({ length: Math.min(20, flood - i) }, (_, j) =>
+      app.inject({
+        method: 'POST',
+        url: '/oauth/token',
+        remoteAddress: '192.0.2.1',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: `grant_type=client_credentials&client_id=made-up-${i + j}&client_secret=guess`,
+      }),
+    ),
+  );
   for (const r of batch) counts.set(r.statusCode, (counts.get(r.statusCode) ?? 0) + 1);
   if (batch.every((r) => r.statusCode === 429)) {
     refusedMs += performance.now() - batchStarted;
@@ -89,9 +115,16 @@ for (let i = 0; i < flood; i += 20) {
   }
 }
 const seconds = (performance.now() - started) / 1000;
-console.log(`  flood from one address: ${flood} requests in ${seconds.toFixed(1)} s (${Math.round(flood / seconds)}/s): ${[...counts].map(([s, n]) => `${n}× ${s}`).join(', ')}`);
-if (refused) console.log(`    of which refused before reading (429): ${Math.round((refusedMs * 1000) / refused)} µs per request`);
-console.log(`  load after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `  flood from one address: ${flood} requests in ${seconds.toFixed(1)} s (${Math.round(flood / seconds)}/s): ${[...counts].map(([s, n]) => `${n}× ${s}`).join(', ')}`,
+);
+if (refused)
+  console.log(`    of which refused before reading (429): ${Math.round((refusedMs * 1000) / refused)} µs per request`);
+console.log(
+  `  load after: ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 
 await app.close();
 await services.close();

@@ -20,7 +20,10 @@ if (process.argv.includes('--hostile')) {
 
 const HR = { sourceName: 'Workday', sourceId: '2c9180835d191a86015d28455b4b232a' };
 const AD = { sourceName: 'Active Directory', sourceId: '2c9180835d191a86015d28455b4b2aaa' };
-const aa = (src: typeof HR, attributeName: string) => ({ type: 'accountAttribute', attributes: { ...src, attributeName } });
+const aa = (src: typeof HR, attributeName: string) => ({
+  type: 'accountAttribute',
+  attributes: { ...src, attributeName },
+});
 const DEPARTMENTS = ['ENG', 'SAL', 'MKT', 'FIN', 'HRM', 'OPS', 'LEG', 'SUP', 'RND', 'ITS'];
 
 const PROFILE: Record<string, unknown> = {
@@ -29,12 +32,26 @@ const PROFILE: Record<string, unknown> = {
   displayName: { type: 'concat', attributes: { values: [aa(HR, 'firstName'), ' ', aa(HR, 'lastName')] } },
   department: {
     type: 'lookup',
-    attributes: { input: aa(HR, 'deptCode'), table: { ...Object.fromEntries(DEPARTMENTS.map((d) => [d, `${d} Department`])), default: 'Unknown' } },
+    attributes: {
+      input: aa(HR, 'deptCode'),
+      table: { ...Object.fromEntries(DEPARTMENTS.map((d) => [d, `${d} Department`])), default: 'Unknown' },
+    },
   },
-  hireDate: { type: 'dateFormat', attributes: { input: aa(HR, 'hireDate'), inputFormat: 'MM/dd/yyyy', outputFormat: 'ISO8601' } },
+  hireDate: {
+    type: 'dateFormat',
+    attributes: { input: aa(HR, 'hireDate'), inputFormat: 'MM/dd/yyyy', outputFormat: 'ISO8601' },
+  },
   costCenter: { type: 'substring', attributes: { input: aa(HR, 'costCenter'), begin: 0, end: 4 } },
-  login: { type: 'firstValid', attributes: { values: [aa(AD, 'sAMAccountName'), aa(HR, 'login'), { type: 'static', attributes: { value: 'none' } }] } },
-  lifecycle: { type: 'static', attributes: { status: aa(HR, 'status'), value: "#if($status == 'A')active#{else}inactive#end" } },
+  login: {
+    type: 'firstValid',
+    attributes: {
+      values: [aa(AD, 'sAMAccountName'), aa(HR, 'login'), { type: 'static', attributes: { value: 'none' } }],
+    },
+  },
+  lifecycle: {
+    type: 'static',
+    attributes: { status: aa(HR, 'status'), value: "#if($status == 'A')active#{else}inactive#end" },
+  },
   location: { type: 'upper', attributes: { input: aa(HR, 'location') } },
   phone: { type: 'e164phone', attributes: { input: aa(HR, 'workPhone') } },
 };
@@ -60,7 +77,16 @@ function identity(i: number): EvaluationContext {
       manager: `E${100000 + (i % 100)}`,
     },
   };
-  const ad: Account = { ...AD, nativeIdentity: `CN=User ${i}`, created: '2019-02-01T00:00:00.000Z', attributes: { sAMAccountName: i % 3 === 0 ? null : `user${i}`, mail: `user${i}@example.com`, memberOf: ['All Users', 'VPN'] } };
+  const ad: Account = {
+    ...AD,
+    nativeIdentity: `CN=User ${i}`,
+    created: '2019-02-01T00:00:00.000Z',
+    attributes: {
+      sAMAccountName: i % 3 === 0 ? null : `user${i}`,
+      mail: `user${i}@example.com`,
+      memberOf: ['All Users', 'VPN'],
+    },
+  };
   return { accounts: [hr, ad], identity: { uid: `E${100000 + i}` }, now: new Date('2024-05-10T00:00:00.000Z') };
 }
 
@@ -70,7 +96,10 @@ const rounds = Number(numbers[1] ?? 7);
 const mappings = Object.entries(PROFILE).map(([name, def]) => [name, compileTransform(def)] as const);
 const identities = Array.from({ length: n }, (_, i) => identity(i));
 
-const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 /** CPU milliseconds of the last round: on a shared machine, steadier than its wall time. */
 let lastCpuMs = 0;
 
@@ -97,6 +126,12 @@ const rates = Array.from({ length: rounds }, () => {
 }).sort((a, b) => a - b);
 cpuRates.sort((a, b) => a - b);
 const median = rates[Math.floor(rates.length / 2)];
-console.log(`node ${process.version}, ${n} identities × ${mappings.length} mappings, ${rounds} rounds after 2 warm-up rounds`);
-console.log(`identities/second: median ${Math.round(median).toLocaleString('en-US')}, best ${Math.round(rates[rates.length - 1]).toLocaleString('en-US')}, worst ${Math.round(rates[0]).toLocaleString('en-US')}`);
-console.log(`identities per CPU-second: median ${Math.round(cpuRates[Math.floor(cpuRates.length / 2)]).toLocaleString('en-US')}, best ${Math.round(cpuRates[cpuRates.length - 1]).toLocaleString('en-US')}`);
+console.log(
+  `node ${process.version}, ${n} identities × ${mappings.length} mappings, ${rounds} rounds after 2 warm-up rounds`,
+);
+console.log(
+  `identities/second: median ${Math.round(median).toLocaleString('en-US')}, best ${Math.round(rates[rates.length - 1]).toLocaleString('en-US')}, worst ${Math.round(rates[0]).toLocaleString('en-US')}`,
+);
+console.log(
+  `identities per CPU-second: median ${Math.round(cpuRates[Math.floor(cpuRates.length / 2)]).toLocaleString('en-US')}, best ${Math.round(cpuRates[cpuRates.length - 1]).toLocaleString('en-US')}`,
+);

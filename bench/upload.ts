@@ -56,18 +56,30 @@ const CASE_BODIES: Record<string, () => Generator<Buffer>> = {
 };
 
 /** Streams a multipart upload of `body`; resolves with the status and the answer's text. */
-function upload(server: RunningServer, h: Record<string, string>, sourceId: string, body: Generator<Buffer>): Promise<{ status: number; text: string }> {
+function upload(
+  server: RunningServer,
+  h: Record<string, string>,
+  sourceId: string,
+  body: Generator<Buffer>,
+): Promise<{ status: number; text: string }> {
   const boundary = '----idprofilesbench';
   return new Promise((resolve, reject) => {
-    const req = request(`${server.url}/v3/sources/${sourceId}/load-accounts`, {
-      method: 'POST', headers: { ...h, 'content-type': `multipart/form-data; boundary=${boundary}` },
-    }, (res) => {
-      let text = '';
-      res.on('data', (d) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-    });
+    const req = request(
+      `${server.url}/v3/sources/${sourceId}/load-accounts`,
+      {
+        method: 'POST',
+        headers: { ...h, 'content-type': `multipart/form-data; boundary=${boundary}` },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (d) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      },
+    );
     req.on('error', (e) => resolve({ status: 0, text: `request error: ${e.message}` }));
-    req.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\nContent-Type: text/csv\r\n\r\n`);
+    req.write(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\nContent-Type: text/csv\r\n\r\n`,
+    );
     const pump = () => {
       for (;;) {
         const next = body.next();
@@ -86,9 +98,20 @@ function upload(server: RunningServer, h: Record<string, string>, sourceId: stri
 
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'idprofiles-upload-'));
-  const server = await startServer({ IDPROFILES_DATA_DIR: dataDir, IDPROFILES_CLIENT_ID: CLIENT.id, IDPROFILES_CLIENT_SECRET: CLIENT.secret, IDPROFILES_TOKEN_TTL: '86400' }, 'serve', {
-    script: SERVER_SCRIPT, nodeArgs: ['--import', 'tsx'], stdout: 'ignore',
-  });
+  const server = await startServer(
+    {
+      IDPROFILES_DATA_DIR: dataDir,
+      IDPROFILES_CLIENT_ID: CLIENT.id,
+      IDPROFILES_CLIENT_SECRET: CLIENT.secret,
+      IDPROFILES_TOKEN_TTL: '86400',
+    },
+    'serve',
+    {
+      script: SERVER_SCRIPT,
+      nodeArgs: ['--import', 'tsx'],
+      stdout: 'ignore',
+    },
+  );
   let exit = '';
   server.child.once('exit', (code, signal) => (exit = `exited (code ${code}, signal ${signal})`));
   try {
@@ -96,7 +119,13 @@ async function main() {
     console.log(`server ${SERVER_SCRIPT}, idle RSS ${server.rssMb().toFixed(0)} MB`);
     for (const name of CASES.length ? CASES : Object.keys(CASE_BODIES)) {
       if (exit) break;
-      const source = await (await fetch(`${server.url}/v3/sources`, { method: 'POST', headers: { ...h, 'content-type': 'application/json' }, body: JSON.stringify({ name: `src-${name}` }) })).json() as { id: string };
+      const source = (await (
+        await fetch(`${server.url}/v3/sources`, {
+          method: 'POST',
+          headers: { ...h, 'content-type': 'application/json' },
+          body: JSON.stringify({ name: `src-${name}` }),
+        })
+      ).json()) as { id: string };
       // VmHWM back to the current RSS, so each case reports its own peak (Linux: clear_refs 5)
       writeFileSync(`/proc/${server.child.pid}/clear_refs`, '5');
       const before = server.rssMb();
@@ -106,7 +135,11 @@ async function main() {
       const sampler = (async () => {
         while (sampling && !exit) {
           const start = performance.now();
-          try { if (!(await fetch(`${server.url}/health`)).ok) healthFailures++; } catch { healthFailures++; }
+          try {
+            if (!(await fetch(`${server.url}/health`)).ok) healthFailures++;
+          } catch {
+            healthFailures++;
+          }
           slowestHealth = Math.max(slowestHealth, performance.now() - start);
           await new Promise((r) => setTimeout(r, 200));
         }
@@ -116,8 +149,12 @@ async function main() {
       sampling = false;
       await sampler;
       const peak = exit ? NaN : server.peakRssMb();
-      console.log(`${name}: ${res.status} in ${((performance.now() - started) / 1000).toFixed(1)} s; ${res.text.slice(0, 300)}`);
-      console.log(`  server RSS before ${before.toFixed(0)} MB, peak during the case ${peak.toFixed(0)} MB; slowest /health ${slowestHealth.toFixed(0)} ms, ${healthFailures} failed; ${exit || 'server alive'}`);
+      console.log(
+        `${name}: ${res.status} in ${((performance.now() - started) / 1000).toFixed(1)} s; ${res.text.slice(0, 300)}`,
+      );
+      console.log(
+        `  server RSS before ${before.toFixed(0)} MB, peak during the case ${peak.toFixed(0)} MB; slowest /health ${slowestHealth.toFixed(0)} ms, ${healthFailures} failed; ${exit || 'server alive'}`,
+      );
     }
   } finally {
     await server.stop();

@@ -1,4 +1,10 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifySchema, type FastifySchemaCompiler } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifySchema,
+  type FastifySchemaCompiler,
+} from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import _Ajv from 'ajv';
 import _addFormats from 'ajv-formats';
@@ -35,7 +41,8 @@ import type { Services } from './services.js';
 export interface AppOptions {
   services: Services;
   /** Without `tokenRateLimit`, token requests are not limited per address (tests); `publicUrl`: see `oauthRoutes`. */
-  config: Pick<Config, 'rateLimit' | 'logLevel'> & Partial<Pick<Config, 'redisUrl' | 'tokenRateLimit' | 'publicUrl' | 'uploadLimitBytes' | 'metrics'>>;
+  config: Pick<Config, 'rateLimit' | 'logLevel'> &
+    Partial<Pick<Config, 'redisUrl' | 'tokenRateLimit' | 'publicUrl' | 'uploadLimitBytes' | 'metrics'>>;
   /** The process's logger (`createLogger`), or `false` for none (tests); default: a new one at `config.logLevel`. */
   logger?: Logger | false;
 }
@@ -59,9 +66,14 @@ function requestValidatorCompiler(): FastifySchemaCompiler<FastifySchema> {
 }
 
 /** The compiler factory Fastify itself uses by default (fast-json-stringify), resolved from Fastify's own folder. */
-type SerializerFactory = (externalSchemas: unknown, options: unknown) => (route: { schema: object }) => (data: unknown) => string;
+type SerializerFactory = (
+  externalSchemas: unknown,
+  options: unknown,
+) => (route: { schema: object }) => (data: unknown) => string;
 const fastifyRequire = createRequire(createRequire(import.meta.url).resolve('fastify'));
-const defaultSerializers = (fastifyRequire('@fastify/fast-json-stringify-compiler') as { SerializerSelector: () => SerializerFactory }).SerializerSelector;
+const defaultSerializers = (
+  fastifyRequire('@fastify/fast-json-stringify-compiler') as { SerializerSelector: () => SerializerFactory }
+).SerializerSelector;
 
 /**
  * Fastify's default response serializers (fast-json-stringify), compiled once per schema instead
@@ -86,7 +98,9 @@ function sharedSerializers(): SerializerFactory {
 /** Builds the HTTP application; no listening, no environment reads (tests inject into it). */
 export async function buildApp({ services, config, logger }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    ...(logger === false ? { logger: false } : { loggerInstance: (logger ?? createLogger(config.logLevel)) as FastifyBaseLogger }),
+    ...(logger === false
+      ? { logger: false }
+      : { loggerInstance: (logger ?? createLogger(config.logLevel)) as FastifyBaseLogger }),
     genReqId: () => randomUUID().replace(/-/g, ''),
     // Fastify's two info lines per request cost more than a GET by id does (bench/api); ours below is one, at debug.
     logController: new LogController({ disableRequestLogging: true }),
@@ -104,7 +118,11 @@ export async function buildApp({ services, config, logger }: AppOptions): Promis
   const index = createRouteIndex(app);
   installErrorHandling(app, index.allowedMethods);
   await installContentTypes(app);
-  installAuth(app, services.tokens, revocationCache((id) => isClientRevoked(services.clients, id)));
+  installAuth(
+    app,
+    services.tokens,
+    revocationCache((id) => isClientRevoked(services.clients, id)),
+  );
   // one store for the API's rate limit, the token endpoint's and its count of wrong secrets
   const tokenLimit = config.tokenRateLimit ?? 'off';
   let limits: RateLimitStore | undefined;
@@ -117,18 +135,19 @@ export async function buildApp({ services, config, logger }: AppOptions): Promis
   await installDocs(app, { publicUrl: config.publicUrl });
   await installConsole(app);
 
-  const checks: HealthCheck[] = [
-    databaseCheck(() => services.probeDatabase()),
-  ];
+  const checks: HealthCheck[] = [databaseCheck(() => services.probeDatabase())];
   // not critical: without Redis the limits are counted per node (see rate-limit-redis.ts)
   const redisCheck = limits?.check?.bind(limits);
   if (redisCheck) checks.push({ name: 'redis', critical: false, check: redisCheck });
   healthRoutes(app, checks);
-  await app.register(async (scope) => oauthRoutes(scope, {
-    ...services, publicUrl: config.publicUrl,
-    failures: config.rateLimit !== 'off' ? limits : undefined,
-    guard: limits && tokenLimit !== 'off' ? tokenRateLimit(tokenLimit, limits) : undefined,
-  }));
+  await app.register(async (scope) =>
+    oauthRoutes(scope, {
+      ...services,
+      publicUrl: config.publicUrl,
+      failures: config.rateLimit !== 'off' ? limits : undefined,
+      guard: limits && tokenLimit !== 'off' ? tokenRateLimit(tokenLimit, limits) : undefined,
+    }),
+  );
   const { ctx } = services;
   for (const version of API_VERSIONS) {
     identityProfileRoutes(app, version, ctx);
@@ -139,7 +158,9 @@ export async function buildApp({ services, config, logger }: AppOptions): Promis
   for (const layout of SERVICE_LAYOUTS) {
     taskStatusRoutes(app, layout, ctx);
     transformRoutes(app, layout, ctx);
-    await app.register(async (scope) => accountRoutes(scope, layout, ctx, { maxBytes: config.uploadLimitBytes ?? DEFAULT_UPLOAD_LIMIT_BYTES }));
+    await app.register(async (scope) =>
+      accountRoutes(scope, layout, ctx, { maxBytes: config.uploadLimitBytes ?? DEFAULT_UPLOAD_LIMIT_BYTES }),
+    );
     identityRoutes(app, layout, ctx);
     sourceRoutes(app, layout, ctx);
   }
@@ -155,8 +176,16 @@ function installRequestLog(app: FastifyInstance) {
   const debug = app.log.level === 'debug' || app.log.level === 'trace';
   app.addHook('onResponse', (request, reply, done) => {
     const ms = reply.elapsedTime;
-    if (ms >= 1000) request.log.info({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(ms) }, 'slow request');
-    else if (debug) request.log.debug({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+    if (ms >= 1000)
+      request.log.info(
+        { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(ms) },
+        'slow request',
+      );
+    else if (debug)
+      request.log.debug(
+        { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(ms * 10) / 10 },
+        'request',
+      );
     done();
   });
 }

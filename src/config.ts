@@ -14,38 +14,106 @@ export const DEFAULT_PROCESSING_SCHEDULE = '0 8,20 * * *';
 export const ConfigSchema = Type.Object({
   port: Type.Integer({ minimum: 0, maximum: 65535, description: 'PORT: TCP port to listen on (default 8080)' }),
   host: Type.String({ minLength: 1, description: 'HOST: interface to bind (default 0.0.0.0)' }),
-  databaseUrl: Type.Optional(Type.String({ pattern: '^postgres(ql)?://', description: 'DATABASE_URL: PostgreSQL URL; absent means embedded PGlite' })),
-  dataDir: Type.String({ minLength: 1, description: 'IDPROFILES_DATA_DIR: PGlite data folder (default ./.idprofiles)' }),
+  databaseUrl: Type.Optional(
+    Type.String({
+      pattern: '^postgres(ql)?://',
+      description: 'DATABASE_URL: PostgreSQL URL; absent means embedded PGlite',
+    }),
+  ),
+  dataDir: Type.String({
+    minLength: 1,
+    description: 'IDPROFILES_DATA_DIR: PGlite data folder (default ./.idprofiles)',
+  }),
   clientId: Type.Optional(Type.String({ minLength: 1 })),
   clientSecret: Type.Optional(Type.String({ minLength: 8 })),
   rateLimit: Type.Union([
     Type.Literal('off'),
     Type.Object({ max: Type.Integer({ minimum: 1 }), windowSeconds: Type.Integer({ minimum: 1 }) }),
   ]),
-  tokenRateLimit: Type.Union([
-    Type.Literal('off'),
-    Type.Object({ max: Type.Integer({ minimum: 1 }), windowSeconds: Type.Integer({ minimum: 1 }) }),
-  ], { description: 'IDPROFILES_TOKEN_RATE_LIMIT: token requests per client address per window (default 100/60)' }),
-  publicUrl: Type.Optional(Type.String({ pattern: '^https?://', description: 'IDPROFILES_PUBLIC_URL: the URL clients reach this server at, for /oauth/info' })),
+  tokenRateLimit: Type.Union(
+    [
+      Type.Literal('off'),
+      Type.Object({ max: Type.Integer({ minimum: 1 }), windowSeconds: Type.Integer({ minimum: 1 }) }),
+    ],
+    { description: 'IDPROFILES_TOKEN_RATE_LIMIT: token requests per client address per window (default 100/60)' },
+  ),
+  publicUrl: Type.Optional(
+    Type.String({
+      pattern: '^https?://',
+      description: 'IDPROFILES_PUBLIC_URL: the URL clients reach this server at, for /oauth/info',
+    }),
+  ),
   redisUrl: Type.Optional(Type.String({ pattern: '^rediss?://' })),
-  logLevel: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')]),
-  logFormat: Type.Union([Type.Literal('auto'), Type.Literal('json'), Type.Literal('pretty')], { description: 'LOG_FORMAT: auto (pretty on a terminal, JSON otherwise; default), json or pretty' }),
+  logLevel: Type.Union([
+    Type.Literal('fatal'),
+    Type.Literal('error'),
+    Type.Literal('warn'),
+    Type.Literal('info'),
+    Type.Literal('debug'),
+    Type.Literal('trace'),
+    Type.Literal('silent'),
+  ]),
+  logFormat: Type.Union([Type.Literal('auto'), Type.Literal('json'), Type.Literal('pretty')], {
+    description: 'LOG_FORMAT: auto (pretty on a terminal, JSON otherwise; default), json or pretty',
+  }),
   tokenTtlSeconds: Type.Integer({ minimum: 60, maximum: 86_400 }),
-  jobExpireSeconds: Type.Integer({ minimum: 2, maximum: 86_400, description: 'IDPROFILES_JOB_EXPIRE_SECONDS: a dead worker\'s job is retried after this long (default 120)' }),
-  chunkSize: Type.Integer({ minimum: 10, maximum: 100_000, description: 'IDPROFILES_CHUNK_SIZE: identities per processing chunk (default 2500)' }),
-  chunkConcurrency: Type.Integer({ minimum: 1, maximum: 64, description: 'IDPROFILES_CHUNK_CONCURRENCY: processing chunks one process works on at once, on PostgreSQL (default 3)' }),
-  uploadLimitBytes: Type.Integer({ minimum: 1024, maximum: 2 ** 40, description: 'IDPROFILES_UPLOAD_LIMIT: largest account file a load accepts (default 1 GiB)' }),
-  dbPoolSize: Type.Integer({ minimum: 1, maximum: 1000, description: 'IDPROFILES_DB_POOL_SIZE: PostgreSQL connections per process (default 10)' }),
-  dbReservedConnections: Type.Integer({ minimum: 0, maximum: 999, description: 'IDPROFILES_DB_RESERVED_CONNECTIONS: of those, how many lists and jobs never take (default 2)' }),
-  dbConnectTimeoutMs: Type.Integer({ minimum: 100, maximum: 600_000, description: 'IDPROFILES_DB_CONNECT_TIMEOUT_MS: longest wait to connect to PostgreSQL or for a pooled connection; then 503 (default 5000)' }),
-  taskStaleSeconds: Type.Integer({ minimum: 2, maximum: 86_400, description: 'IDPROFILES_TASK_STALE_SECONDS: a running task with nothing behind it for this long is failed (default 60)' }),
-  metrics: Type.Union([Type.Literal('off'), Type.Literal('on'), Type.Object({ port: Type.Integer({ minimum: 0, maximum: 65535 }) })], {
-    description: 'IDPROFILES_METRICS: Prometheus /metrics on the API port (on, default), off, or a port of its own',
+  jobExpireSeconds: Type.Integer({
+    minimum: 2,
+    maximum: 86_400,
+    description: "IDPROFILES_JOB_EXPIRE_SECONDS: a dead worker's job is retried after this long (default 120)",
   }),
+  chunkSize: Type.Integer({
+    minimum: 10,
+    maximum: 100_000,
+    description: 'IDPROFILES_CHUNK_SIZE: identities per processing chunk (default 2500)',
+  }),
+  chunkConcurrency: Type.Integer({
+    minimum: 1,
+    maximum: 64,
+    description:
+      'IDPROFILES_CHUNK_CONCURRENCY: processing chunks one process works on at once, on PostgreSQL (default 3)',
+  }),
+  uploadLimitBytes: Type.Integer({
+    minimum: 1024,
+    maximum: 2 ** 40,
+    description: 'IDPROFILES_UPLOAD_LIMIT: largest account file a load accepts (default 1 GiB)',
+  }),
+  dbPoolSize: Type.Integer({
+    minimum: 1,
+    maximum: 1000,
+    description: 'IDPROFILES_DB_POOL_SIZE: PostgreSQL connections per process (default 10)',
+  }),
+  dbReservedConnections: Type.Integer({
+    minimum: 0,
+    maximum: 999,
+    description: 'IDPROFILES_DB_RESERVED_CONNECTIONS: of those, how many lists and jobs never take (default 2)',
+  }),
+  dbConnectTimeoutMs: Type.Integer({
+    minimum: 100,
+    maximum: 600_000,
+    description:
+      'IDPROFILES_DB_CONNECT_TIMEOUT_MS: longest wait to connect to PostgreSQL or for a pooled connection; then 503 (default 5000)',
+  }),
+  taskStaleSeconds: Type.Integer({
+    minimum: 2,
+    maximum: 86_400,
+    description:
+      'IDPROFILES_TASK_STALE_SECONDS: a running task with nothing behind it for this long is failed (default 60)',
+  }),
+  metrics: Type.Union(
+    [Type.Literal('off'), Type.Literal('on'), Type.Object({ port: Type.Integer({ minimum: 0, maximum: 65535 }) })],
+    {
+      description: 'IDPROFILES_METRICS: Prometheus /metrics on the API port (on, default), off, or a port of its own',
+    },
+  ),
   processingSchedule: Type.Union([Type.Literal('off'), Type.String({ pattern: CRON_PATTERN })], {
-    description: 'IDPROFILES_PROCESSING_SCHEDULE: when profiles with time-based mappings or needing a refresh are processed: a cron expression (default 0 8,20 * * *, ISC\'s 8:00 and 20:00) or off',
+    description:
+      "IDPROFILES_PROCESSING_SCHEDULE: when profiles with time-based mappings or needing a refresh are processed: a cron expression (default 0 8,20 * * *, ISC's 8:00 and 20:00) or off",
   }),
-  processingTimeZone: Type.String({ minLength: 1, description: 'IDPROFILES_PROCESSING_TIME_ZONE: the IANA time zone of that schedule (default UTC)' }),
+  processingTimeZone: Type.String({
+    minLength: 1,
+    description: 'IDPROFILES_PROCESSING_TIME_ZONE: the IANA time zone of that schedule (default UTC)',
+  }),
 });
 export type Config = Static<typeof ConfigSchema>;
 
@@ -78,38 +146,60 @@ export const DEFAULT_UPLOAD_LIMIT_BYTES = 2 ** 30;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const MIN_SECRET_LENGTH = 8;
 
-const wholeNumber = (name: string, min: number, max: number) => (text: string): Parsed<number> => {
-  const t = text.trim();
-  if (!/^\d+$/.test(t)) return bad(`${name} must be a whole number, got ${shown(text)}`);
-  const n = Number(t);
-  return n >= min && n <= max ? ok(n) : bad(`${name} must be between ${min} and ${max}, got ${t}`);
-};
+const wholeNumber =
+  (name: string, min: number, max: number) =>
+  (text: string): Parsed<number> => {
+    const t = text.trim();
+    if (!/^\d+$/.test(t)) return bad(`${name} must be a whole number, got ${shown(text)}`);
+    const n = Number(t);
+    return n >= min && n <= max ? ok(n) : bad(`${name} must be between ${min} and ${max}, got ${t}`);
+  };
 
-const BYTE_UNITS: Record<string, number> = { '': 1, k: 1024, kib: 1024, m: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gib: 1024 ** 3, t: 1024 ** 4, tib: 1024 ** 4 };
+const BYTE_UNITS: Record<string, number> = {
+  '': 1,
+  k: 1024,
+  kib: 1024,
+  m: 1024 ** 2,
+  mib: 1024 ** 2,
+  g: 1024 ** 3,
+  gib: 1024 ** 3,
+  t: 1024 ** 4,
+  tib: 1024 ** 4,
+};
 
 /** A size: bytes, or a whole number with a binary unit (`512MiB`, `2G`, `1 GiB`; K, M, G, T = 1024, 1024², …). */
-const byteSize = (name: string, min: number, max: number) => (text: string): Parsed<number> => {
-  const m = /^(\d+)\s*([a-z]*)$/i.exec(text.trim());
-  const unit = m ? BYTE_UNITS[m[2].toLowerCase()] : undefined;
-  if (!m || unit === undefined) return bad(`${name} must be a size such as 1073741824, 512MiB or 2GiB, got ${shown(text)}`);
-  const n = Number(m[1]) * unit;
-  return n >= min && n <= max ? ok(n) : bad(`${name} must be between 1 KiB and 1 TiB, got ${shown(text)}`);
-};
+const byteSize =
+  (name: string, min: number, max: number) =>
+  (text: string): Parsed<number> => {
+    const m = /^(\d+)\s*([a-z]*)$/i.exec(text.trim());
+    const unit = m ? BYTE_UNITS[m[2].toLowerCase()] : undefined;
+    if (!m || unit === undefined)
+      return bad(`${name} must be a size such as 1073741824, 512MiB or 2GiB, got ${shown(text)}`);
+    const n = Number(m[1]) * unit;
+    return n >= min && n <= max ? ok(n) : bad(`${name} must be between 1 KiB and 1 TiB, got ${shown(text)}`);
+  };
 
-const nonBlank = (name: string) => (text: string): Parsed<string> =>
-  text.trim() ? ok(text.trim()) : bad(`${name} must not be blank`);
+const nonBlank =
+  (name: string) =>
+  (text: string): Parsed<string> =>
+    text.trim() ? ok(text.trim()) : bad(`${name} must not be blank`);
 
 /**
  * A URL whose scheme `pattern` checks. With `parsed`, it must also be one WHATWG's URL parser reads
  * (as ioredis does with REDIS_URL: a port out of range would otherwise fail at start with Node's
  * bare "Invalid URL"). The value is repeated with its password replaced.
  */
-const urlWithScheme = (name: string, pattern: RegExp, expected: string, parsed = false) => (text: string): Parsed<string> => {
-  const t = text.trim();
-  if (!pattern.test(t)) return bad(`${name} must be a ${expected} URL, got ${shown(text)}`);
-  if (parsed && !URL.canParse(t)) return bad(`${name} is not a valid URL (check the port, and percent-encode any of : / @ ? # in the password), got ${shown(text)}`);
-  return ok(t);
-};
+const urlWithScheme =
+  (name: string, pattern: RegExp, expected: string, parsed = false) =>
+  (text: string): Parsed<string> => {
+    const t = text.trim();
+    if (!pattern.test(t)) return bad(`${name} must be a ${expected} URL, got ${shown(text)}`);
+    if (parsed && !URL.canParse(t))
+      return bad(
+        `${name} is not a valid URL (check the port, and percent-encode any of : / @ ? # in the password), got ${shown(text)}`,
+      );
+    return ok(t);
+  };
 
 const logLevel = (text: string): Parsed<Config['logLevel']> => {
   const level = text.trim().toLowerCase();
@@ -131,23 +221,28 @@ const metrics = (text: string): Parsed<Config['metrics']> => {
   const t = text.trim().toLowerCase();
   if (t === 'on' || t === 'off') return ok(t);
   const port = wholeNumber('IDPROFILES_METRICS', 0, 65535)(t);
-  return port.ok ? ok({ port: port.value }) : bad(`IDPROFILES_METRICS must be 'on', 'off' or a port number, got ${shown(text)}`);
+  return port.ok
+    ? ok({ port: port.value })
+    : bad(`IDPROFILES_METRICS must be 'on', 'off' or a port number, got ${shown(text)}`);
 };
 
 /**
  * A rate limit: `off`, `N` (per `defaultWindow` seconds) or `N/S` (N requests per S seconds), N and S ≥ 1.
  * `IDPROFILES_RATE_LIMIT`: ISC's is 100 per 10 s.
  */
-const rateLimit = (name: string, defaultWindow: number) => (text: string): Parsed<Config['rateLimit']> => {
-  const t = text.trim();
-  if (t.toLowerCase() === 'off') return ok('off');
-  const m = /^(\d+)(?:\/(\d+))?$/.exec(t);
-  if (!m) return bad(`${name} must be 'off', 'N' or 'N/SECONDS', got ${shown(text)}`);
-  const max = Number(m[1]);
-  const windowSeconds = m[2] === undefined ? defaultWindow : Number(m[2]);
-  if (max < 1 || windowSeconds < 1) return bad(`${name} needs at least 1 request per at least 1 second, got ${shown(text)} (use 'off' to disable)`);
-  return ok({ max, windowSeconds });
-};
+const rateLimit =
+  (name: string, defaultWindow: number) =>
+  (text: string): Parsed<Config['rateLimit']> => {
+    const t = text.trim();
+    if (t.toLowerCase() === 'off') return ok('off');
+    const m = /^(\d+)(?:\/(\d+))?$/.exec(t);
+    if (!m) return bad(`${name} must be 'off', 'N' or 'N/SECONDS', got ${shown(text)}`);
+    const max = Number(m[1]);
+    const windowSeconds = m[2] === undefined ? defaultWindow : Number(m[2]);
+    if (max < 1 || windowSeconds < 1)
+      return bad(`${name} needs at least 1 request per at least 1 second, got ${shown(text)} (use 'off' to disable)`);
+    return ok({ max, windowSeconds });
+  };
 
 /** `IDPROFILES_PUBLIC_URL`: an http(s) URL without query or fragment (a path prefix is fine); kept without a trailing slash. */
 const publicUrl = (text: string): Parsed<string> => {
@@ -158,8 +253,12 @@ const publicUrl = (text: string): Parsed<string> => {
   } catch {
     return bad(`IDPROFILES_PUBLIC_URL must be an http:// or https:// URL, got ${shown(text)}`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return bad(`IDPROFILES_PUBLIC_URL must be an http:// or https:// URL, got ${shown(text)}`);
-  if (url.search || url.hash || url.username || url.password) return bad('IDPROFILES_PUBLIC_URL must have no query, fragment or credentials (the value is not repeated here: it may hold one)');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return bad(`IDPROFILES_PUBLIC_URL must be an http:// or https:// URL, got ${shown(text)}`);
+  if (url.search || url.hash || url.username || url.password)
+    return bad(
+      'IDPROFILES_PUBLIC_URL must have no query, fragment or credentials (the value is not repeated here: it may hold one)',
+    );
   return ok(`${url.origin}${url.pathname}`.replace(/\/+$/, ''));
 };
 
@@ -167,8 +266,11 @@ const publicUrl = (text: string): Parsed<string> => {
 const processingSchedule = (text: string): Parsed<Config['processingSchedule']> => {
   const t = text.trim().replace(/\s+/g, ' ');
   if (t.toLowerCase() === 'off') return ok('off');
-  return new RegExp(CRON_PATTERN).test(t) ? ok(t)
-    : bad(`IDPROFILES_PROCESSING_SCHEDULE must be 'off' or a cron expression of five fields (minute hour day month weekday), e.g. '0 8,20 * * *', got ${shown(text)}`);
+  return new RegExp(CRON_PATTERN).test(t)
+    ? ok(t)
+    : bad(
+        `IDPROFILES_PROCESSING_SCHEDULE must be 'off' or a cron expression of five fields (minute hour day month weekday), e.g. '0 8,20 * * *', got ${shown(text)}`,
+      );
 };
 
 /** `IDPROFILES_PROCESSING_TIME_ZONE`: a time zone Node knows (IANA name, e.g. Europe/Paris, or UTC). */
@@ -177,7 +279,9 @@ const timeZone = (text: string): Parsed<string> => {
   try {
     return ok(new Intl.DateTimeFormat('en-US', { timeZone: t }).resolvedOptions().timeZone);
   } catch {
-    return bad(`IDPROFILES_PROCESSING_TIME_ZONE must be an IANA time zone such as UTC or Europe/Paris, got ${shown(text)}`);
+    return bad(
+      `IDPROFILES_PROCESSING_TIME_ZONE must be an IANA time zone such as UTC or Europe/Paris, got ${shown(text)}`,
+    );
   }
 };
 
@@ -214,38 +318,73 @@ export function loadConfig(env: Env): Config {
   const config: Config = {
     port: read('PORT', wholeNumber('PORT', 0, 65535), 8080),
     host: read('HOST', nonBlank('HOST'), '0.0.0.0'),
-    databaseUrl: read<string | undefined>('DATABASE_URL', urlWithScheme('DATABASE_URL', /^postgres(ql)?:\/\/\S+$/, 'postgres:// or postgresql://'), undefined),
+    databaseUrl: read<string | undefined>(
+      'DATABASE_URL',
+      urlWithScheme('DATABASE_URL', /^postgres(ql)?:\/\/\S+$/, 'postgres:// or postgresql://'),
+      undefined,
+    ),
     dataDir: read('IDPROFILES_DATA_DIR', nonBlank('IDPROFILES_DATA_DIR'), './.idprofiles'),
     clientId: read<string | undefined>('IDPROFILES_CLIENT_ID', nonBlank('IDPROFILES_CLIENT_ID'), undefined),
     clientSecret: read<string | undefined>('IDPROFILES_CLIENT_SECRET', ok, undefined),
     rateLimit: read('IDPROFILES_RATE_LIMIT', rateLimit('IDPROFILES_RATE_LIMIT', 10), { max: 100, windowSeconds: 10 }),
-    tokenRateLimit: read('IDPROFILES_TOKEN_RATE_LIMIT', rateLimit('IDPROFILES_TOKEN_RATE_LIMIT', 60), { max: 100, windowSeconds: 60 }),
+    tokenRateLimit: read('IDPROFILES_TOKEN_RATE_LIMIT', rateLimit('IDPROFILES_TOKEN_RATE_LIMIT', 60), {
+      max: 100,
+      windowSeconds: 60,
+    }),
     publicUrl: read<string | undefined>('IDPROFILES_PUBLIC_URL', publicUrl, undefined),
-    redisUrl: read<string | undefined>('REDIS_URL', urlWithScheme('REDIS_URL', /^rediss?:\/\/\S+$/, 'redis:// or rediss://', true), undefined),
+    redisUrl: read<string | undefined>(
+      'REDIS_URL',
+      urlWithScheme('REDIS_URL', /^rediss?:\/\/\S+$/, 'redis:// or rediss://', true),
+      undefined,
+    ),
     logLevel: read('LOG_LEVEL', logLevel, 'info'),
     logFormat: read('LOG_FORMAT', logFormat, 'auto'),
     tokenTtlSeconds: read('IDPROFILES_TOKEN_TTL', wholeNumber('IDPROFILES_TOKEN_TTL', 60, 86_400), 749),
-    jobExpireSeconds: read('IDPROFILES_JOB_EXPIRE_SECONDS', wholeNumber('IDPROFILES_JOB_EXPIRE_SECONDS', 2, 86_400), 120),
+    jobExpireSeconds: read(
+      'IDPROFILES_JOB_EXPIRE_SECONDS',
+      wholeNumber('IDPROFILES_JOB_EXPIRE_SECONDS', 2, 86_400),
+      120,
+    ),
     chunkSize: read('IDPROFILES_CHUNK_SIZE', wholeNumber('IDPROFILES_CHUNK_SIZE', 10, 100_000), 2500),
     chunkConcurrency: read('IDPROFILES_CHUNK_CONCURRENCY', wholeNumber('IDPROFILES_CHUNK_CONCURRENCY', 1, 64), 3),
-    uploadLimitBytes: read('IDPROFILES_UPLOAD_LIMIT', byteSize('IDPROFILES_UPLOAD_LIMIT', 1024, 2 ** 40), DEFAULT_UPLOAD_LIMIT_BYTES),
+    uploadLimitBytes: read(
+      'IDPROFILES_UPLOAD_LIMIT',
+      byteSize('IDPROFILES_UPLOAD_LIMIT', 1024, 2 ** 40),
+      DEFAULT_UPLOAD_LIMIT_BYTES,
+    ),
     dbPoolSize: read('IDPROFILES_DB_POOL_SIZE', wholeNumber('IDPROFILES_DB_POOL_SIZE', 1, 1000), 10),
-    dbReservedConnections: read('IDPROFILES_DB_RESERVED_CONNECTIONS', wholeNumber('IDPROFILES_DB_RESERVED_CONNECTIONS', 0, 999), 2),
-    dbConnectTimeoutMs: read('IDPROFILES_DB_CONNECT_TIMEOUT_MS', wholeNumber('IDPROFILES_DB_CONNECT_TIMEOUT_MS', 100, 600_000), 5000),
-    taskStaleSeconds: read('IDPROFILES_TASK_STALE_SECONDS', wholeNumber('IDPROFILES_TASK_STALE_SECONDS', 2, 86_400), 60),
+    dbReservedConnections: read(
+      'IDPROFILES_DB_RESERVED_CONNECTIONS',
+      wholeNumber('IDPROFILES_DB_RESERVED_CONNECTIONS', 0, 999),
+      2,
+    ),
+    dbConnectTimeoutMs: read(
+      'IDPROFILES_DB_CONNECT_TIMEOUT_MS',
+      wholeNumber('IDPROFILES_DB_CONNECT_TIMEOUT_MS', 100, 600_000),
+      5000,
+    ),
+    taskStaleSeconds: read(
+      'IDPROFILES_TASK_STALE_SECONDS',
+      wholeNumber('IDPROFILES_TASK_STALE_SECONDS', 2, 86_400),
+      60,
+    ),
     metrics: read('IDPROFILES_METRICS', metrics, 'on'),
     processingSchedule: read('IDPROFILES_PROCESSING_SCHEDULE', processingSchedule, DEFAULT_PROCESSING_SCHEDULE),
     processingTimeZone: read('IDPROFILES_PROCESSING_TIME_ZONE', timeZone, 'UTC'),
   };
   checkClientCredentials(config, problems);
   if (typeof config.metrics === 'object' && config.metrics.port !== 0 && config.metrics.port === config.port) {
-    problems.push(`IDPROFILES_METRICS names the API's own port (${config.port}): use 'on' to serve /metrics there, or another port`);
+    problems.push(
+      `IDPROFILES_METRICS names the API's own port (${config.port}): use 'on' to serve /metrics there, or another port`,
+    );
   }
   if (problems.length) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   // The parsers above are the rules; the schema is their summary. A mismatch is our bug, not the user's.
   // (named by field, without values: they include the database URL and the admin secret)
   if (!checkConfig.Check(stripUndefined(config))) {
-    throw new Error(`config parsers and ConfigSchema disagree on: ${[...checkConfig.Errors(stripUndefined(config))].map((e) => e.instancePath || '/').join(', ')}`);
+    throw new Error(
+      `config parsers and ConfigSchema disagree on: ${[...checkConfig.Errors(stripUndefined(config))].map((e) => e.instancePath || '/').join(', ')}`,
+    );
   }
   return config;
 }
@@ -254,14 +393,30 @@ const stripUndefined = (o: object) => Object.fromEntries(Object.entries(o).filte
 
 /** The settings flags of serve, worker and migrate, and the environment variable each stands for. */
 export const SERVER_FLAGS: Readonly<Record<string, string>> = {
-  port: 'PORT', host: 'HOST', 'database-url': 'DATABASE_URL', 'data-dir': 'IDPROFILES_DATA_DIR',
-  'client-id': 'IDPROFILES_CLIENT_ID', 'client-secret': 'IDPROFILES_CLIENT_SECRET',
-  'rate-limit': 'IDPROFILES_RATE_LIMIT', 'token-rate-limit': 'IDPROFILES_TOKEN_RATE_LIMIT', 'public-url': 'IDPROFILES_PUBLIC_URL', 'redis-url': 'REDIS_URL', 'log-level': 'LOG_LEVEL', 'log-format': 'LOG_FORMAT',
-  'token-ttl': 'IDPROFILES_TOKEN_TTL', 'job-expire-seconds': 'IDPROFILES_JOB_EXPIRE_SECONDS', 'chunk-size': 'IDPROFILES_CHUNK_SIZE',
-  'chunk-concurrency': 'IDPROFILES_CHUNK_CONCURRENCY', 'upload-limit': 'IDPROFILES_UPLOAD_LIMIT', 'db-pool-size': 'IDPROFILES_DB_POOL_SIZE',
-  'db-reserved-connections': 'IDPROFILES_DB_RESERVED_CONNECTIONS', 'db-connect-timeout-ms': 'IDPROFILES_DB_CONNECT_TIMEOUT_MS',
-  'task-stale-seconds': 'IDPROFILES_TASK_STALE_SECONDS', metrics: 'IDPROFILES_METRICS',
-  'processing-schedule': 'IDPROFILES_PROCESSING_SCHEDULE', 'processing-time-zone': 'IDPROFILES_PROCESSING_TIME_ZONE',
+  port: 'PORT',
+  host: 'HOST',
+  'database-url': 'DATABASE_URL',
+  'data-dir': 'IDPROFILES_DATA_DIR',
+  'client-id': 'IDPROFILES_CLIENT_ID',
+  'client-secret': 'IDPROFILES_CLIENT_SECRET',
+  'rate-limit': 'IDPROFILES_RATE_LIMIT',
+  'token-rate-limit': 'IDPROFILES_TOKEN_RATE_LIMIT',
+  'public-url': 'IDPROFILES_PUBLIC_URL',
+  'redis-url': 'REDIS_URL',
+  'log-level': 'LOG_LEVEL',
+  'log-format': 'LOG_FORMAT',
+  'token-ttl': 'IDPROFILES_TOKEN_TTL',
+  'job-expire-seconds': 'IDPROFILES_JOB_EXPIRE_SECONDS',
+  'chunk-size': 'IDPROFILES_CHUNK_SIZE',
+  'chunk-concurrency': 'IDPROFILES_CHUNK_CONCURRENCY',
+  'upload-limit': 'IDPROFILES_UPLOAD_LIMIT',
+  'db-pool-size': 'IDPROFILES_DB_POOL_SIZE',
+  'db-reserved-connections': 'IDPROFILES_DB_RESERVED_CONNECTIONS',
+  'db-connect-timeout-ms': 'IDPROFILES_DB_CONNECT_TIMEOUT_MS',
+  'task-stale-seconds': 'IDPROFILES_TASK_STALE_SECONDS',
+  metrics: 'IDPROFILES_METRICS',
+  'processing-schedule': 'IDPROFILES_PROCESSING_SCHEDULE',
+  'processing-time-zone': 'IDPROFILES_PROCESSING_TIME_ZONE',
 };
 
 /**
@@ -275,7 +430,12 @@ export function flagsToEnv(args: readonly string[]): Record<string, string> {
     const m = /^--([a-z-]+)(?:=(.*))?$/s.exec(args[i]);
     if (!m) throw new ConfigError(`Unexpected argument '${args[i]}'; options look like --port 9000 or --port=9000`);
     const env = SERVER_FLAGS[m[1]];
-    if (!env) throw new ConfigError(`Unknown option --${m[1]}; known: ${Object.keys(SERVER_FLAGS).map((f) => `--${f}`).join(', ')}`);
+    if (!env)
+      throw new ConfigError(
+        `Unknown option --${m[1]}; known: ${Object.keys(SERVER_FLAGS)
+          .map((f) => `--${f}`)
+          .join(', ')}`,
+      );
     const value = m[2] ?? (args[i + 1]?.startsWith('--') ? undefined : args[++i]);
     if (value === undefined || value === '') throw new ConfigError(`Option --${m[1]} needs a value`);
     out[env] = value;

@@ -89,7 +89,9 @@ describe('the error catalog', () => {
 
   it('has no code that nothing throws', () => {
     const here = join(__dirname, 'errors.ts');
-    const sources = sourceFiles(__dirname).filter((f) => f !== here).map((f) => readFileSync(f, 'utf8'));
+    const sources = sourceFiles(__dirname)
+      .filter((f) => f !== here)
+      .map((f) => readFileSync(f, 'utf8'));
     const usedOutside = (text: string) => sources.some((source) => source.includes(text));
     // a code is thrown where it is written, or through the ERRORS factory that makes it
     const factoryOf = new Map<string, string>();
@@ -104,12 +106,28 @@ describe('the error catalog', () => {
   });
 
   it('takes the status from the code', () => {
-    expect(new AppError('source_in_use', 'x')).toMatchObject({ code: 'source_in_use', status: 400, message: 'x', causes: [], headers: {} });
-    expect(ERRORS.notFound('profile_not_found', 'p1')).toMatchObject({ status: 404, message: "Identity profile 'p1' was not found." });
-    expect(ERRORS.unavailable('away')).toMatchObject({ code: 'unavailable', status: 503, headers: { 'Retry-After': '5' } });
+    expect(new AppError('source_in_use', 'x')).toMatchObject({
+      code: 'source_in_use',
+      status: 400,
+      message: 'x',
+      causes: [],
+      headers: {},
+    });
+    expect(ERRORS.notFound('profile_not_found', 'p1')).toMatchObject({
+      status: 404,
+      message: "Identity profile 'p1' was not found.",
+    });
+    expect(ERRORS.unavailable('away')).toMatchObject({
+      code: 'unavailable',
+      status: 503,
+      headers: { 'Retry-After': '5' },
+    });
   });
 
   it("keeps the framework's own status for a refusal it decided", () => {
-    expect(ERRORS.refusedByFramework(406, 'the request is not multipart')).toMatchObject({ code: 'request_refused', status: 406 });
+    expect(ERRORS.refusedByFramework(406, 'the request is not multipart')).toMatchObject({
+      code: 'request_refused',
+      status: 406,
+    });
   });
 });

@@ -169,14 +169,17 @@ const NOT_FOUND = {
 } as const satisfies Partial<Record<ErrorCode, string>>;
 
 export const ERRORS = {
-  notFound: (code: keyof typeof NOT_FOUND, id: string) => new AppError(code, `${NOT_FOUND[code]} '${id}' was not found.`),
+  notFound: (code: keyof typeof NOT_FOUND, id: string) =>
+    new AppError(code, `${NOT_FOUND[code]} '${id}' was not found.`),
   invalidToken: (message = 'JWT validation failed: no token') => new AppError('invalid_token', message),
   rightsMissing: (causes: readonly string[]) =>
     new AppError('rights_missing', 'The server understood the request but refuses to authorize it.', causes),
   routeNotFound: (method: string, url: string) => new AppError('route_not_found', `No route for ${method} ${url}.`),
-  methodNotAllowed: (method: string, url: string) => new AppError('method_not_allowed', `Method ${method} is not allowed on ${url}.`),
+  methodNotAllowed: (method: string, url: string) =>
+    new AppError('method_not_allowed', `Method ${method} is not allowed on ${url}.`),
   payloadTooLarge: (message = 'The request body is too large.') => new AppError('payload_too_large', message),
-  uriTooLong: () => new AppError('uri_too_long', 'The request URL is too long: a path segment exceeds the allowed length.'),
+  uriTooLong: () =>
+    new AppError('uri_too_long', 'The request URL is too long: a path segment exceeds the allowed length.'),
   unsupportedMediaType: (contentType: string, supported?: readonly string[]) =>
     new AppError(
       'unsupported_media_type',

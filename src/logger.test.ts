@@ -5,12 +5,20 @@ import { createLogger, resolveLogFormat } from './logger.js';
 
 function sink(isTTY = false) {
   let text = '';
-  const stream = Object.assign(new Writable({ write(chunk, _e, done) { text += chunk; done(); } }), { isTTY });
+  const stream = Object.assign(
+    new Writable({
+      write(chunk, _e, done) {
+        text += chunk;
+        done();
+      },
+    }),
+    { isTTY },
+  );
   return { stream, text: () => text };
 }
 
 describe('log lines', () => {
-  it('carry one msg: a merging object\'s own msg becomes detail', () => {
+  it("carry one msg: a merging object's own msg becomes detail", () => {
     const out = sink();
     const log = createLogger('info', out.stream);
     log.info({ status: 404, msg: 'No source with id x' }, 'request refused');
@@ -20,7 +28,10 @@ describe('log lines', () => {
     const lines = out.text().trim().split('\n');
     expect(lines.map((l) => topLevelKeys(l).filter((k) => k === 'msg').length)).toEqual([1, 1, 1, 1]);
     expect(lines.map((l) => [JSON.parse(l).msg, JSON.parse(l).detail])).toEqual([
-      ['request refused', 'No source with id x'], ['outer', 'inner'], ['only the object has one', undefined], ['failed', undefined],
+      ['request refused', 'No source with id x'],
+      ['outer', 'inner'],
+      ['only the object has one', undefined],
+      ['failed', undefined],
     ]);
   });
 

@@ -7,7 +7,8 @@ import { PinoPretty } from 'pino-pretty';
  * may hold one.
  */
 // the value runs to the next `&`, space, quote or `#`; a JSON escape (`\"`, `\u0000`) is part of it
-const CREDENTIAL_PARAMETER = /((?:^|[?&;\s"'\\/])(?:client_secret|client_assertion|secret|password|passwd|pwd|access_token|refresh_token|id_token|token|api[_-]?key)=)(?:\\.|[^&\s"\\#])*/gi;
+const CREDENTIAL_PARAMETER =
+  /((?:^|[?&;\s"'\\/])(?:client_secret|client_assertion|secret|password|passwd|pwd|access_token|refresh_token|id_token|token|api[_-]?key)=)(?:\\.|[^&\s"\\#])*/gi;
 /**
  * The password of a URL's user info (`postgres://user:PASSWORD@host`, `redis://:PASSWORD@host`):
  * a `DATABASE_URL` or `REDIS_URL` that a driver repeats in an error (Node's ERR_INVALID_URL keeps
@@ -51,8 +52,15 @@ export function redactUrl(text: string): string {
  * client-error handler at trace level).
  */
 const REDACTED_PATHS = [
-  'req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'headers.cookie',
-  'err.rawPacket', 'client_secret', '*.client_secret', 'password', '*.password',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  'headers.cookie',
+  'err.rawPacket',
+  'client_secret',
+  '*.client_secret',
+  'password',
+  '*.password',
 ];
 
 /** How log lines are written: one JSON object per line, pino-pretty's readable lines, or pretty on a terminal and JSON otherwise. */
@@ -69,7 +77,13 @@ export const resolveLogFormat = (format: LogFormat, output: { isTTY?: boolean })
  */
 const oneMessage: NonNullable<LoggerOptions['hooks']>['logMethod'] = function (args, method) {
   const [first, second] = args as unknown[];
-  if (first !== null && typeof first === 'object' && !(first instanceof Error) && 'msg' in first && typeof second === 'string') {
+  if (
+    first !== null &&
+    typeof first === 'object' &&
+    !(first instanceof Error) &&
+    'msg' in first &&
+    typeof second === 'string'
+  ) {
     const { msg, ...rest } = first as Record<string, unknown>;
     (args as unknown[])[0] = { ...rest, detail: msg };
   }
@@ -83,7 +97,11 @@ const oneMessage: NonNullable<LoggerOptions['hooks']>['logMethod'] = function (a
  * before that. `format: 'pretty'` prints through pino-pretty in this thread (after the redaction:
  * it reads the redacted JSON), to `destination` or stdout.
  */
-export function createLogger(level: string, destination?: DestinationStream, format: 'json' | 'pretty' = 'json'): Logger {
+export function createLogger(
+  level: string,
+  destination?: DestinationStream,
+  format: 'json' | 'pretty' = 'json',
+): Logger {
   const options: LoggerOptions = {
     level,
     redact: { paths: REDACTED_PATHS, censor: REDACTED },
@@ -92,7 +110,10 @@ export function createLogger(level: string, destination?: DestinationStream, for
   if (format === 'pretty') {
     const out = destination ?? process.stdout;
     const colorize = (out as { isTTY?: boolean }).isTTY === true;
-    return pino(options, PinoPretty({ destination: out, colorize, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }));
+    return pino(
+      options,
+      PinoPretty({ destination: out, colorize, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }),
+    );
   }
   return destination ? pino(options, destination) : pino(options);
 }

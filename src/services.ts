@@ -117,21 +117,35 @@ export async function createServices(database: Database, options: ServiceOptions
     queue: () => started().depth(),
     pool: () => database.usage(),
   });
-  const measured = measuredJobs(jobHandlers(JOBS, ctx, settings, options.logger), metrics, (id) => ctx.repos.tasks.findById(id));
+  const measured = measuredJobs(jobHandlers(JOBS, ctx, settings, options.logger), metrics, (id) =>
+    ctx.repos.tasks.findById(id),
+  );
   // job work gives way to requests on PGlite's one session (db/pglite-session.ts)
-  const inBackground = (handler: JobHandler): JobHandler => (p) => database.inBackground(() => handler(p));
+  const inBackground =
+    (handler: JobHandler): JobHandler =>
+    (p) =>
+      database.inBackground(() => handler(p));
   queue = await startJobQueue(database.sqlExecutor, {
     schema: queueSchema,
     queues: JOBS.map((job) => job.name),
-    handlers: options.runJobs ? Object.fromEntries(Object.entries(measured).map(([name, handler]) => [name, inBackground(handler)])) : {},
+    handlers: options.runJobs
+      ? Object.fromEntries(Object.entries(measured).map(([name, handler]) => [name, inBackground(handler)]))
+      : {},
     logger: options.logger,
     pollingIntervalSeconds: options.pollingIntervalSeconds,
     expireInSeconds: options.jobExpireSeconds ?? 120,
-    maintenanceIntervalSeconds: options.maintenanceIntervalSeconds ?? Math.max(1, Math.min(30, Math.floor((options.jobExpireSeconds ?? 120) / 2))),
+    maintenanceIntervalSeconds:
+      options.maintenanceIntervalSeconds ??
+      Math.max(1, Math.min(30, Math.floor((options.jobExpireSeconds ?? 120) / 2))),
     recoverAbandoned: database.kind === 'pglite' && options.runJobs,
     waitForDatabase: (signal) => whenDatabaseAvailable(database, signal),
     // PGlite's one session runs one job at a time
-    concurrency: database.kind === 'postgres' ? Object.fromEntries(JOBS.filter((job) => job.concurrent).map((job) => [job.name, options.chunkConcurrency ?? 3])) : {},
+    concurrency:
+      database.kind === 'postgres'
+        ? Object.fromEntries(
+            JOBS.filter((job) => job.concurrent).map((job) => [job.name, options.chunkConcurrency ?? 3]),
+          )
+        : {},
     ...(options.processingSchedule ? { schedules: { [scheduledJob.name]: options.processingSchedule } } : {}),
     onGiveUp: giveUpOn(JOBS, ctx),
   });

@@ -2,7 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 
 /** CPU time (user + system) a process has used, in microseconds (from /proc, clock ticks of 10 ms). */
 export function cpuUs(pid: number, which: 'all' | 'sys' = 'all'): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    .replace(/^.*\) /, '')
+    .split(' ');
   // utime, stime: fields 14, 15 of stat
   return (which === 'sys' ? Number(fields[12]) : Number(fields[11]) + Number(fields[12])) * 10_000;
 }
@@ -16,7 +18,9 @@ export function backendsCpu(name: string | undefined): Map<number, number> {
     try {
       const title = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
       if (title.startsWith('postgres: ') && title.includes(` ${name} `)) out.set(Number(entry), cpuUs(Number(entry)));
-    } catch { /* gone */ }
+    } catch {
+      /* gone */
+    }
   }
   return out;
 }
@@ -32,7 +36,11 @@ export function cpuMeter(pids: number[], database?: string) {
   const sample = () => {
     const now = backendsCpu(database);
     for (const pid of pids) {
-      try { now.set(pid, cpuUs(pid)); } catch { /* exited */ }
+      try {
+        now.set(pid, cpuUs(pid));
+      } catch {
+        /* exited */
+      }
     }
     for (const [pid, us] of now) {
       // a process first seen after start() started after it: all of its time counts

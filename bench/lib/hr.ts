@@ -26,8 +26,17 @@ export const HR_MAPPINGS = [
   ['employeeNumber', attr('id')],
   ['email', { type: 'lower', attributes: { input: attr('mail') } }],
   ['displayName', { type: 'concat', attributes: { values: [attr('first'), ' ', attr('last')] } }],
-  ['department', { type: 'lookup', attributes: { input: attr('dept'), table: { Engineering: 'ENG', Sales: 'SLS', default: 'OTHER' } } }],
-  ['hireDate', { type: 'dateFormat', attributes: { input: attr('hired'), inputFormat: 'MM/dd/yyyy', outputFormat: 'ISO8601' } }],
+  [
+    'department',
+    {
+      type: 'lookup',
+      attributes: { input: attr('dept'), table: { Engineering: 'ENG', Sales: 'SLS', default: 'OTHER' } },
+    },
+  ],
+  [
+    'hireDate',
+    { type: 'dateFormat', attributes: { input: attr('hired'), inputFormat: 'MM/dd/yyyy', outputFormat: 'ISO8601' } },
+  ],
   ['initials', { type: 'substring', attributes: { input: attr('first'), begin: 0, end: 1 } }],
   ['nickname', { type: 'firstValid', attributes: { values: [attr('nick'), attr('first'), 'none'] } }],
   ['country', { type: 'upper', attributes: { input: attr('country') } }],
@@ -35,5 +44,12 @@ export const HR_MAPPINGS = [
 ].map(([identityAttributeName, transformDefinition]) => ({ identityAttributeName, transformDefinition }));
 
 /** The source (its manager correlation names the CSV's managerId) and the profile bench/process creates. */
-export const HR_SOURCE = { name: 'HR', managerCorrelationMapping: { accountAttributeName: 'managerId', identityAttributeName: 'employeeNumber' } };
-export const hrProfile = (sourceId: string) => ({ name: 'Employees', authoritativeSource: { id: sourceId }, identityAttributeConfig: { enabled: true, attributeTransforms: HR_MAPPINGS } });
+export const HR_SOURCE = {
+  name: 'HR',
+  managerCorrelationMapping: { accountAttributeName: 'managerId', identityAttributeName: 'employeeNumber' },
+};
+export const hrProfile = (sourceId: string) => ({
+  name: 'Employees',
+  authoritativeSource: { id: sourceId },
+  identityAttributeConfig: { enabled: true, attributeTransforms: HR_MAPPINGS },
+});

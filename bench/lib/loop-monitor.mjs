@@ -13,7 +13,10 @@ const file = process.env.BENCH_LOOP_FILE;
 const delay = monitorEventLoopDelay({ resolution: 5 });
 delay.enable();
 
-const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 let lastAt = performance.now();
 let lastCpu = cpuMs();
 let longest = { wallMs: 0, cpuMs: 0 };

@@ -58,11 +58,22 @@ const statusField = (pid: number | undefined, field: string) =>
   Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
 /** Starts `node dist/cli/index.js <command>` (run `npm run build` first) and waits until /health answers. */
-export async function startServer(env: Record<string, string>, command = 'serve', options: StartOptions = {}): Promise<RunningServer> {
+export async function startServer(
+  env: Record<string, string>,
+  command = 'serve',
+  options: StartOptions = {},
+): Promise<RunningServer> {
   const port = await freePort();
   const started = performance.now();
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.script ?? 'dist/cli/index.js', command], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', IDPROFILES_RATE_LIMIT: 'off', ...env },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      IDPROFILES_RATE_LIMIT: 'off',
+      ...env,
+    },
     stdio: ['ignore', options.stdout ?? 'inherit', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
@@ -74,7 +85,9 @@ export async function startServer(env: Record<string, string>, command = 'serve'
         readyMs = performance.now() - started;
         break;
       }
-    } catch { /* not up yet */ }
+    } catch {
+      /* not up yet */
+    }
     await new Promise((r) => setTimeout(r, 10));
   }
   if (Number.isNaN(readyMs)) throw new Error(`server at ${url} did not become ready in time`);
@@ -84,17 +97,20 @@ export async function startServer(env: Record<string, string>, command = 'serve'
     readyMs,
     peakRssMb: () => statusField(child.pid, 'VmHWM'),
     rssMb: () => statusField(child.pid, 'VmRSS'),
-    stop: () => new Promise((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
   };
 }
 
 /** A client-credentials token for the configured admin client. */
 export async function tokenFor(url: string, id: string, secret: string): Promise<Record<string, string>> {
-  const res = await fetch(`${url}/oauth/token?grant_type=client_credentials&client_id=${id}&client_secret=${secret}`, { method: 'POST' });
+  const res = await fetch(`${url}/oauth/token?grant_type=client_credentials&client_id=${id}&client_secret=${secret}`, {
+    method: 'POST',
+  });
   const body = (await res.json()) as { access_token: string };
   return { authorization: `Bearer ${body.access_token}` };
 }

@@ -29,17 +29,37 @@ export interface ClientSummary {
  * Answers admin requests on `repo`; anything else (a request from another version, say) is refused
  * with a reason. `log` (the server's logger) records each one: they change who may sign in.
  */
-export function adminRequests(repo: ApiClientRepository, log?: { info(details: object, message: string): void }): (request: unknown) => Promise<unknown> {
+export function adminRequests(
+  repo: ApiClientRepository,
+  log?: { info(details: object, message: string): void },
+): (request: unknown) => Promise<unknown> {
   return async (raw) => {
     const request = checked(raw);
-    log?.info({ op: request.op, ...(request.op === 'clients.revoke' ? { clientId: request.id } : {}) }, 'admin request from another process');
+    log?.info(
+      { op: request.op, ...(request.op === 'clients.revoke' ? { clientId: request.id } : {}) },
+      'admin request from another process',
+    );
     switch (request.op) {
       case 'clients.create': {
         const { client, secret } = await createClient(repo, request);
-        return { id: client.id, secret, authorities: client.authorities, scopes: client.scopes } satisfies CreatedClient;
+        return {
+          id: client.id,
+          secret,
+          authorities: client.authorities,
+          scopes: client.scopes,
+        } satisfies CreatedClient;
       }
       case 'clients.list':
-        return (await repo.list()).map((c) => ({ id: c.id, name: c.name, authorities: c.authorities, scopes: c.scopes, revoked: c.revokedAt !== null }) satisfies ClientSummary);
+        return (await repo.list()).map(
+          (c) =>
+            ({
+              id: c.id,
+              name: c.name,
+              authorities: c.authorities,
+              scopes: c.scopes,
+              revoked: c.revokedAt !== null,
+            }) satisfies ClientSummary,
+        );
       case 'clients.revoke':
         return { revoked: await repo.revoke(request.id, new Date()) };
     }
@@ -47,7 +67,8 @@ export function adminRequests(repo: ApiClientRepository, log?: { info(details: o
 }
 
 const isText = (v: unknown, max = 200): v is string => typeof v === 'string' && v.length > 0 && v.length <= max;
-const isTexts = (v: unknown): v is string[] | undefined => v === undefined || (Array.isArray(v) && v.length <= 50 && v.every((s) => isText(s)));
+const isTexts = (v: unknown): v is string[] | undefined =>
+  v === undefined || (Array.isArray(v) && v.length <= 50 && v.every((s) => isText(s)));
 
 function checked(raw: unknown): AdminRequest {
   const r = (raw ?? {}) as Record<string, unknown>;

@@ -2,7 +2,10 @@ import type { Config } from '../config.js';
 import { createDatabase, migrateToLatest } from '../db/database.js';
 
 /** Opens the configured database, runs `fn`, and always closes it. */
-export async function withDatabase<T>(config: Pick<Config, 'databaseUrl' | 'dataDir'>, fn: (db: Awaited<ReturnType<typeof createDatabase>>) => Promise<T>): Promise<T> {
+export async function withDatabase<T>(
+  config: Pick<Config, 'databaseUrl' | 'dataDir'>,
+  fn: (db: Awaited<ReturnType<typeof createDatabase>>) => Promise<T>,
+): Promise<T> {
   const database = await createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     await migrateToLatest(database);

@@ -12,7 +12,8 @@ export class AdminRequestError extends Error {
   override name = 'AdminRequestError';
 }
 
-const USAGE = 'Usage: idprofiles clients create [--name N] [--authority ORG_ADMIN|API] [--scope S]... | list | revoke CLIENT_ID\n';
+const USAGE =
+  'Usage: idprofiles clients create [--name N] [--authority ORG_ADMIN|API] [--scope S]... | list | revoke CLIENT_ID\n';
 
 /**
  * `idprofiles clients create|list|revoke` (database from DATABASE_URL / IDPROFILES_DATA_DIR). On a
@@ -32,10 +33,13 @@ export async function runClients(args: string[]): Promise<number> {
     },
   });
   const request: AdminRequest | undefined =
-    sub === 'create' ? { op: 'clients.create', name: values.name!, authorities: values.authority, scopes: values.scope }
-    : sub === 'list' ? { op: 'clients.list' }
-    : sub === 'revoke' && positionals[0] ? { op: 'clients.revoke', id: positionals[0] }
-    : undefined;
+    sub === 'create'
+      ? { op: 'clients.create', name: values.name!, authorities: values.authority, scopes: values.scope }
+      : sub === 'list'
+        ? { op: 'clients.list' }
+        : sub === 'revoke' && positionals[0]
+          ? { op: 'clients.revoke', id: positionals[0] }
+          : undefined;
   if (!request) {
     process.stderr.write(USAGE);
     return 2;
@@ -62,7 +66,8 @@ async function perform(config: Config, request: AdminRequest, attempt = 1): Prom
     if (!(e instanceof DataFolderInUseError)) throw e;
     return throughHolder(e, request).catch((failure: NodeJS.ErrnoException) => {
       // the holder exited between our look and our request: the folder is free now
-      if (attempt === 1 && (failure.code === 'ECONNREFUSED' || failure.code === 'ENOENT')) return perform(config, request, 2);
+      if (attempt === 1 && (failure.code === 'ECONNREFUSED' || failure.code === 'ENOENT'))
+        return perform(config, request, 2);
       throw failure;
     });
   }
@@ -71,10 +76,14 @@ async function perform(config: Config, request: AdminRequest, attempt = 1): Prom
 async function throughHolder(inUse: DataFolderInUseError, request: AdminRequest): Promise<unknown> {
   const reply = await ask(inUse.address, request).catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'ECONNREFUSED' || e.code === 'ENOENT') throw e; // gone meanwhile: perform() tries again
-    throw new AdminRequestError(`${inUse.message}\nAsking it to do this failed: ${e.message}.${e.code === 'EACCES' ? ' Run this command as the user that runs it.' : ''}`);
+    throw new AdminRequestError(
+      `${inUse.message}\nAsking it to do this failed: ${e.message}.${e.code === 'EACCES' ? ' Run this command as the user that runs it.' : ''}`,
+    );
   });
   if (reply.ok) {
-    process.stderr.write(`(done by the process that holds ${inUse.folder}: pid ${inUse.holder?.pid ?? '?'}, ${inUse.holder?.command ?? 'unknown command'})\n`);
+    process.stderr.write(
+      `(done by the process that holds ${inUse.folder}: pid ${inUse.holder?.pid ?? '?'}, ${inUse.holder?.command ?? 'unknown command'})\n`,
+    );
     return reply.result;
   }
   if (reply.code === 'FAILED') throw new AdminRequestError(reply.message);
@@ -88,12 +97,16 @@ function print(request: AdminRequest, result: unknown): number {
   switch (request.op) {
     case 'clients.create': {
       const c = result as CreatedClient;
-      process.stdout.write(`client_id:     ${c.id}\nclient_secret: ${c.secret}\n(authorities ${c.authorities.join(',')}; scopes ${c.scopes.join(' ')}; the secret is shown once)\n`);
+      process.stdout.write(
+        `client_id:     ${c.id}\nclient_secret: ${c.secret}\n(authorities ${c.authorities.join(',')}; scopes ${c.scopes.join(' ')}; the secret is shown once)\n`,
+      );
       return 0;
     }
     case 'clients.list':
       for (const c of result as ClientSummary[]) {
-        process.stdout.write(`${c.id}  ${c.revoked ? 'REVOKED' : 'active '}  ${c.authorities.join(',')}  ${c.scopes.join(' ')}  ${c.name}\n`);
+        process.stdout.write(
+          `${c.id}  ${c.revoked ? 'REVOKED' : 'active '}  ${c.authorities.join(',')}  ${c.scopes.join(' ')}  ${c.name}\n`,
+        );
       }
       return 0;
     case 'clients.revoke': {

@@ -1,4 +1,4 @@
-import { ConfigError, flagsToEnv, loadConfig } from '../config.js';
+import { flagsToEnv, loadConfig } from '../config.js';
 import { asksForHelp, helpFor, USAGE } from './help.js';
 
 export interface CommandOutput {
@@ -12,7 +12,14 @@ export interface CommandOutput {
  */
 export async function runCommand(argv: string[], io: CommandOutput = process): Promise<number> {
   const [command = 'serve', ...rest] = argv;
-  const help = command === 'help' ? (rest[0] === undefined ? USAGE : helpFor(rest[0])) : asksForHelp(rest) ? helpFor(command) : undefined;
+  const help =
+    command === 'help'
+      ? rest[0] === undefined
+        ? USAGE
+        : helpFor(rest[0])
+      : asksForHelp(rest)
+        ? helpFor(command)
+        : undefined;
   if (help !== undefined) {
     io.stdout.write(help);
     return 0;
@@ -64,4 +71,3 @@ export async function runCommand(argv: string[], io: CommandOutput = process): P
       return 2;
   }
 }
-

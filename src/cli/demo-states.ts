@@ -15,7 +15,12 @@ interface State {
 }
 
 /** employmentStatus → the technical name of the state it puts an identity in. */
-export const DEMO_STATE_OF_STATUS = { active: 'active', leave: 'leave', terminated: 'inactive', default: 'active' } as const;
+export const DEMO_STATE_OF_STATUS = {
+  active: 'active',
+  leave: 'leave',
+  terminated: 'inactive',
+  default: 'active',
+} as const;
 
 const statesPath = (profileId: string) => `/v2025/identity-profiles/${profileId}/lifecycle-states`;
 
@@ -23,7 +28,12 @@ const statesPath = (profileId: string) => `/v2025/identity-profiles/${profileId}
  * Enables the profile's default states (a new profile has them disabled), gives Inactive its
  * account action — disable the person's account on the demo source — and adds On leave.
  */
-export async function setUpDemoStates(remote: Remote, profileId: string, sourceId: string, out: NodeJS.WritableStream): Promise<void> {
+export async function setUpDemoStates(
+  remote: Remote,
+  profileId: string,
+  sourceId: string,
+  out: NodeJS.WritableStream,
+): Promise<void> {
   const base = statesPath(profileId);
   const states = (await remote.call<State[]>('GET', base)).body;
   const find = (technicalName: string) => states.find((s) => s.technicalName === technicalName);
@@ -34,15 +44,29 @@ export async function setUpDemoStates(remote: Remote, profileId: string, sourceI
   if (inactive) {
     await patch(inactive, [
       { op: 'replace', path: '/enabled', value: true },
-      { op: 'replace', path: '/accountActions', value: [{ action: 'DISABLE', sourceIds: [sourceId], excludeSourceIds: null, allSources: false }] },
+      {
+        op: 'replace',
+        path: '/accountActions',
+        value: [{ action: 'DISABLE', sourceIds: [sourceId], excludeSourceIds: null, allSources: false }],
+      },
     ]);
   }
   if (!find('leave')) {
     await remote.call('POST', base, {
-      json: { name: 'On leave', technicalName: 'leave', enabled: true, description: 'Away for a while (employmentStatus leave)', identityState: 'INACTIVE_SHORT_TERM', accountActions: [], priority: 15 },
+      json: {
+        name: 'On leave',
+        technicalName: 'leave',
+        enabled: true,
+        description: 'Away for a while (employmentStatus leave)',
+        identityState: 'INACTIVE_SHORT_TERM',
+        accountActions: [],
+        priority: 15,
+      },
     });
   }
-  out.write("Lifecycle states: Active, On leave, and Inactive (disables the person's Demo HR account), from employmentStatus.\n");
+  out.write(
+    "Lifecycle states: Active, On leave, and Inactive (disables the person's Demo HR account), from employmentStatus.\n",
+  );
 }
 
 /** One line: each state and how many identities it holds. */

@@ -10,8 +10,14 @@ export const SAMPLE_FILE = fileURLToPath(new URL('../../samples/hr.csv', import.
 export const DEMO_SOURCE = 'Demo HR';
 export const DEMO_PROFILE = 'Demo Employees';
 
-const account = (attributeName: string) => ({ type: 'accountAttribute', attributes: { sourceName: DEMO_SOURCE, attributeName } });
-const mapping = (identityAttributeName: string, transformDefinition: Record<string, unknown>) => ({ identityAttributeName, transformDefinition });
+const account = (attributeName: string) => ({
+  type: 'accountAttribute',
+  attributes: { sourceName: DEMO_SOURCE, attributeName },
+});
+const mapping = (identityAttributeName: string, transformDefinition: Record<string, unknown>) => ({
+  identityAttributeName,
+  transformDefinition,
+});
 
 /** The demo profile's mappings: plain attributes, and the transforms an HR profile typically uses. */
 export const DEMO_MAPPINGS = [
@@ -26,16 +32,38 @@ export const DEMO_MAPPINGS = [
   mapping('title', account('title')),
   mapping('country', {
     type: 'lookup',
-    attributes: { input: account('location'), table: { US: 'United States', GB: 'United Kingdom', DE: 'Germany', FR: 'France', IN: 'India', NL: 'Netherlands', default: 'Unknown' } },
+    attributes: {
+      input: account('location'),
+      table: {
+        US: 'United States',
+        GB: 'United Kingdom',
+        DE: 'Germany',
+        FR: 'France',
+        IN: 'India',
+        NL: 'Netherlands',
+        default: 'Unknown',
+      },
+    },
   }),
   mapping('employmentStatus', account('employmentStatus')),
   mapping('active', {
     type: 'conditional',
-    attributes: { expression: '$status eq terminated', positiveCondition: 'false', negativeCondition: 'true', status: account('employmentStatus') },
+    attributes: {
+      expression: '$status eq terminated',
+      positiveCondition: 'false',
+      negativeCondition: 'true',
+      status: account('employmentStatus'),
+    },
   }),
-  mapping('hireDate', { type: 'dateFormat', attributes: { input: account('hireDate'), inputFormat: 'yyyy-MM-dd', outputFormat: 'ISO8601' } }),
+  mapping('hireDate', {
+    type: 'dateFormat',
+    attributes: { input: account('hireDate'), inputFormat: 'yyyy-MM-dd', outputFormat: 'ISO8601' },
+  }),
   // the lifecycle state: the technical name of one of the profile's states (demo-states.ts)
-  mapping('cloudLifecycleState', { type: 'lookup', attributes: { input: account('employmentStatus'), table: DEMO_STATE_OF_STATUS } }),
+  mapping('cloudLifecycleState', {
+    type: 'lookup',
+    attributes: { input: account('employmentStatus'), table: DEMO_STATE_OF_STATUS },
+  }),
 ];
 
 const USAGE = 'Usage: idprofiles demo [--url URL] [--client-id ID --client-secret SECRET]';
@@ -49,61 +77,93 @@ const USAGE = 'Usage: idprofiles demo [--url URL] [--client-id ID --client-secre
  */
 export async function runDemo(args: string[], out: NodeJS.WriteStream = process.stdout): Promise<number> {
   const { values, positionals } = parseArgs({
-    args, allowPositionals: true,
+    args,
+    allowPositionals: true,
     options: { url: { type: 'string' }, 'client-id': { type: 'string' }, 'client-secret': { type: 'string' } },
   });
   if (positionals.length) throw new RemoteError(USAGE);
   const options = remoteOptionsFrom(values, process.env);
   const remote = await connect(options);
 
-  const source = await findOrCreate(remote, '/v3/sources', DEMO_SOURCE, {
-    name: DEMO_SOURCE,
-    description: 'Sample HR population shipped with idprofiles (idprofiles demo)',
-    accountIdColumn: 'id',
-    accountNameColumn: 'userName',
-    managerCorrelationMapping: { accountAttributeName: 'managerId', identityAttributeName: 'employeeNumber' },
-  }, out);
-  const profile = await findOrCreate(remote, '/v3/identity-profiles', DEMO_PROFILE, {
-    name: DEMO_PROFILE,
-    description: 'Identities of the sample HR population (idprofiles demo)',
-    authoritativeSource: { type: 'SOURCE', id: source.id, name: source.name },
-    identityAttributeConfig: { enabled: true, attributeTransforms: DEMO_MAPPINGS },
-  }, out);
+  const source = await findOrCreate(
+    remote,
+    '/v3/sources',
+    DEMO_SOURCE,
+    {
+      name: DEMO_SOURCE,
+      description: 'Sample HR population shipped with idprofiles (idprofiles demo)',
+      accountIdColumn: 'id',
+      accountNameColumn: 'userName',
+      managerCorrelationMapping: { accountAttributeName: 'managerId', identityAttributeName: 'employeeNumber' },
+    },
+    out,
+  );
+  const profile = await findOrCreate(
+    remote,
+    '/v3/identity-profiles',
+    DEMO_PROFILE,
+    {
+      name: DEMO_PROFILE,
+      description: 'Identities of the sample HR population (idprofiles demo)',
+      authoritativeSource: { type: 'SOURCE', id: source.id, name: source.name },
+      identityAttributeConfig: { enabled: true, attributeTransforms: DEMO_MAPPINGS },
+    },
+    out,
+  );
   // its states are set up with it, before the load's run puts identities in them (a profile found is left as it is)
   if (profile.created) await setUpDemoStates(remote, profile.id, source.id, out);
 
   const form = new FormData();
   form.append('file', await openAsBlob(SAMPLE_FILE, { type: 'text/csv' }), 'hr.csv');
   out.write(`Loading ${SAMPLE_FILE} into '${source.name}'…\n`);
-  const { body } = await remote.call<{ task: TaskView }>('POST', `/v3/sources/${source.id}/load-accounts`, { body: form });
+  const { body } = await remote.call<{ task: TaskView }>('POST', `/v3/sources/${source.id}/load-accounts`, {
+    body: form,
+  });
   const load = await followTask(remote, body.task.id, 'load', out);
   const r = load.result ?? {};
   if (load.completionStatus !== 'Success' && load.completionStatus !== 'Warning') {
     for (const m of load.messages) out.write(`${m.type}: ${m.localizedText.message}\n`);
     return 1;
   }
-  out.write(`${r.rows ?? 0} accounts: ${r.added ?? 0} added, ${r.updated ?? 0} updated, ${r.unchanged ?? 0} unchanged, ${r.removed ?? 0} removed; ${r.identitiesCreated ?? 0} new identities.\n`);
+  out.write(
+    `${r.rows ?? 0} accounts: ${r.added ?? 0} added, ${r.updated ?? 0} updated, ${r.unchanged ?? 0} unchanged, ${r.removed ?? 0} removed; ${r.identitiesCreated ?? 0} new identities.\n`,
+  );
   const runs: string[] = r.processingTaskIds ?? [];
   if (!runs.length) out.write('Nothing changed, so nothing needed processing.\n');
   let failed = false;
   for (const id of runs) {
     const run = await followTask(remote, id, 'process', out);
     const p = run.result ?? {};
-    out.write(`${run.completionStatus}: ${p.processed ?? 0} of ${p.total ?? 0} identities processed, ${p.changed ?? 0} changed, ${p.failed ?? 0} failed.\n`);
+    out.write(
+      `${run.completionStatus}: ${p.processed ?? 0} of ${p.total ?? 0} identities processed, ${p.changed ?? 0} changed, ${p.failed ?? 0} failed.\n`,
+    );
     failed ||= run.completionStatus !== 'Success' && run.completionStatus !== 'Warning';
   }
   await describeDemoStates(remote, profile.id, out);
   const { body: now } = await remote.call<{ identityCount: number }>('GET', `/v3/identity-profiles/${profile.id}`);
-  out.write(`\nProfile '${profile.name}' has ${now.identityCount} identities. See them in the console at ${options.url}/ui/ (Identities),\n`);
-  out.write(`or: curl -H "Authorization: Bearer $TOKEN" '${options.url}/v2025/identities?filters=identityProfileId%20eq%20%22${profile.id}%22&limit=5'\n`);
+  out.write(
+    `\nProfile '${profile.name}' has ${now.identityCount} identities. See them in the console at ${options.url}/ui/ (Identities),\n`,
+  );
+  out.write(
+    `or: curl -H "Authorization: Bearer $TOKEN" '${options.url}/v2025/identities?filters=identityProfileId%20eq%20%22${profile.id}%22&limit=5'\n`,
+  );
   return failed ? 1 : 0;
 }
 
 /** The object named `name` in `collection`, created from `body` when there is none. */
 async function findOrCreate(
-  remote: Remote, collection: string, name: string, body: Record<string, unknown>, out: NodeJS.WritableStream,
+  remote: Remote,
+  collection: string,
+  name: string,
+  body: Record<string, unknown>,
+  out: NodeJS.WritableStream,
 ): Promise<{ id: string; name: string; created: boolean }> {
-  const found = (await remote.call<Array<{ id: string; name: string }>>('GET', `${collection}?filters=${encodeURIComponent(`name eq "${name}"`)}&limit=1`)).body;
+  const found = (
+    await remote.call<Array<{ id: string; name: string }>>(
+      'GET',
+      `${collection}?filters=${encodeURIComponent(`name eq "${name}"`)}&limit=1`,
+    )
+  ).body;
   const what = collection.endsWith('sources') ? 'source' : 'identity profile';
   if (found.length) {
     out.write(`Found ${what} '${found[0].name}' (${found[0].id}); left as it is.\n`);

@@ -10,7 +10,10 @@ runCommand(process.argv.slice(2)).then(
     if (code >= 0) process.exitCode = code;
   },
   (e) => {
-    const expected = e instanceof ConfigError || EXPECTED.has((e as Error)?.name) || (e as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS');
+    const expected =
+      e instanceof ConfigError ||
+      EXPECTED.has((e as Error)?.name) ||
+      (e as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS');
     process.stderr.write(expected ? `${(e as Error).message}\n` : `${(e as Error).stack ?? String(e)}\n`);
     process.exit(e instanceof ConfigError ? 2 : 1);
   },

@@ -8,17 +8,29 @@ import type { ServiceOptions } from '../services.js';
 /** The database as `serve` and `worker` open it. */
 export function databaseOptions(config: Config, logger: Logger): DatabaseOptions {
   return {
-    databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger,
-    poolSize: config.dbPoolSize, reservedConnections: config.dbReservedConnections, connectTimeoutMs: config.dbConnectTimeoutMs,
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    logger,
+    poolSize: config.dbPoolSize,
+    reservedConnections: config.dbReservedConnections,
+    connectTimeoutMs: config.dbConnectTimeoutMs,
   };
 }
 
 /** Services (with job handlers) as `serve` and `worker` run them. */
 export function serviceOptions(config: Config, logger: Logger): ServiceOptions {
   return {
-    config, logger, runJobs: true, jobExpireSeconds: config.jobExpireSeconds, chunkSize: config.chunkSize, chunkConcurrency: config.chunkConcurrency,
+    config,
+    logger,
+    runJobs: true,
+    jobExpireSeconds: config.jobExpireSeconds,
+    chunkSize: config.chunkSize,
+    chunkConcurrency: config.chunkConcurrency,
     taskStaleSeconds: config.taskStaleSeconds,
-    processingSchedule: config.processingSchedule === 'off' ? 'off' : { cron: config.processingSchedule, timeZone: config.processingTimeZone },
+    processingSchedule:
+      config.processingSchedule === 'off'
+        ? 'off'
+        : { cron: config.processingSchedule, timeZone: config.processingTimeZone },
   };
 }
 

@@ -17,12 +17,20 @@ const WIDTH = 30;
 export function renderBar(t: TaskView, label: string): string {
   const p = t.taskProgress;
   const filled = Math.round((WIDTH * t.percentComplete) / 100);
-  const counts = p ? ` ${p.processed}/${p.total || '?'}${p.changed ? `, ${p.changed} changed` : ''}${p.failed ? `, ${p.failed} failed` : ''}` : '';
+  const counts = p
+    ? ` ${p.processed}/${p.total || '?'}${p.changed ? `, ${p.changed} changed` : ''}${p.failed ? `, ${p.failed} failed` : ''}`
+    : '';
   const eta = t.estimatedSecondsLeft ? `, ~${t.estimatedSecondsLeft}s left` : '';
   return `${label} [${'#'.repeat(filled)}${'-'.repeat(WIDTH - filled)}] ${String(t.percentComplete).padStart(3)}%${counts}${eta}`;
 }
 
-export async function followTask(remote: Remote, taskId: string, label: string, out: NodeJS.WriteStream, intervalMs = 500): Promise<TaskView> {
+export async function followTask(
+  remote: Remote,
+  taskId: string,
+  label: string,
+  out: NodeJS.WriteStream,
+  intervalMs = 500,
+): Promise<TaskView> {
   const tty = out.isTTY === true;
   let lastLine = '';
   for (;;) {

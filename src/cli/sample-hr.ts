@@ -5,16 +5,116 @@
  */
 
 const FIRST = [
-  'Ava', 'Ben', 'Chloe', 'Daniel', 'Emma', 'Felix', 'Grace', 'Hugo', 'Isla', 'Jonas', 'Kara', 'Liam', 'Maya', 'Noah', 'Olivia',
-  'Paul', 'Quinn', 'Rosa', 'Sam', 'Tara', 'Umar', 'Vera', 'Will', 'Xena', 'Yusuf', 'Zoe', 'Amir', 'Bianca', 'Carlos', 'Dana',
-  'Elif', 'Farah', 'Gustav', 'Hana', 'Ivan', 'Julia', 'Kenji', 'Lena', 'Mateo', 'Nina', 'Oscar', 'Priya', 'Rafael', 'Sofia',
-  'Tomas', 'Ursula', 'Victor', 'Wen', 'Yara', 'Zane', 'Aisha', 'Bruno', 'Camille', 'Diego', 'Eva', 'Finn', 'Greta', 'Hiro',
+  'Ava',
+  'Ben',
+  'Chloe',
+  'Daniel',
+  'Emma',
+  'Felix',
+  'Grace',
+  'Hugo',
+  'Isla',
+  'Jonas',
+  'Kara',
+  'Liam',
+  'Maya',
+  'Noah',
+  'Olivia',
+  'Paul',
+  'Quinn',
+  'Rosa',
+  'Sam',
+  'Tara',
+  'Umar',
+  'Vera',
+  'Will',
+  'Xena',
+  'Yusuf',
+  'Zoe',
+  'Amir',
+  'Bianca',
+  'Carlos',
+  'Dana',
+  'Elif',
+  'Farah',
+  'Gustav',
+  'Hana',
+  'Ivan',
+  'Julia',
+  'Kenji',
+  'Lena',
+  'Mateo',
+  'Nina',
+  'Oscar',
+  'Priya',
+  'Rafael',
+  'Sofia',
+  'Tomas',
+  'Ursula',
+  'Victor',
+  'Wen',
+  'Yara',
+  'Zane',
+  'Aisha',
+  'Bruno',
+  'Camille',
+  'Diego',
+  'Eva',
+  'Finn',
+  'Greta',
+  'Hiro',
 ];
 const LAST = [
-  'Andersen', 'Baker', 'Chen', 'Dubois', 'Evans', 'Fischer', 'Garcia', 'Hansen', 'Ito', 'Jensen', 'Kowalski', 'Lopez', 'Müller',
-  'Nakamura', "O'Brien", 'Patel', 'Quintero', 'Rossi', 'Schmidt', 'Tanaka', 'Ueda', 'Varga', 'Wagner', 'Xu', 'Yilmaz', 'Zimmermann',
-  'Almeida', 'Becker', 'Costa', 'Dahl', 'Eriksen', 'Ferreira', 'Gomez', 'Horvat', 'Ibrahim', 'Jovanović', 'Kim', 'Larsen',
-  'Martin', 'Nowak', 'Olsen', 'Petrov', 'Reyes', 'Silva', 'Torres', 'Novák', 'Weber', 'Young', 'Ahmed', 'Brown',
+  'Andersen',
+  'Baker',
+  'Chen',
+  'Dubois',
+  'Evans',
+  'Fischer',
+  'Garcia',
+  'Hansen',
+  'Ito',
+  'Jensen',
+  'Kowalski',
+  'Lopez',
+  'Müller',
+  'Nakamura',
+  "O'Brien",
+  'Patel',
+  'Quintero',
+  'Rossi',
+  'Schmidt',
+  'Tanaka',
+  'Ueda',
+  'Varga',
+  'Wagner',
+  'Xu',
+  'Yilmaz',
+  'Zimmermann',
+  'Almeida',
+  'Becker',
+  'Costa',
+  'Dahl',
+  'Eriksen',
+  'Ferreira',
+  'Gomez',
+  'Horvat',
+  'Ibrahim',
+  'Jovanović',
+  'Kim',
+  'Larsen',
+  'Martin',
+  'Nowak',
+  'Olsen',
+  'Petrov',
+  'Reyes',
+  'Silva',
+  'Torres',
+  'Novák',
+  'Weber',
+  'Young',
+  'Ahmed',
+  'Brown',
 ];
 const DEPARTMENTS: Array<[name: string, titles: string[]]> = [
   ['Engineering', ['Software Engineer', 'Senior Software Engineer', 'Site Reliability Engineer', 'QA Engineer']],
@@ -29,7 +129,18 @@ const DEPARTMENTS: Array<[name: string, titles: string[]]> = [
 const LOCATIONS = ['US', 'US', 'US', 'GB', 'DE', 'FR', 'IN', 'NL'];
 
 export const HR_SAMPLE_COLUMNS = [
-  'id', 'userName', 'firstName', 'lastName', 'email', 'title', 'department', 'location', 'managerId', 'employmentStatus', 'hireDate', 'terminationDate',
+  'id',
+  'userName',
+  'firstName',
+  'lastName',
+  'email',
+  'title',
+  'department',
+  'location',
+  'managerId',
+  'employmentStatus',
+  'hireDate',
+  'terminationDate',
 ] as const;
 
 /** mulberry32: a small deterministic generator (the same file on every machine and Node version). */
@@ -45,8 +156,18 @@ function random(seed: number) {
 }
 
 export interface HrPerson {
-  id: string; userName: string; firstName: string; lastName: string; email: string; title: string; department: string;
-  location: string; managerId: string; employmentStatus: string; hireDate: string; terminationDate: string;
+  id: string;
+  userName: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  title: string;
+  department: string;
+  location: string;
+  managerId: string;
+  employmentStatus: string;
+  hireDate: string;
+  terminationDate: string;
 }
 
 /**
@@ -57,7 +178,8 @@ export interface HrPerson {
 export function generateHrPeople(count = 1000, seed = 19): HrPerson[] {
   const rnd = random(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)];
-  const day = (from: number, to: number) => new Date(from + Math.floor(rnd() * ((to - from) / 86_400_000)) * 86_400_000).toISOString().slice(0, 10);
+  const day = (from: number, to: number) =>
+    new Date(from + Math.floor(rnd() * ((to - from) / 86_400_000)) * 86_400_000).toISOString().slice(0, 10);
   const START = Date.UTC(2008, 0, 1);
   const END = Date.UTC(2026, 0, 1);
   const userNames = new Set<string>();
@@ -65,7 +187,10 @@ export function generateHrPeople(count = 1000, seed = 19): HrPerson[] {
   const person = (title: string, department: string, managerId: string): HrPerson => {
     const firstName = pick(FIRST);
     const lastName = pick(LAST);
-    const base = `${firstName}.${lastName}`.normalize('NFD').replace(/[^A-Za-z.]/g, '').toLowerCase();
+    const base = `${firstName}.${lastName}`
+      .normalize('NFD')
+      .replace(/[^A-Za-z.]/g, '')
+      .toLowerCase();
     let userName = base;
     for (let n = 2; userNames.has(userName); n++) userName = `${base}${n}`;
     userNames.add(userName);
@@ -74,9 +199,24 @@ export function generateHrPeople(count = 1000, seed = 19): HrPerson[] {
     const email = `${userName.replace(/(^|\.)([a-z])/g, (_, dot: string, c: string) => dot + c.toUpperCase())}@Example.com`;
     const roll = rnd();
     const hireDate = day(START, END);
-    const employmentStatus = people.length < 30 ? 'active' : roll < 0.05 ? 'terminated' : roll < 0.07 ? 'leave' : 'active';
-    const terminationDate = employmentStatus === 'terminated' ? day(Date.parse(hireDate) + 86_400_000 * 30, END + 86_400_000 * 300) : '';
-    const p = { id, userName, firstName, lastName, email, title, department, location: pick(LOCATIONS), managerId, employmentStatus, hireDate, terminationDate };
+    const employmentStatus =
+      people.length < 30 ? 'active' : roll < 0.05 ? 'terminated' : roll < 0.07 ? 'leave' : 'active';
+    const terminationDate =
+      employmentStatus === 'terminated' ? day(Date.parse(hireDate) + 86_400_000 * 30, END + 86_400_000 * 300) : '';
+    const p = {
+      id,
+      userName,
+      firstName,
+      lastName,
+      email,
+      title,
+      department,
+      location: pick(LOCATIONS),
+      managerId,
+      employmentStatus,
+      hireDate,
+      terminationDate,
+    };
     people.push(p);
     return p;
   };

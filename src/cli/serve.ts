@@ -18,13 +18,27 @@ export async function serve(config: Config): Promise<void> {
   if (applied.length) logger.info({ applied }, 'migrations applied');
   const admin = await ensureAdminClient(apiClientRepository(database.db), config);
   if (admin && 'created' in admin) printAdminCredentials(admin.created);
-  if (admin && 'revoked' in admin) logger.warn({ clientId: admin.revoked.id, revokedAt: admin.revoked.at }, 'the configured admin client (IDPROFILES_CLIENT_ID) is revoked and stays revoked: configure another client id to have one');
+  if (admin && 'revoked' in admin)
+    logger.warn(
+      { clientId: admin.revoked.id, revokedAt: admin.revoked.at },
+      'the configured admin client (IDPROFILES_CLIENT_ID) is revoked and stays revoked: configure another client id to have one',
+    );
   database.dataFolder?.serve(adminRequests(apiClientRepository(database.db), logger)); // `idprofiles clients …` while we run
   const services = await createServices(database, serviceOptions(config, logger));
   const app = await buildApp({ services, config, logger });
   await app.listen({ port: config.port, host: config.host });
-  const metricsServer = typeof config.metrics === 'object' ? await serveMetrics(services.metrics, config.metrics.port, config.host) : undefined;
-  logger.info({ ms: Date.now() - started, database: database.kind, ...(metricsServer ? { metricsPort: (metricsServer.address() as { port: number }).port } : {}) }, 'ready');
+  const metricsServer =
+    typeof config.metrics === 'object'
+      ? await serveMetrics(services.metrics, config.metrics.port, config.host)
+      : undefined;
+  logger.info(
+    {
+      ms: Date.now() - started,
+      database: database.kind,
+      ...(metricsServer ? { metricsPort: (metricsServer.address() as { port: number }).port } : {}),
+    },
+    'ready',
+  );
   onShutdown(async () => {
     logger.info('shutting down');
     metricsServer?.close();

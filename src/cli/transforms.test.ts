@@ -32,18 +32,42 @@ describe('transforms eval', () => {
   });
 
   it('reads a definition file, an account attribute map, an identity and stored transforms', async () => {
-    const def = file('def.json', { type: 'concat', attributes: { values: [{ type: 'accountAttribute', attributes: { sourceName: 'HR', attributeName: 'dept' } }, '-', { type: 'identityAttribute', attributes: { name: 'uid' } }, '-', { type: 'reference', attributes: { id: 'Up', input: 'x' } }] } });
+    const def = file('def.json', {
+      type: 'concat',
+      attributes: {
+        values: [
+          { type: 'accountAttribute', attributes: { sourceName: 'HR', attributeName: 'dept' } },
+          '-',
+          { type: 'identityAttribute', attributes: { name: 'uid' } },
+          '-',
+          { type: 'reference', attributes: { id: 'Up', input: 'x' } },
+        ],
+      },
+    });
     const account = file('account.json', { dept: 'Sales' });
     const identity = file('identity.json', { uid: 'jd' });
     const transforms = file('transforms.json', [{ name: 'Up', type: 'upper', attributes: {} }]);
-    expect(await cli(['eval', '--account', account, '--identity', identity, '--transforms', transforms, def])).toEqual({ code: 0, out: 'Sales-jd-X\n', err: '' });
+    expect(await cli(['eval', '--account', account, '--identity', identity, '--transforms', transforms, def])).toEqual({
+      code: 0,
+      out: 'Sales-jd-X\n',
+      err: '',
+    });
   });
 
   it('accepts a list of accounts and --now', async () => {
-    const accounts = file('accounts.json', [{ sourceName: 'HR', created: '2020-01-01', attributes: { d: 'old' } }, { sourceName: 'HR', created: '2021-01-01', attributes: { d: 'new' } }]);
-    const def = JSON.stringify({ type: 'accountAttribute', attributes: { sourceName: 'HR', attributeName: 'd', accountSortDescending: true } });
+    const accounts = file('accounts.json', [
+      { sourceName: 'HR', created: '2020-01-01', attributes: { d: 'old' } },
+      { sourceName: 'HR', created: '2021-01-01', attributes: { d: 'new' } },
+    ]);
+    const def = JSON.stringify({
+      type: 'accountAttribute',
+      attributes: { sourceName: 'HR', attributeName: 'd', accountSortDescending: true },
+    });
     expect((await cli(['eval', '--account', accounts, '-'], def)).out).toBe('new\n');
-    expect((await cli(['eval', '--now', '2024-01-01T00:00:00Z'], '{"type":"dateMath","attributes":{"expression":"now+1d"}}')).out).toBe('2024-01-02T00:00\n');
+    expect(
+      (await cli(['eval', '--now', '2024-01-01T00:00:00Z'], '{"type":"dateMath","attributes":{"expression":"now+1d"}}'))
+        .out,
+    ).toBe('2024-01-02T00:00\n');
   });
 
   it('prints null for a null result', async () => {
@@ -51,7 +75,12 @@ describe('transforms eval', () => {
   });
 
   it('reports evaluation and definition errors with their path, exit 1', async () => {
-    expect(await cli(['eval', '--input', 'z'], '{"type":"concat","attributes":{"values":["a",{"type":"lookup","attributes":{"table":{}}}]}}')).toEqual({
+    expect(
+      await cli(
+        ['eval', '--input', 'z'],
+        '{"type":"concat","attributes":{"values":["a",{"type":"lookup","attributes":{"table":{}}}]}}',
+      ),
+    ).toEqual({
       code: 1,
       out: '',
       err: 'error at attributes.values[1]: no table entry for "z" and no default\n',
@@ -80,10 +109,18 @@ describe('transforms test', () => {
       { name: 'ok', transform: { type: 'upper' }, input: 'a', expected: 'A' },
       { name: 'pattern', transform: { type: 'uuid' }, expectedPattern: '^[0-9a-f-]{36}$', expected: null },
       { name: 'wrong', transform: { type: 'upper' }, input: 'a', expected: 'B' },
-      { name: 'error expected', transform: { type: 'lookup', attributes: { table: {} } }, input: 'a', expected: null, error: true },
+      {
+        name: 'error expected',
+        transform: { type: 'lookup', attributes: { table: {} } },
+        input: 'a',
+        expected: null,
+        error: true,
+      },
     ]);
     const { code, out } = await cli(['test', vectors]);
-    expect(out).toBe('PASS ok\nPASS pattern\nFAIL wrong: expected "B", got "A"\nPASS error expected\n3 passed, 1 failed\n');
+    expect(out).toBe(
+      'PASS ok\nPASS pattern\nFAIL wrong: expected "B", got "A"\nPASS error expected\n3 passed, 1 failed\n',
+    );
     expect(code).toBe(1);
   });
 
@@ -96,7 +133,9 @@ describe('transforms test', () => {
 
   const shared = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/testdata/transforms');
   (existsSync(shared) ? it : it.skip)('passes every shared vector', async () => {
-    const files = readdirSync(shared).filter((f) => f.endsWith('.json')).map((f) => join(shared, f));
+    const files = readdirSync(shared)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => join(shared, f));
     const { code, out } = await cli(['test', ...files]);
     expect(out.trim().split('\n').pop()).toMatch(/^(\d+) passed, 0 failed$/);
     expect(Number(/(\d+) passed/.exec(out)?.[1])).toBeGreaterThanOrEqual(168);

@@ -60,7 +60,9 @@ async function testCommand(files: string[], io: CommandIO): Promise<number> {
       const outcome = runVector(v);
       if (outcome.pass) passed++;
       else failed++;
-      io.stdout.write(outcome.pass ? `PASS ${v.name}\n` : `FAIL ${v.name}: expected ${outcome.expected}, got ${outcome.actual}\n`);
+      io.stdout.write(
+        outcome.pass ? `PASS ${v.name}\n` : `FAIL ${v.name}: expected ${outcome.expected}, got ${outcome.actual}\n`,
+      );
     }
   }
   io.stdout.write(`${passed} passed, ${failed} failed\n`);
@@ -114,13 +116,19 @@ async function readJson(file: string, io: CommandIO): Promise<unknown> {
 
 /** Builds a vector-like description of the evaluation from the options. */
 async function evalVector(opts: EvalOptions, io: CommandIO): Promise<TransformVector> {
-  const v: TransformVector = { name: 'eval', transform: await readJson(opts.definition ?? '-', io), input: opts.input ?? null, now: opts.now };
+  const v: TransformVector = {
+    name: 'eval',
+    transform: await readJson(opts.definition ?? '-', io),
+    input: opts.input ?? null,
+    now: opts.now,
+  };
   if (opts.identity) v.identity = (await readJson(opts.identity, io)) as TransformVector['identity'];
   if (opts.transforms) v.transforms = (await readJson(opts.transforms, io)) as TransformVector['transforms'];
   if (opts.account) {
     const account = await readJson(opts.account, io);
     if (Array.isArray(account)) v.accounts = account as TransformVector['accounts'];
-    else if (account && typeof account === 'object' && 'attributes' in account) v.accounts = [account as NonNullable<TransformVector['accounts']>[number]];
+    else if (account && typeof account === 'object' && 'attributes' in account)
+      v.accounts = [account as NonNullable<TransformVector['accounts']>[number]];
     else v.account = account as Record<string, unknown>;
   }
   return v;

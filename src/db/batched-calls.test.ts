@@ -14,7 +14,9 @@ describe('batchedCalls', () => {
   });
 
   it('fails every call of a failed batch', async () => {
-    const fail = batchedCalls(async (): Promise<number[]> => { throw new Error('down'); });
+    const fail = batchedCalls(async (): Promise<number[]> => {
+      throw new Error('down');
+    });
     const results = await Promise.allSettled([fail(1), fail(2)]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
   });

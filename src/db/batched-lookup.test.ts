@@ -13,7 +13,12 @@ function recording(data: Map<string, number>) {
 
 describe('batchedLookup', () => {
   it('answers the calls of one turn with one query, each call its own key', async () => {
-    const { batches, load } = recording(new Map([['a', 1], ['b', 2]]));
+    const { batches, load } = recording(
+      new Map([
+        ['a', 1],
+        ['b', 2],
+      ]),
+    );
     const answers = await Promise.all([load('a'), load('b'), load('a'), load('missing')]);
     expect(answers).toEqual([1, 2, 1, undefined]);
     expect(batches).toEqual([['a', 'b', 'missing']]);
@@ -29,7 +34,14 @@ describe('batchedLookup', () => {
   });
 
   it('starts another batch when one is full', async () => {
-    const { batches, load } = recording(new Map([['a', 1], ['b', 2], ['c', 3], ['d', 4]]));
+    const { batches, load } = recording(
+      new Map([
+        ['a', 1],
+        ['b', 2],
+        ['c', 3],
+        ['d', 4],
+      ]),
+    );
     expect(await Promise.all(['a', 'b', 'c', 'd'].map(load))).toEqual([1, 2, 3, 4]);
     expect(batches).toEqual([['a', 'b', 'c'], ['d']]);
   });
@@ -46,24 +58,37 @@ describe('batchedLookup', () => {
     expect(await load('a')).toBe('A');
   });
 
-  it('when a key may have caused the failure, looks each key up alone: only that key\'s callers fail', async () => {
+  it("when a key may have caused the failure, looks each key up alone: only that key's callers fail", async () => {
     const batches: string[][] = [];
-    const load = batchedLookup(async (keys: string[]) => {
-      batches.push(keys);
-      if (keys.includes('bad')) throw Object.assign(new Error('invalid byte sequence'), { code: '22021' });
-      return new Map(keys.map((k) => [k, k.toUpperCase()]));
-    }, 200, (e) => (e as { code?: string }).code === '22021');
+    const load = batchedLookup(
+      async (keys: string[]) => {
+        batches.push(keys);
+        if (keys.includes('bad')) throw Object.assign(new Error('invalid byte sequence'), { code: '22021' });
+        return new Map(keys.map((k) => [k, k.toUpperCase()]));
+      },
+      200,
+      (e) => (e as { code?: string }).code === '22021',
+    );
     const results = await Promise.allSettled([load('a'), load('bad'), load('b'), load('bad')]);
-    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : 'rejected'))).toEqual(['A', 'rejected', 'B', 'rejected']);
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : 'rejected'))).toEqual([
+      'A',
+      'rejected',
+      'B',
+      'rejected',
+    ]);
     expect(batches).toEqual([['a', 'bad', 'b'], ['a'], ['bad'], ['b']]);
   });
 
   it('any other failure fails the whole batch at once (no query per key)', async () => {
     let queries = 0;
-    const load = batchedLookup(async () => {
-      queries++;
-      throw new Error('connection lost');
-    }, 200, (e) => (e as { code?: string }).code === '22021');
+    const load = batchedLookup(
+      async () => {
+        queries++;
+        throw new Error('connection lost');
+      },
+      200,
+      (e) => (e as { code?: string }).code === '22021',
+    );
     const results = await Promise.allSettled([load('a'), load('b'), load('c')]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
     expect(queries).toBe(1);

@@ -3,7 +3,8 @@ import { AppError, ERRORS } from '../errors.js';
 import { throughBoundary } from './boundary.js';
 import { describeFailure, isConnectionFailure } from './errors.js';
 
-const pgError = (code: string, fields: Record<string, unknown> = {}) => Object.assign(new Error('from the driver'), { code, ...fields });
+const pgError = (code: string, fields: Record<string, unknown> = {}) =>
+  Object.assign(new Error('from the driver'), { code, ...fields });
 
 /** A repository whose methods fail the way the driver does. */
 const repository = (failure: unknown) => ({
@@ -21,9 +22,19 @@ const repository = (failure: unknown) => ({
 
 describe('the db boundary', () => {
   it.each([
-    ['a profile name taken', pgError('23505', { constraint: 'identity_profiles_name_unique' }), 'profile_name_taken', 400],
+    [
+      'a profile name taken',
+      pgError('23505', { constraint: 'identity_profiles_name_unique' }),
+      'profile_name_taken',
+      400,
+    ],
     ["a source's name taken", pgError('23505', { constraint: 'sources_name_unique' }), 'source_name_taken', 400],
-    ['another unique constraint', pgError('23505', { constraint: 'x_unique', detail: 'Key (x)=(1) already exists.' }), 'duplicate_value', 400],
+    [
+      'another unique constraint',
+      pgError('23505', { constraint: 'x_unique', detail: 'Key (x)=(1) already exists.' }),
+      'duplicate_value',
+      400,
+    ],
     ['a foreign key', pgError('23503', { constraint: 'y_fkey' }), 'reference_violated', 400],
     ['a NUL character', pgError('22021'), 'unstorable_value', 400],
     ['a value out of range', pgError('22003'), 'invalid_value', 400],
@@ -31,7 +42,12 @@ describe('the db boundary', () => {
     ['a serialization failure', pgError('40001'), 'concurrent_change', 409],
     ['a statement timeout', pgError('57014'), 'unavailable', 503],
     ['a lost connection', new Error('Connection terminated unexpectedly'), 'unavailable', 503],
-    ["the embedded database's thread exiting", new Error("the embedded database's thread exited (1)"), 'unavailable', 503],
+    [
+      "the embedded database's thread exiting",
+      new Error("the embedded database's thread exited (1)"),
+      'unavailable',
+      503,
+    ],
   ])('turns %s into a domain error', async (_what, failure, code, status) => {
     const repo = throughBoundary(repository(failure));
     await expect(repo.insert('a')).rejects.toMatchObject({ code, status });
@@ -40,7 +56,9 @@ describe('the db boundary', () => {
 
   it('keeps a lost connection recognisable as one (jobs run again after an outage)', async () => {
     const lost = pgError('57P01');
-    const translated = await throughBoundary(repository(lost)).insert('a').catch((e: unknown) => e);
+    const translated = await throughBoundary(repository(lost))
+      .insert('a')
+      .catch((e: unknown) => e);
     expect(translated).toMatchObject({ code: 'unavailable', headers: { 'Retry-After': '5' } });
     expect(isConnectionFailure(translated)).toBe(true);
     expect((translated as Error).cause).toBe(lost);

@@ -12,7 +12,8 @@ import { mapDatabaseError } from './errors.js';
 export function throughBoundary<T extends object>(api: T): T {
   const translated: Record<string, unknown> = {};
   for (const [name, member] of Object.entries(api)) {
-    translated[name] = typeof member === 'function' ? translating(member as (...args: unknown[]) => unknown, api) : member;
+    translated[name] =
+      typeof member === 'function' ? translating(member as (...args: unknown[]) => unknown, api) : member;
   }
   return translated as T;
 }

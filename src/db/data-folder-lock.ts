@@ -58,7 +58,9 @@ export class DataFolderLockError extends Error {
 }
 
 export function describeHolder(holder: Holder | undefined): string {
-  return holder ? `another process: pid ${holder.pid} (${holder.command}) on ${holder.host}, since ${holder.since}` : 'another process (it did not say which)';
+  return holder
+    ? `another process: pid ${holder.pid} (${holder.command}) on ${holder.host}, since ${holder.since}`
+    : 'another process (it did not say which)';
 }
 
 /** Opens a PGlite database under the lock of its data folder (`memory://` needs none). */
@@ -93,7 +95,12 @@ export interface LockOptions {
 /** Takes the folder (creating it, owner-only, if missing) or throws DataFolderInUseError at once. */
 export async function lockDataFolder(dataDir: string, options: LockOptions = {}): Promise<HeldDataFolder> {
   const folder = resolve(dataDir);
-  const holder: Holder = { pid: process.pid, command: commandLine(), since: new Date().toISOString(), host: hostname() };
+  const holder: Holder = {
+    pid: process.pid,
+    command: commandLine(),
+    since: new Date().toISOString(),
+    host: hostname(),
+  };
   let handler: RequestHandler | undefined;
   const listen = (address: string) => listenAsHolder(address, holder, () => handler);
   const take = async () => {
@@ -117,7 +124,12 @@ type Listen = (address: string) => Promise<Listening>;
 const GENERATION = /^\.lock\.(\d+)$/;
 const ATTEMPTS = 8;
 
-async function holdGeneration(folder: string, holder: Holder, listen: Listen, options: LockOptions): Promise<Listening> {
+async function holdGeneration(
+  folder: string,
+  holder: Holder,
+  listen: Listen,
+  options: LockOptions,
+): Promise<Listening> {
   const privateName = join(folder, `.lock-${randomBytes(6).toString('hex')}`);
   const server = await listen(socketAddress(privateName));
   try {
@@ -142,7 +154,9 @@ async function holdGeneration(folder: string, holder: Holder, listen: Listen, op
       await removeOlderThan(folder, mine);
       return server;
     }
-    throw new DataFolderLockError(`Could not lock the data folder ${folder}: other processes kept taking it over (${ATTEMPTS} attempts).`);
+    throw new DataFolderLockError(
+      `Could not lock the data folder ${folder}: other processes kept taking it over (${ATTEMPTS} attempts).`,
+    );
   } catch (e) {
     await server.close();
     await unlink(privateName).catch(() => undefined);
@@ -166,7 +180,12 @@ async function holdPipe(folder: string, listen: Listen): Promise<Listening> {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
     const seen = await probe(address);
-    throw new DataFolderInUseError(folder, address, seen.live ? seen.holder : undefined, seen.live ? seen.problem : undefined);
+    throw new DataFolderInUseError(
+      folder,
+      address,
+      seen.live ? seen.holder : undefined,
+      seen.live ? seen.problem : undefined,
+    );
   }
 }
 
@@ -175,7 +194,9 @@ const holderFile = (folder: string, generation: number) => `${lockName(folder, g
 
 /** The lock generations present, newest first. */
 async function generations(folder: string): Promise<number[]> {
-  const numbers = (await readdir(folder)).map((name) => GENERATION.exec(name)?.[1]).filter((n): n is string => n !== undefined);
+  const numbers = (await readdir(folder))
+    .map((name) => GENERATION.exec(name)?.[1])
+    .filter((n): n is string => n !== undefined);
   return numbers.map(Number).sort((a, b) => b - a);
 }
 
@@ -193,7 +214,10 @@ async function writeHolder(folder: string, generation: number, holder: Holder): 
 }
 
 async function readHolder(folder: string, generation: number): Promise<Holder | undefined> {
-  return readFile(holderFile(folder, generation), 'utf8').then((text) => JSON.parse(text) as Holder, () => undefined);
+  return readFile(holderFile(folder, generation), 'utf8').then(
+    (text) => JSON.parse(text) as Holder,
+    () => undefined,
+  );
 }
 
 /**
@@ -205,7 +229,9 @@ export function socketAddress(path: string): string {
   const relativePath = relative(process.cwd(), path);
   const shortest = relativePath && Buffer.byteLength(relativePath) < Buffer.byteLength(path) ? relativePath : path;
   if (Buffer.byteLength(shortest) > 100) {
-    throw new DataFolderLockError(`The data folder path is too long for its lock (${Buffer.byteLength(path)} bytes; sockets allow about 100): use a shorter --data-dir, or run from a folder nearer to it.`);
+    throw new DataFolderLockError(
+      `The data folder path is too long for its lock (${Buffer.byteLength(path)} bytes; sockets allow about 100): use a shorter --data-dir, or run from a folder nearer to it.`,
+    );
   }
   return shortest;
 }

@@ -40,7 +40,11 @@ export interface Listening {
  * Listens on `address` (a socket path, or a Windows pipe name), owner-only. `handler()` is read
  * per request: a process serves requests once it is ready to (`undefined` until then).
  */
-export async function listenAsHolder(address: string, holder: Holder, handler: () => RequestHandler | undefined): Promise<Listening> {
+export async function listenAsHolder(
+  address: string,
+  holder: Holder,
+  handler: () => RequestHandler | undefined,
+): Promise<Listening> {
   const open = new Set<Socket>();
   const server = createServer((socket) => {
     open.add(socket);
@@ -71,7 +75,8 @@ export async function listenAsHolder(address: string, holder: Holder, handler: (
 }
 
 async function answer(line: string, handler: RequestHandler | undefined): Promise<Reply> {
-  if (!handler) return { ok: false, code: 'NOT_SERVING', message: 'it does not take requests from other processes (yet)' };
+  if (!handler)
+    return { ok: false, code: 'NOT_SERVING', message: 'it does not take requests from other processes (yet)' };
   try {
     return { ok: true, result: await handler(JSON.parse(line)) };
   } catch (e) {

@@ -1,4 +1,4 @@
-import { Kysely, Migrator, sql, type DatabaseIntrospector } from 'kysely';
+import { type Kysely, Migrator, sql, type DatabaseIntrospector } from 'kysely';
 import { failureKind } from './errors.js';
 import { migrationProvider } from './migrations/index.js';
 import { openPGlite } from './pglite.js';
@@ -89,16 +89,23 @@ export { prepared, preparedShape } from './pg-client.js';
 
 /** Opens the database (PGlite or PostgreSQL); call `migrateToLatest` before use. */
 export async function createDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options) : openPGlite(options.dataDir ?? 'memory://', undefined, options.logger);
+  return options.databaseUrl
+    ? openPostgres(options.databaseUrl, options)
+    : openPGlite(options.dataDir ?? 'memory://', undefined, options.logger);
 }
 
 /** Applies every pending migration; throws with the failing migration's name. */
 export async function migrateToLatest({ db, schema }: Pick<Database, 'db' | 'schema'>): Promise<string[]> {
   // With a schema, the migration bookkeeping lives there too (Kysely otherwise finds another schema's tables).
-  const migrator = new Migrator({ db: withMigrationIntrospection(db), provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) });
+  const migrator = new Migrator({
+    db: withMigrationIntrospection(db),
+    provider: migrationProvider,
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
-  if (error) throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${String((error as Error).message ?? error)}`);
+  if (error)
+    throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${String((error as Error).message ?? error)}`);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
@@ -156,7 +163,10 @@ export function probeForHealth(database: Pick<Database, 'db' | 'probe'>): Promis
  * (250 ms up to 2 s) meanwhile; rejects when `signal` aborts. For work that failed only because
  * the database was away and should run again when it is back.
  */
-export async function whenDatabaseAvailable(database: Pick<Database, 'db' | 'probe'>, signal?: AbortSignal): Promise<void> {
+export async function whenDatabaseAvailable(
+  database: Pick<Database, 'db' | 'probe'>,
+  signal?: AbortSignal,
+): Promise<void> {
   for (let pause = 250; ; pause = Math.min(2_000, pause * 2)) {
     signal?.throwIfAborted();
     try {

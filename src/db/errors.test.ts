@@ -12,7 +12,12 @@ describe('connection failures', () => {
     ['too many connections', withCode('53300')],
     ['connection exception class 08', withCode('08006')],
     ['refused', withCode('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:5432')],
-    ['refused on every address', Object.assign(new AggregateError([withCode('ECONNREFUSED'), withCode('ECONNREFUSED')], ''), { code: 'ECONNREFUSED' })],
+    [
+      'refused on every address',
+      Object.assign(new AggregateError([withCode('ECONNREFUSED'), withCode('ECONNREFUSED')], ''), {
+        code: 'ECONNREFUSED',
+      }),
+    ],
     ['pg: lost', new Error('Connection terminated unexpectedly')],
     ['pg: connect timeout', new Error('Connection terminated due to connection timeout')],
     ['pg: pool wait', new Error('timeout exceeded when trying to connect')],
@@ -39,7 +44,7 @@ describe('connection failures', () => {
     expect(isConnectionFailure(e)).toBe(false);
   });
 
-  it('answers a statement timeout with 503 too (a timeout set in the URL\'s options), without retrying it', () => {
+  it("answers a statement timeout with 503 too (a timeout set in the URL's options), without retrying it", () => {
     expect(mapDatabaseError(withCode('57014'))).toMatchObject({ status: 503, code: 'unavailable' });
   });
 });

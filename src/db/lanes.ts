@@ -39,26 +39,32 @@ export interface LanedPool {
  * `pool` (of `size` connections) with `reserved` of them kept from bulk work; reserved 0: one lane,
  * as pg's pool alone. A bulk request gives up after `waitMs` (as pg's pool does for a connection).
  */
-export function withLanes(pool: pg.Pool, { size, reserved, waitMs }: { size: number; reserved: number; waitMs: number }): LanedPool {
+export function withLanes(
+  pool: pg.Pool,
+  { size, reserved, waitMs }: { size: number; reserved: number; waitMs: number },
+): LanedPool {
   const shared = Math.max(1, size - reserved);
   let inUse = 0;
   const waiting: Array<() => void> = [];
-  const take = (lane: Lane) => new Promise<void>((resolve, reject) => {
-    if (inUse < shared) {
-      inUse++;
-      return resolve();
-    }
-    const timer = lane.patient ? undefined : setTimeout(() => {
-      waiting.splice(waiting.indexOf(turn), 1);
-      reject(new Error(GAVE_UP));
-    }, waitMs);
-    function turn() {
-      clearTimeout(timer);
-      inUse++;
-      resolve();
-    }
-    waiting.push(turn);
-  });
+  const take = (lane: Lane) =>
+    new Promise<void>((resolve, reject) => {
+      if (inUse < shared) {
+        inUse++;
+        return resolve();
+      }
+      const timer = lane.patient
+        ? undefined
+        : setTimeout(() => {
+            waiting.splice(waiting.indexOf(turn), 1);
+            reject(new Error(GAVE_UP));
+          }, waitMs);
+      function turn() {
+        clearTimeout(timer);
+        inUse++;
+        resolve();
+      }
+      waiting.push(turn);
+    });
   const give = () => {
     inUse--;
     waiting.shift()?.();

@@ -10,7 +10,9 @@ import pg from 'pg';
 /** int8 (count(*), bigserial) arrives as a string from pg; our counts fit in a double. */
 const TYPES: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === pg.types.builtins.INT8 && format !== 'binary' ? Number : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+    oid === pg.types.builtins.INT8 && format !== 'binary'
+      ? Number
+      : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
 };
 
 /**
@@ -76,8 +78,11 @@ export class PreparingClient extends pg.Client {
       if (!between || this.getTransactionStatus() === 'E') return false;
       const oldest = this.#prepared.values().next().value!;
       this.#prepared.delete(oldest);
-      delete (this as unknown as { connection: { parsedStatements: Record<string, string> } }).connection.parsedStatements[oldest];
-      super.query(`deallocate ${oldest}`).catch(() => { /* the session is gone: so is the statement */ });
+      delete (this as unknown as { connection: { parsedStatements: Record<string, string> } }).connection
+        .parsedStatements[oldest];
+      super.query(`deallocate ${oldest}`).catch(() => {
+        /* the session is gone: so is the statement */
+      });
     }
     this.#prepared.add(name);
     return true;

@@ -94,7 +94,10 @@ export class ThreadLifeline {
         logger?.info(`the embedded database is open again (after ${attempt + 1} attempt${attempt ? 's' : ''})`);
         return;
       } catch (e) {
-        logger?.warn({ reason: (e as Error)?.message ?? String(e), attempt: attempt + 1 }, 'the embedded database could not be opened again; trying again');
+        logger?.warn(
+          { reason: (e as Error)?.message ?? String(e), attempt: attempt + 1 },
+          'the embedded database could not be opened again; trying again',
+        );
       }
     }
   }

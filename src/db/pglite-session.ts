@@ -94,9 +94,13 @@ export class LanedSession {
   /** Waits for the holder (if any) to give the session back, then closes the client. */
   async end(): Promise<void> {
     if (this.#ended) return;
-    const last = this.#held || this.#waiting.request.length || this.#waiting.background.length
-      ? new Promise<SessionClient>((resolve) => { this.#waiting.background.push(resolve); this.#handOver(); })
-      : undefined;
+    const last =
+      this.#held || this.#waiting.request.length || this.#waiting.background.length
+        ? new Promise<SessionClient>((resolve) => {
+            this.#waiting.background.push(resolve);
+            this.#handOver();
+          })
+        : undefined;
     this.#ended = true;
     const client = await last;
     await this.#client.end();

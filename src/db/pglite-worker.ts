@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import pg from 'pg';
+import type pg from 'pg';
 import { serialize } from 'pg-protocol';
 import { Parser } from 'pg-protocol/dist/parser.js';
 import type { BackendMessage } from 'pg-protocol/dist/messages.js';
@@ -47,7 +47,8 @@ function compiledPGlite(): Promise<CompiledWasm> {
   return (compiled ??= (async () => {
     const dist = dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
     // (our compiler settings declare no WebAssembly global: Node has it, TypeScript's DOM lib would)
-    const wasm = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<CompiledWasm> } }).WebAssembly;
+    const wasm = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<CompiledWasm> } })
+      .WebAssembly;
     return wasm.compile(await readFile(join(dist, 'pglite.wasm')));
   })());
 }
@@ -111,7 +112,8 @@ export class DatabaseThread {
         else if (m.type === 'failed') done(() => reject(new Error(m.message)));
       };
       const onError = (e: Error) => done(() => reject(e));
-      const onExit = (code: number) => done(() => reject(new Error(`the embedded database's thread exited (${code}) while opening`)));
+      const onExit = (code: number) =>
+        done(() => reject(new Error(`the embedded database's thread exited (${code}) while opening`)));
       function done(then: () => void) {
         worker.off('message', onMessage).off('error', onError).off('exit', onExit);
         then();
@@ -223,17 +225,39 @@ export class ThreadConnection extends EventEmitter {
   ref(): void {}
   unref(): void {}
 
-  query(text: string): void { this.#send(serialize.query(text)); }
-  parse(query: Parameters<typeof serialize.parse>[0]): void { this.#send(serialize.parse(query)); }
-  bind(config: Parameters<typeof serialize.bind>[0]): void { this.#send(serialize.bind(config)); }
-  execute(config: Parameters<typeof serialize.execute>[0]): void { this.#send(serialize.execute(config)); }
-  describe(msg: Parameters<typeof serialize.describe>[0]): void { this.#send(serialize.describe(msg)); }
-  close(msg: Parameters<typeof serialize.close>[0]): void { this.#send(serialize.close(msg)); }
-  flush(): void { this.#send(serialize.flush()); }
-  sync(): void { this.#send(serialize.sync()); }
-  sendCopyFromChunk(chunk: Buffer): void { this.#send(serialize.copyData(chunk)); }
-  endCopyFrom(): void { this.#send(serialize.copyDone()); }
-  sendCopyFail(message: string): void { this.#send(serialize.copyFail(message)); }
+  query(text: string): void {
+    this.#send(serialize.query(text));
+  }
+  parse(query: Parameters<typeof serialize.parse>[0]): void {
+    this.#send(serialize.parse(query));
+  }
+  bind(config: Parameters<typeof serialize.bind>[0]): void {
+    this.#send(serialize.bind(config));
+  }
+  execute(config: Parameters<typeof serialize.execute>[0]): void {
+    this.#send(serialize.execute(config));
+  }
+  describe(msg: Parameters<typeof serialize.describe>[0]): void {
+    this.#send(serialize.describe(msg));
+  }
+  close(msg: Parameters<typeof serialize.close>[0]): void {
+    this.#send(serialize.close(msg));
+  }
+  flush(): void {
+    this.#send(serialize.flush());
+  }
+  sync(): void {
+    this.#send(serialize.sync());
+  }
+  sendCopyFromChunk(chunk: Buffer): void {
+    this.#send(serialize.copyData(chunk));
+  }
+  endCopyFrom(): void {
+    this.#send(serialize.copyDone());
+  }
+  sendCopyFail(message: string): void {
+    this.#send(serialize.copyFail(message));
+  }
   sendSASLInitialResponseMessage(): void {}
   sendSCRAMClientFinalMessage(): void {}
 
@@ -250,10 +274,14 @@ export class ThreadConnection extends EventEmitter {
       const batch = Buffer.concat(this.#batch);
       this.#batch = [];
       this.#thread.exec(batch).then(
-        (answer) => this.#parser.parse(Buffer.from(answer.buffer, answer.byteOffset, answer.byteLength), (msg: BackendMessage) => {
-          this.emit('message', msg);
-          this.emit(msg.name === 'error' ? 'errorMessage' : msg.name, msg);
-        }),
+        (answer) =>
+          this.#parser.parse(
+            Buffer.from(answer.buffer, answer.byteOffset, answer.byteLength),
+            (msg: BackendMessage) => {
+              this.emit('message', msg);
+              this.emit(msg.name === 'error' ? 'errorMessage' : msg.name, msg);
+            },
+          ),
         (e: Error) => this.emit('error', e),
       );
     });
@@ -261,7 +289,10 @@ export class ThreadConnection extends EventEmitter {
 }
 
 /** A pg Client on the thread's one session (what pg.Client needs: a Connection of its own). */
-export function clientOnThread<C extends pg.Client>(Client: new (config: pg.ClientConfig) => C, thread: DatabaseThread): C {
+export function clientOnThread<C extends pg.Client>(
+  Client: new (config: pg.ClientConfig) => C,
+  thread: DatabaseThread,
+): C {
   const client = new Client({ connection: new ThreadConnection(thread) } as unknown as pg.ClientConfig);
   // When the thread dies, the statements in flight fail with its reason (and a new thread takes
   // over, pglite-lifeline.ts); the Client then also emits 'error', which unheard would be thrown

@@ -58,7 +58,9 @@ function templatePaths(): PGliteTemplate {
 }
 
 /** Writes the empty-cluster template (by default next to the built code, see `templatePaths`). */
-export async function writePGliteTemplate({ dir, tarball, folders }: PGliteTemplate = templatePaths()): Promise<PGliteTemplate> {
+export async function writePGliteTemplate(
+  { dir, tarball, folders }: PGliteTemplate = templatePaths(),
+): Promise<PGliteTemplate> {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const pglite = await PGlite.create(dir);
@@ -78,13 +80,17 @@ function foldersOf(dir: string, under = ''): string[] {
 }
 
 /** Starts `dataDir` from the template when it holds no cluster yet (see `templatePaths`); `memory://`: the tarball to load. */
-function fromTemplate(dataDir: string, { dir, tarball, folders }: PGliteTemplate): Pick<DatabaseThreadOptions, 'tarball'> {
+function fromTemplate(
+  dataDir: string,
+  { dir, tarball, folders }: PGliteTemplate,
+): Pick<DatabaseThreadOptions, 'tarball'> {
   if (dataDir.startsWith('memory://')) return existsSync(tarball) ? { tarball } : {};
   if (existsSync(join(dataDir, 'PG_VERSION')) || !existsSync(dir)) return {};
   // PG_VERSION last: a copy cut short is copied again at the next start instead of opened
   cpSync(dir, dataDir, { recursive: true, filter: (source) => source !== join(dir, 'PG_VERSION') });
   if (existsSync(folders)) {
-    for (const folder of JSON.parse(readFileSync(folders, 'utf8')) as string[]) mkdirSync(join(dataDir, folder), { recursive: true });
+    for (const folder of JSON.parse(readFileSync(folders, 'utf8')) as string[])
+      mkdirSync(join(dataDir, folder), { recursive: true });
   }
   copyFileSync(join(dir, 'PG_VERSION'), join(dataDir, 'PG_VERSION'));
   return {};
@@ -110,7 +116,12 @@ async function openUnlocked(dataDir: string, template: PGliteTemplate, logger?: 
   keepHeapCompact();
   const settings = Object.entries(PGLITE_SETTINGS).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
   // the database runs in a thread of its own (pglite-worker.ts), so its statements never hold the server's event loop
-  const start = () => DatabaseThread.start({ dataDir, ...fromTemplate(dataDir, template), startParams: [...PGlite.defaultStartParams, ...settings] });
+  const start = () =>
+    DatabaseThread.start({
+      dataDir,
+      ...fromTemplate(dataDir, template),
+      startParams: [...PGlite.defaultStartParams, ...settings],
+    });
   const thread = await start();
   // pg's own Client speaking the wire protocol to that thread: the statements `prepared` names are
   // parsed and planned once, as on PostgreSQL (PGlite's query() parses, plans and enters the
@@ -119,10 +130,15 @@ async function openUnlocked(dataDir: string, template: PGliteTemplate, logger?: 
   const session = new LanedSession(clientOnThread(PreparingClient, thread));
   // a thread that dies is started again on the same data folder (pglite-lifeline.ts)
   const lifeline = new ThreadLifeline(thread, {
-    start, restart: !dataDir.startsWith('memory://'), logger,
+    start,
+    restart: !dataDir.startsWith('memory://'),
+    logger,
     onThread: (next) => session.replaceClient(clientOnThread(PreparingClient, next)),
   });
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: session as unknown as PostgresPool }), plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })] });
+  const db = new Kysely<DB>({
+    dialect: new PostgresDialect({ pool: session as unknown as PostgresPool }),
+    plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })],
+  });
   return {
     db,
     kind: 'pglite',

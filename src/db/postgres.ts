@@ -27,13 +27,27 @@ export async function openPostgres(databaseUrl: string, options: DatabaseOptions
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   // TCP keepalive after 10 s idle (the OS's default is 2 hours): a connection to a host that
   // vanished (a failover without a reset) is noticed by the operating system, not never
-  const connection = { ...withSessionOptions(databaseUrl, schema), keepAlive: true, keepAliveInitialDelayMillis: 10_000, connectionTimeoutMillis: connectTimeoutMs };
+  const connection = {
+    ...withSessionOptions(databaseUrl, schema),
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+    connectionTimeoutMillis: connectTimeoutMs,
+  };
   const size = options.poolSize ?? DEFAULT_POOL_SIZE;
   const pool = new pg.Pool({ ...connection, Client: clientLogging(options.logger), max: size });
-  pool.on('error', () => { /* an idle client lost its connection: ServerClient logged it, the pool dropped it */ });
+  pool.on('error', () => {
+    /* an idle client lost its connection: ServerClient logged it, the pool dropped it */
+  });
   const probe = databaseProbe(connection, options.logger);
-  const lanes = withLanes(pool, { size, reserved: Math.min(size - 1, options.reservedConnections ?? DEFAULT_RESERVED_CONNECTIONS), waitMs: connectTimeoutMs });
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: lanes }), plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })] });
+  const lanes = withLanes(pool, {
+    size,
+    reserved: Math.min(size - 1, options.reservedConnections ?? DEFAULT_RESERVED_CONNECTIONS),
+    waitMs: connectTimeoutMs,
+  });
+  const db = new Kysely<DB>({
+    dialect: new PostgresDialect({ pool: lanes }),
+    plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })],
+  });
   return {
     db,
     kind: 'postgres',
@@ -42,7 +56,12 @@ export async function openPostgres(databaseUrl: string, options: DatabaseOptions
     probe: probe.check,
     // job work is bulk work: it never takes the connections kept for requests (lanes.ts)
     inBackground: (fn) => asBulk(fn, { patient: true }),
-    usage: () => ({ max: size, busy: pool.totalCount - pool.idleCount, idle: pool.idleCount, waiting: pool.waitingCount + lanes.waiting() }),
+    usage: () => ({
+      max: size,
+      busy: pool.totalCount - pool.idleCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount + lanes.waiting(),
+    }),
     bulkRequest: (fn) => asBulk(fn),
     close: async () => {
       await probe.close();
@@ -85,7 +104,9 @@ function databaseProbe(connection: pg.ClientConfig, logger: DatabaseLogger | und
   let closed = false;
   const drop = (c: pg.Client) => {
     if (client === c) client = undefined;
-    c.end().catch(() => { /* already gone */ });
+    c.end().catch(() => {
+      /* already gone */
+    });
   };
   const run = async () => {
     let c = client;
@@ -110,7 +131,9 @@ function databaseProbe(connection: pg.ClientConfig, logger: DatabaseLogger | und
   return {
     check(): Promise<void> {
       if (closed) return Promise.reject(new Error('the database was closed'));
-      inFlight ??= run().finally(() => { inFlight = undefined; });
+      inFlight ??= run().finally(() => {
+        inFlight = undefined;
+      });
       return inFlight;
     },
     async close() {
@@ -131,7 +154,10 @@ function databaseProbe(connection: pg.ClientConfig, logger: DatabaseLogger | und
  *   per-identity subqueries ran in the leader anyway. Data-modifying statements never run in
  *   parallel, and several chunks already run at once.
  */
-function withSessionOptions(databaseUrl: string, schema: string | undefined): { connectionString: string; options: string } {
+function withSessionOptions(
+  databaseUrl: string,
+  schema: string | undefined,
+): { connectionString: string; options: string } {
   const ours = ['-c jit=off -c max_parallel_workers_per_gather=0', schema ? `-c search_path=${schema}` : ''];
   let url: URL;
   try {

@@ -20,7 +20,7 @@ export function constEvaluator(value: Value): ConstEvaluator {
 }
 
 export function isConst(ev: Evaluator): ev is ConstEvaluator {
-  return Object.prototype.hasOwnProperty.call(ev, 'constant');
+  return Object.hasOwn(ev, 'constant');
 }
 
 /** Passes the implicit input through unchanged. */

@@ -78,9 +78,10 @@ export function createBudget(options: { scope?: string; limits?: Partial<Limits>
       const limit = limits[LIMIT_OF[what]];
       if (used[what] > limit) {
         // one definition's node count keeps the message it had before there was a budget
-        const message = what === 'nodes' && scope === DEFINITION_SCOPE
-          ? `definition has more than ${limit} transforms`
-          : `${scope}: more than ${limit} ${WHAT[what]} in all (limit ${limit})`;
+        const message =
+          what === 'nodes' && scope === DEFINITION_SCOPE
+            ? `definition has more than ${limit} transforms`
+            : `${scope}: more than ${limit} ${WHAT[what]} in all (limit ${limit})`;
         exceeded ??= new TransformBudgetError(message, path);
         throw new TransformBudgetError(message, path);
       }

@@ -2,15 +2,24 @@ import { describe, expect, it } from 'vitest';
 import { compileTransform, TransformCompileError, validateTransformDefinition } from './index.js';
 import { run, t } from './test-support.js';
 
-const store = (defs: Record<string, unknown>) => (name: string) => defs[name] as { type: string; attributes: unknown } | undefined;
+const store = (defs: Record<string, unknown>) => (name: string) =>
+  defs[name] as { type: string; attributes: unknown } | undefined;
 
 describe('compileTransform', () => {
   it.each([
     [null, '', 'expected a transform: an object with a string "type"'],
     [{ type: 'nope' }, 'type', 'unknown transform type "nope"'],
     [{ type: 'lower', attributes: [] }, 'attributes', '"attributes" must be an object'],
-    [t('concat', { values: ['a', 'b', t('lower', { input: { type: 5 } })] }), 'attributes.values[2].attributes.input', 'expected a string, number, boolean or a nested transform'],
-    [t('firstValid', { values: [t('split', { delimiter: '(', index: 0 })] }), 'attributes.values[0].attributes.delimiter', 'invalid regular expression'],
+    [
+      t('concat', { values: ['a', 'b', t('lower', { input: { type: 5 } })] }),
+      'attributes.values[2].attributes.input',
+      'expected a string, number, boolean or a nested transform',
+    ],
+    [
+      t('firstValid', { values: [t('split', { delimiter: '(', index: 0 })] }),
+      'attributes.values[0].attributes.delimiter',
+      'invalid regular expression',
+    ],
     [t('static', { value: '#if($x)' }), 'attributes.value', 'template error'],
     [t('reference', { id: 'Missing' }), '', 'reference to unknown transform "Missing"'],
   ])('rejects %j at %j', (def, path, message) => {
@@ -48,22 +57,40 @@ describe('compileTransform', () => {
     expect(run(t('lower', { input: t('reference', { id: 'Bad' }) }), {}, { transforms })).toBe(
       'COMPILE: attributes.input{Bad}.attributes.values[1].attributes.table: attribute "table" must be an object of key → value',
     );
-    expect(run(t('reference', { id: 'Loop1' }), {}, { transforms })).toBe('COMPILE: {Loop1}{Loop2}.attributes.input: reference cycle: Loop1 → Loop2 → Loop1');
-    expect(run(t('reference', { id: 'Self' }), {}, { transforms })).toBe('COMPILE: {Self}: reference cycle: Self → Self');
-    const failing = compileTransform(t('concat', { values: ['x', t('reference', { id: 'Fails' })] }), { transforms }).evaluate({ input: 'zz' });
-    expect(failing).toEqual({ ok: false, error: 'no table entry for "zz" and no default', path: 'attributes.values[1]{Fails}' });
+    expect(run(t('reference', { id: 'Loop1' }), {}, { transforms })).toBe(
+      'COMPILE: {Loop1}{Loop2}.attributes.input: reference cycle: Loop1 → Loop2 → Loop1',
+    );
+    expect(run(t('reference', { id: 'Self' }), {}, { transforms })).toBe(
+      'COMPILE: {Self}: reference cycle: Self → Self',
+    );
+    const failing = compileTransform(t('concat', { values: ['x', t('reference', { id: 'Fails' })] }), {
+      transforms,
+    }).evaluate({ input: 'zz' });
+    expect(failing).toEqual({
+      ok: false,
+      error: 'no table entry for "zz" and no default',
+      path: 'attributes.values[1]{Fails}',
+    });
   });
 
   it('reports requiresPeriodicRefresh from any node, top level or attributes, through references', () => {
-    const transforms = store({ Clock: { type: 'dateMath', requiresPeriodicRefresh: true, attributes: { expression: 'now' } } });
+    const transforms = store({
+      Clock: { type: 'dateMath', requiresPeriodicRefresh: true, attributes: { expression: 'now' } },
+    });
     expect(compileTransform(t('lower')).requiresPeriodicRefresh).toBe(false);
     expect(compileTransform(t('lower', { requiresPeriodicRefresh: 'true' })).requiresPeriodicRefresh).toBe(true);
-    expect(compileTransform(t('upper', { input: t('reference', { id: 'Clock' }) }), { transforms }).requiresPeriodicRefresh).toBe(true);
+    expect(
+      compileTransform(t('upper', { input: t('reference', { id: 'Clock' }) }), { transforms }).requiresPeriodicRefresh,
+    ).toBe(true);
   });
 
   it('applies limit overrides', () => {
-    expect(run(t('lower', { input: t('lower', { input: t('lower') }) }), {}, { limits: { maxDepth: 1 } })).toMatch(/nested deeper than 1 levels/);
-    expect(run(t('concat', { values: ['a', 'b', 'c'] }), {}, { limits: { maxTableEntries: 2 } })).toMatch(/more than 2 items/);
+    expect(run(t('lower', { input: t('lower', { input: t('lower') }) }), {}, { limits: { maxDepth: 1 } })).toMatch(
+      /nested deeper than 1 levels/,
+    );
+    expect(run(t('concat', { values: ['a', 'b', 'c'] }), {}, { limits: { maxTableEntries: 2 } })).toMatch(
+      /more than 2 items/,
+    );
   });
 });
 

@@ -9,7 +9,7 @@
  * - every compiled node counts one evaluation step per call (limits.maxSteps).
  */
 import { isPlainObject, isTransformDef } from './attrs.js';
-import { compileFail, EvalFailure, failLimit, joinPath, TransformCompileError } from './errors.js';
+import { compileFail, EvalFailure, joinPath, TransformCompileError } from './errors.js';
 import { createBudget, type CompileBudget } from './budget.js';
 import type { Limits } from './limits.js';
 import { OPERATIONS } from './ops/registry.js';
@@ -76,7 +76,16 @@ export function compileDefinition(
   budget: CompileBudget = createBudget({ limits }),
 ): { evaluator: Evaluator; facts: CompileFacts } {
   const facts: CompileFacts = { requiresPeriodicRefresh: false, references: new Set() };
-  const s: Session = { limits, lookup, facts, memo: new Map(), chain: [], budget, deepest: 0, compiler: undefined as never };
+  const s: Session = {
+    limits,
+    lookup,
+    facts,
+    memo: new Map(),
+    chain: [],
+    budget,
+    deepest: 0,
+    compiler: undefined as never,
+  };
   s.compiler = {
     limits,
     spend: budget.spend,
@@ -92,7 +101,7 @@ function compileNode(s: Session, def: unknown, path: string, depth: number): Eva
   if (depth > limits.maxDepth) compileFail(`transforms nested deeper than ${limits.maxDepth} levels`, path);
   s.budget.spend('nodes', 1, path);
   s.deepest = Math.max(s.deepest, depth);
-  const op = Object.prototype.hasOwnProperty.call(OPERATIONS, def.type) ? OPERATIONS[def.type] : undefined;
+  const op = Object.hasOwn(OPERATIONS, def.type) ? OPERATIONS[def.type] : undefined;
   if (!op) compileFail(`unknown transform type "${def.type}"`, joinPath(path, 'type'));
   const raw = def.attributes;
   if (raw !== undefined && raw !== null && !isPlainObject(raw)) {
@@ -112,7 +121,8 @@ function compileReference(s: Session, name: string, path: string, depth: number)
   let entry = s.memo.get(name);
   if (!entry) {
     if (chain.includes(name)) compileFail(`reference cycle: ${[...chain, name].join(' → ')}`, path);
-    if (depth + chain.length >= limits.maxDepth) compileFail(`references nested deeper than ${limits.maxDepth} levels`, path);
+    if (depth + chain.length >= limits.maxDepth)
+      compileFail(`references nested deeper than ${limits.maxDepth} levels`, path);
     entry = compileTarget(s, name, path);
     s.memo.set(name, entry);
   }
@@ -135,7 +145,8 @@ function compileTarget(s: Session, name: string, sitePath: string): RefEntry {
     return { evaluator, height: s.deepest };
   } catch (e) {
     // same class (a budget error stays one), the path now read from the reference site
-    if (e instanceof TransformCompileError) throw new (e.constructor as typeof TransformCompileError)(e.reason, refPath(sitePath, name, e.path));
+    if (e instanceof TransformCompileError)
+      throw new (e.constructor as typeof TransformCompileError)(e.reason, refPath(sitePath, name, e.path));
     throw e;
   } finally {
     s.chain.pop();
@@ -149,7 +160,11 @@ function isTrue(raw: unknown): boolean {
 
 /** `site{Name}.inner` (no dot before a nested `{Other}`). */
 function refPath(sitePath: string, name: string, inner: string): string {
-  return !inner ? `${sitePath}{${name}}` : inner.startsWith('{') ? `${sitePath}{${name}}${inner}` : `${sitePath}{${name}}.${inner}`;
+  return !inner
+    ? `${sitePath}{${name}}`
+    : inner.startsWith('{')
+      ? `${sitePath}{${name}}${inner}`
+      : `${sitePath}{${name}}.${inner}`;
 }
 
 /** Counts a step per call of the node, and the text it produced (long values cost more than one step to make). */
@@ -157,7 +172,8 @@ function stepped(ev: Evaluator, path: string): Evaluator {
   return (input, run) => {
     if (++run.steps > run.maxSteps) stepsExceeded(run, path);
     const out = ev(input, run);
-    if (typeof out === 'string' && out.length >= CHARS_PER_STEP) charge(run, Math.floor(out.length / CHARS_PER_STEP), path);
+    if (typeof out === 'string' && out.length >= CHARS_PER_STEP)
+      charge(run, Math.floor(out.length / CHARS_PER_STEP), path);
     return out;
   };
 }
@@ -168,7 +184,8 @@ function prefixErrors(ev: Evaluator, prefix: string): Evaluator {
     try {
       return ev(input, run);
     } catch (e) {
-      if (e instanceof EvalFailure) e.path = !e.path ? prefix : e.path.startsWith('{') ? prefix + e.path : `${prefix}.${e.path}`;
+      if (e instanceof EvalFailure)
+        e.path = !e.path ? prefix : e.path.startsWith('{') ? prefix + e.path : `${prefix}.${e.path}`;
       throw e;
     }
   };

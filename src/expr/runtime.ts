@@ -109,7 +109,7 @@ export function valueToText(value: Value): string | null {
 
 /** `obj[key]` for own properties only (never the prototype chain: `constructor`, `__proto__`). */
 export function own(obj: Readonly<Record<string, unknown>> | null | undefined, key: string): unknown {
-  return obj && Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
+  return obj && Object.hasOwn(obj, key) ? obj[key] : undefined;
 }
 
 /** Converts data from the outside (account/identity attributes, JSON literals) to a `Value`. */

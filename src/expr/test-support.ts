@@ -16,6 +16,9 @@ export function run(definition: unknown, ctx: EvaluationContext = {}, options: C
 }
 
 /** Shorthand for `{ type, attributes }`. */
-export function t(type: string, attributes: Record<string, unknown> = {}): { type: string; attributes: Record<string, unknown> } {
+export function t(
+  type: string,
+  attributes: Record<string, unknown> = {},
+): { type: string; attributes: Record<string, unknown> } {
   return { type, attributes };
 }

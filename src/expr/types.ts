@@ -70,9 +70,7 @@ export interface EvaluationContext {
 }
 
 /** The outcome of one evaluation: evaluation errors are values, never exceptions. */
-export type EvaluationResult =
-  | { ok: true; value: TransformValue }
-  | { ok: false; error: string; path: string };
+export type EvaluationResult = { ok: true; value: TransformValue } | { ok: false; error: string; path: string };
 
 /** A named (stored) transform as the `reference` lookup returns it. */
 export interface NamedTransform {

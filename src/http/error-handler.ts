@@ -37,7 +37,14 @@ export function errorResponseBody(error: AppError, trackingId: string): ErrorBod
 
 /** RFC 6749 §5.2 error body for the OAuth endpoints (`/oauth/token` answers `{error, error_description}`). */
 function oauthErrorBody(error: AppError): ErrorBody {
-  const code = error.status === 503 ? 'temporarily_unavailable' : error.status >= 500 ? 'server_error' : error.status === 401 ? 'invalid_client' : 'invalid_request';
+  const code =
+    error.status === 503
+      ? 'temporarily_unavailable'
+      : error.status >= 500
+        ? 'server_error'
+        : error.status === 401
+          ? 'invalid_client'
+          : 'invalid_request';
   return { error: code, error_description: error.message };
 }
 
@@ -57,9 +64,13 @@ interface AjvError {
  */
 function describeUnion(union: AjvError, branches: readonly AjvError[], context: string): string[] {
   const path = union.instancePath ?? '';
-  const specific = branches.filter((b) => (b.instancePath ?? '') !== path || (b.keyword !== 'type' && b.keyword !== 'const'));
+  const specific = branches.filter(
+    (b) => (b.instancePath ?? '') !== path || (b.keyword !== 'type' && b.keyword !== 'const'),
+  );
   if (specific.length > 0) return specific.map((b) => describeOne(b, context));
-  const alternatives = branches.map((b) => (b.keyword === 'const' ? JSON.stringify(b.params?.allowedValue) : String(b.params?.type ?? b.message)));
+  const alternatives = branches.map((b) =>
+    b.keyword === 'const' ? JSON.stringify(b.params?.allowedValue) : String(b.params?.type ?? b.message),
+  );
   return [`${context}${path}: must be one of ${[...new Set(alternatives)].join(', ')}`];
 }
 
@@ -94,7 +105,9 @@ function frameworkError(err: FastifyError, request?: FastifyRequest): AppError |
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return ERRORS.unsupportedMediaType(String(request?.headers['content-type'] ?? 'none'), SUPPORTED_MEDIA_TYPES);
     case 'FST_ERR_CTP_BODY_TOO_LARGE': {
-      const form = String(request?.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded');
+      const form = String(request?.headers['content-type'] ?? '')
+        .toLowerCase()
+        .startsWith('application/x-www-form-urlencoded');
       const limit = form ? FORM_BODY_LIMIT : request?.routeOptions.bodyLimit;
       return ERRORS.payloadTooLarge(limit ? `The request body is too large; the limit is ${limit} bytes.` : undefined);
     }
@@ -103,9 +116,13 @@ function frameworkError(err: FastifyError, request?: FastifyRequest): AppError |
     case 'FST_ERR_MAX_PARAM_LENGTH':
       return ERRORS.uriTooLong();
     case 'FST_ERR_BAD_URL':
-      return new AppError('invalid_url', 'The request URL is not valid: it contains a malformed percent-encoded sequence.');
+      return new AppError(
+        'invalid_url',
+        'The request URL is not valid: it contains a malformed percent-encoded sequence.',
+      );
   }
-  if (err instanceof SyntaxError || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY') return new AppError('invalid_json', `The request body is not valid JSON: ${err.message}`);
+  if (err instanceof SyntaxError || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY')
+    return new AppError('invalid_json', `The request body is not valid JSON: ${err.message}`);
   return undefined;
 }
 
@@ -136,7 +153,11 @@ export function toAppError(e: unknown, request?: FastifyRequest): AppError {
 export function sendError(reply: FastifyReply, request: FastifyRequest, error: AppError) {
   const oauth = request.routeOptions?.url?.startsWith('/oauth/') === true && error.code !== 'rate_limited';
   const body = oauth ? oauthErrorBody(error) : errorResponseBody(error, request.id);
-  return reply.code(error.status).headers(error.headers).type('application/json; charset=utf-8').send(JSON.stringify(body));
+  return reply
+    .code(error.status)
+    .headers(error.headers)
+    .type('application/json; charset=utf-8')
+    .send(JSON.stringify(body));
 }
 
 /** What made a 503: the database's own words (a translated error keeps them as its `cause`). */
@@ -146,7 +167,11 @@ const describeCause = (e: unknown) => ((e as Error)?.cause as Error | undefined)
 export function installErrorHandling(app: FastifyInstance, allowedMethods: (url: string) => string[]): void {
   app.setErrorHandler((e, request, reply) => {
     const error = toAppError(e, request);
-    if (error.code === 'unavailable') request.log.warn({ code: error.code, reason: error.message, cause: describeCause(e) }, 'request refused: a dependency is unavailable');
+    if (error.code === 'unavailable')
+      request.log.warn(
+        { code: error.code, reason: error.message, cause: describeCause(e) },
+        'request refused: a dependency is unavailable',
+      );
     else if (error.status >= 500) request.log.error({ code: error.code, err: e }, 'unhandled error');
     else request.log.info({ code: error.code, status: error.status, reason: error.message }, 'request refused');
     return sendError(reply, request, error);

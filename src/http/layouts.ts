@@ -8,11 +8,25 @@ import type { VersionName } from './versions.js';
  * paths, a source delete's answer, the shapes of answers — is in this table (rights: `rights.ts`).
  */
 export type ServiceOperation =
-  | 'listSources' | 'createSource' | 'getSource' | 'updateSource' | 'deleteSource' | 'loadAccounts'
-  | 'listAccounts' | 'getAccount' | 'enableAccount' | 'disableAccount'
-  | 'listIdentities' | 'getIdentity'
-  | 'listTransforms' | 'createTransform' | 'getTransform' | 'updateTransform' | 'deleteTransform'
-  | 'listTaskStatus' | 'getTaskStatus';
+  | 'listSources'
+  | 'createSource'
+  | 'getSource'
+  | 'updateSource'
+  | 'deleteSource'
+  | 'loadAccounts'
+  | 'listAccounts'
+  | 'getAccount'
+  | 'enableAccount'
+  | 'disableAccount'
+  | 'listIdentities'
+  | 'getIdentity'
+  | 'listTransforms'
+  | 'createTransform'
+  | 'getTransform'
+  | 'updateTransform'
+  | 'deleteTransform'
+  | 'listTaskStatus'
+  | 'getTaskStatus';
 
 export interface ServiceLayout {
   /** `v3`, `beta`, `v2024`, `v2025`, `v2026`, or `v1` (the per-service layout). */
@@ -62,8 +76,12 @@ export const SERVICE_LAYOUTS: readonly ServiceLayout[] = [
   {
     name: 'v1',
     paths: {
-      sources: '/sources/v1', sourceLoads: '/sources/v1', accounts: '/accounts/v1',
-      identities: '/identities/v1', transforms: '/transforms/v1', taskStatus: '/task-status/v1',
+      sources: '/sources/v1',
+      sourceLoads: '/sources/v1',
+      accounts: '/accounts/v1',
+      identities: '/identities/v1',
+      transforms: '/transforms/v1',
+      taskStatus: '/task-status/v1',
     },
     sourceDelete: 'taskReference',
     shapes: 'perService',

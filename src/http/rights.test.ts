@@ -22,7 +22,7 @@ function listing(): string[] {
 }
 
 describe('the rights table', () => {
-  it('lists every operation\'s scopes and user levels, per version', () => {
+  it("lists every operation's scopes and user levels, per version", () => {
     expect(listing()).toEqual([
       'listIdentityProfiles (v3 beta v2024 v2025 v2026 v1): idn:identity-profile:read | ORG_ADMIN API',
       'createIdentityProfile (v3 beta v2024 v2025 v2026 v1): idn:identity-profile:manage | ORG_ADMIN API',

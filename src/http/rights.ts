@@ -23,7 +23,8 @@ export interface Rights {
 export type Operation =
   | ProfileOperation
   | `lifecycleStates.${LifecycleStateOperation}`
-  | 'setLifecycleState' | 'startIdentityProcessing'
+  | 'setLifecycleState'
+  | 'startIdentityProcessing'
   | ServiceOperation;
 
 const r = (scopes: string[], userLevels: readonly string[]): Rights => ({ scopes, userLevels });
@@ -107,7 +108,16 @@ const PREFIXED_SERVICES: Record<ServiceOperation, Rights> = {
 };
 
 const SOURCE_ADMINS = ['ORG_ADMIN', 'SOURCE_ADMIN', 'SOURCE_SUBADMIN'];
-const TASK_READERS = ['ORG_ADMIN', 'HELPDESK', 'CERT_ADMIN', 'REPORT_ADMIN', 'ROLE_ADMIN', 'ROLE_SUBADMIN', 'SOURCE_ADMIN', 'SOURCE_SUBADMIN'];
+const TASK_READERS = [
+  'ORG_ADMIN',
+  'HELPDESK',
+  'CERT_ADMIN',
+  'REPORT_ADMIN',
+  'ROLE_ADMIN',
+  'ROLE_SUBADMIN',
+  'SOURCE_ADMIN',
+  'SOURCE_SUBADMIN',
+];
 /**
  * The per-service layout (/sources/v1…): exactly what its documents declare. One reading:
  * `disableAccountV1` spells its levels `x-sailpont-userLevels`, so by the letter it declares

@@ -23,7 +23,14 @@ export function createRouteIndex(app: FastifyInstance) {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     const pattern = patternOf(route.url);
     for (const method of methods) {
-      routes.push({ method, url: route.url, pattern, get config() { return (route.config ?? {}) as Record<string, unknown>; } });
+      routes.push({
+        method,
+        url: route.url,
+        pattern,
+        get config() {
+          return (route.config ?? {}) as Record<string, unknown>;
+        },
+      });
     }
   });
   return {

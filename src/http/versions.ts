@@ -9,9 +9,17 @@ import { LIFECYCLE_STATE_POLICIES, type LifecycleStatePolicy } from '../domain/l
 export type VersionName = 'v3' | 'beta' | 'v2024' | 'v2025' | 'v2026' | 'v1';
 
 export type ProfileOperation =
-  | 'listIdentityProfiles' | 'createIdentityProfile' | 'deleteIdentityProfiles' | 'exportIdentityProfiles'
-  | 'importIdentityProfiles' | 'identityPreview' | 'getIdentityProfile' | 'deleteIdentityProfile'
-  | 'updateIdentityProfile' | 'getDefaultIdentityAttributeConfig' | 'syncIdentityProfile';
+  | 'listIdentityProfiles'
+  | 'createIdentityProfile'
+  | 'deleteIdentityProfiles'
+  | 'exportIdentityProfiles'
+  | 'importIdentityProfiles'
+  | 'identityPreview'
+  | 'getIdentityProfile'
+  | 'deleteIdentityProfile'
+  | 'updateIdentityProfile'
+  | 'getDefaultIdentityAttributeConfig'
+  | 'syncIdentityProfile';
 
 export interface ApiVersion {
   name: VersionName;
@@ -36,11 +44,16 @@ export interface LifecycleStatesVersion {
 
 const operationIds = (preview: string, suffix = ''): Record<ProfileOperation, string> => {
   const ids: Record<ProfileOperation, string> = {
-    listIdentityProfiles: 'listIdentityProfiles', createIdentityProfile: 'createIdentityProfile',
-    deleteIdentityProfiles: 'deleteIdentityProfiles', exportIdentityProfiles: 'exportIdentityProfiles',
-    importIdentityProfiles: 'importIdentityProfiles', identityPreview: preview,
-    getIdentityProfile: 'getIdentityProfile', deleteIdentityProfile: 'deleteIdentityProfile',
-    updateIdentityProfile: 'updateIdentityProfile', getDefaultIdentityAttributeConfig: 'getDefaultIdentityAttributeConfig',
+    listIdentityProfiles: 'listIdentityProfiles',
+    createIdentityProfile: 'createIdentityProfile',
+    deleteIdentityProfiles: 'deleteIdentityProfiles',
+    exportIdentityProfiles: 'exportIdentityProfiles',
+    importIdentityProfiles: 'importIdentityProfiles',
+    identityPreview: preview,
+    getIdentityProfile: 'getIdentityProfile',
+    deleteIdentityProfile: 'deleteIdentityProfile',
+    updateIdentityProfile: 'updateIdentityProfile',
+    getDefaultIdentityAttributeConfig: 'getDefaultIdentityAttributeConfig',
     syncIdentityProfile: 'syncIdentityProfile',
   };
   return Object.fromEntries(Object.entries(ids).map(([k, v]) => [k, v + suffix])) as Record<ProfileOperation, string>;
@@ -71,17 +84,65 @@ const LEGACY_PREVIEW_TYPES = ['accountAttribute', 'reference', 'rule'] as const;
 const STANDARD_POLICY: VersionPolicy = { hasTimeBasedAttrDefault: false, attributeConfigEnabledDefault: false };
 
 export const API_VERSIONS: readonly ApiVersion[] = [
-  { name: 'v3', prefix: '/v3', profilesPath: '/v3/identity-profiles', policy: { ...STANDARD_POLICY, previewTopLevelTypes: LEGACY_PREVIEW_TYPES }, operationIds: operationIds('showIdentityPreview'), lifecycleStates: lifecycleStates(LIFECYCLE_STATE_POLICIES.v3) },
-  { name: 'beta', prefix: '/beta', profilesPath: '/beta/identity-profiles', policy: { hasTimeBasedAttrDefault: true, attributeConfigEnabledDefault: true, previewTopLevelTypes: LEGACY_PREVIEW_TYPES }, operationIds: operationIds('showGenerateIdentityPreview'), lifecycleStates: BETA_LIFECYCLE_STATES },
-  { name: 'v2024', prefix: '/v2024', profilesPath: '/v2024/identity-profiles', policy: STANDARD_POLICY, operationIds: operationIds('generateIdentityPreview'), lifecycleStates: lifecycleStates(LIFECYCLE_STATE_POLICIES.v2024) },
-  { name: 'v2025', prefix: '/v2025', profilesPath: '/v2025/identity-profiles', policy: STANDARD_POLICY, operationIds: operationIds('generateIdentityPreview'), lifecycleStates: lifecycleStates(LIFECYCLE_STATE_POLICIES.current) },
-  { name: 'v2026', prefix: '/v2026', profilesPath: '/v2026/identity-profiles', policy: STANDARD_POLICY, operationIds: operationIds('generateIdentityPreview'), lifecycleStates: lifecycleStates(LIFECYCLE_STATE_POLICIES.current) },
-  { name: 'v1', profilesPath: '/identity-profiles/v1', policy: STANDARD_POLICY, operationIds: operationIds('generateIdentityPreview', 'V1'), lifecycleStates: lifecycleStates(LIFECYCLE_STATE_POLICIES.current, 'V1') },
+  {
+    name: 'v3',
+    prefix: '/v3',
+    profilesPath: '/v3/identity-profiles',
+    policy: { ...STANDARD_POLICY, previewTopLevelTypes: LEGACY_PREVIEW_TYPES },
+    operationIds: operationIds('showIdentityPreview'),
+    lifecycleStates: lifecycleStates(LIFECYCLE_STATE_POLICIES.v3),
+  },
+  {
+    name: 'beta',
+    prefix: '/beta',
+    profilesPath: '/beta/identity-profiles',
+    policy: {
+      hasTimeBasedAttrDefault: true,
+      attributeConfigEnabledDefault: true,
+      previewTopLevelTypes: LEGACY_PREVIEW_TYPES,
+    },
+    operationIds: operationIds('showGenerateIdentityPreview'),
+    lifecycleStates: BETA_LIFECYCLE_STATES,
+  },
+  {
+    name: 'v2024',
+    prefix: '/v2024',
+    profilesPath: '/v2024/identity-profiles',
+    policy: STANDARD_POLICY,
+    operationIds: operationIds('generateIdentityPreview'),
+    lifecycleStates: lifecycleStates(LIFECYCLE_STATE_POLICIES.v2024),
+  },
+  {
+    name: 'v2025',
+    prefix: '/v2025',
+    profilesPath: '/v2025/identity-profiles',
+    policy: STANDARD_POLICY,
+    operationIds: operationIds('generateIdentityPreview'),
+    lifecycleStates: lifecycleStates(LIFECYCLE_STATE_POLICIES.current),
+  },
+  {
+    name: 'v2026',
+    prefix: '/v2026',
+    profilesPath: '/v2026/identity-profiles',
+    policy: STANDARD_POLICY,
+    operationIds: operationIds('generateIdentityPreview'),
+    lifecycleStates: lifecycleStates(LIFECYCLE_STATE_POLICIES.current),
+  },
+  {
+    name: 'v1',
+    profilesPath: '/identity-profiles/v1',
+    policy: STANDARD_POLICY,
+    operationIds: operationIds('generateIdentityPreview', 'V1'),
+    lifecycleStates: lifecycleStates(LIFECYCLE_STATE_POLICIES.current, 'V1'),
+  },
 ];
 
 /** The version a URL belongs to (for the per-version rate limit), e.g. `v3`, `identity-profiles-v1`, `sources-v1`. */
 export function versionOfUrl(url: string): string {
-  const m = /^\/+(v3|beta|v20\d\d|(?:identity-profiles|sources|accounts|identities|transforms|task-status)\/v\d+)(?:[/?]|$)/.exec(url);
+  const m =
+    /^\/+(v3|beta|v20\d\d|(?:identity-profiles|sources|accounts|identities|transforms|task-status)\/v\d+)(?:[/?]|$)/.exec(
+      url,
+    );
   return m ? m[1].replace('/', '-') : 'other';
 }
 
@@ -100,8 +161,24 @@ export interface IdentityLifecycleOperations {
 export const IDENTITY_LIFECYCLE: Readonly<Record<VersionName, IdentityLifecycleOperations>> = {
   v3: { identitiesPath: '/v3/identities', setLifecycleState: 'setLifecycleState' },
   beta: { identitiesPath: '/beta/identities', startIdentityProcessing: 'startIdentityProcessing' },
-  v2024: { identitiesPath: '/v2024/identities', setLifecycleState: 'setLifecycleState', startIdentityProcessing: 'startIdentityProcessing' },
-  v2025: { identitiesPath: '/v2025/identities', setLifecycleState: 'setLifecycleState', startIdentityProcessing: 'startIdentityProcessing' },
-  v2026: { identitiesPath: '/v2026/identities', setLifecycleState: 'setLifecycleState', startIdentityProcessing: 'startIdentityProcessing' },
-  v1: { identitiesPath: '/identities/v1', setLifecycleState: 'setLifecycleStateV1', startIdentityProcessing: 'startIdentityProcessingV1' },
+  v2024: {
+    identitiesPath: '/v2024/identities',
+    setLifecycleState: 'setLifecycleState',
+    startIdentityProcessing: 'startIdentityProcessing',
+  },
+  v2025: {
+    identitiesPath: '/v2025/identities',
+    setLifecycleState: 'setLifecycleState',
+    startIdentityProcessing: 'startIdentityProcessing',
+  },
+  v2026: {
+    identitiesPath: '/v2026/identities',
+    setLifecycleState: 'setLifecycleState',
+    startIdentityProcessing: 'startIdentityProcessing',
+  },
+  v1: {
+    identitiesPath: '/identities/v1',
+    setLifecycleState: 'setLifecycleStateV1',
+    startIdentityProcessing: 'startIdentityProcessingV1',
+  },
 };

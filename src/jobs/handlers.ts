@@ -16,19 +16,31 @@ const PROBLEMS_LISTED = 5;
  * log line naming what is wrong, and `giveUpOn` fails its task, when the payload names one
  * (`taskId`), with the same message. What a handler returns is logged when it is done.
  */
-export function jobHandlers(jobs: readonly Job[], ctx: DomainContext, settings: JobSettings, logger: Logger): Record<string, JobHandler> {
-  return Object.fromEntries(jobs.map((job): [string, JobHandler] => {
-    const check = Compile(job.payload);
-    return [job.name, async (payload) => {
-      if (!check.Check(payload)) {
-        const problems = [...check.Errors(payload)].map((e) => `${e.instancePath || '/'}: ${e.message}`);
-        const listed = problems.slice(0, PROBLEMS_LISTED).join('; ') + (problems.length > PROBLEMS_LISTED ? `; and ${problems.length - PROBLEMS_LISTED} more` : '');
-        throw new NotRetryable(`${job.name} was not run: its payload does not match the job's schema (${listed}).`);
-      }
-      const summary = await job.handle(ctx, payload, settings);
-      if (summary) logger.info({ job: job.name, ...summary }, 'job done');
-    }];
-  }));
+export function jobHandlers(
+  jobs: readonly Job[],
+  ctx: DomainContext,
+  settings: JobSettings,
+  logger: Logger,
+): Record<string, JobHandler> {
+  return Object.fromEntries(
+    jobs.map((job): [string, JobHandler] => {
+      const check = Compile(job.payload);
+      return [
+        job.name,
+        async (payload) => {
+          if (!check.Check(payload)) {
+            const problems = [...check.Errors(payload)].map((e) => `${e.instancePath || '/'}: ${e.message}`);
+            const listed =
+              problems.slice(0, PROBLEMS_LISTED).join('; ') +
+              (problems.length > PROBLEMS_LISTED ? `; and ${problems.length - PROBLEMS_LISTED} more` : '');
+            throw new NotRetryable(`${job.name} was not run: its payload does not match the job's schema (${listed}).`);
+          }
+          const summary = await job.handle(ctx, payload, settings);
+          if (summary) logger.info({ job: job.name, ...summary }, 'job done');
+        },
+      ];
+    }),
+  );
 }
 
 /**
@@ -38,7 +50,10 @@ export function jobHandlers(jobs: readonly Job[], ctx: DomainContext, settings: 
 export function giveUpOn(jobs: readonly Job[], ctx: DomainContext): NonNullable<QueueOptions['onGiveUp']> {
   const byName = new Map(jobs.map((job) => [job.name, job]));
   return (name, payload, error) => {
-    const message = error instanceof NotRetryable ? error.message : `${name} failed after several attempts: ${(error as Error)?.message ?? String(error)}`;
+    const message =
+      error instanceof NotRetryable
+        ? error.message
+        : `${name} failed after several attempts: ${(error as Error)?.message ?? String(error)}`;
     const job = byName.get(name);
     return job?.giveUp ? job.giveUp(ctx, payload, message) : failTask(ctx, payload.taskId, message);
   };

@@ -11,7 +11,11 @@ const REMEMBERED = 1000;
  * status and duration, the identities a processing run processed and the rows a load applied or
  * rejected. Read from the task's own result after the fact: the domain knows nothing of metrics.
  */
-export function measuredJobs(handlers: Record<string, JobHandler>, metrics: Metrics, findTask: (id: string) => Promise<TaskRecord | undefined>): Record<string, JobHandler> {
+export function measuredJobs(
+  handlers: Record<string, JobHandler>,
+  metrics: Metrics,
+  findTask: (id: string) => Promise<TaskRecord | undefined>,
+): Record<string, JobHandler> {
   const counted = new Set<string>();
   const countTask = async (taskId: string) => {
     if (counted.has(taskId)) return;
@@ -21,19 +25,24 @@ export function measuredJobs(handlers: Record<string, JobHandler>, metrics: Metr
     if (counted.size > REMEMBERED) counted.delete(counted.values().next().value!);
     recordTask(metrics, task);
   };
-  return Object.fromEntries(Object.entries(handlers).map(([job, handler]): [string, JobHandler] => [job, async (payload) => {
-    const end = metrics.jobDuration.startTimer({ job });
-    let outcome = 'failed';
-    try {
-      await handler(payload);
-      outcome = 'completed';
-    } finally {
-      end({ outcome });
-      metrics.jobs.inc({ job, outcome });
-    }
-    // a metric is never worth failing (and retrying) a job that did its work
-    if (typeof payload.taskId === 'string') await countTask(payload.taskId).catch(() => undefined);
-  }]));
+  return Object.fromEntries(
+    Object.entries(handlers).map(([job, handler]): [string, JobHandler] => [
+      job,
+      async (payload) => {
+        const end = metrics.jobDuration.startTimer({ job });
+        let outcome = 'failed';
+        try {
+          await handler(payload);
+          outcome = 'completed';
+        } finally {
+          end({ outcome });
+          metrics.jobs.inc({ job, outcome });
+        }
+        // a metric is never worth failing (and retrying) a job that did its work
+        if (typeof payload.taskId === 'string') await countTask(payload.taskId).catch(() => undefined);
+      },
+    ]),
+  );
 }
 
 function recordTask(metrics: Metrics, task: TaskRecord): void {

@@ -26,7 +26,12 @@ export type WaitForDatabase = (signal: AbortSignal) => Promise<void>;
 const MAX_RERUNS_AFTER_OUTAGE = 10;
 
 /** pg-boss's executor: a statement cut off by a lost connection runs again once the database is back. */
-export function waitingExecutor(sql: SqlExecutor, wait: WaitForDatabase, stopping: AbortSignal, logger: Logger): SqlExecutor {
+export function waitingExecutor(
+  sql: SqlExecutor,
+  wait: WaitForDatabase,
+  stopping: AbortSignal,
+  logger: Logger,
+): SqlExecutor {
   return {
     async executeSql(text, values) {
       for (;;) {
@@ -36,7 +41,10 @@ export function waitingExecutor(sql: SqlExecutor, wait: WaitForDatabase, stoppin
           if (!isConnectionFailure(e)) throw e;
           if (stopping.aborted) return { rows: [] };
           logger.debug({ cause: describeFailure(e) }, 'job queue statement waits for the database');
-          const back = await wait(stopping).then(() => true, () => false);
+          const back = await wait(stopping).then(
+            () => true,
+            () => false,
+          );
           if (!back) return { rows: [] };
         }
       }
@@ -48,14 +56,26 @@ export function waitingExecutor(sql: SqlExecutor, wait: WaitForDatabase, stoppin
  * Runs `attempt`; when it fails only because the database connection was lost, waits for the
  * database and runs it again (up to MAX_RERUNS_AFTER_OUTAGE times, and not once the queue stops).
  */
-export async function runAgainAfterOutage(attempt: () => Promise<void>, wait: WaitForDatabase | undefined, stopping: AbortSignal, logger: Logger, job: object): Promise<void> {
+export async function runAgainAfterOutage(
+  attempt: () => Promise<void>,
+  wait: WaitForDatabase | undefined,
+  stopping: AbortSignal,
+  logger: Logger,
+  job: object,
+): Promise<void> {
   for (let reruns = 0; ; reruns++) {
     try {
       return await attempt();
     } catch (e) {
       if (!wait || !isConnectionFailure(e) || reruns >= MAX_RERUNS_AFTER_OUTAGE || stopping.aborted) throw e;
-      logger.warn({ ...job, cause: describeFailure(e) }, 'job interrupted by a lost database connection; it runs again once the database answers');
-      const back = await wait(stopping).then(() => true, () => false);
+      logger.warn(
+        { ...job, cause: describeFailure(e) },
+        'job interrupted by a lost database connection; it runs again once the database answers',
+      );
+      const back = await wait(stopping).then(
+        () => true,
+        () => false,
+      );
       if (!back) throw e;
       logger.info(job, 'job runs again: the database answers');
     }

@@ -85,11 +85,16 @@ export async function startJobQueue(sql: SqlExecutor, options: QueueOptions): Pr
   // that stop() can let them land before the database closes.
   const queries = new Set<Promise<unknown>>();
   const stopping = new AbortController();
-  const ours = options.waitForDatabase ? waitingExecutor(sql, options.waitForDatabase, stopping.signal, options.logger) : sql;
+  const ours = options.waitForDatabase
+    ? waitingExecutor(sql, options.waitForDatabase, stopping.signal, options.logger)
+    : sql;
   const executeSql = (text: string, values: unknown[]) => {
     const q = ours.executeSql(text, values);
     queries.add(q);
-    q.then(() => queries.delete(q), () => queries.delete(q));
+    q.then(
+      () => queries.delete(q),
+      () => queries.delete(q),
+    );
     return q;
   };
   // jobs sent by requests and handlers go straight to the database: during an outage the request
@@ -128,7 +133,8 @@ export async function startJobQueue(sql: SqlExecutor, options: QueueOptions): Pr
   const events = new EventEmitter();
   const running = new Set<Promise<unknown>>();
   // the retry limit is the job's own (set when it was sent): lowered to the attempts made, its next failure is its last
-  const endRetries = (id: string) => executeSql(`update ${options.schema}.job set retry_limit = retry_count where id = $1`, [id]);
+  const endRetries = (id: string) =>
+    executeSql(`update ${options.schema}.job set retry_limit = retry_count where id = $1`, [id]);
   const worker = { events, running, stopping: stopping.signal, endRetries };
   for (const [name, handler] of Object.entries(options.handlers)) {
     for (let i = 0; i < (options.concurrency?.[name] ?? 1); i++) {
@@ -139,13 +145,23 @@ export async function startJobQueue(sql: SqlExecutor, options: QueueOptions): Pr
   if (onGiveUp && Object.keys(options.handlers).length > 0) {
     // a job whose every attempt ended with its worker gone never reaches runOne's last catch
     const giveUp: JobHandler = (payload) =>
-      onGiveUp(String(payload[JOB_NAME] ?? DEAD_LETTER_QUEUE), payload, new Error('its last attempt did not finish (its worker stopped or exceeded the job time limit)'));
-    addWorker(DEAD_LETTER_QUEUE, await startWorker(boss, DEAD_LETTER_QUEUE, giveUp, { ...options, onGiveUp: undefined }, worker));
+      onGiveUp(
+        String(payload[JOB_NAME] ?? DEAD_LETTER_QUEUE),
+        payload,
+        new Error('its last attempt did not finish (its worker stopped or exceeded the job time limit)'),
+      );
+    addWorker(
+      DEAD_LETTER_QUEUE,
+      await startWorker(boss, DEAD_LETTER_QUEUE, giveUp, { ...options, onGiveUp: undefined }, worker),
+    );
   }
   return {
     events,
     async depth() {
-      const { rows } = await sql.executeSql(`select name, state::text as state, count(*)::int as count from ${options.schema}.job where state in ('created', 'retry', 'active') group by name, state`, []);
+      const { rows } = await sql.executeSql(
+        `select name, state::text as state, count(*)::int as count from ${options.schema}.job where state in ('created', 'retry', 'active') group by name, state`,
+        [],
+      );
       return rows.map((r) => ({ job: r.name as string, state: r.state as string, count: Number(r.count) }));
     },
     async enqueue(name, payload) {
@@ -156,7 +172,10 @@ export async function startJobQueue(sql: SqlExecutor, options: QueueOptions): Pr
     async enqueueMany(name, payloads) {
       if (stopping.signal.aborted) throw new Error(`the job queue is stopping; '${name}' was not queued`);
       if (!payloads.length) return;
-      await boss.insert(payloads.map((payload) => ({ name, data: { ...payload, [JOB_NAME]: name } })), direct);
+      await boss.insert(
+        payloads.map((payload) => ({ name, data: { ...payload, [JOB_NAME]: name } })),
+        direct,
+      );
       wake(name);
     },
     /**
@@ -186,9 +205,19 @@ interface Workers {
   endRetries(id: string): Promise<unknown>;
 }
 
-async function startWorker(boss: PgBoss, name: string, handler: JobHandler, options: QueueOptions, workers: Workers): Promise<string> {
+async function startWorker(
+  boss: PgBoss,
+  name: string,
+  handler: JobHandler,
+  options: QueueOptions,
+  workers: Workers,
+): Promise<string> {
   const { running } = workers;
-  const work = { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2, batchSize: 1, includeMetadata: true as const };
+  const work = {
+    pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
+    batchSize: 1,
+    includeMetadata: true as const,
+  };
   // pg-boss waits a polling interval after every batch, even with more jobs queued: after a
   // full batch, ask for the next one at once (an empty fetch then waits as usual).
   const id: string = await boss.work<Record<string, unknown>>(name, work, async (jobs) => {
@@ -206,19 +235,37 @@ async function startWorker(boss: PgBoss, name: string, handler: JobHandler, opti
   return id;
 }
 
-async function runOne(name: string, job: PgBoss.JobWithMetadata<Record<string, unknown>>, handler: JobHandler, options: QueueOptions, workers: Workers) {
+async function runOne(
+  name: string,
+  job: PgBoss.JobWithMetadata<Record<string, unknown>>,
+  handler: JobHandler,
+  options: QueueOptions,
+  workers: Workers,
+) {
   const { events, stopping } = workers;
   options.logger.debug({ job: name, id: job.id, attempt: job.retryCount + 1 }, 'job started');
   try {
     // the handler runs as background work (`Database.inBackground`, wrapped in services.ts)
-    await runAgainAfterOutage(() => handler(job.data), options.waitForDatabase, stopping, options.logger, { job: name, id: job.id });
+    await runAgainAfterOutage(() => handler(job.data), options.waitForDatabase, stopping, options.logger, {
+      job: name,
+      id: job.id,
+    });
     events.emit('done', name, job.data);
   } catch (err) {
     const final = err instanceof NotRetryable;
-    if (final && job.retryCount < job.retryLimit) await workers.endRetries(job.id).catch((e) => options.logger.error({ err: e, job: name, id: job.id }, 'could not stop the job\'s retries'));
+    if (final && job.retryCount < job.retryLimit)
+      await workers
+        .endRetries(job.id)
+        .catch((e) => options.logger.error({ err: e, job: name, id: job.id }, "could not stop the job's retries"));
     const last = final || job.retryCount >= job.retryLimit;
-    options.logger.error({ err, job: name, id: job.id, attempt: job.retryCount + 1, last }, final ? 'job failed, not retried' : 'job failed');
-    if (last) await options.onGiveUp?.(name, job.data, err).catch((e) => options.logger.error({ err: e }, 'could not record the failure'));
+    options.logger.error(
+      { err, job: name, id: job.id, attempt: job.retryCount + 1, last },
+      final ? 'job failed, not retried' : 'job failed',
+    );
+    if (last)
+      await options
+        .onGiveUp?.(name, job.data, err)
+        .catch((e) => options.logger.error({ err: e }, 'could not record the failure'));
     events.emit('done', name, job.data, err);
     throw err;
   }
@@ -228,7 +275,10 @@ async function runOne(name: string, job: PgBoss.JobWithMetadata<Record<string, u
 async function recoverAbandoned(sql: SqlExecutor, boss: PgBoss, options: QueueOptions) {
   // expired by its start time, not by `expire_in = 0`: the retry keeps the row's expire_in, and with
   // 0 every later attempt expired at the next maintenance (seconds later), until the job was given up
-  const { rows } = await sql.executeSql(`update ${options.schema}.job set started_on = now() - expire_in - interval '1 second' where state = 'active' returning id`, []);
+  const { rows } = await sql.executeSql(
+    `update ${options.schema}.job set started_on = now() - expire_in - interval '1 second' where state = 'active' returning id`,
+    [],
+  );
   if (rows.length === 0) return;
   options.logger.warn({ jobs: rows.length }, 'retrying jobs left unfinished by the previous run');
   await (boss as unknown as { maintain(): Promise<unknown> }).maintain();

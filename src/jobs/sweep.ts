@@ -16,19 +16,33 @@ export interface TaskSweep {
  * each task is failed once, by whichever gets there first. During a database outage a pass
  * fails quietly and the next one tries again.
  */
-export function startTaskSweep(ctx: Pick<DomainContext, 'withTransaction' | 'now'>, staleSeconds: number, logger: Logger): TaskSweep {
+export function startTaskSweep(
+  ctx: Pick<DomainContext, 'withTransaction' | 'now'>,
+  staleSeconds: number,
+  logger: Logger,
+): TaskSweep {
   let running: Promise<unknown> | undefined;
   const sweep = async (staleBefore = new Date(ctx.now().getTime() - staleSeconds * 1000)) => {
     const failed = await failAbandonedTasks(ctx, staleBefore);
-    if (failed.length) logger.warn({ tasks: failed }, 'failed tasks whose work had stopped (nothing was left to finish them)');
+    if (failed.length)
+      logger.warn({ tasks: failed }, 'failed tasks whose work had stopped (nothing was left to finish them)');
     return failed;
   };
-  const timer = setInterval(() => {
-    if (running) return;
-    running = sweep()
-      .catch((err) => (isConnectionFailure(err) ? logger.debug({ err }, 'task sweep skipped: database unavailable') : logger.error({ err }, 'task sweep failed')))
-      .finally(() => { running = undefined; });
-  }, (staleSeconds * 1000) / 2);
+  const timer = setInterval(
+    () => {
+      if (running) return;
+      running = sweep()
+        .catch((err) =>
+          isConnectionFailure(err)
+            ? logger.debug({ err }, 'task sweep skipped: database unavailable')
+            : logger.error({ err }, 'task sweep failed'),
+        )
+        .finally(() => {
+          running = undefined;
+        });
+    },
+    (staleSeconds * 1000) / 2,
+  );
   timer.unref();
   return {
     sweep,

@@ -4,7 +4,14 @@
  * (400 in the HTTP layer).
  */
 export {
-  AndNode, ComparisonNode, IsNullNode, ListNode, LiteralNode, NotNode, OrNode, PresentNode,
+  AndNode,
+  ComparisonNode,
+  IsNullNode,
+  ListNode,
+  LiteralNode,
+  NotNode,
+  OrNode,
+  PresentNode,
 } from './ast.js';
 export type { FieldRef, FilterNode, LiteralType, QueryNode } from './ast.js';
 export { QueryError, isQueryError } from './errors.js';

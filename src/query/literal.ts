@@ -9,15 +9,15 @@ import type { Token } from './lexer.js';
 
 const NUMBER = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
 /** RFC 3339 date-time, or a plain date; the offset is optional (UTC when absent). */
-const DATE_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?([Zz]|[+-]\d{2}:?\d{2})?)?$/;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?([Zz]|[+-]\d{2}:?\d{2})?)?$/;
 
 /** Turns a `string` or `word` token into a literal node. */
 export function literalFromToken(token: Token): LiteralNode {
   const base = { raw: token.text, position: token.position };
   if (token.kind === 'string') return LiteralNode.create({ ...base, type: 'string', value: token.value });
   const word = token.text;
-  if (word === 'true' || word === 'false') return LiteralNode.create({ ...base, type: 'boolean', value: word === 'true' });
+  if (word === 'true' || word === 'false')
+    return LiteralNode.create({ ...base, type: 'boolean', value: word === 'true' });
   if (word === 'null') return LiteralNode.create({ ...base, type: 'null', value: null });
   if (NUMBER.test(word)) return LiteralNode.create({ ...base, type: 'number', value: Number(word) });
   const dateTime = parseDateTime(word);
@@ -41,8 +41,12 @@ export function parseDateTime(text: string): string | undefined | 'invalid' {
   date.setUTCFullYear(+y, +mo - 1, +d); // not Date.UTC: it maps years 0–99 to 1900–1999
   date.setUTCHours(+h, +mi, +s);
   const valid =
-    date.getUTCFullYear() === +y && date.getUTCMonth() === +mo - 1 && date.getUTCDate() === +d &&
-    date.getUTCHours() === +h && date.getUTCMinutes() === +mi && date.getUTCSeconds() === +s &&
+    date.getUTCFullYear() === +y &&
+    date.getUTCMonth() === +mo - 1 &&
+    date.getUTCDate() === +d &&
+    date.getUTCHours() === +h &&
+    date.getUTCMinutes() === +mi &&
+    date.getUTCSeconds() === +s &&
     validOffset(offset);
   if (!valid) return 'invalid';
   return `${y}-${mo}-${d}T${h}:${mi}:${s}${fraction}${offset.toUpperCase()}`;

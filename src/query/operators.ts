@@ -30,10 +30,7 @@ export type ListOperator = 'in' | 'ca';
 export const LOGICAL_KEYWORDS = Object.freeze(['and', 'or', 'not'] as const);
 
 /** Words with a fixed meaning that cannot be field names or unquoted strings. */
-export const RESERVED_WORDS: ReadonlySet<string> = new Set<string>([
-  ...Object.keys(OPERATORS),
-  ...LOGICAL_KEYWORDS,
-]);
+export const RESERVED_WORDS: ReadonlySet<string> = new Set<string>([...Object.keys(OPERATORS), ...LOGICAL_KEYWORDS]);
 
 export const isOperator = (word: string): word is Operator => Object.hasOwn(OPERATORS, word);
 

@@ -28,19 +28,29 @@ describe('parsePaging', () => {
     [{ limit: ' 5' }, 'limit', "Invalid limit ' 5': limit must be an integer between 0 and 250"],
     [{ limit: '1e2' }, 'limit', "Invalid limit '1e2': limit must be an integer between 0 and 250"],
     [{ limit: 2.5 }, 'limit', "Invalid limit '2.5': limit must be an integer between 0 and 250"],
-    [{ limit: ['1', '2'] }, 'limit', 'Invalid limit a repeated or structured value: limit must be an integer between 0 and 250'],
+    [
+      { limit: ['1', '2'] },
+      'limit',
+      'Invalid limit a repeated or structured value: limit must be an integer between 0 and 250',
+    ],
     [{ offset: '-5' }, 'offset', "Invalid offset '-5': offset must be an integer between 0 and 2147483647"],
-    [{ offset: '2147483648' }, 'offset', "Invalid offset '2147483648': offset must be an integer between 0 and 2147483647"],
+    [
+      { offset: '2147483648' },
+      'offset',
+      "Invalid offset '2147483648': offset must be an integer between 0 and 2147483647",
+    ],
     [{ offset: 'x' }, 'offset', "Invalid offset 'x': offset must be an integer between 0 and 2147483647"],
     [{ count: 'yes' }, 'count', "Invalid count 'yes': count must be true or false"],
     [{ count: 1 }, 'count', "Invalid count '1': count must be true or false"],
   ] as const)('%j → 400 on %s', (input, parameter, message) => {
-    expect(() => parsePaging(input))
-      .toThrow(expect.objectContaining({ name: 'QueryError', code: 'invalid_paging', parameter, message, position: undefined }));
+    expect(() => parsePaging(input)).toThrow(
+      expect.objectContaining({ name: 'QueryError', code: 'invalid_paging', parameter, message, position: undefined }),
+    );
   });
 
   it('honours a larger maximum', () => {
-    expect(() => parsePaging({ limit: '10001' }, { maxLimit: 10000 }))
-      .toThrow(expect.objectContaining({ detail: 'limit must be an integer between 0 and 10000' }));
+    expect(() => parsePaging({ limit: '10001' }, { maxLimit: 10000 })).toThrow(
+      expect.objectContaining({ detail: 'limit must be an integer between 0 and 10000' }),
+    );
   });
 });

@@ -63,7 +63,14 @@ function parseBoolean(raw: unknown): boolean {
 }
 
 function fail(parameter: QueryParameter, detail: string, raw: unknown): never {
-  const shown = typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean'
-    ? `'${String(raw)}'` : 'a repeated or structured value';
-  throw new QueryError({ code: 'invalid_paging', parameter, detail, message: `Invalid ${parameter} ${shown}: ${detail}` });
+  const shown =
+    typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean'
+      ? `'${String(raw)}'`
+      : 'a repeated or structured value';
+  throw new QueryError({
+    code: 'invalid_paging',
+    parameter,
+    detail,
+    message: `Invalid ${parameter} ${shown}: ${detail}`,
+  });
 }

@@ -56,7 +56,10 @@ describe('parseFilter: structure and precedence', () => {
 
   it('records field, operator and value positions', () => {
     expect(comparison('  name sw "Emp"')).toMatchObject({
-      position: 2, field: { name: 'name', position: 2 }, operatorPosition: 7, value: { position: 10 },
+      position: 2,
+      field: { name: 'name', position: 2 },
+      operatorPosition: 7,
+      value: { position: 10 },
     });
     expect(parseFilter('pr owner')).toMatchObject({ kind: 'present', operatorPosition: 0, field: { position: 3 } });
     expect(parseFilter('x isnull')).toMatchObject({ kind: 'isnull', operatorPosition: 2, field: { position: 0 } });
@@ -67,7 +70,9 @@ describe('parseFilter: structure and precedence', () => {
     const node = parseFilter('id in ("a", 8c19, 7)') as ListNode;
     expect(node).toMatchObject({ kind: 'list', operator: 'in', operatorPosition: 3 });
     expect(node.values.map((v) => [v.type, v.value, v.position])).toEqual([
-      ['string', 'a', 7], ['word', '8c19', 12], ['number', 7, 18],
+      ['string', 'a', 7],
+      ['word', '8c19', 12],
+      ['number', 7, 18],
     ]);
     expect(parseFilter('groups ca ("x")')).toMatchObject({ kind: 'list', operator: 'ca', values: [{ value: 'x' }] });
   });

@@ -6,7 +6,8 @@
  */
 
 /** Lone surrogates as U+FFFD, which is what reaches the database (UTF-8 cannot carry them). */
-export const wellFormed = (text: string) => text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+export const wellFormed = (text: string) =>
+  text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 
 /**
  * The least text above every text that starts with `prefix` (in code-point order): the prefix with

@@ -3,17 +3,40 @@ import { parseSorters } from './sorters.js';
 
 /** The identity-profile list endpoint's sorters (spec §3a). */
 const LIST = {
-  id: 'ip.id', name: 'ip.name', priority: 'ip.priority', created: 'ip.created', modified: 'ip.modified',
-  'owner.id': 'ip.owner_id', 'owner.name': 'ip.owner_name',
+  id: 'ip.id',
+  name: 'ip.name',
+  priority: 'ip.priority',
+  created: 'ip.created',
+  modified: 'ip.modified',
+  'owner.id': 'ip.owner_id',
+  'owner.name': 'ip.owner_name',
 };
 const SUPPORTED = 'supported: id, name, priority, created, modified, owner.id, owner.name';
 
 describe('parseSorters', () => {
   it.each([
-    ['id,name', [['id', 'ip.id', 'asc'], ['name', 'ip.name', 'asc']]],
-    ['name,-priority', [['name', 'ip.name', 'asc'], ['priority', 'ip.priority', 'desc']]],
+    [
+      'id,name',
+      [
+        ['id', 'ip.id', 'asc'],
+        ['name', 'ip.name', 'asc'],
+      ],
+    ],
+    [
+      'name,-priority',
+      [
+        ['name', 'ip.name', 'asc'],
+        ['priority', 'ip.priority', 'desc'],
+      ],
+    ],
     ['-owner.name', [['owner.name', 'ip.owner_name', 'desc']]],
-    [' created , -modified ', [['created', 'ip.created', 'asc'], ['modified', 'ip.modified', 'desc']]],
+    [
+      ' created , -modified ',
+      [
+        ['created', 'ip.created', 'asc'],
+        ['modified', 'ip.modified', 'desc'],
+      ],
+    ],
     ['', []],
     ['   ', []],
   ] as const)('%j', (text, expected) => {
@@ -35,11 +58,14 @@ describe('parseSorters', () => {
     ['name,-name', 'invalid_sorter', 6, "Duplicate sorter 'name' at position 6; each field may appear once"],
   ] as const)('%j → %s at %i', (text, code, position, message) => {
     const detail = message.replace(` at position ${position}`, '');
-    expect(() => parseSorters(text, LIST))
-      .toThrow(expect.objectContaining({ name: 'QueryError', code, position, message, detail, parameter: 'sorters' }));
+    expect(() => parseSorters(text, LIST)).toThrow(
+      expect.objectContaining({ name: 'QueryError', code, position, message, detail, parameter: 'sorters' }),
+    );
   });
 
   it('explains when an endpoint allows no sorting', () => {
-    expect(() => parseSorters('name', {})).toThrow("Unsupported sorter 'name' at position 0; this endpoint supports no sorting");
+    expect(() => parseSorters('name', {})).toThrow(
+      "Unsupported sorter 'name' at position 0; this endpoint supports no sorting",
+    );
   });
 });

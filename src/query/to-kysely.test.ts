@@ -25,7 +25,11 @@ const db = new Kysely<any>({
 
 const FIELDS = defineFieldMap({
   id: { column: 'item.id', type: 'string', ops: ['eq', 'ne', 'ge', 'gt', 'in', 'le', 'sw'], caseSensitive: true },
-  name: { column: 'item.name', type: 'string', ops: ['eq', 'ne', 'gt', 'ge', 'lt', 'le', 'co', 'sw', 'in', 'pr', 'isnull'] },
+  name: {
+    column: 'item.name',
+    type: 'string',
+    ops: ['eq', 'ne', 'gt', 'ge', 'lt', 'le', 'co', 'sw', 'in', 'pr', 'isnull'],
+  },
   priority: { column: 'item.priority', type: 'integer', ops: ['eq', 'ne', 'gt', 'ge', 'lt', 'le', 'in', 'isnull'] },
   created: { column: 'item.created', type: 'datetime', ops: ['eq', 'gt', 'ge', 'lt', 'le', 'in', 'pr'] },
   enabled: { column: 'item.enabled', type: 'boolean', ops: ['eq', 'ne'] },
@@ -45,9 +49,44 @@ const ROWS = `
   ('f', 'EmployeesXEU',     40,   '2021-01-01T00:00:00Z',     true,  10,   '{ADMIN,Hr}', 'Jane')`;
 
 /** Texts at the edges of Unicode and of LIKE, for `sw`'s range (table `w`). */
-const WORDS = ['', 'a', 'ab', 'abc', 'abd', 'ac', 'b', 'A', 'Ab', 'é', 'éa', 'ê', 'e', 'z', '~', '\u007f', '\u0080',
-  '\uD7FF', '\uD7FFx', '\uE000', '\uFFFF', '\u{10000}', '😀', '😀x', '😁', '\u{10FFFF}', '\u{10FFFF}a', 'a\u{10FFFF}', 'a\u{10FFFF}\u{10FFFF}b',
-  '%', '_', 'a%', 'a_b', '\\', 'İ', 'i̇'];
+const WORDS = [
+  '',
+  'a',
+  'ab',
+  'abc',
+  'abd',
+  'ac',
+  'b',
+  'A',
+  'Ab',
+  'é',
+  'éa',
+  'ê',
+  'e',
+  'z',
+  '~',
+  '\u007f',
+  '\u0080',
+  '\uD7FF',
+  '\uD7FFx',
+  '\uE000',
+  '\uFFFF',
+  '\u{10000}',
+  '😀',
+  '😀x',
+  '😁',
+  '\u{10FFFF}',
+  '\u{10FFFF}a',
+  'a\u{10FFFF}',
+  'a\u{10FFFF}\u{10FFFF}b',
+  '%',
+  '_',
+  'a%',
+  'a_b',
+  '\\',
+  'İ',
+  'i̇',
+];
 const W_FIELDS = defineFieldMap({
   name: { column: 'w.name', type: 'string', ops: ['eq', 'sw'] },
   exact: { column: 'w.name', type: 'string', ops: ['sw'], caseSensitive: true },
@@ -70,7 +109,12 @@ afterAll(async () => {
 
 /** Compiles `select id from item where <filter> order by id`. */
 function compile(filter: string) {
-  return db.selectFrom('item').select('id').where(compileFilter(parseFilter(filter), FIELDS)).orderBy('id').compile();
+  return db
+    .selectFrom('item')
+    .select('id')
+    .where(compileFilter(parseFilter(filter), FIELDS))
+    .orderBy('id')
+    .compile();
 }
 
 /** The WHERE clause alone, for readable expectations. */
@@ -93,8 +137,18 @@ const COMPARISONS: readonly Case[] = [
   ['name ne "employees"', 'lower("item"."name") is distinct from $1', ['employees'], 'bcdef'],
   ['name gt "d"', 'lower("item"."name") > $1', ['d'], 'abf'],
   ['name lt "c"', 'lower("item"."name") < $1', ['c'], 'd'],
-  ['name sw "Employees"', '(lower("item"."name") ~>=~ $1 and lower("item"."name") ~<~ $2)', ['employees', 'employeet'], 'abf'],
-  ['name sw "employees_"', '(lower("item"."name") ~>=~ $1 and lower("item"."name") ~<~ $2)', ['employees_', 'employees`'], 'b'],
+  [
+    'name sw "Employees"',
+    '(lower("item"."name") ~>=~ $1 and lower("item"."name") ~<~ $2)',
+    ['employees', 'employeet'],
+    'abf',
+  ],
+  [
+    'name sw "employees_"',
+    '(lower("item"."name") ~>=~ $1 and lower("item"."name") ~<~ $2)',
+    ['employees_', 'employees`'],
+    'b',
+  ],
   ['name co "100%"', 'lower("item"."name") like $1', ['%100\\%%'], 'c'],
   ['name co "k\\\\s"', 'lower("item"."name") like $1', ['%k\\\\s%'], 'd'],
   ['name co "\\"q\\""', 'lower("item"."name") like $1', ['%"q"%'], 'd'],
@@ -102,13 +156,23 @@ const COMPARISONS: readonly Case[] = [
   ['name ne null', '"item"."name" is not null', [], 'abcdf'],
   ['name isnull', '"item"."name" is null', [], 'e'],
   ['pr name', '"item"."name" is not null', [], 'abcdf'],
-  ['name in ("EMPLOYEES", "contractors 100%")', 'lower("item"."name") in ($1, $2)', ['employees', 'contractors 100%'], 'ac'],
+  [
+    'name in ("EMPLOYEES", "contractors 100%")',
+    'lower("item"."name") in ($1, $2)',
+    ['employees', 'contractors 100%'],
+    'ac',
+  ],
   ['id eq a', '"item"."id" = $1', ['a'], 'a'],
   ['id eq A', '"item"."id" = $1', ['A'], ''],
   ['id in (a, "b", c)', '"item"."id" in ($1, $2, $3)', ['a', 'b', 'c'], 'abc'],
   ['id ge "e"', '"item"."id" >= $1', ['e'], 'ef'],
   ['id sw "%"', '("item"."id" ~>=~ $1 and "item"."id" ~<~ $2)', ['%', '&'], ''],
-  ['owner.name sw "ja%"', '(lower("item"."owner_name") ~>=~ $1 and lower("item"."owner_name") ~<~ $2)', ['ja%', 'ja&'], 'd'],
+  [
+    'owner.name sw "ja%"',
+    '(lower("item"."owner_name") ~>=~ $1 and lower("item"."owner_name") ~<~ $2)',
+    ['ja%', 'ja&'],
+    'd',
+  ],
   ['owner.name co "jane"', 'lower("item"."owner_name") like $1', ['%jane%'], 'aef'],
   ['priority eq 10', '"item"."priority" = $1', [10], 'a'],
   ['priority ne 10', '"item"."priority" is distinct from $1', [10], 'bcdef'],
@@ -121,35 +185,66 @@ const COMPARISONS: readonly Case[] = [
   ['enabled ne true', '"item"."enabled" is distinct from $1', [true], 'bde'],
   ['created gt 2018-12-18T23:05:55Z', '"item"."created" > cast($1 as timestamptz)', ['2018-12-18T23:05:55Z'], 'bcef'],
   ['created eq 2018-12-18T23:05:55.5Z', '"item"."created" = cast($1 as timestamptz)', ['2018-12-18T23:05:55.5Z'], 'c'],
-  ['created eq 2018-12-19T00:05:55+01:00', '"item"."created" = cast($1 as timestamptz)', ['2018-12-19T00:05:55+01:00'], 'a'],
+  [
+    'created eq 2018-12-19T00:05:55+01:00',
+    '"item"."created" = cast($1 as timestamptz)',
+    ['2018-12-19T00:05:55+01:00'],
+    'a',
+  ],
   ['created lt 2019-12-31T23:00:00', '"item"."created" < cast($1 as timestamptz)', ['2019-12-31T23:00:00Z'], 'abce'],
   ['created ge "2019-12-31T22:00:00Z"', '"item"."created" >= cast($1 as timestamptz)', ['2019-12-31T22:00:00Z'], 'ef'],
-  ['created in (2019-06-01, 2021-01-01T00:00:00Z)',
-    '"item"."created" in (cast($1 as timestamptz), cast($2 as timestamptz))', ['2019-06-01T00:00:00Z', '2021-01-01T00:00:00Z'], 'bf'],
+  [
+    'created in (2019-06-01, 2021-01-01T00:00:00Z)',
+    '"item"."created" in (cast($1 as timestamptz), cast($2 as timestamptz))',
+    ['2019-06-01T00:00:00Z', '2021-01-01T00:00:00Z'],
+    'bf',
+  ],
   ['pr created', '"item"."created" is not null', [], 'abcef'],
   ['exactTags ca ("Admin")', '"item"."tags" @> cast($1 as text[])', [['Admin']], 'ae'],
   ['exactTags ca ("Admin", HR)', '"item"."tags" @> cast($1 as text[])', [['Admin', 'HR']], 'a'],
-  ['tags ca ("admin", "hr")',
+  [
+    'tags ca ("admin", "hr")',
     '(select array_agg(lower("ca_element")) as "ca_elements" from unnest("item"."tags") as "ca_element") @> cast($1 as text[])',
-    [['admin', 'hr']], 'af'],
-  ['tags ca (ADMIN)',
+    [['admin', 'hr']],
+    'af',
+  ],
+  [
+    'tags ca (ADMIN)',
     '(select array_agg(lower("ca_element")) as "ca_elements" from unnest("item"."tags") as "ca_element") @> cast($1 as text[])',
-    [['admin']], 'aef'],
+    [['admin']],
+    'aef',
+  ],
   ['tags isnull', '"item"."tags" is null', [], 'd'],
 ];
 
 const LOGIC: readonly Case[] = [
   ['priority eq 10 or priority eq 20', '("item"."priority" = $1 or "item"."priority" = $2)', [10, 20], 'ab'],
-  ['enabled eq true and name sw "emp"', '("item"."enabled" = $1 and (lower("item"."name") ~>=~ $2 and lower("item"."name") ~<~ $3))', [true, 'emp', 'emq'], 'af'],
+  [
+    'enabled eq true and name sw "emp"',
+    '("item"."enabled" = $1 and (lower("item"."name") ~>=~ $2 and lower("item"."name") ~<~ $3))',
+    [true, 'emp', 'emq'],
+    'af',
+  ],
   ['not name eq "employees"', 'not coalesce(lower("item"."name") = $1, false)', ['employees'], 'bcdef'],
   ['not priority gt 10', 'not coalesce("item"."priority" > $1, false)', [10], 'ade'],
-  ['not (priority gt 10 or name isnull)', 'not coalesce(("item"."priority" > $1 or "item"."name" is null), false)', [10], 'ad'],
-  ['not priority eq 10 or priority eq 20 and enabled eq false',
+  [
+    'not (priority gt 10 or name isnull)',
+    'not coalesce(("item"."priority" > $1 or "item"."name" is null), false)',
+    [10],
+    'ad',
+  ],
+  [
+    'not priority eq 10 or priority eq 20 and enabled eq false',
     '(not coalesce("item"."priority" = $1, false) or ("item"."priority" = $2 and "item"."enabled" = $3))',
-    [10, 20, false], 'bcdef'],
-  ['(not priority eq 10 or priority eq 20) and enabled eq false',
+    [10, 20, false],
+    'bcdef',
+  ],
+  [
+    '(not priority eq 10 or priority eq 20) and enabled eq false',
     '((not coalesce("item"."priority" = $1, false) or "item"."priority" = $2) and "item"."enabled" = $3)',
-    [10, 20, false], 'be'],
+    [10, 20, false],
+    'be',
+  ],
   ['not not enabled eq true', 'not coalesce(not coalesce("item"."enabled" = $1, false), false)', [true], 'acf'],
 ];
 
@@ -161,8 +256,11 @@ describe('compileFilter: SQL, parameters and rows', () => {
   });
 
   it('keeps ne and not-eq complementary to eq, nulls included', async () => {
-    for (const [eq, ne] of [['name eq "john"', 'name ne "john"'], ['priority eq 10', 'priority ne 10'],
-      ['enabled eq false', 'enabled ne false']]) {
+    for (const [eq, ne] of [
+      ['name eq "john"', 'name ne "john"'],
+      ['priority eq 10', 'priority ne 10'],
+      ['enabled eq false', 'enabled ne false'],
+    ]) {
       const all = [...(await idsOf(eq)), ...(await idsOf(ne))].sort().join('');
       expect(all).toBe('abcdef');
       expect(await idsOf(`not ${eq}`)).toBe(await idsOf(ne));
@@ -178,13 +276,23 @@ describe('compileFilter: SQL, parameters and rows', () => {
 
 describe('no client text reaches the SQL string', () => {
   const PAYLOADS = [
-    `x'; drop table item; --`, `") or 1=1 --`, 'Robert\'); DROP TABLE item;--', '$$ or true $$', '%_\\', 'item" where true --',
-    'ZQX lower(', '/* c */',
+    `x'; drop table item; --`,
+    `") or 1=1 --`,
+    "Robert'); DROP TABLE item;--",
+    '$$ or true $$',
+    '%_\\',
+    'item" where true --',
+    'ZQX lower(',
+    '/* c */',
   ];
   const quoted = (text: string) => `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
   const filters = PAYLOADS.flatMap((p) => [
-    `name eq ${quoted(p)}`, `name co ${quoted(p)}`, `owner.name sw ${quoted(p)}`, `id in (${quoted(p)}, "b")`,
-    `tags ca (${quoted(p)})`, `not (id eq ${quoted(p)} or name ne ${quoted(p)})`,
+    `name eq ${quoted(p)}`,
+    `name co ${quoted(p)}`,
+    `owner.name sw ${quoted(p)}`,
+    `id in (${quoted(p)}, "b")`,
+    `tags ca (${quoted(p)})`,
+    `not (id eq ${quoted(p)} or name ne ${quoted(p)})`,
   ]);
 
   it.each(filters)('%s', async (filter) => {
@@ -197,7 +305,9 @@ describe('no client text reaches the SQL string', () => {
     // only whitelisted identifiers appear in the SQL
     const identifiers = new Set(sql.match(/"[^"]*"/g));
     for (const identifier of identifiers) {
-      expect(['"id"', '"item"', '"name"', '"owner_name"', '"tags"', '"ca_element"', '"ca_elements"']).toContain(identifier);
+      expect(['"id"', '"item"', '"name"', '"owner_name"', '"tags"', '"ca_element"', '"ca_elements"']).toContain(
+        identifier,
+      );
     }
     await idsOf(filter);
     expect((await pg.query<{ n: number }>('select count(*)::int as n from item')).rows[0].n).toBe(6);
@@ -221,22 +331,51 @@ describe('filterFromQuery', () => {
     expect(where).toBeTypeOf('function');
     const { sql, parameters } = db.selectFrom('item').select('id').where(where!).compile();
     expect((await pg.query<{ id: string }>(sql, parameters as unknown[])).rows).toEqual([{ id: 'e' }]);
-    expect(() => filterFromQuery('priority co 5', FIELDS)).toThrow(/Operator 'co' is not supported for field 'priority'/);
+    expect(() => filterFromQuery('priority co 5', FIELDS)).toThrow(
+      /Operator 'co' is not supported for field 'priority'/,
+    );
   });
 });
 
 describe('sw is an exact index range', () => {
   const quote = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-  const compileW = (filter: string) => db.selectFrom('w').select('id').where(compileFilter(parseFilter(filter), W_FIELDS)).orderBy('id').compile();
+  const compileW = (filter: string) =>
+    db
+      .selectFrom('w')
+      .select('id')
+      .where(compileFilter(parseFilter(filter), W_FIELDS))
+      .orderBy('id')
+      .compile();
   const ids = async (sql: string, params: readonly unknown[]) =>
     (await pg.query<{ id: number }>(sql, params as unknown[])).rows.map((r) => r.id);
 
-  const prefixes = ['a', 'A', 'ab', 'a\u{10FFFF}', '\u{10FFFF}', 'é', '\uD7FF', '😀', '\uFFFF', '~', '\u007f', '%', '_', 'a_', '\\', 'İ', 'zz', 'x'];
+  const prefixes = [
+    'a',
+    'A',
+    'ab',
+    'a\u{10FFFF}',
+    '\u{10FFFF}',
+    'é',
+    '\uD7FF',
+    '😀',
+    '\uFFFF',
+    '~',
+    '\u007f',
+    '%',
+    '_',
+    'a_',
+    '\\',
+    'İ',
+    'zz',
+    'x',
+  ];
   it.each(prefixes)('sw %j matches what starts_with matches', async (prefix) => {
     for (const field of ['name', 'exact'] as const) {
       const { sql, parameters } = compileW(`${field} sw ${quote(prefix)}`);
       const column = field === 'name' ? 'lower(name)' : 'name';
-      const expected = await ids(`select id from w where starts_with(${column}, $1) order by id`, [field === 'name' ? prefix.toLowerCase() : prefix]);
+      const expected = await ids(`select id from w where starts_with(${column}, $1) order by id`, [
+        field === 'name' ? prefix.toLowerCase() : prefix,
+      ]);
       expect(await ids(sql, parameters)).toEqual(expected);
     }
   });
@@ -259,7 +398,9 @@ describe('sw is an exact index range', () => {
     const { sql } = compileW('name sw "ab"');
     await pg.exec('set plan_cache_mode = force_generic_plan; set enable_seqscan = off');
     await pg.query(`prepare sw_range as ${sql}`);
-    const plan = (await pg.query<{ 'QUERY PLAN': string }>(`explain execute sw_range('ab', 'ac')`)).rows.map((r) => r['QUERY PLAN']).join('\n');
+    const plan = (await pg.query<{ 'QUERY PLAN': string }>(`explain execute sw_range('ab', 'ac')`)).rows
+      .map((r) => r['QUERY PLAN'])
+      .join('\n');
     expect(plan).toMatch(/Index (Only )?Scan using w_lower_name|Bitmap Index Scan on w_lower_name/);
     expect(plan).toMatch(/\$1/);
   });

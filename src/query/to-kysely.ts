@@ -42,7 +42,14 @@ type Operand = (eb: AnyEB) => Expression<unknown>;
 const TEXT_ARRAY = sql`text[]`;
 
 const SQL_OPERATOR = {
-  eq: '=', ne: 'is distinct from', gt: '>', ge: '>=', lt: '<', le: '<=', co: 'like', sw: 'like',
+  eq: '=',
+  ne: 'is distinct from',
+  gt: '>',
+  ge: '>=',
+  lt: '<',
+  le: '<=',
+  co: 'like',
+  sw: 'like',
 } as const satisfies Record<BinaryOperator, string>;
 
 /**
@@ -76,7 +83,10 @@ export function compileFilter(node: FilterNode, fields: FieldMap): FilterExpress
   }
 }
 
-function compileComparison(operator: BinaryOperator, { spec, values: [value] }: ResolvedLeaf<FieldSpec>): FilterExpression {
+function compileComparison(
+  operator: BinaryOperator,
+  { spec, values: [value] }: ResolvedLeaf<FieldSpec>,
+): FilterExpression {
   if (value === null) return nullTest(spec, operator === 'eq' ? 'is' : 'is not');
   const lhs = column(spec);
   if (operator === 'sw') return startsWith(lhs, wellFormed(normalize(spec, value) as string));
@@ -93,14 +103,21 @@ function startsWith(lhs: Operand, prefix: string): FilterExpression {
   const above = successor(prefix);
   return (eb) => {
     const text = lhs(eb);
-    return above === undefined ? sql<SqlBool>`(${text} ~>=~ ${prefix})` : sql<SqlBool>`(${text} ~>=~ ${prefix} and ${text} ~<~ ${above})`;
+    return above === undefined
+      ? sql<SqlBool>`(${text} ~>=~ ${prefix})`
+      : sql<SqlBool>`(${text} ~>=~ ${prefix} and ${text} ~<~ ${above})`;
   };
 }
 
 function compileIn({ spec, values }: ResolvedLeaf<FieldSpec>): FilterExpression {
   const lhs = column(spec);
   const rhs = values.map((value) => literal(spec, value));
-  return (eb) => eb(lhs(eb), 'in', rhs.map((operand) => operand(eb)));
+  return (eb) =>
+    eb(
+      lhs(eb),
+      'in',
+      rhs.map((operand) => operand(eb)),
+    );
 }
 
 /** `ca`: the array column contains every listed value (case-insensitively unless `caseSensitive`). */
@@ -108,7 +125,8 @@ function compileContainsAll({ spec, values }: ResolvedLeaf<FieldSpec>): FilterEx
   const wanted = values.map((value) => normalize(spec, value));
   return (eb) => {
     const haystack = isCaseInsensitive(spec)
-      ? eb.selectFrom(eb.fn('unnest', [eb.ref(spec.column)]).as('ca_element'))
+      ? eb
+          .selectFrom(eb.fn('unnest', [eb.ref(spec.column)]).as('ca_element'))
           .select((sub) => sub.fn('array_agg', [sub.fn('lower', [sub.ref('ca_element')])]).as('ca_elements'))
       : eb.ref(spec.column);
     return eb(haystack, '@>', eb.cast(eb.val(wanted), TEXT_ARRAY));

@@ -26,44 +26,172 @@ const valuesOf = (text: string, fields: FieldMap) => resolveLeaf(parseFilter(tex
 
 describe('validateFilter: whitelist errors', () => {
   it.each([
-    ['foo eq "x"', LIST, 'unsupported_field', 0, "Unsupported filter field 'foo' at position 0; supported: id, name, priority"],
-    ['id eq "a" or Name eq "x"', LIST, 'unsupported_field', 13,
-      "Unsupported filter field 'Name' at position 13; supported: id, name, priority"],
-    ['pr owner', LIST, 'unsupported_field', 3, "Unsupported filter field 'owner' at position 3; supported: id, name, priority"],
-    ['constructor eq 1', LIST, 'unsupported_field', 0,
-      "Unsupported filter field 'constructor' at position 0; supported: id, name, priority"],
-    ['name eq "x"', {}, 'unsupported_field', 0, "Unsupported filter field 'name' at position 0; this endpoint supports no filters"],
-    ['name co "x"', LIST, 'unsupported_operator', 5,
-      "Operator 'co' is not supported for field 'name' at position 5; supported: eq, ne, ge, gt, in, le, sw"],
-    ['id lt "x"', LIST, 'unsupported_operator', 3,
-      "Operator 'lt' is not supported for field 'id' at position 3; supported: eq, ne, ge, gt, in, le, sw"],
-    ['not (priority gt 1)', LIST, 'unsupported_operator', 14,
-      "Operator 'gt' is not supported for field 'priority' at position 14; supported: eq, ne"],
-    ['pr name', LIST, 'unsupported_operator', 0,
-      "Operator 'pr' is not supported for field 'name' at position 0; supported: eq, ne, ge, gt, in, le, sw"],
-    ['name isnull', LIST, 'unsupported_operator', 5,
-      "Operator 'isnull' is not supported for field 'name' at position 5; supported: eq, ne, ge, gt, in, le, sw"],
-    ['priority eq "x"', LIST, 'invalid_value', 12, `Invalid value for field 'priority' at position 12: expected an integer, found "x"`],
-    ['priority eq "10"', LIST, 'invalid_value', 12, `Invalid value for field 'priority' at position 12: expected an integer, found "10"`],
-    ['priority eq 1.5', LIST, 'invalid_value', 12, 'Invalid value for field \'priority\' at position 12: expected an integer, found 1.5'],
-    ['priority eq 2147483648', LIST, 'invalid_value', 12,
-      "Invalid value for field 'priority' at position 12: expected an integer, found 2147483648"],
-    ['priority eq ten', LIST, 'invalid_value', 12, "Invalid value for field 'priority' at position 12: expected an integer, found ten"],
-    ['amount eq 1e999', TYPED, 'invalid_value', 10, "Invalid value for field 'amount' at position 10: expected a number, found 1e999"],
-    ['enabled eq "true"', TYPED, 'invalid_value', 11,
-      `Invalid value for field 'enabled' at position 11: expected true or false, found "true"`],
-    ['enabled eq 1', TYPED, 'invalid_value', 11, "Invalid value for field 'enabled' at position 11: expected true or false, found 1"],
-    ['created gt "yesterday"', TYPED, 'invalid_value', 11, `Invalid value for field 'created' at position 11: expected an ISO-8601 date-time such as 2018-12-18T23:05:55Z, found "yesterday"`],
-    ['created gt 1545174355', TYPED, 'invalid_value', 11, "Invalid value for field 'created' at position 11: expected an ISO-8601 date-time such as 2018-12-18T23:05:55Z, found 1545174355"],
-    ['created in (2020-01-01, "2020-02-30")', TYPED, 'invalid_value', 24, `Invalid value for field 'created' at position 24: expected an ISO-8601 date-time such as 2018-12-18T23:05:55Z, found "2020-02-30"`],
-    ['name gt null', LIST, 'invalid_value', 8,
-      "Invalid value for field 'name' at position 8: null is only allowed with 'eq' and 'ne' (or use 'isnull' / 'pr')"],
-    ['id in ("a", null)', LIST, 'invalid_value', 12,
-      "Invalid value for field 'id' at position 12: null is only allowed with 'eq' and 'ne' (or use 'isnull' / 'pr')"],
+    [
+      'foo eq "x"',
+      LIST,
+      'unsupported_field',
+      0,
+      "Unsupported filter field 'foo' at position 0; supported: id, name, priority",
+    ],
+    [
+      'id eq "a" or Name eq "x"',
+      LIST,
+      'unsupported_field',
+      13,
+      "Unsupported filter field 'Name' at position 13; supported: id, name, priority",
+    ],
+    [
+      'pr owner',
+      LIST,
+      'unsupported_field',
+      3,
+      "Unsupported filter field 'owner' at position 3; supported: id, name, priority",
+    ],
+    [
+      'constructor eq 1',
+      LIST,
+      'unsupported_field',
+      0,
+      "Unsupported filter field 'constructor' at position 0; supported: id, name, priority",
+    ],
+    [
+      'name eq "x"',
+      {},
+      'unsupported_field',
+      0,
+      "Unsupported filter field 'name' at position 0; this endpoint supports no filters",
+    ],
+    [
+      'name co "x"',
+      LIST,
+      'unsupported_operator',
+      5,
+      "Operator 'co' is not supported for field 'name' at position 5; supported: eq, ne, ge, gt, in, le, sw",
+    ],
+    [
+      'id lt "x"',
+      LIST,
+      'unsupported_operator',
+      3,
+      "Operator 'lt' is not supported for field 'id' at position 3; supported: eq, ne, ge, gt, in, le, sw",
+    ],
+    [
+      'not (priority gt 1)',
+      LIST,
+      'unsupported_operator',
+      14,
+      "Operator 'gt' is not supported for field 'priority' at position 14; supported: eq, ne",
+    ],
+    [
+      'pr name',
+      LIST,
+      'unsupported_operator',
+      0,
+      "Operator 'pr' is not supported for field 'name' at position 0; supported: eq, ne, ge, gt, in, le, sw",
+    ],
+    [
+      'name isnull',
+      LIST,
+      'unsupported_operator',
+      5,
+      "Operator 'isnull' is not supported for field 'name' at position 5; supported: eq, ne, ge, gt, in, le, sw",
+    ],
+    [
+      'priority eq "x"',
+      LIST,
+      'invalid_value',
+      12,
+      `Invalid value for field 'priority' at position 12: expected an integer, found "x"`,
+    ],
+    [
+      'priority eq "10"',
+      LIST,
+      'invalid_value',
+      12,
+      `Invalid value for field 'priority' at position 12: expected an integer, found "10"`,
+    ],
+    [
+      'priority eq 1.5',
+      LIST,
+      'invalid_value',
+      12,
+      "Invalid value for field 'priority' at position 12: expected an integer, found 1.5",
+    ],
+    [
+      'priority eq 2147483648',
+      LIST,
+      'invalid_value',
+      12,
+      "Invalid value for field 'priority' at position 12: expected an integer, found 2147483648",
+    ],
+    [
+      'priority eq ten',
+      LIST,
+      'invalid_value',
+      12,
+      "Invalid value for field 'priority' at position 12: expected an integer, found ten",
+    ],
+    [
+      'amount eq 1e999',
+      TYPED,
+      'invalid_value',
+      10,
+      "Invalid value for field 'amount' at position 10: expected a number, found 1e999",
+    ],
+    [
+      'enabled eq "true"',
+      TYPED,
+      'invalid_value',
+      11,
+      `Invalid value for field 'enabled' at position 11: expected true or false, found "true"`,
+    ],
+    [
+      'enabled eq 1',
+      TYPED,
+      'invalid_value',
+      11,
+      "Invalid value for field 'enabled' at position 11: expected true or false, found 1",
+    ],
+    [
+      'created gt "yesterday"',
+      TYPED,
+      'invalid_value',
+      11,
+      `Invalid value for field 'created' at position 11: expected an ISO-8601 date-time such as 2018-12-18T23:05:55Z, found "yesterday"`,
+    ],
+    [
+      'created gt 1545174355',
+      TYPED,
+      'invalid_value',
+      11,
+      "Invalid value for field 'created' at position 11: expected an ISO-8601 date-time such as 2018-12-18T23:05:55Z, found 1545174355",
+    ],
+    [
+      'created in (2020-01-01, "2020-02-30")',
+      TYPED,
+      'invalid_value',
+      24,
+      `Invalid value for field 'created' at position 24: expected an ISO-8601 date-time such as 2018-12-18T23:05:55Z, found "2020-02-30"`,
+    ],
+    [
+      'name gt null',
+      LIST,
+      'invalid_value',
+      8,
+      "Invalid value for field 'name' at position 8: null is only allowed with 'eq' and 'ne' (or use 'isnull' / 'pr')",
+    ],
+    [
+      'id in ("a", null)',
+      LIST,
+      'invalid_value',
+      12,
+      "Invalid value for field 'id' at position 12: null is only allowed with 'eq' and 'ne' (or use 'isnull' / 'pr')",
+    ],
   ] as const)('%s', (text, fields, code, position, message) => {
     const detail = message.replace(` at position ${position}`, '');
-    expect(() => validateFilter(parseFilter(text), fields))
-      .toThrow(expect.objectContaining({ name: 'QueryError', code, position, message, detail, parameter: 'filters' }));
+    expect(() => validateFilter(parseFilter(text), fields)).toThrow(
+      expect.objectContaining({ name: 'QueryError', code, position, message, detail, parameter: 'filters' }),
+    );
   });
 
   it('reports the leftmost problem of a leaf: field, then operator, then value', () => {
@@ -73,12 +201,21 @@ describe('validateFilter: whitelist errors', () => {
 
   it('accepts every well-typed filter', () => {
     for (const text of [
-      'id eq 8c190e6787aa4ed9a90bd9d5344523fb', 'name sw "Emp" and priority ne 10', 'id in ("a", b) or not name eq x',
-      'amount gt 2.5', 'enabled eq false', 'created gt 2018-12-18T23:05:55Z', 'created le "2018-12-18T23:05:55Z"',
-      'groups ca ("a", "b")', 'pr groups', 'owner.name co "smith" and created isnull', 'priority eq null',
+      'id eq 8c190e6787aa4ed9a90bd9d5344523fb',
+      'name sw "Emp" and priority ne 10',
+      'id in ("a", b) or not name eq x',
+      'amount gt 2.5',
+      'enabled eq false',
+      'created gt 2018-12-18T23:05:55Z',
+      'created le "2018-12-18T23:05:55Z"',
+      'groups ca ("a", "b")',
+      'pr groups',
+      'owner.name co "smith" and created isnull',
+      'priority eq null',
     ]) {
-      expect(() => validateFilter(parseFilter(text), text.startsWith('id') || text.startsWith('name') ? LIST : TYPED))
-        .not.toThrow();
+      expect(() =>
+        validateFilter(parseFilter(text), text.startsWith('id') || text.startsWith('name') ? LIST : TYPED),
+      ).not.toThrow();
     }
   });
 });
@@ -106,8 +243,9 @@ describe('resolveLeaf: bound values', () => {
 
 describe('defineFieldMap', () => {
   it('rejects operators that do not suit the type', () => {
-    expect(() => defineFieldMap({ p: { column: 'p', type: 'integer', ops: ['eq', 'co'] } }))
-      .toThrow("Field 'p' (integer): operator(s) co not applicable");
+    expect(() => defineFieldMap({ p: { column: 'p', type: 'integer', ops: ['eq', 'co'] } })).toThrow(
+      "Field 'p' (integer): operator(s) co not applicable",
+    );
     expect(() => defineFieldMap({ g: { column: 'g', type: 'string[]', ops: ['eq'] } })).toThrow(/not applicable/);
     expect(() => defineFieldMap({ n: { column: 'n', type: 'string', ops: ['ca'] } })).toThrow(/not applicable/);
     expect(() => defineFieldMap({ n: { column: 'n', type: 'string', ops: ['eq', 'eq'] } })).toThrow(/duplicate/);
@@ -133,8 +271,9 @@ describe('parseValidFilter (column-free rules)', () => {
 
   it('throws syntax and whitelist errors alike', () => {
     expect(() => parseValidFilter('name EQ "x"', RULES)).toThrow(/^Syntax error at position 5/);
-    expect(() => parseValidFilter('priority sw "1"', RULES))
-      .toThrow("Operator 'sw' is not supported for field 'priority' at position 9; supported: eq, ne");
+    expect(() => parseValidFilter('priority sw "1"', RULES)).toThrow(
+      "Operator 'sw' is not supported for field 'priority' at position 9; supported: eq, ne",
+    );
   });
 
   it('checks operators against types without columns too', () => {

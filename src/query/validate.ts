@@ -70,7 +70,12 @@ function lookupField<S extends FieldRule>(field: string, position: number, field
   const names = Object.keys(fields);
   const supported = names.length > 0 ? `supported: ${names.join(', ')}` : 'this endpoint supports no filters';
   const detail = `Unsupported filter field '${field}'`;
-  return fail('unsupported_field', position, `${detail}; ${supported}`, `${detail} at position ${position}; ${supported}`);
+  return fail(
+    'unsupported_field',
+    position,
+    `${detail}; ${supported}`,
+    `${detail} at position ${position}; ${supported}`,
+  );
 }
 
 function checkOperator(operator: Operator, position: number, field: string, spec: FieldRule): void {
@@ -123,10 +128,19 @@ function mismatch(literal: LiteralNode, field: string, type: FieldType): never {
 
 function invalidValue(literal: LiteralNode, field: string, reason: string): never {
   const head = `Invalid value for field '${field}'`;
-  return fail('invalid_value', literal.position, `${head}: ${reason}`, `${head} at position ${literal.position}: ${reason}`);
+  return fail(
+    'invalid_value',
+    literal.position,
+    `${head}: ${reason}`,
+    `${head} at position ${literal.position}: ${reason}`,
+  );
 }
 
-function fail(code: 'unsupported_field' | 'unsupported_operator' | 'invalid_value', position: number,
-  detail: string, message: string): never {
+function fail(
+  code: 'unsupported_field' | 'unsupported_operator' | 'invalid_value',
+  position: number,
+  detail: string,
+  message: string,
+): never {
   throw new QueryError({ code, parameter: 'filters', position, detail, message });
 }

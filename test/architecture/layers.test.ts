@@ -26,13 +26,21 @@ const local = (file: string, specs: string[]) =>
 
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  return local(file, [...text.matchAll(/(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1] ?? m[2]));
+  return local(
+    file,
+    [...text.matchAll(/(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map(
+      (m) => m[1] ?? m[2],
+    ),
+  );
 }
 
 /** The imports that load a module when this one loads (not `import type`, not `import()`). */
 function runtimeImportsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  return local(file, [...text.matchAll(/^\s*(?:import|export)\s+(?!type\s)[^'"]*?from\s+['"]([^'"]+)['"]/gm)].map((m) => m[1]));
+  return local(
+    file,
+    [...text.matchAll(/^\s*(?:import|export)\s+(?!type\s)[^'"]*?from\s+['"]([^'"]+)['"]/gm)].map((m) => m[1]),
+  );
 }
 
 /** The strongly connected groups of more than one module (Tarjan): each is an import cycle. */
@@ -115,14 +123,17 @@ describe('layering', () => {
       const from = relative(SRC, file);
       if (from.startsWith('db/migrations/')) continue;
       for (const target of importsOf(file)) {
-        if (target.startsWith('db/migrations/') && !(from === 'db/database.ts' && target === 'db/migrations/index')) violations.push(`${from} → ${target}`);
+        if (target.startsWith('db/migrations/') && !(from === 'db/database.ts' && target === 'db/migrations/index'))
+          violations.push(`${from} → ${target}`);
       }
     }
     expect(violations).toEqual([]);
   });
 
   it('keeps source files under 400 lines', () => {
-    const big = files.map((f) => [relative(SRC, f), readFileSync(f, 'utf8').split('\n').length] as const).filter(([, n]) => n > 400);
+    const big = files
+      .map((f) => [relative(SRC, f), readFileSync(f, 'utf8').split('\n').length] as const)
+      .filter(([, n]) => n > 400);
     expect(big).toEqual([]);
   });
 });

@@ -8,7 +8,10 @@ import { describe, expect, it } from 'vitest';
  * install script is decided in package.json's `allowScripts` (npm 11 warns about the others).
  * .ci/run checks the same on a real install; this is the check that needs no network.
  */
-interface LockEntry { optionalDependencies?: Record<string, string>; hasInstallScript?: boolean }
+interface LockEntry {
+  optionalDependencies?: Record<string, string>;
+  hasInstallScript?: boolean;
+}
 const lock = JSON.parse(readFileSync('package-lock.json', 'utf8')) as { packages: Record<string, LockEntry> };
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { allowScripts?: Record<string, boolean> };
 
@@ -22,15 +25,22 @@ function resolve(from: string, name: string): string | undefined {
 }
 
 describe('package-lock.json', () => {
-  it('holds every optional dependency of every package it holds (every platform\'s build)', () => {
+  it("holds every optional dependency of every package it holds (every platform's build)", () => {
     const missing = Object.entries(lock.packages).flatMap(([path, entry]) =>
-      Object.keys(entry.optionalDependencies ?? {}).filter((name) => !resolve(path, name)).map((name) => `${path || '(root)'} → ${name}`));
+      Object.keys(entry.optionalDependencies ?? {})
+        .filter((name) => !resolve(path, name))
+        .map((name) => `${path || '(root)'} → ${name}`),
+    );
     expect(missing).toEqual([]);
-    expect(resolve('node_modules/rollup', '@rollup/rollup-darwin-arm64')).toBe('node_modules/@rollup/rollup-darwin-arm64');
+    expect(resolve('node_modules/rollup', '@rollup/rollup-darwin-arm64')).toBe(
+      'node_modules/@rollup/rollup-darwin-arm64',
+    );
   });
 
   it('has each dependency with an install script approved or denied in allowScripts', () => {
-    const names = Object.entries(lock.packages).filter(([, e]) => e.hasInstallScript).map(([path]) => path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length));
+    const names = Object.entries(lock.packages)
+      .filter(([, e]) => e.hasInstallScript)
+      .map(([path]) => path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length));
     expect(names.filter((name) => !(name in (pkg.allowScripts ?? {})))).toEqual([]);
   });
 });

@@ -45,7 +45,9 @@ describe('idprofiles COMMAND --help', () => {
   });
 
   it('has a help text, and a line in the command list, for every command the CLI runs', () => {
-    const commands = [...readFileSync('src/cli/commands.ts', 'utf8').matchAll(/case '([a-z]+)':/g)].map((m) => m[1]).filter((c) => c !== 'help');
+    const commands = [...readFileSync('src/cli/commands.ts', 'utf8').matchAll(/case '([a-z]+)':/g)]
+      .map((m) => m[1])
+      .filter((c) => c !== 'help');
     expect(commands.length).toBeGreaterThan(6);
     expect(commands.filter((c) => helpFor(c) === undefined || !new RegExp(`^  ${c}\\b`, 'm').test(USAGE))).toEqual([]);
   });
@@ -56,7 +58,10 @@ describe('idprofiles COMMAND --help', () => {
   });
 
   it('still refuses an unknown command, also with --help (exit 2)', async () => {
-    for (const args of [['frob', '--help'], ['help', 'frob']]) {
+    for (const args of [
+      ['frob', '--help'],
+      ['help', 'frob'],
+    ]) {
       const r = await cli(args);
       expect(r.code).toBe(2);
       expect(r.stderr).toContain("Unknown command 'frob'");
@@ -70,7 +75,13 @@ describe('idprofiles COMMAND --help', () => {
   });
 
   it('answers on the command line too (src/cli/index.ts)', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'load', '--help']);
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      '--import',
+      'tsx',
+      'src/cli/index.ts',
+      'load',
+      '--help',
+    ]);
     expect(stdout).toMatch(/^Usage: idprofiles load SOURCE FILE\.csv/);
   }, 30_000);
 });

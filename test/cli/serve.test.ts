@@ -18,7 +18,12 @@ describe('idprofiles serve, migrate and clients on a data folder', () => {
   it('prints a new admin client once, keeps data across a graceful restart, and manages clients', async () => {
     const port = await freePort();
     const metricsPort = await freePort();
-    const env = { IDPROFILES_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', IDPROFILES_METRICS: String(metricsPort) };
+    const env = {
+      IDPROFILES_DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      IDPROFILES_METRICS: String(metricsPort),
+    };
     const first = runCli(['serve'], env);
     let output = '';
     first.child.stdout!.on('data', (d) => (output += d));
@@ -32,9 +37,21 @@ describe('idprofiles serve, migrate and clients on a data folder', () => {
     expect((await fetch(`${base}/metrics`)).status).toBe(404);
     const metrics = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
     expect(metrics.status).toBe(200);
-    expect(await metrics.text()).toMatch(/^idprofiles_http_requests_total\{method="GET",route="\/health",status="200",version="other"\} 1$/m);
-    const token = ((await (await fetch(`${base}/oauth/token?grant_type=client_credentials&client_id=${id}&client_secret=${secret}`, { method: 'POST' })).json()) as any).access_token;
-    const created = await fetch(`${base}/v3/sources`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Kept' }) });
+    expect(await metrics.text()).toMatch(
+      /^idprofiles_http_requests_total\{method="GET",route="\/health",status="200",version="other"\} 1$/m,
+    );
+    const token = (
+      (await (
+        await fetch(`${base}/oauth/token?grant_type=client_credentials&client_id=${id}&client_secret=${secret}`, {
+          method: 'POST',
+        })
+      ).json()) as any
+    ).access_token;
+    const created = await fetch(`${base}/v3/sources`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Kept' }),
+    });
     expect(created.status).toBe(201);
     const exited = new Promise<number | null>((resolve) => first.child.once('exit', (code) => resolve(code)));
     first.child.kill('SIGTERM');
@@ -42,9 +59,16 @@ describe('idprofiles serve, migrate and clients on a data folder', () => {
 
     // the database is free again: the admin commands work on it
     expect((await cli(['migrate'], env)).stdout).toContain('Database is up to date.');
-    const made = (await cli(['clients', 'create', '--name', 'reader', '--authority', 'API', '--scope', 'idn:identity-profile:read'], env)).stdout;
+    const made = (
+      await cli(
+        ['clients', 'create', '--name', 'reader', '--authority', 'API', '--scope', 'idn:identity-profile:read'],
+        env,
+      )
+    ).stdout;
     const readerId = /client_id:\s+(\w+)/.exec(made)![1];
-    expect((await cli(['clients', 'list'], env)).stdout).toMatch(new RegExp(`${readerId}\\s+active\\s+API\\s+idn:identity-profile:read\\s+reader`));
+    expect((await cli(['clients', 'list'], env)).stdout).toMatch(
+      new RegExp(`${readerId}\\s+active\\s+API\\s+idn:identity-profile:read\\s+reader`),
+    );
     expect((await cli(['clients', 'revoke', readerId], env)).stdout).toContain(`Revoked ${readerId}`);
 
     const second = runCli(['serve'], env);

@@ -9,8 +9,14 @@ export const hasChromium = existsSync(CHROMIUM);
 export const SCREENSHOTS = path.resolve('test-output/screenshots');
 
 const ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 
 export interface Browser {
@@ -25,18 +31,25 @@ export interface Browser {
 export async function openBrowser(): Promise<Browser> {
   const userDataDir = mkdtempSync(path.join(tmpdir(), 'idprofiles-e2e-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM, headless: true, args: ARGS, acceptDownloads: true, viewport: { width: 1280, height: 860 },
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    acceptDownloads: true,
+    viewport: { width: 1280, height: 860 },
   });
   const page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(15_000);
   const problems: string[] = [];
   page.on('console', (m) => {
     // A 4xx the test provokes on purpose is logged by Chromium as a failed resource load; anything else counts.
-    if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) problems.push(m.text());
+    if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of 4\d\d/.test(m.text()))
+      problems.push(m.text());
   });
   page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
   return {
-    context, page, problems,
+    context,
+    page,
+    problems,
     async close() {
       await context.close();
       rmSync(userDataDir, { recursive: true, force: true });
@@ -56,7 +69,11 @@ export async function seeText(locator: Locator, text: string | RegExp): Promise<
 }
 
 /** In an `afterEach`: a test that failed leaves a picture of what the browser showed (`<prefix><test name>.png`). */
-export async function shootIfFailed(ctx: { task: { name: string; result?: { state?: string } } }, page: Page | undefined, prefix = 'failed-'): Promise<void> {
+export async function shootIfFailed(
+  ctx: { task: { name: string; result?: { state?: string } } },
+  page: Page | undefined,
+  prefix = 'failed-',
+): Promise<void> {
   if (ctx.task.result?.state !== 'fail' || !page) return;
   await shoot(page, `${prefix}${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => {});
 }

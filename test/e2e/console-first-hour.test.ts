@@ -26,12 +26,18 @@ describe.skipIf(!hasChromium)('console: the first hour, on the demo population',
   let profileId: string;
 
   beforeAll(async () => {
-    if (!existsSync(`${CONSOLE_ROOT}index.html`)) throw new Error(`The console is not built (${CONSOLE_ROOT} has no index.html): run npm run build:web`);
+    if (!existsSync(`${CONSOLE_ROOT}index.html`))
+      throw new Error(`The console is not built (${CONSOLE_ROOT} has no index.html): run npm run build:web`);
     t = await startTestApp('pglite');
     const served = await serveForBrowser(t, 'first hour');
     base = served.base;
     const credentials = served.credentials;
-    expect(await runDemo(['--url', base, '--client-id', credentials.id, '--client-secret', credentials.secret], new PassThrough() as unknown as NodeJS.WriteStream)).toBe(0);
+    expect(
+      await runDemo(
+        ['--url', base, '--client-id', credentials.id, '--client-secret', credentials.secret],
+        new PassThrough() as unknown as NodeJS.WriteStream,
+      ),
+    ).toBe(0);
     h = await t.admin();
     profileId = (await get(`/v3/identity-profiles?filters=${encodeURIComponent(`name eq "${DEMO_PROFILE}"`)}`))[0].id;
     browser = await openBrowser();
@@ -58,10 +64,15 @@ describe.skipIf(!hasChromium)('console: the first hour, on the demo population',
     return res.json();
   }
   const savedMapping = async (name: string) =>
-    (await get(`/v3/identity-profiles/${profileId}`)).identityAttributeConfig.attributeTransforms.find((m: { identityAttributeName: string }) => m.identityAttributeName === name)?.transformDefinition;
+    (await get(`/v3/identity-profiles/${profileId}`)).identityAttributeConfig.attributeTransforms.find(
+      (m: { identityAttributeName: string }) => m.identityAttributeName === name,
+    )?.transformDefinition;
   const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name }).click();
   const dialog = () => page.getByRole('dialog');
-  const account = (attributeName: string) => ({ type: 'accountAttribute', attributes: expect.objectContaining({ sourceName: DEMO_SOURCE, attributeName }) });
+  const account = (attributeName: string) => ({
+    type: 'accountAttribute',
+    attributes: expect.objectContaining({ sourceName: DEMO_SOURCE, attributeName }),
+  });
   const saveMappings = async () => {
     await page.getByRole('button', { name: 'Save mappings' }).click();
     await page.getByText('Unsaved changes').waitFor({ state: 'detached' });
@@ -79,7 +90,10 @@ describe.skipIf(!hasChromium)('console: the first hour, on the demo population',
     // the form's change is the JSON's: upper instead of lower
     await dialog().locator('#tf-type').selectOption('upper');
     await dialog().getByLabel('A transform (JSON)').check();
-    expect(JSON.parse(await dialog().locator('textarea[name=transformDefinition]').inputValue())).toEqual({ type: 'upper', attributes: { input: account('email') } });
+    expect(JSON.parse(await dialog().locator('textarea[name=transformDefinition]').inputValue())).toEqual({
+      type: 'upper',
+      attributes: { input: account('email') },
+    });
     await dialog().getByRole('button', { name: 'Cancel' }).click();
   });
 
@@ -101,7 +115,10 @@ describe.skipIf(!hasChromium)('console: the first hour, on the demo population',
     await preview.getByRole('button', { name: /^daniel\.quintero/ }).click();
     await seeText(preview.getByRole('row', { name: /^sortName/ }), 'Quintero, Daniel');
     await saveMappings();
-    expect(await savedMapping('sortName')).toEqual({ type: 'concat', attributes: { values: [account('lastName'), ', ', account('firstName')] } });
+    expect(await savedMapping('sortName')).toEqual({
+      type: 'concat',
+      attributes: { values: [account('lastName'), ', ', account('firstName')] },
+    });
   });
 
   it('edits a lookup table and a condition in the form', async () => {
@@ -127,15 +144,28 @@ describe.skipIf(!hasChromium)('console: the first hour, on the demo population',
     await dialog().locator('#tf-else').fill('yes');
     await dialog().getByRole('button', { name: 'Apply' }).click();
     await saveMappings();
-    expect(await savedMapping('region')).toEqual({ type: 'lookup', attributes: { input: account('location'), table: { US: 'Americas', default: 'EMEA/APAC' } } });
-    expect(await savedMapping('active')).toMatchObject({ type: 'conditional', attributes: { expression: '$status eq terminated', positiveCondition: 'no', negativeCondition: 'yes' } });
+    expect(await savedMapping('region')).toEqual({
+      type: 'lookup',
+      attributes: { input: account('location'), table: { US: 'Americas', default: 'EMEA/APAC' } },
+    });
+    expect(await savedMapping('active')).toMatchObject({
+      type: 'conditional',
+      attributes: { expression: '$status eq terminated', positiveCondition: 'no', negativeCondition: 'yes' },
+    });
   });
 
   it('keeps a transform the form cannot show in JSON (nothing is dropped)', async () => {
     await page.getByRole('button', { name: 'Add mapping' }).click();
     await dialog().locator('input[name=identityAttributeName]').fill('initials');
     await dialog().getByLabel('A transform (JSON)').check();
-    const substring = { type: 'substring', attributes: { input: { type: 'accountAttribute', attributes: { sourceName: DEMO_SOURCE, attributeName: 'firstName' } }, begin: 0, end: 1 } };
+    const substring = {
+      type: 'substring',
+      attributes: {
+        input: { type: 'accountAttribute', attributes: { sourceName: DEMO_SOURCE, attributeName: 'firstName' } },
+        begin: 0,
+        end: 1,
+      },
+    };
     await dialog().locator('textarea[name=transformDefinition]').fill(JSON.stringify(substring));
     expect(await dialog().getByLabel('A transform (form)').isDisabled()).toBe(true);
     await seeText(dialog(), 'has parts the form does not show');
@@ -157,7 +187,10 @@ describe.skipIf(!hasChromium)('console: the first hour, on the demo population',
     await dialog().getByLabel('A transform (JSON)').check(); // the JSON view warns too
     await seeText(dialog().locator('.unknown-attribute'), '“jobtitle” is not a column of Demo HR');
     await dialog().getByRole('button', { name: 'Add', exact: true }).click();
-    await seeText(page.getByRole('row', { name: /^jobTitle / }).locator('.unknown-attribute'), '“jobtitle” is not a column of Demo HR');
+    await seeText(
+      page.getByRole('row', { name: /^jobTitle / }).locator('.unknown-attribute'),
+      '“jobtitle” is not a column of Demo HR',
+    );
     expect(await page.locator('table.mappings .unknown-attribute').count()).toBe(1); // the other mappings name real columns
     await shoot(page, 'first-hour-04-unknown-attribute');
     await page.getByRole('button', { name: 'Remove mapping jobTitle' }).click();
@@ -178,7 +211,10 @@ describe.skipIf(!hasChromium)('console: the first hour, on the demo population',
     await filters.locator('input[name=attributeValue]').fill('leg');
     await seeText(pager(), `1–50 of ${legal.length}`);
     await filters.getByLabel('Managers only').check();
-    const legalManagers = legal.filter((p) => managers.has(p.id)).map((p) => p.userName).sort();
+    const legalManagers = legal
+      .filter((p) => managers.has(p.id))
+      .map((p) => p.userName)
+      .sort();
     await seeText(pager(), `1–${legalManagers.length} of ${legalManagers.length}`);
     const list = page.getByRole('list', { name: 'Identities' });
     expect(await list.locator('li b').allTextContents()).toEqual(legalManagers);
@@ -193,7 +229,10 @@ describe.skipIf(!hasChromium)('console: the first hour, on the demo population',
 
   it('shows a manager with their direct reports, and lists those reports', async () => {
     const ceo = people[0];
-    const reports = people.filter((p) => p.managerId === ceo.id).map((p) => p.userName).sort();
+    const reports = people
+      .filter((p) => p.managerId === ceo.id)
+      .map((p) => p.userName)
+      .sort();
     await page.locator('input[name=search]').fill(ceo.userName);
     await page.getByRole('link', { name: new RegExp(`^${ceo.userName}`) }).click();
     const detail = page.locator('article.identity');
@@ -219,7 +258,9 @@ describe.skipIf(!hasChromium)('console: the first hour, on the demo population',
   });
 
   it('shows each source with its accounts, last load and profile, and deletes one (refused while a profile uses it)', async () => {
-    const spare = (await t.app.inject({ method: 'POST', url: '/v3/sources', headers: h, payload: { name: 'Spare' } })).json();
+    const spare = (
+      await t.app.inject({ method: 'POST', url: '/v3/sources', headers: h, payload: { name: 'Spare' } })
+    ).json();
     await nav('Sources');
     const demo = page.getByRole('row', { name: new RegExp(`^${DEMO_SOURCE}`) });
     await seeText(demo.locator('td[data-label=Accounts]'), '1,000');
@@ -277,14 +318,23 @@ describe.skipIf(!hasChromium)('console: the first hour, on the demo population',
     await shoot(page, 'first-hour-09-process-panel');
   });
 
-  it('shows the identity picker\'s matches whole (no list cut mid-item)', async () => {
+  it("shows the identity picker's matches whole (no list cut mid-item)", async () => {
     const preview = page.getByRole('region', { name: 'Preview' });
     await preview.getByRole('searchbox', { name: 'Identity to preview' }).fill('a');
     const list = preview.getByRole('list', { name: /matches/ });
     await list.locator('li').nth(7).waitFor();
-    const box = await list.evaluate((ul) => ({ client: ul.clientHeight, scroll: ul.scrollHeight, top: ul.getBoundingClientRect().top, bottom: ul.getBoundingClientRect().bottom }));
+    const box = await list.evaluate((ul) => ({
+      client: ul.clientHeight,
+      scroll: ul.scrollHeight,
+      top: ul.getBoundingClientRect().top,
+      bottom: ul.getBoundingClientRect().bottom,
+    }));
     expect(box.scroll).toBeLessThanOrEqual(box.client + 1);
-    const items = await list.locator('li').evaluateAll((lis) => lis.map((li) => ({ top: li.getBoundingClientRect().top, bottom: li.getBoundingClientRect().bottom })));
+    const items = await list
+      .locator('li')
+      .evaluateAll((lis) =>
+        lis.map((li) => ({ top: li.getBoundingClientRect().top, bottom: li.getBoundingClientRect().bottom })),
+      );
     expect(items).toHaveLength(8);
     for (const item of items) expect(item.top >= box.top - 1 && item.bottom <= box.bottom + 1).toBe(true);
     await shoot(page, 'first-hour-10-identity-picker');
@@ -320,9 +370,20 @@ describe.skipIf(!hasChromium)('console: the first hour, on the demo population',
 
   it('counts the accounts of the first 50 sources at once, and of the others on demand', async () => {
     for (let i = 0; i < 50; i++) {
-      expect((await t.app.inject({ method: 'POST', url: '/v3/sources', headers: h, payload: { name: `Aaa ${String(i).padStart(2, '0')}` } })).statusCode).toBe(201);
+      expect(
+        (
+          await t.app.inject({
+            method: 'POST',
+            url: '/v3/sources',
+            headers: h,
+            payload: { name: `Aaa ${String(i).padStart(2, '0')}` },
+          })
+        ).statusCode,
+      ).toBe(201);
     }
-    const counted = page.waitForResponse((r) => r.url().includes('/v3/accounts?') && r.url().includes(encodeURIComponent('"')));
+    const counted = page.waitForResponse(
+      (r) => r.url().includes('/v3/accounts?') && r.url().includes(encodeURIComponent('"')),
+    );
     await nav('Sources');
     await counted;
     await seeText(page.getByRole('row', { name: /^Aaa 49/ }).locator('td[data-label=Accounts]'), '0');

@@ -23,22 +23,51 @@ describe.skipIf(!hasChromium)('identity lifecycle state in the console', { timeo
   let credentials: { id: string; secret: string };
 
   beforeAll(async () => {
-    if (!existsSync(`${CONSOLE_ROOT}index.html`)) throw new Error(`The console is not built (${CONSOLE_ROOT} has no index.html): run npm run build:web`);
+    if (!existsSync(`${CONSOLE_ROOT}index.html`))
+      throw new Error(`The console is not built (${CONSOLE_ROOT} has no index.html): run npm run build:web`);
     t = await startTestApp('pglite');
     const h = await t.admin();
-    const { sourceId, profileId } = await sourceWithProfile(t, h, { name: 'HR' }, {
-      name: 'Staff', mappings: { uid: accountAttr('HR', 'name'), cloudLifecycleState: { type: 'lower', attributes: { input: accountAttr('HR', 'status') } } },
-    });
-    const states = (await t.app.inject({ method: 'GET', url: `/v2025/identity-profiles/${profileId}/lifecycle-states`, headers: h })).json() as Array<{ id: string; technicalName: string }>;
-    const patch = (id: string, ops: unknown[]) => t.app.inject({
-      method: 'PATCH', url: `/v2025/identity-profiles/${profileId}/lifecycle-states/${id}`, headers: { ...h, 'content-type': 'application/json-patch+json' }, payload: JSON.stringify(ops),
-    });
+    const { sourceId, profileId } = await sourceWithProfile(
+      t,
+      h,
+      { name: 'HR' },
+      {
+        name: 'Staff',
+        mappings: {
+          uid: accountAttr('HR', 'name'),
+          cloudLifecycleState: { type: 'lower', attributes: { input: accountAttr('HR', 'status') } },
+        },
+      },
+    );
+    const states = (
+      await t.app.inject({ method: 'GET', url: `/v2025/identity-profiles/${profileId}/lifecycle-states`, headers: h })
+    ).json() as Array<{ id: string; technicalName: string }>;
+    const patch = (id: string, ops: unknown[]) =>
+      t.app.inject({
+        method: 'PATCH',
+        url: `/v2025/identity-profiles/${profileId}/lifecycle-states/${id}`,
+        headers: { ...h, 'content-type': 'application/json-patch+json' },
+        payload: JSON.stringify(ops),
+      });
     for (const s of states) {
       const action = s.technicalName === 'active' ? 'ENABLE' : 'DISABLE';
-      expect((await patch(s.id, [{ op: 'replace', path: '/enabled', value: true }, { op: 'replace', path: '/accountActions', value: [{ action, allSources: true }] }])).statusCode).toBe(200);
+      expect(
+        (
+          await patch(s.id, [
+            { op: 'replace', path: '/enabled', value: true },
+            { op: 'replace', path: '/accountActions', value: [{ action, allSources: true }] },
+          ])
+        ).statusCode,
+      ).toBe(200);
     }
     await loadAndProcess(t, h, sourceId, ['id,name,status', 'e1,ann,Active', 'e2,bob,Active'].join('\n'));
-    const ann = (await t.app.inject({ method: 'GET', url: `/v2025/identities?filters=${encodeURIComponent('name eq "ann"')}`, headers: h })).json();
+    const ann = (
+      await t.app.inject({
+        method: 'GET',
+        url: `/v2025/identities?filters=${encodeURIComponent('name eq "ann"')}`,
+        headers: h,
+      })
+    ).json();
     annId = ann[0].id;
     ({ base, credentials } = await serveForBrowser(t, 'console lifecycle e2e'));
     browser = await openBrowser();

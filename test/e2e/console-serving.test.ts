@@ -17,7 +17,10 @@ describe('console static serving', () => {
 
   beforeAll(async () => {
     mkdirSync(path.join(root, 'assets'));
-    writeFileSync(path.join(root, 'index.html'), '<!doctype html><title>console</title><script type="module" src="/ui/assets/app-abc123.js"></script>');
+    writeFileSync(
+      path.join(root, 'index.html'),
+      '<!doctype html><title>console</title><script type="module" src="/ui/assets/app-abc123.js"></script>',
+    );
     writeFileSync(path.join(root, 'assets', 'app-abc123.js'), 'console.log(1)');
     writeFileSync(path.join(root, 'robots.txt'), 'User-agent: *');
     await installConsole(built, root);

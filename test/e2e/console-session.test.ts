@@ -6,7 +6,8 @@ import { startTestApp, type TestApp } from '../helpers/app.js';
 import { CHROMIUM, hasChromium, openBrowser, seeText, shoot, type Browser, shootIfFailed } from './browser.js';
 import { serveForBrowser } from './served.js';
 
-if (!hasChromium) console.warn(`console session e2e skipped: ${CHROMIUM} is absent (apt-get install chromium; .ci/run installs it)`);
+if (!hasChromium)
+  console.warn(`console session e2e skipped: ${CHROMIUM} is absent (apt-get install chromium; .ci/run installs it)`);
 
 /**
  * The console when its session ends (the token's time is up, or the server refuses it): sign-in
@@ -22,12 +23,20 @@ describe.skipIf(!hasChromium)('console session in headless Chromium', { timeout:
   let profileId: string;
 
   beforeAll(async () => {
-    if (!existsSync(`${CONSOLE_ROOT}index.html`)) throw new Error(`The console is not built (${CONSOLE_ROOT} has no index.html): run npm run build:web`);
+    if (!existsSync(`${CONSOLE_ROOT}index.html`))
+      throw new Error(`The console is not built (${CONSOLE_ROOT} has no index.html): run npm run build:web`);
     t = await startTestApp('pglite');
     ({ base, credentials } = await serveForBrowser(t, 'session e2e'));
     const headers = await t.admin();
-    const source = (await t.app.inject({ method: 'POST', url: '/v3/sources', headers, payload: { name: 'Empty feed' } })).json();
-    const profile = await t.app.inject({ method: 'POST', url: '/v3/identity-profiles', headers, payload: { name: 'Fresh', authoritativeSource: { id: source.id } } });
+    const source = (
+      await t.app.inject({ method: 'POST', url: '/v3/sources', headers, payload: { name: 'Empty feed' } })
+    ).json();
+    const profile = await t.app.inject({
+      method: 'POST',
+      url: '/v3/identity-profiles',
+      headers,
+      payload: { name: 'Fresh', authoritativeSource: { id: source.id } },
+    });
     expect(profile.statusCode).toBe(201);
     profileId = profile.json().id;
     browser = await openBrowser();
@@ -113,7 +122,9 @@ describe.skipIf(!hasChromium)('console session in headless Chromium', { timeout:
     await page.clock.install();
     await page.reload();
     await heading('Sources');
-    const expiresAt = (await page.evaluate(`JSON.parse(sessionStorage.getItem('idprofiles.session')).expiresAt`)) as number;
+    const expiresAt = (await page.evaluate(
+      `JSON.parse(sessionStorage.getItem('idprofiles.session')).expiresAt`,
+    )) as number;
     await page.clock.fastForward(expiresAt - Date.now() + 1000);
     await seeText(page.getByRole('status'), 'Your session has ended');
     await signIn();

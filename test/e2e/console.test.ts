@@ -23,7 +23,8 @@ const HR = [
 const attr = (attributeName: string) => ({ type: 'accountAttribute', attributes: { sourceName: 'HR', attributeName } });
 const json = (v: unknown) => JSON.stringify(v, null, 2);
 
-if (!hasChromium) console.warn(`console e2e skipped: ${CHROMIUM} is absent (apt-get install chromium; .ci/run installs it)`);
+if (!hasChromium)
+  console.warn(`console e2e skipped: ${CHROMIUM} is absent (apt-get install chromium; .ci/run installs it)`);
 
 // Each step waits on the page (15 s per wait); the generous step limit is for a busy CI machine.
 describe.skipIf(!hasChromium)('admin console in headless Chromium', { timeout: 90_000 }, () => {
@@ -35,7 +36,8 @@ describe.skipIf(!hasChromium)('admin console in headless Chromium', { timeout: 9
   let exported: string;
 
   beforeAll(async () => {
-    if (!existsSync(`${CONSOLE_ROOT}index.html`)) throw new Error(`The console is not built (${CONSOLE_ROOT} has no index.html): run npm run build:web`);
+    if (!existsSync(`${CONSOLE_ROOT}index.html`))
+      throw new Error(`The console is not built (${CONSOLE_ROOT} has no index.html): run npm run build:web`);
     t = await startTestApp('pglite');
     ({ base, credentials } = await serveForBrowser(t, 'console e2e'));
     browser = await openBrowser();
@@ -81,7 +83,9 @@ describe.skipIf(!hasChromium)('admin console in headless Chromium', { timeout: 9
     await page.locator('input[name=managerIdentityAttribute]').fill('employeeNumber');
     await page.getByRole('button', { name: 'Create source' }).click();
     await page.getByRole('heading', { name: 'Load accounts into HR' }).waitFor();
-    await page.locator('input[name=file]').setInputFiles({ name: 'hr.csv', mimeType: 'text/csv', buffer: Buffer.from(HR) });
+    await page
+      .locator('input[name=file]')
+      .setInputFiles({ name: 'hr.csv', mimeType: 'text/csv', buffer: Buffer.from(HR) });
     // first a preview of what the load would do (nothing written), then the load on confirmation
     await page.getByRole('button', { name: 'Preview', exact: true }).click();
     const preview = page.locator('.load-preview');
@@ -106,7 +110,9 @@ describe.skipIf(!hasChromium)('admin console in headless Chromium', { timeout: 9
     await page.getByRole('button', { name: 'Create source' }).click();
     await page.getByRole('heading', { name: 'Load accounts into Temps' }).waitFor();
     const upload = async (name: string, ids: number[]) => {
-      await page.locator('input[name=file]').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(csv(ids)) });
+      await page
+        .locator('input[name=file]')
+        .setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(csv(ids)) });
       await page.getByRole('button', { name: 'Preview', exact: true }).click();
       await page.locator('.load-preview').waitFor();
     };
@@ -123,7 +129,9 @@ describe.skipIf(!hasChromium)('admin console in headless Chromium', { timeout: 9
     await page.getByLabel('Allow this load to remove 3 accounts').check();
     await load.click();
     await seeText(page.locator('.task-state'), 'Completed');
-    const removed = page.locator('.load-result .facts-grid div').filter({ has: page.locator('dt', { hasText: /^Removed$/ }) });
+    const removed = page
+      .locator('.load-result .facts-grid div')
+      .filter({ has: page.locator('dt', { hasText: /^Removed$/ }) });
     expect(await removed.locator('dd').textContent()).toBe('3');
   });
 
@@ -159,7 +167,9 @@ describe.skipIf(!hasChromium)('admin console in headless Chromium', { timeout: 9
     await addMapping('uid', { attribute: 'name' });
     await addMapping('employeeNumber', { attribute: 'id' });
     await addMapping('email', { transform: { type: 'lower', attributes: { input: attr('mail') } } });
-    await addMapping('displayName', { transform: { type: 'concat', attributes: { values: [attr('first'), ' ', attr('last')] } } });
+    await addMapping('displayName', {
+      transform: { type: 'concat', attributes: { values: [attr('first'), ' ', attr('last')] } },
+    });
     await addMapping('department', { attribute: 'dept' });
     await addMapping('title', { transform: { type: 'noSuchTransform', attributes: {} } });
     await page.getByRole('button', { name: 'Save mappings' }).click();
@@ -195,7 +205,9 @@ describe.skipIf(!hasChromium)('admin console in headless Chromium', { timeout: 9
   it('edits a mapping in JSON and the preview shows the change against the current value', async () => {
     await page.getByRole('button', { name: 'Edit mapping displayName' }).click();
     await dialog().getByLabel('A transform (JSON)').check(); // a concat opens in the form
-    await dialog().locator('textarea[name=transformDefinition]').fill(json({ type: 'concat', attributes: { values: [attr('last'), ', ', attr('first')] } }));
+    await dialog()
+      .locator('textarea[name=transformDefinition]')
+      .fill(json({ type: 'concat', attributes: { values: [attr('last'), ', ', attr('first')] } }));
     await dialog().getByRole('button', { name: 'Apply' }).click();
     const preview = page.getByRole('region', { name: 'Preview' });
     const row = preview.getByRole('row', { name: /^displayName/ });
@@ -231,8 +243,14 @@ describe.skipIf(!hasChromium)('admin console in headless Chromium', { timeout: 9
     await seeText(page.locator('fieldset.owner'), 'ann.boss');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
-    const profile = (await t.app.inject({ url: '/v3/identity-profiles?filters=name eq "Employees"', headers: await t.admin() })).json()[0];
-    expect(profile).toMatchObject({ priority: 5, description: 'Everyone on the HR feed (employees)', owner: { type: 'IDENTITY', name: 'ann.boss' } });
+    const profile = (
+      await t.app.inject({ url: '/v3/identity-profiles?filters=name eq "Employees"', headers: await t.admin() })
+    ).json()[0];
+    expect(profile).toMatchObject({
+      priority: 5,
+      description: 'Everyone on the HR feed (employees)',
+      owner: { type: 'IDENTITY', name: 'ann.boss' },
+    });
   });
 
   it('lists profiles with status, filters by name as you type and sorts by a column', async () => {
@@ -245,8 +263,13 @@ describe.skipIf(!hasChromium)('admin console in headless Chromium', { timeout: 9
     await seeText(page.locator('main'), 'No profile name starts with “zz”');
     await page.locator('input[name=filter]').fill('emp');
     await row.waitFor();
-    for (const [order, sorters] of [['ascending', 'sorters=name&'], ['descending', 'sorters=-name&']]) {
-      const answer = page.waitForResponse((r) => r.url().includes('/v3/identity-profiles?') && r.url().includes(sorters));
+    for (const [order, sorters] of [
+      ['ascending', 'sorters=name&'],
+      ['descending', 'sorters=-name&'],
+    ]) {
+      const answer = page.waitForResponse(
+        (r) => r.url().includes('/v3/identity-profiles?') && r.url().includes(sorters),
+      );
       await page.getByRole('button', { name: /^Name/ }).click();
       expect((await answer).status()).toBe(200);
       await page.locator(`th[aria-sort=${order}]`, { hasText: 'Name' }).waitFor();
@@ -259,8 +282,15 @@ describe.skipIf(!hasChromium)('admin console in headless Chromium', { timeout: 9
   it('pages through many profiles (count=true) and deletes a page of them at once (bulk delete)', async () => {
     const h = await t.admin();
     for (let i = 0; i < 60; i++) {
-      const source = (await t.app.inject({ method: 'POST', url: '/v3/sources', headers: h, payload: { name: `Bulk source ${i}` } })).json();
-      const created = await t.app.inject({ method: 'POST', url: '/v3/identity-profiles', headers: h, payload: { name: `Bulk ${String(i).padStart(2, '0')}`, authoritativeSource: { id: source.id } } });
+      const source = (
+        await t.app.inject({ method: 'POST', url: '/v3/sources', headers: h, payload: { name: `Bulk source ${i}` } })
+      ).json();
+      const created = await t.app.inject({
+        method: 'POST',
+        url: '/v3/identity-profiles',
+        headers: h,
+        payload: { name: `Bulk ${String(i).padStart(2, '0')}`, authoritativeSource: { id: source.id } },
+      });
       expect(created.statusCode).toBe(201);
     }
     await page.locator('input[name=filter]').fill('Bulk');
@@ -272,7 +302,10 @@ describe.skipIf(!hasChromium)('admin console in headless Chromium', { timeout: 9
     expect(await page.locator('table.profiles tbody tr').count()).toBe(10);
     await pager.getByRole('button', { name: '‹ Previous' }).click();
     await seeText(pager, '1–50 of 60');
-    for (const [count, left] of [[50, /1–10 of 10/], [10, /No profile name starts with/]] as const) {
+    for (const [count, left] of [
+      [50, /1–10 of 10/],
+      [10, /No profile name starts with/],
+    ] as const) {
       await page.getByRole('checkbox', { name: 'Select all profiles on this page' }).check();
       await page.getByRole('button', { name: 'Delete', exact: true }).click();
       await seeText(dialog().getByRole('heading'), `Delete ${count} identity profiles`);
@@ -287,7 +320,10 @@ describe.skipIf(!hasChromium)('admin console in headless Chromium', { timeout: 9
 
   it('exports the selected profiles as a JSON download and re-imports it after a dry run', async () => {
     await page.getByRole('checkbox', { name: 'Select Employees' }).check();
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export' }).click(),
+    ]);
     exported = readFileSync((await download.path())!, 'utf8');
     const items = JSON.parse(exported);
     expect(items).toHaveLength(1);
@@ -295,7 +331,9 @@ describe.skipIf(!hasChromium)('admin console in headless Chromium', { timeout: 9
     expect(items[0].object.identityAttributeConfig.attributeTransforms).toHaveLength(5);
 
     await page.getByRole('button', { name: 'Import…' }).click();
-    await dialog().locator('input[name=file]').setInputFiles({ name: 'profiles.json', mimeType: 'application/json', buffer: Buffer.from(exported) });
+    await dialog()
+      .locator('input[name=file]')
+      .setInputFiles({ name: 'profiles.json', mimeType: 'application/json', buffer: Buffer.from(exported) });
     const plan = dialog().getByRole('region', { name: 'What the import would do' });
     await seeText(plan, /Would update: 1 \(Employees\)/);
     await shoot(page, '10-import-dry-run');

@@ -7,7 +7,8 @@ import { serveForBrowser } from './served.js';
 
 const VERSION = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
 
-if (!hasChromium) console.warn(`API reference e2e skipped: ${CHROMIUM} is absent (apt-get install chromium; .ci/run installs it)`);
+if (!hasChromium)
+  console.warn(`API reference e2e skipped: ${CHROMIUM} is absent (apt-get install chromium; .ci/run installs it)`);
 
 /**
  * The API reference at /docs in headless Chromium: our title and version, sections in order,
@@ -39,16 +40,35 @@ describe.skipIf(!hasChromium)('/docs in headless Chromium', { timeout: 90_000 },
 
   it('shows our title and the package version, in the page and the tab', async () => {
     await expect(page.title()).resolves.toBe(`idprofiles ${VERSION} — API reference`);
-    expect(await page.locator('.info .title').innerText()).toMatch(new RegExp(`^idprofiles — Identity Profiles API\\s+${VERSION.replace(/\./g, '\\.')}\\b`));
+    expect(await page.locator('.info .title').innerText()).toMatch(
+      new RegExp(`^idprofiles — Identity Profiles API\\s+${VERSION.replace(/\./g, '\\.')}\\b`),
+    );
     expect((await page.locator('.info .title .version').first().innerText()).trim()).toBe(VERSION);
-    expect(await page.locator('link[rel="icon"]').evaluateAll((links) => links.map((l) => l.getAttribute('href')))).toEqual(['/docs/static/theme/favicon.svg']);
+    expect(
+      await page.locator('link[rel="icon"]').evaluateAll((links) => links.map((l) => l.getAttribute('href'))),
+    ).toEqual(['/docs/static/theme/favicon.svg']);
     expect(await page.locator('.topbar').count()).toBe(0); // no Fastify logo bar
   });
 
   it('lists the sections in order: the token first, then v3 and the newer versions', async () => {
-    expect(await page.locator('.opblock-tag-section h3 .opblock-tag, .opblock-tag-section .opblock-tag span, h3.opblock-tag').evaluateAll((els) => [...new Set(els.map((e) => e.getAttribute('data-tag')).filter(Boolean))])).toEqual([
-      'OAuth', 'Identity Profiles (v3)', 'Identity Profiles (v2026)', 'Identity Profiles (v2025)', 'Identity Profiles (v2024)', 'Identity Profiles (beta)',
-      'Identity Profiles (v1)', 'Lifecycle States', 'Sources', 'Accounts', 'Identities', 'Transforms', 'Task Status',
+    expect(
+      await page
+        .locator('.opblock-tag-section h3 .opblock-tag, .opblock-tag-section .opblock-tag span, h3.opblock-tag')
+        .evaluateAll((els) => [...new Set(els.map((e) => e.getAttribute('data-tag')).filter(Boolean))]),
+    ).toEqual([
+      'OAuth',
+      'Identity Profiles (v3)',
+      'Identity Profiles (v2026)',
+      'Identity Profiles (v2025)',
+      'Identity Profiles (v2024)',
+      'Identity Profiles (beta)',
+      'Identity Profiles (v1)',
+      'Lifecycle States',
+      'Sources',
+      'Accounts',
+      'Identities',
+      'Transforms',
+      'Task Status',
     ]);
   });
 

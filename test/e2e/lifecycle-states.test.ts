@@ -26,7 +26,14 @@ describe.skipIf(!hasChromium)('console: lifecycle states', { timeout: 90_000 }, 
   let source: { id: string; name: string };
   const api = async (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown) => {
     const res = await t.app.inject({
-      method, url, headers: { ...auth, ...(payload === undefined ? {} : { 'content-type': method === 'PATCH' ? 'application/json-patch+json' : 'application/json' }) },
+      method,
+      url,
+      headers: {
+        ...auth,
+        ...(payload === undefined
+          ? {}
+          : { 'content-type': method === 'PATCH' ? 'application/json-patch+json' : 'application/json' }),
+      },
       payload: payload === undefined ? undefined : JSON.stringify(payload),
     });
     expect(res.statusCode, res.body).toBeLessThan(300);
@@ -34,18 +41,29 @@ describe.skipIf(!hasChromium)('console: lifecycle states', { timeout: 90_000 }, 
   };
   const states = () => api('GET', `/v2025/identity-profiles/${profileId}/lifecycle-states`);
   const section = () => page.getByRole('region', { name: /Provisioning/ });
-  const row = (name: string) => section().getByRole('row').filter({ has: page.getByRole('rowheader', { name }) });
+  const row = (name: string) =>
+    section()
+      .getByRole('row')
+      .filter({ has: page.getByRole('rowheader', { name }) });
 
   beforeAll(async () => {
-    if (!existsSync(`${CONSOLE_ROOT}index.html`)) throw new Error(`The console is not built (${CONSOLE_ROOT} has no index.html): run npm run build:web`);
+    if (!existsSync(`${CONSOLE_ROOT}index.html`))
+      throw new Error(`The console is not built (${CONSOLE_ROOT} has no index.html): run npm run build:web`);
     t = await startTestApp('pglite');
     ({ base, credentials } = await serveForBrowser(t, 'lifecycle e2e'));
     auth = await t.admin();
     source = await api('POST', '/v3/sources', { name: 'HR' });
-    profileId = (await api('POST', '/v3/identity-profiles', { name: 'Employees', authoritativeSource: { type: 'SOURCE', id: source.id } })).id;
+    profileId = (
+      await api('POST', '/v3/identity-profiles', {
+        name: 'Employees',
+        authoritativeSource: { type: 'SOURCE', id: source.id },
+      })
+    ).id;
     // two identities in Active, as processing would leave them (the other helper's part writes these columns)
     for (const name of ['ann', 'bob']) {
-      await sql`insert into identities (id, name, profile_id, lifecycle_state) values (${newId()}, ${name}, ${profileId}, 'active')`.execute(t.services.database.db);
+      await sql`insert into identities (id, name, profile_id, lifecycle_state) values (${newId()}, ${name}, ${profileId}, 'active')`.execute(
+        t.services.database.db,
+      );
     }
     browser = await openBrowser();
     page = browser.page;
@@ -86,8 +104,13 @@ describe.skipIf(!hasChromium)('console: lifecycle states', { timeout: 90_000 }, 
     await seeText(row('Leaver'), 'Disable on HR');
     await seeText(row('Leaver'), 'Inactive (long term)');
     const leaver = (await states()).find((s: any) => s.technicalName === 'leaver');
-    expect(leaver).toMatchObject({ name: 'Leaver', enabled: true, identityState: 'INACTIVE_LONG_TERM', description: 'Left the company',
-      accountActions: [{ action: 'DISABLE', sourceIds: [source.id], excludeSourceIds: null, allSources: false }] });
+    expect(leaver).toMatchObject({
+      name: 'Leaver',
+      enabled: true,
+      identityState: 'INACTIVE_LONG_TERM',
+      description: 'Left the company',
+      accountActions: [{ action: 'DISABLE', sourceIds: [source.id], excludeSourceIds: null, allSources: false }],
+    });
   });
 
   it('edits a state: disables it and acts on all sources instead', async () => {
@@ -99,7 +122,10 @@ describe.skipIf(!hasChromium)('console: lifecycle states', { timeout: 90_000 }, 
     await dialog.getByRole('button', { name: 'Save state' }).click();
     await seeText(row('Leaver'), 'Disable on all sources');
     const leaver = (await states()).find((s: any) => s.technicalName === 'leaver');
-    expect(leaver).toMatchObject({ enabled: false, accountActions: [{ action: 'DISABLE', sourceIds: null, excludeSourceIds: [], allSources: true }] });
+    expect(leaver).toMatchObject({
+      enabled: false,
+      accountActions: [{ action: 'DISABLE', sourceIds: null, excludeSourceIds: [], allSources: true }],
+    });
   });
 
   it('refuses to delete a state identities are in, and deletes one that has none', async () => {
@@ -117,12 +143,29 @@ describe.skipIf(!hasChromium)('console: lifecycle states', { timeout: 90_000 }, 
   });
 
   it('names the mapping that feeds cloudLifecycleState', async () => {
-    await api('PATCH', `/v3/identity-profiles/${profileId}`, [{
-      op: 'replace', path: '/identityAttributeConfig',
-      value: { enabled: true, attributeTransforms: [{ identityAttributeName: 'cloudLifecycleState', transformDefinition: { type: 'accountAttribute', attributes: { sourceName: 'HR', attributeName: 'status' } } }] },
-    }]);
+    await api('PATCH', `/v3/identity-profiles/${profileId}`, [
+      {
+        op: 'replace',
+        path: '/identityAttributeConfig',
+        value: {
+          enabled: true,
+          attributeTransforms: [
+            {
+              identityAttributeName: 'cloudLifecycleState',
+              transformDefinition: {
+                type: 'accountAttribute',
+                attributes: { sourceName: 'HR', attributeName: 'status' },
+              },
+            },
+          ],
+        },
+      },
+    ]);
     await page.reload();
-    await seeText(section().getByTestId('state-source'), 'Identities get their state from the mapping cloudLifecycleState');
+    await seeText(
+      section().getByTestId('state-source'),
+      'Identities get their state from the mapping cloudLifecycleState',
+    );
     await seeText(section().getByTestId('state-source'), 'status');
     await seeText(row('Active'), 'active');
     await shoot(page, 'lifecycle-states-provisioning');

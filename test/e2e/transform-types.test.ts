@@ -10,11 +10,24 @@ describe('console transform types', () => {
   });
 
   it.each(TYPE_NAMES)('starts %s with attributes the engine accepts', (type) => {
-    expect(validateTransformDefinition({ type, attributes: TRANSFORM_TYPES[type] }, { transforms: () => ({ type: 'lower', attributes: {} }) })).toEqual([]);
+    expect(
+      validateTransformDefinition(
+        { type, attributes: TRANSFORM_TYPES[type] },
+        { transforms: () => ({ type: 'lower', attributes: {} }) },
+      ),
+    ).toEqual([]);
   });
 
   it('finds references by name in any case, at any depth', () => {
-    const mappings = [{ identityAttributeName: 'x', transformDefinition: { type: 'lower', attributes: { input: { type: 'reference', attributes: { id: 'Dept Code' } } } } }];
+    const mappings = [
+      {
+        identityAttributeName: 'x',
+        transformDefinition: {
+          type: 'lower',
+          attributes: { input: { type: 'reference', attributes: { id: 'Dept Code' } } },
+        },
+      },
+    ];
     expect([...referencedNames(mappings)]).toEqual(['dept code']);
     expect(referencedNames({ type: 'static', attributes: { value: 'reference' } }).size).toBe(0);
   });
@@ -23,6 +36,9 @@ describe('console transform types', () => {
     expect(parseAttributes('')).toEqual({ ok: true, value: null });
     expect(parseAttributes('{"a": 1}')).toEqual({ ok: true, value: { a: 1 } });
     expect(parseAttributes('[1]')).toMatchObject({ ok: false, error: expect.stringContaining('JSON object') });
-    expect(parseAttributes('{\n  "a": 1,\n}')).toMatchObject({ ok: false, error: expect.stringMatching(/line 3 column 1/) });
+    expect(parseAttributes('{\n  "a": 1,\n}')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/line 3 column 1/),
+    });
   });
 });

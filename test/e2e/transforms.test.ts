@@ -12,7 +12,9 @@ import { serveForBrowser } from './served.js';
  * (a syntax error stops the form, the engine's refusal is shown), list, filter, page, edit the
  * attributes, and delete (refused while a profile references it). One story, in order.
  */
-const dept = (attributeName: string) => ({ input: { type: 'accountAttribute', attributes: { sourceName: 'HR', attributeName } } });
+const dept = (attributeName: string) => ({
+  input: { type: 'accountAttribute', attributes: { sourceName: 'HR', attributeName } },
+});
 
 if (!hasChromium) console.warn(`transforms e2e skipped: ${CHROMIUM} is absent (apt-get install chromium)`);
 
@@ -26,7 +28,8 @@ describe.skipIf(!hasChromium)('console: transforms page', { timeout: 90_000 }, (
   const outside: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(`${CONSOLE_ROOT}index.html`)) throw new Error(`The console is not built (${CONSOLE_ROOT} has no index.html): run npm run build:web`);
+    if (!existsSync(`${CONSOLE_ROOT}index.html`))
+      throw new Error(`The console is not built (${CONSOLE_ROOT} has no index.html): run npm run build:web`);
     t = await startTestApp('pglite');
     ({ base, credentials } = await serveForBrowser(t, 'transforms e2e'));
     browser = await openBrowser();
@@ -49,8 +52,10 @@ describe.skipIf(!hasChromium)('console: transforms page', { timeout: 90_000 }, (
   const dialog = () => page.getByRole('dialog');
   const editor = () => page.locator('textarea[name=t-attributes]');
   const note = () => page.locator('#t-attributes-note');
-  const api = async (method: 'GET' | 'POST', url: string, payload?: object) => t.app.inject({ method, url, payload, headers: await t.admin() });
-  const byName = async (name: string) => (await api('GET', `/v3/transforms?filters=${encodeURIComponent(`name eq "${name}"`)}`)).json()[0];
+  const api = async (method: 'GET' | 'POST', url: string, payload?: object) =>
+    t.app.inject({ method, url, payload, headers: await t.admin() });
+  const byName = async (name: string) =>
+    (await api('GET', `/v3/transforms?filters=${encodeURIComponent(`name eq "${name}"`)}`)).json()[0];
 
   it('signs in and opens the empty Transforms page from the main navigation', async () => {
     await page.goto(`${base}/ui/`);
@@ -105,8 +110,13 @@ describe.skipIf(!hasChromium)('console: transforms page', { timeout: 90_000 }, (
   });
 
   it('lists transforms with paging, filters by name and sorts by type', async () => {
-    for (let i = 0; i < 52; i++) expect((await api('POST', '/v3/transforms', { name: `Bulk ${String(i).padStart(2, '0')}`, type: 'trim' })).statusCode).toBe(201);
-    expect((await api('POST', '/v3/transforms', { name: 'Trim Title', type: 'trim', attributes: null })).statusCode).toBe(201);
+    for (let i = 0; i < 52; i++)
+      expect(
+        (await api('POST', '/v3/transforms', { name: `Bulk ${String(i).padStart(2, '0')}`, type: 'trim' })).statusCode,
+      ).toBe(201);
+    expect(
+      (await api('POST', '/v3/transforms', { name: 'Trim Title', type: 'trim', attributes: null })).statusCode,
+    ).toBe(201);
     await nav('Transforms');
     const pager = page.getByRole('navigation', { name: 'Transforms pages' });
     await seeText(pager, '1–50 of 54');
@@ -125,7 +135,9 @@ describe.skipIf(!hasChromium)('console: transforms page', { timeout: 90_000 }, (
     await page.locator('table.transforms tbody tr').nth(1).waitFor({ state: 'detached' });
     await seeText(page.getByRole('navigation', { name: 'Transforms pages' }), '1–1 of 1');
     await page.locator('input[name=filter]').fill('');
-    const answer = page.waitForResponse((r) => r.url().includes('/v3/transforms?') && r.url().includes('sorters=type%2Cname'));
+    const answer = page.waitForResponse(
+      (r) => r.url().includes('/v3/transforms?') && r.url().includes('sorters=type%2Cname'),
+    );
     await page.getByRole('button', { name: /^Type/ }).click();
     expect((await answer).status()).toBe(200);
     await page.locator('th[aria-sort=ascending]', { hasText: 'Type' }).waitFor();
@@ -161,21 +173,38 @@ describe.skipIf(!hasChromium)('console: transforms page', { timeout: 90_000 }, (
     const source = (await api('POST', '/v3/sources', { name: 'HR' })).json();
     const reference = { type: 'reference', attributes: { id: 'Lowercase Department' } };
     const profile = await api('POST', '/v3/identity-profiles', {
-      name: 'Employees', authoritativeSource: { id: source.id },
-      identityAttributeConfig: { enabled: true, attributeTransforms: [{ identityAttributeName: 'department', transformDefinition: reference }] },
+      name: 'Employees',
+      authoritativeSource: { id: source.id },
+      identityAttributeConfig: {
+        enabled: true,
+        attributeTransforms: [{ identityAttributeName: 'department', transformDefinition: reference }],
+      },
     });
     expect(profile.statusCode).toBe(201);
     // Another transform refers to it by name in another case (names are matched ignoring case).
-    const code = { name: 'Department Code', type: 'upper', attributes: { input: { type: 'reference', attributes: { id: 'lowercase department' } } } };
+    const code = {
+      name: 'Department Code',
+      type: 'upper',
+      attributes: { input: { type: 'reference', attributes: { id: 'lowercase department' } } },
+    };
     expect((await api('POST', '/v3/transforms', code)).statusCode).toBe(201);
     await page.reload();
     const usedBy = page.getByRole('region', { name: 'Used by' });
-    await usedBy.getByRole('list', { name: 'Identity profiles using it' }).getByRole('link', { name: 'Employees' }).waitFor();
-    await usedBy.getByRole('list', { name: 'Transforms using it' }).getByRole('link', { name: 'Department Code' }).waitFor();
+    await usedBy
+      .getByRole('list', { name: 'Identity profiles using it' })
+      .getByRole('link', { name: 'Employees' })
+      .waitFor();
+    await usedBy
+      .getByRole('list', { name: 'Transforms using it' })
+      .getByRole('link', { name: 'Department Code' })
+      .waitFor();
     await page.getByRole('button', { name: 'Delete…' }).click();
     await seeText(dialog().getByRole('heading'), 'Delete Lowercase Department?');
     await dialog().getByRole('button', { name: 'Delete', exact: true }).click();
-    await seeText(dialog().getByRole('alert'), /referenced by identity profile 'Employees'.*transform 'Department Code'.*cannot be deleted/);
+    await seeText(
+      dialog().getByRole('alert'),
+      /referenced by identity profile 'Employees'.*transform 'Department Code'.*cannot be deleted/,
+    );
     await shoot(page, 't08-delete-refused');
     await dialog().getByRole('button', { name: 'Close', exact: true }).last().click();
     await dialog().waitFor({ state: 'detached' });
@@ -224,7 +253,13 @@ describe.skipIf(!hasChromium)('console: transforms page', { timeout: 90_000 }, (
 
   it('shows an internal transform read-only (no save, no delete)', async () => {
     const id = 'internal-e2e-1';
-    await transformRepository(t.services.database.db).insert({ id, name: 'Shipped Upper', type: 'upper', attributes: null, internal: true });
+    await transformRepository(t.services.database.db).insert({
+      id,
+      name: 'Shipped Upper',
+      type: 'upper',
+      attributes: null,
+      internal: true,
+    });
     await nav('Transforms');
     await page.locator('input[name=filter]').fill('Shipped');
     await seeText(page.getByRole('row', { name: /^Shipped Upper/ }), 'Internal');

@@ -8,7 +8,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createDatabase, migrateToLatest, probeDatabase, whenDatabaseAvailable, type Database } from '../../src/db/database.js';
+import {
+  createDatabase,
+  migrateToLatest,
+  probeDatabase,
+  whenDatabaseAvailable,
+  type Database,
+} from '../../src/db/database.js';
 import { until } from '../helpers/processes.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'pglite-restart-'));
@@ -20,11 +26,17 @@ afterAll(async () => {
 
 function capturingLogger() {
   const lines: string[] = [];
-  return { lines, warn: (_: object, msg: string) => void lines.push(`warn: ${msg}`), info: (msg: string) => void lines.push(`info: ${msg}`) };
+  return {
+    lines,
+    warn: (_: object, msg: string) => void lines.push(`warn: ${msg}`),
+    info: (msg: string) => void lines.push(`info: ${msg}`),
+  };
 }
 
 const rows = async (database: Database) =>
-  (await sql<{ name: string }>`select name from restart_check order by name`.execute(database.db)).rows.map((r) => r.name);
+  (await sql<{ name: string }>`select name from restart_check order by name`.execute(database.db)).rows.map(
+    (r) => r.name,
+  );
 
 describe('the embedded database thread dies', () => {
   it('is opened again on its data folder: what was running fails, what was committed is there, the probe says DOWN until then', async () => {
@@ -36,7 +48,10 @@ describe('the embedded database thread dies', () => {
     await sql`insert into restart_check values ('committed before')`.execute(database.db);
 
     // a statement in flight when the thread dies
-    const running = sql`select pg_sleep(5)`.execute(database.db).then(() => 'finished', (e: Error) => e.message);
+    const running = sql`select pg_sleep(5)`.execute(database.db).then(
+      () => 'finished',
+      (e: Error) => e.message,
+    );
     const first = database.embedded!.thread;
     await first.kill();
     expect(await running).toMatch(/embedded database's thread exited/);

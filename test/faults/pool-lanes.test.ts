@@ -31,7 +31,13 @@ describe.skipIf(!reachable)('PostgreSQL pool lanes', () => {
   const schema = uniqueSchema('lanes');
   let database: Database;
   beforeAll(async () => {
-    database = await createDatabase({ databaseUrl: POSTGRES_URL, schema, poolSize: 4, reservedConnections: 2, connectTimeoutMs: 1_000 });
+    database = await createDatabase({
+      databaseUrl: POSTGRES_URL,
+      schema,
+      poolSize: 4,
+      reservedConnections: 2,
+      connectTimeoutMs: 1_000,
+    });
   });
   afterAll(async () => {
     await database?.close();
@@ -55,7 +61,10 @@ describe.skipIf(!reachable)('PostgreSQL pool lanes', () => {
     expect(thirdStarted).toBe(false);
 
     // a list request waits at most the connect timeout, then gives up as a 503
-    const impatient = await asBulk(() => sql`select 3`.execute(database.db)).then(() => undefined, (e: unknown) => e);
+    const impatient = await asBulk(() => sql`select 3`.execute(database.db)).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(isConnectionFailure(impatient)).toBe(true);
     expect(mapDatabaseError(impatient)).toMatchObject({ status: 503, headers: { 'Retry-After': '5' } });
 

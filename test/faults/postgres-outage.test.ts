@@ -3,7 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POSTGRES_URL, postgresReachable } from '../helpers/databases.js';
 import { freshDatabase, runCli, until, type ChildCli } from '../helpers/processes.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
-import { CHUNK_SIZE, checkRunOutcome, N, profileWithIdentities, runHeldInChunks, serve, type Served } from './served.js';
+import {
+  CHUNK_SIZE,
+  checkRunOutcome,
+  N,
+  profileWithIdentities,
+  runHeldInChunks,
+  serve,
+  type Served,
+} from './served.js';
 
 const reachable = await postgresReachable();
 
@@ -15,7 +23,10 @@ async function terminateSessions(database: string): Promise<number[]> {
   const admin = new pg.Client({ connectionString: POSTGRES_URL });
   await admin.connect();
   try {
-    const { rows } = await admin.query(`select pid from pg_stat_activity where datname = $1 and application_name = $2`, [database, APP]);
+    const { rows } = await admin.query(
+      `select pid from pg_stat_activity where datname = $1 and application_name = $2`,
+      [database, APP],
+    );
     const pids = rows.map((r) => r.pid as number);
     await admin.query(`select pg_terminate_backend(pid) from unnest($1::int[]) as pid`, [pids]);
     return pids;
@@ -36,14 +47,25 @@ function keepAsking(s: Served, path: string) {
       else answers.push({ status: r.status, retryAfter: r.headers.get('retry-after'), body: r.body });
     }
   })();
-  return { answers, oks: () => ok, stop: async () => { stopped = true; await loop; } };
+  return {
+    answers,
+    oks: () => ok,
+    stop: async () => {
+      stopped = true;
+      await loop;
+    },
+  };
 }
 
 /** A 503 as ISC's ErrorResponseDto, with Retry-After. */
 function expectUnavailable(answer: { status: number; retryAfter: string | null; body: any }) {
   expect(answer.status).toBe(503);
   expect(Number(answer.retryAfter)).toBeGreaterThan(0);
-  expect(answer.body).toMatchObject({ detailCode: '503 Service Unavailable', trackingId: expect.any(String), messages: [{ locale: 'en-US', localeOrigin: 'DEFAULT', text: expect.stringMatching(/database/) }] });
+  expect(answer.body).toMatchObject({
+    detailCode: '503 Service Unavailable',
+    trackingId: expect.any(String),
+    messages: [{ locale: 'en-US', localeOrigin: 'DEFAULT', text: expect.stringMatching(/database/) }],
+  });
 }
 
 function expectCorrectRun(outcome: Awaited<ReturnType<typeof checkRunOutcome>>) {
@@ -97,15 +119,23 @@ describe.skipIf(!reachable)('sessions terminated under a serve and a worker (Pos
       const ended = await terminateSessions(name());
       expect(ended.length).toBeGreaterThanOrEqual(chunkWorkers);
       // each chunk cut off runs again on a new session once the database answers, and waits on the holder again
-      await until(async () => (await waiting()).filter((pid) => !ended.includes(pid)).length >= chunkWorkers && asking.oks() > round, 'chunks running again and requests answered');
+      await until(
+        async () =>
+          (await waiting()).filter((pid) => !ended.includes(pid)).length >= chunkWorkers && asking.oks() > round,
+        'chunks running again and requests answered',
+      );
     }
     await holder.query('commit');
     await holder.end();
     holder = undefined;
-    const done = await until(async () => {
-      const t = (await server.api('GET', `/v3/task-status/${taskId}`)).body;
-      return t.completed ? t : undefined;
-    }, 'the run to finish', 90_000);
+    const done = await until(
+      async () => {
+        const t = (await server.api('GET', `/v3/task-status/${taskId}`)).body;
+        return t.completed ? t : undefined;
+      },
+      'the run to finish',
+      90_000,
+    );
     await asking.stop();
     await health.stop();
 
@@ -158,7 +188,10 @@ describe.skipIf(!reachable)('the database refusing connections for a while (Post
     expectUnavailable({ status: write.status, retryAfter: write.headers.get('retry-after'), body: write.body });
     expect(health.status).toBe(503);
     expect(health.headers.get('retry-after')).toBeTruthy();
-    expect(health.body).toMatchObject({ status: 'DOWN', checks: { database: { status: 'DOWN', detail: expect.stringMatching(/does not answer/) } } });
+    expect(health.body).toMatchObject({
+      status: 'DOWN',
+      checks: { database: { status: 'DOWN', detail: expect.stringMatching(/does not answer/) } },
+    });
 
     await holder.query('commit'); // the chunks the outage cut off can now write, once it is back
     await holder.end();
@@ -166,10 +199,14 @@ describe.skipIf(!reachable)('the database refusing connections for a while (Post
     await proxy.up();
     await until(async () => (await server.api('GET', '/health')).status === 200, '/health to say the database is back');
     expect((await server.api('GET', `/v3/identity-profiles/${profileId}`)).status).toBe(200);
-    const done = await until(async () => {
-      const t = (await server.api('GET', `/v3/task-status/${taskId}`)).body;
-      return t.completed ? t : undefined;
-    }, 'the run to finish', 90_000);
+    const done = await until(
+      async () => {
+        const t = (await server.api('GET', `/v3/task-status/${taskId}`)).body;
+        return t.completed ? t : undefined;
+      },
+      'the run to finish',
+      90_000,
+    );
 
     expect(server.cli.child.exitCode).toBeNull();
     expect(done).toMatchObject({ completionStatus: 'Success', result: { total: N, processed: N, failed: 0 } });

@@ -24,10 +24,18 @@ export interface TestApp {
 /** The app on a fresh database: in-memory PGlite, or its own schema on PostgreSQL. `logger`: the services' (default silent). */
 export async function startTestApp(
   kind: DbKind,
-  options: { rateLimit?: Config['rateLimit']; taskStaleSeconds?: number; now?: () => Date; processingSchedule?: ServiceOptions['processingSchedule']; logger?: Logger } = {},
+  options: {
+    rateLimit?: Config['rateLimit'];
+    taskStaleSeconds?: number;
+    now?: () => Date;
+    processingSchedule?: ServiceOptions['processingSchedule'];
+    logger?: Logger;
+  } = {},
 ): Promise<TestApp> {
   const schema = kind === 'postgres' ? uniqueSchema() : undefined;
-  const database = await createDatabase(kind === 'postgres' ? { databaseUrl: POSTGRES_URL, schema, poolSize: 4 } : { dataDir: 'memory://' });
+  const database = await createDatabase(
+    kind === 'postgres' ? { databaseUrl: POSTGRES_URL, schema, poolSize: 4 } : { dataDir: 'memory://' },
+  );
   await migrateToLatest(database);
   const logger = options.logger ?? pino({ level: 'silent' });
   const queueSchema = schema ? `${schema}_boss` : 'pgboss';
@@ -41,14 +49,19 @@ export async function startTestApp(
     now: options.now,
     processingSchedule: options.processingSchedule,
   });
-  const app = await buildApp({ services, config: { rateLimit: options.rateLimit ?? 'off', logLevel: 'silent' }, logger: false });
+  const app = await buildApp({
+    services,
+    config: { rateLimit: options.rateLimit ?? 'off', logLevel: 'silent' },
+    logger: false,
+  });
   await app.ready();
   let adminHeader: Record<string, string> | undefined;
 
   const token = async (rights: { scopes?: string[]; authorities?: string[] } = {}) => {
     const { client, secret } = await createClient(apiClientRepository(database.db), { name: 'test', ...rights });
     const res = await app.inject({
-      method: 'POST', url: '/oauth/token',
+      method: 'POST',
+      url: '/oauth/token',
       payload: `grant_type=client_credentials&client_id=${client.id}&client_secret=${secret}`,
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
@@ -57,7 +70,11 @@ export async function startTestApp(
   };
 
   return {
-    app, services, kind, token, queueSchema,
+    app,
+    services,
+    kind,
+    token,
+    queueSchema,
     admin: async () => (adminHeader ??= { authorization: `Bearer ${await token()}` }),
     async close() {
       await app.close();
@@ -84,7 +101,8 @@ export function jobsFinishing(t: TestApp, name: string): { finished(taskId: stri
   };
   t.services.queue.events.on('done', onDone);
   return {
-    finished: (taskId) => (done.has(taskId) ? Promise.resolve() : new Promise((resolve) => waiting.set(taskId, resolve))),
+    finished: (taskId) =>
+      done.has(taskId) ? Promise.resolve() : new Promise((resolve) => waiting.set(taskId, resolve)),
     stop: () => void t.services.queue.events.off('done', onDone),
   };
 }
@@ -93,21 +111,56 @@ export function jobsFinishing(t: TestApp, name: string): { finished(taskId: stri
  * Waits until a task is completed: re-reads it whenever the in-process worker finishes a job of
  * that task (a task may take several jobs: plan, chunks, finalize), so no polling interval.
  */
-export async function waitForTask(t: TestApp, taskId: string, timeoutMs = 30_000, options: { at?: string; headers?: Record<string, string> } = {}): Promise<any> {
+export async function waitForTask(
+  t: TestApp,
+  taskId: string,
+  timeoutMs = 30_000,
+  options: { at?: string; headers?: Record<string, string> } = {},
+): Promise<any> {
   // `at`: where the task is read (`/task-status/v1` shows it as task-status.v1 declares)
-  const read = async () => (await t.app.inject({ method: 'GET', url: `${options.at ?? '/v3/task-status'}/${taskId}`, headers: options.headers ?? await t.admin() })).json();
+  const read = async () =>
+    (
+      await t.app.inject({
+        method: 'GET',
+        url: `${options.at ?? '/v3/task-status'}/${taskId}`,
+        headers: options.headers ?? (await t.admin()),
+      })
+    ).json();
   let status = await read();
   if (status.completed) return status;
   let lastError = 'none';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { off(); reject(new Error(`task ${taskId} did not complete in ${timeoutMs} ms (last job error: ${lastError}): ${JSON.stringify(status)}`)); }, timeoutMs);
-    const check = () => read().then((s) => { status = s; if (s.completed) { off(); resolve(s); } }, (e) => { off(); reject(e); });
+    const timer = setTimeout(() => {
+      off();
+      reject(
+        new Error(
+          `task ${taskId} did not complete in ${timeoutMs} ms (last job error: ${lastError}): ${JSON.stringify(status)}`,
+        ),
+      );
+    }, timeoutMs);
+    const check = () =>
+      read().then(
+        (s) => {
+          status = s;
+          if (s.completed) {
+            off();
+            resolve(s);
+          }
+        },
+        (e) => {
+          off();
+          reject(e);
+        },
+      );
     const onDone = (name: string, payload: { taskId?: string }, error?: Error) => {
       if (payload?.taskId !== taskId) return;
       if (error) lastError = `${name}: ${error.message}`;
       check();
     };
-    const off = () => { clearTimeout(timer); t.services.queue.events.off('done', onDone); };
+    const off = () => {
+      clearTimeout(timer);
+      t.services.queue.events.off('done', onDone);
+    };
     t.services.queue.events.on('done', onDone);
     check(); // the task may have finished between the first read and subscribing
   });

@@ -17,12 +17,18 @@ export interface CompiledTemplate {
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export function compileTemplate(template: string): CompiledTemplate {
-  const segments = template.split('/').slice(1).map((seg) => {
-    if (!seg.includes('{')) return seg;
-    // `{id}` or a mixed segment such as `{id}.json`: each parameter matches one or more non-slash chars.
-    const source = seg.split(/(\{[^}]+\})/).map((part) => (/^\{[^}]+\}$/.test(part) ? '[^/]+' : escapeRegExp(part))).join('');
-    return new RegExp(`^${source}$`);
-  });
+  const segments = template
+    .split('/')
+    .slice(1)
+    .map((seg) => {
+      if (!seg.includes('{')) return seg;
+      // `{id}` or a mixed segment such as `{id}.json`: each parameter matches one or more non-slash chars.
+      const source = seg
+        .split(/(\{[^}]+\})/)
+        .map((part) => (/^\{[^}]+\}$/.test(part) ? '[^/]+' : escapeRegExp(part)))
+        .join('');
+      return new RegExp(`^${source}$`);
+    });
   return { template, segments };
 }
 

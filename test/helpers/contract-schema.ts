@@ -25,9 +25,27 @@ type SchemaObject = Record<string, Json>;
 
 /** Keywords copied unchanged (value keywords and annotations Ajv understands). */
 const PLAIN_KEYWORDS = new Set([
-  'type', 'enum', 'format', 'required', 'multipleOf', 'maximum', 'minimum', 'maxLength', 'minLength',
-  'pattern', 'maxItems', 'minItems', 'uniqueItems', 'maxProperties', 'minProperties',
-  'title', 'description', 'default', 'readOnly', 'writeOnly', 'deprecated',
+  'type',
+  'enum',
+  'format',
+  'required',
+  'multipleOf',
+  'maximum',
+  'minimum',
+  'maxLength',
+  'minLength',
+  'pattern',
+  'maxItems',
+  'minItems',
+  'uniqueItems',
+  'maxProperties',
+  'minProperties',
+  'title',
+  'description',
+  'default',
+  'readOnly',
+  'writeOnly',
+  'deprecated',
 ]);
 /** Documentation-only OpenAPI keywords with no JSON Schema meaning (`x-*` is handled separately). */
 const DROPPED_KEYWORDS = new Set(['example', 'xml', 'externalDocs', 'discriminator']);
@@ -76,7 +94,9 @@ export function toJsonSchema(schema: Json, mapRef: RefMapper, at = '#', options:
       );
     } else if (key === 'allOf' || key === 'anyOf' || key === 'oneOf') {
       if (!Array.isArray(value)) throw new Error(`contract: ${key} at ${here} is not an array`);
-      out[key === 'oneOf' && options.oneOfAsAnyOf ? 'anyOf' : key] = value.map((sub, i) => toJsonSchema(sub, mapRef, `${here}/${i}`, options));
+      out[key === 'oneOf' && options.oneOfAsAnyOf ? 'anyOf' : key] = value.map((sub, i) =>
+        toJsonSchema(sub, mapRef, `${here}/${i}`, options),
+      );
     } else if (key === 'exclusiveMinimum' || key === 'exclusiveMaximum') {
       // OpenAPI 3.0 (draft-04 style): a boolean that turns minimum/maximum exclusive.
       const bound = key === 'exclusiveMinimum' ? 'minimum' : 'maximum';
@@ -97,7 +117,9 @@ export function toJsonSchema(schema: Json, mapRef: RefMapper, at = '#', options:
  * and nothing could ever be null there; the documents' intent is taken, as for enums below.
  */
 function nullableMember(schema: SchemaObject): boolean {
-  return Array.isArray(schema.allOf) && schema.allOf.some((m) => isObject(m) && m.nullable === true && m.$ref === undefined);
+  return (
+    Array.isArray(schema.allOf) && schema.allOf.some((m) => isObject(m) && m.nullable === true && m.$ref === undefined)
+  );
 }
 
 /**
@@ -139,11 +161,18 @@ export function createContractAjv(): AjvInstance {
 /** RFC 6901 pointer (`/a/0/b~1c`) → JSON path (`$.a[0]['b/c']`). */
 export function toJsonPath(pointer: string): string {
   if (!pointer) return '$';
-  return '$' + pointer.slice(1).split('/').map((raw) => {
-    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (/^\d+$/.test(seg)) return `[${seg}]`;
-    return /^[A-Za-z_$][\w$]*$/.test(seg) ? `.${seg}` : `[${JSON.stringify(seg)}]`;
-  }).join('');
+  return (
+    '$' +
+    pointer
+      .slice(1)
+      .split('/')
+      .map((raw) => {
+        const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+        if (/^\d+$/.test(seg)) return `[${seg}]`;
+        return /^[A-Za-z_$][\w$]*$/.test(seg) ? `.${seg}` : `[${JSON.stringify(seg)}]`;
+      })
+      .join('')
+  );
 }
 
 function valueAt(data: Json, pointer: string): Json {

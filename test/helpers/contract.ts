@@ -22,13 +22,24 @@ import { createContractAjv, formatAjvErrors, toJsonSchema, type RefMapper } from
 export const contractVersions = ['v3', 'beta', 'v2024', 'v2025', 'v2026', 'v1'] as const;
 export type ContractVersion = (typeof contractVersions)[number];
 /** The per-service documents (`per-service/<service>.v1.yaml`): each service's own `/…/v1` paths. */
-export const perServiceDocuments = ['sources', 'accounts', 'identities', 'transforms', 'task-status', 'lifecycle-states'] as const;
+export const perServiceDocuments = [
+  'sources',
+  'accounts',
+  'identities',
+  'transforms',
+  'task-status',
+  'lifecycle-states',
+] as const;
 export type PerServiceDocument = `per-service/${(typeof perServiceDocuments)[number]}.v1`;
 /**
  * Which document: a version's identity-profiles document (`v3`…`v1`, as before), a per-service
  * one (`per-service/sources.v1`), or another per-version file (`identities-lifecycle.v2025`).
  */
-export type ContractDocument = ContractVersion | PerServiceDocument | `identities-lifecycle.${Exclude<ContractVersion, 'v1'>}` | 'lifecycle-states.v1';
+export type ContractDocument =
+  | ContractVersion
+  | PerServiceDocument
+  | `identities-lifecycle.${Exclude<ContractVersion, 'v1'>}`
+  | 'lifecycle-states.v1';
 
 /** The per-service document whose paths hold `concretePath` (`/sources/v1/abc` → `per-service/sources.v1`), if any. */
 export function perServiceDocumentFor(concretePath: string): PerServiceDocument | undefined {
@@ -37,10 +48,12 @@ export function perServiceDocumentFor(concretePath: string): PerServiceDocument 
 }
 
 const fileOf = (name: ContractDocument): string =>
-  (contractVersions as readonly string[]).includes(name) ? `identity-profiles.${name}.yaml`
-  // h/states' name for per-service/lifecycle-states.v1 (both branches extended the harness)
-  : name === 'lifecycle-states.v1' ? 'per-service/lifecycle-states.v1.yaml'
-  : `${name}.yaml`;
+  (contractVersions as readonly string[]).includes(name)
+    ? `identity-profiles.${name}.yaml`
+    : // h/states' name for per-service/lifecycle-states.v1 (both branches extended the harness)
+      name === 'lifecycle-states.v1'
+      ? 'per-service/lifecycle-states.v1.yaml'
+      : `${name}.yaml`;
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
@@ -95,7 +108,13 @@ export interface Contract {
   /** Operation for a concrete path, with or without the version base path (`/v3/identity-profiles/export`). */
   matchOperation(method: string, concretePath: string): ContractOperation | undefined;
   /** Throws for an unknown operation; an undeclared status or content type is a validation failure. */
-  validateResponse(method: string, pathTemplate: string, status: number | string, body: unknown, contentType?: string): ValidationResult;
+  validateResponse(
+    method: string,
+    pathTemplate: string,
+    status: number | string,
+    body: unknown,
+    contentType?: string,
+  ): ValidationResult;
   /** `contentType` defaults to the operation's first declared request content type. */
   validateRequest(method: string, pathTemplate: string, body: unknown, contentType?: string): ValidationResult;
 }
@@ -108,7 +127,9 @@ export function loadContract(version: ContractDocument): Contract {
   if (!contract) {
     const file = contractFile(version);
     if (!file) {
-      throw new Error(`contract ${version}: ${fileOf(version)} not found under ${resolve(REPO_ROOT, '..', 'shared', 'openapi')}`);
+      throw new Error(
+        `contract ${version}: ${fileOf(version)} not found under ${resolve(REPO_ROOT, '..', 'shared', 'openapi')}`,
+      );
     }
     contract = buildContract(version, parse(readFileSync(file, 'utf8')));
     cache.set(version, contract);
@@ -132,7 +153,10 @@ function buildContract(version: ContractDocument, doc: Record<string, any>): Con
   const ajv = createContractAjv();
   const translate = { oneOfAsAnyOf: version === 'per-service/transforms.v1' };
   const definitions = Object.fromEntries(
-    Object.entries(doc.components?.schemas ?? {}).map(([name, s]) => [name, toJsonSchema(s, mapRef, `#/components/schemas/${name}`, translate)]),
+    Object.entries(doc.components?.schemas ?? {}).map(([name, s]) => [
+      name,
+      toJsonSchema(s, mapRef, `#/components/schemas/${name}`, translate),
+    ]),
   );
   ajv.addSchema({ $id: refBase, definitions });
 
@@ -143,7 +167,10 @@ function buildContract(version: ContractDocument, doc: Record<string, any>): Con
       if (seen.has(node.$ref)) throw new Error(`contract ${version}: $ref cycle at ${node.$ref}`);
       seen.add(node.$ref);
       pointer = node.$ref;
-      node = node.$ref.slice(2).split('/').reduce((cur: any, seg: string) => cur?.[unescapePointer(seg)], doc);
+      node = node.$ref
+        .slice(2)
+        .split('/')
+        .reduce((cur: any, seg: string) => cur?.[unescapePointer(seg)], doc);
     }
     return { node, pointer };
   };
@@ -180,10 +207,12 @@ function buildContract(version: ContractDocument, doc: Record<string, any>): Con
     basePath,
     document: doc,
     operations: indexed.map((i) => i.op),
-    getOperation: (method, template) => indexed.find((i) => i.op.method === method.toUpperCase() && i.template === template)?.op,
+    getOperation: (method, template) =>
+      indexed.find((i) => i.op.method === method.toUpperCase() && i.template === template)?.op,
     matchOperation(method, concretePath) {
       const candidates = indexed.filter((i) => i.op.method === method.toUpperCase());
-      const relative = basePath && concretePath.startsWith(`${basePath}/`) ? concretePath.slice(basePath.length) : concretePath;
+      const relative =
+        basePath && concretePath.startsWith(`${basePath}/`) ? concretePath.slice(basePath.length) : concretePath;
       return bestMatch(candidates, relative)?.op;
     },
     validateResponse(method, template, status, body, contentType = 'application/json') {
@@ -191,10 +220,18 @@ function buildContract(version: ContractDocument, doc: Record<string, any>): Con
       const code = String(status);
       const responses: Record<string, unknown> = raw.responses ?? {};
       const key = [code, `${code[0]}XX`, 'default'].find((k) => k in responses);
-      if (!key) return fail(`status ${code} is not declared for ${op.method} ${op.path} (declared: ${op.responses.join(', ')})`);
+      if (!key)
+        return fail(
+          `status ${code} is not declared for ${op.method} ${op.path} (declared: ${op.responses.join(', ')})`,
+        );
       const response = resolveAt(responses[key], `${opPointer(op)}/responses/${key}`);
-      return validateContent(response.node.content, contentType, body, `${op.method} ${op.path} → ${code}`, (schema, media) =>
-        validate(schema, `${response.pointer}/content/${escapePointer(media)}/schema`, body));
+      return validateContent(
+        response.node.content,
+        contentType,
+        body,
+        `${op.method} ${op.path} → ${code}`,
+        (schema, media) => validate(schema, `${response.pointer}/content/${escapePointer(media)}/schema`, body),
+      );
     },
     validateRequest(method, template, body, contentType) {
       const { op, raw } = find(method, template);
@@ -202,13 +239,24 @@ function buildContract(version: ContractDocument, doc: Record<string, any>): Con
       const where = `${op.method} ${op.path} request`;
       if (!requestBody) return body === undefined ? ok() : fail(`${where}: the operation declares no request body`);
       if (body === undefined) return requestBody.required ? fail(`${where}: a request body is required`) : ok();
-      return validateContent(requestBody.content, contentType ?? op.requestContentTypes[0], body, where, (schema, media) =>
-        validate(schema, `${pointer}/content/${escapePointer(media)}/schema`, body));
+      return validateContent(
+        requestBody.content,
+        contentType ?? op.requestContentTypes[0],
+        body,
+        where,
+        (schema, media) => validate(schema, `${pointer}/content/${escapePointer(media)}/schema`, body),
+      );
     },
   };
 }
 
-function describeOperation(method: string, path: string, raw: RawOp, doc: Record<string, any>, resolveObject: (n: any) => any): ContractOperation {
+function describeOperation(
+  method: string,
+  path: string,
+  raw: RawOp,
+  doc: Record<string, any>,
+  resolveObject: (n: any) => any,
+): ContractOperation {
   const security: Array<Record<string, string[]>> = raw.security ?? doc.security ?? [];
   const requestBody = resolveObject(raw.requestBody);
   return {
@@ -245,7 +293,8 @@ function validateContent(
   }
   const media = contentType.split(';')[0].trim().toLowerCase();
   const key = [media, `${media.split('/')[0]}/*`, '*/*'].find((k) => k in content);
-  if (!key) return fail(`${where}: content type ${media} is not declared (declared: ${Object.keys(content).join(', ')})`);
+  if (!key)
+    return fail(`${where}: content type ${media} is not declared (declared: ${Object.keys(content).join(', ')})`);
   const schema = content[key].schema;
   return schema === undefined ? ok() : run(schema, key);
 }
@@ -266,7 +315,9 @@ export function expectContract(
   const contract = loadContract(version);
   const op = contract.matchOperation(method, concretePath);
   if (!op) {
-    throw new Error(`contract ${version}: no operation matches ${method.toUpperCase()} ${concretePath} (base path "${contract.basePath}")`);
+    throw new Error(
+      `contract ${version}: no operation matches ${method.toUpperCase()} ${concretePath} (base path "${contract.basePath}")`,
+    );
   }
   const result = contract.validateResponse(op.method, op.path, status, body, contentType);
   if (!result.valid) {

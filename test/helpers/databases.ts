@@ -24,7 +24,8 @@ export type DbKind = 'pglite' | 'postgres';
 /** The databases every integration test runs on. */
 export const DATABASES: DbKind[] = ['pglite', 'postgres'];
 
-export const uniqueSchema = (prefix = 't') => `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+export const uniqueSchema = (prefix = 't') =>
+  `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
 
 /** Drops a test schema and its job-queue schema. */
 export async function dropSchemas(...schemas: string[]): Promise<void> {

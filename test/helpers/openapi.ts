@@ -13,7 +13,10 @@ export async function buildOpenApiDocument(): Promise<unknown> {
 /** A local `$ref` (`#/components/schemas/IdentityProfile`) → what it points at in `doc`. */
 function pointAt(doc: unknown, ref: string): unknown {
   if (!ref.startsWith('#/')) throw new Error(`not a local reference: ${ref}`);
-  return ref.slice(2).split('/').map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'))
+  return ref
+    .slice(2)
+    .split('/')
+    .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'))
     .reduce<any>((node, token) => {
       if (node === undefined || !(token in node)) throw new Error(`unresolved reference: ${ref}`);
       return node[token];

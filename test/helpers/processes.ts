@@ -49,26 +49,36 @@ export function runCli(args: string[], env: Record<string, string>): ChildCli {
         const msg = JSON.parse(line).msg as string;
         seen.add(msg);
         for (const w of waiters.filter((x) => x.message === msg)) w.resolve();
-      } catch { /* not a log line */ }
+      } catch {
+        /* not a log line */
+      }
     }
   });
   return {
     child,
-    logged: (message) => new Promise((resolve, reject) => {
-      if (seen.has(message)) return resolve();
-      waiters.push({ message, resolve });
-      child.once('exit', (code) => reject(new Error(`idprofiles ${args.join(' ')} exited (${code}) before logging '${message}': ${stderr}`)));
-    }),
-    kill: (signal = 'SIGTERM') => new Promise((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill(signal);
-    }),
+    logged: (message) =>
+      new Promise((resolve, reject) => {
+        if (seen.has(message)) return resolve();
+        waiters.push({ message, resolve });
+        child.once('exit', (code) =>
+          reject(new Error(`idprofiles ${args.join(' ')} exited (${code}) before logging '${message}': ${stderr}`)),
+        );
+      }),
+    kill: (signal = 'SIGTERM') =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill(signal);
+      }),
   };
 }
 
 /** Waits for a condition another process brings about (across processes there is no event to wait on). */
-export async function until<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
+export async function until<T>(
+  probe: () => Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe().catch(() => undefined);

@@ -20,17 +20,40 @@ export function ownRedis(port: number, options: { password?: string } = {}) {
   return {
     url: `redis://${password ? `:${encodeURIComponent(password)}@` : ''}127.0.0.1:${port}`,
     async start() {
-      child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...(password ? ['--requirepass', password] : [])], { stdio: 'ignore' });
-      await until(async () => {
-        const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, password });
-        probe.on('error', () => {}); // refused until it is up: connect() rejects, which is the answer
-        try {
-          await probe.connect();
-          return (await probe.ping()) === 'PONG';
-        } finally {
-          probe.disconnect();
-        }
-      }, `redis-server on port ${port}`, 10_000);
+      child = spawn(
+        'redis-server',
+        [
+          '--port',
+          String(port),
+          '--bind',
+          '127.0.0.1',
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+          ...(password ? ['--requirepass', password] : []),
+        ],
+        { stdio: 'ignore' },
+      );
+      await until(
+        async () => {
+          const probe = new Redis(port, '127.0.0.1', {
+            lazyConnect: true,
+            maxRetriesPerRequest: 0,
+            retryStrategy: () => null,
+            password,
+          });
+          probe.on('error', () => {}); // refused until it is up: connect() rejects, which is the answer
+          try {
+            await probe.connect();
+            return (await probe.ping()) === 'PONG';
+          } finally {
+            probe.disconnect();
+          }
+        },
+        `redis-server on port ${port}`,
+        10_000,
+      );
     },
     /** Freezes the server (SIGSTOP): connections stay open, nothing answers — a hung Redis. */
     pause: () => void child?.kill('SIGSTOP'),

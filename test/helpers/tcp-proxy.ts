@@ -32,21 +32,23 @@ export async function startTcpProxy(targetUrl: string): Promise<TcpProxy> {
   };
   let listener: Server | undefined;
   let port = 0;
-  const listen = () => new Promise<void>((resolve, reject) => {
-    const s = createServer(onConnection);
-    s.once('error', reject);
-    s.listen(port, '127.0.0.1', () => {
-      port = (s.address() as { port: number }).port;
-      listener = s;
-      resolve();
+  const listen = () =>
+    new Promise<void>((resolve, reject) => {
+      const s = createServer(onConnection);
+      s.once('error', reject);
+      s.listen(port, '127.0.0.1', () => {
+        port = (s.address() as { port: number }).port;
+        listener = s;
+        resolve();
+      });
     });
-  });
-  const stop = () => new Promise<void>((resolve) => {
-    for (const s of sockets) s.destroy();
-    if (!listener) return resolve();
-    listener.close(() => resolve());
-    listener = undefined;
-  });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      for (const s of sockets) s.destroy();
+      if (!listener) return resolve();
+      listener.close(() => resolve());
+      listener = undefined;
+    });
   await listen();
   const url = new URL(targetUrl);
   url.port = String(port);

@@ -33,8 +33,12 @@ describe('credentials in the log', () => {
   it('serve at trace level logs every request without the secret or the token', async () => {
     const port = await freePort();
     const server = runCli(['serve'], {
-      IDPROFILES_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'trace',
-      IDPROFILES_CLIENT_ID: CLIENT_ID, IDPROFILES_CLIENT_SECRET: SECRET,
+      IDPROFILES_DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'trace',
+      IDPROFILES_CLIENT_ID: CLIENT_ID,
+      IDPROFILES_CLIENT_SECRET: SECRET,
     });
     let output = '';
     server.child.stdout!.on('data', (d) => (output += d));
@@ -47,21 +51,39 @@ describe('credentials in the log', () => {
       expect(granted.status).toBe(200);
       const token = ((await granted.json()) as { access_token: string }).access_token;
       expect((await fetch(`${base}/oauth/token?${query}x`, { method: 'POST' })).status).toBe(401);
-      expect((await fetch(`${base}/v3/sources?password=${SECRET}&access_token=${token}`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+      expect(
+        (
+          await fetch(`${base}/v3/sources?password=${SECRET}&access_token=${token}`, {
+            headers: { authorization: `Bearer ${token}` },
+          })
+        ).status,
+      ).toBe(200);
       expect((await fetch(`${base}/nowhere?client_secret=${SECRET}`)).status).toBe(404);
-      expect(await rawRequest(port, `POST /oauth/token?client_secret=${SECRET} HTTP/1.1\r\nHost: x\r\nbroken header line\r\n\r\n`)).toMatch(/^HTTP\/1.1 400/);
+      expect(
+        await rawRequest(
+          port,
+          `POST /oauth/token?client_secret=${SECRET} HTTP/1.1\r\nHost: x\r\nbroken header line\r\n\r\n`,
+        ),
+      ).toMatch(/^HTTP\/1.1 400/);
 
       // each of them was logged, with the credentials' values replaced
       const lines = await until(async () => {
-        const parsed = output.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
-        return parsed.some((l) => l.msg === 'client error') && parsed.filter((l) => l.msg === 'request').length >= 4 ? parsed : undefined;
+        const parsed = output
+          .split('\n')
+          .filter((l) => l.startsWith('{'))
+          .map((l) => JSON.parse(l));
+        return parsed.some((l) => l.msg === 'client error') && parsed.filter((l) => l.msg === 'request').length >= 4
+          ? parsed
+          : undefined;
       }, 'the log lines of the five requests');
       const urls = lines.filter((l) => l.msg === 'request').map((l) => l.url);
-      expect(urls).toEqual(expect.arrayContaining([
-        `/oauth/token?grant_type=client_credentials&client_id=${CLIENT_ID}&client_secret=[redacted]`,
-        '/v3/sources?password=[redacted]&access_token=[redacted]',
-        '/nowhere?client_secret=[redacted]',
-      ]));
+      expect(urls).toEqual(
+        expect.arrayContaining([
+          `/oauth/token?grant_type=client_credentials&client_id=${CLIENT_ID}&client_secret=[redacted]`,
+          '/v3/sources?password=[redacted]&access_token=[redacted]',
+          '/nowhere?client_secret=[redacted]',
+        ]),
+      );
       expect(lines.find((l) => l.msg === 'client error').err.rawPacket).toBe('[redacted]');
       expect(output).not.toContain(SECRET);
       expect(output).not.toContain(token);
@@ -77,17 +99,26 @@ describe('credentials in the log', () => {
     log.logger.warn(`Reply was already sent, did you forget to "return reply" in the "${url}" (POST) route?`);
     log.logger.error({ err: new Error(`request to ${url} failed`) }, 'unhandled error');
     log.logger.child({ reqId: 'r1' }).info({ url, ms: 1200 }, 'slow request');
-    log.logger.info({ body: { client_secret: SECRET }, req: { headers: { authorization: `Bearer ${SECRET}` } } }, 'fields');
+    log.logger.info(
+      { body: { client_secret: SECRET }, req: { headers: { authorization: `Bearer ${SECRET}` } } },
+      'fields',
+    );
     expect(log.text()).not.toContain(SECRET);
     const [warn, error, slow, fields] = log.lines();
     expect(warn.msg).toContain('client_secret=[redacted]&grant_type=client_credentials');
-    expect(error.err.message).toBe('request to /oauth/token?client_id=a&client_secret=[redacted]&grant_type=client_credentials failed');
-    expect(slow).toMatchObject({ reqId: 'r1', url: '/oauth/token?client_id=a&client_secret=[redacted]&grant_type=client_credentials', ms: 1200 });
+    expect(error.err.message).toBe(
+      'request to /oauth/token?client_id=a&client_secret=[redacted]&grant_type=client_credentials failed',
+    );
+    expect(slow).toMatchObject({
+      reqId: 'r1',
+      url: '/oauth/token?client_id=a&client_secret=[redacted]&grant_type=client_credentials',
+      ms: 1200,
+    });
     expect(fields.body.client_secret).toBe('[redacted]');
     expect(fields.req.headers.authorization).toBe('[redacted]');
   });
 
-  it('redacts the password of a URL a driver puts in an error field (Node\'s ERR_INVALID_URL keeps it in `input`)', async () => {
+  it("redacts the password of a URL a driver puts in an error field (Node's ERR_INVALID_URL keeps it in `input`)", async () => {
     const log = capturedLogger('trace');
     const { Redis } = await import('ioredis');
     let thrown: unknown;
@@ -98,17 +129,26 @@ describe('credentials in the log', () => {
     }
     expect(thrown).toMatchObject({ code: 'ERR_INVALID_URL' });
     log.logger.error({ err: thrown }, 'could not start');
-    log.logger.warn({ url: `postgres://idp:${SECRET}@db:5432/idp` }, `connecting to postgres://idp:${SECRET}@db:5432/idp`);
+    log.logger.warn(
+      { url: `postgres://idp:${SECRET}@db:5432/idp` },
+      `connecting to postgres://idp:${SECRET}@db:5432/idp`,
+    );
     expect(log.text()).not.toContain(SECRET);
     const [error, warn] = log.lines();
     expect(error.err.input).toBe('redis://:[redacted]@127.0.0.1:99999');
-    expect(warn).toMatchObject({ url: 'postgres://idp:[redacted]@db:5432/idp', msg: 'connecting to postgres://idp:[redacted]@db:5432/idp' });
+    expect(warn).toMatchObject({
+      url: 'postgres://idp:[redacted]@db:5432/idp',
+      msg: 'connecting to postgres://idp:[redacted]@db:5432/idp',
+    });
   });
 
   it.each([
     ['?client_secret=abc&x=1', '?client_secret=[redacted]&x=1'],
     ['?CLIENT_SECRET=abc', '?CLIENT_SECRET=[redacted]'],
-    ['?token=t&api_key=k&apikey=k&api-key=k', '?token=[redacted]&api_key=[redacted]&apikey=[redacted]&api-key=[redacted]'],
+    [
+      '?token=t&api_key=k&apikey=k&api-key=k',
+      '?token=[redacted]&api_key=[redacted]&apikey=[redacted]&api-key=[redacted]',
+    ],
     ['"/x?password=p\\"q\\u0000r"', '"/x?password=[redacted]"'],
     ['?mysecret=1&secretary=2&tokens=3', '?mysecret=1&secretary=2&tokens=3'],
     // a URL's password (a DATABASE_URL or REDIS_URL a driver repeats), to the last @ of its word
@@ -116,7 +156,10 @@ describe('credentials in the log', () => {
     ['"input":"redis://:pa55@cache:99999"', '"input":"redis://:[redacted]@cache:99999"'],
     ['rediss://default:p@ss/w:rd@cache', 'rediss://default:[redacted]@cache'],
     ['"postgresql://u:p\\"w@db"', '"postgresql://u:[redacted]@db"'],
-    ['Server listening at http://127.0.0.1:8080 for ann@example.com', 'Server listening at http://127.0.0.1:8080 for ann@example.com'],
+    [
+      'Server listening at http://127.0.0.1:8080 for ann@example.com',
+      'Server listening at http://127.0.0.1:8080 for ann@example.com',
+    ],
     ['postgres://db/idp?user=u&password=pa55', 'postgres://db/idp?user=u&password=[redacted]'],
   ])('redactCredentials(%j) is %j', (text, expected) => {
     expect(redactCredentials(text)).toBe(expected);

@@ -4,7 +4,12 @@ import { createConnection, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DataFolderInUseError, DataFolderLockError, lockDataFolder, type HeldDataFolder } from '../../src/db/data-folder-lock.js';
+import {
+  DataFolderInUseError,
+  DataFolderLockError,
+  lockDataFolder,
+  type HeldDataFolder,
+} from '../../src/db/data-folder-lock.js';
 import { ask } from '../../src/db/data-folder-socket.js';
 
 const listen = (path: string, onConnection: (socket: import('node:net').Socket) => void = () => undefined) =>
@@ -46,8 +51,12 @@ describe.skipIf(process.platform === 'win32')('data folder lock', () => {
 
   const settle = async (attempts: Array<Promise<HeldDataFolder>>) => {
     const results = await Promise.allSettled(attempts);
-    const won = results.filter((a): a is PromiseFulfilledResult<HeldDataFolder> => a.status === 'fulfilled').map((a) => a.value);
-    const refused = results.filter((a): a is PromiseRejectedResult => a.status === 'rejected').map((a) => a.reason as Error);
+    const won = results
+      .filter((a): a is PromiseFulfilledResult<HeldDataFolder> => a.status === 'fulfilled')
+      .map((a) => a.value);
+    const refused = results
+      .filter((a): a is PromiseRejectedResult => a.status === 'rejected')
+      .map((a) => a.reason as Error);
     return { won, refused };
   };
 
@@ -98,7 +107,11 @@ describe.skipIf(process.platform === 'win32')('data folder lock', () => {
     await expect(lockDataFolder(folder)).rejects.toBeInstanceOf(DataFolderInUseError);
     await first.release();
     const second = await lockDataFolder(folder);
-    expect(readdirSync(folder).filter((f) => f.startsWith('.lock')).sort()).toEqual(['.lock.2', '.lock.2.json']);
+    expect(
+      readdirSync(folder)
+        .filter((f) => f.startsWith('.lock'))
+        .sort(),
+    ).toEqual(['.lock.2', '.lock.2.json']);
     await second.release();
   });
 
@@ -114,7 +127,11 @@ describe.skipIf(process.platform === 'win32')('data folder lock', () => {
     const folder = newFolder();
     const held = await lockDataFolder(folder);
     const address = join(folder, '.lock.1');
-    expect(await ask(address, { op: 'ping' })).toEqual({ ok: false, code: 'NOT_SERVING', message: expect.stringContaining('does not take requests') });
+    expect(await ask(address, { op: 'ping' })).toEqual({
+      ok: false,
+      code: 'NOT_SERVING',
+      message: expect.stringContaining('does not take requests'),
+    });
     held.serve(async (request) => ({ echo: request }));
     expect(await ask(address, { op: 'ping' })).toEqual({ ok: true, result: { echo: { op: 'ping' } } });
     held.serve(async () => {
@@ -135,12 +152,15 @@ describe.skipIf(process.platform === 'win32')('data folder lock', () => {
     await (await lockDataFolder(folder)).release();
   }, 5_000);
 
-  it("names the holder from its file when it is too busy to say (its event loop blocked)", async () => {
+  it('names the holder from its file when it is too busy to say (its event loop blocked)', async () => {
     const folder = newFolder();
     mkdirSync(folder);
     const silent = await listen(join(folder, 'busy.sock'));
     linkSync(join(folder, 'busy.sock'), join(folder, '.lock.7'));
-    writeFileSync(join(folder, '.lock.7.json'), JSON.stringify({ pid: 4242, command: 'idprofiles serve', since: '2026-01-02T03:04:05.000Z', host: 'box' }));
+    writeFileSync(
+      join(folder, '.lock.7.json'),
+      JSON.stringify({ pid: 4242, command: 'idprofiles serve', since: '2026-01-02T03:04:05.000Z', host: 'box' }),
+    );
     const refused = await lockDataFolder(folder).catch((e) => e);
     expect(refused).toBeInstanceOf(DataFolderInUseError);
     expect(refused.message).toContain('pid 4242 (idprofiles serve) on box, since 2026-01-02T03:04:05.000Z');

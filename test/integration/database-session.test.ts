@@ -18,7 +18,9 @@ describe.skipIf(!reachable)('PostgreSQL session settings', () => {
     const url = new URL(POSTGRES_URL);
     url.searchParams.set('options', '-c statement_timeout=4321');
     database = await createDatabase({ databaseUrl: url.toString(), schema, poolSize: 2 });
-    const show = async (name: string) => (await sql.raw<{ value: string }>(`select current_setting('${name}') as value`).execute(database!.db)).rows[0].value;
+    const show = async (name: string) =>
+      (await sql.raw<{ value: string }>(`select current_setting('${name}') as value`).execute(database!.db)).rows[0]
+        .value;
     expect(await show('jit')).toBe('off');
     expect(await show('max_parallel_workers_per_gather')).toBe('0');
     expect(await show('statement_timeout')).toBe('4321ms');

@@ -14,7 +14,9 @@ import { DATABASES } from '../helpers/databases.js';
 describe.each(DATABASES)('jobs given up through the dead-letter queue on %s', (kind) => {
   let t: TestApp;
   const bosses: Array<{ stop(): Promise<unknown> }> = [];
-  beforeAll(async () => { t = await startTestApp(kind); });
+  beforeAll(async () => {
+    t = await startTestApp(kind);
+  });
   afterAll(async () => {
     for (const b of bosses.reverse()) await b.stop();
     await t?.close();
@@ -22,7 +24,12 @@ describe.each(DATABASES)('jobs given up through the dead-letter queue on %s', (k
 
   /** A bare pg-boss on the same database: acts as a worker that fetches a job and then dies. */
   const rawBoss = async (schema: string) => {
-    const boss = new PgBoss({ db: { executeSql: (text: string, values: unknown[]) => t.services.database.sqlExecutor.executeSql(text, values) }, schema, supervise: false, schedule: false });
+    const boss = new PgBoss({
+      db: { executeSql: (text: string, values: unknown[]) => t.services.database.sqlExecutor.executeSql(text, values) },
+      schema,
+      supervise: false,
+      schedule: false,
+    });
     await boss.start();
     bosses.push({ stop: () => boss.stop({ graceful: false, wait: true }) });
     return boss;
@@ -31,10 +38,18 @@ describe.each(DATABASES)('jobs given up through the dead-letter queue on %s', (k
   it('calls onGiveUp with the job name and payload when the only attempt was abandoned', async () => {
     const schema = `dlq_${Math.random().toString(36).slice(2, 8)}`;
     let gaveUp!: (args: unknown[]) => void;
-    const given = new Promise<unknown[]>((resolve) => { gaveUp = resolve; });
+    const given = new Promise<unknown[]>((resolve) => {
+      gaveUp = resolve;
+    });
     const queue: RunningQueue = await startJobQueue(t.services.database.sqlExecutor, {
-      schema, queues: ['test.work', 'test.other'], handlers: { 'test.other': async () => {} },
-      logger: pino({ level: 'silent' }), retryLimit: 0, expireInSeconds: 1, maintenanceIntervalSeconds: 1, pollingIntervalSeconds: 0.5,
+      schema,
+      queues: ['test.work', 'test.other'],
+      handlers: { 'test.other': async () => {} },
+      logger: pino({ level: 'silent' }),
+      retryLimit: 0,
+      expireInSeconds: 1,
+      maintenanceIntervalSeconds: 1,
+      pollingIntervalSeconds: 0.5,
       onGiveUp: async (...args) => gaveUp(args),
     });
     bosses.push(queue);
@@ -52,17 +67,33 @@ describe.each(DATABASES)('jobs given up through the dead-letter queue on %s', (k
   it('fails the task of a job given up that way, and leaves a completed task alone', async () => {
     const { ctx } = t.services;
     const actor = { name: 'test' } as Parameters<typeof createTask>[2]['actor'];
-    const running = await createTask(ctx.repos, ctx, { type: 'IDENTITY_PROFILE_PROCESS', name: 'Process', description: 'test', actor });
-    const finished = await createTask(ctx.repos, ctx, { type: 'IDENTITY_PROFILE_PROCESS', name: 'Process', description: 'test', actor });
-    await ctx.repos.tasks.complete(finished.id, { completed: new Date(), completionStatus: 'Success', messages: [], result: null });
+    const running = await createTask(ctx.repos, ctx, {
+      type: 'IDENTITY_PROFILE_PROCESS',
+      name: 'Process',
+      description: 'test',
+      actor,
+    });
+    const finished = await createTask(ctx.repos, ctx, {
+      type: 'IDENTITY_PROFILE_PROCESS',
+      name: 'Process',
+      description: 'test',
+      actor,
+    });
+    await ctx.repos.tasks.complete(finished.id, {
+      completed: new Date(),
+      completionStatus: 'Success',
+      messages: [],
+      result: null,
+    });
     const copier = await rawBoss(t.queueSchema);
     // what pg-boss writes to the dead-letter queue when a chunk job failed its last attempt
     await copier.send(DEAD_LETTER_QUEUE, { taskId: finished.id, $job: 'identity-profiles.process-chunk' });
     await copier.send(DEAD_LETTER_QUEUE, { taskId: running.id, $job: 'identity-profiles.process-chunk' });
     const failed = await waitForTask(t, running.id);
     expect(failed.completionStatus).toBe('Error');
-    expect(failed.messages.map((m: { localizedText: { message: string } }) => m.localizedText.message).join(' '))
-      .toMatch(/identity-profiles\.process-chunk failed after several attempts: its last attempt did not finish/);
+    expect(
+      failed.messages.map((m: { localizedText: { message: string } }) => m.localizedText.message).join(' '),
+    ).toMatch(/identity-profiles\.process-chunk failed after several attempts: its last attempt did not finish/);
     expect((await ctx.repos.tasks.findById(finished.id))?.completionStatus).toBe('Success');
   });
 });

@@ -15,13 +15,22 @@ import { capturedLogger } from '../helpers/logs.js';
 describe.each(DATABASES)('job payloads checked on receipt on %s', (kind) => {
   let t: TestApp;
   const log = capturedLogger('info');
-  beforeAll(async () => { t = await startTestApp(kind, { logger: log.logger }); });
-  afterAll(async () => { await t?.close(); });
+  beforeAll(async () => {
+    t = await startTestApp(kind, { logger: log.logger });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it('fails a job whose payload does not match, and its task, at once and without retries', async () => {
     const { ctx } = t.services;
     const actor = { clientId: 'test', name: 'test' };
-    const task = await createTask(ctx.repos, ctx, { type: 'IDENTITY_PROFILE_DELETE', name: 'Background Object Terminator', description: 'test', actor });
+    const task = await createTask(ctx.repos, ctx, {
+      type: 'IDENTITY_PROFILE_DELETE',
+      name: 'Background Object Terminator',
+      description: 'test',
+      actor,
+    });
     // pg-boss copies a job to the dead-letter queue once it has failed for good: then it is final
     const givenUp = new Promise<void>((resolve) => {
       t.services.queue.events.on('done', (name: string, payload: { taskId?: string }) => {
@@ -33,15 +42,26 @@ describe.each(DATABASES)('job payloads checked on receipt on %s', (kind) => {
 
     const failed = await waitForTask(t, task.id);
     expect(failed.completionStatus).toBe('Error');
-    const reason = "identity-profiles.delete was not run: its payload does not match the job's schema (/ids: must be array).";
-    expect(failed.messages.map((m: { localizedText: { message: string } }) => m.localizedText.message)).toEqual([reason]);
+    const reason =
+      "identity-profiles.delete was not run: its payload does not match the job's schema (/ids: must be array).";
+    expect(failed.messages.map((m: { localizedText: { message: string } }) => m.localizedText.message)).toEqual([
+      reason,
+    ]);
 
     await givenUp;
     const { rows } = await t.services.database.sqlExecutor.executeSql(
-      `select state::text as state, retry_count from ${t.queueSchema}.job where name = $1 and data->>'taskId' = $2`, [deleteJob.name, task.id],
+      `select state::text as state, retry_count from ${t.queueSchema}.job where name = $1 and data->>'taskId' = $2`,
+      [deleteJob.name, task.id],
     );
     expect(rows).toEqual([{ state: 'failed', retry_count: 0 }]);
     const lines = log.lines().filter((l) => l.job === deleteJob.name && l.level >= 50);
-    expect(lines).toEqual([expect.objectContaining({ msg: 'job failed, not retried', attempt: 1, last: true, err: expect.objectContaining({ message: reason }) })]);
+    expect(lines).toEqual([
+      expect.objectContaining({
+        msg: 'job failed, not retried',
+        attempt: 1,
+        last: true,
+        err: expect.objectContaining({ message: reason }),
+      }),
+    ]);
   });
 });

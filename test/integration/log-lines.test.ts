@@ -14,11 +14,21 @@ describe('log lines of refused requests', () => {
 
   it('carry one msg each, the refusal as reason', async () => {
     const log = capturedLogger('info');
-    const app = await buildApp({ services: t.services, config: { rateLimit: 'off', logLevel: 'info' }, logger: log.logger });
+    const app = await buildApp({
+      services: t.services,
+      config: { rateLimit: 'off', logLevel: 'info' },
+      logger: log.logger,
+    });
     const h = await t.admin();
     try {
-      expect((await app.inject({ method: 'GET', url: '/v3/sources/0123456789abcdef0123456789abcdef', headers: h })).statusCode).toBe(404);
-      expect((await app.inject({ method: 'GET', url: '/v3/identity-profiles?filters=nope%20eq%201', headers: h })).statusCode).toBe(400);
+      expect(
+        (await app.inject({ method: 'GET', url: '/v3/sources/0123456789abcdef0123456789abcdef', headers: h }))
+          .statusCode,
+      ).toBe(404);
+      expect(
+        (await app.inject({ method: 'GET', url: '/v3/identity-profiles?filters=nope%20eq%201', headers: h }))
+          .statusCode,
+      ).toBe(400);
       expect((await app.inject({ method: 'GET', url: '/v3/sources' })).statusCode).toBe(401);
     } finally {
       await app.close();

@@ -21,12 +21,17 @@ type Sample = { name: string; labels: Record<string, string>; value: number };
 
 /** Prometheus text format → samples (`# HELP`/`# TYPE` lines skipped). */
 function parse(text: string): Sample[] {
-  return text.split('\n').filter((l) => l && !l.startsWith('#')).map((line) => {
-    const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!m) throw new Error(`not a sample line: ${line}`);
-    const labels = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="((?:\\.|[^"\\])*)"/g)].map((l) => [l[1], l[2]]));
-    return { name: m[1], labels, value: Number(m[3]) };
-  });
+  return text
+    .split('\n')
+    .filter((l) => l && !l.startsWith('#'))
+    .map((line) => {
+      const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+      if (!m) throw new Error(`not a sample line: ${line}`);
+      const labels = Object.fromEntries(
+        [...(m[2] ?? '').matchAll(/(\w+)="((?:\\.|[^"\\])*)"/g)].map((l) => [l[1], l[2]]),
+      );
+      return { name: m[1], labels, value: Number(m[3]) };
+    });
 }
 
 /** The one sample of `name` whose labels include `labels`; undefined when there is none. */
@@ -44,12 +49,22 @@ describe.each(DATABASES)('/metrics on %s', (kind) => {
   beforeAll(async () => {
     t = await startTestApp(kind);
     h = await t.admin();
-    const { sourceId } = await sourceWithProfile(t, h, { name: 'HR' }, { name: 'Staff', mappings: { email: accountAttr('HR', 'mail') } });
+    const { sourceId } = await sourceWithProfile(
+      t,
+      h,
+      { name: 'HR' },
+      { name: 'Staff', mappings: { email: accountAttr('HR', 'mail') } },
+    );
     // the load (3 rows, 1 rejected) starts the profile's processing run; wait for both jobs to end
     const loads = jobsFinishing(t, loadJob.name);
     const finalizes = jobsFinishing(t, finalizeJob.name);
     const file = multipartFile('file', 'hr.csv', 'id,name,mail\n1,ann,a@x\n2,bob,b@x\nbroken\n3,cy,c@x\n');
-    const res = await t.app.inject({ method: 'POST', url: `/v3/sources/${sourceId}/load-accounts`, payload: file.payload, headers: { ...h, ...file.headers } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/v3/sources/${sourceId}/load-accounts`,
+      payload: file.payload,
+      headers: { ...h, ...file.headers },
+    });
     expect(res.statusCode).toBe(202);
     loadTaskId = res.json().task.id;
     await loads.finished(loadTaskId);
@@ -59,9 +74,23 @@ describe.each(DATABASES)('/metrics on %s', (kind) => {
     loads.stop();
     finalizes.stop();
     // a rate limit of 1 per window: the second request is refused (429); the token endpoint's per address
-    const limited = await buildApp({ services: t.services, config: { rateLimit: { max: 1, windowSeconds: 60 }, tokenRateLimit: { max: 1, windowSeconds: 60 }, logLevel: 'silent' }, logger: false });
+    const limited = await buildApp({
+      services: t.services,
+      config: {
+        rateLimit: { max: 1, windowSeconds: 60 },
+        tokenRateLimit: { max: 1, windowSeconds: 60 },
+        logLevel: 'silent',
+      },
+      logger: false,
+    });
     for (let i = 0; i < 2; i++) await limited.inject({ method: 'GET', url: '/beta/identity-profiles', headers: h });
-    for (let i = 0; i < 2; i++) await limited.inject({ method: 'POST', url: '/oauth/token', payload: 'grant_type=client_credentials&client_id=x&client_secret=y', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    for (let i = 0; i < 2; i++)
+      await limited.inject({
+        method: 'POST',
+        url: '/oauth/token',
+        payload: 'grant_type=client_credentials&client_id=x&client_secret=y',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
     await limited.close();
     const scraped = await t.app.inject({ method: 'GET', url: '/metrics' }); // public, like /health
     expect(scraped.statusCode).toBe(200);
@@ -78,8 +107,20 @@ describe.each(DATABASES)('/metrics on %s', (kind) => {
     expect(value(samples, 'idprofiles_http_request_duration_seconds_sum', created)).toBeGreaterThan(0);
     const byId = { method: 'GET', route: '/v3/task-status/:id', status: '200', version: 'v3' };
     expect(value(samples, 'idprofiles_http_requests_total', byId)).toBe(1);
-    expect(value(samples, 'idprofiles_http_requests_total', { route: '/beta/identity-profiles', status: '429', version: 'beta' })).toBe(1);
-    expect(value(samples, 'idprofiles_http_requests_total', { route: '/beta/identity-profiles', status: '200', version: 'beta' })).toBe(1);
+    expect(
+      value(samples, 'idprofiles_http_requests_total', {
+        route: '/beta/identity-profiles',
+        status: '429',
+        version: 'beta',
+      }),
+    ).toBe(1);
+    expect(
+      value(samples, 'idprofiles_http_requests_total', {
+        route: '/beta/identity-profiles',
+        status: '200',
+        version: 'beta',
+      }),
+    ).toBe(1);
   });
 
   it('counts rate-limit refusals by limit', () => {
@@ -90,7 +131,9 @@ describe.each(DATABASES)('/metrics on %s', (kind) => {
   it('counts jobs by outcome with durations', () => {
     expect(value(samples, 'idprofiles_jobs_total', { job: loadJob.name, outcome: 'completed' })).toBe(1);
     expect(value(samples, 'idprofiles_jobs_total', { job: finalizeJob.name, outcome: 'completed' })).toBe(1);
-    expect(value(samples, 'idprofiles_job_duration_seconds_count', { job: loadJob.name, outcome: 'completed' })).toBe(1);
+    expect(value(samples, 'idprofiles_job_duration_seconds_count', { job: loadJob.name, outcome: 'completed' })).toBe(
+      1,
+    );
   });
 
   it('counts tasks by type and status with durations, identities processed and rows loaded', () => {
@@ -120,15 +163,34 @@ describe.each(DATABASES)('/metrics on %s', (kind) => {
   });
 
   it('is not recorded or served when off; on a port of its own it is not on the API port', async () => {
-    const off = await buildApp({ services: t.services, config: { rateLimit: 'off', logLevel: 'silent', metrics: 'off' }, logger: false });
-    const ownPort = await buildApp({ services: t.services, config: { rateLimit: 'off', logLevel: 'silent', metrics: { port: 0 } }, logger: false });
+    const off = await buildApp({
+      services: t.services,
+      config: { rateLimit: 'off', logLevel: 'silent', metrics: 'off' },
+      logger: false,
+    });
+    const ownPort = await buildApp({
+      services: t.services,
+      config: { rateLimit: 'off', logLevel: 'silent', metrics: { port: 0 } },
+      logger: false,
+    });
     try {
       expect((await off.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(404);
       expect((await ownPort.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(404);
-      const before = value(parse(await t.services.metrics.registry.metrics()), 'idprofiles_http_requests_total', { method: 'GET', route: '/health', status: '200' }) ?? 0;
+      const before =
+        value(parse(await t.services.metrics.registry.metrics()), 'idprofiles_http_requests_total', {
+          method: 'GET',
+          route: '/health',
+          status: '200',
+        }) ?? 0;
       await off.inject({ method: 'GET', url: '/health' });
       await ownPort.inject({ method: 'GET', url: '/health' });
-      expect(value(parse(await t.services.metrics.registry.metrics()), 'idprofiles_http_requests_total', { method: 'GET', route: '/health', status: '200' })).toBe(before + 1);
+      expect(
+        value(parse(await t.services.metrics.registry.metrics()), 'idprofiles_http_requests_total', {
+          method: 'GET',
+          route: '/health',
+          status: '200',
+        }),
+      ).toBe(before + 1);
     } finally {
       await off.close();
       await ownPort.close();
@@ -150,7 +212,11 @@ describe('the job queue depth', () => {
   it('counts queued jobs by name and state (an API node that runs no jobs)', async () => {
     const database = await createDatabase({ dataDir: 'memory://' });
     await migrateToLatest(database);
-    const services = await createServices(database, { config: { tokenTtlSeconds: 600 }, logger: pino({ level: 'silent' }), runJobs: false });
+    const services = await createServices(database, {
+      config: { tokenTtlSeconds: 600 },
+      logger: pino({ level: 'silent' }),
+      runJobs: false,
+    });
     try {
       await services.queue.enqueueMany(loadJob.name, [{ taskId: 'a' }, { taskId: 'b' }]);
       const samples = parse(await services.metrics.registry.metrics());

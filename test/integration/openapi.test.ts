@@ -23,13 +23,26 @@ describe('our OpenAPI document and /docs', () => {
 
   it('documents every identity-profile operation of every version, with the request and response schemas that validate them', () => {
     const doc = resolveRefs(served); // as a client reads it: shared components in place
-    for (const base of ['/v3/identity-profiles', '/beta/identity-profiles', '/v2024/identity-profiles', '/v2025/identity-profiles', '/v2026/identity-profiles', '/identity-profiles/v1']) {
+    for (const base of [
+      '/v3/identity-profiles',
+      '/beta/identity-profiles',
+      '/v2024/identity-profiles',
+      '/v2025/identity-profiles',
+      '/v2026/identity-profiles',
+      '/identity-profiles/v1',
+    ]) {
       expect(Object.keys(doc.paths[base])).toEqual(expect.arrayContaining(['get', 'post']));
       expect(doc.paths[`${base}/{id}`].patch.requestBody).toBeDefined();
-      expect(doc.paths[`${base}/{id}`].get.responses['200'].content['application/json'].schema.properties.authoritativeSource).toBeDefined();
+      expect(
+        doc.paths[`${base}/{id}`].get.responses['200'].content['application/json'].schema.properties
+          .authoritativeSource,
+      ).toBeDefined();
       expect(doc.paths[`${base}/{id}`].get.responses['404']).toBeDefined();
     }
-    expect(doc.paths['/v3/identity-profiles'].post.requestBody.content['application/json'].schema.required).toEqual(['name', 'authoritativeSource']);
+    expect(doc.paths['/v3/identity-profiles'].post.requestBody.content['application/json'].schema.required).toEqual([
+      'name',
+      'authoritativeSource',
+    ]);
   });
 
   it('is a document a person can read: under 600 kB, each shared shape a component (47 schemas, 7 error answers) used where it applies', () => {
@@ -46,19 +59,37 @@ describe('our OpenAPI document and /docs', () => {
     expect([...new Set(refs)].sort()).toEqual(declared.sort());
     // no sizeable schema is written out twice: a shape used in two places is a component
     expect(repeatedSchemas(doc.paths, 250)).toEqual([]);
-    expect(doc.paths['/v3/identity-profiles/{id}'].get.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/IdentityProfile' });
-    expect(doc.paths['/v3/identity-profiles/{id}'].get.responses['404']).toEqual({ $ref: '#/components/responses/404' });
+    expect(doc.paths['/v3/identity-profiles/{id}'].get.responses['200'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/IdentityProfile',
+    });
+    expect(doc.paths['/v3/identity-profiles/{id}'].get.responses['404']).toEqual({
+      $ref: '#/components/responses/404',
+    });
   });
 
   it('names a schema that differs between versions after the version: lifecycle states of v3 and v2024, of v2025 on, of beta', () => {
-    const stateOf = (base: string) => doc.paths[`${base}/identity-profiles/{id}/lifecycle-states/{stateId}`].get.responses['200'].content['application/json'].schema.$ref;
+    const stateOf = (base: string) =>
+      doc.paths[`${base}/identity-profiles/{id}/lifecycle-states/{stateId}`].get.responses['200'].content[
+        'application/json'
+      ].schema.$ref;
     expect(['/v3', '/v2024', '/v2025', '/v2026', '/beta'].map((prefix) => stateOf(prefix))).toEqual([
-      '#/components/schemas/LifecycleStateV3', '#/components/schemas/LifecycleStateV3',
-      '#/components/schemas/LifecycleStateV2025', '#/components/schemas/LifecycleStateV2025', '#/components/schemas/LifecycleStateBeta',
+      '#/components/schemas/LifecycleStateV3',
+      '#/components/schemas/LifecycleStateV3',
+      '#/components/schemas/LifecycleStateV2025',
+      '#/components/schemas/LifecycleStateV2025',
+      '#/components/schemas/LifecycleStateBeta',
     ]);
-    expect(doc.paths['/identity-profiles/v1/{id}/lifecycle-states/{stateId}'].get.responses['200'].content['application/json'].schema.$ref).toBe('#/components/schemas/LifecycleStateV2025');
-    expect(doc.paths['/task-status/v1/{id}'].get.responses['200'].content['application/json'].schema.$ref).toBe('#/components/schemas/TaskStatusV1');
-    expect(doc.paths['/v3/task-status/{id}'].get.responses['200'].content['application/json'].schema.$ref).toBe('#/components/schemas/TaskStatus');
+    expect(
+      doc.paths['/identity-profiles/v1/{id}/lifecycle-states/{stateId}'].get.responses['200'].content[
+        'application/json'
+      ].schema.$ref,
+    ).toBe('#/components/schemas/LifecycleStateV2025');
+    expect(doc.paths['/task-status/v1/{id}'].get.responses['200'].content['application/json'].schema.$ref).toBe(
+      '#/components/schemas/TaskStatusV1',
+    );
+    expect(doc.paths['/v3/task-status/{id}'].get.responses['200'].content['application/json'].schema.$ref).toBe(
+      '#/components/schemas/TaskStatus',
+    );
   });
 
   it('serves a readable API reference page at /docs without a token, with its assets from this server', async () => {
@@ -79,10 +110,16 @@ describe('our OpenAPI document and /docs', () => {
     expect(doc.info.version).toBe(version);
     expect(doc.security).toEqual([{ oauth2: [] }]);
     expect(doc.components.securitySchemes.oauth2.flows.clientCredentials.tokenUrl).toBe('/oauth/token');
-    const behindProxy = await buildApp({ services: t.services, config: { rateLimit: 'off', logLevel: 'silent', publicUrl: 'https://idp.example.com/identity' }, logger: false });
+    const behindProxy = await buildApp({
+      services: t.services,
+      config: { rateLimit: 'off', logLevel: 'silent', publicUrl: 'https://idp.example.com/identity' },
+      logger: false,
+    });
     try {
       const proxied = (await behindProxy.inject({ method: 'GET', url: '/docs/json' })).json();
-      expect(proxied.components.securitySchemes.oauth2.flows.clientCredentials.tokenUrl).toBe('https://idp.example.com/identity/oauth/token');
+      expect(proxied.components.securitySchemes.oauth2.flows.clientCredentials.tokenUrl).toBe(
+        'https://idp.example.com/identity/oauth/token',
+      );
     } finally {
       await behindProxy.close();
     }

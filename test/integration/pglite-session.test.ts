@@ -18,18 +18,25 @@ describe('the embedded database session', () => {
   /** Holds the session in a job's transaction until `open()`; resolves once it holds it. */
   async function holdSession() {
     let open!: () => void;
-    const gate = new Promise<void>((resolve) => { open = resolve; });
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
     let holding!: () => void;
-    const held = new Promise<void>((resolve) => { holding = resolve; });
-    const done = database.inBackground(() => database.db.transaction().execute(async (trx) => {
-      await sql`select 1`.execute(trx);
-      holding();
-      await gate;
-    }));
+    const held = new Promise<void>((resolve) => {
+      holding = resolve;
+    });
+    const done = database.inBackground(() =>
+      database.db.transaction().execute(async (trx) => {
+        await sql`select 1`.execute(trx);
+        holding();
+        await gate;
+      }),
+    );
     await held;
     return { open, done };
   }
-  const select = (label: string) => sql<{ label: string }>`select ${label}::text as label`.execute(database.db).then((r) => r.rows[0].label);
+  const select = (label: string) =>
+    sql<{ label: string }>`select ${label}::text as label`.execute(database.db).then((r) => r.rows[0].label);
 
   it('serves a request before job work that asked for the session earlier', async () => {
     const session = await holdSession();
@@ -44,13 +51,17 @@ describe('the embedded database session', () => {
   it("lets the event loop turn between a job's statements (requests are read while a job runs)", async () => {
     let statements = 0;
     let turnedAfter: number | undefined;
-    setImmediate(() => { turnedAfter = statements; });
-    await database.inBackground(() => database.db.transaction().execute(async (trx) => {
-      for (let i = 0; i < 20; i++) {
-        await sql`select ${i}::int`.execute(trx);
-        statements++;
-      }
-    }));
+    setImmediate(() => {
+      turnedAfter = statements;
+    });
+    await database.inBackground(() =>
+      database.db.transaction().execute(async (trx) => {
+        for (let i = 0; i < 20; i++) {
+          await sql`select ${i}::int`.execute(trx);
+          statements++;
+        }
+      }),
+    );
     expect(turnedAfter).toBeDefined();
     expect(turnedAfter!).toBeLessThan(20);
   });
@@ -59,7 +70,9 @@ describe('the embedded database session', () => {
     const session = await holdSession();
     const order: string[] = [];
     const job = database.inBackground(() => select('job')).then((l) => order.push(l));
-    const requests = Array.from({ length: REQUESTS_BEFORE_BACKGROUND + 10 }, (_, i) => select(`r${i}`).then((l) => order.push(l)));
+    const requests = Array.from({ length: REQUESTS_BEFORE_BACKGROUND + 10 }, (_, i) =>
+      select(`r${i}`).then((l) => order.push(l)),
+    );
     session.open();
     await Promise.all([session.done, job, ...requests]);
     expect(order.indexOf('job')).toBe(REQUESTS_BEFORE_BACKGROUND);
@@ -74,7 +87,9 @@ describe('the embedded database session', () => {
     try {
       let during = 0;
       const started = performance.now();
-      await sql`select count(*) from generate_series(1, 3000000)`.execute(database.db).then(() => { during = ticks; });
+      await sql`select count(*) from generate_series(1, 3000000)`.execute(database.db).then(() => {
+        during = ticks;
+      });
       const ms = performance.now() - started;
       // a turn every few ms of it at the least (in one thread the timer fired at most once or twice)
       expect(ms).toBeGreaterThan(50);
@@ -102,9 +117,13 @@ describe('the embedded database session', () => {
   it('keeps serving after a failed statement in either lane', async () => {
     await expect(database.inBackground(() => sql`select 1/0`.execute(database.db))).rejects.toThrow(/division by zero/);
     await expect(sql`select nothing_here`.execute(database.db)).rejects.toThrow(/nothing_here/);
-    await expect(database.inBackground(() => database.db.transaction().execute(async (trx) => {
-      await sql`select 1/0`.execute(trx);
-    }))).rejects.toThrow(/division by zero/);
+    await expect(
+      database.inBackground(() =>
+        database.db.transaction().execute(async (trx) => {
+          await sql`select 1/0`.execute(trx);
+        }),
+      ),
+    ).rejects.toThrow(/division by zero/);
     expect(await Promise.all([select('a'), database.inBackground(() => select('b'))])).toEqual(['a', 'b']);
   });
 });

@@ -19,7 +19,12 @@ describe.skipIf(!PG_UP)('prepared statements, per session [postgres]', () => {
   afterEach(async () => {
     await client.end();
   });
-  const names = async () => ((await client.query('select name from pg_prepared_statements order by name')) as unknown as pg.QueryResult<{ name: string }>).rows.map((r) => r.name);
+  const names = async () =>
+    (
+      (await client.query('select name from pg_prepared_statements order by name')) as unknown as pg.QueryResult<{
+        name: string;
+      }>
+    ).rows.map((r) => r.name);
   const statement = (i: number) => prepared(`bounded_${i}`, `select ${i}::int + $1::int as n`);
 
   it('runs a marked text as its named statement, and any other text unnamed', async () => {
@@ -46,7 +51,7 @@ describe.skipIf(!PG_UP)('prepared statements, per session [postgres]', () => {
     expect(await names()).toContain('bounded_1');
   });
 
-  it('reads int8 as a number on our clients, and leaves pg\'s own parsers alone', async () => {
+  it("reads int8 as a number on our clients, and leaves pg's own parsers alone", async () => {
     expect((await client.query('select count(*) as n from generate_series(1, 3)')).rows).toEqual([{ n: 3 }]);
     const plain = new pg.Client({ connectionString: POSTGRES_URL });
     await plain.connect();

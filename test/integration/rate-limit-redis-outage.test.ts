@@ -36,8 +36,14 @@ describe.skipIf(!redisServerInstalled())('rate limits while Redis is away', () =
   async function node(redisUrl: string) {
     const log = capturedLogger('info');
     const app = await buildApp({
-      services: t.services, logger: log.logger,
-      config: { rateLimit: { max: MAX, windowSeconds: 60 }, tokenRateLimit: { max: 1000, windowSeconds: 60 }, logLevel: 'info', redisUrl },
+      services: t.services,
+      logger: log.logger,
+      config: {
+        rateLimit: { max: MAX, windowSeconds: 60 },
+        tokenRateLimit: { max: 1000, windowSeconds: 60 },
+        logLevel: 'info',
+        redisUrl,
+      },
     });
     cleanup.push(() => app.close());
     const messages = (msg: string) => log.lines().filter((l) => l.msg === msg);
@@ -49,13 +55,19 @@ describe.skipIf(!redisServerInstalled())('rate limits while Redis is away', () =
   };
   const statuses = async (app: FastifyInstance, token: string, n: number) => {
     const out: number[] = [];
-    for (let i = 0; i < n; i++) out.push((await app.inject({ method: 'GET', url: LIST, headers: { authorization: `Bearer ${token}` } })).statusCode);
+    for (let i = 0; i < n; i++)
+      out.push(
+        (await app.inject({ method: 'GET', url: LIST, headers: { authorization: `Bearer ${token}` } })).statusCode,
+      );
     return out;
   };
-  const wrongSecret = (app: FastifyInstance) => app.inject({
-    method: 'POST', url: '/oauth/token', headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    payload: 'grant_type=client_credentials&client_id=0123456789abcdef0123456789abcdef&client_secret=not-it',
-  });
+  const wrongSecret = (app: FastifyInstance) =>
+    app.inject({
+      method: 'POST',
+      url: '/oauth/token',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'grant_type=client_credentials&client_id=0123456789abcdef0123456789abcdef&client_secret=not-it',
+    });
 
   it('starts with Redis unreachable, serves with per-node counters, and shares them once Redis starts', async () => {
     const redis = ownRedis(await freePort());
@@ -99,7 +111,10 @@ describe.skipIf(!redisServerInstalled())('rate limits while Redis is away', () =
     // the window's first two requests were counted in Redis; this node now counts from zero
     expect(await statuses(app, token, MAX + 1)).toEqual([200, 200, 200, 429]);
     expect((await wrongSecret(app)).statusCode).toBe(401);
-    expect((await app.inject({ method: 'GET', url: LIST, headers: { authorization: `Bearer ${await t.token()}` } })).statusCode).toBe(200);
+    expect(
+      (await app.inject({ method: 'GET', url: LIST, headers: { authorization: `Bearer ${await t.token()}` } }))
+        .statusCode,
+    ).toBe(200);
     const degraded = await health(app);
     expect(degraded.code).toBe(200);
     expect(degraded.body).toMatchObject({ status: 'DEGRADED', checks: { redis: { status: 'DOWN' } } });
@@ -128,7 +143,10 @@ describe.skipIf(!redisServerInstalled())('rate limits while Redis is away', () =
     redis.pause();
     expect(await statuses(app, token, MAX + 1)).toEqual([200, 200, 200, 429]);
     expect((await wrongSecret(app)).statusCode).toBe(401);
-    expect((await health(app)).body).toMatchObject({ status: 'DEGRADED', checks: { redis: { status: 'DOWN', detail: expect.stringMatching(/timed out/) } } });
+    expect((await health(app)).body).toMatchObject({
+      status: 'DEGRADED',
+      checks: { redis: { status: 'DOWN', detail: expect.stringMatching(/timed out/) } },
+    });
     expect(messages(UNREACHABLE)).toHaveLength(1);
 
     redis.resume();
@@ -140,12 +158,20 @@ describe.skipIf(!redisServerInstalled())('rate limits while Redis is away', () =
     const [port, redisPort] = [await freePort(), await freePort()];
     const dataDir = mkdtempSync(join(tmpdir(), 'idp-redis-down-'));
     cleanup.push(async () => rmSync(dataDir, { recursive: true, force: true }));
-    const server = runCli(['serve'], { IDPROFILES_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', REDIS_URL: `redis://127.0.0.1:${redisPort}` });
+    const server = runCli(['serve'], {
+      IDPROFILES_DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+    });
     cleanup.push(() => server.kill());
     await server.logged('ready');
     const res = await fetch(`http://127.0.0.1:${port}/health`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: 'DEGRADED', checks: { database: { status: 'UP' }, redis: { status: 'DOWN' } } });
+    expect(await res.json()).toMatchObject({
+      status: 'DEGRADED',
+      checks: { database: { status: 'UP' }, redis: { status: 'DOWN' } },
+    });
     await server.logged(UNREACHABLE);
   }, 60_000);
 });

@@ -31,7 +31,10 @@ describe.skipIf(!reachable)('rate limit shared through Redis', () => {
   beforeAll(async () => {
     t = await startTestApp('pglite');
     const config = { rateLimit: { max, windowSeconds: 60 }, logLevel: 'silent' as const, redisUrl: REDIS_URL };
-    nodes = [await buildApp({ services: t.services, config, logger: false }), await buildApp({ services: t.services, config, logger: false })];
+    nodes = [
+      await buildApp({ services: t.services, config, logger: false }),
+      await buildApp({ services: t.services, config, logger: false }),
+    ];
   });
   afterAll(async () => {
     for (const n of nodes ?? []) await n.close();
@@ -57,11 +60,13 @@ describe.skipIf(!reachable)('rate limit shared through Redis', () => {
 
   it('counts wrong secrets of one client id across the API nodes', async () => {
     const { client, secret } = await createClient(apiClientRepository(t.services.database.db), { name: 'guarded' });
-    const request = (n: number, clientSecret: string) => nodes[n % 2].inject({
-      method: 'POST', url: '/oauth/token',
-      payload: `grant_type=client_credentials&client_id=${client.id}&client_secret=${clientSecret}`,
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    });
+    const request = (n: number, clientSecret: string) =>
+      nodes[n % 2].inject({
+        method: 'POST',
+        url: '/oauth/token',
+        payload: `grant_type=client_credentials&client_id=${client.id}&client_secret=${clientSecret}`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
     for (let i = 0; i < FAILED_SECRETS.max; i++) expect((await request(i, 'wrong')).statusCode).toBe(401);
     const refused = await request(1, secret);
     expect(refused.statusCode).toBe(429);

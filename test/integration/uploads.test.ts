@@ -17,7 +17,8 @@ import { until } from '../helpers/processes.js';
 
 const UPLOAD_LIMIT = 64 * 1024;
 const unique = (p: string) => `${p}-${Math.random().toString(36).slice(2, 8)}`;
-const rows = (from: number, to: number, extra = '') => Array.from({ length: to - from + 1 }, (_, i) => `${from + i},user${from + i}${extra}\n`).join('');
+const rows = (from: number, to: number, extra = '') =>
+  Array.from({ length: to - from + 1 }, (_, i) => `${from + i},user${from + i}${extra}\n`).join('');
 
 describe.each(DATABASES)('hostile account files on %s', (kind) => {
   let t: TestApp;
@@ -27,7 +28,11 @@ describe.each(DATABASES)('hostile account files on %s', (kind) => {
   beforeAll(async () => {
     t = await startTestApp(kind);
     h = await t.admin();
-    small = await buildApp({ services: t.services, config: { rateLimit: 'off', logLevel: 'silent', uploadLimitBytes: UPLOAD_LIMIT }, logger: false });
+    small = await buildApp({
+      services: t.services,
+      config: { rateLimit: 'off', logLevel: 'silent', uploadLimitBytes: UPLOAD_LIMIT },
+      logger: false,
+    });
   });
   afterAll(async () => {
     await small?.close();
@@ -38,19 +43,43 @@ describe.each(DATABASES)('hostile account files on %s', (kind) => {
   const newSource = () => api.sources.create({ name: unique('src') });
   const load = async (app: FastifyInstance, sourceId: string, csv: string, query = '') => {
     const m = multipartFile('file', 'accounts.csv', csv);
-    return app.inject({ method: 'POST', url: `/v3/sources/${sourceId}/load-accounts${query}`, payload: m.payload, headers: { ...h, ...m.headers } });
+    return app.inject({
+      method: 'POST',
+      url: `/v3/sources/${sourceId}/load-accounts${query}`,
+      payload: m.payload,
+      headers: { ...h, ...m.headers },
+    });
   };
   const accountIds = async (sourceId: string) => (await api.sources.accounts(sourceId)).map((a) => a.nativeIdentity);
   const failedLoadsOf = async (sourceId: string) =>
-    (await t.app.inject({ method: 'GET', url: `/v3/task-status?filters=${encodeURIComponent(`target.id eq "${sourceId}" and completionStatus eq "Error"`)}`, headers: h })).json();
+    (
+      await t.app.inject({
+        method: 'GET',
+        url: `/v3/task-status?filters=${encodeURIComponent(`target.id eq "${sourceId}" and completionStatus eq "Error"`)}`,
+        headers: h,
+      })
+    ).json();
   /** The source's newest load: `running` while it stages, `failed` once it failed. */
   const failedOrRunning = async (sourceId: string) => {
-    const [task] = (await t.app.inject({ method: 'GET', url: `/v3/task-status?filters=${encodeURIComponent(`target.id eq "${sourceId}"`)}&sorters=-launched&limit=1`, headers: h })).json();
+    const [task] = (
+      await t.app.inject({
+        method: 'GET',
+        url: `/v3/task-status?filters=${encodeURIComponent(`target.id eq "${sourceId}"`)}&sorters=-launched&limit=1`,
+        headers: h,
+      })
+    ).json();
     if (!task || task.completionStatus === 'Success') return undefined;
     return task.completionStatus === 'Error' ? { failed: task } : task.completed ? undefined : { running: task };
   };
   const stagedRows = async () =>
-    Number((await t.services.database.db.selectFrom('accountLoadRows').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await t.services.database.db
+          .selectFrom('accountLoadRows')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   const seeded = async () => {
     const src = await newSource();
@@ -65,8 +94,15 @@ describe.each(DATABASES)('hostile account files on %s', (kind) => {
     const res = await load(small, src.id, `id,name\n${rows(1, 9999)}`);
     expect(res.statusCode).toBe(413);
     expect(res.json()).toEqual({
-      detailCode: '413 Payload Too Large', trackingId: expect.any(String),
-      messages: [{ locale: 'en-US', localeOrigin: 'DEFAULT', text: "The file is larger than this server's upload limit of 64 KiB (65536 bytes); nothing was loaded." }],
+      detailCode: '413 Payload Too Large',
+      trackingId: expect.any(String),
+      messages: [
+        {
+          locale: 'en-US',
+          localeOrigin: 'DEFAULT',
+          text: "The file is larger than this server's upload limit of 64 KiB (65536 bytes); nothing was loaded.",
+        },
+      ],
       causes: [],
     });
     expect(res.headers.connection).toBe('close');
@@ -89,7 +125,9 @@ describe.each(DATABASES)('hostile account files on %s', (kind) => {
     const res = await load(t.app, src.id, `id,name\n1,ann\n2,"bob\n${filler}`);
     expect(res.statusCode).toBe(400);
     expect(res.json().detailCode).toBe('400.1 Bad Request Content');
-    expect(res.json().messages[0].text).toMatch(/^The row starting on line 3 is longer than 1048576 characters, the limit for one row; nothing was loaded/);
+    expect(res.json().messages[0].text).toMatch(
+      /^The row starting on line 3 is longer than 1048576 characters, the limit for one row; nothing was loaded/,
+    );
     expect((await failedLoadsOf(src.id))[0].messages[0].localizedText.message).toMatch(/line 3/);
     expect(await stagedRows()).toBe(0);
     expect(await accountIds(src.id)).toEqual(['1', '2', '3']);
@@ -100,7 +138,9 @@ describe.each(DATABASES)('hostile account files on %s', (kind) => {
     const header = ['id', ...Array.from({ length: 200_000 }, (_, i) => `c${i.toString(36)}`)].join(',');
     const res = await load(t.app, src.id, `${header}\n1\n`);
     expect(res.statusCode).toBe(400);
-    expect(res.json().messages[0].text).toBe(`The header names 200001 columns; a file may have at most ${CSV_LIMITS.maxColumns}. Nothing was loaded.`);
+    expect(res.json().messages[0].text).toBe(
+      `The header names 200001 columns; a file may have at most ${CSV_LIMITS.maxColumns}. Nothing was loaded.`,
+    );
     expect(await stagedRows()).toBe(0);
     expect(await accountIds(src.id)).toEqual(['1', '2', '3']);
   });
@@ -108,10 +148,21 @@ describe.each(DATABASES)('hostile account files on %s', (kind) => {
   it('rejects a row with an over-long value by line and column, and loads the rest', async () => {
     const src = await seeded();
     // the file leaves out accounts 2 (its row is rejected) and 3: past the default deleteThreshold, so allowed explicitly
-    const res = await load(t.app, src.id, `id,name\n1,ann\n2,${'b'.repeat(CSV_LIMITS.maxFieldChars + 1)}\n4,di\n`, '?allowDeletes=2');
+    const res = await load(
+      t.app,
+      src.id,
+      `id,name\n1,ann\n2,${'b'.repeat(CSV_LIMITS.maxFieldChars + 1)}\n4,di\n`,
+      '?allowDeletes=2',
+    );
     expect(res.statusCode).toBe(202);
     const done = await waitForTask(t, res.json().task.id);
-    expect(done.result).toMatchObject({ rows: 2, rejected: 1, rejections: [{ line: 3, reason: `the value in column 'name' is longer than ${CSV_LIMITS.maxFieldChars} characters` }] });
+    expect(done.result).toMatchObject({
+      rows: 2,
+      rejected: 1,
+      rejections: [
+        { line: 3, reason: `the value in column 'name' is longer than ${CSV_LIMITS.maxFieldChars} characters` },
+      ],
+    });
     expect(await accountIds(src.id)).toEqual(['1', '4']);
   });
 
@@ -120,14 +171,24 @@ describe.each(DATABASES)('hostile account files on %s', (kind) => {
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = t.app.server.address() as AddressInfo;
     const boundary = '----idprofilescut';
-    const req = request({ host: '127.0.0.1', port, method: 'POST', path: `/v3/sources/${src.id}/load-accounts`, headers: { ...h, 'content-type': `multipart/form-data; boundary=${boundary}` } });
+    const req = request({
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      path: `/v3/sources/${src.id}/load-accounts`,
+      headers: { ...h, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    });
     req.on('error', () => {}); // we cut it ourselves
-    req.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\nContent-Type: text/csv\r\n\r\nid,name\n${rows(1, 2000)}`);
+    req.write(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\nContent-Type: text/csv\r\n\r\nid,name\n${rows(1, 2000)}`,
+    );
     // once the server is reading the file, the client goes away mid-file
     await until(async () => (await failedOrRunning(src.id))?.running, 'the upload to be staging');
     req.destroy();
     const failed = await until(async () => (await failedOrRunning(src.id))?.failed, 'the cut-off load to fail');
-    expect(failed.messages[0].localizedText.message).toBe('The upload ended before the end of the file (the connection was closed); nothing was loaded. Send the file again.');
+    expect(failed.messages[0].localizedText.message).toBe(
+      'The upload ended before the end of the file (the connection was closed); nothing was loaded. Send the file again.',
+    );
     expect(await stagedRows()).toBe(0);
     expect(await accountIds(src.id)).toEqual(['1', '2', '3']);
   });
@@ -139,11 +200,17 @@ describe.each(DATABASES)('hostile account files on %s', (kind) => {
     const { accounts } = t.services.ctx.repos;
     const stage = accounts.stage;
     accounts.stage = async (taskId, batch) => {
-      batches.push(batch.reduce((n, r) => n + Object.values(r.attributes).reduce((m, v) => m + String(v).length, 0), 0));
+      batches.push(
+        batch.reduce((n, r) => n + Object.values(r.attributes).reduce((m, v) => m + String(v).length, 0), 0),
+      );
       return stage.call(accounts, taskId, batch);
     };
     try {
-      const res = await load(t.app, src.id, `id,a,b\n${Array.from({ length: 40 }, (_, i) => `${i},${wide},${wide}\n`).join('')}`);
+      const res = await load(
+        t.app,
+        src.id,
+        `id,a,b\n${Array.from({ length: 40 }, (_, i) => `${i},${wide},${wide}\n`).join('')}`,
+      );
       expect(res.statusCode).toBe(202);
       await waitForTask(t, res.json().task.id);
     } finally {

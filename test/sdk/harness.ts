@@ -74,22 +74,38 @@ export async function startSdkServer(kind: DbKind): Promise<SdkServer> {
   const baseUrl = `http://127.0.0.1:${port}`;
   const wire: WireRequest[] = [];
   // Headers only: reading the body here would take it away from Fastify.
-  t.app.server.on('request', (req) => wire.push({ method: req.method ?? '', url: req.url ?? '', headers: { ...req.headers } }));
+  t.app.server.on('request', (req) =>
+    wire.push({ method: req.method ?? '', url: req.url ?? '', headers: { ...req.headers } }),
+  );
 
   const newClient = async (init: Omit<NewClient, 'name'> = {}) => {
-    const { client, secret } = await createClient(apiClientRepository(t.services.database.db), { name: 'sdk', ...init });
+    const { client, secret } = await createClient(apiClientRepository(t.services.database.db), {
+      name: 'sdk',
+      ...init,
+    });
     return { clientId: client.id, secret };
   };
   const configFor = async (init: Omit<NewClient, 'name'> = {}) => {
     const { clientId, secret } = await newClient(init);
-    const config = sdkConfiguration({ baseurl: baseUrl, clientId, clientSecret: secret, tokenUrl: `${baseUrl}/oauth/token` });
+    const config = sdkConfiguration({
+      baseurl: baseUrl,
+      clientId,
+      clientSecret: secret,
+      tokenUrl: `${baseUrl}/oauth/token`,
+    });
     return { config, clientId, secret };
   };
   const admin = await configFor();
   const adminToken = await admin.config.accessToken;
 
   return {
-    t, baseUrl, wire, clientId: admin.clientId, config: admin.config, configFor, newClient,
+    t,
+    baseUrl,
+    wire,
+    clientId: admin.clientId,
+    config: admin.config,
+    configFor,
+    newClient,
     async newSource(name) {
       const res = await fetch(`${baseUrl}/v3/sources`, {
         method: 'POST',
@@ -119,13 +135,22 @@ export async function failure(call: Promise<unknown>): Promise<AxiosError<any>> 
 export const errorResponse = (detailCode: string, text: string | RegExp) => ({
   detailCode,
   trackingId: expect.stringMatching(/^[0-9a-f]{32}$/),
-  messages: [{ locale: 'en-US', localeOrigin: 'DEFAULT', text: typeof text === 'string' ? expect.stringContaining(text) : expect.stringMatching(text) }],
+  messages: [
+    {
+      locale: 'en-US',
+      localeOrigin: 'DEFAULT',
+      text: typeof text === 'string' ? expect.stringContaining(text) : expect.stringMatching(text),
+    },
+  ],
   causes: expect.any(Array),
 });
 
 /** What the three versions' SDK classes answer (their models differ only in details such as nullability). */
 export type Profile = IdentityProfile | IdentityProfileBeta | IdentityProfileV2024;
-export type Exported = IdentityProfileExportedObject | IdentityProfileExportedObjectBeta | IdentityProfileExportedObjectV2024;
+export type Exported =
+  | IdentityProfileExportedObject
+  | IdentityProfileExportedObjectBeta
+  | IdentityProfileExportedObjectV2024;
 type Task = TaskResultSimplified | TaskResultSimplifiedBeta | TaskResultSimplifiedV2024;
 type ImportResult = ObjectImportResult | ObjectImportResultBeta | ObjectImportResultV2024;
 type AttributeConfig = IdentityAttributeConfig | IdentityAttributeConfigBeta | IdentityAttributeConfigV2024;
@@ -167,16 +192,19 @@ export function versionClient(version: VersionClient['version'], config: Configu
   if (version === 'v3') {
     const api = new IdentityProfilesApi(config);
     return {
-      version, prefix: '/v3',
+      version,
+      prefix: '/v3',
       create: (identityProfile) => api.createIdentityProfile({ identityProfile }),
       get: (identityProfileId) => api.getIdentityProfile({ identityProfileId }),
       list: (params = {}) => api.listIdentityProfiles(params),
       paginate: (params, increment) => Paginator.paginate(api, api.listIdentityProfiles, { ...params }, increment),
-      patch: (identityProfileId, jsonPatchOperation) => api.updateIdentityProfile({ identityProfileId, jsonPatchOperation }),
+      patch: (identityProfileId, jsonPatchOperation) =>
+        api.updateIdentityProfile({ identityProfileId, jsonPatchOperation }),
       delete: (identityProfileId) => api.deleteIdentityProfile({ identityProfileId }),
       bulkDelete: (requestBody) => api.deleteIdentityProfiles({ requestBody }),
       export: (params = {}) => api.exportIdentityProfiles(params),
-      import: (items) => api.importIdentityProfiles({ identityProfileExportedObject: items as IdentityProfileExportedObject[] }),
+      import: (items) =>
+        api.importIdentityProfiles({ identityProfileExportedObject: items as IdentityProfileExportedObject[] }),
       defaultConfig: (identityProfileId) => api.getDefaultIdentityAttributeConfig({ identityProfileId }),
       process: (identityProfileId) => api.syncIdentityProfile({ identityProfileId }),
       preview: (identityPreviewRequest) => api.showIdentityPreview({ identityPreviewRequest }),
@@ -185,12 +213,14 @@ export function versionClient(version: VersionClient['version'], config: Configu
   if (version === 'beta') {
     const api = new IdentityProfilesBetaApi(config);
     return {
-      version, prefix: '/beta',
+      version,
+      prefix: '/beta',
       create: (identityProfileBeta) => api.createIdentityProfile({ identityProfileBeta }),
       get: (identityProfileId) => api.getIdentityProfile({ identityProfileId }),
       list: (params = {}) => api.listIdentityProfiles(params),
       paginate: (params, increment) => Paginator.paginate(api, api.listIdentityProfiles, { ...params }, increment),
-      patch: (identityProfileId, jsonPatchOperationBeta) => api.updateIdentityProfile({ identityProfileId, jsonPatchOperationBeta }),
+      patch: (identityProfileId, jsonPatchOperationBeta) =>
+        api.updateIdentityProfile({ identityProfileId, jsonPatchOperationBeta }),
       delete: (identityProfileId) => api.deleteIdentityProfile({ identityProfileId }),
       bulkDelete: (requestBody) => api.deleteIdentityProfiles({ requestBody }),
       export: (params = {}) => api.exportIdentityProfiles(params),
@@ -202,16 +232,19 @@ export function versionClient(version: VersionClient['version'], config: Configu
   }
   const api = new IdentityProfilesV2024Api(config);
   return {
-    version, prefix: '/v2024',
+    version,
+    prefix: '/v2024',
     create: (identityProfileV2024) => api.createIdentityProfile({ identityProfileV2024 }),
     get: (identityProfileId) => api.getIdentityProfile({ identityProfileId }),
     list: (params = {}) => api.listIdentityProfiles(params),
     paginate: (params, increment) => Paginator.paginate(api, api.listIdentityProfiles, { ...params }, increment),
-    patch: (identityProfileId, jsonPatchOperationV2024) => api.updateIdentityProfile({ identityProfileId, jsonPatchOperationV2024 }),
+    patch: (identityProfileId, jsonPatchOperationV2024) =>
+      api.updateIdentityProfile({ identityProfileId, jsonPatchOperationV2024 }),
     delete: (identityProfileId) => api.deleteIdentityProfile({ identityProfileId }),
     bulkDelete: (requestBody) => api.deleteIdentityProfiles({ requestBody }),
     export: (params = {}) => api.exportIdentityProfiles(params),
-    import: (items) => api.importIdentityProfiles({ identityProfileExportedObjectV2024: items as IdentityProfileExportedObjectV2024[] }),
+    import: (items) =>
+      api.importIdentityProfiles({ identityProfileExportedObjectV2024: items as IdentityProfileExportedObjectV2024[] }),
     defaultConfig: (identityProfileId) => api.getDefaultIdentityAttributeConfig({ identityProfileId }),
     process: (identityProfileId) => api.syncIdentityProfile({ identityProfileId }),
     preview: (identityPreviewRequestV2024) => api.generateIdentityPreview({ identityPreviewRequestV2024 }),

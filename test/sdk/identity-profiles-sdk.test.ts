@@ -1,8 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { IdentityProfilesApi, IdentityProfilesBetaApi, IdentityProfilesV2024Api, Paginator, type IdentityProfile, type JsonPatchOperation } from 'sailpoint-api-client';
+import {
+  IdentityProfilesApi,
+  IdentityProfilesBetaApi,
+  IdentityProfilesV2024Api,
+  Paginator,
+  type IdentityProfile,
+  type JsonPatchOperation,
+} from 'sailpoint-api-client';
 import { waitForTask } from '../helpers/app.js';
 import { DATABASES, postgresReachable } from '../helpers/databases.js';
-import { errorResponse, failure, startSdkServer, versionClient, VERSIONS, type SdkServer, type VersionClient } from './harness.js';
+import {
+  errorResponse,
+  failure,
+  startSdkServer,
+  versionClient,
+  VERSIONS,
+  type SdkServer,
+  type VersionClient,
+} from './harness.js';
 
 /**
  * The official TypeScript SDK (`sailpoint-api-client`) against a real listening server, in v3,
@@ -29,7 +44,12 @@ describe.each(DATABASES)('sailpoint-api-client against the server (%s)', (kind) 
       source = await s.newSource(`${version} HR`);
     });
     /** The version's SDK class itself, for `Paginator.paginate` over export. */
-    const exportApi = () => version === 'v3' ? new IdentityProfilesApi(s.config) : version === 'beta' ? new IdentityProfilesBetaApi(s.config) : new IdentityProfilesV2024Api(s.config);
+    const exportApi = () =>
+      version === 'v3'
+        ? new IdentityProfilesApi(s.config)
+        : version === 'beta'
+          ? new IdentityProfilesBetaApi(s.config)
+          : new IdentityProfilesV2024Api(s.config);
     const mapping = (identityAttributeName: string, attributeName: string, src = source) => ({
       identityAttributeName,
       transformDefinition: { type: 'accountAttribute', attributes: { attributeName, sourceName: src.name } },
@@ -52,18 +72,27 @@ describe.each(DATABASES)('sailpoint-api-client against the server (%s)', (kind) 
       });
       expect(res.status).toBe(201);
       expect(res.data).toEqual({
-        id: expect.stringMatching(HEX32), name: `${version} Employees`, description: 'Full-time staff', priority: 5,
-        created: expect.stringMatching(ISO), modified: res.data.created, owner: null,
+        id: expect.stringMatching(HEX32),
+        name: `${version} Employees`,
+        description: 'Full-time staff',
+        priority: 5,
+        created: expect.stringMatching(ISO),
+        modified: res.data.created,
+        owner: null,
         authoritativeSource: { type: 'SOURCE', id: source.id, name: source.name },
-        identityRefreshRequired: false, identityCount: 0,
+        identityRefreshRequired: false,
+        identityCount: 0,
         identityAttributeConfig: { enabled: true, attributeTransforms: [mapping('email', 'mail')] },
-        identityExceptionReportReference: null, hasTimeBasedAttr: version === 'beta',
+        identityExceptionReportReference: null,
+        hasTimeBasedAttr: version === 'beta',
       });
       const [sent] = s.since(mark);
       expect(sent).toMatchObject({ method: 'POST', url: `${api.prefix}/identity-profiles` });
       expect(sent.headers).toMatchObject({
-        'content-type': 'application/json', authorization: expect.stringMatching(/^Bearer ey/),
-        'x-sailpoint-sdk': 'typescript-1.4.15', 'user-agent': 'OpenAPI-Generator/1.4.15/ts',
+        'content-type': 'application/json',
+        authorization: expect.stringMatching(/^Bearer ey/),
+        'x-sailpoint-sdk': 'typescript-1.4.15',
+        'user-agent': 'OpenAPI-Generator/1.4.15/ts',
       });
 
       const got = await api.get(res.data.id!);
@@ -84,7 +113,8 @@ describe.each(DATABASES)('sailpoint-api-client against the server (%s)', (kind) 
       const prefix = `name sw "${version}-list-"`;
       const ids: Record<string, string> = {};
       beforeAll(async () => {
-        for (const [i, name] of names.entries()) ids[name] = (await newProfile(name, { priority: 500 - 100 * i })).profile.id!;
+        for (const [i, name] of names.entries())
+          ids[name] = (await newProfile(name, { priority: 500 - 100 * i })).profile.id!;
       });
 
       it('filters, sorts, pages and counts (X-Total-Count from the axios response)', async () => {
@@ -94,7 +124,9 @@ describe.each(DATABASES)('sailpoint-api-client against the server (%s)', (kind) 
         expect(page.headers['x-total-count']).toBe('5');
 
         const byDefault = await api.list({ filters: prefix });
-        expect(byDefault.data.map((p) => [p.name, p.priority])).toEqual(names.map((n, i) => [n, 500 - 100 * i]).reverse());
+        expect(byDefault.data.map((p) => [p.name, p.priority])).toEqual(
+          names.map((n, i) => [n, 500 - 100 * i]).reverse(),
+        );
         expect(byDefault.headers['x-total-count']).toBeUndefined();
 
         const inList = await api.list({ filters: `name in ("${names[0]}","${names[2]}")`, sorters: 'priority' });
@@ -120,7 +152,9 @@ describe.each(DATABASES)('sailpoint-api-client against the server (%s)', (kind) 
           expect(all.data.map((p) => p.name)).toEqual(names);
           const pages = s.since(mark).map((r) => new URL(r.url, s.baseUrl).searchParams);
           expect(pages.map((q) => [q.get('offset'), q.get('limit'), q.get('filters'), q.get('sorters')])).toEqual([
-            ['0', '2', prefix, 'name'], ['2', '2', prefix, 'name'], ['4', '2', prefix, 'name'],
+            ['0', '2', prefix, 'name'],
+            ['2', '2', prefix, 'name'],
+            ['4', '2', prefix, 'name'],
           ]);
           expect(log).toHaveBeenCalledWith('Paginating call, offset = 4');
 
@@ -136,16 +170,28 @@ describe.each(DATABASES)('sailpoint-api-client against the server (%s)', (kind) 
         const three = `(name eq "${names[1]}" or name eq "${names[2]}" or name eq "${names[3]}") and priority ne 300`;
         const res = await api.export({ filters: three, sorters: '-priority' });
         expect(res.status).toBe(200);
-        expect(res.data.map((e) => [e.self!.name, e.object!.priority])).toEqual([[names[1], 400], [names[3], 200]]);
+        expect(res.data.map((e) => [e.self!.name, e.object!.priority])).toEqual([
+          [names[1], 400],
+          [names[3], 200],
+        ]);
         const got = (await api.get(ids[names[3]])).data;
-        expect(res.data[1]).toEqual({ version: 1, self: { type: 'IDENTITY_PROFILE', id: got.id, name: got.name }, object: got });
+        expect(res.data[1]).toEqual({
+          version: 1,
+          self: { type: 'IDENTITY_PROFILE', id: got.id, name: got.name },
+          object: got,
+        });
         const second = await api.export({ filters: three, sorters: '-priority', limit: 1, offset: 1 });
         expect(second.data.map((e) => e.self!.id)).toEqual([ids[names[3]]]);
 
         const log = vi.spyOn(console, 'log').mockImplementation(() => {});
         try {
           const sdk = exportApi();
-          const all = await Paginator.paginate(sdk, sdk.exportIdentityProfiles, { filters: `name ne "${names[0]}"`, sorters: 'name' }, 3);
+          const all = await Paginator.paginate(
+            sdk,
+            sdk.exportIdentityProfiles,
+            { filters: `name ne "${names[0]}"`, sorters: 'name' },
+            3,
+          );
           expect(all.data.map((e) => e.self!.name).filter((n) => names.includes(n!))).toEqual(names.slice(1));
         } finally {
           log.mockRestore();
@@ -172,7 +218,13 @@ describe.each(DATABASES)('sailpoint-api-client against the server (%s)', (kind) 
         { op: 'add', path: '/description', value: 'added' },
       ]);
       expect(first.status).toBe(200);
-      expect(first.data).toMatchObject({ id, name: `${version} Patched Renamed`, priority: 7, description: 'added', identityRefreshRequired: false });
+      expect(first.data).toMatchObject({
+        id,
+        name: `${version} Patched Renamed`,
+        priority: 7,
+        description: 'added',
+        identityRefreshRequired: false,
+      });
       expect(Date.parse(first.data.modified!)).toBeGreaterThanOrEqual(Date.parse(profile.modified!));
       expect(s.since(mark)[0]).toMatchObject({ method: 'PATCH', url: `${api.prefix}/identity-profiles/${id}` });
       expect(s.since(mark)[0].headers['content-type']).toBe('application/json-patch+json');
@@ -181,14 +233,23 @@ describe.each(DATABASES)('sailpoint-api-client against the server (%s)', (kind) 
         { op: 'add', path: '/identityAttributeConfig/attributeTransforms/-', value: mapping('email', 'mail', src) },
         { op: 'add', path: '/identityAttributeConfig/attributeTransforms/-', value: mapping('uid', 'id', src) },
       ]);
-      expect(added.data.identityAttributeConfig!.attributeTransforms!.map((m) => m.identityAttributeName)).toEqual(['email', 'uid']);
+      expect(added.data.identityAttributeConfig!.attributeTransforms!.map((m) => m.identityAttributeName)).toEqual([
+        'email',
+        'uid',
+      ]);
       expect(added.data.identityRefreshRequired).toBe(true); // mappings changed (decision 9)
 
       // The SDK's JsonPatchOperation has no `from` (spec §5), so move and copy need a cast to send one.
-      const move = { op: 'move', from: '/identityAttributeConfig/attributeTransforms/1', path: '/identityAttributeConfig/attributeTransforms/0' } as JsonPatchOperation;
+      const move = {
+        op: 'move',
+        from: '/identityAttributeConfig/attributeTransforms/1',
+        path: '/identityAttributeConfig/attributeTransforms/0',
+      } as JsonPatchOperation;
       const copy = { op: 'copy', from: '/name', path: '/description' } as JsonPatchOperation;
       const movedAndCopied = await api.patch(id, [move, copy]);
-      expect(movedAndCopied.data.identityAttributeConfig!.attributeTransforms!.map((m) => m.identityAttributeName)).toEqual(['uid', 'email']);
+      expect(
+        movedAndCopied.data.identityAttributeConfig!.attributeTransforms!.map((m) => m.identityAttributeName),
+      ).toEqual(['uid', 'email']);
       expect(movedAndCopied.data.description).toBe(`${version} Patched Renamed`);
 
       const removed = await api.patch(id, [
@@ -200,11 +261,20 @@ describe.each(DATABASES)('sailpoint-api-client against the server (%s)', (kind) 
       expect(removed.data.identityAttributeConfig!.attributeTransforms).toEqual([mapping('uid', 'id', src)]);
       expect((await api.get(id)).data).toEqual(removed.data);
 
-      const failedTest = await failure(api.patch(id, [{ op: 'test', path: '/priority', value: 8 }, { op: 'replace', path: '/name', value: 'never' }]));
+      const failedTest = await failure(
+        api.patch(id, [
+          { op: 'test', path: '/priority', value: 8 },
+          { op: 'replace', path: '/name', value: 'never' },
+        ]),
+      );
       expect(failedTest.response!.status).toBe(400);
-      expect(failedTest.response!.data).toEqual(errorResponse('400.1 Bad Request Content', 'Operation 0 (test /priority)'));
+      expect(failedTest.response!.data).toEqual(
+        errorResponse('400.1 Bad Request Content', 'Operation 0 (test /priority)'),
+      );
       const readOnly = await failure(api.patch(id, [{ op: 'replace', path: '/identityCount', value: 3 }]));
-      expect(readOnly.response!.data).toEqual(errorResponse('400.1 Bad Request Content', "'identityCount' cannot be modified"));
+      expect(readOnly.response!.data).toEqual(
+        errorResponse('400.1 Bad Request Content', "'identityCount' cannot be modified"),
+      );
       expect((await api.get(id)).data.name).toBe(`${version} Patched Renamed`);
     });
 
@@ -214,8 +284,11 @@ describe.each(DATABASES)('sailpoint-api-client against the server (%s)', (kind) 
       const res = await api.delete(profile.id!);
       expect(res.status).toBe(202);
       expect(res.data).toMatchObject({
-        id: expect.stringMatching(HEX32), name: expect.stringMatching(/^Background Object Terminator/),
-        description: 'Delete 1 identity profile(s)', launcher: s.clientId, launched: expect.stringMatching(ISO),
+        id: expect.stringMatching(HEX32),
+        name: expect.stringMatching(/^Background Object Terminator/),
+        description: 'Delete 1 identity profile(s)',
+        launcher: s.clientId,
+        launched: expect.stringMatching(ISO),
       });
       const sent = s.since(mark)[0];
       expect(sent).toMatchObject({ method: 'DELETE', url: `${api.prefix}/identity-profiles/${profile.id}` });
@@ -249,17 +322,25 @@ describe.each(DATABASES)('sailpoint-api-client against the server (%s)', (kind) 
 
     it('export → import round trip: updates a changed profile, re-creates a deleted one', async () => {
       const { profile, source: src } = await newProfile(`${version} Moved`, {
-        description: 'as exported', priority: 42,
-        identityAttributeConfig: { enabled: true, attributeTransforms: [mapping('email', 'mail', await s.newSource(`${version} Moved mail`))] },
+        description: 'as exported',
+        priority: 42,
+        identityAttributeConfig: {
+          enabled: true,
+          attributeTransforms: [mapping('email', 'mail', await s.newSource(`${version} Moved mail`))],
+        },
       });
       const exported = (await api.export({ filters: `name eq "${version} Moved"` })).data;
-      expect(exported).toEqual([{ version: 1, self: { type: 'IDENTITY_PROFILE', id: profile.id, name: profile.name }, object: profile }]);
+      expect(exported).toEqual([
+        { version: 1, self: { type: 'IDENTITY_PROFILE', id: profile.id, name: profile.name }, object: profile },
+      ]);
 
       await api.patch(profile.id!, [{ op: 'replace', path: '/description', value: 'changed since' }]);
       const updated = await api.import(exported);
       expect(updated.status).toBe(200);
       expect(updated.data).toEqual({
-        infos: [expect.objectContaining({ key: 'UPDATED' })], warnings: [], errors: [],
+        infos: [expect.objectContaining({ key: 'UPDATED' })],
+        warnings: [],
+        errors: [],
         importedObjects: [{ type: 'IDENTITY_PROFILE', id: profile.id, name: profile.name }],
       });
       expect((await api.get(profile.id!)).data).toMatchObject({ description: 'as exported', priority: 42 });
@@ -272,35 +353,63 @@ describe.each(DATABASES)('sailpoint-api-client against the server (%s)', (kind) 
       expect(imported.id).not.toBe(profile.id);
       const back = (await api.get(imported.id!)).data;
       expect(back).toMatchObject({
-        name: profile.name, description: 'as exported', priority: 42,
+        name: profile.name,
+        description: 'as exported',
+        priority: 42,
         authoritativeSource: { type: 'SOURCE', id: src.id, name: src.name },
         identityAttributeConfig: profile.identityAttributeConfig,
       });
     });
 
     it('reports import errors inside the 200 body', async () => {
-      const res = await api.import([{ version: 1, self: { type: 'IDENTITY_PROFILE', id: 'x', name: `${version} Orphan` }, object: { name: `${version} Orphan`, authoritativeSource: { type: 'SOURCE', id: 'nope', name: 'No Such Source' } } }]);
+      const res = await api.import([
+        {
+          version: 1,
+          self: { type: 'IDENTITY_PROFILE', id: 'x', name: `${version} Orphan` },
+          object: {
+            name: `${version} Orphan`,
+            authoritativeSource: { type: 'SOURCE', id: 'nope', name: 'No Such Source' },
+          },
+        },
+      ]);
       expect(res.status).toBe(200);
       expect(res.data.importedObjects).toEqual([]);
-      expect(res.data.errors).toEqual([expect.objectContaining({ key: 'IMPORT_FAILED', text: expect.stringContaining("The authoritative source 'nope' does not exist") })]);
+      expect(res.data.errors).toEqual([
+        expect.objectContaining({
+          key: 'IMPORT_FAILED',
+          text: expect.stringContaining("The authoritative source 'nope' does not exist"),
+        }),
+      ]);
     });
 
     it('proposes the default identity attribute config from the authoritative source', async () => {
       const { profile, source: src } = await newProfile(`${version} Defaulted`);
       const res = await api.defaultConfig(profile.id!);
       expect(res.status).toBe(200);
-      const proposed = [['uid', 'uid'], ['firstname', 'firstname'], ['lastname', 'lastname'], ['email', 'email'], ['displayName', 'displayName']];
+      const proposed = [
+        ['uid', 'uid'],
+        ['firstname', 'firstname'],
+        ['lastname', 'lastname'],
+        ['email', 'email'],
+        ['displayName', 'displayName'],
+      ];
       expect(res.data).toEqual({
         enabled: true,
         attributeTransforms: proposed.map(([identityAttributeName, attributeName]) => ({
-          identityAttributeName, transformDefinition: { type: 'accountAttribute', attributes: { attributeName, sourceName: src.name, sourceId: src.id } },
+          identityAttributeName,
+          transformDefinition: {
+            type: 'accountAttribute',
+            attributes: { attributeName, sourceName: src.name, sourceId: src.id },
+          },
         })),
       });
     });
 
     it('processes identities: the SDK sends an empty POST, gets 202 {} and a task', async () => {
       const { profile, source: src } = await newProfile(`${version} Processed`);
-      const changed = await api.patch(profile.id!, [{ op: 'add', path: '/identityAttributeConfig/attributeTransforms/-', value: mapping('email', 'mail', src) }]);
+      const changed = await api.patch(profile.id!, [
+        { op: 'add', path: '/identityAttributeConfig/attributeTransforms/-', value: mapping('email', 'mail', src) },
+      ]);
       expect(changed.data.identityRefreshRequired).toBe(true);
 
       const mark = s.wire.length;
@@ -308,19 +417,31 @@ describe.each(DATABASES)('sailpoint-api-client against the server (%s)', (kind) 
       expect(res.status).toBe(202);
       expect(res.data).toEqual({});
       const sent = s.since(mark)[0];
-      expect(sent).toMatchObject({ method: 'POST', url: `${api.prefix}/identity-profiles/${profile.id}/process-identities` });
+      expect(sent).toMatchObject({
+        method: 'POST',
+        url: `${api.prefix}/identity-profiles/${profile.id}/process-identities`,
+      });
       // axios gives a bodyless POST its default form content type
-      expect(sent.headers).toMatchObject({ 'content-type': 'application/x-www-form-urlencoded', 'content-length': '0' });
+      expect(sent.headers).toMatchObject({
+        'content-type': 'application/x-www-form-urlencoded',
+        'content-length': '0',
+      });
 
-      const location = String(res.headers['location']);
+      const location = String(res.headers.location);
       expect(location).toMatch(new RegExp(`^${api.prefix}/task-status/[0-9a-f]{32}$`));
       const task = await waitForTask(s.t, location.split('/').pop()!);
-      expect(task).toMatchObject({ completionStatus: 'Success', target: { type: 'IDENTITY_PROFILE', id: profile.id, name: profile.name } });
+      expect(task).toMatchObject({
+        completionStatus: 'Success',
+        target: { type: 'IDENTITY_PROFILE', id: profile.id, name: profile.name },
+      });
       expect((await api.get(profile.id!)).data).toMatchObject({ identityRefreshRequired: false, identityCount: 0 });
     });
 
     it('previews an identity: 400 for an unknown identity (v2024 needs configuration.experimental)', async () => {
-      const request = { identityId: 'ffffffffffffffffffffffffffffffff', identityAttributeConfig: { enabled: true, attributeTransforms: [mapping('email', 'mail')] } };
+      const request = {
+        identityId: 'ffffffffffffffffffffffffffffffff',
+        identityAttributeConfig: { enabled: true, attributeTransforms: [mapping('email', 'mail')] },
+      };
       const log = vi.spyOn(console, 'log').mockImplementation(() => {}); // "Warning: You are using Experimental APIs"
       if (version === 'v2024') {
         // the SDK itself refuses: v2024 sends X-SailPoint-Experimental, which needs opting in
@@ -331,30 +452,46 @@ describe.each(DATABASES)('sailpoint-api-client against the server (%s)', (kind) 
         const mark = s.wire.length;
         const unknown = await failure(api.preview(request));
         expect(unknown.response!.status).toBe(400);
-        expect(unknown.response!.data).toEqual(errorResponse('400.1 Bad Request Content', "Identity 'ffffffffffffffffffffffffffffffff' was not found."));
+        expect(unknown.response!.data).toEqual(
+          errorResponse('400.1 Bad Request Content', "Identity 'ffffffffffffffffffffffffffffffff' was not found."),
+        );
         expect(s.since(mark)[0].headers['x-sailpoint-experimental']).toBe(version === 'v2024' ? 'true' : undefined);
       } finally {
         s.config.experimental = undefined;
         log.mockRestore();
       }
-      const static_ = { ...request, identityAttributeConfig: { attributeTransforms: [{ identityAttributeName: 'x', transformDefinition: { type: 'static', attributes: { value: 'v' } } }] } };
+      const static_ = {
+        ...request,
+        identityAttributeConfig: {
+          attributeTransforms: [
+            { identityAttributeName: 'x', transformDefinition: { type: 'static', attributes: { value: 'v' } } },
+          ],
+        },
+      };
       if (version !== 'v2024') {
         const refused = await failure(api.preview(static_));
-        expect(refused.response!.data).toEqual(errorResponse('400.1 Bad Request Content', "transform type 'static' is not allowed"));
+        expect(refused.response!.data).toEqual(
+          errorResponse('400.1 Bad Request Content', "transform type 'static' is not allowed"),
+        );
       }
     });
 
     it('answers errors as ErrorResponseDto, readable from the axios error', async () => {
       const missing = 'ffffffffffffffffffffffffffffffff';
       const calls = [
-        () => api.get(missing), () => api.patch(missing, [{ op: 'replace', path: '/description', value: 'x' }]),
-        () => api.delete(missing), () => api.defaultConfig(missing), () => api.process(missing),
+        () => api.get(missing),
+        () => api.patch(missing, [{ op: 'replace', path: '/description', value: 'x' }]),
+        () => api.delete(missing),
+        () => api.defaultConfig(missing),
+        () => api.process(missing),
       ];
       for (const call of calls) {
         const e = await failure(call());
         expect(e.response!.status).toBe(404);
         expect(e.response!.headers['content-type']).toMatch(/^application\/json/);
-        expect(e.response!.data).toEqual(errorResponse('404 Not found', `Identity profile '${missing}' was not found.`));
+        expect(e.response!.data).toEqual(
+          errorResponse('404 Not found', `Identity profile '${missing}' was not found.`),
+        );
       }
       const badFilter = await failure(api.list({ filters: 'priority gt 3' }));
       expect(badFilter.response!.status).toBe(400);
@@ -362,10 +499,21 @@ describe.each(DATABASES)('sailpoint-api-client against the server (%s)', (kind) 
       const exportOnlyEq = await failure(api.export({ filters: `name sw "${version}"` }));
       expect(exportOnlyEq.response!.status).toBe(400);
       await newProfile(`${version} Unique`);
-      const duplicate = await failure(api.create({ name: `${version} UNIQUE`, authoritativeSource: { type: 'SOURCE', id: (await s.newSource(`${version} dup`)).id } }));
-      expect(duplicate.response!.data).toEqual(errorResponse('400.1 Bad Request Content', `An identity profile named '${version} Unique' already exists`));
-      const noSource = await failure(api.create({ name: `${version} Sourceless`, authoritativeSource: { type: 'SOURCE', id: 'nope' } }));
-      expect(noSource.response!.data).toEqual(errorResponse('400.1 Bad Request Content', "The authoritative source 'nope' does not exist."));
+      const duplicate = await failure(
+        api.create({
+          name: `${version} UNIQUE`,
+          authoritativeSource: { type: 'SOURCE', id: (await s.newSource(`${version} dup`)).id },
+        }),
+      );
+      expect(duplicate.response!.data).toEqual(
+        errorResponse('400.1 Bad Request Content', `An identity profile named '${version} Unique' already exists`),
+      );
+      const noSource = await failure(
+        api.create({ name: `${version} Sourceless`, authoritativeSource: { type: 'SOURCE', id: 'nope' } }),
+      );
+      expect(noSource.response!.data).toEqual(
+        errorResponse('400.1 Bad Request Content', "The authoritative source 'nope' does not exist."),
+      );
     });
   });
 });

@@ -41,38 +41,84 @@ describe.each(DATABASES)('sailpoint-api-client lifecycle states (%s)', (kind) =>
       const created = await api.createLifecycleState({
         identityProfileId: profileId,
         lifecycleState: {
-          name: 'Leaver', technicalName: 'leaver', enabled: true, description: 'Left',
+          name: 'Leaver',
+          technicalName: 'leaver',
+          enabled: true,
+          description: 'Left',
           accountActions: [{ action: 'DISABLE', sourceIds: ids(source.id) }],
-          emailNotificationOption: { notifyManagers: true, notifyAllAdmins: false, notifySpecificUsers: false, emailAddressList: [] },
+          emailNotificationOption: {
+            notifyManagers: true,
+            notifyAllAdmins: false,
+            notifySpecificUsers: false,
+            emailAddressList: [],
+          },
           accessProfileIds: ids(),
         },
       });
       expect(created.status).toBe(201);
-      expect(created.data).toMatchObject({ id: expect.stringMatching(HEX32), name: 'Leaver', technicalName: 'leaver', enabled: true, identityCount: 0, accountActions: [{ action: 'DISABLE', sourceIds: [source.id] }] });
+      expect(created.data).toMatchObject({
+        id: expect.stringMatching(HEX32),
+        name: 'Leaver',
+        technicalName: 'leaver',
+        enabled: true,
+        identityCount: 0,
+        accountActions: [{ action: 'DISABLE', sourceIds: [source.id] }],
+      });
       const id = created.data.id!;
-      expect((await api.getLifecycleState({ identityProfileId: profileId, lifecycleStateId: id })).data).toEqual(created.data);
+      expect((await api.getLifecycleState({ identityProfileId: profileId, lifecycleStateId: id })).data).toEqual(
+        created.data,
+      );
 
-      const page = await api.getLifecycleStates({ identityProfileId: profileId, sorters: '-name', limit: 2, count: true });
+      const page = await api.getLifecycleStates({
+        identityProfileId: profileId,
+        sorters: '-name',
+        limit: 2,
+        count: true,
+      });
       expect(page.data.map((x) => x.name)).toEqual(['Leaver', 'Inactive']);
       expect(page.headers['x-total-count']).toBe('3');
 
       const mark = s.wire.length;
       const patched = await api.updateLifecycleStates({
-        identityProfileId: profileId, lifecycleStateId: id,
-        jsonPatchOperation: [{ op: 'replace', path: '/description', value: 'Gone for good' }, { op: 'replace', path: '/enabled', value: false }],
+        identityProfileId: profileId,
+        lifecycleStateId: id,
+        jsonPatchOperation: [
+          { op: 'replace', path: '/description', value: 'Gone for good' },
+          { op: 'replace', path: '/enabled', value: false },
+        ],
       });
       expect(patched.data).toMatchObject({ description: 'Gone for good', enabled: false, technicalName: 'leaver' });
-      expect(s.since(mark).map((w) => [w.method, w.url, w.headers['content-type']])).toEqual([['PATCH', `/v3/identity-profiles/${profileId}/lifecycle-states/${id}`, 'application/json-patch+json']]);
+      expect(s.since(mark).map((w) => [w.method, w.url, w.headers['content-type']])).toEqual([
+        ['PATCH', `/v3/identity-profiles/${profileId}/lifecycle-states/${id}`, 'application/json-patch+json'],
+      ]);
 
-      const refused = await failure(api.updateLifecycleStates({ identityProfileId: profileId, lifecycleStateId: id, jsonPatchOperation: [{ op: 'replace', path: '/technicalName', value: 'x' }] }));
+      const refused = await failure(
+        api.updateLifecycleStates({
+          identityProfileId: profileId,
+          lifecycleStateId: id,
+          jsonPatchOperation: [{ op: 'replace', path: '/technicalName', value: 'x' }],
+        }),
+      );
       expect(refused.response?.status).toBe(400);
-      expect(refused.response?.data).toEqual(errorResponse('400.1 Bad Request Content', "'technicalName' cannot be modified"));
+      expect(refused.response?.data).toEqual(
+        errorResponse('400.1 Bad Request Content', "'technicalName' cannot be modified"),
+      );
 
-      const duplicate = await failure(api.createLifecycleState({ identityProfileId: profileId, lifecycleState: { name: 'Again', technicalName: 'LEAVER' } }));
+      const duplicate = await failure(
+        api.createLifecycleState({
+          identityProfileId: profileId,
+          lifecycleState: { name: 'Again', technicalName: 'LEAVER' },
+        }),
+      );
       expect(duplicate.response?.status).toBe(400);
 
       // what a Set typed as the SDK asks arrives as: `{}`, refused with a 400 naming the field
-      const asSet = await failure(api.createLifecycleState({ identityProfileId: profileId, lifecycleState: { name: 'Set', technicalName: 'set', accessProfileIds: new Set(['a']) } }));
+      const asSet = await failure(
+        api.createLifecycleState({
+          identityProfileId: profileId,
+          lifecycleState: { name: 'Set', technicalName: 'set', accessProfileIds: new Set(['a']) },
+        }),
+      );
       expect(asSet.response?.status).toBe(400);
       expect(JSON.stringify(asSet.response?.data)).toMatch(/accessProfileIds/);
 
@@ -92,11 +138,20 @@ describe.each(DATABASES)('sailpoint-api-client lifecycle states (%s)', (kind) =>
       expect(got.data).toMatchObject({ id: active.id, name: 'Active', technicalName: 'active', enabled: false });
       expect(got.data).not.toHaveProperty('identityState');
       const patched = await api.updateLifecycleStates({
-        identityProfileId: profileId, lifecycleStateId: active.id!,
-        jsonPatchOperationBeta: [{ op: 'replace', path: '/enabled', value: true }, { op: 'add', path: '/accountActions/-', value: { action: 'ENABLE', sourceIds: [source.id] } }],
+        identityProfileId: profileId,
+        lifecycleStateId: active.id!,
+        jsonPatchOperationBeta: [
+          { op: 'replace', path: '/enabled', value: true },
+          { op: 'add', path: '/accountActions/-', value: { action: 'ENABLE', sourceIds: [source.id] } },
+        ],
       });
-      expect(patched.data).toMatchObject({ enabled: true, accountActions: [{ action: 'ENABLE', sourceIds: [source.id], allSources: false }] });
-      expect((await v3.getLifecycleState({ identityProfileId: profileId, lifecycleStateId: active.id! })).data).toMatchObject({ enabled: true, accountActions: [{ action: 'ENABLE', sourceIds: [source.id] }] });
+      expect(patched.data).toMatchObject({
+        enabled: true,
+        accountActions: [{ action: 'ENABLE', sourceIds: [source.id], allSources: false }],
+      });
+      expect(
+        (await v3.getLifecycleState({ identityProfileId: profileId, lifecycleStateId: active.id! })).data,
+      ).toMatchObject({ enabled: true, accountActions: [{ action: 'ENABLE', sourceIds: [source.id] }] });
     });
   });
 });

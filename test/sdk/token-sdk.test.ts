@@ -1,5 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { Configuration, IdentityProfilesApi, IdentityProfilesBetaApi, IdentityProfilesV2024Api } from 'sailpoint-api-client';
+import {
+  Configuration,
+  IdentityProfilesApi,
+  IdentityProfilesBetaApi,
+  IdentityProfilesV2024Api,
+} from 'sailpoint-api-client';
 import { DATABASES, postgresReachable } from '../helpers/databases.js';
 import { errorResponse, failure, sdkConfiguration, startSdkServer, type SdkServer } from './harness.js';
 
@@ -25,10 +30,17 @@ describe.each(DATABASES)('the SDK token flow (%s)', (kind) => {
   describe.runIf(kind === 'pglite' || postgresUp)('', () => {
     it('gets a token with one multipart/form-data POST and uses it for every version', async () => {
       const mark = s.wire.length;
-      const { config, clientId } = await s.configFor({ scopes: ['idn:identity-profile:read', 'idn:identity-profile:manage'], authorities: ['API'] });
+      const { config, clientId } = await s.configFor({
+        scopes: ['idn:identity-profile:read', 'idn:identity-profile:manage'],
+        authorities: ['API'],
+      });
       const token = await config.accessToken;
       expect(typeof token).toBe('string');
-      expect(claims(String(token))).toMatchObject({ client_id: clientId, authorities: ['API'], scope: ['idn:identity-profile:read', 'idn:identity-profile:manage'] });
+      expect(claims(String(token))).toMatchObject({
+        client_id: clientId,
+        authorities: ['API'],
+        scope: ['idn:identity-profile:read', 'idn:identity-profile:manage'],
+      });
 
       const v3 = await new IdentityProfilesApi(config).listIdentityProfiles({ limit: 1 });
       const beta = await new IdentityProfilesBetaApi(config).listIdentityProfiles({ limit: 1 });
@@ -37,10 +49,16 @@ describe.each(DATABASES)('the SDK token flow (%s)', (kind) => {
 
       const sent = s.since(mark);
       expect(sent.map((r) => `${r.method} ${r.url}`)).toEqual([
-        'POST /oauth/token', 'GET /v3/identity-profiles?limit=1', 'GET /beta/identity-profiles?limit=1', 'GET /v2024/identity-profiles?limit=1',
+        'POST /oauth/token',
+        'GET /v3/identity-profiles?limit=1',
+        'GET /beta/identity-profiles?limit=1',
+        'GET /v2024/identity-profiles?limit=1',
       ]);
       expect(sent[0].headers['content-type']).toMatch(/^multipart\/form-data; boundary=-+[0-9a-f]+$/);
-      expect(sent[0].headers).toMatchObject({ 'user-agent': expect.stringMatching(/^axios\//), 'content-length': expect.stringMatching(/^\d+$/) });
+      expect(sent[0].headers).toMatchObject({
+        'user-agent': expect.stringMatching(/^axios\//),
+        'content-length': expect.stringMatching(/^\d+$/),
+      });
       expect(sent[0].headers.authorization).toBeUndefined();
       for (const r of sent.slice(1)) expect(r.headers.authorization).toBe(`Bearer ${token}`);
     });
@@ -63,7 +81,12 @@ describe.each(DATABASES)('the SDK token flow (%s)', (kind) => {
       const error = vi.spyOn(console, 'error').mockImplementation(() => {});
       const { clientId } = await s.newClient();
       const mark = s.wire.length;
-      const config = sdkConfiguration({ baseurl: s.baseUrl, clientId, clientSecret: 'wrong', tokenUrl: `${s.baseUrl}/oauth/token` });
+      const config = sdkConfiguration({
+        baseurl: s.baseUrl,
+        clientId,
+        clientSecret: 'wrong',
+        tokenUrl: `${s.baseUrl}/oauth/token`,
+      });
       await expect(config.accessToken).rejects.toThrow('Request failed with status code 401');
       expect(error).toHaveBeenCalledWith('Unable to fetch access token.  Aborting.');
       await expect(new IdentityProfilesApi(config).listIdentityProfiles()).rejects.toThrow('status code 401');
@@ -77,21 +100,37 @@ describe.each(DATABASES)('the SDK token flow (%s)', (kind) => {
       expect(e.response!.data).toEqual({ error: expect.stringMatching(/^JWT validation failed/) });
     });
 
-    it('enforces each version\'s rights on the token (403 ErrorResponseDto)', async () => {
+    it("enforces each version's rights on the token (403 ErrorResponseDto)", async () => {
       const reader = (await s.configFor({ scopes: ['idn:identity-profile:read'] })).config;
       expect((await new IdentityProfilesApi(reader).listIdentityProfiles()).status).toBe(200);
-      const refused = await failure(new IdentityProfilesApi(reader).createIdentityProfile({ identityProfile: { name: 'never', authoritativeSource: { id: 'x' } } }));
+      const refused = await failure(
+        new IdentityProfilesApi(reader).createIdentityProfile({
+          identityProfile: { name: 'never', authoritativeSource: { id: 'x' } },
+        }),
+      );
       expect(refused.response!.status).toBe(403);
       expect(refused.response!.data).toEqual(errorResponse('403 Forbidden', /./));
 
       // beta deletes need idn:identity-profile:delete; v3 and v2024 take manage (spec §3)
       const manager = (await s.configFor({ scopes: ['idn:identity-profile:manage'] })).config;
       const missing = 'ffffffffffffffffffffffffffffffff';
-      expect((await failure(new IdentityProfilesApi(manager).deleteIdentityProfile({ identityProfileId: missing }))).response!.status).toBe(404);
-      expect((await failure(new IdentityProfilesV2024Api(manager).deleteIdentityProfile({ identityProfileId: missing }))).response!.status).toBe(404);
-      expect((await failure(new IdentityProfilesBetaApi(manager).deleteIdentityProfile({ identityProfileId: missing }))).response!.status).toBe(403);
+      expect(
+        (await failure(new IdentityProfilesApi(manager).deleteIdentityProfile({ identityProfileId: missing })))
+          .response!.status,
+      ).toBe(404);
+      expect(
+        (await failure(new IdentityProfilesV2024Api(manager).deleteIdentityProfile({ identityProfileId: missing })))
+          .response!.status,
+      ).toBe(404);
+      expect(
+        (await failure(new IdentityProfilesBetaApi(manager).deleteIdentityProfile({ identityProfileId: missing })))
+          .response!.status,
+      ).toBe(403);
       const deleter = (await s.configFor({ scopes: ['idn:identity-profile:delete'] })).config;
-      expect((await failure(new IdentityProfilesBetaApi(deleter).deleteIdentityProfile({ identityProfileId: missing }))).response!.status).toBe(404);
+      expect(
+        (await failure(new IdentityProfilesBetaApi(deleter).deleteIdentityProfile({ identityProfileId: missing })))
+          .response!.status,
+      ).toBe(404);
     });
   });
 });

@@ -103,7 +103,11 @@ function Page({ path }: { path: string }) {
     <section>
       <h1 tabIndex={-1}>Page not found</h1>
       <p>
-        There is nothing at this address. <a href="/ui/" onClick={(e) => (e.preventDefault(), navigate('/'))}>Go to the identity profiles</a>.
+        There is nothing at this address.{' '}
+        <a href="/ui/" onClick={(e) => (e.preventDefault(), navigate('/'))}>
+          Go to the identity profiles
+        </a>
+        .
       </p>
     </section>
   );

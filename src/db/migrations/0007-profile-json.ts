@@ -29,6 +29,8 @@ export const BACKFILL = `
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`alter table identity_profiles add column json_head text, add column json_tail text`.execute(db);
   await sql.raw(BACKFILL).execute(db);
-  await sql`alter table identity_profiles alter column json_head set not null, alter column json_tail set not null`.execute(db);
+  await sql`alter table identity_profiles alter column json_head set not null, alter column json_tail set not null`.execute(
+    db,
+  );
   await sql`alter table identity_profiles set (fillfactor = 60)`.execute(db);
 }

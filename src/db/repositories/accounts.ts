@@ -8,39 +8,98 @@ import * as Preview from './load-preview-sql.js';
 
 const LISTING: Listing = {
   fields: withColumns(ACCOUNT_FILTERS, {
-    id: 'a.id', identityId: 'a.identity_id', sourceId: 'a.source_id', name: 'a.name', nativeIdentity: 'a.native_identity',
-    uncorrelated: 'a.uncorrelated', disabled: 'a.disabled', created: 'a.created', modified: 'a.modified',
-    hasEntitlements: 'a.has_entitlements', manuallyCorrelated: 'a.manually_correlated',
+    id: 'a.id',
+    identityId: 'a.identity_id',
+    sourceId: 'a.source_id',
+    name: 'a.name',
+    nativeIdentity: 'a.native_identity',
+    uncorrelated: 'a.uncorrelated',
+    disabled: 'a.disabled',
+    created: 'a.created',
+    modified: 'a.modified',
+    hasEntitlements: 'a.has_entitlements',
+    manuallyCorrelated: 'a.manually_correlated',
   }),
-  sortColumns: { id: 'a.id', name: 'a.name', created: 'a.created', modified: 'a.modified', nativeIdentity: 'a.native_identity', sourceId: 'a.source_id', identityId: 'a.identity_id' },
+  sortColumns: {
+    id: 'a.id',
+    name: 'a.name',
+    created: 'a.created',
+    modified: 'a.modified',
+    nativeIdentity: 'a.native_identity',
+    sourceId: 'a.source_id',
+    identityId: 'a.identity_id',
+  },
   tiebreak: 'a.id',
 };
 
 interface Row {
-  id: string; name: string; created: Date; modified: Date; sourceId: string; sourceName: string; identityId: string | null;
-  nativeIdentity: string; attributes: Record<string, unknown>; authoritative: boolean; disabled: boolean;
+  id: string;
+  name: string;
+  created: Date;
+  modified: Date;
+  sourceId: string;
+  sourceName: string;
+  identityId: string | null;
+  nativeIdentity: string;
+  attributes: Record<string, unknown>;
+  authoritative: boolean;
+  disabled: boolean;
 }
 
 const toAccount = (r: Row): Account => ({
-  id: r.id, name: r.name, created: r.created.toISOString(), modified: r.modified.toISOString(), sourceId: r.sourceId,
-  sourceName: r.sourceName, identityId: r.identityId, nativeIdentity: r.nativeIdentity, uuid: null, description: null,
-  authoritative: r.authoritative, uncorrelated: r.identityId === null, disabled: r.disabled, locked: false, systemAccount: false,
-  manuallyCorrelated: false, hasEntitlements: false, attributes: r.attributes,
+  id: r.id,
+  name: r.name,
+  created: r.created.toISOString(),
+  modified: r.modified.toISOString(),
+  sourceId: r.sourceId,
+  sourceName: r.sourceName,
+  identityId: r.identityId,
+  nativeIdentity: r.nativeIdentity,
+  uuid: null,
+  description: null,
+  authoritative: r.authoritative,
+  uncorrelated: r.identityId === null,
+  disabled: r.disabled,
+  locked: false,
+  systemAccount: false,
+  manuallyCorrelated: false,
+  hasEntitlements: false,
+  attributes: r.attributes,
 });
 
 export function accountRepository(db: Kysely<DB>, tenantId = 'default'): AccountRepository {
   // derived fields, exposed as columns for filtering: `uncorrelated`; and what accounts.v1 filters
   // on that this server has none of (entitlements, manual correlation): always false
-  const accounts = () => db.selectFrom('accounts').selectAll()
-    .select(sql<boolean>`identity_id is null`.as('uncorrelated'))
-    .select(sql<boolean>`false`.as('hasEntitlements'))
-    .select(sql<boolean>`false`.as('manuallyCorrelated'))
-    .where('tenantId', '=', tenantId).as('a');
+  const accounts = () =>
+    db
+      .selectFrom('accounts')
+      .selectAll()
+      .select(sql<boolean>`identity_id is null`.as('uncorrelated'))
+      .select(sql<boolean>`false`.as('hasEntitlements'))
+      .select(sql<boolean>`false`.as('manuallyCorrelated'))
+      .where('tenantId', '=', tenantId)
+      .as('a');
   const base = () =>
-    db.selectFrom(accounts())
+    db
+      .selectFrom(accounts())
       .innerJoin('sources as s', 's.id', 'a.sourceId')
-      .select(['a.id', 'a.name', 'a.created', 'a.modified', 'a.sourceId', 's.name as sourceName', 'a.identityId', 'a.nativeIdentity', 'a.attributes', 'a.disabled'])
-      .select(sql<boolean>`exists (select 1 from identity_profiles p where p.authoritative_source_id = a.source_id)`.as('authoritative'));
+      .select([
+        'a.id',
+        'a.name',
+        'a.created',
+        'a.modified',
+        'a.sourceId',
+        's.name as sourceName',
+        'a.identityId',
+        'a.nativeIdentity',
+        'a.attributes',
+        'a.disabled',
+      ])
+      .select(
+        sql<boolean>`exists (select 1 from identity_profiles p where p.authoritative_source_id = a.source_id)`.as(
+          'authoritative',
+        ),
+      );
 
   return {
     async list(query) {
@@ -54,9 +113,10 @@ export function accountRepository(db: Kysely<DB>, tenantId = 'default'): Account
     async setDisabled(selector, disabled) {
       // the selected rows locked first (in id order: two callers never lock in opposite orders),
       // then only those that differ written — an account already so is not touched
-      const which = 'accountIds' in selector
-        ? sql`a.id = any(${[...selector.accountIds]}::text[])`
-        : sql`a.identity_id = ${selector.identityId}
+      const which =
+        'accountIds' in selector
+          ? sql`a.id = any(${[...selector.accountIds]}::text[])`
+          : sql`a.identity_id = ${selector.identityId}
             ${selector.sourceIds ? sql`and a.source_id = any(${[...selector.sourceIds]}::text[])` : sql``}
             ${selector.excludeSourceIds?.length ? sql`and a.source_id <> all(${[...selector.excludeSourceIds]}::text[])` : sql``}`;
       const r = await sql<AccountStateChange>`
@@ -75,7 +135,12 @@ export function accountRepository(db: Kysely<DB>, tenantId = 'default'): Account
       return r.rows;
     },
     async anyOnSource(sourceId) {
-      return !!(await db.selectFrom('accounts').select('id').where('sourceId', '=', sourceId).limit(1).executeTakeFirst());
+      return !!(await db
+        .selectFrom('accounts')
+        .select('id')
+        .where('sourceId', '=', sourceId)
+        .limit(1)
+        .executeTakeFirst());
     },
     async stage(taskId, rows) {
       const inserted = await sql<{ nativeIdentity: string }>`
@@ -89,7 +154,12 @@ export function accountRepository(db: Kysely<DB>, tenantId = 'default'): Account
       return new Set(rows.map((r) => r.nativeIdentity).filter((n) => !fresh.has(n)));
     },
     async stagedLine(taskId, nativeIdentity) {
-      const r = await db.selectFrom('accountLoadRows').select('lineNo').where('taskId', '=', taskId).where('nativeIdentity', '=', nativeIdentity).executeTakeFirst();
+      const r = await db
+        .selectFrom('accountLoadRows')
+        .select('lineNo')
+        .where('taskId', '=', taskId)
+        .where('nativeIdentity', '=', nativeIdentity)
+        .executeTakeFirst();
       return r?.lineNo;
     },
     async removeMissing(taskId, sourceId, after, limit) {
@@ -133,7 +203,9 @@ export function accountRepository(db: Kysely<DB>, tenantId = 'default'): Account
     async clearStaged(taskId, range) {
       await sql`
         delete from account_load_rows where task_id = ${taskId}
-          ${range ? sql`and native_identity <= ${range.through} ${range.after === null ? sql`` : sql`and native_identity > ${range.after}`}` : sql``}`.execute(db);
+          ${range ? sql`and native_identity <= ${range.through} ${range.after === null ? sql`` : sql`and native_identity > ${range.after}`}` : sql``}`.execute(
+        db,
+      );
     },
     countRemovals: (taskId, sourceId) => Preview.countRemovals(db, taskId, sourceId),
     compareStaged: (taskId, sourceId) => Preview.compareStaged(db, taskId, sourceId),

@@ -5,10 +5,17 @@ import type { DB } from '../types.js';
 export function auditRepository(db: Kysely<DB>, tenantId = 'default'): AuditRepository {
   return {
     async record(e) {
-      await db.insertInto('auditLog').values({
-        tenantId, entityType: e.entityType, entityId: e.entityId, action: e.action, actor: e.actor,
-        detail: e.detail === undefined ? null : JSON.stringify(e.detail),
-      }).execute();
+      await db
+        .insertInto('auditLog')
+        .values({
+          tenantId,
+          entityType: e.entityType,
+          entityId: e.entityId,
+          action: e.action,
+          actor: e.actor,
+          detail: e.detail === undefined ? null : JSON.stringify(e.detail),
+        })
+        .execute();
     },
   };
 }

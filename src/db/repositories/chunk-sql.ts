@@ -19,12 +19,17 @@ import { INPUTS_LOCK } from '../locks.js';
  */
 
 /** One identity, or a profile's identities with ids in [firstId, lastId], or those of a profile among `ids`. */
-export type Which = { id: string } | { profileId: string; firstId: string; lastId: string } | { profileId: string; ids: readonly string[] };
+export type Which =
+  | { id: string }
+  | { profileId: string; firstId: string; lastId: string }
+  | { profileId: string; ids: readonly string[] };
 
 const where = (tenantId: string, which: Which) =>
-  'id' in which ? sql`i.id = ${which.id}`
-  : 'ids' in which ? sql`i.tenant_id = ${tenantId} and i.profile_id = ${which.profileId} and i.id = any(${[...which.ids]}::text[])`
-  : sql`i.tenant_id = ${tenantId} and i.profile_id = ${which.profileId} and i.id between ${which.firstId} and ${which.lastId}`;
+  'id' in which
+    ? sql`i.id = ${which.id}`
+    : 'ids' in which
+      ? sql`i.tenant_id = ${tenantId} and i.profile_id = ${which.profileId} and i.id = any(${[...which.ids]}::text[])`
+      : sql`i.tenant_id = ${tenantId} and i.profile_id = ${which.profileId} and i.id between ${which.firstId} and ${which.lastId}`;
 
 /**
  * The owner (not `self`) of the first account of the lookup source, in `keys` order, whose native
@@ -45,7 +50,11 @@ const ownerByKeys = (lookup: ManagerLookup, keys: RawBuilder<unknown>, self: Raw
  * the few identities with several accounts.
  */
 export function chunkQuery(
-  tenantId: string, which: Which, options: Pick<ChunkOptions, 'managerLookup' | 'managerAttributes' | 'evaluateAll' | 'accountStates'> & { runKey?: string } = {},
+  tenantId: string,
+  which: Which,
+  options: Pick<ChunkOptions, 'managerLookup' | 'managerAttributes' | 'evaluateAll' | 'accountStates'> & {
+    runKey?: string;
+  } = {},
 ): RawBuilder<ChunkRow> {
   const lookup = options.managerLookup;
   const lookupKeys = lookup
@@ -54,10 +63,11 @@ export function chunkQuery(
   const managerAttributes = options.managerAttributes
     ? sql`(select m.attributes::text from identity_state m where m.identity_id = s.manager_id)`
     : sql`null::text`;
-  const stale = options.runKey && !options.evaluateAll
-    ? sql`and (s.input_fingerprint is distinct from ${options.runKey}
+  const stale =
+    options.runKey && !options.evaluateAll
+      ? sql`and (s.input_fingerprint is distinct from ${options.runKey}
                ${lookup ? sql`or s.manager_id is distinct from ${ownerByKeys(lookup, sql`s.manager_keys`, sql`i.id`)}` : sql``})`
-    : sql``;
+      : sql``;
   return sql<ChunkRow>`
     select i.id, i.name, s.attributes::text as attributes, s.manager_id, ${managerAttributes} as manager_attributes,
            x.accounts, x.lookup_keys, i.lifecycle_state, i.lifecycle_state_manual
@@ -103,9 +113,15 @@ export interface ChunkRow {
  * `accountAttribute` picks accounts by source name, so a rename may change results) and the
  * manager lookup.
  */
-export function runKey(mappingsFingerprint: string, sourceNames: ReadonlyMap<string, string>, lookup: ManagerLookup | undefined): string {
+export function runKey(
+  mappingsFingerprint: string,
+  sourceNames: ReadonlyMap<string, string>,
+  lookup: ManagerLookup | undefined,
+): string {
   const names = [...sourceNames].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return createHash('md5').update(JSON.stringify([mappingsFingerprint, names, lookup ?? null])).digest('hex');
+  return createHash('md5')
+    .update(JSON.stringify([mappingsFingerprint, names, lookup ?? null]))
+    .digest('hex');
 }
 
 type Account = IdentityForProcessing['accounts'][number];
@@ -125,7 +141,10 @@ const asKey = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringif
  * not the identity itself.
  */
 export function toProcessingIdentity(
-  r: ChunkRow, sourceNames: ReadonlyMap<string, string>, fingerprint: string | null, manager?: ChunkManagers,
+  r: ChunkRow,
+  sourceNames: ReadonlyMap<string, string>,
+  fingerprint: string | null,
+  manager?: ChunkManagers,
 ): IdentityForProcessing {
   const accounts = (r.accounts ? JSON.parse(r.accounts) : []) as Account[];
   if (accounts.length > 1) accounts.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -145,8 +164,16 @@ export function toProcessingIdentity(
     }
   }
   return {
-    id: r.id, name: r.name, attributes: r.attributes ? JSON.parse(r.attributes) : {}, managerId: r.managerId,
+    id: r.id,
+    name: r.name,
+    attributes: r.attributes ? JSON.parse(r.attributes) : {},
+    managerId: r.managerId,
     managerAttributes: r.managerAttributes ? JSON.parse(r.managerAttributes) : null,
-    fingerprint, correlatedManagerId, managerKeys, accounts, lifecycleState: r.lifecycleState, lifecycleManual: r.lifecycleStateManual,
+    fingerprint,
+    correlatedManagerId,
+    managerKeys,
+    accounts,
+    lifecycleState: r.lifecycleState,
+    lifecycleManual: r.lifecycleStateManual,
   };
 }

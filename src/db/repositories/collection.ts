@@ -1,4 +1,11 @@
-import { expressionBuilder, sql, type Expression, type RawBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
+import {
+  expressionBuilder,
+  sql,
+  type Expression,
+  type RawBuilder,
+  type SelectQueryBuilder,
+  type SqlBool,
+} from 'kysely';
 import type { CollectionQuery, FilterRules } from '../../domain/shared/collection.js';
 import { compileFilter, defineFieldMap, type FieldMap, type FieldType, type Operator } from '../../query/index.js';
 
@@ -40,18 +47,32 @@ export async function listPage<Row>(
 }
 
 /** How many rows of `from` the query's filter matches. */
-export async function countMatching(from: AnySelect, query: Pick<CollectionQuery, 'filter'>, fields: FieldMap): Promise<number> {
-  const counted = applyFilter(from.select((eb) => eb.fn.countAll<number>().as('n')), query, fields);
+export async function countMatching(
+  from: AnySelect,
+  query: Pick<CollectionQuery, 'filter'>,
+  fields: FieldMap,
+): Promise<number> {
+  const counted = applyFilter(
+    from.select((eb) => eb.fn.countAll<number>().as('n')),
+    query,
+    fields,
+  );
   return Number((await counted.executeTakeFirstOrThrow()).n);
 }
 
 /** Applies filter, sorters (`tiebreak` last, so pages are stable) and paging. */
 function applyCollection<QB extends AnySelect>(q: QB, query: CollectionQuery, listing: Listing): QB {
-  return applySort(applyFilter(q, query, listing.fields), query, listing).limit(query.limit).offset(query.offset) as QB;
+  return applySort(applyFilter(q, query, listing.fields), query, listing)
+    .limit(query.limit)
+    .offset(query.offset) as QB;
 }
 
 /** The query's sorters as ORDER BY (see `sortTerms`). */
-function applySort<QB extends AnySelect>(q: QB, query: Pick<CollectionQuery, 'sorters'>, listing: Omit<Listing, 'fields'>): QB {
+function applySort<QB extends AnySelect>(
+  q: QB,
+  query: Pick<CollectionQuery, 'sorters'>,
+  listing: Omit<Listing, 'fields'>,
+): QB {
   return q.orderBy(sortTerms(query, listing)) as QB;
 }
 
@@ -65,7 +86,10 @@ function applyFilter<QB extends AnySelect>(q: QB, query: Pick<CollectionQuery, '
  * pages are stable. Names (`name`, `owner.name`…) sort by `lower(column)`, case-insensitively like
  * ISC's listings. For builders (`applySort`) and for statements written with the `sql` tag.
  */
-export function sortTerms(query: Pick<CollectionQuery, 'sorters'>, { sortColumns, tiebreak }: Omit<Listing, 'fields'>): RawBuilder<unknown> {
+export function sortTerms(
+  query: Pick<CollectionQuery, 'sorters'>,
+  { sortColumns, tiebreak }: Omit<Listing, 'fields'>,
+): RawBuilder<unknown> {
   const terms = query.sorters.map((s) => {
     const column = sql.ref(sortColumns[s.field]);
     return sql`${/(^|\.)name$/.test(s.field) ? sql`lower(${column})` : column} ${sql.raw(s.direction === 'desc' ? 'desc' : 'asc')}`;
@@ -78,6 +102,9 @@ export function sortTerms(query: Pick<CollectionQuery, 'sorters'>, { sortColumns
  * The query's filter as a condition for a statement written with the `sql` tag (`and ${condition}`),
  * or undefined without a filter: the same compiled filter `applyFilter` adds to a builder.
  */
-export function filterCondition(query: Pick<CollectionQuery, 'filter'>, fields: FieldMap): Expression<SqlBool> | undefined {
+export function filterCondition(
+  query: Pick<CollectionQuery, 'filter'>,
+  fields: FieldMap,
+): Expression<SqlBool> | undefined {
   return query.filter && compileFilter(query.filter, fields)(expressionBuilder());
 }

@@ -1,16 +1,43 @@
 import { sql, type Kysely } from 'kysely';
-import type { IdentityChange, IdentityForProcessing, IdentityRepository, ManagerLookup } from '../../domain/identities/repository.js';
-import { IDENTITY_ATTRIBUTE_FIELDS, IDENTITY_ATTRIBUTE_FILTER, IDENTITY_FILTERS, NAMED_ATTRIBUTE_FILTER, type Identity } from '../../domain/identities/schema.js';
+import type {
+  IdentityChange,
+  IdentityForProcessing,
+  IdentityRepository,
+  ManagerLookup,
+} from '../../domain/identities/repository.js';
+import {
+  IDENTITY_ATTRIBUTE_FIELDS,
+  IDENTITY_ATTRIBUTE_FILTER,
+  IDENTITY_FILTERS,
+  NAMED_ATTRIBUTE_FILTER,
+  type Identity,
+} from '../../domain/identities/schema.js';
 import type { CollectionQuery } from '../../domain/shared/collection.js';
 import type { FieldMap, FilterNode } from '../../query/index.js';
 import type { DB } from '../types.js';
 import { listPage, withColumns, type Listing } from './collection.js';
-import { chunkQuery, holdInputs, ownersOf, runKey, toProcessingIdentity, type ChunkManagers, type ChunkRow } from './chunk-sql.js';
+import {
+  chunkQuery,
+  holdInputs,
+  ownersOf,
+  runKey,
+  toProcessingIdentity,
+  type ChunkManagers,
+  type ChunkRow,
+} from './chunk-sql.js';
 import * as Q from './identity-sql.js';
 
 const COLUMNS = {
-  id: 'i.id', name: 'i.name', alias: 'i.alias', emailAddress: 'i.email_address', email: 'i.email_address', processingState: 'i.processing_state',
-  identityProfileId: 'i.profile_id', correlated: 'i.correlated', 'managerRef.id': 'i.manager_id', isManager: 'i.is_manager',
+  id: 'i.id',
+  name: 'i.name',
+  alias: 'i.alias',
+  emailAddress: 'i.email_address',
+  email: 'i.email_address',
+  processingState: 'i.processing_state',
+  identityProfileId: 'i.profile_id',
+  correlated: 'i.correlated',
+  'managerRef.id': 'i.manager_id',
+  isManager: 'i.is_manager',
 };
 const FIELDS = withColumns(IDENTITY_FILTERS, COLUMNS);
 const SORT_COLUMNS = { name: 'i.name', alias: 'i.alias', id: 'i.id', created: 'i.created', modified: 'i.modified' };
@@ -29,7 +56,9 @@ function attributeFields(query: CollectionQuery): { names: string[]; fields: Fie
     if ('operands' in node) return node.operands.forEach(walk);
     if ('operand' in node) return walk(node.operand);
     const field = (node as { field?: { name: string } }).field?.name;
-    const name = field?.startsWith('attributes.') ? field.slice(11) : IDENTITY_ATTRIBUTE_FIELDS[field as keyof typeof IDENTITY_ATTRIBUTE_FIELDS];
+    const name = field?.startsWith('attributes.')
+      ? field.slice(11)
+      : IDENTITY_ATTRIBUTE_FIELDS[field as keyof typeof IDENTITY_ATTRIBUTE_FIELDS];
     if (!field || name === undefined) return;
     reads.set(field, name);
     if (!names.includes(name)) names.push(name);
@@ -37,7 +66,9 @@ function attributeFields(query: CollectionQuery): { names: string[]; fields: Fie
   walk(query.filter);
   if (!names.length) return { names, fields: FIELDS };
   const fieldsRead = [...reads.keys()];
-  const rules = Object.fromEntries(fieldsRead.map((f) => [f, f.startsWith('attributes.') ? IDENTITY_ATTRIBUTE_FILTER : NAMED_ATTRIBUTE_FILTER]));
+  const rules = Object.fromEntries(
+    fieldsRead.map((f) => [f, f.startsWith('attributes.') ? IDENTITY_ATTRIBUTE_FILTER : NAMED_ATTRIBUTE_FILTER]),
+  );
   const columns = Object.fromEntries(fieldsRead.map((f) => [f, `i.attr_${names.indexOf(reads.get(f)!)}`]));
   return { names, fields: { ...FIELDS, ...withColumns(rules, columns) } };
 }
@@ -50,15 +81,33 @@ export function identityRepository(db: Kysely<DB>, tenantId = 'default'): Identi
    */
   const view = (attributes: string[] = []) =>
     db.selectFrom(
-      db.selectFrom('identities as b').leftJoin('identityState as s', 's.identityId', 'b.id')
-        .select(['b.id', 'b.tenantId', 'b.name', 'b.profileId', 'b.created', 's.managerId', 's.processingState', 's.lastRefresh', 'b.lifecycleState', 'b.lifecycleStateManual'])
+      db
+        .selectFrom('identities as b')
+        .leftJoin('identityState as s', 's.identityId', 'b.id')
+        .select([
+          'b.id',
+          'b.tenantId',
+          'b.name',
+          'b.profileId',
+          'b.created',
+          's.managerId',
+          's.processingState',
+          's.lastRefresh',
+          'b.lifecycleState',
+          'b.lifecycleStateManual',
+        ])
         .select(sql<Date>`greatest(b.modified, s.modified)`.as('modified'))
         .select(sql<Record<string, unknown>>`coalesce(s.attributes, '{}'::jsonb)`.as('attributes'))
         .select(sql<string | null>`s.attributes->>'uid'`.as('alias'))
         .select(sql<string | null>`s.attributes->>'email'`.as('emailAddress'))
         .select(sql<boolean>`exists (select 1 from accounts a where a.identity_id = b.id)`.as('correlated'))
         .select(sql<boolean>`exists (select 1 from identity_state r where r.manager_id = b.id)`.as('isManager'))
-        .$call((q) => attributes.reduce((acc, name, i) => acc.select(sql<string | null>`s.attributes->>${name}`.as(`attr_${i}`)), q))
+        .$call((q) =>
+          attributes.reduce(
+            (acc, name, i) => acc.select(sql<string | null>`s.attributes->>${name}`.as(`attr_${i}`)),
+            q,
+          ),
+        )
         .where('b.tenantId', '=', tenantId)
         .as('i'),
     );
@@ -66,12 +115,39 @@ export function identityRepository(db: Kysely<DB>, tenantId = 'default'): Identi
     view(attributes)
       .leftJoin('identities as m', 'm.id', 'i.managerId')
       .leftJoin('identityProfiles as p', 'p.id', 'i.profileId')
-      .select(['i.id', 'i.name', 'i.created', 'i.modified', 'i.alias', 'i.emailAddress', 'i.processingState', 'i.attributes', 'i.managerId', 'm.name as managerName', 'i.profileId', 'p.name as profileName', 'i.isManager', 'i.lifecycleState', 'i.lifecycleStateManual'])
+      .select([
+        'i.id',
+        'i.name',
+        'i.created',
+        'i.modified',
+        'i.alias',
+        'i.emailAddress',
+        'i.processingState',
+        'i.attributes',
+        'i.managerId',
+        'm.name as managerName',
+        'i.profileId',
+        'p.name as profileName',
+        'i.isManager',
+        'i.lifecycleState',
+        'i.lifecycleStateManual',
+      ])
       // the state's identityState: one lookup on lifecycle_states' unique (profile, lower(technical name)) index
-      .select(sql<string | null>`(select ls.identity_state from lifecycle_states ls where ls.profile_id = i.profile_id and lower(ls.technical_name) = lower(i.lifecycle_state))`.as('identityState'))
+      .select(
+        sql<
+          string | null
+        >`(select ls.identity_state from lifecycle_states ls where ls.profile_id = i.profile_id and lower(ls.technical_name) = lower(i.lifecycle_state))`.as(
+          'identityState',
+        ),
+      )
       .select(sql<Date | null>`greatest(i.last_refresh, p.last_processed)`.as('lastRefresh'));
   const sourceNames = async () =>
-    new Map((await db.selectFrom('sources').select(['id', 'name']).where('tenantId', '=', tenantId).execute()).map((r) => [r.id, r.name]));
+    new Map(
+      (await db.selectFrom('sources').select(['id', 'name']).where('tenantId', '=', tenantId).execute()).map((r) => [
+        r.id,
+        r.name,
+      ]),
+    );
 
   const ownersOfKeys = async (lookup: ManagerLookup, rows: ChunkRow[]) => {
     const keys = new Set<string>();
@@ -91,7 +167,8 @@ export function identityRepository(db: Kysely<DB>, tenantId = 'default'): Identi
       return row ? toIdentity(row) : undefined;
     },
     async findForProcessing(id) {
-      const [row] = (await chunkQuery(tenantId, { id }, { managerAttributes: true, accountStates: true }).execute(db)).rows;
+      const [row] = (await chunkQuery(tenantId, { id }, { managerAttributes: true, accountStates: true }).execute(db))
+        .rows;
       return row ? toProcessingIdentity(row, await sourceNames(), null) : undefined;
     },
     async loadChunk(profileId, range, options = {}) {
@@ -104,10 +181,16 @@ export function identityRepository(db: Kysely<DB>, tenantId = 'default'): Identi
       const identities = madeAsIterated(rows, names, key ?? null, manager);
       if (!key) return { identities, inRange: rows.length };
       if (options.evaluateAll) return { identities, inRange: rows.length };
-      const counted = await db.selectFrom('identities').select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('tenantId', '=', tenantId).where('profileId', '=', profileId)
-        .$call((q) => ('ids' in range ? q.where('id', 'in', range.ids.length ? [...range.ids] : [''])
-          : q.where('id', '>=', range.firstId).where('id', '<=', range.lastId)))
+      const counted = await db
+        .selectFrom('identities')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('tenantId', '=', tenantId)
+        .where('profileId', '=', profileId)
+        .$call((q) =>
+          'ids' in range
+            ? q.where('id', 'in', range.ids.length ? [...range.ids] : [''])
+            : q.where('id', '>=', range.firstId).where('id', '<=', range.lastId),
+        )
         .executeTakeFirstOrThrow();
       return { identities, inRange: Number(counted.n) };
     },
@@ -124,10 +207,24 @@ export function identityRepository(db: Kysely<DB>, tenantId = 'default'): Identi
       // whole profile was one statement of ~0.2 s per 100,000 identities, which on PGlite held
       // the event loop and the one session that long
       const bounds: Array<{ firstId: string; lastId: string; count: number }> = [];
-      for (let after: string | undefined; ;) {
-        const next = await db.selectFrom((eb) => eb.selectFrom('identities').select('id').where('tenantId', '=', tenantId).where('profileId', '=', profileId)
-          .$if(after !== undefined, (q) => q.where('id', '>', after!)).orderBy('id').limit(size).as('c'))
-          .select((eb) => [eb.fn.min<string>('c.id').as('firstId'), eb.fn.max<string>('c.id').as('lastId'), eb.fn.countAll<number>().as('count')])
+      for (let after: string | undefined; ; ) {
+        const next = await db
+          .selectFrom((eb) =>
+            eb
+              .selectFrom('identities')
+              .select('id')
+              .where('tenantId', '=', tenantId)
+              .where('profileId', '=', profileId)
+              .$if(after !== undefined, (q) => q.where('id', '>', after!))
+              .orderBy('id')
+              .limit(size)
+              .as('c'),
+          )
+          .select((eb) => [
+            eb.fn.min<string>('c.id').as('firstId'),
+            eb.fn.max<string>('c.id').as('lastId'),
+            eb.fn.countAll<number>().as('count'),
+          ])
           .executeTakeFirstOrThrow();
         if (!Number(next.count)) return bounds;
         bounds.push({ firstId: next.firstId, lastId: next.lastId, count: Number(next.count) });
@@ -146,7 +243,10 @@ export function identityRepository(db: Kysely<DB>, tenantId = 'default'): Identi
       const setting: IdentityChange[] = [];
       const leaving: IdentityChange[] = [];
       for (const c of changes) (c.managerId !== undefined ? setting : leaving).push(c);
-      for (const [group, setManager] of [[setting, true], [leaving, false]] as const) {
+      for (const [group, setManager] of [
+        [setting, true],
+        [leaving, false],
+      ] as const) {
         if (!group.length) continue;
         // the changes are the records as they are (a key left out reads as null)
         await sql`
@@ -160,13 +260,19 @@ export function identityRepository(db: Kysely<DB>, tenantId = 'default'): Identi
             ${setManager ? sql`, manager_id = excluded.manager_id` : sql``}`.execute(db);
       }
     },
-    correlateManagers: (profileId, sourceId, mapping, since) => Q.correlateManagers(db, tenantId, profileId, sourceId, mapping, since),
+    correlateManagers: (profileId, sourceId, mapping, since) =>
+      Q.correlateManagers(db, tenantId, profileId, sourceId, mapping, since),
     async markProfileProcessed(profileId, at) {
       await db.updateTable('identityProfiles').set({ lastProcessed: at }).where('id', '=', profileId).execute();
     },
     async profilesOf(ids) {
       if (!ids.length) return [];
-      return db.selectFrom('identities').select(['id', 'profileId']).where('tenantId', '=', tenantId).where('id', 'in', [...ids]).execute();
+      return db
+        .selectFrom('identities')
+        .select(['id', 'profileId'])
+        .where('tenantId', '=', tenantId)
+        .where('id', 'in', [...ids])
+        .execute();
     },
     formIdentities: (sourceId, range) => Q.formIdentities(db, tenantId, sourceId, range),
     correlateAccounts: (sourceId, range) => Q.correlateAccounts(db, tenantId, sourceId, range),
@@ -204,7 +310,10 @@ export function identityRepository(db: Kysely<DB>, tenantId = 'default'): Identi
  * chunk first kept 2,500 identities alive across many minor collections, which then copied them).
  */
 function* madeAsIterated(
-  rows: Array<ChunkRow | undefined>, names: ReadonlyMap<string, string>, fingerprint: string | null, manager: ChunkManagers | undefined,
+  rows: Array<ChunkRow | undefined>,
+  names: ReadonlyMap<string, string>,
+  fingerprint: string | null,
+  manager: ChunkManagers | undefined,
 ): Generator<IdentityForProcessing> {
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
@@ -214,20 +323,41 @@ function* madeAsIterated(
 }
 
 function toIdentity(r: {
-  id: string; name: string; created: Date; modified: Date; alias: string | null; emailAddress: string | null; processingState: string | null;
-  attributes: unknown; managerId: string | null; managerName: string | null; profileId: string | null; profileName: string | null;
-  lastRefresh: Date | null; isManager: boolean; lifecycleState: string | null; lifecycleStateManual: boolean; identityState: string | null;
+  id: string;
+  name: string;
+  created: Date;
+  modified: Date;
+  alias: string | null;
+  emailAddress: string | null;
+  processingState: string | null;
+  attributes: unknown;
+  managerId: string | null;
+  managerName: string | null;
+  profileId: string | null;
+  profileName: string | null;
+  lastRefresh: Date | null;
+  isManager: boolean;
+  lifecycleState: string | null;
+  lifecycleStateManual: boolean;
+  identityState: string | null;
 }): Identity {
   const attributes = (r.attributes ?? {}) as Record<string, unknown>;
   // a state set by hand is the identity's cloudLifecycleState, as ISC shows it; the stored
   // attribute keeps the computed value, which decides when the manual state ends (lifecycle.ts)
   if (r.lifecycleStateManual && r.lifecycleState) attributes.cloudLifecycleState = r.lifecycleState;
   return {
-    id: r.id, name: r.name, created: r.created.toISOString(), modified: r.modified.toISOString(),
-    alias: r.alias, emailAddress: r.emailAddress, processingState: (r.processingState as Identity['processingState']) ?? null,
+    id: r.id,
+    name: r.name,
+    created: r.created.toISOString(),
+    modified: r.modified.toISOString(),
+    alias: r.alias,
+    emailAddress: r.emailAddress,
+    processingState: (r.processingState as Identity['processingState']) ?? null,
     identityStatus: 'UNREGISTERED',
-    managerRef: r.managerId && r.managerName !== null ? { type: 'IDENTITY', id: r.managerId, name: r.managerName } : null,
-    isManager: r.isManager, lastRefresh: r.lastRefresh ? new Date(r.lastRefresh).toISOString() : null,
+    managerRef:
+      r.managerId && r.managerName !== null ? { type: 'IDENTITY', id: r.managerId, name: r.managerName } : null,
+    isManager: r.isManager,
+    lastRefresh: r.lastRefresh ? new Date(r.lastRefresh).toISOString() : null,
     attributes,
     identityProfile: r.profileId ? { id: r.profileId, name: r.profileName ?? '' } : null,
     lifecycleState: r.lifecycleState ? { stateName: r.lifecycleState, manuallyUpdated: r.lifecycleStateManual } : null,

@@ -25,14 +25,20 @@ const str = JSON.stringify;
  * The stored parts of a profile's API JSON, and the JSON columns' text (see `storedShape`), each
  * written once; without `tail`, only the head (a write that keeps the stored tail).
  */
-export function jsonParts(p: IdentityProfile, { tail = true } = {}): { head: string; tail: string; config: string; reportReference: string | null } {
+export function jsonParts(
+  p: IdentityProfile,
+  { tail = true } = {},
+): { head: string; tail: string; config: string; reportReference: string | null } {
   const owner = p.owner ? `{"type":"IDENTITY","id":${str(p.owner.id)},"name":${str(p.owner.name ?? '')}}` : 'null';
-  const head = `{"id":${str(p.id)},"name":${str(p.name)},"created":${str(iso(p.created))},"modified":${str(iso(p.modified))},` +
+  const head =
+    `{"id":${str(p.id)},"name":${str(p.name)},"created":${str(iso(p.created))},"modified":${str(iso(p.modified))},` +
     `"description":${p.description === null || p.description === undefined ? 'null' : str(p.description)},"owner":${owner},"priority":${Number(p.priority)},` +
     `"authoritativeSource":{"type":"SOURCE","id":${str(p.authoritativeSource.id)},`;
   if (!tail) return { head, tail: '', config: '', reportReference: null };
   const config = str(storedShape.config(p.identityAttributeConfig));
-  const reportReference = p.identityExceptionReportReference ? str(storedShape.reportReference(p.identityExceptionReportReference)) : null;
+  const reportReference = p.identityExceptionReportReference
+    ? str(storedShape.reportReference(p.identityExceptionReportReference))
+    : null;
   return {
     head,
     tail: `"identityAttributeConfig":${config},"identityExceptionReportReference":${reportReference ?? 'null'},"hasTimeBasedAttr":${p.hasTimeBasedAttr === true}}`,
@@ -55,10 +61,13 @@ type ReportReference = IdentityProfile['identityExceptionReportReference'];
 export const storedShape = {
   config: (c: Config): Config => ({
     enabled: c.enabled,
-    attributeTransforms: c.attributeTransforms.map(({ identityAttributeName, transformDefinition: { type, attributes } }) => ({
-      identityAttributeName,
-      transformDefinition: attributes === undefined ? { type } : { type, attributes },
-    })),
+    attributeTransforms: c.attributeTransforms.map(
+      ({ identityAttributeName, transformDefinition: { type, attributes } }) => ({
+        identityAttributeName,
+        transformDefinition: attributes === undefined ? { type } : { type, attributes },
+      }),
+    ),
   }),
-  reportReference: (r: ReportReference): ReportReference => (r ? { taskResultId: r.taskResultId, reportName: r.reportName } : null),
+  reportReference: (r: ReportReference): ReportReference =>
+    r ? { taskResultId: r.taskResultId, reportName: r.reportName } : null,
 };

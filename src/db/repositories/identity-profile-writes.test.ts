@@ -6,9 +6,19 @@ import { versionedWriter } from './identity-profile-writes.js';
 
 function profile(id: string, name: string): IdentityProfile {
   return {
-    id, name, created: '2024-01-01T00:00:00.000Z', modified: '2024-01-02T00:00:00.000Z', description: null, owner: null, priority: 10,
-    authoritativeSource: { type: 'SOURCE', id: 'src', name: 'Source' }, identityRefreshRequired: false, identityCount: 0,
-    identityAttributeConfig: { enabled: true, attributeTransforms: [] }, identityExceptionReportReference: null, hasTimeBasedAttr: false,
+    id,
+    name,
+    created: '2024-01-01T00:00:00.000Z',
+    modified: '2024-01-02T00:00:00.000Z',
+    description: null,
+    owner: null,
+    priority: 10,
+    authoritativeSource: { type: 'SOURCE', id: 'src', name: 'Source' },
+    identityRefreshRequired: false,
+    identityCount: 0,
+    identityAttributeConfig: { enabled: true, attributeTransforms: [] },
+    identityExceptionReportReference: null,
+    hasTimeBasedAttr: false,
   };
 }
 
@@ -43,20 +53,28 @@ describe('versionedWriter: group commit of PATCH writes', () => {
   it('writes the PATCHes of one turn in one statement', async () => {
     const db = database(() => undefined);
     const written = await Promise.all(['a', 'b', 'c'].map((id) => db.write(...write(id, `new-${id}`))));
-    expect(written.map((w) => [w?.profile.name, w?.version])).toEqual([['new-a', '2'], ['new-b', '2'], ['new-c', '2']]);
+    expect(written.map((w) => [w?.profile.name, w?.version])).toEqual([
+      ['new-a', '2'],
+      ['new-b', '2'],
+      ['new-c', '2'],
+    ]);
     expect(db.statements).toEqual([['a', 'b', 'c']]);
   });
 
   it.each([
     ['a constraint one write broke (23505)', pgError('duplicate key value violates unique constraint', '23505')],
     ['a value one write holds (22021)', pgError('invalid byte sequence', '22021')],
-  ])('a batch failed by %s runs each write alone: only that write fails, the others are written', async (_what, error) => {
-    const db = database((ids) => (ids.includes('bad') ? error : undefined));
-    const results = await Promise.allSettled(['a', 'bad', 'c'].map((id) => db.write(...write(id, `new-${id}`))));
-    expect(results.map((r) => (r.status === 'fulfilled' ? r.value?.profile.name : (r.reason as Error).message)))
-      .toEqual(['new-a', error.message, 'new-c']);
-    expect(db.statements).toEqual([['a', 'bad', 'c'], ['a'], ['bad'], ['c']]);
-  });
+  ])(
+    'a batch failed by %s runs each write alone: only that write fails, the others are written',
+    async (_what, error) => {
+      const db = database((ids) => (ids.includes('bad') ? error : undefined));
+      const results = await Promise.allSettled(['a', 'bad', 'c'].map((id) => db.write(...write(id, `new-${id}`))));
+      expect(
+        results.map((r) => (r.status === 'fulfilled' ? r.value?.profile.name : (r.reason as Error).message)),
+      ).toEqual(['new-a', error.message, 'new-c']);
+      expect(db.statements).toEqual([['a', 'bad', 'c'], ['a'], ['bad'], ['c']]);
+    },
+  );
 
   it.each([
     ['connection refused', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })],
@@ -64,7 +82,10 @@ describe('versionedWriter: group commit of PATCH writes', () => {
     ['a connection lost mid-statement', new Error('Connection terminated unexpectedly')],
     ['a connect timeout', new Error('timeout exceeded when trying to connect')],
     ['a statement timeout (57014)', pgError('canceling statement due to statement timeout', '57014')],
-    ['a connection failure wrapped with a class-23 code', Object.assign(pgError('wrapped', '23505'), { cause: pgError('lost', '08006') })],
+    [
+      'a connection failure wrapped with a class-23 code',
+      Object.assign(pgError('wrapped', '23505'), { cause: pgError('lost', '08006') }),
+    ],
   ])('a batch failed by %s fails every write at once: nothing is sent again write by write', async (_what, error) => {
     const db = database(() => error);
     const results = await Promise.allSettled(['a', 'b', 'c', 'a'].map((id) => db.write(...write(id, `new-${id}`))));
@@ -72,8 +93,10 @@ describe('versionedWriter: group commit of PATCH writes', () => {
     expect(db.statements).toEqual([['a', 'b', 'c']]);
   });
 
-  it('a profile written twice in a failed batch: the second write reports a conflict (it reads again), not the first one\'s error', async () => {
-    const db = database((ids) => (ids.includes('a') ? pgError('duplicate key value violates unique constraint', '23505') : undefined));
+  it("a profile written twice in a failed batch: the second write reports a conflict (it reads again), not the first one's error", async () => {
+    const db = database((ids) =>
+      ids.includes('a') ? pgError('duplicate key value violates unique constraint', '23505') : undefined,
+    );
     const results = await Promise.allSettled([db.write(...write('a', 'taken')), db.write(...write('a', 'other'))]);
     expect(results[0]).toMatchObject({ status: 'rejected', reason: { code: '23505' } });
     expect(results[1]).toEqual({ status: 'fulfilled', value: undefined });
@@ -86,7 +109,10 @@ describe('versionedWriter: group commit of PATCH writes', () => {
     const written = await Promise.all([db.write(profileA, undefined), db.write(...write('b', 'new-b'))]);
     expect(written.map((w) => w?.profile.name)).toEqual(['new-a', 'new-b']);
     expect(db.statements).toEqual([['a'], ['b']]);
-    expect(db.records.map(([r]) => [r.version, r.actor])).toEqual([[null, null], ['1', 'test']]);
+    expect(db.records.map(([r]) => [r.version, r.actor])).toEqual([
+      [null, null],
+      ['1', 'test'],
+    ]);
   });
 
   it('sends the fields stored in json_tail only when they change or the tail was not written by this process (a read)', async () => {

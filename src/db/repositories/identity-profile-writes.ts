@@ -27,7 +27,9 @@ export const TENANT_FILTER = '(ip.tenant_id = $1) is true';
  * with their new version. `created` is never written. A record without `json_tail` leaves the
  * fields stored in it as they are (see `keepsTail`).
  */
-export const UPDATE_MANY_IF_VERSION = prepared('identity_profiles_update_if_version', `with input as (
+export const UPDATE_MANY_IF_VERSION = prepared(
+  'identity_profiles_update_if_version',
+  `with input as (
     select * from jsonb_to_recordset($2::jsonb) as x(id text, version text, name text, description text, owner_type text, owner_id text,
       owner_name text, priority int, authoritative_source_id text, identity_refresh_required boolean, identity_count int, modified timestamptz,
       identity_attribute_config jsonb, identity_exception_report_reference jsonb, has_time_based_attr boolean, json_head text, json_tail text,
@@ -45,7 +47,8 @@ export const UPDATE_MANY_IF_VERSION = prepared('identity_profiles_update_if_vers
     insert into audit_log (tenant_id, entity_type, entity_id, action, actor, detail)
     select $1, 'IDENTITY_PROFILE', u.id, 'update', i.actor, i.detail from updated u join input i on i.id = u.id where i.actor is not null
   )
-  select id, v from updated`);
+  select id, v from updated`,
+);
 
 /** A profile as its columns are stored for an insert (with its API JSON's stored parts: see identity-profile-json.ts). */
 export function toRow(p: IdentityProfile) {
@@ -104,9 +107,15 @@ interface Write {
  * values (a PATCH that touches none of them shares them with its base): then none of them is sent
  * and the row keeps them as stored — less to send and parse per PATCH (bench/api).
  */
-const keepsTail = (p: IdentityProfile, base: BaseVersion | undefined): base is BaseVersion & { tail: string; profile: IdentityProfile } =>
-  base?.tail !== undefined && base.profile !== undefined && p.identityAttributeConfig === base.profile.identityAttributeConfig &&
-  p.identityExceptionReportReference === base.profile.identityExceptionReportReference && p.hasTimeBasedAttr === base.profile.hasTimeBasedAttr;
+const keepsTail = (
+  p: IdentityProfile,
+  base: BaseVersion | undefined,
+): base is BaseVersion & { tail: string; profile: IdentityProfile } =>
+  base?.tail !== undefined &&
+  base.profile !== undefined &&
+  p.identityAttributeConfig === base.profile.identityAttributeConfig &&
+  p.identityExceptionReportReference === base.profile.identityExceptionReportReference &&
+  p.hasTimeBasedAttr === base.profile.hasTimeBasedAttr;
 
 const json = (value: unknown) => (value === undefined ? 'null' : JSON.stringify(value));
 
@@ -114,10 +123,13 @@ const json = (value: unknown) => (value === undefined ? 'null' : JSON.stringify(
 function record({ profile: p, base, audit }: Write): { record: string; tail: string } {
   const kept = keepsTail(p, base);
   const parts = jsonParts(p, { tail: !kept });
-  const tailFields = kept ? '' : `"identity_attribute_config":${parts.config},"identity_exception_report_reference":${parts.reportReference ?? 'null'},` +
-    `"has_time_based_attr":${json(p.hasTimeBasedAttr)},"json_tail":${json(parts.tail)},`;
+  const tailFields = kept
+    ? ''
+    : `"identity_attribute_config":${parts.config},"identity_exception_report_reference":${parts.reportReference ?? 'null'},` +
+      `"has_time_based_attr":${json(p.hasTimeBasedAttr)},"json_tail":${json(parts.tail)},`;
   return {
-    record: `{"id":${json(p.id)},"version":${json(base?.version ?? null)},"name":${json(p.name)},"description":${json(p.description)},` +
+    record:
+      `{"id":${json(p.id)},"version":${json(base?.version ?? null)},"name":${json(p.name)},"description":${json(p.description)},` +
       `"owner_type":${p.owner ? '"IDENTITY"' : 'null'},"owner_id":${json(p.owner?.id ?? null)},"owner_name":${json(p.owner?.name ?? null)},` +
       `"priority":${json(p.priority)},"authoritative_source_id":${json(p.authoritativeSource.id)},` +
       `"identity_refresh_required":${json(p.identityRefreshRequired)},"identity_count":${json(p.identityCount)},"modified":${json(p.modified)},` +
@@ -143,7 +155,9 @@ type Outcome = WrittenVersion | undefined | { error: unknown };
 export function versionedWriter(raw: RawExecutor, tenantId: string, { batched = true } = {}) {
   const run = async (ws: Write[], records: Map<Write, { record: string }>): Promise<Map<string, string>> => {
     const input = `[${ws.map((w) => records.get(w)!.record).join(',')}]`;
-    const { rows } = await raw(CompiledQuery.raw(UPDATE_MANY_IF_VERSION, [tenantId, input, ws.map((w) => w.profile.id)]));
+    const { rows } = await raw(
+      CompiledQuery.raw(UPDATE_MANY_IF_VERSION, [tenantId, input, ws.map((w) => w.profile.id)]),
+    );
     return new Map(rows.map((r: { id: string; v: string }) => [r.id, r.v]));
   };
   const writeMany = async (writes: Write[]): Promise<Outcome[]> => {
@@ -152,26 +166,34 @@ export function versionedWriter(raw: RawExecutor, tenantId: string, { batched = 
     const records = new Map([...first.values()].map((w) => [w, record(w)]));
     const answer = (w: Write, written: Map<string, string>): WrittenVersion | undefined => {
       const version = written.get(w.profile.id);
-      return first.get(w.profile.id) === w && version !== undefined ? { profile: w.profile, version, tail: records.get(w)!.tail } : undefined;
+      return first.get(w.profile.id) === w && version !== undefined
+        ? { profile: w.profile, version, tail: records.get(w)!.tail }
+        : undefined;
     };
     try {
       const written = await run([...first.values()], records);
       return writes.map((w) => answer(w, written));
     } catch (error) {
       if (!causedByOneWrite(error)) return writes.map(() => ({ error }));
-      return Promise.all(writes.map(async (w): Promise<Outcome> => {
-        if (first.get(w.profile.id) !== w) return undefined;
-        if (first.size === 1) return { error };
-        try {
-          return answer(w, await run([w], records));
-        } catch (e) {
-          return { error: e };
-        }
-      }));
+      return Promise.all(
+        writes.map(async (w): Promise<Outcome> => {
+          if (first.get(w.profile.id) !== w) return undefined;
+          if (first.size === 1) return { error };
+          try {
+            return answer(w, await run([w], records));
+          } catch (e) {
+            return { error: e };
+          }
+        }),
+      );
     }
   };
   const writeOne = batched ? batchedCalls(writeMany) : async (w: Write) => (await writeMany([w]))[0];
-  return async (profile: IdentityProfile, base: BaseVersion | undefined, audit?: AuditNote): Promise<WrittenVersion | undefined> => {
+  return async (
+    profile: IdentityProfile,
+    base: BaseVersion | undefined,
+    audit?: AuditNote,
+  ): Promise<WrittenVersion | undefined> => {
     const result = await writeOne({ profile, base, audit });
     if (result && 'error' in result) throw result.error;
     return result;

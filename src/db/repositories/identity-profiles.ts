@@ -14,8 +14,13 @@ import { missingTransformError, PROFILES_REFERENCING } from './transform-referen
 const LISTING: Listing = {
   fields: withColumns(LIST_FILTERS, { id: 'ip.id', name: 'ip.name', priority: 'ip.priority' }),
   sortColumns: {
-    id: 'ip.id', name: 'ip.name', priority: 'ip.priority', created: 'ip.created', modified: 'ip.modified',
-    'owner.id': 'ip.owner_id', 'owner.name': 'ip.owner_name',
+    id: 'ip.id',
+    name: 'ip.name',
+    priority: 'ip.priority',
+    created: 'ip.created',
+    modified: 'ip.modified',
+    'owner.id': 'ip.owner_id',
+    'owner.name': 'ip.owner_name',
   },
   tiebreak: 'ip.id',
 };
@@ -35,8 +40,11 @@ const BY_ID = prepared('identity_profile_by_id', BY_ID_SQL);
  * Profiles by id as the API's JSON text (see identity-profile-json.ts) with their version (`xmin`):
  * GET by id, and PATCH's read. Concurrent calls share one query (see batchedLookup).
  */
-export const JSON_BY_IDS = prepared('identity_profiles_json_by_ids', `select ip.id, ${PROFILE_JSON_SQL} as json, ip.xmin::text as v from identity_profiles ip
-  join sources s on s.id = ip.authoritative_source_id where ip.id = any($2::text[]) and ${TENANT_FILTER}`);
+export const JSON_BY_IDS = prepared(
+  'identity_profiles_json_by_ids',
+  `select ip.id, ${PROFILE_JSON_SQL} as json, ip.xmin::text as v from identity_profiles ip
+  join sources s on s.id = ip.authoritative_source_id where ip.id = any($2::text[]) and ${TENANT_FILTER}`,
+);
 type VersionedJsonRow = { id: string; json: string; v: string };
 const BY_ID_FOR_UPDATE = prepared('identity_profile_by_id_for_update', `${BY_ID_SQL} for update of ip`);
 export function toIdentityProfile(r: Row): IdentityProfile {
@@ -52,7 +60,8 @@ export function toIdentityProfile(r: Row): IdentityProfile {
     identityRefreshRequired: r.identityRefreshRequired,
     identityCount: r.identityCount,
     identityAttributeConfig: r.identityAttributeConfig as IdentityProfile['identityAttributeConfig'],
-    identityExceptionReportReference: (r.identityExceptionReportReference ?? null) as IdentityProfile['identityExceptionReportReference'],
+    identityExceptionReportReference: (r.identityExceptionReportReference ??
+      null) as IdentityProfile['identityExceptionReportReference'],
     hasTimeBasedAttr: r.hasTimeBasedAttr,
   };
 }
@@ -75,7 +84,9 @@ function listStatement(db: Kysely<DB>, query: CollectionQuery, tenantId: string)
   const statement = sql`select ${sql.raw(PROFILE_JSON_SQL)} as json${query.count ? sql`, page.total` : sql``}
     from (select ip.id${query.count ? sql`, count(*) over () as total` : sql``} from identity_profiles ip
       where ip.tenant_id = ${tenantId}${filter ? sql` and ${filter}` : sql``} order by ${order} limit ${query.limit} offset ${query.offset}) page
-    join identity_profiles ip on ip.id = page.id join sources s on s.id = ip.authoritative_source_id order by ${order}`.compile(db);
+    join identity_profiles ip on ip.id = page.id join sources s on s.id = ip.authoritative_source_id order by ${order}`.compile(
+    db,
+  );
   return CompiledQuery.raw(preparedShape('identity_profiles_list', statement.sql), [...statement.parameters]);
 }
 
@@ -86,7 +97,8 @@ function listStatement(db: Kysely<DB>, query: CollectionQuery, tenantId: string)
 const KNOWN_VERSIONS = 5_000;
 
 /** A value the database refuses (SQLSTATE class 22, data exception: e.g. a NUL in an id): one caller's input, not the batch's. */
-const refusedValue = (e: unknown) => typeof (e as { code?: unknown })?.code === 'string' && (e as { code: string }).code.startsWith('22');
+const refusedValue = (e: unknown) =>
+  typeof (e as { code?: unknown })?.code === 'string' && (e as { code: string }).code.startsWith('22');
 
 /** A write whose mappings reference a transform deleted since they were checked: the 400 the check gives. */
 const referenceLost = (e: unknown): never => {
@@ -103,13 +115,31 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
       .selectFrom('identityProfiles as ip')
       .innerJoin('sources as s', 's.id', 'ip.authoritativeSourceId')
       // the columns toIdentityProfile reads (not the stored JSON parts)
-      .select(['ip.id', 'ip.name', 'ip.description', 'ip.ownerType', 'ip.ownerId', 'ip.ownerName', 'ip.priority', 'ip.authoritativeSourceId',
-        'ip.identityAttributeConfig', 'ip.identityExceptionReportReference', 'ip.hasTimeBasedAttr', 'ip.identityRefreshRequired',
-        'ip.identityCount', 'ip.created', 'ip.modified', 's.name as sourceName'])
+      .select([
+        'ip.id',
+        'ip.name',
+        'ip.description',
+        'ip.ownerType',
+        'ip.ownerId',
+        'ip.ownerName',
+        'ip.priority',
+        'ip.authoritativeSourceId',
+        'ip.identityAttributeConfig',
+        'ip.identityExceptionReportReference',
+        'ip.hasTimeBasedAttr',
+        'ip.identityRefreshRequired',
+        'ip.identityCount',
+        'ip.created',
+        'ip.modified',
+        's.name as sourceName',
+      ])
       .where('ip.tenantId', '=', tenantId);
-  const jsonRows = async (ids: string[]) => (await raw(CompiledQuery.raw(JSON_BY_IDS, [tenantId, ids]))).rows as unknown as VersionedJsonRow[];
+  const jsonRows = async (ids: string[]) =>
+    (await raw(CompiledQuery.raw(JSON_BY_IDS, [tenantId, ids]))).rows as unknown as VersionedJsonRow[];
   /** Outside a transaction, reads by id made in one turn (GETs, PATCHes) share one query (see batchedLookup). */
-  const batched = db.isTransaction ? undefined : batchedLookup(async (ids: string[]) => new Map((await jsonRows(ids)).map((r) => [r.id, r])), 200, refusedValue);
+  const batched = db.isTransaction
+    ? undefined
+    : batchedLookup(async (ids: string[]) => new Map((await jsonRows(ids)).map((r) => [r.id, r])), 200, refusedValue);
   // an id no row can have (a NUL: text cannot hold one) is looked up alone, so its 400 is its own
   const jsonRow = async (id: string) => (batched && !id.includes('\u0000') ? batched(id) : (await jsonRows([id]))[0]);
   /** Outside a transaction, the writes made in one turn share one statement and one commit (see versionedWriter). */
@@ -138,7 +168,7 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
       return { items: JSON.parse(json) as IdentityProfile[], ...(total === undefined ? {} : { total }) };
     },
     async listJson(query: CollectionQuery) {
-      const { rows } = await raw(listStatement(withoutPlugins ??= db.withoutPlugins(), query, tenantId));
+      const { rows } = await raw(listStatement((withoutPlugins ??= db.withoutPlugins()), query, tenantId));
       const page = rows as unknown as Array<{ json: string; total?: number }>;
       return { json: `[${page.map((r) => r.json).join(',')}]`, ...(await totalOf(page, query)) };
     },
@@ -147,15 +177,30 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
       return rows.length ? toIdentityProfile(rows[0]) : undefined;
     },
     findJsonById: async (id) => (await jsonRow(id))?.json,
-    findByIds: async (ids) => (ids.length ? (await base().where('ip.id', 'in', [...ids]).execute()).map(toIdentityProfile) : []),
+    findByIds: async (ids) =>
+      ids.length
+        ? (
+            await base()
+              .where('ip.id', 'in', [...ids])
+              .execute()
+          ).map(toIdentityProfile)
+        : [],
     findByName: (name) => one(base().where(sql`lower(ip.name)`, '=', name.toLowerCase())),
     findByAuthoritativeSource: (sourceId) => one(base().where('ip.authoritativeSourceId', '=', sourceId)),
     async maxPriority() {
-      const r = await db.selectFrom('identityProfiles').select((eb) => eb.fn.max('priority').as('max')).where('tenantId', '=', tenantId).executeTakeFirst();
+      const r = await db
+        .selectFrom('identityProfiles')
+        .select((eb) => eb.fn.max('priority').as('max'))
+        .where('tenantId', '=', tenantId)
+        .executeTakeFirst();
       return r?.max ?? null;
     },
     async insert(profile) {
-      await db.insertInto('identityProfiles').values({ ...toRow(profile), tenantId }).execute().catch(referenceLost);
+      await db
+        .insertInto('identityProfiles')
+        .values({ ...toRow(profile), tenantId })
+        .execute()
+        .catch(referenceLost);
     },
     async findVersioned(id) {
       const row = await jsonRow(id);
@@ -191,11 +236,18 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
     },
     async deleteByIds(ids) {
       if (!ids.length) return 0;
-      const r = await db.deleteFrom('identityProfiles').where('id', 'in', [...ids]).where('tenantId', '=', tenantId).executeTakeFirst();
+      const r = await db
+        .deleteFrom('identityProfiles')
+        .where('id', 'in', [...ids])
+        .where('tenantId', '=', tenantId)
+        .executeTakeFirst();
       return Number(r.numDeletedRows);
     },
     async referencingTransform(name) {
-      return (await raw(CompiledQuery.raw(PROFILES_REFERENCING, [tenantId, name]))).rows as unknown as Array<{ id: string; name: string }>;
+      return (await raw(CompiledQuery.raw(PROFILES_REFERENCING, [tenantId, name]))).rows as unknown as Array<{
+        id: string;
+        name: string;
+      }>;
     },
   };
   return repository;
@@ -205,6 +257,12 @@ export function identityProfileRepository(db: Kysely<DB>, tenantId = 'default'):
     if (!query.count) return {};
     if (rows.length) return { total: Number(rows[0].total) };
     if (query.offset === 0 && query.limit > 0) return { total: 0 };
-    return { total: await countMatching(db.selectFrom('identityProfiles as ip').where('ip.tenantId', '=', tenantId), query, LISTING.fields) };
+    return {
+      total: await countMatching(
+        db.selectFrom('identityProfiles as ip').where('ip.tenantId', '=', tenantId),
+        query,
+        LISTING.fields,
+      ),
+    };
   }
 }

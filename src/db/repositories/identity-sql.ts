@@ -18,10 +18,26 @@ const inRange = (range: AccountRange | undefined, alias = 'a'): RawBuilder<unkno
  * Correlation: an uncorrelated account of the source joins the identity whose `uid` attribute
  * equals the account's name, ignoring case (the smallest id if several do). One hash join.
  */
-export async function correlateAccounts(db: Kysely<DB>, tenantId: string, sourceId: string, range?: AccountRange): Promise<number> {
+export async function correlateAccounts(
+  db: Kysely<DB>,
+  tenantId: string,
+  sourceId: string,
+  range?: AccountRange,
+): Promise<number> {
   // a batch with no uncorrelated account (most, when a load adds nothing) skips the candidates' aggregate
-  if (range && !(await db.selectFrom('accounts as a').select('a.id').where('a.sourceId', '=', sourceId).where('a.identityId', 'is', null)
-    .where('a.nativeIdentity', '<=', range.through).$if(range.after !== null, (q) => q.where('a.nativeIdentity', '>', range.after!)).limit(1).executeTakeFirst())) return 0;
+  if (
+    range &&
+    !(await db
+      .selectFrom('accounts as a')
+      .select('a.id')
+      .where('a.sourceId', '=', sourceId)
+      .where('a.identityId', 'is', null)
+      .where('a.nativeIdentity', '<=', range.through)
+      .$if(range.after !== null, (q) => q.where('a.nativeIdentity', '>', range.after!))
+      .limit(1)
+      .executeTakeFirst())
+  )
+    return 0;
   const r = await sql`
     with candidates as (
       select lower(s.attributes->>'uid') as uid, min(s.identity_id) as identity_id
@@ -40,13 +56,19 @@ export async function correlateAccounts(db: Kysely<DB>, tenantId: string, source
  * `formIdentities` need no join between them, and identities sort like the accounts they were
  * formed from.
  */
-export const identityIdOf = (accountId: RawBuilder<unknown>) => sql`left(${accountId}, 16) || right(md5('identity:' || ${accountId}), 16)`;
+export const identityIdOf = (accountId: RawBuilder<unknown>) =>
+  sql`left(${accountId}, 16) || right(md5('identity:' || ${accountId}), 16)`;
 const IDENTITY_ID = identityIdOf(sql.ref('a.id'));
 
 /** The profile an account of `sourceId` forms its identity under: the highest-priority one with that authoritative source (none: the source forms none). */
 export function formingProfileOf(db: Kysely<DB>, sourceId: string): Promise<{ id: string } | undefined> {
-  return db.selectFrom('identityProfiles').select('id').where('authoritativeSourceId', '=', sourceId)
-    .orderBy('priority').orderBy('id').executeTakeFirst();
+  return db
+    .selectFrom('identityProfiles')
+    .select('id')
+    .where('authoritativeSourceId', '=', sourceId)
+    .orderBy('priority')
+    .orderBy('id')
+    .executeTakeFirst();
 }
 
 /**
@@ -55,7 +77,12 @@ export function formingProfileOf(db: Kysely<DB>, sourceId: string): Promise<{ id
  * identities afterwards does not rewrite every new row: the rows stay in the order they were
  * written, the order of their ids (see IDENTITY_ID). Returns how many were formed, and where.
  */
-export async function formIdentities(db: Kysely<DB>, tenantId: string, sourceId: string, range?: AccountRange): Promise<{ formed: number; profileId?: string }> {
+export async function formIdentities(
+  db: Kysely<DB>,
+  tenantId: string,
+  sourceId: string,
+  range?: AccountRange,
+): Promise<{ formed: number; profileId?: string }> {
   const profile = await formingProfileOf(db, sourceId);
   if (!profile) return { formed: 0 };
   const inserted = await sql`
@@ -63,7 +90,9 @@ export async function formIdentities(db: Kysely<DB>, tenantId: string, sourceId:
     select ${IDENTITY_ID}, ${tenantId}, a.name, ${profile.id} from accounts a
     where a.source_id = ${sourceId} and a.identity_id is null ${inRange(range)}
     on conflict (id) do nothing`.execute(db);
-  await sql`update accounts a set identity_id = ${IDENTITY_ID} where a.source_id = ${sourceId} and a.identity_id is null ${inRange(range)}`.execute(db);
+  await sql`update accounts a set identity_id = ${IDENTITY_ID} where a.source_id = ${sourceId} and a.identity_id is null ${inRange(range)}`.execute(
+    db,
+  );
   const formed = Number(inserted.numAffectedRows ?? 0);
   return formed ? { formed, profileId: profile.id } : { formed };
 }
@@ -73,13 +102,16 @@ export async function formIdentities(db: Kysely<DB>, tenantId: string, sourceId:
  * account there; with `range` (one source's), only identities with an account in it.
  */
 export async function assignProfiles(
-  db: Kysely<DB>, tenantId: string, sourceIds?: readonly string[], range?: AccountRange,
+  db: Kysely<DB>,
+  tenantId: string,
+  sourceIds?: readonly string[],
+  range?: AccountRange,
 ): Promise<{ moved: number; affectedProfiles: string[] }> {
   if (sourceIds && sourceIds.length === 0) return { moved: 0, affectedProfiles: [] };
   const scope = range
-    // an array of the batch's few identities: looked up by primary key, whatever the planner
-    // estimates (as a semi-join it was hashed over a scan of all identities, once per batch)
-    ? sql`and i.id = any(array(select x.identity_id from accounts x where x.source_id = ${range.sourceId} ${inRange(range, 'x')}))`
+    ? // an array of the batch's few identities: looked up by primary key, whatever the planner
+      // estimates (as a semi-join it was hashed over a scan of all identities, once per batch)
+      sql`and i.id = any(array(select x.identity_id from accounts x where x.source_id = ${range.sourceId} ${inRange(range, 'x')}))`
     : sourceIds
       ? sql`and exists (select 1 from accounts x where x.identity_id = i.id and x.source_id in (${sql.join(sourceIds)}))`
       : sql``;
@@ -102,8 +134,12 @@ export async function assignProfiles(
 }
 
 export async function correlateManagers(
-  db: Kysely<DB>, tenantId: string, profileId: string, sourceId: string,
-  mapping: { accountAttributeName: string; identityAttributeName: string }, since: Date,
+  db: Kysely<DB>,
+  tenantId: string,
+  profileId: string,
+  sourceId: string,
+  mapping: { accountAttributeName: string; identityAttributeName: string },
+  since: Date,
 ): Promise<{ changed: number; notChangedBefore: number }> {
   // One hash join for the whole profile; an ambiguous key picks the smallest id, deterministically.
   // The attribute names are bound once (params) so DISTINCT ON and ORDER BY use the same expression.

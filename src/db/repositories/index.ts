@@ -39,7 +39,9 @@ export const createClientRepository = (db: Kysely<DB>) => throughBoundary(apiCli
 export function transactionRunner(db: Kysely<DB>, options: RepositoryOptions = {}) {
   return async <T>(fn: (repos: Repositories, scope: TransactionScope) => Promise<T>): Promise<T> => {
     try {
-      return await db.transaction().execute((trx) => fn(createRepositories(trx, options), { attempt: savepoints(trx) }));
+      return await db
+        .transaction()
+        .execute((trx) => fn(createRepositories(trx, options), { attempt: savepoints(trx) }));
     } catch (e) {
       throw mapDatabaseError(e);
     }

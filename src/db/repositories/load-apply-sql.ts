@@ -24,8 +24,17 @@ export interface StagedBatch {
  * instead of ~60). The foreign key from an account to the identity inserted beside it holds: both
  * inserts are parts of one statement, and the key is checked at its end.
  */
-export async function upsertPlaced(db: Kysely<DB>, tenantId: string, batch: StagedBatch): Promise<{
-  added: number; updated: number; correlated: number; formed: number; unplaced: number; profileId?: string;
+export async function upsertPlaced(
+  db: Kysely<DB>,
+  tenantId: string,
+  batch: StagedBatch,
+): Promise<{
+  added: number;
+  updated: number;
+  correlated: number;
+  formed: number;
+  unplaced: number;
+  profileId?: string;
 }> {
   const { taskId, sourceId, after, through } = batch;
   const profile = await formingProfileOf(db, sourceId);

@@ -14,12 +14,18 @@ import type { DB } from '../types.js';
  * are counted as an anti-join (a hash of the staged ids, as the apply's own delete does): counting
  * the kept rows with `exists` inside the aggregate ran one index probe per staged row, 3× slower.
  */
-export async function countRemovals(db: Kysely<DB>, taskId: string, sourceId: string): Promise<Pick<LoadCounts, 'accountsOnSource' | 'rows' | 'removed'>> {
+export async function countRemovals(
+  db: Kysely<DB>,
+  taskId: string,
+  sourceId: string,
+): Promise<Pick<LoadCounts, 'accountsOnSource' | 'rows' | 'removed'>> {
   const r = await sql<{ accountsOnSource: number; rows: number; removed: number }>`
     select (select count(*) from accounts where source_id = ${sourceId})::int as accounts_on_source,
            (select count(*) from account_load_rows where task_id = ${taskId})::int as rows,
            (select count(*) from accounts a where a.source_id = ${sourceId}
-              and not exists (select 1 from account_load_rows r where r.task_id = ${taskId} and r.native_identity = a.native_identity))::int as removed`.execute(db);
+              and not exists (select 1 from account_load_rows r where r.task_id = ${taskId} and r.native_identity = a.native_identity))::int as removed`.execute(
+    db,
+  );
   return r.rows[0];
 }
 
@@ -38,7 +44,12 @@ export async function compareStaged(db: Kysely<DB>, taskId: string, sourceId: st
 }
 
 /** Up to `limit` examples of each change, in file order (removals in account id order). */
-export async function sampleStaged(db: Kysely<DB>, taskId: string, sourceId: string, limit: number): Promise<Pick<LoadSamples, 'added' | 'updated' | 'removed'>> {
+export async function sampleStaged(
+  db: Kysely<DB>,
+  taskId: string,
+  sourceId: string,
+  limit: number,
+): Promise<Pick<LoadSamples, 'added' | 'updated' | 'removed'>> {
   const added = await sql<{ line: number; nativeIdentity: string; name: string }>`
     select r.line_no as line, r.native_identity, r.name from account_load_rows r
     where r.task_id = ${taskId} and not exists (select 1 from accounts a where a.source_id = ${sourceId} and a.native_identity = r.native_identity)
@@ -71,7 +82,13 @@ export async function sampleStaged(db: Kysely<DB>, taskId: string, sourceId: str
  * finish in 15 minutes. Nested loops are turned off for this one statement (`set local`, in a
  * transaction of its own unless it runs in one already, where the setting is put back).
  */
-export async function previewIdentities(db: Kysely<DB>, tenantId: string, taskId: string, sourceId: string, limit: number): Promise<LoadIdentityPreview> {
+export async function previewIdentities(
+  db: Kysely<DB>,
+  tenantId: string,
+  taskId: string,
+  sourceId: string,
+  limit: number,
+): Promise<LoadIdentityPreview> {
   const run = async (trx: Kysely<DB>) => {
     const before = await sql<{ setting: string }>`select current_setting('enable_nestloop') as setting`.execute(trx);
     await sql`select set_config('enable_nestloop', 'off', true)`.execute(trx);
@@ -84,8 +101,19 @@ export async function previewIdentities(db: Kysely<DB>, tenantId: string, taskId
   return db.isTransaction ? run(db) : db.transaction().execute(run);
 }
 
-async function identitiesStatement(db: Kysely<DB>, tenantId: string, taskId: string, sourceId: string, limit: number): Promise<LoadIdentityPreview> {
-  const r = await sql<{ removed: number; created: number; removedSamples: LoadSamples['identitiesRemoved']; createdSamples: LoadSamples['identitiesCreated'] }>`
+async function identitiesStatement(
+  db: Kysely<DB>,
+  tenantId: string,
+  taskId: string,
+  sourceId: string,
+  limit: number,
+): Promise<LoadIdentityPreview> {
+  const r = await sql<{
+    removed: number;
+    created: number;
+    removedSamples: LoadSamples['identitiesRemoved'];
+    createdSamples: LoadSamples['identitiesCreated'];
+  }>`
     with staged as (select native_identity, line_no, name from account_load_rows where task_id = ${taskId}),
     kept_elsewhere as (
       -- an identity keeps an account on another source, or one on this source the file still holds
@@ -119,7 +147,13 @@ async function identitiesStatement(db: Kysely<DB>, tenantId: string, taskId: str
     select (select count(*) from gone)::int as removed,
            (select count(*) from formed)::int as created,
            (select coalesce(jsonb_agg(x), '[]') from (select id, name from gone order by name, id limit ${limit}) x) as removed_samples,
-           (select coalesce(jsonb_agg(x), '[]') from (select line_no as line, native_identity as "nativeIdentity", name from formed order by line_no limit ${limit}) x) as created_samples`.execute(db);
+           (select coalesce(jsonb_agg(x), '[]') from (select line_no as line, native_identity as "nativeIdentity", name from formed order by line_no limit ${limit}) x) as created_samples`.execute(
+    db,
+  );
   const row = r.rows[0];
-  return { created: row.created, removed: row.removed, samples: { identitiesCreated: row.createdSamples, identitiesRemoved: row.removedSamples } };
+  return {
+    created: row.created,
+    removed: row.removed,
+    samples: { identitiesCreated: row.createdSamples, identitiesRemoved: row.removedSamples },
+  };
 }

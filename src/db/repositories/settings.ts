@@ -8,8 +8,15 @@ import type { DB } from '../types.js';
  */
 export async function loadSigningKey(db: Kysely<DB>): Promise<Uint8Array> {
   const candidate = randomBytes(32).toString('base64');
-  await db.insertInto('settings').values({ key: 'jwt_signing_key', value: JSON.stringify(candidate) })
-    .onConflict((oc) => oc.column('key').doNothing()).execute();
-  const row = await db.selectFrom('settings').select('value').where('key', '=', 'jwt_signing_key').executeTakeFirstOrThrow();
+  await db
+    .insertInto('settings')
+    .values({ key: 'jwt_signing_key', value: JSON.stringify(candidate) })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .execute();
+  const row = await db
+    .selectFrom('settings')
+    .select('value')
+    .where('key', '=', 'jwt_signing_key')
+    .executeTakeFirstOrThrow();
   return Buffer.from(row.value as string, 'base64');
 }

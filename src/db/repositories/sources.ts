@@ -6,10 +6,23 @@ import { listPage, withColumns, type Listing } from './collection.js';
 
 const LISTING: Listing = {
   fields: withColumns(SOURCE_FILTERS, {
-    id: 'id', name: 'name', type: 'type', 'owner.id': 'owner_id', description: 'description', created: 'created', modified: 'modified',
+    id: 'id',
+    name: 'name',
+    type: 'type',
+    'owner.id': 'owner_id',
+    description: 'description',
+    created: 'created',
+    modified: 'modified',
   }),
   sortColumns: {
-    id: 'id', name: 'name', created: 'created', modified: 'modified', type: 'type', description: 'description', 'owner.id': 'owner_id', 'owner.name': 'owner_name',
+    id: 'id',
+    name: 'name',
+    created: 'created',
+    modified: 'modified',
+    type: 'type',
+    description: 'description',
+    'owner.id': 'owner_id',
+    'owner.name': 'owner_name',
   },
   tiebreak: 'id',
 };
@@ -46,26 +59,54 @@ export function sourceRepository(db: Kysely<DB>, tenantId = 'default'): SourceRe
   };
   return {
     async list(query) {
-      const { rows, total } = await listPage(query, LISTING, base(), db.selectFrom('sources').where('tenantId', '=', tenantId));
+      const { rows, total } = await listPage(
+        query,
+        LISTING,
+        base(),
+        db.selectFrom('sources').where('tenantId', '=', tenantId),
+      );
       return { items: rows.map(toSource), total };
     },
     findById: (id) => first(base().where('id', '=', id)),
     findByName: (name) => first(base().where(sql`lower(name)`, '=', name.toLowerCase())),
     async insert(s) {
-      await db.insertInto('sources').values({
-        id: s.id, tenantId, name: s.name, description: s.description,
-        ownerType: s.owner ? 'IDENTITY' : null, ownerId: s.owner?.id ?? null, ownerName: s.owner?.name ?? null,
-        connector: s.connector, type: s.type,
-        managerCorrelationMapping: s.managerCorrelationMapping ? JSON.stringify(s.managerCorrelationMapping) : null,
-        accountIdColumn: s.accountIdColumn, accountNameColumn: s.accountNameColumn, accountAttributeNames: s.accountAttributeNames,
-        deleteThreshold: s.deleteThreshold, created: s.created, modified: s.modified,
-      }).execute();
+      await db
+        .insertInto('sources')
+        .values({
+          id: s.id,
+          tenantId,
+          name: s.name,
+          description: s.description,
+          ownerType: s.owner ? 'IDENTITY' : null,
+          ownerId: s.owner?.id ?? null,
+          ownerName: s.owner?.name ?? null,
+          connector: s.connector,
+          type: s.type,
+          managerCorrelationMapping: s.managerCorrelationMapping ? JSON.stringify(s.managerCorrelationMapping) : null,
+          accountIdColumn: s.accountIdColumn,
+          accountNameColumn: s.accountNameColumn,
+          accountAttributeNames: s.accountAttributeNames,
+          deleteThreshold: s.deleteThreshold,
+          created: s.created,
+          modified: s.modified,
+        })
+        .execute();
     },
     async setDeleteThreshold(id, percent, modified) {
-      await db.updateTable('sources').set({ deleteThreshold: percent, modified }).where('id', '=', id).where('tenantId', '=', tenantId).execute();
+      await db
+        .updateTable('sources')
+        .set({ deleteThreshold: percent, modified })
+        .where('id', '=', id)
+        .where('tenantId', '=', tenantId)
+        .execute();
     },
     async setAccountAttributeNames(id, names) {
-      await db.updateTable('sources').set({ accountAttributeNames: names, modified: new Date() }).where('id', '=', id).where('tenantId', '=', tenantId).execute();
+      await db
+        .updateTable('sources')
+        .set({ accountAttributeNames: names, modified: new Date() })
+        .where('id', '=', id)
+        .where('tenantId', '=', tenantId)
+        .execute();
     },
     async delete(id) {
       await db.deleteFrom('sources').where('id', '=', id).where('tenantId', '=', tenantId).execute();
@@ -74,9 +115,18 @@ export function sourceRepository(db: Kysely<DB>, tenantId = 'default'): SourceRe
       await sql`select pg_advisory_xact_lock(${LOAD_LOCK_CLASS}, hashtext(${`${tenantId}/${id}`}))`.execute(db);
     },
     async unfinishedLoad(id, exceptTaskId) {
-      const row = await db.selectFrom('tasks').select('id').where('tenantId', '=', tenantId).where('type', '=', 'CLOUD_ACCOUNT_AGGREGATION')
-        .where('completed', 'is', null).where(sql`target->>'id'`, '=', id).where(sql`result->'applied'`, 'is not', null).where('id', '<>', exceptTaskId)
-        .orderBy('launched').limit(1).executeTakeFirst();
+      const row = await db
+        .selectFrom('tasks')
+        .select('id')
+        .where('tenantId', '=', tenantId)
+        .where('type', '=', 'CLOUD_ACCOUNT_AGGREGATION')
+        .where('completed', 'is', null)
+        .where(sql`target->>'id'`, '=', id)
+        .where(sql`result->'applied'`, 'is not', null)
+        .where('id', '<>', exceptTaskId)
+        .orderBy('launched')
+        .limit(1)
+        .executeTakeFirst();
       return row?.id;
     },
   };

@@ -34,11 +34,17 @@ export function missingTransformError(e: unknown, what: 'identity attribute mapp
   if (!isReferenceViolation(e)) return e;
   const name = referencedName(e.detail);
   const which = name === undefined ? 'a transform it references' : `transform '${name}'`;
-  return new AppError(what === 'transform' ? 'transform_invalid' : 'mapping_invalid', `Invalid ${what}: ${which} does not exist (it was deleted while this was being saved).`);
+  return new AppError(
+    what === 'transform' ? 'transform_invalid' : 'mapping_invalid',
+    `Invalid ${what}: ${which} does not exist (it was deleted while this was being saved).`,
+  );
 }
 
 /** A transform delete that a reference written meanwhile holds back (the delete's own check came first). */
 export function referencedTransformError(e: unknown, id: string): unknown {
   if (!isReferenceViolation(e)) return e;
-  return new AppError('transform_referenced', `Transform ${id} is referenced by a profile or transform saved meanwhile and cannot be deleted.`);
+  return new AppError(
+    'transform_referenced',
+    `Transform ${id} is referenced by a profile or transform saved meanwhile and cannot be deleted.`,
+  );
 }

@@ -34,7 +34,19 @@ export interface ApplyProgress {
 /** Where a load's apply stands: as its last step left it, or at the start. */
 export function applyProgressOf(task: TaskRecord): ApplyProgress {
   const kept = (task.result as { applied?: ApplyProgress } | null)?.applied;
-  return kept ?? { step: 'remove', after: null, rows: 0, added: 0, updated: 0, removed: 0, formed: 0, identitiesRemoved: 0, affectedProfiles: [] };
+  return (
+    kept ?? {
+      step: 'remove',
+      after: null,
+      rows: 0,
+      added: 0,
+      updated: 0,
+      removed: 0,
+      formed: 0,
+      identitiesRemoved: 0,
+      affectedProfiles: [],
+    }
+  );
 }
 
 /** Has the apply written anything yet (a step committed)? Decisions due before it (the delete rule) are taken once, before. */
@@ -43,14 +55,22 @@ export function hasBegun(task: TaskRecord): boolean {
 }
 
 /** One step of the apply (see ApplyProgress); call inside a transaction. */
-export async function applyStep(repos: Repositories, taskId: string, sourceId: string, at: ApplyProgress, limit?: number): Promise<ApplyProgress> {
+export async function applyStep(
+  repos: Repositories,
+  taskId: string,
+  sourceId: string,
+  at: ApplyProgress,
+  limit?: number,
+): Promise<ApplyProgress> {
   switch (at.step) {
     case 'remove': {
       if (at.after === null && limit !== undefined) await repos.accounts.refreshStagedStatistics();
       const { through, removed, identityIds } = await repos.accounts.removeMissing(taskId, sourceId, at.after, limit);
       const orphans = identityIds.length ? await repos.identities.removeOrphans(identityIds) : 0;
       const counts = { removed: at.removed + removed, identitiesRemoved: (at.identitiesRemoved ?? 0) + orphans };
-      return through === null ? { ...at, ...counts, step: 'upsert', after: null } : { ...at, ...counts, after: through };
+      return through === null
+        ? { ...at, ...counts, step: 'upsert', after: null }
+        : { ...at, ...counts, after: through };
     }
     case 'upsert': {
       const batch = await repos.accounts.upsertStaged(taskId, sourceId, at.after, limit);
@@ -59,8 +79,13 @@ export async function applyStep(repos: Repositories, taskId: string, sourceId: s
       const placed = await placeAccounts(repos, range, batch);
       await repos.accounts.clearStaged(taskId, range);
       return {
-        ...at, after: batch.through, rows: at.rows + batch.rows, added: at.added + batch.added, updated: at.updated + batch.updated,
-        formed: at.formed + placed.formed, affectedProfiles: [...new Set([...at.affectedProfiles, ...placed.affectedProfiles])],
+        ...at,
+        after: batch.through,
+        rows: at.rows + batch.rows,
+        added: at.added + batch.added,
+        updated: at.updated + batch.updated,
+        formed: at.formed + placed.formed,
+        affectedProfiles: [...new Set([...at.affectedProfiles, ...placed.affectedProfiles])],
       };
     }
     case 'done':

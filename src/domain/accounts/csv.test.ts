@@ -7,7 +7,7 @@ const MiB = 1024 * 1024;
 
 /** A file made on demand — `head`, `size` bytes of `fill`, `tail` — that counts what was read of it. */
 function lazyFile(head: string, fill: string, size: number, tail: string) {
-  const chunk = Buffer.from(fill.repeat(Math.ceil(64 * 1024 / fill.length)));
+  const chunk = Buffer.from(fill.repeat(Math.ceil((64 * 1024) / fill.length)));
   let produced = 0;
   const counter = { bytesRead: 0 };
   const stream = new Readable({
@@ -46,7 +46,9 @@ describe('readCsv on hostile files', () => {
     const { stream, counter } = lazyFile('id,blob\n1,ok\n2,', 'a', 64 * MiB, '\n3,ok\n');
     const e = await refusal(stream);
     expect(isAppError(e) && e.status).toBe(400);
-    expect((e as Error).message).toMatch(/^The row starting on line 3 is longer than 1048576 characters, the limit for one row; nothing was loaded/);
+    expect((e as Error).message).toMatch(
+      /^The row starting on line 3 is longer than 1048576 characters, the limit for one row; nothing was loaded/,
+    );
     // the bound on work: the parser stopped within a few read-ahead chunks of the limit, not at the end of 64 MiB
     expect(counter.bytesRead).toBeLessThan(CSV_LIMITS.maxRecordChars + 2 * MiB);
   });
@@ -60,7 +62,10 @@ describe('readCsv on hostile files', () => {
 
   it('rejects a row with an over-long value, naming line and column, and reads on', async () => {
     const limits = { ...CSV_LIMITS, maxRecordChars: 1000, maxFieldChars: 100 };
-    const rows = await readAll(Readable.from([`id,name,note\n1,ann,short\n2,bob,${'n'.repeat(101)}\n3,cy,${'n'.repeat(100)}\n`]), limits);
+    const rows = await readAll(
+      Readable.from([`id,name,note\n1,ann,short\n2,bob,${'n'.repeat(101)}\n3,cy,${'n'.repeat(100)}\n`]),
+      limits,
+    );
     expect(rows).toEqual([
       { line: 2, values: { id: '1', name: 'ann', note: 'short' }, chars: 9 },
       { line: 3, reason: "the value in column 'note' is longer than 100 characters" },
@@ -73,7 +78,9 @@ describe('readCsv on hostile files', () => {
     const header = Array.from({ length: 200_000 }, (_, i) => i.toString(36)).join(',');
     const e = await refusal(Readable.from([`${header}\n1\n`]));
     expect(isAppError(e) && e.status).toBe(400);
-    expect((e as Error).message).toBe(`The header names 200000 columns; a file may have at most ${CSV_LIMITS.maxColumns}. Nothing was loaded.`);
+    expect((e as Error).message).toBe(
+      `The header names 200000 columns; a file may have at most ${CSV_LIMITS.maxColumns}. Nothing was loaded.`,
+    );
     const fine = Array.from({ length: CSV_LIMITS.maxColumns }, (_, i) => `c${i}`);
     expect(await readAll(Readable.from([`${fine.join(',')}\n${fine.map(() => 'v').join(',')}\n`]))).toEqual([
       { line: 2, values: Object.fromEntries(fine.map((c) => [c, 'v'])), chars: CSV_LIMITS.maxColumns },

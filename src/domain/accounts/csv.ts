@@ -31,7 +31,11 @@ export interface CsvLimits {
   maxColumns: number;
 }
 
-export const CSV_LIMITS: Readonly<CsvLimits> = Object.freeze({ maxRecordChars: 1024 * 1024, maxFieldChars: 256 * 1024, maxColumns: 2000 });
+export const CSV_LIMITS: Readonly<CsvLimits> = Object.freeze({
+  maxRecordChars: 1024 * 1024,
+  maxFieldChars: 256 * 1024,
+  maxColumns: 2000,
+});
 
 /**
  * Streams a delimited file with a header row: yields one row at a time (so a million-row file is
@@ -40,12 +44,20 @@ export const CSV_LIMITS: Readonly<CsvLimits> = Object.freeze({ maxRecordChars: 1
  * Throws a 400 AppError for a row over `maxRecordChars`, and whatever error `input` fails with
  * (e.g. the upload's size limit): the file is then read no further.
  */
-export async function* readCsv(input: Readable, onHeader: (columns: string[]) => void, limits: CsvLimits = CSV_LIMITS): AsyncGenerator<CsvRow | CsvRejection> {
+export async function* readCsv(
+  input: Readable,
+  onHeader: (columns: string[]) => void,
+  limits: CsvLimits = CSV_LIMITS,
+): AsyncGenerator<CsvRow | CsvRejection> {
   for await (const rows of readCsvBatches(input, onHeader, limits)) yield* rows;
 }
 
 /** `readCsv`, a batch of rows and rejections at a time (what the parser had ready): for the load's hot loop. */
-export async function* readCsvBatches(input: Readable, onHeader: (columns: string[]) => void, limits: CsvLimits = CSV_LIMITS): AsyncGenerator<Array<CsvRow | CsvRejection>> {
+export async function* readCsvBatches(
+  input: Readable,
+  onHeader: (columns: string[]) => void,
+  limits: CsvLimits = CSV_LIMITS,
+): AsyncGenerator<Array<CsvRow | CsvRejection>> {
   const skipped: CsvRejection[] = [];
   /** The line the last row the parser finished (read or skipped) ended on: the next row starts after it. */
   let lastLine = 0;
@@ -83,7 +95,10 @@ export async function* readCsvBatches(input: Readable, onHeader: (columns: strin
         out.push(...skipped.splice(0));
         if (!header) {
           if (record.length > limits.maxColumns) {
-            throw new AppError('invalid_csv', `The header names ${record.length} columns; a file may have at most ${limits.maxColumns}. Nothing was loaded.`);
+            throw new AppError(
+              'invalid_csv',
+              `The header names ${record.length} columns; a file may have at most ${limits.maxColumns}. Nothing was loaded.`,
+            );
           }
           header = record.map((c) => c.trim());
           onHeader(header);
@@ -95,7 +110,10 @@ export async function* readCsvBatches(input: Readable, onHeader: (columns: strin
         }
         const long = record.findIndex((v) => v.length > limits.maxFieldChars);
         if (long >= 0) {
-          out.push({ line, reason: `the value in column '${header[long]}' is longer than ${limits.maxFieldChars} characters` });
+          out.push({
+            line,
+            reason: `the value in column '${header[long]}' is longer than ${limits.maxFieldChars} characters`,
+          });
           continue;
         }
         const values: Record<string, string> = {};
@@ -109,7 +127,14 @@ export async function* readCsvBatches(input: Readable, onHeader: (columns: strin
       if (out.length) yield out;
     }
   } catch (e) {
-    throw isAppError(e) ? e : cutOff(e) ? new AppError('upload_incomplete', 'The upload ended before the end of the file (the connection was closed); nothing was loaded. Send the file again.') : e;
+    throw isAppError(e)
+      ? e
+      : cutOff(e)
+        ? new AppError(
+            'upload_incomplete',
+            'The upload ended before the end of the file (the connection was closed); nothing was loaded. Send the file again.',
+          )
+        : e;
   } finally {
     // stopped early (a refusal, the consumer gave up): read no further (the pipeline stops the input too)
     parser.destroy();
@@ -130,9 +155,18 @@ async function* recordBatches(stream: Readable, max = 1000): AsyncGenerator<Arra
   let failure: unknown;
   let wake = () => {};
   stream.on('readable', () => wake());
-  stream.on('end', () => { ended = true; wake(); });
-  stream.on('error', (e) => { failure = e; wake(); });
-  stream.on('close', () => { closed = true; wake(); });
+  stream.on('end', () => {
+    ended = true;
+    wake();
+  });
+  stream.on('error', (e) => {
+    failure = e;
+    wake();
+  });
+  stream.on('close', () => {
+    closed = true;
+    wake();
+  });
   for (;;) {
     const batch: Array<[string[], number]> = [];
     let record: [string[], number] | null;
@@ -144,7 +178,9 @@ async function* recordBatches(stream: Readable, max = 1000): AsyncGenerator<Arra
     if (failure !== undefined) throw failure;
     if (ended) return;
     if (closed) throw Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
-    await new Promise<void>((resolve) => { wake = resolve; });
+    await new Promise<void>((resolve) => {
+      wake = resolve;
+    });
   }
 }
 
@@ -157,6 +193,7 @@ const tooLong = (line: number, max: number) =>
 
 /** The upload stream ended abruptly: the client went away, or the multipart body stopped mid-part. */
 const cutOff = (e: unknown) =>
-  (e as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE' || /terminated early|aborted/i.test((e as Error)?.message ?? '');
+  (e as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE' ||
+  /terminated early|aborted/i.test((e as Error)?.message ?? '');
 
 export const isRejection = (r: CsvRow | CsvRejection): r is CsvRejection => 'reason' in r;

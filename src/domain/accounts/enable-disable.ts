@@ -64,13 +64,21 @@ export async function setAccountsDisabled(
     const outcome = {
       completed: ctx.now(),
       completionStatus: 'Success' as const,
-      messages: [taskMessage('INFO', `${changed.length} of ${accounts.length} account(s) ${done}; ${accounts.length - changed.length} already were.`)],
+      messages: [
+        taskMessage(
+          'INFO',
+          `${changed.length} of ${accounts.length} account(s) ${done}; ${accounts.length - changed.length} already were.`,
+        ),
+      ],
       result: {
         disabled,
         selected: accounts.length,
         changed: changed.length,
         accountIds: changed.slice(0, LISTED).map((a) => a.id),
-        unchangedAccountIds: accounts.filter((a) => !a.changed).slice(0, LISTED).map((a) => a.id),
+        unchangedAccountIds: accounts
+          .filter((a) => !a.changed)
+          .slice(0, LISTED)
+          .map((a) => a.id),
       },
     };
     await repos.tasks.complete(task.id, outcome);
@@ -80,7 +88,11 @@ export async function setAccountsDisabled(
 }
 
 /** What the task acted on: the one account, or the identity whose accounts it selected. */
-async function targetOf(repos: Repositories, selector: AccountSelector, accounts: AccountStateChange[]): Promise<TaskRecord['target']> {
+async function targetOf(
+  repos: Repositories,
+  selector: AccountSelector,
+  accounts: AccountStateChange[],
+): Promise<TaskRecord['target']> {
   if ('identityId' in selector) {
     const identity = await repos.identities.findById(selector.identityId);
     return { type: 'IDENTITY', id: selector.identityId, name: identity?.name ?? selector.identityId };

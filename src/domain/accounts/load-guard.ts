@@ -28,7 +28,8 @@ export interface LoadRefusal extends LoadRefused {
 
 /** How many of `accountsOnSource` accounts one load may remove under the rule. */
 export function deletesAllowed(accountsOnSource: number, rule: DeleteRule): number {
-  const byThreshold = rule.deleteThreshold === 0 ? 0 : Math.max(1, Math.floor((accountsOnSource * rule.deleteThreshold) / 100));
+  const byThreshold =
+    rule.deleteThreshold === 0 ? 0 : Math.max(1, Math.floor((accountsOnSource * rule.deleteThreshold) / 100));
   return Math.max(byThreshold, rule.allowDeletes ?? 0);
 }
 
@@ -37,16 +38,25 @@ export function deletesAllowed(accountsOnSource: number, rule: DeleteRule): numb
  * none; `foreseen`: worded for a dry run, which reports the refusal the real load would meet.
  */
 export function judgeRemovals(
-  counts: Pick<LoadCounts, 'accountsOnSource' | 'rows' | 'removed'>, rejected: number, rule: DeleteRule, mood: 'done' | 'foreseen' = 'done',
+  counts: Pick<LoadCounts, 'accountsOnSource' | 'rows' | 'removed'>,
+  rejected: number,
+  rule: DeleteRule,
+  mood: 'done' | 'foreseen' = 'done',
 ): LoadRefusal | undefined {
   const nothing = mood === 'done' ? 'so nothing was applied' : 'so it would apply nothing';
   const { accountsOnSource, rows, removed } = counts;
   if (removed === 0) return undefined;
-  const facts = { accountsOnSource, wouldRemove: removed, deleteThreshold: rule.deleteThreshold, deletesAllowed: deletesAllowed(accountsOnSource, rule) };
+  const facts = {
+    accountsOnSource,
+    wouldRemove: removed,
+    deleteThreshold: rule.deleteThreshold,
+    deletesAllowed: deletesAllowed(accountsOnSource, rule),
+  };
   if (rows === 0) {
     const file = rejected === 0 ? 'The file has no data rows' : `Every row of the file (${rejected}) was rejected`;
     return {
-      reason: 'noRows', ...facts,
+      reason: 'noRows',
+      ...facts,
       message: `${file}: a load never removes accounts on the strength of such a file, ${nothing} and the source keeps its ${accountsOnSource} account(s). ${rejected === 0 ? 'Check that it is the file you meant to load.' : 'Correct the rows listed as rejected and load the file again.'}`,
     };
   }
@@ -54,8 +64,10 @@ export function judgeRemovals(
   const allowance = `${rule.deleteThreshold}% (at most ${deletesAllowed(accountsOnSource, { deleteThreshold: rule.deleteThreshold })})`;
   const override = rule.allowDeletes === undefined ? '' : ` and this load's allowDeletes of ${rule.allowDeletes}`;
   return {
-    reason: 'deleteThreshold', ...facts,
-    message: `This load would remove ${removed} of the source's ${accountsOnSource} accounts (${percent(removed, accountsOnSource)}), more than its deleteThreshold of ${allowance}${override} allows, ${nothing}. ` +
+    reason: 'deleteThreshold',
+    ...facts,
+    message:
+      `This load would remove ${removed} of the source's ${accountsOnSource} accounts (${percent(removed, accountsOnSource)}), more than its deleteThreshold of ${allowance}${override} allows, ${nothing}. ` +
       `If these removals are intended, load the file again allowing them (idprofiles load --allow-deletes ${removed}, or ?allowDeletes=${removed} on load-accounts), ` +
       'or raise the source\'s deleteThreshold (PATCH /v3/sources/{id}: [{"op":"replace","path":"/deleteThreshold","value":N}]). A dry run (?dryRun=true, idprofiles load --dry-run) lists the accounts it would remove.',
   };

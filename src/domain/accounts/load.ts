@@ -37,21 +37,44 @@ const MAX_REJECTIONS_LISTED = 1000;
  * are rejected with their line number and never applied.
  * A dry run stages the file the same way; its job reports what the load would do instead.
  */
-export async function startAccountLoad(ctx: DomainContext, sourceId: string, file: Readable, actor: Actor, options: LoadOptions = {}): Promise<TaskRecord> {
+export async function startAccountLoad(
+  ctx: DomainContext,
+  sourceId: string,
+  file: Readable,
+  actor: Actor,
+  options: LoadOptions = {},
+): Promise<TaskRecord> {
   const source = await getSource(ctx, sourceId);
   const task = await createTask(ctx.repos, ctx, {
-    type: 'CLOUD_ACCOUNT_AGGREGATION', name: options.dryRun ? 'Cloud Account Aggregation Dry Run' : 'Cloud Account Aggregation',
-    description: `${options.dryRun ? 'Preview loading' : 'Load'} accounts into source '${source.name}'`, actor, target: { type: 'SOURCE', id: source.id, name: source.name },
+    type: 'CLOUD_ACCOUNT_AGGREGATION',
+    name: options.dryRun ? 'Cloud Account Aggregation Dry Run' : 'Cloud Account Aggregation',
+    description: `${options.dryRun ? 'Preview loading' : 'Load'} accounts into source '${source.name}'`,
+    actor,
+    target: { type: 'SOURCE', id: source.id, name: source.name },
   });
   try {
     const staged = await whileAlive(ctx, task.id, () => stageFile(ctx, task.id, source, file));
-    await ctx.repos.tasks.setResult(task.id, { phase: options.dryRun ? 'previewing' : 'applying', ...staged.summary, header: staged.header });
-    const job: LoadJobPayload = { taskId: task.id, sourceId, ...(options.dryRun ? { dryRun: true } : {}), ...(options.allowDeletes !== undefined ? { allowDeletes: options.allowDeletes } : {}) };
+    await ctx.repos.tasks.setResult(task.id, {
+      phase: options.dryRun ? 'previewing' : 'applying',
+      ...staged.summary,
+      header: staged.header,
+    });
+    const job: LoadJobPayload = {
+      taskId: task.id,
+      sourceId,
+      ...(options.dryRun ? { dryRun: true } : {}),
+      ...(options.allowDeletes !== undefined ? { allowDeletes: options.allowDeletes } : {}),
+    };
     await ctx.jobs.enqueue(loadJob, job);
     return (await ctx.repos.tasks.findById(task.id))!;
   } catch (e) {
     await ctx.repos.accounts.clearStaged(task.id);
-    await ctx.repos.tasks.complete(task.id, { completed: ctx.now(), completionStatus: 'Error', messages: [taskMessage('ERROR', (e as Error).message)], result: null });
+    await ctx.repos.tasks.complete(task.id, {
+      completed: ctx.now(),
+      completionStatus: 'Error',
+      messages: [taskMessage('ERROR', (e as Error).message)],
+      result: null,
+    });
     throw e;
   }
 }
@@ -75,10 +98,18 @@ async function stageFile(ctx: DomainContext, taskId: string, source: Source, fil
     const duplicates = await ctx.repos.accounts.stage(taskId, rows);
     pace?.took(rows.length, performance.now() - started);
     for (const row of rows.filter((r) => duplicates.has(r.nativeIdentity))) {
-      reject(row.lineNo, `duplicate account id '${row.nativeIdentity}' (first on line ${await ctx.repos.accounts.stagedLine(taskId, row.nativeIdentity)})`);
+      reject(
+        row.lineNo,
+        `duplicate account id '${row.nativeIdentity}' (first on line ${await ctx.repos.accounts.stagedLine(taskId, row.nativeIdentity)})`,
+      );
     }
     summary.rows += rows.length - duplicates.size;
-    await ctx.repos.tasks.updateProgress(taskId, { total: 0, processed: summary.rows, changed: 0, failed: summary.rejected });
+    await ctx.repos.tasks.updateProgress(taskId, {
+      total: 0,
+      processed: summary.rows,
+      changed: 0,
+      failed: summary.rejected,
+    });
   };
   // One batch is written while the next is parsed: the CSV's parsing (this process's CPU) and the
   // staging insert (the database's) overlap instead of taking turns. Batches are still written
@@ -94,17 +125,36 @@ async function stageFile(ctx: DomainContext, taskId: string, source: Source, fil
   };
   const seenInBatch = new Map<string, number>();
   try {
-    for await (const rows of readCsvBatches(file, (columns) => { header = checkHeader(columns, source); })) {
+    for await (const rows of readCsvBatches(file, (columns) => {
+      header = checkHeader(columns, source);
+    })) {
       for (const row of rows) {
-        if (isRejection(row)) { reject(row.line, row.reason); continue; }
+        if (isRejection(row)) {
+          reject(row.line, row.reason);
+          continue;
+        }
         const id = row.values[source.accountIdColumn]?.trim();
-        if (!id) { reject(row.line, `no value in the account id column '${source.accountIdColumn}'`); continue; }
+        if (!id) {
+          reject(row.line, `no value in the account id column '${source.accountIdColumn}'`);
+          continue;
+        }
         const first = seenInBatch.get(id);
-        if (first !== undefined) { reject(row.line, `duplicate account id '${id}' (first on line ${first})`); continue; }
+        if (first !== undefined) {
+          reject(row.line, `duplicate account id '${id}' (first on line ${first})`);
+          continue;
+        }
         seenInBatch.set(id, row.line);
-        batch.push({ nativeIdentity: id, lineNo: row.line, name: row.values[source.accountNameColumn]?.trim() || id, attributes: row.values });
+        batch.push({
+          nativeIdentity: id,
+          lineNo: row.line,
+          name: row.values[source.accountNameColumn]?.trim() || id,
+          attributes: row.values,
+        });
         batchChars += row.chars;
-        if (batch.length >= (pace?.rows ?? BATCH) || batchChars >= BATCH_CHARS) { await flush(); seenInBatch.clear(); }
+        if (batch.length >= (pace?.rows ?? BATCH) || batchChars >= BATCH_CHARS) {
+          await flush();
+          seenInBatch.clear();
+        }
       }
     }
     if (batch.length) await flush();
@@ -119,9 +169,13 @@ async function stageFile(ctx: DomainContext, taskId: string, source: Source, fil
 }
 
 function checkHeader(columns: string[], source: Source): string[] {
-  if (columns.length === 0) throw new AppError('invalid_csv', 'The file is empty: a header row naming the columns is required.');
+  if (columns.length === 0)
+    throw new AppError('invalid_csv', 'The file is empty: a header row naming the columns is required.');
   if (!columns.includes(source.accountIdColumn)) {
-    throw new AppError('invalid_csv', `The file has no column '${source.accountIdColumn}' (the source's account id column); columns: ${columns.join(', ')}.`);
+    throw new AppError(
+      'invalid_csv',
+      `The file has no column '${source.accountIdColumn}' (the source's account id column); columns: ${columns.join(', ')}.`,
+    );
   }
   const dup = columns.find((c, i) => columns.indexOf(c) !== i);
   if (dup) throw new AppError('invalid_csv', `The header names column '${dup}' twice.`);
@@ -173,7 +227,12 @@ export const loadJob = defineJob({
  *
  * Loads of one source apply one at a time (`finishUnfinishedLoad`, `lockForLoad`).
  */
-export async function runLoadJob(ctx: DomainContext, payload: LoadJobPayload, processing: ProcessingRequests, batches?: LoadBatches): Promise<void> {
+export async function runLoadJob(
+  ctx: DomainContext,
+  payload: LoadJobPayload,
+  processing: ProcessingRequests,
+  batches?: LoadBatches,
+): Promise<void> {
   await finishUnfinishedLoad(ctx, payload, processing, batches);
   if (payload.dryRun) return runDryRun(ctx, payload.taskId, payload.sourceId, payload);
   return applyLoad(ctx, payload, processing, batches);
@@ -183,8 +242,16 @@ export async function runLoadJob(ctx: DomainContext, payload: LoadJobPayload, pr
 export type LoadBatches = NonNullable<JobSettings['loadBatches']>;
 
 /** The load itself (see runLoadJob). */
-async function applyLoad(ctx: DomainContext, payload: LoadJobPayload, processing: ProcessingRequests, batches?: LoadBatches): Promise<void> {
-  const pace = typeof batches === 'number' ? new TransactionPace({ initial: batches, min: batches, max: batches, targetMs: 1 }) : batches?.();
+async function applyLoad(
+  ctx: DomainContext,
+  payload: LoadJobPayload,
+  processing: ProcessingRequests,
+  batches?: LoadBatches,
+): Promise<void> {
+  const pace =
+    typeof batches === 'number'
+      ? new TransactionPace({ initial: batches, min: batches, max: batches, targetMs: 1 })
+      : batches?.();
   let runs: Array<{ taskId: string; profileId: string }> | undefined;
   const afterCommit = { refreshStatistics: false };
   while (!runs) {
@@ -198,7 +265,11 @@ async function applyLoad(ctx: DomainContext, payload: LoadJobPayload, processing
       if (task.completed) return runsNotStarted(repos, task);
       let at = applyProgressOf(task);
       // the delete rule, decided before the first step: a refused load applies nothing at all
-      if (!hasBegun(task) && (await settleBeforeApplying(ctx, repos, task, payload.sourceId, payload, task.result as StagedFile))) return [];
+      if (
+        !hasBegun(task) &&
+        (await settleBeforeApplying(ctx, repos, task, payload.sourceId, payload, task.result as StagedFile))
+      )
+        return [];
       if (pace === undefined) {
         while (at.step !== 'done') at = await applyStep(repos, task.id, payload.sourceId, at);
       } else if (at.step !== 'done') {
@@ -208,7 +279,12 @@ async function applyLoad(ctx: DomainContext, payload: LoadJobPayload, processing
         step = { rows: pace.rows, full: at.step === before.step };
         await repos.tasks.setResult(task.id, { ...task.result, applied: at });
         const staged = (task.result ?? {}) as Partial<LoadSummary>;
-        await repos.tasks.updateProgress(task.id, { total: staged.rows ?? 0, processed: at.rows, changed: at.added + at.updated + at.removed, failed: staged.rejected ?? 0 });
+        await repos.tasks.updateProgress(task.id, {
+          total: staged.rows ?? 0,
+          processed: at.rows,
+          changed: at.added + at.updated + at.removed,
+          failed: staged.rejected ?? 0,
+        });
         return undefined; // the next step in a transaction of its own
       }
       return completeLoad(ctx, repos, task, payload.sourceId, at, processing, afterCommit);
@@ -230,7 +306,12 @@ async function applyLoad(ctx: DomainContext, payload: LoadJobPayload, processing
  * load queued meanwhile (or a dry run) would apply over the half-applied one, and the retry then
  * over that. So any load job of a source first completes a load of it left part-applied.
  */
-async function finishUnfinishedLoad(ctx: DomainContext, payload: LoadJobPayload, processing: ProcessingRequests, batches?: LoadBatches): Promise<void> {
+async function finishUnfinishedLoad(
+  ctx: DomainContext,
+  payload: LoadJobPayload,
+  processing: ProcessingRequests,
+  batches?: LoadBatches,
+): Promise<void> {
   if (batches === undefined) return; // one transaction per load: none is ever left part-applied
   const unfinished = await ctx.repos.sources.unfinishedLoad(payload.sourceId, payload.taskId);
   // (its own job's retry finds it complete; a failure here fails this job, to be retried in turn)
@@ -239,7 +320,12 @@ async function finishUnfinishedLoad(ctx: DomainContext, payload: LoadJobPayload,
 
 /** The load's last transaction: counts and flags, its processing runs (when anything changed), its result; statistics are refreshed after it. */
 async function completeLoad(
-  ctx: DomainContext, repos: Repositories, task: TaskRecord, sourceId: string, applied: ApplyProgress, processing: ProcessingRequests,
+  ctx: DomainContext,
+  repos: Repositories,
+  task: TaskRecord,
+  sourceId: string,
+  applied: ApplyProgress,
+  processing: ProcessingRequests,
   afterCommit: { refreshStatistics: boolean },
 ): Promise<Array<{ taskId: string; profileId: string }>> {
   const staged = (task.result ?? {}) as StagedFile;
@@ -249,13 +335,20 @@ async function completeLoad(
   if (staged.header?.length) await repos.sources.setAccountAttributeNames(sourceId, staged.header);
   afterCommit.refreshStatistics = applied.added + applied.removed > 1000;
   const summary: LoadSummary = {
-    rows: applied.rows, added: applied.added, updated: applied.updated, unchanged: applied.rows - applied.added - applied.updated,
-    removed: applied.removed, rejected: staged.rejected ?? 0, rejections: staged.rejections ?? [],
+    rows: applied.rows,
+    added: applied.added,
+    updated: applied.updated,
+    unchanged: applied.rows - applied.added - applied.updated,
+    removed: applied.removed,
+    rejected: staged.rejected ?? 0,
+    rejections: staged.rejections ?? [],
   };
   const formed = applied.formed;
   const identitiesRemoved = applied.identitiesRemoved ?? 0;
   // a load that changed nothing needs no processing (identities read only their accounts)
-  const changed = applied.added + applied.updated + applied.removed + identitiesRemoved + formed > 0 || applied.affectedProfiles.length > 0;
+  const changed =
+    applied.added + applied.updated + applied.removed + identitiesRemoved + formed > 0 ||
+    applied.affectedProfiles.length > 0;
   const profile = changed ? await repos.profiles.findByAuthoritativeSource(sourceId) : undefined;
   const created: Array<{ taskId: string; profileId: string }> = [];
   for (const profileId of changed ? new Set([...applied.affectedProfiles, ...(profile ? [profile.id] : [])]) : []) {
@@ -263,12 +356,27 @@ async function completeLoad(
     if (taskId) created.push({ taskId, profileId });
   }
   const rows = summary.rows + summary.rejected;
-  await repos.tasks.updateProgress(task.id, { total: rows, processed: rows, changed: summary.added + summary.updated + summary.removed, failed: summary.rejected });
+  await repos.tasks.updateProgress(task.id, {
+    total: rows,
+    processed: rows,
+    changed: summary.added + summary.updated + summary.removed,
+    failed: summary.rejected,
+  });
   await repos.tasks.complete(task.id, {
     completed: ctx.now(),
     completionStatus: summary.rejected > 0 ? 'Warning' : 'Success',
-    messages: [taskMessage('INFO', `Loaded ${summary.rows} account(s): ${summary.added} added, ${summary.updated} updated, ${summary.removed} removed, ${summary.rejected} rejected; ${formed} new identit${formed === 1 ? 'y' : 'ies'}, ${identitiesRemoved} removed.${changed ? '' : ' Nothing changed, so no processing run was started.'}`)],
-    result: { ...summary, identitiesCreated: formed, identitiesRemoved, processingTaskIds: created.map((r) => r.taskId) } satisfies LoadOutcome,
+    messages: [
+      taskMessage(
+        'INFO',
+        `Loaded ${summary.rows} account(s): ${summary.added} added, ${summary.updated} updated, ${summary.removed} removed, ${summary.rejected} rejected; ${formed} new identit${formed === 1 ? 'y' : 'ies'}, ${identitiesRemoved} removed.${changed ? '' : ' Nothing changed, so no processing run was started.'}`,
+      ),
+    ],
+    result: {
+      ...summary,
+      identitiesCreated: formed,
+      identitiesRemoved,
+      processingTaskIds: created.map((r) => r.taskId),
+    } satisfies LoadOutcome,
   });
   return created;
 }
@@ -277,14 +385,22 @@ async function completeLoad(
  * A load job that failed its last attempt: its task fails, and so do the processing runs it
  * created but could not start (they would otherwise stay "running" with no job behind them).
  */
-export async function giveUpLoad(ctx: Pick<DomainContext, 'repos' | 'now'>, taskId: unknown, message: string): Promise<void> {
+export async function giveUpLoad(
+  ctx: Pick<DomainContext, 'repos' | 'now'>,
+  taskId: unknown,
+  message: string,
+): Promise<void> {
   if (typeof taskId !== 'string') return;
   const before = await ctx.repos.tasks.findById(taskId);
   await failTask(ctx, taskId, before && !before.completed ? `${message}${partlyApplied(before)}` : message);
   const load = await ctx.repos.tasks.findById(taskId);
   if (!load) return;
   for (const run of await runsNotStarted(ctx.repos, load)) {
-    await failTask(ctx, run.taskId, `The account load that asked for this run (${taskId}) could not start it: ${message}`);
+    await failTask(
+      ctx,
+      run.taskId,
+      `The account load that asked for this run (${taskId}) could not start it: ${message}`,
+    );
   }
 }
 
@@ -296,7 +412,10 @@ function partlyApplied(task: TaskRecord): string {
 }
 
 /** The processing runs a completed load created that have not begun (no chunks planned, not completed). */
-async function runsNotStarted(repos: Repositories, load: TaskRecord): Promise<Array<{ taskId: string; profileId: string }>> {
+async function runsNotStarted(
+  repos: Repositories,
+  load: TaskRecord,
+): Promise<Array<{ taskId: string; profileId: string }>> {
   const ids = ((load.result ?? {}) as { processingTaskIds?: string[] }).processingTaskIds ?? [];
   const runs: Array<{ taskId: string; profileId: string }> = [];
   for (const id of ids) {

@@ -50,7 +50,12 @@ export interface AccountRepository {
    * `through`: the last account looked at (null when there were none left); `identityIds`: the
    * identities the removed accounts belonged to.
    */
-  removeMissing(taskId: string, sourceId: string, after: string | null, limit?: number): Promise<{ through: string | null; removed: number; identityIds: string[] }>;
+  removeMissing(
+    taskId: string,
+    sourceId: string,
+    after: string | null,
+    limit?: number,
+  ): Promise<{ through: string | null; removed: number; identityIds: string[] }>;
   /**
    * A full aggregation's upserts, one batch: the next `limit` staged rows (all without one) in
    * native identity order after `after` are added, or update their account where they differ.
@@ -61,8 +66,20 @@ export interface AccountRepository {
    * `unplaced`: the batch's accounts that were there before, still without an identity.
    * `through`: the batch's last native identity (null when none were left).
    */
-  upsertStaged(taskId: string, sourceId: string, after: string | null, limit?: number): Promise<{
-    through: string | null; rows: number; added: number; updated: number; correlated: number; formed: number; unplaced: number; profileId?: string;
+  upsertStaged(
+    taskId: string,
+    sourceId: string,
+    after: string | null,
+    limit?: number,
+  ): Promise<{
+    through: string | null;
+    rows: number;
+    added: number;
+    updated: number;
+    correlated: number;
+    formed: number;
+    unplaced: number;
+    profileId?: string;
   }>;
   /** Drops a load's staged rows (with `range`, those of its native identities). */
   clearStaged(taskId: string, range?: Pick<AccountRange, 'after' | 'through'>): Promise<void>;
@@ -71,7 +88,11 @@ export interface AccountRepository {
   /** Read-only: every count applying the staged rows would report. */
   compareStaged(taskId: string, sourceId: string): Promise<LoadCounts>;
   /** Read-only: up to `limit` examples of the accounts that would be added, updated and removed. */
-  sampleStaged(taskId: string, sourceId: string, limit: number): Promise<Pick<LoadSamples, 'added' | 'updated' | 'removed'>>;
+  sampleStaged(
+    taskId: string,
+    sourceId: string,
+    limit: number,
+  ): Promise<Pick<LoadSamples, 'added' | 'updated' | 'removed'>>;
   /** Read-only: the identities applying the staged rows would create and remove, with up to `limit` examples. */
   previewIdentities(taskId: string, sourceId: string, limit: number): Promise<LoadIdentityPreview>;
   /** Refreshes the planner's statistics after a large change (fresh tables otherwise get poor plans). */

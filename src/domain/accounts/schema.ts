@@ -28,9 +28,15 @@ export const Account = Type.Object(
 export type Account = Static<typeof Account>;
 
 /** accounts.v1 declares `identityId` a non-nullable string: the per-service layout leaves it out on an uncorrelated account. */
-export const PerServiceAccount = Type.Object({ ...Account.properties, identityId: Type.Optional(Type.String()) }, { title: 'AccountV1', description: 'An account on a source (accounts.v1)' });
+export const PerServiceAccount = Type.Object(
+  { ...Account.properties, identityId: Type.Optional(Type.String()) },
+  { title: 'AccountV1', description: 'An account on a source (accounts.v1)' },
+);
 export type PerServiceAccount = Static<typeof PerServiceAccount>;
-export const toPerServiceAccount = ({ identityId, ...rest }: Account): PerServiceAccount => ({ ...rest, ...(identityId === null ? {} : { identityId }) });
+export const toPerServiceAccount = ({ identityId, ...rest }: Account): PerServiceAccount => ({
+  ...rest,
+  ...(identityId === null ? {} : { identityId }),
+});
 
 /** accounts.v1's filters and sorters, for the fields this server keeps (plus `disabled`, beyond ISC). */
 export const ACCOUNT_FILTERS = {
@@ -46,7 +52,15 @@ export const ACCOUNT_FILTERS = {
   created: { type: 'datetime', ops: ['eq', 'gt', 'ge', 'lt', 'le'] },
   modified: { type: 'datetime', ops: ['eq', 'gt', 'ge', 'lt', 'le'] },
 } as const;
-export const ACCOUNT_SORTERS = ['id', 'name', 'created', 'modified', 'nativeIdentity', 'sourceId', 'identityId'] as const;
+export const ACCOUNT_SORTERS = [
+  'id',
+  'name',
+  'created',
+  'modified',
+  'nativeIdentity',
+  'sourceId',
+  'identityId',
+] as const;
 
 /** What one load changed, and the rows it refused. */
 export interface LoadSummary {

@@ -4,7 +4,11 @@ import { parseCollectionQuery, type CollectionParams } from '../shared/collectio
 import { ACCOUNT_FILTERS, ACCOUNT_SORTERS, type Account } from './schema.js';
 
 export async function listAccounts(ctx: DomainContext, params: CollectionParams) {
-  const query = parseCollectionQuery(params, { filters: ACCOUNT_FILTERS, sorters: ACCOUNT_SORTERS, defaultSort: [{ field: 'id', direction: 'asc' }] });
+  const query = parseCollectionQuery(params, {
+    filters: ACCOUNT_FILTERS,
+    sorters: ACCOUNT_SORTERS,
+    defaultSort: [{ field: 'id', direction: 'asc' }],
+  });
   return ctx.repos.accounts.list(query);
 }
 

@@ -1,7 +1,12 @@
 import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 
-const scryptAsync = promisify(scrypt) as (password: Buffer, salt: Buffer, keylen: number, options: object) => Promise<Buffer>;
+const scryptAsync = promisify(scrypt) as (
+  password: Buffer,
+  salt: Buffer,
+  keylen: number,
+  options: object,
+) => Promise<Buffer>;
 const PARAMS = { N: 16384, r: 8, p: 1 };
 /** scrypt of the secret's SHA-256 (see `scryptInput`); `scrypt` is the first format, scrypt of the secret itself. */
 const KIND = 'scrypt-sha256';
@@ -27,7 +32,14 @@ export async function hashSecret(secret: string): Promise<string> {
  * costs what checking a real client's does, so an unknown client id answers as slowly as a
  * wrong secret (the time must not tell whether an id exists).
  */
-export const UNMATCHABLE_HASH = [KIND, PARAMS.N, PARAMS.r, PARAMS.p, Buffer.alloc(16).toString('base64url'), Buffer.alloc(32).toString('base64url')].join('$');
+export const UNMATCHABLE_HASH = [
+  KIND,
+  PARAMS.N,
+  PARAMS.r,
+  PARAMS.p,
+  Buffer.alloc(16).toString('base64url'),
+  Buffer.alloc(32).toString('base64url'),
+].join('$');
 
 /** Is `secret` exactly the one `stored` was made from? The hashes are compared in constant time. */
 export async function verifySecret(secret: string, stored: string): Promise<boolean> {
@@ -37,7 +49,11 @@ export async function verifySecret(secret: string, stored: string): Promise<bool
   // the first format's hashes cannot tell `s` from `s\0…`; no stored secret ends with NUL (generated ones are hex)
   if (kind === LEGACY_KIND && password.at(-1) === 0) return false;
   const expected = Buffer.from(hash, 'base64url');
-  const actual = await scryptAsync(password, Buffer.from(salt, 'base64url'), expected.length, { N: Number(n), r: Number(r), p: Number(p) });
+  const actual = await scryptAsync(password, Buffer.from(salt, 'base64url'), expected.length, {
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+  });
   return timingSafeEqual(actual, expected);
 }
 

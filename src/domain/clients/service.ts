@@ -15,10 +15,17 @@ export interface NewClient {
 }
 
 /** Creates a client and returns its secret, which is shown once and stored only hashed. */
-export async function createClient(repo: ApiClientRepository, init: NewClient): Promise<{ client: ApiClient; secret: string }> {
+export async function createClient(
+  repo: ApiClientRepository,
+  init: NewClient,
+): Promise<{ client: ApiClient; secret: string }> {
   const authorities = init.authorities?.length ? init.authorities : ['ORG_ADMIN'];
   const unknown = authorities.filter((a) => !(USER_LEVELS as readonly string[]).includes(a));
-  if (unknown.length) throw new AppError('unknown_authority', `Unknown authority ${unknown.join(', ')}; known: ${USER_LEVELS.join(', ')}`);
+  if (unknown.length)
+    throw new AppError(
+      'unknown_authority',
+      `Unknown authority ${unknown.join(', ')}; known: ${USER_LEVELS.join(', ')}`,
+    );
   const secret = init.secret ?? randomHex(32);
   const client: ApiClient = {
     id: init.id ?? randomHex(16),
@@ -39,7 +46,11 @@ export async function createClient(repo: ApiClientRepository, init: NewClient): 
  * is checked in every case (against a hash nothing matches when there is no usable client), so
  * the answer takes as long whether the id exists or not.
  */
-export async function authenticateClient(repo: ApiClientRepository, id: string, secret: string): Promise<ApiClient | undefined> {
+export async function authenticateClient(
+  repo: ApiClientRepository,
+  id: string,
+  secret: string,
+): Promise<ApiClient | undefined> {
   const client = await repo.findById(id);
   const usable = client && !client.revokedAt ? client : undefined;
   const matches = await verifySecret(secret, usable?.secretHash ?? UNMATCHABLE_HASH);
@@ -66,13 +77,27 @@ export async function ensureAdminClient(
   if (configured.clientId && configured.clientSecret) {
     const existing = await repo.findById(configured.clientId);
     if (existing?.revokedAt) return { revoked: { id: existing.id, at: existing.revokedAt } };
-    const current = existing && !isLegacyHash(existing.secretHash) && (await verifySecret(configured.clientSecret, existing.secretHash));
+    const current =
+      existing &&
+      !isLegacyHash(existing.secretHash) &&
+      (await verifySecret(configured.clientSecret, existing.secretHash));
     // the upsert never clears a revocation, so a revocation made meanwhile stands
-    if (!current) await createClient(repo, { id: configured.clientId, secret: configured.clientSecret, name: 'admin (configured)', authorities: ['ORG_ADMIN'], scopes: [ALL_SCOPES] });
+    if (!current)
+      await createClient(repo, {
+        id: configured.clientId,
+        secret: configured.clientSecret,
+        name: 'admin (configured)',
+        authorities: ['ORG_ADMIN'],
+        scopes: [ALL_SCOPES],
+      });
     return undefined;
   }
   if ((await repo.list()).length > 0) return undefined;
-  const { client, secret } = await createClient(repo, { name: 'admin', authorities: ['ORG_ADMIN'], scopes: [ALL_SCOPES] });
+  const { client, secret } = await createClient(repo, {
+    name: 'admin',
+    authorities: ['ORG_ADMIN'],
+    scopes: [ALL_SCOPES],
+  });
   return { created: { id: client.id, secret } };
 }
 

@@ -32,9 +32,16 @@ export function createTokenService(key: Uint8Array, ttlSeconds: number, cacheSiz
   async function issue(client: ApiClient) {
     const jti = randomUUID();
     const claims = {
-      tenant_id: TENANT.id, internal: false, pod: TENANT.pod, org: TENANT.org,
-      strong_auth: false, strong_auth_supported: false, claims_supported: false,
-      authorities: client.authorities, client_id: client.id, scope: client.scopes,
+      tenant_id: TENANT.id,
+      internal: false,
+      pod: TENANT.pod,
+      org: TENANT.org,
+      strong_auth: false,
+      strong_auth_supported: false,
+      claims_supported: false,
+      authorities: client.authorities,
+      client_id: client.id,
+      scope: client.scopes,
     };
     const token = await new SignJWT(claims)
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })

@@ -4,8 +4,21 @@ import type { IdentityProfile } from '../identity-profiles/schema.js';
 import { forEachPaced } from '../shared/pace.js';
 import type { ChunkOutcome } from '../tasks/repository.js';
 import { DryRunCollector } from './dry-run.js';
-import { attributesFrom, compileMappings, evaluateIdentity, sameAttributes, type CompiledMappings } from './evaluate.js';
-import { decideLifecycle, LIFECYCLE_ATTRIBUTE, LifecycleCollector, mapsLifecycle, type LifecycleSummary, type ProfileStates } from './lifecycle.js';
+import {
+  attributesFrom,
+  compileMappings,
+  evaluateIdentity,
+  sameAttributes,
+  type CompiledMappings,
+} from './evaluate.js';
+import {
+  decideLifecycle,
+  LIFECYCLE_ATTRIBUTE,
+  LifecycleCollector,
+  mapsLifecycle,
+  type LifecycleSummary,
+  type ProfileStates,
+} from './lifecycle.js';
 import type { ChunkSelection, IdentityChange, ManagerLookup } from './repository.js';
 
 const MAX_ERRORS_PER_CHUNK = 20;
@@ -59,19 +72,40 @@ export interface ChunkSummary {
  * reported — in the chunk's transaction; a dry run only counts them.
  */
 export async function processChunk(
-  ctx: Pick<DomainContext, 'now' | 'newId' | 'withTransaction' | 'compiledMappings'>, repos: Repositories, run: { taskId: string; dryRun?: boolean },
-  profile: IdentityProfile, range: ChunkSelection, managerLookup: ManagerLookup | undefined, states?: ProfileStates,
+  ctx: Pick<DomainContext, 'now' | 'newId' | 'withTransaction' | 'compiledMappings'>,
+  repos: Repositories,
+  run: { taskId: string; dryRun?: boolean },
+  profile: IdentityProfile,
+  range: ChunkSelection,
+  managerLookup: ManagerLookup | undefined,
+  states?: ProfileStates,
 ): Promise<ChunkOutcome & { summary: ChunkSummary }> {
   const compiled = await ctx.compiledMappings.get(repos, run.taskId, profile);
   const lifecycle = states && mapsLifecycle(profile) ? new LifecycleCollector() : undefined;
   // the states are part of what decides an identity's outcome: a change of them evaluates everyone again
-  const fingerprint = !compiled.enabled || !compiled.fingerprint ? undefined
-    : lifecycle ? createHash('md5').update(`${compiled.fingerprint}/${states!.digest}`).digest('hex') : compiled.fingerprint;
+  const fingerprint =
+    !compiled.enabled || !compiled.fingerprint
+      ? undefined
+      : lifecycle
+        ? createHash('md5').update(`${compiled.fingerprint}/${states!.digest}`).digest('hex')
+        : compiled.fingerprint;
   // identities named one by one (POST /identities/process) are evaluated whatever their fingerprint says
   const evaluateAll = 'ids' in range;
-  const { identities, inRange } = await repos.identities.loadChunk(profile.id, range, { managerLookup, fingerprint, managerAttributes: !fingerprint, evaluateAll, accountStates: !!lifecycle });
+  const { identities, inRange } = await repos.identities.loadChunk(profile.id, range, {
+    managerLookup,
+    fingerprint,
+    managerAttributes: !fingerprint,
+    evaluateAll,
+    accountStates: !!lifecycle,
+  });
   const now = ctx.now();
-  const outcome = { processed: inRange, changed: 0, failed: 0, errors: [] as ChunkOutcome['errors'], summary: { managersChanged: 0 } as ChunkSummary };
+  const outcome = {
+    processed: inRange,
+    changed: 0,
+    failed: 0,
+    errors: [] as ChunkOutcome['errors'],
+    summary: { managersChanged: 0 } as ChunkSummary,
+  };
   const changes: IdentityChange[] = [];
   const unchanged: Parameters<Repositories['identities']['writeFingerprints']>[0] = [];
   const dryRun = run.dryRun ? new DryRunCollector() : undefined;
@@ -79,18 +113,30 @@ export async function processChunk(
     const results = evaluateIdentity(compiled, identity, now);
     const failures = results.filter((r) => r.error);
     if (failures.length) outcome.failed++;
-    for (const f of failures) if (outcome.errors.length < MAX_ERRORS_PER_CHUNK) outcome.errors.push({ identityId: identity.id, name: identity.name, attribute: f.attribute, message: f.error! });
+    for (const f of failures)
+      if (outcome.errors.length < MAX_ERRORS_PER_CHUNK)
+        outcome.errors.push({
+          identityId: identity.id,
+          name: identity.name,
+          attribute: f.attribute,
+          message: f.error!,
+        });
     if (!compiled.enabled) return; // attributes are only promoted when the mapping config is enabled
     const next = attributesFrom(results);
-    const manager = managerLookup ? identity.correlatedManagerId ?? null : identity.managerId;
+    const manager = managerLookup ? (identity.correlatedManagerId ?? null) : identity.managerId;
     const managerChanged = manager !== identity.managerId;
     const decision = lifecycle ? decideLifecycle(identity, next[LIFECYCLE_ATTRIBUTE], states!) : undefined;
     if (decision) lifecycle!.add(identity, decision);
     if (decision?.kind === 'problem' && outcome.errors.length < MAX_ERRORS_PER_CHUNK) {
-      outcome.errors.push({ identityId: identity.id, name: identity.name, attribute: LIFECYCLE_ATTRIBUTE, message: decision.message });
+      outcome.errors.push({
+        identityId: identity.id,
+        name: identity.name,
+        attribute: LIFECYCLE_ATTRIBUTE,
+        message: decision.message,
+      });
     }
     // an error, or a state problem, is evaluated again next time
-    const remember = failures.length || decision?.kind === 'problem' ? null : identity.fingerprint ?? null;
+    const remember = failures.length || decision?.kind === 'problem' ? null : (identity.fingerprint ?? null);
     if (sameAttributes(next, identity.attributes) && !managerChanged) {
       if (decision?.kind === 'set') outcome.changed++;
       if (remember) unchanged.push({ id: identity.id, fingerprint: remember, managerKeys: identity.managerKeys });
@@ -100,7 +146,11 @@ export async function processChunk(
     if (managerChanged) outcome.summary.managersChanged++;
     dryRun?.add(identity, next, managerChanged ? manager : undefined);
     changes.push({
-      id: identity.id, attributes: next, processingState: failures.length ? 'ERROR' : 'OK', fingerprint: remember, managerKeys: identity.managerKeys,
+      id: identity.id,
+      attributes: next,
+      processingState: failures.length ? 'ERROR' : 'OK',
+      fingerprint: remember,
+      managerKeys: identity.managerKeys,
       ...(managerLookup ? { managerId: manager } : {}),
     });
   });

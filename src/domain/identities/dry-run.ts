@@ -15,7 +15,8 @@ export class DryRunCollector {
   /** Records an identity's changes; `manager` (a new manager id) shows as the attribute `manager`. */
   add(identity: IdentityForProcessing, next: Record<string, unknown>, manager?: string | null): void {
     const names = new Set([...Object.keys(next), ...Object.keys(identity.attributes)]);
-    for (const attribute of names) this.record(identity, attribute, identity.attributes[attribute] ?? null, next[attribute] ?? null);
+    for (const attribute of names)
+      this.record(identity, attribute, identity.attributes[attribute] ?? null, next[attribute] ?? null);
     if (manager !== undefined) this.record(identity, 'manager', identity.managerId, manager);
   }
 
@@ -24,7 +25,8 @@ export class DryRunCollector {
     let s = this.byAttribute.get(attribute);
     if (!s) this.byAttribute.set(attribute, (s = { attribute, identities: 0, samples: [] }));
     s.identities++;
-    if (s.samples.length < SAMPLES_PER_ATTRIBUTE) s.samples.push({ identityId: identity.id, name: identity.name, before, after });
+    if (s.samples.length < SAMPLES_PER_ATTRIBUTE)
+      s.samples.push({ identityId: identity.id, name: identity.name, before, after });
   }
 
   summary(): AttributeChangeSummary[] {

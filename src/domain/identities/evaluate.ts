@@ -1,4 +1,13 @@
-import { compileTransform, createBudget, DEFAULT_LIMITS, valueToText, type CompileBudget, type CompiledTransform, type NamedTransform, type StepMeter } from '../../expr/index.js';
+import {
+  compileTransform,
+  createBudget,
+  DEFAULT_LIMITS,
+  valueToText,
+  type CompileBudget,
+  type CompiledTransform,
+  type NamedTransform,
+  type StepMeter,
+} from '../../expr/index.js';
 import type { IdentityAttributeConfig } from '../identity-profiles/schema.js';
 import { mappingFingerprint } from './purity.js';
 import type { IdentityForProcessing } from './repository.js';
@@ -23,7 +32,10 @@ export function compileMappings(
 ): CompiledMappings {
   const mappings = (config?.attributeTransforms ?? []).map((m) => {
     try {
-      return { attribute: m.identityAttributeName, compiled: compileTransform(m.transformDefinition, { transforms, budget }) };
+      return {
+        attribute: m.identityAttributeName,
+        compiled: compileTransform(m.transformDefinition, { transforms, budget }),
+      };
     } catch (e) {
       return { attribute: m.identityAttributeName, compileError: (e as Error).message };
     }
@@ -48,7 +60,11 @@ export const IDENTITY_STEPS = 2 * DEFAULT_LIMITS.maxSteps;
  * hides the others); a failed attribute keeps its previous value. The mappings share one step
  * meter (IDENTITY_STEPS), so a thousand mappings cost no more than two could.
  */
-export function evaluateIdentity(compiled: CompiledMappings, identity: IdentityForProcessing, now: Date): AttributeOutcome[] {
+export function evaluateIdentity(
+  compiled: CompiledMappings,
+  identity: IdentityForProcessing,
+  now: Date,
+): AttributeOutcome[] {
   const meter: StepMeter = { steps: 0, max: IDENTITY_STEPS, label: "the identity's mappings together" };
   const context = {
     accounts: identity.accounts,
@@ -60,18 +76,26 @@ export function evaluateIdentity(compiled: CompiledMappings, identity: IdentityF
     const previous = textOf(identity.attributes[attribute]);
     if (!c) return { attribute, value: previous, error: compileError };
     const result = c.evaluate(context, meter);
-    if (!result.ok) return { attribute, value: previous, error: result.path ? `${result.error} (at ${result.path})` : result.error };
+    if (!result.ok)
+      return { attribute, value: previous, error: result.path ? `${result.error} (at ${result.path})` : result.error };
     return { attribute, value: valueToText(result.value) };
   });
 }
 
-const textOf = (v: unknown): string | null => (v === undefined || v === null ? null : typeof v === 'string' ? v : JSON.stringify(v));
+const textOf = (v: unknown): string | null =>
+  v === undefined || v === null ? null : typeof v === 'string' ? v : JSON.stringify(v);
 
 /** The attributes an identity would have after processing (mapped attributes only, in mapping order). */
 export function attributesFrom(outcomes: AttributeOutcome[]): Record<string, string | null> {
   const attributes: Record<string, string | null> = {};
   for (const o of outcomes) {
-    if (o.attribute === '__proto__') Object.defineProperty(attributes, o.attribute, { value: o.value, enumerable: true, writable: true, configurable: true });
+    if (o.attribute === '__proto__')
+      Object.defineProperty(attributes, o.attribute, {
+        value: o.value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     else attributes[o.attribute] = o.value;
   }
   return attributes;

@@ -38,21 +38,30 @@ export interface ProfileStates {
 export async function readProfileStates(repos: Repositories, profileId: string): Promise<ProfileStates> {
   const states = await repos.lifecycleStates.allOf(profileId);
   const byName = new Map(states.map((s) => [s.technicalName.toLowerCase(), s]));
-  const key = states.map((s) => [s.id, s.technicalName, s.enabled]).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+  const key = states
+    .map((s) => [s.id, s.technicalName, s.enabled])
+    .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
   return { byName, digest: createHash('md5').update(JSON.stringify(key)).digest('hex') };
 }
 
 /** Does the profile map `cloudLifecycleState` (and promote mapped values at all)? */
 export const mapsLifecycle = (profile: Pick<IdentityProfile, 'identityAttributeConfig'>) =>
-  !!profile.identityAttributeConfig?.enabled && profile.identityAttributeConfig.attributeTransforms.some((m) => m.identityAttributeName === LIFECYCLE_ATTRIBUTE);
+  !!profile.identityAttributeConfig?.enabled &&
+  profile.identityAttributeConfig.attributeTransforms.some((m) => m.identityAttributeName === LIFECYCLE_ATTRIBUTE);
 
 /** What a value of `cloudLifecycleState` means for the profile: the state, or why it is none. */
-export function resolveState(states: ProfileStates, value: unknown): { state: LifecycleState } | { problem: string } | { none: true } {
+export function resolveState(
+  states: ProfileStates,
+  value: unknown,
+): { state: LifecycleState } | { problem: string } | { none: true } {
   if (value === null || value === undefined || value === '') return { none: true };
   const text = String(value);
   const state = states.byName.get(text.toLowerCase());
   if (!state) return { problem: `${LIFECYCLE_ATTRIBUTE} '${text}' names no lifecycle state of the identity profile.` };
-  if (!state.enabled) return { problem: `${LIFECYCLE_ATTRIBUTE} '${text}' names the lifecycle state '${state.name}', which is disabled.` };
+  if (!state.enabled)
+    return {
+      problem: `${LIFECYCLE_ATTRIBUTE} '${text}' names the lifecycle state '${state.name}', which is disabled.`,
+    };
   return { state };
 }
 
@@ -64,13 +73,18 @@ export type LifecycleDecision =
   | { kind: 'set'; state: LifecycleState | null; enter: boolean };
 
 /** Decides from the computed value (`next`) and what the identity had (see the module's comment). */
-export function decideLifecycle(identity: IdentityForProcessing, next: unknown, states: ProfileStates): LifecycleDecision {
+export function decideLifecycle(
+  identity: IdentityForProcessing,
+  next: unknown,
+  states: ProfileStates,
+): LifecycleDecision {
   const current = identity.lifecycleState ?? null;
   const manual = !!identity.lifecycleManual;
   if (manual && (next ?? null) === (identity.attributes[LIFECYCLE_ATTRIBUTE] ?? null)) return { kind: 'keep' };
   const resolved = resolveState(states, next);
   if ('problem' in resolved) return { kind: 'problem', message: resolved.problem };
-  if ('none' in resolved) return current === null && !manual ? { kind: 'keep' } : { kind: 'set', state: null, enter: false };
+  if ('none' in resolved)
+    return current === null && !manual ? { kind: 'keep' } : { kind: 'set', state: null, enter: false };
   const enter = resolved.state.technicalName !== current;
   return enter || manual ? { kind: 'set', state: resolved.state, enter } : { kind: 'keep' };
 }
@@ -80,7 +94,10 @@ export function decideLifecycle(identity: IdentityForProcessing, next: unknown, 
  * sources (v2025+: every source with `allSources`, minus `excludeSourceIds`) not already so.
  * DELETE is not done (this server deletes no accounts): `skipped` counts it.
  */
-export function accountChanges(accounts: IdentityForProcessing['accounts'], actions: readonly AccountAction[]): { disable: string[]; enable: string[]; skipped: number } {
+export function accountChanges(
+  accounts: IdentityForProcessing['accounts'],
+  actions: readonly AccountAction[],
+): { disable: string[]; enable: string[]; skipped: number } {
   const out = { disable: [] as string[], enable: [] as string[], skipped: 0 };
   for (const action of actions) {
     if (action.action === 'DELETE') {
@@ -117,7 +134,10 @@ export interface LifecycleSummary {
  */
 export class LifecycleCollector {
   private readonly writes: Array<{ id: string; state: string | null }> = [];
-  private readonly actions = new Map<string, { state: LifecycleState; disable: string[]; enable: string[]; identities: number }>();
+  private readonly actions = new Map<
+    string,
+    { state: LifecycleState; disable: string[]; enable: string[]; identities: number }
+  >();
   readonly summary: LifecycleSummary = { entered: {}, problems: 0, accountActivityIds: [], skippedActions: 0 };
 
   add(identity: IdentityForProcessing, decision: LifecycleDecision): void {
@@ -137,7 +157,11 @@ export class LifecycleCollector {
     bucket.identities++;
   }
 
-  async apply(ctx: Pick<DomainContext, 'withTransaction' | 'now' | 'newId'>, repos: Repositories, profileId: string): Promise<void> {
+  async apply(
+    ctx: Pick<DomainContext, 'withTransaction' | 'now' | 'newId'>,
+    repos: Repositories,
+    profileId: string,
+  ): Promise<void> {
     if (!this.writes.length) return;
     // held to the commit: a state's delete waits for it and counts these identities (h/states);
     // one deleted since the job read the states is not written, and the next run reports it
@@ -147,7 +171,10 @@ export class LifecycleCollector {
     await repos.identities.writeLifecycleStates(writes.map((w) => ({ ...w, manual: false })));
     for (const [id, bucket] of this.actions) if (!live.has(bucket.state.technicalName)) this.actions.delete(id);
     for (const { state, disable, enable, identities } of this.actions.values()) {
-      for (const [ids, disabled] of [[disable, true], [enable, false]] as const) {
+      for (const [ids, disabled] of [
+        [disable, true],
+        [enable, false],
+      ] as const) {
         if (!ids.length) continue;
         const reason = `Lifecycle state '${state.name}' (${state.technicalName}): ${disabled ? 'disable' : 'enable'} ${ids.length} account(s) of ${identities} identit(ies) entering it`;
         const { task } = await setAccountsDisabled(ctx, { accountIds: ids }, disabled, SYSTEM, { repos, reason });
@@ -173,9 +200,29 @@ export function mergeLifecycleSummaries(parts: Array<LifecycleSummary | undefine
 /** The run's task messages about states: who entered which, problems, actions not done. */
 export function lifecycleReport(s: LifecycleSummary, dryRun: boolean): TaskMessage[] {
   const messages: TaskMessage[] = [];
-  const entered = Object.entries(s.entered).map(([name, n]) => `${n} ${name}`).join(', ');
-  if (entered) messages.push(taskMessage('INFO', `Lifecycle states ${dryRun ? 'that would be entered' : 'entered'}: ${entered}${s.accountActivityIds.length ? `; account actions recorded as tasks ${s.accountActivityIds.join(', ')}` : ''}.`));
-  if (s.problems) messages.push(taskMessage('WARN', `${s.problems} identit(ies) have a ${LIFECYCLE_ATTRIBUTE} that names no enabled lifecycle state of the profile; their state was left as it was (see errors).`));
-  if (s.skippedActions) messages.push(taskMessage('WARN', `${s.skippedActions} DELETE account action(s) were not carried out: this server deletes no accounts.`));
+  const entered = Object.entries(s.entered)
+    .map(([name, n]) => `${n} ${name}`)
+    .join(', ');
+  if (entered)
+    messages.push(
+      taskMessage(
+        'INFO',
+        `Lifecycle states ${dryRun ? 'that would be entered' : 'entered'}: ${entered}${s.accountActivityIds.length ? `; account actions recorded as tasks ${s.accountActivityIds.join(', ')}` : ''}.`,
+      ),
+    );
+  if (s.problems)
+    messages.push(
+      taskMessage(
+        'WARN',
+        `${s.problems} identit(ies) have a ${LIFECYCLE_ATTRIBUTE} that names no enabled lifecycle state of the profile; their state was left as it was (see errors).`,
+      ),
+    );
+  if (s.skippedActions)
+    messages.push(
+      taskMessage(
+        'WARN',
+        `${s.skippedActions} DELETE account action(s) were not carried out: this server deletes no accounts.`,
+      ),
+    );
   return messages;
 }

@@ -13,11 +13,17 @@ import type { ManagerLookup } from './repository.js';
 export function managerLookupFor(profile: IdentityProfile, source: Source | undefined): ManagerLookup | undefined {
   const correlation = source?.managerCorrelationMapping;
   if (!source || !correlation || !profile.identityAttributeConfig.enabled) return undefined;
-  const mapping = profile.identityAttributeConfig.attributeTransforms.find((m) => m.identityAttributeName === correlation.identityAttributeName);
+  const mapping = profile.identityAttributeConfig.attributeTransforms.find(
+    (m) => m.identityAttributeName === correlation.identityAttributeName,
+  );
   const def = mapping?.transformDefinition;
   if (def?.type !== 'accountAttribute' || !def.attributes) return undefined;
   const { attributeName, sourceName, sourceId, ...rest } = def.attributes as Record<string, unknown>;
-  const onSource = sourceId === source.id || (sourceId === undefined && typeof sourceName === 'string' && sourceName.toLowerCase() === source.name.toLowerCase());
+  const onSource =
+    sourceId === source.id ||
+    (sourceId === undefined &&
+      typeof sourceName === 'string' &&
+      sourceName.toLowerCase() === source.name.toLowerCase());
   if (Object.keys(rest).length > 0 || !onSource || attributeName !== source.accountIdColumn) return undefined;
   return { sourceId: source.id, accountAttributeName: correlation.accountAttributeName };
 }

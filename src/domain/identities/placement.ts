@@ -7,7 +7,10 @@ import type { AccountRange } from './repository.js';
  * new ones, identities move to their highest-priority profile (decision 6),
  * counts are refreshed, and every profile that gained or lost identities needs processing.
  */
-export async function placeIdentities(repos: Repositories, sourceIds: readonly string[]): Promise<{ formed: number; affectedProfiles: string[] }> {
+export async function placeIdentities(
+  repos: Repositories,
+  sourceIds: readonly string[],
+): Promise<{ formed: number; affectedProfiles: string[] }> {
   let formed = 0;
   const gained = new Set<string>();
   for (const sourceId of sourceIds) {
@@ -41,7 +44,11 @@ export interface WrittenBatch {
  * or form identities now; identities that gained an account are placed. Counts and flags are the
  * caller's, once for the whole load (`refreshCounts`, `needProcessing`).
  */
-export async function placeAccounts(repos: Repositories, range: AccountRange, written: WrittenBatch): Promise<{ formed: number; affectedProfiles: string[] }> {
+export async function placeAccounts(
+  repos: Repositories,
+  range: AccountRange,
+  written: WrittenBatch,
+): Promise<{ formed: number; affectedProfiles: string[] }> {
   let correlated = written.correlated;
   let formed = written.formed;
   const gained = new Set(written.profileId ? [written.profileId] : []);
@@ -52,7 +59,8 @@ export async function placeAccounts(repos: Repositories, range: AccountRange, wr
     if (f.profileId) gained.add(f.profileId);
   }
   // formed identities are under their profile already; only identities that gained an account may move
-  const moved = correlated > 0 ? await repos.identities.assignProfiles([range.sourceId], range) : { affectedProfiles: [] };
+  const moved =
+    correlated > 0 ? await repos.identities.assignProfiles([range.sourceId], range) : { affectedProfiles: [] };
   return { formed, affectedProfiles: [...new Set([...gained, ...moved.affectedProfiles])] };
 }
 

@@ -30,10 +30,18 @@ export const selectedJob = defineJob({
 });
 
 /** Creates the task and queues its job; answers the task's id (`{type: TASK_RESULT, id}`). */
-export async function requestIdentityProcessing(ctx: DomainContext, identityIds: readonly string[], actor: Actor): Promise<{ taskId: string }> {
-  if (identityIds.length === 0) throw new AppError('invalid_identity_selection', 'identityIds: at least one identity id is required.');
+export async function requestIdentityProcessing(
+  ctx: DomainContext,
+  identityIds: readonly string[],
+  actor: Actor,
+): Promise<{ taskId: string }> {
+  if (identityIds.length === 0)
+    throw new AppError('invalid_identity_selection', 'identityIds: at least one identity id is required.');
   if (identityIds.length > MAX_SELECTED_IDENTITIES) {
-    throw new AppError('invalid_identity_selection', `identityIds: at most ${MAX_SELECTED_IDENTITIES} identity ids may be processed at once (${identityIds.length} were given).`);
+    throw new AppError(
+      'invalid_identity_selection',
+      `identityIds: at most ${MAX_SELECTED_IDENTITIES} identity ids may be processed at once (${identityIds.length} were given).`,
+    );
   }
   const ids = [...new Set(identityIds)];
   const task = await createTask(ctx.repos, ctx, {
@@ -70,24 +78,58 @@ export async function runSelectedJob(ctx: DomainContext, run: SelectedRun): Prom
       totals.errors.push(...outcome.errors);
       if (outcome.summary) summaries.push(outcome.summary);
     }
-    const messages: TaskMessage[] = [taskMessage('INFO', `Processed ${totals.processed} of ${run.identityIds.length} identities: ${totals.changed} changed, ${totals.failed} failed.`)];
-    if (unknown.length) messages.push(taskMessage('WARN', `${unknown.length} identity id(s) name no identity: ${preview(unknown)}.`));
-    const lifecycle = summaries.some((x) => x.lifecycle) ? mergeLifecycleSummaries(summaries.map((x) => x.lifecycle)) : undefined;
+    const messages: TaskMessage[] = [
+      taskMessage(
+        'INFO',
+        `Processed ${totals.processed} of ${run.identityIds.length} identities: ${totals.changed} changed, ${totals.failed} failed.`,
+      ),
+    ];
+    if (unknown.length)
+      messages.push(taskMessage('WARN', `${unknown.length} identity id(s) name no identity: ${preview(unknown)}.`));
+    const lifecycle = summaries.some((x) => x.lifecycle)
+      ? mergeLifecycleSummaries(summaries.map((x) => x.lifecycle))
+      : undefined;
     if (lifecycle) messages.push(...lifecycleReport(lifecycle, false));
-    if (withoutProfile.length) messages.push(taskMessage('WARN', `${withoutProfile.length} identit(ies) belong to no identity profile and were not processed: ${preview(withoutProfile)}.`));
+    if (withoutProfile.length)
+      messages.push(
+        taskMessage(
+          'WARN',
+          `${withoutProfile.length} identit(ies) belong to no identity profile and were not processed: ${preview(withoutProfile)}.`,
+        ),
+      );
     const total = run.identityIds.length;
-    await repos.tasks.updateProgress(run.taskId, { total, processed: totals.processed, changed: totals.changed, failed: totals.failed });
+    await repos.tasks.updateProgress(run.taskId, {
+      total,
+      processed: totals.processed,
+      changed: totals.changed,
+      failed: totals.failed,
+    });
     await repos.tasks.complete(run.taskId, {
       completed: ctx.now(),
-      completionStatus: totals.failed > 0 || unknown.length > 0 || withoutProfile.length > 0 || (lifecycle?.problems ?? 0) > 0 ? 'Warning' : 'Success',
+      completionStatus:
+        totals.failed > 0 || unknown.length > 0 || withoutProfile.length > 0 || (lifecycle?.problems ?? 0) > 0
+          ? 'Warning'
+          : 'Success',
       messages,
-      result: { total, ...totals, unknownIdentityIds: unknown, identityIdsWithoutProfile: withoutProfile, ...(lifecycle ? { lifecycleStates: lifecycle } : {}) },
+      result: {
+        total,
+        ...totals,
+        unknownIdentityIds: unknown,
+        identityIdsWithoutProfile: withoutProfile,
+        ...(lifecycle ? { lifecycleStates: lifecycle } : {}),
+      },
     });
   });
   ctx.compiledMappings.forget(run.taskId);
 }
 
-async function processProfileShare(ctx: DomainContext, repos: Repositories, taskId: string, profileId: string, ids: string[]) {
+async function processProfileShare(
+  ctx: DomainContext,
+  repos: Repositories,
+  taskId: string,
+  profileId: string,
+  ids: string[],
+) {
   const profile = await repos.profiles.findById(profileId);
   if (!profile) return { processed: 0, changed: 0, failed: 0, errors: [], summary: undefined };
   const lookup = managerLookupFor(profile, await repos.sources.findById(profile.authoritativeSource.id));

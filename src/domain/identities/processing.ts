@@ -6,7 +6,13 @@ import { processChunk, type ChunkSummary } from './chunk.js';
 import { mergeDryRunSummaries } from './dry-run.js';
 import type { IdentityProfile } from '../identity-profiles/schema.js';
 import { managerLookupFor } from './manager-lookup.js';
-import { lifecycleReport, mapsLifecycle, mergeLifecycleSummaries, readProfileStates, type ProfileStates } from './lifecycle.js';
+import {
+  lifecycleReport,
+  mapsLifecycle,
+  mergeLifecycleSummaries,
+  readProfileStates,
+  type ProfileStates,
+} from './lifecycle.js';
 import type { ManagerLookup } from './repository.js';
 
 /**
@@ -25,7 +31,11 @@ export const CHUNK_SIZE = 2500;
 const PHASE = 'attributes';
 
 /** A processing run: the payload of its plan and finalize jobs. */
-const ProcessRun = Type.Object({ taskId: Type.String(), profileId: Type.String(), dryRun: Type.Optional(Type.Boolean()) });
+const ProcessRun = Type.Object({
+  taskId: Type.String(),
+  profileId: Type.String(),
+  dryRun: Type.Optional(Type.Boolean()),
+});
 export type ProcessRun = Static<typeof ProcessRun>;
 const ChunkPayload = Type.Object({
   ...ProcessRun.properties,
@@ -63,7 +73,12 @@ export async function isPlanned(repos: Repositories, taskId: string): Promise<bo
   return (await repos.tasks.listChunks(taskId, PHASE)).length > 0;
 }
 
-export async function runPlanJob(ctx: DomainContext, run: ProcessRun, chunkSize = CHUNK_SIZE, transactionSize = chunkSize): Promise<void> {
+export async function runPlanJob(
+  ctx: DomainContext,
+  run: ProcessRun,
+  chunkSize = CHUNK_SIZE,
+  transactionSize = chunkSize,
+): Promise<void> {
   const task = await ctx.repos.tasks.findById(run.taskId);
   if (!task || task.completed) return;
   const perChunk = Math.min(chunkSize, transactionSize);
@@ -77,7 +92,8 @@ export async function runPlanJob(ctx: DomainContext, run: ProcessRun, chunkSize 
   const jobs: ChunkPayload[] = [];
   for (let first = 0; first < chunks.length; first += perJob) {
     const open = chunks.slice(first, first + perJob).filter((c) => !c.done);
-    if (open.length) jobs.push({ ...run, chunkNo: open[0].chunkNo, chunks: open.at(-1)!.chunkNo - open[0].chunkNo + 1 });
+    if (open.length)
+      jobs.push({ ...run, chunkNo: open[0].chunkNo, chunks: open.at(-1)!.chunkNo - open[0].chunkNo + 1 });
   }
   await ctx.jobs.enqueueMany(chunkJob, jobs);
 }
@@ -86,7 +102,8 @@ export async function runChunkJob(ctx: DomainContext, job: ChunkPayload): Promis
   // the profile and its source as the job's first chunk reads them serve all its chunks (one
   // read per `chunkSize` identities, as when a job was one chunk)
   let inputs: ChunkInputs | undefined;
-  for (let chunkNo = job.chunkNo; chunkNo < job.chunkNo + (job.chunks ?? 1); chunkNo++) inputs = await runChunk(ctx, job, chunkNo, inputs);
+  for (let chunkNo = job.chunkNo; chunkNo < job.chunkNo + (job.chunks ?? 1); chunkNo++)
+    inputs = await runChunk(ctx, job, chunkNo, inputs);
   // Asked after the commit: inside the transaction, two chunks finishing at once each saw the
   // other still open and neither queued the finalize job (the run stayed "running"). Now the
   // later commit sees both; when both do, the second finalize finds the task completed. A retry
@@ -104,15 +121,33 @@ interface ChunkInputs {
 }
 
 /** One chunk, in one transaction that marks it done (a chunk already done is skipped). */
-async function runChunk(ctx: DomainContext, job: ProcessRun, chunkNo: number, known?: ChunkInputs): Promise<ChunkInputs | undefined> {
+async function runChunk(
+  ctx: DomainContext,
+  job: ProcessRun,
+  chunkNo: number,
+  known?: ChunkInputs,
+): Promise<ChunkInputs | undefined> {
   return ctx.withTransaction(async (repos) => {
     const chunk = await repos.tasks.lockChunk(job.taskId, PHASE, chunkNo);
     if (!chunk || chunk.done || !chunk.firstId || !chunk.lastId) return known;
-    const inputs = known ?? await readInputs(repos, job.profileId);
+    const inputs = known ?? (await readInputs(repos, job.profileId));
     const { profile, managerLookup, states } = inputs;
     const outcome = profile
-      ? await processChunk(ctx, repos, job, profile, { firstId: chunk.firstId, lastId: chunk.lastId }, managerLookup, states)
-      : { processed: 0, changed: 0, failed: 0, errors: [{ identityId: '', name: '', message: `Identity profile '${job.profileId}' no longer exists.` }] };
+      ? await processChunk(
+          ctx,
+          repos,
+          job,
+          profile,
+          { firstId: chunk.firstId, lastId: chunk.lastId },
+          managerLookup,
+          states,
+        )
+      : {
+          processed: 0,
+          changed: 0,
+          failed: 0,
+          errors: [{ identityId: '', name: '', message: `Identity profile '${job.profileId}' no longer exists.` }],
+        };
     await repos.tasks.finishChunk(job.taskId, PHASE, chunkNo, outcome);
     return inputs;
   });
@@ -142,7 +177,12 @@ export async function runFinalizeJob(ctx: DomainContext, run: ProcessRun): Promi
       const source = await repos.sources.findById(profile.authoritativeSource.id);
       // without the account lookup (see manager-lookup.ts), one pass over the profile now
       if (source?.managerCorrelationMapping && !managerLookupFor(profile, source)) {
-        const m = await repos.identities.correlateManagers(profile.id, source.id, source.managerCorrelationMapping, task.launched);
+        const m = await repos.identities.correlateManagers(
+          profile.id,
+          source.id,
+          source.managerCorrelationMapping,
+          task.launched,
+        );
         managersChanged = m.changed;
         changed += m.notChangedBefore;
       }
@@ -151,19 +191,49 @@ export async function runFinalizeJob(ctx: DomainContext, run: ProcessRun): Promi
       await repos.profiles.update({ ...counted!, identityRefreshRequired: false });
       await repos.identities.markProfileProcessed(profile.id, ctx.now());
     }
-    const messages = [taskMessage('INFO', `Processed ${totals.processed} of ${total} identities: ${changed} changed, ${totals.failed} failed${run.dryRun ? ' (dry run: nothing was written)' : ''}.`)];
-    if (profile && !profile.identityAttributeConfig.enabled) messages.push(taskMessage('WARN', 'Attribute mapping is disabled for this profile (identityAttributeConfig.enabled is false): no attribute values were promoted.'));
+    const messages = [
+      taskMessage(
+        'INFO',
+        `Processed ${totals.processed} of ${total} identities: ${changed} changed, ${totals.failed} failed${run.dryRun ? ' (dry run: nothing was written)' : ''}.`,
+      ),
+    ];
+    if (profile && !profile.identityAttributeConfig.enabled)
+      messages.push(
+        taskMessage(
+          'WARN',
+          'Attribute mapping is disabled for this profile (identityAttributeConfig.enabled is false): no attribute values were promoted.',
+        ),
+      );
     if (!profile) messages.push(taskMessage('ERROR', `Identity profile '${run.profileId}' no longer exists.`));
-    const lifecycle = summaries.some((x) => x.lifecycle) ? mergeLifecycleSummaries(summaries.map((x) => x.lifecycle)) : undefined;
+    const lifecycle = summaries.some((x) => x.lifecycle)
+      ? mergeLifecycleSummaries(summaries.map((x) => x.lifecycle))
+      : undefined;
     if (lifecycle) messages.push(...lifecycleReport(lifecycle, !!run.dryRun));
-    await repos.tasks.updateProgress(run.taskId, { total, processed: totals.processed, changed, failed: totals.failed });
+    await repos.tasks.updateProgress(run.taskId, {
+      total,
+      processed: totals.processed,
+      changed,
+      failed: totals.failed,
+    });
     await repos.tasks.complete(run.taskId, {
       completed: ctx.now(),
-      completionStatus: !profile ? 'Error' : totals.failed > 0 || (lifecycle?.problems ?? 0) > 0 ? 'Warning' : 'Success',
+      completionStatus: !profile
+        ? 'Error'
+        : totals.failed > 0 || (lifecycle?.problems ?? 0) > 0
+          ? 'Warning'
+          : 'Success',
       messages,
       result: {
-        total, processed: totals.processed, changed, failed: totals.failed, managersChanged, dryRun: !!run.dryRun, errors: totals.errors,
-        ...(run.dryRun ? { attributeChanges: mergeDryRunSummaries(summaries.map((x) => x.attributeChanges ?? [])) } : {}),
+        total,
+        processed: totals.processed,
+        changed,
+        failed: totals.failed,
+        managersChanged,
+        dryRun: !!run.dryRun,
+        errors: totals.errors,
+        ...(run.dryRun
+          ? { attributeChanges: mergeDryRunSummaries(summaries.map((x) => x.attributeChanges ?? [])) }
+          : {}),
         ...(lifecycle ? { lifecycleStates: lifecycle } : {}),
       },
     });

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { mappingFingerprint } from './purity.js';
 
 const attr = { type: 'accountAttribute', attributes: { attributeName: 'mail', sourceName: 'HR' } };
-const config = (...defs: object[]) => ({ enabled: true, attributeTransforms: defs.map((d, i) => ({ identityAttributeName: `a${i}`, transformDefinition: d as any })) });
+const config = (...defs: object[]) => ({
+  enabled: true,
+  attributeTransforms: defs.map((d, i) => ({ identityAttributeName: `a${i}`, transformDefinition: d as any })),
+});
 const none = () => undefined;
 
 describe('mappingFingerprint', () => {
@@ -19,10 +22,19 @@ describe('mappingFingerprint', () => {
     ['the clock', { type: 'dateMath', attributes: { expression: 'now' } }],
     ['randomness', { type: 'uuid', attributes: {} }],
     ['identity attributes', { type: 'identityAttribute', attributes: { name: 'email' } }],
-    ['a rule', { type: 'rule', attributes: { name: 'Cloud Services Deployment Utility', operation: 'getReferenceIdentityAttribute' } }],
+    [
+      'a rule',
+      {
+        type: 'rule',
+        attributes: { name: 'Cloud Services Deployment Utility', operation: 'getReferenceIdentityAttribute' },
+      },
+    ],
     ['a template reading $identity', { type: 'static', attributes: { value: '$identity.email' } }],
     ['a periodic refresh', { type: 'lower', attributes: { input: attr, requiresPeriodicRefresh: true } }],
-    ['a nested impure node', { type: 'concat', attributes: { values: [attr, { type: 'randomNumeric', attributes: {} }] } }],
+    [
+      'a nested impure node',
+      { type: 'concat', attributes: { values: [attr, { type: 'randomNumeric', attributes: {} }] } },
+    ],
   ])('gives none when results depend on %s', (_what, def) => {
     expect(mappingFingerprint(config(attr, def), none)).toBeUndefined();
   });

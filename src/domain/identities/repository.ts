@@ -78,7 +78,11 @@ export interface IdentityRepository {
    * and how many identities the range holds (including those the fingerprint let it skip). The
    * identities are made as they are iterated (once), so each can be garbage as soon as it is evaluated.
    */
-  loadChunk(profileId: string, range: ChunkSelection, options?: ChunkOptions): Promise<{ identities: Iterable<IdentityForProcessing>; inRange: number }>;
+  loadChunk(
+    profileId: string,
+    range: ChunkSelection,
+    options?: ChunkOptions,
+  ): Promise<{ identities: Iterable<IdentityForProcessing>; inRange: number }>;
   /** Records input fingerprints (and manager keys) of identities found unchanged (no other column is touched). */
   writeFingerprints(entries: Array<{ id: string; fingerprint: string; managerKeys?: string[] | null }>): Promise<void>;
   /** Chunk boundaries over a profile's identities, `size` identities each (keyset on id). */
@@ -93,7 +97,12 @@ export interface IdentityRepository {
    * Returns how many identities got a different manager, and how many of those had not been
    * modified since `since` (changed by correlation alone).
    */
-  correlateManagers(profileId: string, sourceId: string, mapping: { accountAttributeName: string; identityAttributeName: string }, since: Date): Promise<{ changed: number; notChangedBefore: number }>;
+  correlateManagers(
+    profileId: string,
+    sourceId: string,
+    mapping: { accountAttributeName: string; identityAttributeName: string },
+    since: Date,
+  ): Promise<{ changed: number; notChangedBefore: number }>;
   /** Marks the profile as processed now (identities' lastRefresh derives from it). */
   markProfileProcessed(profileId: string, at: Date): Promise<void>;
   /**
@@ -111,7 +120,10 @@ export interface IdentityRepository {
    * sources. With `sourceIds`, only identities that have an account on one of them are looked at;
    * with `range`, only those with an account in it.
    */
-  assignProfiles(sourceIds?: readonly string[], range?: AccountRange): Promise<{ moved: number; affectedProfiles: string[] }>;
+  assignProfiles(
+    sourceIds?: readonly string[],
+    range?: AccountRange,
+  ): Promise<{ moved: number; affectedProfiles: string[] }>;
   /** The profile of each of these identities that exists (null: the identity has none). */
   profilesOf(ids: readonly string[]): Promise<Array<{ id: string; profileId: string | null }>>;
   /** Identities left without any account are removed (with `among`, of those identities only). */

@@ -17,9 +17,24 @@ export const Identity = Type.Object(
     isManager: Type.Boolean(),
     lastRefresh: Nullable(DateTime),
     attributes: Type.Record(Type.String(), Type.Unknown()),
-    identityProfile: Nullable(Type.Object({ id: Type.String(), name: Type.String() }, { description: 'The profile the identity belongs to (beyond ISC)' })),
-    lifecycleState: Nullable(Type.Object({ stateName: Type.String(), manuallyUpdated: Type.Boolean() }, { description: 'The lifecycle state (its technical name) and whether it was set by hand' })),
-    identityState: Nullable(Type.String({ description: "The `identityState` of the identity's lifecycle state (ACTIVE, INACTIVE_SHORT_TERM, INACTIVE_LONG_TERM), as ISC's PublicIdentity and Account carry it (beyond ISC's Identity)" })),
+    identityProfile: Nullable(
+      Type.Object(
+        { id: Type.String(), name: Type.String() },
+        { description: 'The profile the identity belongs to (beyond ISC)' },
+      ),
+    ),
+    lifecycleState: Nullable(
+      Type.Object(
+        { stateName: Type.String(), manuallyUpdated: Type.Boolean() },
+        { description: 'The lifecycle state (its technical name) and whether it was set by hand' },
+      ),
+    ),
+    identityState: Nullable(
+      Type.String({
+        description:
+          "The `identityState` of the identity's lifecycle state (ACTIVE, INACTIVE_SHORT_TERM, INACTIVE_LONG_TERM), as ISC's PublicIdentity and Account carry it (beyond ISC's Identity)",
+      }),
+    ),
   },
   { title: 'Identity', description: 'An identity' },
 );
@@ -41,7 +56,10 @@ export const IDENTITY_FILTERS = {
 } as const;
 
 /** `attributes.<name>`: filters on a computed identity attribute (beyond ISC), e.g. `attributes.department eq "Sales"`. */
-export const IDENTITY_ATTRIBUTE_FILTER = { type: 'string', ops: ['eq', 'ne', 'in', 'sw', 'co', 'pr', 'isnull'] } as const;
+export const IDENTITY_ATTRIBUTE_FILTER = {
+  type: 'string',
+  ops: ['eq', 'ne', 'in', 'sw', 'co', 'pr', 'isnull'],
+} as const;
 /**
  * identities.v1's `firstname` and `lastname` (eq, sw): the identity attributes of those names, read
  * as `attributes.firstname` / `attributes.lastname` are (beside the MAX_ATTRIBUTE_FILTERS of those).
@@ -60,7 +78,8 @@ const ATTRIBUTE_FIELD = /\battributes\.([A-Za-z_][A-Za-z0-9_]{0,99})\b/g;
 export function identityFilterRules(filters: string | undefined): FilterRules {
   const names = new Set([...(filters ?? '').matchAll(ATTRIBUTE_FIELD)].map((m) => m[1]));
   const rules: Record<string, FilterRules[string]> = { ...IDENTITY_FILTERS };
-  for (const name of [...names].slice(0, MAX_ATTRIBUTE_FILTERS)) rules[`attributes.${name}`] = IDENTITY_ATTRIBUTE_FILTER;
+  for (const name of [...names].slice(0, MAX_ATTRIBUTE_FILTERS))
+    rules[`attributes.${name}`] = IDENTITY_ATTRIBUTE_FILTER;
   for (const field of Object.keys(IDENTITY_ATTRIBUTE_FIELDS)) rules[field] = NAMED_ATTRIBUTE_FILTER;
   return rules;
 }

@@ -4,7 +4,11 @@ import { parseCollectionQuery, type CollectionParams } from '../shared/collectio
 import { identityFilterRules, IDENTITY_SORTERS, type Identity } from './schema.js';
 
 export async function listIdentities(ctx: DomainContext, params: CollectionParams) {
-  const query = parseCollectionQuery(params, { filters: identityFilterRules(params.filters), sorters: IDENTITY_SORTERS, defaultSort: [{ field: 'name', direction: 'asc' }] });
+  const query = parseCollectionQuery(params, {
+    filters: identityFilterRules(params.filters),
+    sorters: IDENTITY_SORTERS,
+    defaultSort: [{ field: 'name', direction: 'asc' }],
+  });
   return ctx.repos.identities.list(query);
 }
 

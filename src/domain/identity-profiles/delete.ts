@@ -13,11 +13,17 @@ export type DeleteJobPayload = Static<typeof DeleteJobPayload>;
  * Single delete refuses up front (400) a profile that is unknown (404) or still has identities
  * (decision 1); bulk delete leaves those to the job, which skips them with a warning each.
  */
-export async function requestDelete(ctx: DomainContext, ids: string[], actor: Actor, bulk: boolean): Promise<TaskResultSimplified> {
+export async function requestDelete(
+  ctx: DomainContext,
+  ids: string[],
+  actor: Actor,
+  bulk: boolean,
+): Promise<TaskResultSimplified> {
   if (!bulk) {
     const profile = await ctx.repos.profiles.findById(ids[0]);
     if (!profile) throw ERRORS.notFound('profile_not_found', ids[0]);
-    if (profile.identityCount > 0) throw new AppError('profile_has_identities', stillHasIdentities(profile.name, profile.identityCount));
+    if (profile.identityCount > 0)
+      throw new AppError('profile_has_identities', stillHasIdentities(profile.name, profile.identityCount));
   }
   const unique = [...new Set(ids)];
   // Enqueued after the task row is committed: the job queue has its own connection, which a
@@ -49,7 +55,8 @@ export async function runDeleteJob(ctx: DomainContext, payload: DeleteJobPayload
     if (!task || task.completed) return;
     const { deletable, messages } = await sortDeletable(repos, payload.ids);
     await repos.profiles.deleteByIds(deletable);
-    for (const id of deletable) await repos.audit.record({ entityType: 'IDENTITY_PROFILE', entityId: id, action: 'delete', actor });
+    for (const id of deletable)
+      await repos.audit.record({ entityType: 'IDENTITY_PROFILE', entityId: id, action: 'delete', actor });
     messages.push(taskMessage('INFO', `Deleted ${deletable.length} of ${payload.ids.length} identity profile(s).`));
     await repos.tasks.complete(task.id, {
       completed: ctx.now(),
@@ -66,8 +73,18 @@ async function sortDeletable(repos: Repositories, ids: string[]) {
   const messages: TaskMessage[] = [];
   for (const id of ids) {
     const p = found.get(id);
-    if (!p) messages.push(taskMessage('WARN', `Identity profile '${id}' was not found; skipped.`, 'idprofiles.delete.notFound'));
-    else if (p.identityCount > 0) messages.push(taskMessage('WARN', `${stillHasIdentities(p.name, p.identityCount)} Skipped '${id}'.`, 'idprofiles.delete.hasIdentities'));
+    if (!p)
+      messages.push(
+        taskMessage('WARN', `Identity profile '${id}' was not found; skipped.`, 'idprofiles.delete.notFound'),
+      );
+    else if (p.identityCount > 0)
+      messages.push(
+        taskMessage(
+          'WARN',
+          `${stillHasIdentities(p.name, p.identityCount)} Skipped '${id}'.`,
+          'idprofiles.delete.hasIdentities',
+        ),
+      );
     else deletable.push(id);
   }
   return { deletable, messages };

@@ -10,25 +10,40 @@ function countingRepos() {
   const hr = { id: 'hr-1', name: 'HR' };
   const repos = {
     sources: {
-      findById: async (id: string) => { lookups.push(`source id ${id}`); return id === hr.id ? hr : undefined; },
-      findByName: async (name: string) => { lookups.push(`source name ${name}`); return name === hr.name ? hr : undefined; },
+      findById: async (id: string) => {
+        lookups.push(`source id ${id}`);
+        return id === hr.id ? hr : undefined;
+      },
+      findByName: async (name: string) => {
+        lookups.push(`source name ${name}`);
+        return name === hr.name ? hr : undefined;
+      },
     },
     transforms: {
       all: async () => [],
-      findByName: async (name: string) => { lookups.push(`transform ${name}`); return undefined; },
+      findByName: async (name: string) => {
+        lookups.push(`transform ${name}`);
+        return undefined;
+      },
     },
   } as unknown as Repositories;
   return { repos, lookups };
 }
 
-const column = (attributeName: string, source: Record<string, string>) => ({ type: 'accountAttribute', attributes: { attributeName, ...source } });
+const column = (attributeName: string, source: Record<string, string>) => ({
+  type: 'accountAttribute',
+  attributes: { attributeName, ...source },
+});
 
 describe('checkMappings', () => {
   it('looks each named source and transform up once, however many mappings name it', async () => {
     const { repos, lookups } = countingRepos();
     const attributeTransforms = Array.from({ length: 1000 }, (_, i) => ({
       identityAttributeName: `a${i}`,
-      transformDefinition: i % 2 ? column(`c${i}`, { sourceName: 'HR' }) : { type: 'lower', attributes: { input: column(`c${i}`, { sourceId: 'hr-1' }) } },
+      transformDefinition:
+        i % 2
+          ? column(`c${i}`, { sourceName: 'HR' })
+          : { type: 'lower', attributes: { input: column(`c${i}`, { sourceId: 'hr-1' }) } },
     }));
     await checkMappings(repos, { attributeTransforms }, checkTransformDefinition);
     expect(lookups.sort()).toEqual(['source id hr-1', 'source name HR']);
@@ -36,7 +51,15 @@ describe('checkMappings', () => {
 
   it('still names every mapping whose source or transform is missing', async () => {
     const { repos, lookups } = countingRepos();
-    const attributeTransforms = ['a', 'b'].map((name) => ({ identityAttributeName: name, transformDefinition: { type: 'concat', attributes: { values: [column('x', { sourceName: 'Gone' }), { type: 'reference', attributes: { id: 'missing' } }] } } }));
+    const attributeTransforms = ['a', 'b'].map((name) => ({
+      identityAttributeName: name,
+      transformDefinition: {
+        type: 'concat',
+        attributes: {
+          values: [column('x', { sourceName: 'Gone' }), { type: 'reference', attributes: { id: 'missing' } }],
+        },
+      },
+    }));
     await expect(checkMappings(repos, { attributeTransforms }, checkTransformDefinition)).rejects.toMatchObject({
       status: 400,
       causes: [

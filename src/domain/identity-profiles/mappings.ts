@@ -6,7 +6,10 @@ import type { IdentityAttributeConfig } from './schema.js';
 import { walkTransforms } from './transform-tree.js';
 
 /** Compiles a transform definition and lists what is wrong with it, by path (the transform engine). */
-export type DefinitionChecker = (definition: unknown, options?: CheckOptions) => Array<{ path: string; message: string }>;
+export type DefinitionChecker = (
+  definition: unknown,
+  options?: CheckOptions,
+) => Array<{ path: string; message: string }>;
 
 type Mapping = NonNullable<IdentityAttributeConfig['attributeTransforms']>[number];
 
@@ -23,14 +26,17 @@ export async function checkMappings(
   const problems: string[] = [];
   const seen = new Set<string>();
   const mappings = config?.attributeTransforms ?? [];
-  const stored = mappings.length ? new Map((await repos.transforms.all()).map((t) => [t.name.toLowerCase(), t])) : new Map();
+  const stored = mappings.length
+    ? new Map((await repos.transforms.all()).map((t) => [t.name.toLowerCase(), t]))
+    : new Map();
   const lookup = (name: string) => stored.get(name.toLowerCase());
   const budget = mappingsBudget(); // the mappings together: as processing will compile them
   const exists = existenceChecks(repos);
   for (const [i, mapping] of mappings.entries()) {
     if (budget.exceeded) break; // every later mapping would only repeat it
     const where = `identityAttributeConfig.attributeTransforms[${i}] (${mapping.identityAttributeName})`;
-    if (seen.has(mapping.identityAttributeName)) problems.push(`${where}: identity attribute '${mapping.identityAttributeName}' is mapped more than once`);
+    if (seen.has(mapping.identityAttributeName))
+      problems.push(`${where}: identity attribute '${mapping.identityAttributeName}' is mapped more than once`);
     seen.add(mapping.identityAttributeName);
     const missing = await checkReferences(exists, mapping);
     for (const p of missing) problems.push(`${where}: ${p}`);
@@ -39,7 +45,8 @@ export async function checkMappings(
       problems.push(`${where}: transformDefinition${p.path ? `.${p.path}` : ''}: ${p.message}`);
     }
   }
-  if (problems.length) throw new AppError('mapping_invalid', `Invalid identity attribute mapping: ${problems[0]}`, problems);
+  if (problems.length)
+    throw new AppError('mapping_invalid', `Invalid identity attribute mapping: ${problems[0]}`, problems);
 }
 
 /**
@@ -70,7 +77,11 @@ async function checkReferences(exists: ReturnType<typeof existenceChecks>, mappi
     if (node.type === 'accountAttribute') {
       if (typeof attrs.sourceId === 'string' && !(await exists.sourceId(attrs.sourceId))) {
         problems.push(`${node.path}.attributes.sourceId: source '${attrs.sourceId}' does not exist`);
-      } else if (typeof attrs.sourceName === 'string' && attrs.sourceId === undefined && !(await exists.sourceName(attrs.sourceName))) {
+      } else if (
+        typeof attrs.sourceName === 'string' &&
+        attrs.sourceId === undefined &&
+        !(await exists.sourceName(attrs.sourceName))
+      ) {
         problems.push(`${node.path}.attributes.sourceName: source '${attrs.sourceName}' does not exist`);
       }
     }
@@ -80,4 +91,3 @@ async function checkReferences(exists: ReturnType<typeof existenceChecks>, mappi
   }
   return problems;
 }
-

@@ -12,7 +12,8 @@ import { assertNameFree, assertSourceFree, resolveAuthoritativeSource, storedCon
 
 const checkInput = Compile(IdentityProfileInput);
 
-const BOTH_CHANGED = 'The authoritative source and the identity attribute config cannot be changed in the same request.';
+const BOTH_CHANGED =
+  'The authoritative source and the identity attribute config cannot be changed in the same request.';
 
 /**
  * Rejects patches that write read-only fields, or the source and the mappings together (spec §8).
@@ -23,7 +24,11 @@ export function assertPatchAllowed(ops: JsonPatch): void {
   for (const [i, op] of ops.entries()) {
     for (const field of writtenFields(op)) {
       if ((PATCH_PROTECTED_FIELDS as readonly string[]).includes(field)) {
-        throw new AppError('field_not_updatable', `Operation ${i} (${op.op} ${op.path}): '${field}' cannot be modified.`, [`Not updatable: ${PATCH_PROTECTED_FIELDS.join(', ')}`]);
+        throw new AppError(
+          'field_not_updatable',
+          `Operation ${i} (${op.op} ${op.path}): '${field}' cannot be modified.`,
+          [`Not updatable: ${PATCH_PROTECTED_FIELDS.join(', ')}`],
+        );
       }
       touched.add(field);
     }
@@ -37,7 +42,12 @@ export function assertPatchAllowed(ops: JsonPatch): void {
 /** Date-times compare as instants: a client may send back `created` in another ISO 8601 form. */
 const DATE_FIELDS = new Set<string>(['created', 'modified']);
 const sameValue = (field: string, a: unknown, b: unknown) =>
-  a === b || (DATE_FIELDS.has(field) && typeof a === 'string' && typeof b === 'string' && !Number.isNaN(Date.parse(a)) && Date.parse(a) === Date.parse(b));
+  a === b ||
+  (DATE_FIELDS.has(field) &&
+    typeof a === 'string' &&
+    typeof b === 'string' &&
+    !Number.isNaN(Date.parse(a)) &&
+    Date.parse(a) === Date.parse(b));
 
 /**
  * The read-only fields as the operations leave them: each the stored value, or left out (a
@@ -46,10 +56,18 @@ const sameValue = (field: string, a: unknown, b: unknown) =>
  * (`replace ""`) — judged on the profile the patch was applied to (read or not).
  */
 function assertReadOnlyKept(current: IdentityProfile, patched: IdentityProfile): void {
-  const changed = PATCH_PROTECTED_FIELDS.filter((f) => Object.hasOwn(patched, f) && !sameValue(f, patched[f], current[f]));
+  const changed = PATCH_PROTECTED_FIELDS.filter(
+    (f) => Object.hasOwn(patched, f) && !sameValue(f, patched[f], current[f]),
+  );
   if (!changed.length) return;
-  const causes = changed.map((f) => `'${f}' is ${JSON.stringify(current[f])}; the patch makes it ${JSON.stringify(patched[f])}`);
-  throw new AppError('field_not_updatable', `The patch changes ${changed.map((f) => `'${f}'`).join(', ')}, which cannot be modified.`, [...causes, `Not updatable: ${PATCH_PROTECTED_FIELDS.join(', ')}`]);
+  const causes = changed.map(
+    (f) => `'${f}' is ${JSON.stringify(current[f])}; the patch makes it ${JSON.stringify(patched[f])}`,
+  );
+  throw new AppError(
+    'field_not_updatable',
+    `The patch changes ${changed.map((f) => `'${f}'`).join(', ')}, which cannot be modified.`,
+    [...causes, `Not updatable: ${PATCH_PROTECTED_FIELDS.join(', ')}`],
+  );
 }
 
 const PROFILE_FIELDS = Object.keys(IdentityProfile.properties) as Array<keyof IdentityProfile>;
@@ -71,16 +89,30 @@ function toValidInput(patched: IdentityProfile): IdentityProfileInput {
 }
 
 /** The stored profile with the patched input applied (the source already resolved, if it changed). */
-function merge(current: IdentityProfile, input: IdentityProfileInput, source: Source | undefined, mappingsChanged: boolean, now: Date): IdentityProfile {
+function merge(
+  current: IdentityProfile,
+  input: IdentityProfileInput,
+  source: Source | undefined,
+  mappingsChanged: boolean,
+  now: Date,
+): IdentityProfile {
   return {
     ...current,
     name: input.name.trim(),
     description: input.description ?? null,
-    owner: input.owner ? sameOwner(input.owner, current.owner) ?? { type: 'IDENTITY', id: input.owner.id, name: input.owner.name ?? '' } : null,
+    owner: input.owner
+      ? (sameOwner(input.owner, current.owner) ?? {
+          type: 'IDENTITY',
+          id: input.owner.id,
+          name: input.owner.name ?? '',
+        })
+      : null,
     priority: input.priority ?? current.priority,
     authoritativeSource: source ? { type: 'SOURCE', id: source.id, name: source.name } : current.authoritativeSource,
     // unchanged mappings (the same JSON as stored, which storedConfig would write again): the stored object itself
-    identityAttributeConfig: mappingsChanged ? storedConfig(input.identityAttributeConfig, false) : current.identityAttributeConfig,
+    identityAttributeConfig: mappingsChanged
+      ? storedConfig(input.identityAttributeConfig, false)
+      : current.identityAttributeConfig,
     identityExceptionReportReference: input.identityExceptionReportReference ?? null,
     hasTimeBasedAttr: input.hasTimeBasedAttr ?? current.hasTimeBasedAttr,
     identityRefreshRequired: current.identityRefreshRequired || mappingsChanged || source !== undefined,
@@ -90,7 +122,7 @@ function merge(current: IdentityProfile, input: IdentityProfileInput, source: So
 
 /** The stored owner when the input names the same one (so comparing the profiles needs no JSON). */
 const sameOwner = (input: NonNullable<IdentityProfileInput['owner']>, stored: IdentityProfile['owner']) =>
-  (stored && stored.id === input.id && stored.name === (input.name ?? '') ? stored : undefined);
+  stored && stored.id === input.id && stored.name === (input.name ?? '') ? stored : undefined;
 
 /** Optimistic attempts (read, then write if unchanged) before a PATCH waits for the row's lock instead. */
 const OPTIMISTIC_ATTEMPTS = 3;
@@ -107,13 +139,22 @@ const OPTIMISTIC_ATTEMPTS = 3;
  * must happen in the same transaction: that, and a profile written by others on every attempt,
  * takes the locking transaction.
  */
-export async function patchProfile(ctx: DomainContext, id: string, ops: JsonPatch, actor: Actor): Promise<IdentityProfile> {
+export async function patchProfile(
+  ctx: DomainContext,
+  id: string,
+  ops: JsonPatch,
+  actor: Actor,
+): Promise<IdentityProfile> {
   assertPatchAllowed(ops);
   const audit = { actor: actor.clientId, detail: ops };
-  const unread = await ctx.repos.profiles.updateWithoutReading(id, async (current) => {
-    const change = await patched(ctx, ctx.repos, current, ops);
-    return change && !change.moved ? change.updated : undefined;
-  }, audit);
+  const unread = await ctx.repos.profiles.updateWithoutReading(
+    id,
+    async (current) => {
+      const change = await patched(ctx, ctx.repos, current, ops);
+      return change && !change.moved ? change.updated : undefined;
+    },
+    audit,
+  );
   if (unread) return unread.profile;
   for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
     const read = await ctx.repos.profiles.findVersioned(id);
@@ -131,7 +172,10 @@ export async function patchProfile(ctx: DomainContext, id: string, ops: JsonPatc
     if (change) {
       await repos.profiles.update(change.updated, { audit });
       // priority and source decide which profile each identity belongs to (decision 6)
-      if (change.moved) await placeIdentities(repos, [...new Set([current.authoritativeSource.id, change.updated.authoritativeSource.id])]);
+      if (change.moved)
+        await placeIdentities(repos, [
+          ...new Set([current.authoritativeSource.id, change.updated.authoritativeSource.id]),
+        ]);
     }
     // as stored (placement may have changed the count), and as GET answers it: from the stored JSON
     return (await repos.profiles.findVersioned(id))!.profile;
@@ -153,7 +197,8 @@ async function patched(ctx: DomainContext, repos: Repositories, current: Identit
   if (source) await assertSourceFree(repos, source, id);
   // a patch that does not touch the mappings leaves them the same object (applyJsonPatch); else compared
   // as values, key order aside (the locking path reads them from jsonb, which orders keys its own way)
-  const mappingsChanged = input.identityAttributeConfig !== current.identityAttributeConfig &&
+  const mappingsChanged =
+    input.identityAttributeConfig !== current.identityAttributeConfig &&
     !isDeepStrictEqual(storedConfig(input.identityAttributeConfig, false), current.identityAttributeConfig);
   // assertPatchAllowed refuses operations on both; a whole-document write changes both without naming them
   if (source && mappingsChanged) throw new AppError('invalid_patch', BOTH_CHANGED);
@@ -167,7 +212,8 @@ async function patched(ctx: DomainContext, repos: Repositories, current: Identit
 function sameExceptModified(a: IdentityProfile, b: IdentityProfile): boolean {
   for (const key of PROFILE_FIELDS) {
     if (key === 'modified' || a[key] === b[key]) continue;
-    if (typeof a[key] !== 'object' || typeof b[key] !== 'object' || JSON.stringify(a[key]) !== JSON.stringify(b[key])) return false;
+    if (typeof a[key] !== 'object' || typeof b[key] !== 'object' || JSON.stringify(a[key]) !== JSON.stringify(b[key]))
+      return false;
   }
   return true;
 }

@@ -26,7 +26,11 @@ export function assertPreviewRequestAllowed(request: IdentityPreviewRequest, pol
  * A mapping that fails to compile or evaluate is reported on its attribute; mappings too big to
  * compile together (the compile budget, which bounds what one request may cost) are a 400.
  */
-export async function previewIdentity(ctx: DomainContext, request: IdentityPreviewRequest, policy: VersionPolicy): Promise<IdentityPreviewResponse> {
+export async function previewIdentity(
+  ctx: DomainContext,
+  request: IdentityPreviewRequest,
+  policy: VersionPolicy,
+): Promise<IdentityPreviewResponse> {
   assertPreviewRequestAllowed(request, policy);
   const identity = await ctx.repos.identities.findForProcessing(request.identityId);
   if (!identity) throw new AppError('preview_identity_missing', `Identity '${request.identityId}' was not found.`);
@@ -52,8 +56,11 @@ export async function previewIdentity(ctx: DomainContext, request: IdentityPrevi
         name: o.attribute,
         ...(!o.error && o.value !== null ? { value: o.value } : {}),
         ...(previous !== undefined && previous !== null ? { previousValue: String(previous) } : {}),
-        errorMessages: o.error ? [{ locale: 'en-US', localeOrigin: 'DEFAULT', text: o.error }]
-          : o.attribute === LIFECYCLE_ATTRIBUTE && lifecycleProblem ? [{ locale: 'en-US', localeOrigin: 'DEFAULT', text: lifecycleProblem }] : [],
+        errorMessages: o.error
+          ? [{ locale: 'en-US', localeOrigin: 'DEFAULT', text: o.error }]
+          : o.attribute === LIFECYCLE_ATTRIBUTE && lifecycleProblem
+            ? [{ locale: 'en-US', localeOrigin: 'DEFAULT', text: lifecycleProblem }]
+            : [],
       };
     }),
   };
@@ -63,7 +70,11 @@ export async function previewIdentity(ctx: DomainContext, request: IdentityPrevi
  * A `cloudLifecycleState` value that names no enabled state of the identity's profile: reported on
  * that attribute as processing would report it (identities/lifecycle.ts), with its value.
  */
-async function lifecycleProblemOf(ctx: DomainContext, identityId: string, outcomes: Array<{ attribute: string; value: string | null; error?: string }>): Promise<string | undefined> {
+async function lifecycleProblemOf(
+  ctx: DomainContext,
+  identityId: string,
+  outcomes: Array<{ attribute: string; value: string | null; error?: string }>,
+): Promise<string | undefined> {
   const outcome = outcomes.find((o) => o.attribute === LIFECYCLE_ATTRIBUTE && !o.error);
   if (!outcome) return undefined;
   const [placed] = await ctx.repos.identities.profilesOf([identityId]);

@@ -8,7 +8,12 @@ import { getProfile } from './service.js';
  * `process-identities`: 202 `{}` plus the task (decision 8); the work runs as jobs
  * (`identities/processing.ts`). With `dryRun` the run computes and reports, writing nothing.
  */
-export async function requestProcessing(ctx: DomainContext, id: string, actor: Actor, options: { dryRun?: boolean } = {}): Promise<{ taskId: string }> {
+export async function requestProcessing(
+  ctx: DomainContext,
+  id: string,
+  actor: Actor,
+  options: { dryRun?: boolean } = {},
+): Promise<{ taskId: string }> {
   const taskId = await createProcessingTask(ctx.repos, ctx, await getProfile(ctx, id), actor, options);
   await startProcessing(ctx, taskId, id, options);
   return { taskId };
@@ -16,7 +21,11 @@ export async function requestProcessing(ctx: DomainContext, id: string, actor: A
 
 /** The task of a processing run, not started yet (e.g. created in another transaction's commit). */
 export async function createProcessingTask(
-  repos: Repositories, ctx: Pick<DomainContext, 'now' | 'newId'>, profile: Pick<IdentityProfile, 'id' | 'name'>, actor: Actor, options: { dryRun?: boolean } = {},
+  repos: Repositories,
+  ctx: Pick<DomainContext, 'now' | 'newId'>,
+  profile: Pick<IdentityProfile, 'id' | 'name'>,
+  actor: Actor,
+  options: { dryRun?: boolean } = {},
 ): Promise<string> {
   const task = await createTask(repos, ctx, {
     type: 'IDENTITY_PROFILE_PROCESS',
@@ -29,6 +38,11 @@ export async function createProcessingTask(
 }
 
 /** Starts the run of a task made by `createProcessingTask` (queuing it twice is harmless: its plan is idempotent). */
-export async function startProcessing(ctx: Pick<DomainContext, 'jobs'>, taskId: string, profileId: string, options: { dryRun?: boolean } = {}): Promise<void> {
+export async function startProcessing(
+  ctx: Pick<DomainContext, 'jobs'>,
+  taskId: string,
+  profileId: string,
+  options: { dryRun?: boolean } = {},
+): Promise<void> {
   await ctx.jobs.enqueue(planJob, { taskId, profileId, dryRun: !!options.dryRun });
 }

@@ -38,7 +38,10 @@ export interface IdentityProfileRepository {
    * profile as written with its new version, or undefined when nothing was written (another write
    * came first, or there is no such profile).
    */
-  update(profile: IdentityProfile, options?: { ifVersion?: string; audit?: AuditNote }): Promise<VersionedProfile | undefined>;
+  update(
+    profile: IdentityProfile,
+    options?: { ifVersion?: string; audit?: AuditNote },
+  ): Promise<VersionedProfile | undefined>;
   /**
    * `update(change(p), { ifVersion, audit })` for the version `p` of the profile that this
    * repository last read or wrote, without reading it again; undefined when that cannot decide the

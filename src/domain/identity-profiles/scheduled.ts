@@ -35,7 +35,8 @@ export interface ScheduledOutcome {
 }
 
 /** Does the profile need the scheduled run? */
-export const needsScheduledRun = (p: Pick<IdentityProfile, 'hasTimeBasedAttr' | 'identityRefreshRequired'>) => !!p.hasTimeBasedAttr || !!p.identityRefreshRequired;
+export const needsScheduledRun = (p: Pick<IdentityProfile, 'hasTimeBasedAttr' | 'identityRefreshRequired'>) =>
+  !!p.hasTimeBasedAttr || !!p.identityRefreshRequired;
 
 /** The scheduled job's work; `ctx.now()` is the clock the runs evaluate `now` with. */
 export async function runScheduledProcessing(ctx: DomainContext): Promise<ScheduledOutcome> {
@@ -59,7 +60,10 @@ export async function runScheduledProcessing(ctx: DomainContext): Promise<Schedu
 async function allProfiles(repos: Repositories): Promise<IdentityProfile[]> {
   const all: IdentityProfile[] = [];
   for (let offset = 0; ; offset += PAGE) {
-    const query = parseCollectionQuery({ limit: PAGE, offset, sorters: 'id' }, { filters: LIST_FILTERS, sorters: LIST_SORTERS, defaultSort: [] });
+    const query = parseCollectionQuery(
+      { limit: PAGE, offset, sorters: 'id' },
+      { filters: LIST_FILTERS, sorters: LIST_SORTERS, defaultSort: [] },
+    );
     const { items } = await repos.profiles.list(query);
     all.push(...items);
     if (items.length < PAGE) return all;
@@ -68,6 +72,9 @@ async function allProfiles(repos: Repositories): Promise<IdentityProfile[]> {
 
 async function hasRunGoing(repos: Repositories, profileId: string): Promise<boolean> {
   const filters = `type eq "IDENTITY_PROFILE_PROCESS" and target.id eq "${profileId.replace(/["\\]/g, '')}" and completionStatus isnull`;
-  const query = parseCollectionQuery({ filters, limit: 1 }, { filters: TASK_FILTERS, sorters: TASK_SORTERS, defaultSort: [] });
+  const query = parseCollectionQuery(
+    { filters, limit: 1 },
+    { filters: TASK_FILTERS, sorters: TASK_SORTERS, defaultSort: [] },
+  );
   return (await repos.tasks.list(query)).items.length > 0;
 }

@@ -6,14 +6,26 @@ import { placeIdentities } from '../identities/placement.js';
 import { defaultStates } from '../lifecycle-states/input.js';
 import { checkMappings } from './mappings.js';
 import type { VersionPolicy } from './policy.js';
-import { LIST_FILTERS, LIST_SORTERS, type IdentityAttributeConfig, type IdentityProfile, type IdentityProfileInput } from './schema.js';
+import {
+  LIST_FILTERS,
+  LIST_SORTERS,
+  type IdentityAttributeConfig,
+  type IdentityProfile,
+  type IdentityProfileInput,
+} from './schema.js';
 
 /** A page of profiles as the JSON text of the answer (sent as it is), with the total when asked for. */
-export async function listProfiles(ctx: DomainContext, params: CollectionParams): Promise<{ json: string; total?: number }> {
+export async function listProfiles(
+  ctx: DomainContext,
+  params: CollectionParams,
+): Promise<{ json: string; total?: number }> {
   const query = parseCollectionQuery(params, {
     filters: LIST_FILTERS,
     sorters: LIST_SORTERS,
-    defaultSort: [{ field: 'priority', direction: 'asc' }, { field: 'name', direction: 'asc' }],
+    defaultSort: [
+      { field: 'priority', direction: 'asc' },
+      { field: 'name', direction: 'asc' },
+    ],
   });
   return ctx.repos.profiles.listJson(query);
 }
@@ -41,7 +53,13 @@ export async function createProfile(
   return ctx.withTransaction(async (repos) => {
     const profile = await buildNewProfile(ctx, repos, input, policy);
     await insertProfile(ctx, repos, profile);
-    await repos.audit.record({ entityType: 'IDENTITY_PROFILE', entityId: profile.id, action: 'create', actor: actor.clientId, detail: input });
+    await repos.audit.record({
+      entityType: 'IDENTITY_PROFILE',
+      entityId: profile.id,
+      action: 'create',
+      actor: actor.clientId,
+      detail: input,
+    });
     // accounts already loaded on the source become this profile's identities
     if (!(await repos.accounts.anyOnSource(profile.authoritativeSource.id))) return profile;
     await placeIdentities(repos, [profile.authoritativeSource.id]);
@@ -50,7 +68,11 @@ export async function createProfile(
 }
 
 /** Stores a new profile with ISC's default lifecycle states (create and import; the caller's transaction). */
-export async function insertProfile(ctx: Pick<DomainContext, 'newId'>, repos: Repositories, profile: IdentityProfile): Promise<void> {
+export async function insertProfile(
+  ctx: Pick<DomainContext, 'newId'>,
+  repos: Repositories,
+  profile: IdentityProfile,
+): Promise<void> {
   await repos.profiles.insert(profile);
   await repos.lifecycleStates.insert(defaultStates(profile.id, () => ctx.newId(), profile.created));
 }
@@ -91,11 +113,17 @@ export async function buildNewProfile(
  * The mappings as stored. Beta's document lets a transform's `attributes` be null; every other
  * version's requires an object, so null is stored as `{}` (the same transform, valid everywhere).
  */
-export function storedConfig(config: IdentityAttributeConfig | undefined, enabledDefault: boolean): IdentityProfile['identityAttributeConfig'] {
+export function storedConfig(
+  config: IdentityAttributeConfig | undefined,
+  enabledDefault: boolean,
+): IdentityProfile['identityAttributeConfig'] {
   return {
     enabled: config?.enabled ?? enabledDefault,
     attributeTransforms: (config?.attributeTransforms ?? []).map((m) =>
-      m.transformDefinition.attributes === null ? { ...m, transformDefinition: { ...m.transformDefinition, attributes: {} } } : m),
+      m.transformDefinition.attributes === null
+        ? { ...m, transformDefinition: { ...m.transformDefinition, attributes: {} } }
+        : m,
+    ),
   };
 }
 
@@ -108,22 +136,32 @@ const MAX_PRIORITY = 2147483647;
  */
 export const defaultPriority = (max: number | null): number => Math.min((max ?? 0) + 10, MAX_PRIORITY);
 
-export async function resolveAuthoritativeSource(repos: Repositories, ref: { id: string; name?: string | null }): Promise<Source> {
+export async function resolveAuthoritativeSource(
+  repos: Repositories,
+  ref: { id: string; name?: string | null },
+): Promise<Source> {
   const source = await repos.sources.findById(ref.id);
-  if (!source) throw new AppError('authoritative_source_missing', `The authoritative source '${ref.id}' does not exist.`);
+  if (!source)
+    throw new AppError('authoritative_source_missing', `The authoritative source '${ref.id}' does not exist.`);
   return source;
 }
 
 export async function assertNameFree(repos: Repositories, name: string, exceptId?: string): Promise<void> {
   const existing = await repos.profiles.findByName(name);
   if (existing && existing.id !== exceptId) {
-    throw new AppError('profile_name_taken', `An identity profile named '${existing.name}' already exists (${existing.id}); names are unique, ignoring case.`);
+    throw new AppError(
+      'profile_name_taken',
+      `An identity profile named '${existing.name}' already exists (${existing.id}); names are unique, ignoring case.`,
+    );
   }
 }
 
 export async function assertSourceFree(repos: Repositories, source: Source, exceptId?: string): Promise<void> {
   const existing = await repos.profiles.findByAuthoritativeSource(source.id);
   if (existing && existing.id !== exceptId) {
-    throw new AppError('profile_source_taken', `Source '${source.name}' is already the authoritative source of identity profile '${existing.name}' (${existing.id}); a source serves at most one profile.`);
+    throw new AppError(
+      'profile_source_taken',
+      `Source '${source.name}' is already the authoritative source of identity profile '${existing.name}' (${existing.id}); a source serves at most one profile.`,
+    );
   }
 }

@@ -18,10 +18,24 @@ import {
 import { buildNewProfile, insertProfile } from './service.js';
 
 /** Export (sp-config object format, decision 12), filtered and paged like the list. */
-export async function exportProfiles(ctx: DomainContext, params: CollectionParams): Promise<{ items: ExportedIdentityProfile[]; total?: number }> {
-  const query = parseCollectionQuery(params, { filters: EXPORT_FILTERS, sorters: EXPORT_SORTERS, defaultSort: [{ field: 'name', direction: 'asc' }] });
+export async function exportProfiles(
+  ctx: DomainContext,
+  params: CollectionParams,
+): Promise<{ items: ExportedIdentityProfile[]; total?: number }> {
+  const query = parseCollectionQuery(params, {
+    filters: EXPORT_FILTERS,
+    sorters: EXPORT_SORTERS,
+    defaultSort: [{ field: 'name', direction: 'asc' }],
+  });
   const { items, total } = await ctx.repos.profiles.list(query);
-  return { items: items.map((object) => ({ version: 1, self: { type: 'IDENTITY_PROFILE', id: object.id, name: object.name }, object })), total };
+  return {
+    items: items.map((object) => ({
+      version: 1,
+      self: { type: 'IDENTITY_PROFILE', id: object.id, name: object.name },
+      object,
+    })),
+    total,
+  };
 }
 
 const checkInput = Compile(IdentityProfileInput);
@@ -45,7 +59,12 @@ export async function importProfiles(
   try {
     await ctx.withTransaction(async (repos, scope) => {
       for (const [i, item] of items.entries()) {
-        const ref = { index: i, type: 'IDENTITY_PROFILE', id: item.self?.id ?? null, name: String(item.self?.name ?? item.object.name ?? '') };
+        const ref = {
+          index: i,
+          type: 'IDENTITY_PROFILE',
+          id: item.self?.id ?? null,
+          name: String(item.self?.name ?? item.object.name ?? ''),
+        };
         try {
           await scope.attempt(() => importOne(ctx, repos, item, ref, policy, actor, result));
         } catch (e) {
@@ -77,23 +96,53 @@ async function importOne(
 ): Promise<void> {
   const label = `'${ref.name}' (item ${ref.index})`;
   if (item.self?.type !== undefined && item.self.type !== 'IDENTITY_PROFILE') {
-    result.errors.push(message('UNSUPPORTED_TYPE', `Object ${label} has type '${item.self.type}'; only IDENTITY_PROFILE is imported here.`, { object: { ...ref, type: item.self.type } }));
+    result.errors.push(
+      message(
+        'UNSUPPORTED_TYPE',
+        `Object ${label} has type '${item.self.type}'; only IDENTITY_PROFILE is imported here.`,
+        { object: { ...ref, type: item.self.type } },
+      ),
+    );
     return;
   }
   const input = await resolveMappingSources(repos, await resolveSourceReference(repos, structuredClone(item.object)));
   if (!checkInput.Check(input)) {
     const causes = [...checkInput.Errors(input)].map((e) => `${e.instancePath || '/'}: ${e.message}`);
-    result.errors.push(message('INVALID_OBJECT', `Object ${label} is not a valid identity profile: ${causes.join('; ')}`, { object: ref, error: { causes } }));
+    result.errors.push(
+      message('INVALID_OBJECT', `Object ${label} is not a valid identity profile: ${causes.join('; ')}`, {
+        object: ref,
+        error: { causes },
+      }),
+    );
     return;
   }
   const existing = await repos.profiles.findByName(input.name.trim());
-  const saved = existing ? await updateFromImport(ctx, repos, existing, input) : await buildAndInsert(ctx, repos, input, policy);
-  await repos.audit.record({ entityType: 'IDENTITY_PROFILE', entityId: saved.id, action: 'import', actor: actor.clientId, detail: input });
+  const saved = existing
+    ? await updateFromImport(ctx, repos, existing, input)
+    : await buildAndInsert(ctx, repos, input, policy);
+  await repos.audit.record({
+    entityType: 'IDENTITY_PROFILE',
+    entityId: saved.id,
+    action: 'import',
+    actor: actor.clientId,
+    detail: input,
+  });
   result.importedObjects.push({ type: 'IDENTITY_PROFILE', id: saved.id, name: saved.name });
   const imported = { object: ref, imported: { type: 'IDENTITY_PROFILE', id: saved.id, name: saved.name } };
-  result.infos.push(message(existing ? 'UPDATED' : 'CREATED', `Identity profile '${saved.name}' ${existing ? 'updated' : 'created'} (${saved.id}).`, imported));
+  result.infos.push(
+    message(
+      existing ? 'UPDATED' : 'CREATED',
+      `Identity profile '${saved.name}' ${existing ? 'updated' : 'created'} (${saved.id}).`,
+      imported,
+    ),
+  );
   for (const u of await unknownAttributesIn({ repos }, saved.identityAttributeConfig)) {
-    result.warnings.push(message('UNKNOWN_ACCOUNT_ATTRIBUTE', `Identity profile ${label}: ${unknownAttributeWarning(u)}`, { object: ref, attribute: { ...u } }));
+    result.warnings.push(
+      message('UNKNOWN_ACCOUNT_ATTRIBUTE', `Identity profile ${label}: ${unknownAttributeWarning(u)}`, {
+        object: ref,
+        attribute: { ...u },
+      }),
+    );
   }
 }
 
@@ -114,7 +163,8 @@ async function resolveSourceReference(repos: Repositories, object: Record<string
 async function resolveMappingSources(repos: Repositories, object: Record<string, any>): Promise<Record<string, any>> {
   for (const node of walkTransforms(object.identityAttributeConfig?.attributeTransforms, 'attributeTransforms')) {
     const attrs = node.attributes;
-    if (node.type !== 'accountAttribute' || typeof attrs.sourceId !== 'string' || typeof attrs.sourceName !== 'string') continue;
+    if (node.type !== 'accountAttribute' || typeof attrs.sourceId !== 'string' || typeof attrs.sourceName !== 'string')
+      continue;
     if (await repos.sources.findById(attrs.sourceId)) continue;
     const byName = await repos.sources.findByName(attrs.sourceName);
     if (byName) attrs.sourceId = byName.id;
@@ -122,17 +172,31 @@ async function resolveMappingSources(repos: Repositories, object: Record<string,
   return object;
 }
 
-async function buildAndInsert(ctx: DomainContext, repos: Repositories, input: IdentityProfileInput, policy: VersionPolicy) {
+async function buildAndInsert(
+  ctx: DomainContext,
+  repos: Repositories,
+  input: IdentityProfileInput,
+  policy: VersionPolicy,
+) {
   const profile = await buildNewProfile(ctx, repos, input, policy);
   await insertProfile(ctx, repos, profile);
   return profile;
 }
 
-async function updateFromImport(ctx: DomainContext, repos: Repositories, existing: IdentityProfile, input: IdentityProfileInput) {
-  const policy = { hasTimeBasedAttrDefault: existing.hasTimeBasedAttr, attributeConfigEnabledDefault: existing.identityAttributeConfig.enabled };
+async function updateFromImport(
+  ctx: DomainContext,
+  repos: Repositories,
+  existing: IdentityProfile,
+  input: IdentityProfileInput,
+) {
+  const policy = {
+    hasTimeBasedAttrDefault: existing.hasTimeBasedAttr,
+    attributeConfigEnabledDefault: existing.identityAttributeConfig.enabled,
+  };
   const candidate = await buildNewProfile({ ...ctx, newId: () => existing.id }, repos, input, policy, existing.id);
-  const changedMappings = JSON.stringify(candidate.identityAttributeConfig) !== JSON.stringify(existing.identityAttributeConfig)
-    || candidate.authoritativeSource.id !== existing.authoritativeSource.id;
+  const changedMappings =
+    JSON.stringify(candidate.identityAttributeConfig) !== JSON.stringify(existing.identityAttributeConfig) ||
+    candidate.authoritativeSource.id !== existing.authoritativeSource.id;
   const updated: IdentityProfile = {
     ...candidate,
     priority: input.priority ?? existing.priority,
@@ -145,4 +209,8 @@ async function updateFromImport(ctx: DomainContext, repos: Repositories, existin
 }
 
 /** Every `details` value is an object: beta's SpConfigMessage declares `additionalProperties: {type: object}`. */
-const message = (key: string, text: string, details: SpConfigMessage['details']): SpConfigMessage => ({ key, text, details });
+const message = (key: string, text: string, details: SpConfigMessage['details']): SpConfigMessage => ({
+  key,
+  text,
+  details,
+});

@@ -21,7 +21,8 @@ export function* walkTransforms(value: unknown, path: string): Generator<Transfo
   if (typeof obj.type === 'string') {
     const attributes = (isNested(obj.attributes) ? obj.attributes : {}) as Record<string, any>;
     yield { type: obj.type, attributes, path };
-    for (const k of Object.keys(attributes)) if (isNested(attributes[k])) yield* walkTransforms(attributes[k], `${path}.attributes.${k}`);
+    for (const k of Object.keys(attributes))
+      if (isNested(attributes[k])) yield* walkTransforms(attributes[k], `${path}.attributes.${k}`);
     return;
   }
   for (const k of Object.keys(obj)) if (isNested(obj[k])) yield* walkTransforms(obj[k], `${path}.${k}`);

@@ -40,12 +40,23 @@ export function accountAttributeRefs(definition: unknown): Attrs[] {
 export function unknownAttributes(definition: unknown, sources: readonly KnownSource[]): UnknownAttribute[] {
   const out: UnknownAttribute[] = [];
   for (const a of accountAttributeRefs(definition)) {
-    const source = sources.find((s) => s.id === a.sourceId)
-      ?? (typeof a.sourceName === 'string' ? sources.find((s) => s.name.toLowerCase() === String(a.sourceName).toLowerCase()) : undefined);
+    const source =
+      sources.find((s) => s.id === a.sourceId) ??
+      (typeof a.sourceName === 'string'
+        ? sources.find((s) => s.name.toLowerCase() === String(a.sourceName).toLowerCase())
+        : undefined);
     const name = a.attributeName;
-    if (!source || typeof name !== 'string' || !name || !source.accountAttributeNames.length || source.accountAttributeNames.includes(name)) continue;
+    if (
+      !source ||
+      typeof name !== 'string' ||
+      !name ||
+      !source.accountAttributeNames.length ||
+      source.accountAttributeNames.includes(name)
+    )
+      continue;
     const suggestion = source.accountAttributeNames.find((n) => n.toLowerCase() === name.toLowerCase());
-    if (!out.some((u) => u.source === source.name && u.attributeName === name)) out.push({ source: source.name, attributeName: name, suggestion });
+    if (!out.some((u) => u.source === source.name && u.attributeName === name))
+      out.push({ source: source.name, attributeName: name, suggestion });
   }
   return out;
 }

@@ -14,10 +14,21 @@ export function normalizeActions(actions: readonly ActionInput[] | undefined): A
   return (actions ?? []).map((a, i) => {
     const all = a.allSources === true;
     const where = `accountActions/${i} (${a.action})`;
-    if (all && a.sourceIds) throw new AppError('invalid_account_action', `${where}: sourceIds must not be given with allSources: true; use excludeSourceIds to leave sources out.`);
-    if (!all && !a.sourceIds?.length) throw new AppError('invalid_account_action', `${where}: name the sources in sourceIds, or set allSources: true.`);
-    if (!all && a.excludeSourceIds?.length) throw new AppError('invalid_account_action', `${where}: excludeSourceIds only applies with allSources: true.`);
-    return { action: a.action, sourceIds: all ? null : [...a.sourceIds!], excludeSourceIds: all ? [...(a.excludeSourceIds ?? [])] : null, allSources: all };
+    if (all && a.sourceIds)
+      throw new AppError(
+        'invalid_account_action',
+        `${where}: sourceIds must not be given with allSources: true; use excludeSourceIds to leave sources out.`,
+      );
+    if (!all && !a.sourceIds?.length)
+      throw new AppError('invalid_account_action', `${where}: name the sources in sourceIds, or set allSources: true.`);
+    if (!all && a.excludeSourceIds?.length)
+      throw new AppError('invalid_account_action', `${where}: excludeSourceIds only applies with allSources: true.`);
+    return {
+      action: a.action,
+      sourceIds: all ? null : [...a.sourceIds!],
+      excludeSourceIds: all ? [...(a.excludeSourceIds ?? [])] : null,
+      allSources: all,
+    };
   });
 }
 
@@ -30,7 +41,8 @@ export async function assertSourcesExist(repos: Repositories, actions: readonly 
   const missing: string[] = [];
   for (const [i, a] of actions.entries()) {
     for (const id of [...(a.sourceIds ?? []), ...(a.excludeSourceIds ?? [])]) {
-      if (!(await repos.sources.findById(id))) missing.push(`accountActions/${i} (${a.action}) names source '${id}', which does not exist`);
+      if (!(await repos.sources.findById(id)))
+        missing.push(`accountActions/${i} (${a.action}) names source '${id}', which does not exist`);
     }
   }
   if (missing.length) throw new AppError('invalid_account_action', `${missing[0]}.`, missing);
@@ -57,7 +69,9 @@ export function newState(input: LifecycleStateInput, profileId: string, id: stri
     emailNotificationOption: emailOption(input.emailNotificationOption),
     accountActions: normalizeActions(input.accountActions),
     accessProfileIds: [...(input.accessProfileIds ?? [])],
-    accessActionConfiguration: { removeAllAccessEnabled: input.accessActionConfiguration?.removeAllAccessEnabled ?? false },
+    accessActionConfiguration: {
+      removeAllAccessEnabled: input.accessActionConfiguration?.removeAllAccessEnabled ?? false,
+    },
     created: now,
     modified: now,
   };

@@ -12,11 +12,21 @@ export interface LifecycleStatePolicy {
   descriptionNullable: boolean;
 }
 
-const CLASSIC_UPDATABLE = ['enabled', 'description', 'accountActions', 'accessProfileIds', 'emailNotificationOption'] as const;
+const CLASSIC_UPDATABLE = [
+  'enabled',
+  'description',
+  'accountActions',
+  'accessProfileIds',
+  'emailNotificationOption',
+] as const;
 
 export const LIFECYCLE_STATE_POLICIES = {
   v3: { shape: 'classic', updatable: CLASSIC_UPDATABLE, descriptionNullable: false },
   v2024: { shape: 'classic', updatable: CLASSIC_UPDATABLE, descriptionNullable: true },
-  current: { shape: 'current', updatable: [...CLASSIC_UPDATABLE, 'accessActionConfiguration', 'priority'], descriptionNullable: true },
+  current: {
+    shape: 'current',
+    updatable: [...CLASSIC_UPDATABLE, 'accessActionConfiguration', 'priority'],
+    descriptionNullable: true,
+  },
   beta: { shape: 'beta', updatable: CLASSIC_UPDATABLE, descriptionNullable: false },
 } as const satisfies Record<string, LifecycleStatePolicy>;

@@ -16,7 +16,10 @@ export interface LifecycleStateListQuery {
  */
 export interface LifecycleStateRepository {
   /** A page of the profile's states with their identity counts; `total` when `query.count`. */
-  list(profileId: string, query: LifecycleStateListQuery): Promise<{ items: LifecycleStateWithCount[]; total?: number }>;
+  list(
+    profileId: string,
+    query: LifecycleStateListQuery,
+  ): Promise<{ items: LifecycleStateWithCount[]; total?: number }>;
   /** Every state of the profile, by priority (nulls last), then name. No counts: for processing. */
   allOf(profileId: string): Promise<LifecycleState[]>;
   /** Every state of these profiles, keyed by profile id then by the technical name in lower case. */
@@ -26,7 +29,10 @@ export interface LifecycleStateRepository {
    * holds the row to the transaction's end: `update` for a PATCH (waits only for other writes of
    * the state), `delete` for a delete (also waits for transactions holding `lockStates`).
    */
-  findById(id: string, options?: { profileId?: string; lock?: 'update' | 'delete' }): Promise<LifecycleStateWithCount | undefined>;
+  findById(
+    id: string,
+    options?: { profileId?: string; lock?: 'update' | 'delete' },
+  ): Promise<LifecycleStateWithCount | undefined>;
   /**
    * Holds the profile's states (a key-share lock) until the transaction ends: a transaction that
    * puts identities into states takes it before writing them, so a state's delete — which counts

@@ -1,5 +1,13 @@
 import { AppError, type ErrorCode } from '../../errors.js';
-import { parsePaging, parseSorters, parseValidFilter, QueryError, type FilterNode, type FilterRules, type QueryParameter } from '../../query/index.js';
+import {
+  parsePaging,
+  parseSorters,
+  parseValidFilter,
+  QueryError,
+  type FilterNode,
+  type FilterRules,
+  type QueryParameter,
+} from '../../query/index.js';
 
 export type { FilterRules };
 

@@ -32,7 +32,12 @@ export function assertOperationComplete(op: JsonPatch[number], i: number): void 
  * dropped. `document` is not changed: the top-level fields an operation may change (its `path`'s
  * and `from`'s) are copied before it runs; the others are shared with `document`.
  */
-export function applyJsonPatchTo<T extends object>(document: T, ops: JsonPatch, known: ReadonlySet<string>, noun: string): T {
+export function applyJsonPatchTo<T extends object>(
+  document: T,
+  ops: JsonPatch,
+  known: ReadonlySet<string>,
+  noun: string,
+): T {
   let doc = { ...document } as Record<string, unknown>;
   const copied = new Set<string>();
   for (const [i, op] of ops.entries()) {
@@ -49,7 +54,8 @@ export function applyJsonPatchTo<T extends object>(document: T, ops: JsonPatch, 
       throw new AppError('invalid_patch', `Operation ${i} (${op.op} ${op.path}) cannot be applied: ${reason}`);
     }
     const unknown = Object.keys(doc).find((k) => !known.has(k));
-    if (unknown) throw new AppError('invalid_patch', `Operation ${i} (${op.op} ${op.path}): ${noun} has no field '${unknown}'.`);
+    if (unknown)
+      throw new AppError('invalid_patch', `Operation ${i} (${op.op} ${op.path}): ${noun} has no field '${unknown}'.`);
   }
   return doc as T;
 }

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { EvaluationPace, forEachPaced } from './pace.js';
 
 /** Busy-waits `ms` of synchronous work. */
-const spin = (ms: number) => { const end = performance.now() + ms; while (performance.now() < end); };
+const spin = (ms: number) => {
+  const end = performance.now() + ms;
+  while (performance.now() < end);
+};
 
 describe('EvaluationPace', () => {
   it('is not due before the slice is spent', () => {
@@ -15,8 +18,12 @@ describe('EvaluationPace', () => {
     const pace = new EvaluationPace(50);
     let immediate = false;
     let timer = false;
-    setImmediate(() => { immediate = true; });
-    setTimeout(() => { timer = true; }, 0);
+    setImmediate(() => {
+      immediate = true;
+    });
+    setTimeout(() => {
+      timer = true;
+    }, 0);
     spin(55);
     expect(pace.due()).toBe(true);
     expect([immediate, timer]).toEqual([false, false]);
@@ -35,9 +42,14 @@ describe('EvaluationPace', () => {
   it('forEachPaced: every item in order, timers running in between, loops one after another', async () => {
     const seen: string[] = [];
     let ticks = 0;
-    const timer = setInterval(() => { ticks++; }, 1);
+    const timer = setInterval(() => {
+      ticks++;
+    }, 1);
     const items = (tag: string) => Array.from({ length: 10 }, (_, i) => `${tag}${i}`);
-    const visit = (item: string) => { seen.push(item); spin(3); };
+    const visit = (item: string) => {
+      seen.push(item);
+      spin(3);
+    };
     try {
       // started together: b waits for a; a's turns run the timer, not b's items
       await Promise.all([forEachPaced(items('a'), visit, 5), forEachPaced(new Set(items('b')), visit, 5)]);
@@ -50,9 +62,13 @@ describe('EvaluationPace', () => {
   });
 
   it('forEachPaced: a loop whose item throws rejects, and the next loop still runs', async () => {
-    const boom = forEachPaced([1, 2, 3], (n) => { if (n === 2) throw new Error('item 2'); });
+    const boom = forEachPaced([1, 2, 3], (n) => {
+      if (n === 2) throw new Error('item 2');
+    });
     const next: number[] = [];
-    const after = forEachPaced([4, 5], (n) => { next.push(n); });
+    const after = forEachPaced([4, 5], (n) => {
+      next.push(n);
+    });
     await expect(boom).rejects.toThrow('item 2');
     await after;
     expect(next).toEqual([4, 5]);

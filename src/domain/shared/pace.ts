@@ -54,11 +54,17 @@ let loops = 0;
  * and dropped"). The items of a slice run in a synchronous function, which V8 optimizes (it does
  * not optimize a loop of an async function while it runs).
  */
-export async function forEachPaced<T>(items: Iterable<T>, fn: (item: T) => void, sliceMs = EVALUATION_SLICE_MS): Promise<void> {
+export async function forEachPaced<T>(
+  items: Iterable<T>,
+  fn: (item: T) => void,
+  sliceMs = EVALUATION_SLICE_MS,
+): Promise<void> {
   const previous = running;
   const waits = loops++ > 0;
   let done!: () => void;
-  running = new Promise((resolve) => { done = resolve; });
+  running = new Promise((resolve) => {
+    done = resolve;
+  });
   try {
     await previous;
     // the loop before ended without a turn (and its caller went on): take one before starting

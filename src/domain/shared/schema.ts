@@ -30,11 +30,14 @@ export const ReferenceInput = <K extends string>(kind: K, description: string) =
     { description },
   );
 
-export const ErrorMessage = Type.Object({
-  locale: Nullable(Type.String()),
-  localeOrigin: Nullable(Type.Union([Type.Literal('DEFAULT'), Type.Literal('REQUEST')])),
-  text: Type.String(),
-}, { title: 'ErrorMessageDto' });
+export const ErrorMessage = Type.Object(
+  {
+    locale: Nullable(Type.String()),
+    localeOrigin: Nullable(Type.Union([Type.Literal('DEFAULT'), Type.Literal('REQUEST')])),
+    text: Type.String(),
+  },
+  { title: 'ErrorMessageDto' },
+);
 
 export const ErrorResponse = Type.Object(
   {
@@ -52,7 +55,14 @@ export const RateLimitResponse = Type.Object({ message: Type.String() }, { title
 
 export const JsonPatchOperation = Type.Object(
   {
-    op: Type.Union([Type.Literal('add'), Type.Literal('remove'), Type.Literal('replace'), Type.Literal('move'), Type.Literal('copy'), Type.Literal('test')]),
+    op: Type.Union([
+      Type.Literal('add'),
+      Type.Literal('remove'),
+      Type.Literal('replace'),
+      Type.Literal('move'),
+      Type.Literal('copy'),
+      Type.Literal('test'),
+    ]),
     path: Type.String({ description: 'JSON Pointer (RFC 6901)' }),
     from: Type.Optional(Type.String({ description: 'Source pointer for move and copy' })),
     value: Type.Optional(Type.Unknown()),

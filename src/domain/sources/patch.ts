@@ -17,14 +17,23 @@ export async function patchSource(ctx: DomainContext, id: string, ops: JsonPatch
     const patched = applyPatch(source, ops);
     for (const field of Object.keys({ ...source, ...patched }) as Array<keyof Source>) {
       if (jsonPatch.compare({ v: source[field] }, { v: patched[field] }).length === 0) continue;
-      if ((SOURCE_IMMUTABLE_FIELDS as readonly string[]).includes(field)) throw new AppError('field_not_updatable', `'${field}' cannot be modified.`, [`Not updatable: ${SOURCE_IMMUTABLE_FIELDS.join(', ')}`]);
+      if ((SOURCE_IMMUTABLE_FIELDS as readonly string[]).includes(field))
+        throw new AppError('field_not_updatable', `'${field}' cannot be modified.`, [
+          `Not updatable: ${SOURCE_IMMUTABLE_FIELDS.join(', ')}`,
+        ]);
       if (!(SOURCE_PATCHABLE_FIELDS as readonly string[]).includes(field)) {
-        throw new AppError('field_not_updatable', `'${field}' cannot be changed by PATCH on this server; the fields it changes are: ${SOURCE_PATCHABLE_FIELDS.join(', ')}.`);
+        throw new AppError(
+          'field_not_updatable',
+          `'${field}' cannot be changed by PATCH on this server; the fields it changes are: ${SOURCE_PATCHABLE_FIELDS.join(', ')}.`,
+        );
       }
     }
     const threshold = patched.deleteThreshold;
     if (!Number.isInteger(threshold) || threshold < 0 || threshold > 100) {
-      throw new AppError('source_invalid', `'deleteThreshold' must be a whole number from 0 to 100 (a percentage); got ${JSON.stringify(threshold)}.`);
+      throw new AppError(
+        'source_invalid',
+        `'deleteThreshold' must be a whole number from 0 to 100 (a percentage); got ${JSON.stringify(threshold)}.`,
+      );
     }
     if (threshold === source.deleteThreshold) return source;
     const modified = ctx.now();
@@ -40,7 +49,10 @@ function applyPatch(source: Source, ops: JsonPatch): Source {
     try {
       doc = jsonPatch.applyOperation(doc, op as jsonPatch.Operation, true, true, true, i).newDocument;
     } catch (e) {
-      throw new AppError('invalid_patch', `Operation ${i} (${op.op} ${op.path}) cannot be applied: ${String((e as Error).message).split('\n')[0]}`);
+      throw new AppError(
+        'invalid_patch',
+        `Operation ${i} (${op.op} ${op.path}) cannot be applied: ${String((e as Error).message).split('\n')[0]}`,
+      );
     }
   }
   return doc as Source;

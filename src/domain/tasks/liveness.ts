@@ -17,11 +17,17 @@ import { taskMessage } from './service.js';
 const DEFAULT_HEARTBEAT_MS = 15_000;
 
 const LOAD_TYPE = 'CLOUD_ACCOUNT_AGGREGATION';
-const UPLOAD_INTERRUPTED = 'The upload was interrupted (the server stopped, or lost its database, while reading the file); nothing was applied. Load the file again.';
-const WORK_LOST = 'The work of this task stopped before it finished (the process doing it stopped, or lost its database, and nothing is left to continue it). Nothing more will happen; start it again.';
+const UPLOAD_INTERRUPTED =
+  'The upload was interrupted (the server stopped, or lost its database, while reading the file); nothing was applied. Load the file again.';
+const WORK_LOST =
+  'The work of this task stopped before it finished (the process doing it stopped, or lost its database, and nothing is left to continue it). Nothing more will happen; start it again.';
 
 /** Runs `work`, which has no job behind it yet, touching the task meanwhile so the sweep sees it alive. */
-export async function whileAlive<T>(ctx: Pick<DomainContext, 'repos' | 'taskHeartbeatMs'>, taskId: string, work: () => Promise<T>): Promise<T> {
+export async function whileAlive<T>(
+  ctx: Pick<DomainContext, 'repos' | 'taskHeartbeatMs'>,
+  taskId: string,
+  work: () => Promise<T>,
+): Promise<T> {
   const timer = setInterval(() => {
     // a missed beat is harmless (the next one, or the work's own writes, follow); the sweep allows several
     ctx.repos.tasks.touch(taskId).catch(() => undefined);
@@ -35,9 +41,16 @@ export async function whileAlive<T>(ctx: Pick<DomainContext, 'repos' | 'taskHear
 }
 
 /** Fails every running task with nothing behind it since `staleBefore`, and drops a failed upload's staged rows (one transaction). */
-export async function failAbandonedTasks(ctx: Pick<DomainContext, 'withTransaction'>, staleBefore: Date): Promise<Array<{ id: string; type: string }>> {
+export async function failAbandonedTasks(
+  ctx: Pick<DomainContext, 'withTransaction'>,
+  staleBefore: Date,
+): Promise<Array<{ id: string; type: string }>> {
   return ctx.withTransaction(async (repos) => {
-    const failed = await repos.tasks.failAbandoned(staleBefore, { [LOAD_TYPE]: taskMessage('ERROR', UPLOAD_INTERRUPTED) }, taskMessage('ERROR', WORK_LOST));
+    const failed = await repos.tasks.failAbandoned(
+      staleBefore,
+      { [LOAD_TYPE]: taskMessage('ERROR', UPLOAD_INTERRUPTED) },
+      taskMessage('ERROR', WORK_LOST),
+    );
     for (const task of failed) if (task.type === LOAD_TYPE) await repos.accounts.clearStaged(task.id);
     return failed;
   });

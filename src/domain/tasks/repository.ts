@@ -49,7 +49,10 @@ export interface TaskRepository {
   countByState(): Promise<Array<{ type: string; state: string; count: number }>>;
   /** Sets the live counters of a running task. */
   updateProgress(id: string, progress: TaskProgress): Promise<void>;
-  complete(id: string, outcome: Pick<TaskRecord, 'completionStatus' | 'messages' | 'result'> & { completed: Date }): Promise<void>;
+  complete(
+    id: string,
+    outcome: Pick<TaskRecord, 'completionStatus' | 'messages' | 'result'> & { completed: Date },
+  ): Promise<void>;
   setResult(id: string, result: Record<string, unknown>): Promise<void>;
   /** Locks the task row until the transaction ends (serialises completion checks). */
   lock(id: string): Promise<TaskRecord | undefined>;
@@ -69,5 +72,9 @@ export interface TaskRepository {
    * or waiting for a retry, and no sign of life (`modified`) since `staleBefore`. Each gets the
    * message for its type (or `otherwise`) added. Returns what it failed.
    */
-  failAbandoned(staleBefore: Date, messages: Readonly<Record<string, TaskMessage>>, otherwise: TaskMessage): Promise<Array<{ id: string; type: string }>>;
+  failAbandoned(
+    staleBefore: Date,
+    messages: Readonly<Record<string, TaskMessage>>,
+    otherwise: TaskMessage,
+  ): Promise<Array<{ id: string; type: string }>>;
 }

@@ -1,9 +1,16 @@
 import { Type, type Static } from 'typebox';
 import { DateTime, Nullable } from '../shared/schema.js';
 
-export const CompletionStatus = Type.Union([
-  Type.Literal('Success'), Type.Literal('Warning'), Type.Literal('Error'), Type.Literal('Terminated'), Type.Literal('TempError'),
-], { title: 'CompletionStatus' });
+export const CompletionStatus = Type.Union(
+  [
+    Type.Literal('Success'),
+    Type.Literal('Warning'),
+    Type.Literal('Error'),
+    Type.Literal('Terminated'),
+    Type.Literal('TempError'),
+  ],
+  { title: 'CompletionStatus' },
+);
 
 /**
  * What ISC's 202 answers carry (delete, bulk delete). `completed` and `completionStatus` are
@@ -23,20 +30,26 @@ export const TaskResultSimplified = Type.Object(
 );
 export type TaskResultSimplified = Static<typeof TaskResultSimplified>;
 
-export const TaskMessage = Type.Object({
-  type: Type.Union([Type.Literal('INFO'), Type.Literal('WARN'), Type.Literal('ERROR')]),
-  localizedText: Type.Object({ locale: Type.String(), message: Type.String() }),
-  key: Type.String(),
-  parameters: Type.Array(Type.Unknown()),
-}, { title: 'TaskStatusMessage' });
+export const TaskMessage = Type.Object(
+  {
+    type: Type.Union([Type.Literal('INFO'), Type.Literal('WARN'), Type.Literal('ERROR')]),
+    localizedText: Type.Object({ locale: Type.String(), message: Type.String() }),
+    key: Type.String(),
+    parameters: Type.Array(Type.Unknown()),
+  },
+  { title: 'TaskStatusMessage' },
+);
 export type TaskMessage = Static<typeof TaskMessage>;
 
-export const TaskProgress = Type.Object({
-  total: Type.Integer(),
-  processed: Type.Integer(),
-  changed: Type.Integer(),
-  failed: Type.Integer(),
-}, { title: 'TaskProgress' });
+export const TaskProgress = Type.Object(
+  {
+    total: Type.Integer(),
+    processed: Type.Integer(),
+    changed: Type.Integer(),
+    failed: Type.Integer(),
+  },
+  { title: 'TaskProgress' },
+);
 export type TaskProgress = Static<typeof TaskProgress>;
 
 /** `GET /<version>/task-status/{id}`: ISC's TaskStatus, plus our live progress. */
@@ -60,7 +73,9 @@ export const TaskStatus = Type.Object(
     progress: Nullable(Type.String()),
     percentComplete: Type.Integer(),
     taskProgress: Nullable(TaskProgress),
-    estimatedSecondsLeft: Nullable(Type.Integer({ description: 'Estimate from the rate so far (running tasks with progress)' })),
+    estimatedSecondsLeft: Nullable(
+      Type.Integer({ description: 'Estimate from the rate so far (running tasks with progress)' }),
+    ),
     result: Nullable(Type.Record(Type.String(), Type.Unknown())),
   },
   { title: 'TaskStatus', description: 'Task status' },
@@ -74,15 +89,28 @@ export type TaskStatus = Static<typeof TaskStatus>;
  * upper case, a target's type is APPLICATION (a source: `attributes.appId` names it), IDENTITY or
  * null (anything else).
  */
-export const PerServiceCompletionStatus = Type.Union([
-  Type.Literal('SUCCESS'), Type.Literal('WARNING'), Type.Literal('ERROR'), Type.Literal('TERMINATED'), Type.Literal('TEMPERROR'),
-], { title: 'CompletionStatusV1' });
+export const PerServiceCompletionStatus = Type.Union(
+  [
+    Type.Literal('SUCCESS'),
+    Type.Literal('WARNING'),
+    Type.Literal('ERROR'),
+    Type.Literal('TERMINATED'),
+    Type.Literal('TEMPERROR'),
+  ],
+  { title: 'CompletionStatusV1' },
+);
 export const PerServiceTaskStatus = Type.Object(
   {
     ...TaskStatus.properties,
     type: Type.Literal('QUARTZ'),
     completionStatus: Nullable(PerServiceCompletionStatus),
-    target: Nullable(Type.Object({ type: Nullable(Type.Union([Type.Literal('APPLICATION'), Type.Literal('IDENTITY')])), id: Type.String(), name: Type.String() })),
+    target: Nullable(
+      Type.Object({
+        type: Nullable(Type.Union([Type.Literal('APPLICATION'), Type.Literal('IDENTITY')])),
+        id: Type.String(),
+        name: Type.String(),
+      }),
+    ),
   },
   { title: 'TaskStatusV1', description: 'Task status (task-status.v1)' },
 );

@@ -2,9 +2,20 @@ import { ERRORS } from '../../errors.js';
 import type { Actor, DomainContext, Repositories } from '../context.js';
 import type { TaskRecord } from './repository.js';
 import { parseCollectionQuery, type CollectionParams } from '../shared/collection.js';
-import { TASK_FILTERS, TASK_SORTERS, type PerServiceTaskStatus, type TaskMessage, type TaskResultSimplified, type TaskStatus } from './schema.js';
+import {
+  TASK_FILTERS,
+  TASK_SORTERS,
+  type PerServiceTaskStatus,
+  type TaskMessage,
+  type TaskResultSimplified,
+  type TaskStatus,
+} from './schema.js';
 
-export const taskMessage = (type: TaskMessage['type'], message: string, key = 'idprofiles.task.message'): TaskMessage => ({
+export const taskMessage = (
+  type: TaskMessage['type'],
+  message: string,
+  key = 'idprofiles.task.message',
+): TaskMessage => ({
   type,
   localizedText: { locale: 'en-US', message },
   key,
@@ -51,7 +62,10 @@ export function toTaskStatus(t: TaskRecord, now = new Date()): TaskStatus {
   const p = t.progress;
   const percent = t.completed ? 100 : p && p.total > 0 ? Math.min(99, Math.floor((100 * p.processed) / p.total)) : 0;
   const elapsed = (now.getTime() - t.launched.getTime()) / 1000;
-  const eta = !t.completed && p && p.processed > 0 && p.total > p.processed ? Math.ceil((elapsed * (p.total - p.processed)) / p.processed) : null;
+  const eta =
+    !t.completed && p && p.processed > 0 && p.total > p.processed
+      ? Math.ceil((elapsed * (p.total - p.processed)) / p.processed)
+      : null;
   return {
     id: t.id,
     type: t.type,
@@ -83,7 +97,12 @@ export function toPerServiceTaskStatus(s: TaskStatus): PerServiceTaskStatus {
   return {
     ...s,
     type: 'QUARTZ',
-    completionStatus: s.completionStatus === null ? null : s.completionStatus === 'TempError' ? 'TEMPERROR' : (s.completionStatus.toUpperCase() as PerServiceTaskStatus['completionStatus']),
+    completionStatus:
+      s.completionStatus === null
+        ? null
+        : s.completionStatus === 'TempError'
+          ? 'TEMPERROR'
+          : (s.completionStatus.toUpperCase() as PerServiceTaskStatus['completionStatus']),
     target: s.target && { type: PER_SERVICE_TARGETS[s.target.type] ?? null, id: s.target.id, name: s.target.name },
     // what ISC's aggregation tasks carry (sources.v1 LoadAccountsTask): the source's id
     attributes: s.target?.type === 'SOURCE' ? { ...s.attributes, appId: s.target.id } : s.attributes,
@@ -92,7 +111,11 @@ export function toPerServiceTaskStatus(s: TaskStatus): PerServiceTaskStatus {
 
 /** `GET /<version>/task-status`: tasks, newest first by default, with live progress for running ones. */
 export async function listTaskStatus(ctx: DomainContext, params: CollectionParams) {
-  const query = parseCollectionQuery(params, { filters: TASK_FILTERS, sorters: TASK_SORTERS, defaultSort: [{ field: 'launched', direction: 'desc' }] });
+  const query = parseCollectionQuery(params, {
+    filters: TASK_FILTERS,
+    sorters: TASK_SORTERS,
+    defaultSort: [{ field: 'launched', direction: 'desc' }],
+  });
   const { items, total } = await ctx.repos.tasks.list(query);
   const now = ctx.now();
   return { items: await Promise.all(items.map(async (t) => toTaskStatus(await withLiveProgress(ctx, t), now))), total };
@@ -104,7 +127,15 @@ async function withLiveProgress(ctx: Pick<DomainContext, 'repos'>, task: TaskRec
   // summed by the database: a run of 100,000 identities on PGlite has 400 chunks, and clients poll
   const totals = await ctx.repos.tasks.chunkProgress(task.id);
   if (totals.chunks === 0) return task;
-  return { ...task, progress: { total: task.progress.total, processed: totals.processed, changed: totals.changed, failed: totals.failed } };
+  return {
+    ...task,
+    progress: {
+      total: task.progress.total,
+      processed: totals.processed,
+      changed: totals.changed,
+      failed: totals.failed,
+    },
+  };
 }
 
 /** The task as clients poll it; a running chunked task shows the sums of its finished chunks, live. */
@@ -115,9 +146,18 @@ export async function getTaskStatus(ctx: DomainContext, id: string): Promise<Tas
 }
 
 /** Ends a task as failed (a job gave up on it), unless it already ended. */
-export async function failTask(ctx: Pick<DomainContext, 'repos' | 'now'>, taskId: unknown, message: string): Promise<void> {
+export async function failTask(
+  ctx: Pick<DomainContext, 'repos' | 'now'>,
+  taskId: unknown,
+  message: string,
+): Promise<void> {
   if (typeof taskId !== 'string') return;
   const task = await ctx.repos.tasks.findById(taskId);
   if (!task || task.completed) return;
-  await ctx.repos.tasks.complete(taskId, { completed: ctx.now(), completionStatus: 'Error', messages: [...task.messages, taskMessage('ERROR', message)], result: task.result });
+  await ctx.repos.tasks.complete(taskId, {
+    completed: ctx.now(),
+    completionStatus: 'Error',
+    messages: [...task.messages, taskMessage('ERROR', message)],
+    result: task.result,
+  });
 }

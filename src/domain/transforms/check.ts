@@ -11,6 +11,9 @@ export interface CheckOptions {
  * Compiles a transform definition with the transform engine, as profiles and named transforms
  * are saved: returns the problem with the path of the bad node (empty when it compiles).
  */
-export function checkTransformDefinition(definition: unknown, options: CheckOptions = {}): Array<{ path: string; message: string }> {
+export function checkTransformDefinition(
+  definition: unknown,
+  options: CheckOptions = {},
+): Array<{ path: string; message: string }> {
   return validateTransformDefinition(definition, { transforms: options.transforms, budget: options.budget });
 }

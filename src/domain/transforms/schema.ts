@@ -7,18 +7,23 @@ export const Transform = Type.Object(
     id: Type.String({ description: 'Transform id' }),
     name: Type.String({ description: 'Unique name; what `reference` transforms use as `id`' }),
     type: Type.String({ description: 'Transform operation, e.g. `lower`' }),
-    attributes: Nullable(Type.Record(Type.String(), Type.Unknown(), { description: 'Operation-specific configuration' })),
+    attributes: Nullable(
+      Type.Record(Type.String(), Type.Unknown(), { description: 'Operation-specific configuration' }),
+    ),
     internal: Type.Boolean({ description: 'Shipped with the server; read-only' }),
   },
   { title: 'Transform', description: 'A named transform' },
 );
 export type Transform = Static<typeof Transform>;
 
-export const TransformInput = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 50, pattern: '\\S' }),
-  type: Type.String({ minLength: 1, maxLength: 100 }),
-  attributes: Type.Optional(Nullable(Type.Record(Type.String(), Type.Unknown()))),
-}, { title: 'TransformInput' });
+export const TransformInput = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 50, pattern: '\\S' }),
+    type: Type.String({ minLength: 1, maxLength: 100 }),
+    attributes: Type.Optional(Nullable(Type.Record(Type.String(), Type.Unknown()))),
+  },
+  { title: 'TransformInput' },
+);
 export type TransformInput = Static<typeof TransformInput>;
 
 export const TRANSFORM_FILTERS = {

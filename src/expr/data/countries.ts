@@ -32,7 +32,9 @@ function buildIndex(): Map<string, Country> {
   const require = createRequire(import.meta.url);
   const codes = require('i18n-iso-countries/codes.json') as [string, string, string][];
   const english = (require('i18n-iso-countries/langs/en.json') as LocaleFile).countries;
-  const { countries } = require('countries-list') as { countries: Record<string, { native: string; languages: string[] }> };
+  const { countries } = require('countries-list') as {
+    countries: Record<string, { native: string; languages: string[] }>;
+  };
   const map = new Map<string, Country>();
   const add = (name: string | undefined, c: Country) => {
     if (name && !map.has(countryKey(name))) map.set(countryKey(name), c);

@@ -7,7 +7,9 @@
  */
 import { DAY_MS, daysInMonth, fieldsOf, utcMs } from './calendar.js';
 
-export type Step = { readonly k: 'add'; readonly n: number; readonly unit: string } | { readonly k: 'round'; readonly unit: string };
+export type Step =
+  | { readonly k: 'add'; readonly n: number; readonly unit: string }
+  | { readonly k: 'round'; readonly unit: string };
 
 export interface DateMathExpr {
   readonly now: boolean;
@@ -52,12 +54,18 @@ function add(ms: number, n: number, unit: string): number {
 function truncate(ms: number, unit: string): number {
   const f = fieldsOf(ms);
   switch (unit) {
-    case 'y': return utcMs(f.year, 1, 1);
-    case 'M': return utcMs(f.year, f.month, 1);
-    case 'd': return utcMs(f.year, f.month, f.day);
-    case 'h': return utcMs(f.year, f.month, f.day, f.hour);
-    case 'm': return utcMs(f.year, f.month, f.day, f.hour, f.minute);
-    default: return utcMs(f.year, f.month, f.day, f.hour, f.minute, f.second);
+    case 'y':
+      return utcMs(f.year, 1, 1);
+    case 'M':
+      return utcMs(f.year, f.month, 1);
+    case 'd':
+      return utcMs(f.year, f.month, f.day);
+    case 'h':
+      return utcMs(f.year, f.month, f.day, f.hour);
+    case 'm':
+      return utcMs(f.year, f.month, f.day, f.hour, f.minute);
+    default:
+      return utcMs(f.year, f.month, f.day, f.hour, f.minute, f.second);
   }
 }
 

@@ -12,14 +12,31 @@ import { DAY_MS, DAYS, fieldsOf, MONTHS, utcMs, weekOneStart } from './calendar.
 import type { Token } from './pattern.js';
 
 const NUMERIC = new Set(['y', 'Y', 'd', 'H', 'k', 'K', 'h', 'm', 's', 'S', 'D', 'F', 'w', 'W', 'u']);
-const ZONES: Record<string, number> = { UTC: 0, GMT: 0, UT: 0, Z: 0, EST: -300, EDT: -240, CST: -360, CDT: -300, MST: -420, MDT: -360, PST: -480, PDT: -420 };
+const ZONES: Record<string, number> = {
+  UTC: 0,
+  GMT: 0,
+  UT: 0,
+  Z: 0,
+  EST: -300,
+  EDT: -240,
+  CST: -360,
+  CDT: -300,
+  MST: -420,
+  MDT: -360,
+  PST: -480,
+  PDT: -420,
+};
 
 interface Parsed {
   [letter: string]: number | undefined;
 }
 
 function isNumeric(t: Token | undefined): boolean {
-  return t !== undefined && t.k === 'field' && (NUMERIC.has(t.letter) || ((t.letter === 'M' || t.letter === 'L') && t.count <= 2));
+  return (
+    t !== undefined &&
+    t.k === 'field' &&
+    (NUMERIC.has(t.letter) || ((t.letter === 'M' || t.letter === 'L') && t.count <= 2))
+  );
 }
 
 /** Parses `text`; undefined when it does not match the pattern. */
@@ -110,7 +127,7 @@ function hourOf(v: Parsed): number {
 
 function resolve(v: Parsed): number {
   const hour = hourOf(v);
-  const time = (((hour * 60 + (v.m ?? 0)) * 60 + (v.s ?? 0)) * 1000 + (v.S ?? 0));
+  const time = ((hour * 60 + (v.m ?? 0)) * 60 + (v.s ?? 0)) * 1000 + (v.S ?? 0);
   const offset = (v.X ?? v.Z ?? v.z ?? 0) * 60_000;
   let day: number;
   if (v.Y !== undefined && v.y === undefined) {
@@ -119,7 +136,10 @@ function resolve(v: Parsed): number {
   } else {
     let year = v.y ?? 1970;
     if (v.G === 0) year = 1 - year;
-    day = v.D !== undefined && v.M === undefined && v.d === undefined ? utcMs(year, 1, v.D) : utcMs(year, v.M ?? 1, v.d ?? 1);
+    day =
+      v.D !== undefined && v.M === undefined && v.d === undefined
+        ? utcMs(year, 1, v.D)
+        : utcMs(year, v.M ?? 1, v.d ?? 1);
   }
   return day + time - offset;
 }

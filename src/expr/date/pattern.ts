@@ -4,7 +4,9 @@
  */
 import { dayOfYear, DAYS, fieldsOf, MONTHS, weekDate, weekOfMonth, type Fields } from './calendar.js';
 
-export type Token = { readonly k: 'lit'; readonly text: string } | { readonly k: 'field'; readonly letter: string; readonly count: number };
+export type Token =
+  | { readonly k: 'lit'; readonly text: string }
+  | { readonly k: 'field'; readonly letter: string; readonly count: number };
 
 const LETTERS = 'GyYMLwWDdFEuaHkKhmsSzZX';
 
@@ -75,28 +77,50 @@ export function formatTokens(ms: number, tokens: readonly Token[]): string {
 
 function field(ms: number, f: Fields, letter: string, count: number): string {
   switch (letter) {
-    case 'G': return f.year > 0 ? 'AD' : 'BC';
-    case 'y': return year(f.year, count);
-    case 'Y': return year(weekDate(ms).weekYear, count);
-    case 'M': case 'L':
+    case 'G':
+      return f.year > 0 ? 'AD' : 'BC';
+    case 'y':
+      return year(f.year, count);
+    case 'Y':
+      return year(weekDate(ms).weekYear, count);
+    case 'M':
+    case 'L':
       return count >= 4 ? MONTHS[f.month - 1] : count === 3 ? MONTHS[f.month - 1].slice(0, 3) : pad(f.month, count);
-    case 'w': return pad(weekDate(ms).week, count);
-    case 'W': return pad(weekOfMonth(f), count);
-    case 'D': return pad(dayOfYear(f), count);
-    case 'd': return pad(f.day, count);
-    case 'F': return pad(Math.floor((f.day - 1) / 7) + 1, count);
-    case 'E': return count >= 4 ? DAYS[f.dow] : DAYS[f.dow].slice(0, 3);
-    case 'u': return pad(f.dow === 0 ? 7 : f.dow, count);
-    case 'a': return f.hour < 12 ? 'AM' : 'PM';
-    case 'H': return pad(f.hour, count);
-    case 'k': return pad(f.hour === 0 ? 24 : f.hour, count);
-    case 'K': return pad(f.hour % 12, count);
-    case 'h': return pad(f.hour % 12 === 0 ? 12 : f.hour % 12, count);
-    case 'm': return pad(f.minute, count);
-    case 's': return pad(f.second, count);
-    case 'S': return pad(f.millis, count);
-    case 'z': return count >= 4 ? 'Coordinated Universal Time' : 'UTC';
-    case 'Z': return '+0000';
-    default: return 'Z';
+    case 'w':
+      return pad(weekDate(ms).week, count);
+    case 'W':
+      return pad(weekOfMonth(f), count);
+    case 'D':
+      return pad(dayOfYear(f), count);
+    case 'd':
+      return pad(f.day, count);
+    case 'F':
+      return pad(Math.floor((f.day - 1) / 7) + 1, count);
+    case 'E':
+      return count >= 4 ? DAYS[f.dow] : DAYS[f.dow].slice(0, 3);
+    case 'u':
+      return pad(f.dow === 0 ? 7 : f.dow, count);
+    case 'a':
+      return f.hour < 12 ? 'AM' : 'PM';
+    case 'H':
+      return pad(f.hour, count);
+    case 'k':
+      return pad(f.hour === 0 ? 24 : f.hour, count);
+    case 'K':
+      return pad(f.hour % 12, count);
+    case 'h':
+      return pad(f.hour % 12 === 0 ? 12 : f.hour % 12, count);
+    case 'm':
+      return pad(f.minute, count);
+    case 's':
+      return pad(f.second, count);
+    case 'S':
+      return pad(f.millis, count);
+    case 'z':
+      return count >= 4 ? 'Coordinated Universal Time' : 'UTC';
+    case 'Z':
+      return '+0000';
+    default:
+      return 'Z';
   }
 }

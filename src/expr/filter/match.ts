@@ -50,12 +50,18 @@ function compareOne(op: string, actual: unknown, expected: Literal, ci: boolean)
     c = a < b ? -1 : a > b ? 1 : 0;
   }
   switch (op) {
-    case '==': return c === 0;
-    case '!=': return c !== 0;
-    case '<': return c < 0;
-    case '>': return c > 0;
-    case '<=': return c <= 0;
-    default: return c >= 0;
+    case '==':
+      return c === 0;
+    case '!=':
+      return c !== 0;
+    case '<':
+      return c < 0;
+    case '>':
+      return c > 0;
+    case '<=':
+      return c <= 0;
+    default:
+      return c >= 0;
   }
 }
 
@@ -89,7 +95,11 @@ function matchCall(method: string, actual: unknown, args: readonly Literal[], ci
       const needle = text(args[0] ?? '', ci);
       return scalars(actual).some((v) => {
         const s = text(v, ci);
-        return method === 'startsWith' ? s.startsWith(needle) : method === 'endsWith' ? s.endsWith(needle) : s.includes(needle);
+        return method === 'startsWith'
+          ? s.startsWith(needle)
+          : method === 'endsWith'
+            ? s.endsWith(needle)
+            : s.includes(needle);
       });
     }
   }

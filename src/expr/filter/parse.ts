@@ -12,7 +12,13 @@ export type FilterNode =
   | { readonly k: 'and' | 'or'; readonly items: readonly FilterNode[] }
   | { readonly k: 'not'; readonly item: FilterNode }
   | { readonly k: 'cmp'; readonly prop: string; readonly op: string; readonly value: Literal; readonly ci: boolean }
-  | { readonly k: 'call'; readonly prop: string; readonly method: string; readonly args: readonly Literal[]; readonly ci: boolean };
+  | {
+      readonly k: 'call';
+      readonly prop: string;
+      readonly method: string;
+      readonly args: readonly Literal[];
+      readonly ci: boolean;
+    };
 
 const METHODS = new Set(['startsWith', 'endsWith', 'contains', 'in', 'containsAll', 'isNull', 'notNull', 'isEmpty']);
 const MAX_NESTING = 32;
@@ -125,7 +131,11 @@ class FilterParser {
       this.pos += num[0].length;
       return Number(num[0]);
     }
-    for (const [word, value] of [['true', true], ['false', false], ['null', null]] as const) {
+    for (const [word, value] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ] as const) {
       if (rest.startsWith(word) && !/[A-Za-z0-9_]/.test(rest.charAt(word.length))) {
         this.pos += word.length;
         return value;

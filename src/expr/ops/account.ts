@@ -31,7 +31,8 @@ function filterAttr(node: NodeInfo, key: string, c: Compiler, accountLevel: bool
   const filter = parseFilter(source, path);
   if (accountLevel) {
     const bad = filterProperties(filter).find((p) => !ACCOUNT_FILTER_PROPERTIES.has(p));
-    if (bad) compileFail(`accountFilter can only search nativeIdentity, displayName and entitlements, not "${bad}"`, path);
+    if (bad)
+      compileFail(`accountFilter can only search nativeIdentity, displayName and entitlements, not "${bad}"`, path);
   }
   return filter;
 }
@@ -42,7 +43,10 @@ function sourceMatcher(node: NodeInfo, c: Compiler): (a: Account) => boolean {
   const id = stringLiteral(node, 'sourceId', c) ?? stringLiteral(node, 'applicationId', c);
   const appName = stringLiteral(node, 'applicationName', c);
   if (name === undefined && id === undefined && appName === undefined) {
-    compileFail('one of sourceName, sourceId, applicationId or applicationName is required', attrPath(node, 'sourceName'));
+    compileFail(
+      'one of sourceName, sourceId, applicationId or applicationName is required',
+      attrPath(node, 'sourceName'),
+    );
   }
   return (a) => {
     if (id !== undefined && a.sourceId !== undefined) return a.sourceId === id;

@@ -17,7 +17,9 @@ describe('concat and join', () => {
   });
 
   it('renders literal items as templates ($identity)', () => {
-    expect(run(t('concat', { values: ['$identity.getAttribute("uid")', '-x'] }), { identity: { uid: 'jd' } })).toBe('jd-x');
+    expect(run(t('concat', { values: ['$identity.getAttribute("uid")', '-x'] }), { identity: { uid: 'jd' } })).toBe(
+      'jd-x',
+    );
   });
 
   it('gives nested items the implicit input', () => {
@@ -52,7 +54,9 @@ describe('firstValid', () => {
   });
 
   it('rejects a bad ignoreErrors', () => {
-    expect(run(t('firstValid', { values: [], ignoreErrors: 'yes' }))).toBe('COMPILE: attributes.ignoreErrors: "ignoreErrors" must be true or false');
+    expect(run(t('firstValid', { values: [], ignoreErrors: 'yes' }))).toBe(
+      'COMPILE: attributes.ignoreErrors: "ignoreErrors" must be true or false',
+    );
   });
 });
 
@@ -68,8 +72,12 @@ describe('lookup', () => {
   });
 
   it('fails on a miss without default, also for null input', () => {
-    expect(run(t('lookup', { table: { a: 'A' } }), { input: 'z' })).toBe('ERROR: no table entry for "z" and no default');
-    expect(run(t('lookup', { table: { a: 'A' } }), { input: null })).toBe('ERROR: no table entry for a null input and no default');
+    expect(run(t('lookup', { table: { a: 'A' } }), { input: 'z' })).toBe(
+      'ERROR: no table entry for "z" and no default',
+    );
+    expect(run(t('lookup', { table: { a: 'A' } }), { input: null })).toBe(
+      'ERROR: no table entry for a null input and no default',
+    );
   });
 
   it('allows several keys with the same value', () => {
@@ -77,6 +85,8 @@ describe('lookup', () => {
   });
 
   it('rejects a table that is not an object', () => {
-    expect(run(t('lookup', { table: ['a'] }))).toMatch(/^COMPILE: attributes.table: attribute "table" must be an object/);
+    expect(run(t('lookup', { table: ['a'] }))).toMatch(
+      /^COMPILE: attributes.table: attribute "table" must be an object/,
+    );
   });
 });

@@ -14,7 +14,8 @@ function valuesList(node: NodeInfo, c: Compiler): Evaluator[] {
   const raw = node.attrs.values;
   const path = attrPath(node, 'values');
   if (!Array.isArray(raw)) compileFail('attribute "values" must be a list', path);
-  if (raw.length > c.limits.maxTableEntries) compileFail(`"values" has more than ${c.limits.maxTableEntries} items`, path);
+  if (raw.length > c.limits.maxTableEntries)
+    compileFail(`"values" has more than ${c.limits.maxTableEntries} items`, path);
   c.spend('tableEntries', raw.length, path);
   return raw.map((item, i) => itemEvaluator(item, joinPath(path, i), node, c));
 }
@@ -116,9 +117,11 @@ function lookup(node: NodeInfo, c: Compiler): Evaluator {
 function lookupTable(node: NodeInfo, c: Compiler): Map<string, Value> {
   const raw = node.attrs.table;
   const path = attrPath(node, 'table');
-  if (!isPlainObject(raw) || isTransformDef(raw)) compileFail('attribute "table" must be an object of key → value', path);
+  if (!isPlainObject(raw) || isTransformDef(raw))
+    compileFail('attribute "table" must be an object of key → value', path);
   const entries = Object.entries(raw);
-  if (entries.length > c.limits.maxTableEntries) compileFail(`table has more than ${c.limits.maxTableEntries} entries`, path);
+  if (entries.length > c.limits.maxTableEntries)
+    compileFail(`table has more than ${c.limits.maxTableEntries} entries`, path);
   c.spend('tableEntries', entries.length, path);
   return new Map(entries.map(([k, v]) => [k, literal(v, joinPath(path, k), c)]));
 }

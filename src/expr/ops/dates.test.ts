@@ -9,7 +9,12 @@ describe('dateFormat', () => {
   it.each([
     ['2024-02-05', 'yyyy-MM-dd', 'dd MMMM yyyy', '05 February 2024'],
     ['2024-02-05T13:04:05Z', 'ISO8601', 'EEE, d MMM yyyy HH:mm:ss Z', 'Mon, 5 Feb 2024 13:04:05 +0000'],
-    ['2024-02-05T13:04:05Z', undefined, 'hh:mm a, EEEE, D, u, k, K, F, W, w, zzz, XXX', '01:04 PM, Monday, 36, 1, 13, 1, 1, 2, 6, UTC, Z'],
+    [
+      '2024-02-05T13:04:05Z',
+      undefined,
+      'hh:mm a, EEEE, D, u, k, K, F, W, w, zzz, XXX',
+      '01:04 PM, Monday, 36, 1, 13, 1, 1, 2, 6, UTC, Z',
+    ],
     ['2024-02-05T00:04:05Z', undefined, "h 'o''clock' a k", "12 o'clock AM 24"],
     ['2/30/2021', 'M/d/yyyy', 'yyyy-MM-dd', '2021-03-02'],
     ['01/02/45', 'MM/dd/yy', 'yyyy', '1945'],
@@ -48,13 +53,16 @@ describe('dateFormat', () => {
   });
 
   it('rejects an illegal pattern when compiling', () => {
-    expect(fmt('x', "yyyy-MM-ddTHH:mm", 'ISO8601')).toContain("COMPILE: attributes.inputFormat: invalid date format \"yyyy-MM-ddTHH:mm\": illegal pattern character 'T'");
+    expect(fmt('x', 'yyyy-MM-ddTHH:mm', 'ISO8601')).toContain(
+      'COMPILE: attributes.inputFormat: invalid date format "yyyy-MM-ddTHH:mm": illegal pattern character \'T\'',
+    );
     expect(fmt('x', 'ISO8601', "yyyy 'open")).toContain('unterminated quote');
   });
 });
 
 describe('dateMath', () => {
-  const math = (expression: string, input: string | null, roundUp = false) => run(t('dateMath', { expression, roundUp }), { input, now });
+  const math = (expression: string, input: string | null, roundUp = false) =>
+    run(t('dateMath', { expression, roundUp }), { input, now });
   it.each([
     ['+1M', '2024-01-31T10:00:00Z', false, '2024-02-29T10:00'],
     ['+1y', '2024-02-29T00:00:00.000Z', false, '2025-02-28T00:00'],
@@ -78,7 +86,9 @@ describe('dateMath', () => {
 
 describe('dateCompare', () => {
   const cmp = (firstDate: unknown, secondDate: unknown, operator: string) =>
-    run(t('dateCompare', { firstDate, secondDate, operator, positiveCondition: 'yes', negativeCondition: 'no' }), { now });
+    run(t('dateCompare', { firstDate, secondDate, operator, positiveCondition: 'yes', negativeCondition: 'no' }), {
+      now,
+    });
   it.each([
     ['2024-01-01T00:00', '2024-01-01T00:00:00Z', 'gte', 'yes'],
     ['2024-01-01T01:00:00+01:00', '2024-01-01T00:00:00Z', 'GT', 'no'],

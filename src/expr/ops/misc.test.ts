@@ -10,8 +10,14 @@ describe('identity operations', () => {
     [t('identityAttribute', { name: 'n' }), '5'],
     [t('identityAttribute', { name: 'UID' }), null],
     [t('displayName', {}), 'Jonathan Doe'],
-    [t('rule', { name: CSDU, operation: 'getReferenceIdentityAttribute', uid: 'manager', attributeName: 'email' }), null],
-    [t('rule', { name: CSDU, operation: 'getReferenceIdentityAttribute', uid: 'nobody', attributeName: 'email' }), null],
+    [
+      t('rule', { name: CSDU, operation: 'getReferenceIdentityAttribute', uid: 'manager', attributeName: 'email' }),
+      null,
+    ],
+    [
+      t('rule', { name: CSDU, operation: 'getReferenceIdentityAttribute', uid: 'nobody', attributeName: 'email' }),
+      null,
+    ],
   ])('%j → %j', (def, expected) => {
     expect(run(def, { identity })).toBe(expected);
   });
@@ -30,8 +36,12 @@ describe('identity operations', () => {
 
 describe('rule', () => {
   it('fails at evaluation for rules other than CSDU, at compile time for unknown CSDU operations', () => {
-    expect(run(t('rule', { name: 'My Custom Rule' }))).toBe('ERROR: rule "My Custom Rule" cannot run on this server (only the Cloud Services Deployment Utility operations are supported)');
-    expect(run(t('rule', { name: CSDU, operation: 'doSomething' }))).toMatch(/^COMPILE: attributes.operation: unknown Cloud Services Deployment Utility operation "doSomething"/);
+    expect(run(t('rule', { name: 'My Custom Rule' }))).toBe(
+      'ERROR: rule "My Custom Rule" cannot run on this server (only the Cloud Services Deployment Utility operations are supported)',
+    );
+    expect(run(t('rule', { name: CSDU, operation: 'doSomething' }))).toMatch(
+      /^COMPILE: attributes.operation: unknown Cloud Services Deployment Utility operation "doSomething"/,
+    );
     expect(run(t('rule', {}))).toBe('COMPILE: attributes.name: attribute "name" is required');
   });
 });
@@ -70,7 +80,9 @@ describe('locale operations', () => {
   });
 
   it('iso3166 rejects an unknown format', () => {
-    expect(run(t('iso3166', { format: 'alpha4' }))).toBe('COMPILE: attributes.format: format must be alpha2, alpha3 or numeric');
+    expect(run(t('iso3166', { format: 'alpha4' }))).toBe(
+      'COMPILE: attributes.format: format must be alpha2, alpha3 or numeric',
+    );
   });
 
   it.each([
@@ -87,7 +99,7 @@ describe('locale operations', () => {
 
 describe('normalizeNames', () => {
   it.each([
-    ['mArTiN o\'mAlLeY', "Martin O'Malley"],
+    ["mArTiN o'mAlLeY", "Martin O'Malley"],
     ['JOSÉ ORTEGA Y GASSET', 'José Ortega y Gasset'],
     ['mac-donalds', 'Mac-donalds'],
     ['ronald macdonald', 'Ronald MacDonald'],
@@ -104,23 +116,37 @@ describe('normalizeNames', () => {
 describe('random operations', () => {
   const seq = () => {
     let i = 0;
-    return () => ((i++ * 0.37) % 1);
+    return () => (i++ * 0.37) % 1;
   };
   it('uses ctx.random when given and respects lengths', () => {
     expect(run(t('randomNumeric', { length: 4 }), { random: seq() })).toBe('0371');
     expect(run(t('randomAlphaNumeric', { length: '3' }), { random: seq() })).toMatch(/^[A-Za-z0-9]{3}$/);
-    expect(run(t('uuid'), { random: seq() })).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(run(t('uuid'), { random: seq() })).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
     expect(run(t('uuid'))).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4/);
   });
 
   it('rejects lengths outside 1…450', () => {
-    expect(run(t('randomAlphaNumeric', { length: 451 }))).toBe('COMPILE: attributes.length: length must be between 1 and 450');
-    expect(run(t('randomNumeric', { length: '0' }))).toBe('COMPILE: attributes.length: length must be between 1 and 450');
+    expect(run(t('randomAlphaNumeric', { length: 451 }))).toBe(
+      'COMPILE: attributes.length: length must be between 1 and 450',
+    );
+    expect(run(t('randomNumeric', { length: '0' }))).toBe(
+      'COMPILE: attributes.length: length must be between 1 and 450',
+    );
   });
 
   it('generateRandomString includes every requested class', () => {
     for (let i = 0; i < 50; i++) {
-      const out = run(t('rule', { name: CSDU, operation: 'generateRandomString', length: '3', includeNumbers: 'true', includeSpecialChars: 'true' })) as string;
+      const out = run(
+        t('rule', {
+          name: CSDU,
+          operation: 'generateRandomString',
+          length: '3',
+          includeNumbers: 'true',
+          includeSpecialChars: 'true',
+        }),
+      ) as string;
       expect(out).toMatch(/^(?=.*[A-Za-z])(?=.*[0-9])(?=.*[!@#$%&*()+<>?]).{3}$/);
     }
   });
@@ -129,7 +155,12 @@ describe('random operations', () => {
 describe('usernameGenerator', () => {
   const gen = (patterns: string[], taken: string[] | ((v: string) => boolean), fieldAttributes = {}) =>
     run(
-      t('usernameGenerator', { patterns, fn: t('identityAttribute', { name: 'firstname' }), ln: t('identityAttribute', { name: 'lastname' }), mi: t('identityAttribute', { name: 'middle' }) }),
+      t('usernameGenerator', {
+        patterns,
+        fn: t('identityAttribute', { name: 'firstname' }),
+        ln: t('identityAttribute', { name: 'lastname' }),
+        mi: t('identityAttribute', { name: 'middle' }),
+      }),
       { identity: { firstname: 'john', lastname: 'doe' }, provisioning: { takenValues: taken, fieldAttributes } },
     );
   it('skips patterns with a null variable, truncates before the check and keeps the counter', () => {
@@ -139,11 +170,17 @@ describe('usernameGenerator', () => {
   });
 
   it('stops after the counter pattern and fails when exhausted', () => {
-    expect(gen(['$ln${uniqueCounter}', '$fn'], ['doe', 'doe1', 'doe2'], { cloudMaxUniqueChecks: 2 })).toMatch(/^ERROR: IllegalStateException/);
-    expect(gen(['$mi'], [])).toMatch(/^ERROR: IllegalStateException: no unique value could be generated \(last pattern error: cannot render \$mi/);
+    expect(gen(['$ln${uniqueCounter}', '$fn'], ['doe', 'doe1', 'doe2'], { cloudMaxUniqueChecks: 2 })).toMatch(
+      /^ERROR: IllegalStateException/,
+    );
+    expect(gen(['$mi'], [])).toMatch(
+      /^ERROR: IllegalStateException: no unique value could be generated \(last pattern error: cannot render \$mi/,
+    );
   });
 
   it('needs a non-empty list of patterns', () => {
-    expect(run(t('usernameGenerator', { patterns: [] }))).toBe('COMPILE: attributes.patterns: attribute "patterns" must be a non-empty list of texts');
+    expect(run(t('usernameGenerator', { patterns: [] }))).toBe(
+      'COMPILE: attributes.patterns: attribute "patterns" must be a non-empty list of texts',
+    );
   });
 });

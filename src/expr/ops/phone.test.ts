@@ -22,7 +22,7 @@ describe('formatE164 fast path', () => {
       const text = shapes[i % shapes.length](Array.from({ length: 10 }, () => Math.floor(rnd() * 10)).join(''));
       const region = regions[i % regions.length];
       const lib = parsePhoneNumberFromString(text, region);
-      const want = lib && lib.isValid() ? lib.number : null;
+      const want = lib?.isValid() ? lib.number : null;
       if (formatE164(text, region) !== want) mismatches.push(`${text} ${region}`);
     }
     expect(mismatches).toEqual([]);

@@ -12,7 +12,18 @@ import { Metadata, type CountryCode } from 'libphonenumber-js/core';
 import metadata from 'libphonenumber-js/max/metadata';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
-const TYPES = ['FIXED_LINE', 'MOBILE', 'PREMIUM_RATE', 'TOLL_FREE', 'SHARED_COST', 'VOIP', 'PERSONAL_NUMBER', 'PAGER', 'UAN', 'VOICEMAIL'];
+const TYPES = [
+  'FIXED_LINE',
+  'MOBILE',
+  'PREMIUM_RATE',
+  'TOLL_FREE',
+  'SHARED_COST',
+  'VOIP',
+  'PERSONAL_NUMBER',
+  'PAGER',
+  'UAN',
+  'VOICEMAIL',
+];
 const NANP_SHAPE = /^\s*(\+\s*1|1)?[\s().-]*(\d[\s().-]*){10}$/;
 
 interface NumberingPlan {
@@ -27,11 +38,17 @@ const nanpValidators = new Map<string, RegExp | null>();
 function nanpValidator(region: string): RegExp | null {
   let rx = nanpValidators.get(region);
   if (rx === undefined) {
-    const m = new Metadata(metadata as never) as unknown as { selectNumberingPlan(c: string): void; numberingPlan: NumberingPlan };
+    const m = new Metadata(metadata as never) as unknown as {
+      selectNumberingPlan(c: string): void;
+      numberingPlan: NumberingPlan;
+    };
     m.selectNumberingPlan(region);
     const plan = m.numberingPlan;
     const types = TYPES.map((t) => plan.type(t)?.pattern()).filter((p): p is string => !!p);
-    rx = plan.callingCode() === '1' ? new RegExp(`^(?=(?:${plan.nationalNumberPattern()})$)(?:${types.join('|')})$`) : null;
+    rx =
+      plan.callingCode() === '1'
+        ? new RegExp(`^(?=(?:${plan.nationalNumberPattern()})$)(?:${types.join('|')})$`)
+        : null;
     nanpValidators.set(region, rx);
   }
   return rx;
@@ -46,5 +63,5 @@ export function formatE164(text: string, region: CountryCode): string | null {
     if (validator.test(national)) return `+1${national}`;
   }
   const phone = parsePhoneNumberFromString(text, region);
-  return phone && phone.isValid() ? phone.number : null;
+  return phone?.isValid() ? phone.number : null;
 }

@@ -28,7 +28,8 @@ function randomString(run: Run, alphabet: string, length: number): string {
 function lengthOf(node: NodeInfo, c: Compiler, fallback: number | undefined): (run: Run) => number {
   const length = intArg(node, 'length', c, fallback === undefined);
   const path = attrPath(node, 'length');
-  const check = (n: number): number => (n >= 1 && n <= MAX_LENGTH ? n : fail(`length must be between 1 and ${MAX_LENGTH}`, path));
+  const check = (n: number): number =>
+    n >= 1 && n <= MAX_LENGTH ? n : fail(`length must be between 1 and ${MAX_LENGTH}`, path);
   if (node.attrs.length !== undefined && /^-?\d+(\.\d*)?$/.test(String(node.attrs.length))) {
     const n = Math.trunc(Number(node.attrs.length));
     if (n < 1 || n > MAX_LENGTH) compileFail(`length must be between 1 and ${MAX_LENGTH}`, path);

@@ -3,7 +3,17 @@
  * Literal patterns are compiled once at compile time; patterns produced by nested transforms
  * are compiled at run time through a bounded cache.
  */
-import { arg, attrPath, boolLiteral, inputOf, intArg, isConst, isPlainObject, isTransformDef, requiredArg } from '../attrs.js';
+import {
+  arg,
+  attrPath,
+  boolLiteral,
+  inputOf,
+  intArg,
+  isConst,
+  isPlainObject,
+  isTransformDef,
+  requiredArg,
+} from '../attrs.js';
 import type { Compiler, NodeInfo, OpCompiler } from '../compiler.js';
 import { compileFail, fail, failLimit, joinPath } from '../errors.js';
 import {
@@ -59,10 +69,12 @@ function replace(node: NodeInfo, c: Compiler): Evaluator {
   const input = inputOf(node, c);
   const regex = requiredArg(node, 'regex', c);
   const replacement = arg(node, 'replacement', c) ?? (() => '');
-  if (node.attrs.replacement === undefined) compileFail('attribute "replacement" is required', attrPath(node, 'replacement'));
-  const fixed = isConst(regex) && isConst(replacement)
-    ? compileRule(String(regex.constant ?? ''), String(replacement.constant ?? ''), attrPath(node, 'regex'), c)
-    : undefined;
+  if (node.attrs.replacement === undefined)
+    compileFail('attribute "replacement" is required', attrPath(node, 'replacement'));
+  const fixed =
+    isConst(regex) && isConst(replacement)
+      ? compileRule(String(regex.constant ?? ''), String(replacement.constant ?? ''), attrPath(node, 'regex'), c)
+      : undefined;
   return (implicit, run) => {
     const text = valueToText(input(implicit, run));
     if (text === null) return null;
@@ -82,9 +94,11 @@ function replaceAllOp(node: NodeInfo, c: Compiler): Evaluator {
   const input = inputOf(node, c);
   const raw = node.attrs.table ?? {};
   const path = attrPath(node, 'table');
-  if (!isPlainObject(raw) || isTransformDef(raw)) compileFail('attribute "table" must be an object of regex → replacement', path);
+  if (!isPlainObject(raw) || isTransformDef(raw))
+    compileFail('attribute "table" must be an object of regex → replacement', path);
   const entries = Object.entries(raw);
-  if (entries.length > c.limits.maxTableEntries) compileFail(`table has more than ${c.limits.maxTableEntries} entries`, path);
+  if (entries.length > c.limits.maxTableEntries)
+    compileFail(`table has more than ${c.limits.maxTableEntries} entries`, path);
   c.spend('tableEntries', entries.length, path);
   // every key is a regex: refuse a table with more than the budget holds before compiling any of them
   if (entries.length > c.limits.maxRegexes) c.spend('regexes', entries.length, path);
@@ -115,12 +129,15 @@ function splitOp(node: NodeInfo, c: Compiler): Evaluator {
   return (implicit, run) => {
     const text = valueToText(input(implicit, run));
     if (text === null) return null;
-    const rx = fixed ?? runtimeRule(valueToText(delimiter(implicit, run)) ?? fail('delimiter is null', dPath), '', run, dPath).rx;
+    const rx =
+      fixed ??
+      runtimeRule(valueToText(delimiter(implicit, run)) ?? fail('delimiter is null', dPath), '', run, dPath).rx;
     charge(run, matchCost(rx, text.length), dPath);
     const pieces = javaSplit(rx, text);
     const i = index(implicit, run);
     if (i !== undefined && i >= 0 && i < pieces.length) return pieces[i];
-    if (throws) fail(`index ${i} out of bounds for ${pieces.length} pieces (IndexOutOfBoundsException)`, attrPath(node, 'index'));
+    if (throws)
+      fail(`index ${i} out of bounds for ${pieces.length} pieces (IndexOutOfBoundsException)`, attrPath(node, 'index'));
     return null;
   };
 }

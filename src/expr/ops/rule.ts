@@ -29,9 +29,12 @@ function rule(node: NodeInfo, c: Compiler): Evaluator {
     return () => fail(message, node.path);
   }
   const operation = stringLiteral(node, 'operation', c, true) as string;
-  const op = Object.prototype.hasOwnProperty.call(CSDU_OPERATIONS, operation) ? CSDU_OPERATIONS[operation] : undefined;
+  const op = Object.hasOwn(CSDU_OPERATIONS, operation) ? CSDU_OPERATIONS[operation] : undefined;
   if (!op) {
-    compileFail(`unknown ${CSDU_RULE} operation "${operation}" (supported: ${Object.keys(CSDU_OPERATIONS).join(', ')})`, attrPath(node, 'operation'));
+    compileFail(
+      `unknown ${CSDU_RULE} operation "${operation}" (supported: ${Object.keys(CSDU_OPERATIONS).join(', ')})`,
+      attrPath(node, 'operation'),
+    );
   }
   return op(node, c);
 }

@@ -33,7 +33,9 @@ export function compileVariables(node: NodeInfo, exclude: readonly string[], c: 
     if (isTransformDef(raw)) return { kind: 'eval', name, ev: c.child(raw, path, node.depth) };
     if (typeof raw === 'string') {
       const tpl = parseTemplate(raw, path, c);
-      return tpl.constant !== undefined ? { kind: 'const', name, value: tpl.constant } : { kind: 'template', name, tpl };
+      return tpl.constant !== undefined
+        ? { kind: 'const', name, value: tpl.constant }
+        : { kind: 'template', name, tpl };
     }
     return { kind: 'const', name, value: isPlainObject(raw) ? raw : literal(raw, path, c) };
   });
@@ -55,7 +57,11 @@ export function compileVariables(node: NodeInfo, exclude: readonly string[], c: 
 }
 
 /** A required attribute holding a template (or a nested transform). */
-export function templateAttr(node: NodeInfo, key: string, c: Compiler): (vars: Map<string, unknown> | null, input: Value, run: Run) => Value {
+export function templateAttr(
+  node: NodeInfo,
+  key: string,
+  c: Compiler,
+): (vars: Map<string, unknown> | null, input: Value, run: Run) => Value {
   const raw = node.attrs[key];
   const path = attrPath(node, key);
   if (raw === undefined || raw === null) compileFail(`attribute "${key}" is required`, path);
@@ -63,7 +69,8 @@ export function templateAttr(node: NodeInfo, key: string, c: Compiler): (vars: M
     const ev = c.child(raw, path, node.depth);
     return (_vars, input, run) => ev(input, run);
   }
-  if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean') compileFail('expected text', path);
+  if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean')
+    compileFail('expected text', path);
   const tpl = parseTemplate(String(raw), path, c);
   if (tpl.constant !== undefined) {
     const text = tpl.constant;

@@ -56,7 +56,8 @@ describe('text operations', () => {
   });
 
   it('getEndOfString (rule): last N, whole string, longer → null', () => {
-    const csdu = (numChars: unknown) => t('rule', { name: 'Cloud Services Deployment Utility', operation: 'getEndOfString', numChars });
+    const csdu = (numChars: unknown) =>
+      t('rule', { name: 'Cloud Services Deployment Utility', operation: 'getEndOfString', numChars });
     expect(run(csdu('3'), { input: 'abcdef' })).toBe('def');
     expect(run(csdu(6), { input: 'abcdef' })).toBe('abcdef');
     expect(run(csdu('7'), { input: 'abcdef' })).toBeNull();

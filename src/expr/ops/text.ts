@@ -16,7 +16,9 @@ export function textOp(fn: (text: string) => Value): OpCompiler {
       const text = valueToText(input(implicit, run));
       if (text === null) return null;
       const out = fn(text);
-      return typeof out === 'string' && out.length > run.limits.maxStringLength ? checkLength(out, run, node.path) : out;
+      return typeof out === 'string' && out.length > run.limits.maxStringLength
+        ? checkLength(out, run, node.path)
+        : out;
     };
   };
 }

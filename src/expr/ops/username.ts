@@ -66,8 +66,10 @@ function usernameGenerator(node: NodeInfo, c: Compiler): Evaluator {
 function stringLiteralList(node: NodeInfo, key: string, c: Compiler): [string, string][] {
   const raw = node.attrs[key];
   const path = attrPath(node, key);
-  if (!Array.isArray(raw) || raw.length === 0) compileFail(`attribute "${key}" must be a non-empty list of texts`, path);
-  if (raw.length > c.limits.maxTableEntries) compileFail(`"${key}" has more than ${c.limits.maxTableEntries} items`, path);
+  if (!Array.isArray(raw) || raw.length === 0)
+    compileFail(`attribute "${key}" must be a non-empty list of texts`, path);
+  if (raw.length > c.limits.maxTableEntries)
+    compileFail(`"${key}" has more than ${c.limits.maxTableEntries} items`, path);
   c.spend('tableEntries', raw.length, path);
   return raw.map((item, i) => {
     if (typeof item !== 'string') compileFail('expected text', joinPath(path, i));

@@ -62,7 +62,10 @@ export function compileJavaRegex(source: string, maxLength: number, maxInstructi
     throw new RegexError(`invalid regular expression: ${(e as Error).message}`);
   }
   const instructions = re.re2().numberOfInstructions();
-  if (instructions > Math.min(maxInstructions, MAX_INSTRUCTIONS)) throw new RegexError(`regular expression too complex (${instructions} instructions; limit ${Math.min(maxInstructions, MAX_INSTRUCTIONS)})`);
+  if (instructions > Math.min(maxInstructions, MAX_INSTRUCTIONS))
+    throw new RegexError(
+      `regular expression too complex (${instructions} instructions; limit ${Math.min(maxInstructions, MAX_INSTRUCTIONS)})`,
+    );
   const groupNames = [...translated.matchAll(/\(\?P?<([A-Za-z][A-Za-z0-9]*)>/g)].map((m) => m[1]);
   return { source, re, groupCount: re.matcher('').groupCount(), groupNames, instructions };
 }
@@ -81,7 +84,8 @@ function translate(src: string): string {
     }
     if (inClass) {
       if (ch === ']') inClass = false;
-      else if (ch === '&' && src[i + 1] === '&') throw new RegexError('character class intersection (&&) is not supported');
+      else if (ch === '&' && src[i + 1] === '&')
+        throw new RegexError('character class intersection (&&) is not supported');
     } else if (ch === '[') {
       inClass = true;
     } else if (ch === '(' && src[i + 1] === '?') {
@@ -163,7 +167,8 @@ function groupReference(repl: string, i: number, rx: JavaRegex, parts: Replaceme
     parts.push({ group: name });
     return close;
   }
-  if (!/[0-9]/.test(repl[i + 1] ?? '')) throw new RegexError('illegal group reference in replacement ("$" must be escaped as "\\$")');
+  if (!/[0-9]/.test(repl[i + 1] ?? ''))
+    throw new RegexError('illegal group reference in replacement ("$" must be escaped as "\\$")');
   let group = Number(repl[i + 1]);
   if (group > rx.groupCount) throw new RegexError(`no group ${group} in the regular expression`);
   let j = i + 2;
@@ -175,7 +180,12 @@ function groupReference(repl: string, i: number, rx: JavaRegex, parts: Replaceme
 }
 
 /** Java `String.replaceAll`; returns undefined when the result would exceed `maxLength`. */
-export function replaceAll(rx: JavaRegex, text: string, parts: readonly ReplacementPart[], maxLength: number): string | undefined {
+export function replaceAll(
+  rx: JavaRegex,
+  text: string,
+  parts: readonly ReplacementPart[],
+  maxLength: number,
+): string | undefined {
   const m = rx.re.matcher(text);
   let out = '';
   let last = 0;

@@ -65,18 +65,29 @@ export function vectorContext(v: TransformVector): EvaluationContext {
 function accountsFor(v: TransformVector): Account[] {
   const refs = new Map<string, Account>();
   const roots = [v.transform, ...(v.transforms ?? [])];
-  for (const root of roots) collectSources(root, 0, (src) => refs.set(JSON.stringify(src), { ...src, created: '2020-01-01T00:00:00.000Z', attributes: v.account ?? {} }));
+  for (const root of roots)
+    collectSources(root, 0, (src) =>
+      refs.set(JSON.stringify(src), { ...src, created: '2020-01-01T00:00:00.000Z', attributes: v.account ?? {} }),
+    );
   return [...refs.values()];
 }
 
-function collectSources(node: unknown, depth: number, add: (src: Pick<Account, 'sourceName' | 'sourceId' | 'applicationName'>) => void): void {
+function collectSources(
+  node: unknown,
+  depth: number,
+  add: (src: Pick<Account, 'sourceName' | 'sourceId' | 'applicationName'>) => void,
+): void {
   if (depth > 200 || typeof node !== 'object' || node === null) return;
   if (Array.isArray(node)) return node.forEach((n) => collectSources(n, depth + 1, add));
   const obj = node as Record<string, unknown>;
   const attrs = obj.attributes as Record<string, unknown> | undefined;
   if (obj.type === 'accountAttribute' && attrs && typeof attrs === 'object') {
     const str = (k: string) => (typeof attrs[k] === 'string' ? (attrs[k] as string) : undefined);
-    add({ sourceName: str('sourceName'), sourceId: str('sourceId') ?? str('applicationId'), applicationName: str('applicationName') });
+    add({
+      sourceName: str('sourceName'),
+      sourceId: str('sourceId') ?? str('applicationId'),
+      applicationName: str('applicationName'),
+    });
   }
   for (const value of Object.values(obj)) collectSources(value, depth + 1, add);
 }
@@ -96,12 +107,24 @@ export function runVector(v: TransformVector): VectorOutcome {
     result = compileTransform(v.transform, { transforms: (name) => stored.get(name) }).evaluate(vectorContext(v));
   } catch (e) {
     if (!(e instanceof TransformCompileError)) throw e;
-    return { name: v.name, pass: v.error === true, expected, actual: `compile error at ${e.path || '(root)'}: ${e.reason}` };
+    return {
+      name: v.name,
+      pass: v.error === true,
+      expected,
+      actual: `compile error at ${e.path || '(root)'}: ${e.reason}`,
+    };
   }
-  if (!result.ok) return { name: v.name, pass: v.error === true, expected, actual: `error at ${result.path || '(root)'}: ${result.error}` };
+  if (!result.ok)
+    return {
+      name: v.name,
+      pass: v.error === true,
+      expected,
+      actual: `error at ${result.path || '(root)'}: ${result.error}`,
+    };
   const text = valueToText(result.value);
   const actual = text === null ? 'null' : JSON.stringify(text);
   if (v.error) return { name: v.name, pass: false, expected, actual };
-  if (v.expectedPattern !== undefined) return { name: v.name, pass: text !== null && new RegExp(v.expectedPattern).test(text), expected, actual };
+  if (v.expectedPattern !== undefined)
+    return { name: v.name, pass: text !== null && new RegExp(v.expectedPattern).test(text), expected, actual };
   return { name: v.name, pass: text === (v.expected ?? null), expected, actual };
 }

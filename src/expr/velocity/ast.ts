@@ -34,7 +34,11 @@ export type Expr =
 export type TNode =
   | { readonly k: 'text'; readonly text: string }
   | { readonly k: 'ref'; readonly ref: Reference }
-  | { readonly k: 'if'; readonly branches: readonly { cond: Expr; body: readonly TNode[] }[]; readonly otherwise?: readonly TNode[] }
+  | {
+      readonly k: 'if';
+      readonly branches: readonly { cond: Expr; body: readonly TNode[] }[];
+      readonly otherwise?: readonly TNode[];
+    }
   | { readonly k: 'set'; readonly name: string; readonly value: Expr }
   | { readonly k: 'foreach'; readonly name: string; readonly iterable: Expr; readonly body: readonly TNode[] }
   | { readonly k: 'break' };

@@ -52,7 +52,8 @@ export class ExprParser {
     const left = this.additive();
     this.cur.skipSpaces();
     for (const op of COMPARE) if (this.op(op)) return { k: 'bin', op, left, right: this.additive() };
-    for (const [w, op] of Object.entries(WORD_OPS)) if (this.word(w)) return { k: 'bin', op, left, right: this.additive() };
+    for (const [w, op] of Object.entries(WORD_OPS))
+      if (this.word(w)) return { k: 'bin', op, left, right: this.additive() };
     return left;
   }
 

@@ -71,7 +71,7 @@ export class IdentityObject extends HostObject {
     if (args.length > 0 || !name.startsWith('get') || name.length < 4) return MISSING;
     const key = name.charAt(3).toLowerCase() + name.slice(4);
     const attrs = this.src.attributes;
-    if (Object.prototype.hasOwnProperty.call(attrs, key)) return toValue(attrs[key]);
+    if (Object.hasOwn(attrs, key)) return toValue(attrs[key]);
     const lower = key.toLowerCase();
     const found = Object.keys(attrs).find((k) => k.toLowerCase() === lower);
     return found === undefined ? MISSING : toValue(attrs[found]);

@@ -4,7 +4,15 @@
  * Returns MISSING when the member does not exist (the renderer reports it).
  */
 import { fail } from '../errors.js';
-import { matchCost, matchesWhole, parseReplacement, RegexError, replaceAll, split, type JavaRegex } from '../regex/java-regex.js';
+import {
+  matchCost,
+  matchesWhole,
+  parseReplacement,
+  RegexError,
+  replaceAll,
+  split,
+  type JavaRegex,
+} from '../regex/java-regex.js';
 import { runtimeRegex } from '../regex/runtime-regex.js';
 import { charge, CHARS_PER_STEP, type Run } from '../runtime.js';
 import { HostObject, MISSING } from './host-objects.js';
@@ -22,8 +30,9 @@ export function isMap(v: unknown): v is Record<string, unknown> {
 /** `target.name` */
 export function getProperty(target: unknown, name: string): unknown {
   if (target instanceof HostObject) return target.get(name);
-  if (isMap(target)) return Object.prototype.hasOwnProperty.call(target, name) ? (target[name] ?? null) : null;
-  if (Array.isArray(target) && (name === 'empty' || name === 'size')) return name === 'empty' ? target.length === 0 : target.length;
+  if (isMap(target)) return Object.hasOwn(target, name) ? (target[name] ?? null) : null;
+  if (Array.isArray(target) && (name === 'empty' || name === 'size'))
+    return name === 'empty' ? target.length === 0 : target.length;
   if (typeof target === 'string' && name === 'empty') return target.length === 0;
   return MISSING;
 }
@@ -96,34 +105,59 @@ function replaceRegex(s: string, args: readonly unknown[], site: MemberSite, fir
 
 function stringMethod(s: string, name: string, args: readonly unknown[], site: MemberSite): unknown {
   switch (name) {
-    case 'length': return s.length;
-    case 'toString': case 'intern': return s;
-    case 'toUpperCase': return s.toUpperCase();
-    case 'toLowerCase': return s.toLowerCase();
-    case 'trim': return s.replace(/^[\x00-\x20]+|[\x00-\x20]+$/g, '');
-    case 'strip': return s.trim();
-    case 'isEmpty': return s.length === 0;
-    case 'isBlank': return s.trim().length === 0;
-    case 'substring': return substring(s, args, site);
+    case 'length':
+      return s.length;
+    case 'toString':
+    case 'intern':
+      return s;
+    case 'toUpperCase':
+      return s.toUpperCase();
+    case 'toLowerCase':
+      return s.toLowerCase();
+    case 'trim':
+      return s.replace(/^[\x00-\x20]+|[\x00-\x20]+$/g, '');
+    case 'strip':
+      return s.trim();
+    case 'isEmpty':
+      return s.length === 0;
+    case 'isBlank':
+      return s.trim().length === 0;
+    case 'substring':
+      return substring(s, args, site);
     case 'charAt': {
       const i = int(args[0], site);
       return i >= 0 && i < s.length ? s.charAt(i) : outOfRange(site, String(i));
     }
-    case 'indexOf': return s.indexOf(str(args[0]), args.length > 1 ? int(args[1], site) : 0);
-    case 'lastIndexOf': return s.lastIndexOf(str(args[0]));
-    case 'contains': return s.includes(str(args[0]));
-    case 'startsWith': return s.startsWith(str(args[0]));
-    case 'endsWith': return s.endsWith(str(args[0]));
-    case 'equals': return typeof args[0] === 'string' && s === args[0];
-    case 'equalsIgnoreCase': return typeof args[0] === 'string' && s.toLowerCase() === args[0].toLowerCase();
-    case 'concat': return checked(s + str(args[0]), site);
-    case 'replace': return literalReplace(s, str(args[0]), str(args[1]), site);
-    case 'replaceAll': return replaceRegex(s, args, site, false);
-    case 'replaceFirst': return replaceRegex(s, args, site, true);
-    case 'matches': return matchesWhole(regex(args[0], s, site), s);
-    case 'split': return split(regex(args[0], s, site), s);
-    case 'compareTo': return s < str(args[0]) ? -1 : s > str(args[0]) ? 1 : 0;
-    default: return MISSING;
+    case 'indexOf':
+      return s.indexOf(str(args[0]), args.length > 1 ? int(args[1], site) : 0);
+    case 'lastIndexOf':
+      return s.lastIndexOf(str(args[0]));
+    case 'contains':
+      return s.includes(str(args[0]));
+    case 'startsWith':
+      return s.startsWith(str(args[0]));
+    case 'endsWith':
+      return s.endsWith(str(args[0]));
+    case 'equals':
+      return typeof args[0] === 'string' && s === args[0];
+    case 'equalsIgnoreCase':
+      return typeof args[0] === 'string' && s.toLowerCase() === args[0].toLowerCase();
+    case 'concat':
+      return checked(s + str(args[0]), site);
+    case 'replace':
+      return literalReplace(s, str(args[0]), str(args[1]), site);
+    case 'replaceAll':
+      return replaceRegex(s, args, site, false);
+    case 'replaceFirst':
+      return replaceRegex(s, args, site, true);
+    case 'matches':
+      return matchesWhole(regex(args[0], s, site), s);
+    case 'split':
+      return split(regex(args[0], s, site), s);
+    case 'compareTo':
+      return s < str(args[0]) ? -1 : s > str(args[0]) ? 1 : 0;
+    default:
+      return MISSING;
   }
 }
 
@@ -141,28 +175,41 @@ function checked(s: string, site: MemberSite): string {
 
 function listMethod(list: readonly unknown[], name: string, args: readonly unknown[]): unknown {
   switch (name) {
-    case 'size': return list.length;
-    case 'isEmpty': return list.length === 0;
+    case 'size':
+      return list.length;
+    case 'isEmpty':
+      return list.length === 0;
     case 'get': {
       const i = Number(args[0]);
       return Number.isInteger(i) && i >= 0 && i < list.length ? list[i] : null;
     }
-    case 'contains': return list.some((v) => v === args[0] || str(v) === str(args[0]));
-    case 'indexOf': return list.findIndex((v) => str(v) === str(args[0]));
-    case 'toString': return `[${list.map(str).join(', ')}]`;
-    default: return MISSING;
+    case 'contains':
+      return list.some((v) => v === args[0] || str(v) === str(args[0]));
+    case 'indexOf':
+      return list.findIndex((v) => str(v) === str(args[0]));
+    case 'toString':
+      return `[${list.map(str).join(', ')}]`;
+    default:
+      return MISSING;
   }
 }
 
 function mapMethod(map: Record<string, unknown>, name: string, args: readonly unknown[]): unknown {
-  const has = (k: unknown) => Object.prototype.hasOwnProperty.call(map, str(k));
+  const has = (k: unknown) => Object.hasOwn(map, str(k));
   switch (name) {
-    case 'get': return has(args[0]) ? (map[str(args[0])] ?? null) : null;
-    case 'containsKey': return has(args[0]);
-    case 'keySet': return Object.keys(map);
-    case 'values': return Object.values(map);
-    case 'size': return Object.keys(map).length;
-    case 'isEmpty': return Object.keys(map).length === 0;
-    default: return MISSING;
+    case 'get':
+      return has(args[0]) ? (map[str(args[0])] ?? null) : null;
+    case 'containsKey':
+      return has(args[0]);
+    case 'keySet':
+      return Object.keys(map);
+    case 'values':
+      return Object.values(map);
+    case 'size':
+      return Object.keys(map).length;
+    case 'isEmpty':
+      return Object.keys(map).length === 0;
+    default:
+      return MISSING;
   }
 }

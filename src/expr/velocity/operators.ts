@@ -25,7 +25,10 @@ export function toText(v: unknown): string {
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (v instanceof HostObject) return v.text();
   if (Array.isArray(v)) return `[${v.map(toText).join(', ')}]`;
-  if (isMap(v)) return `{${Object.entries(v).map(([k, x]) => `${k}=${toText(x)}`).join(', ')}}`;
+  if (isMap(v))
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${k}=${toText(x)}`)
+      .join(', ')}}`;
   return String(v);
 }
 
@@ -66,14 +69,20 @@ function arithmetic(op: BinaryOp, a: unknown, b: unknown, host: ExprHost): unkno
   }
   const x = asNumber(a);
   const y = asNumber(b);
-  if (x === undefined || y === undefined) return fail(`cannot apply "${op}" to ${toText(a)} and ${toText(b)}`, host.path);
+  if (x === undefined || y === undefined)
+    return fail(`cannot apply "${op}" to ${toText(a)} and ${toText(b)}`, host.path);
   const ints = Number.isInteger(x) && Number.isInteger(y);
   switch (op) {
-    case '+': return x + y;
-    case '-': return x - y;
-    case '*': return x * y;
-    case '/': return y === 0 ? null : ints ? Math.trunc(x / y) : x / y;
-    default: return y === 0 ? null : x % y;
+    case '+':
+      return x + y;
+    case '-':
+      return x - y;
+    case '*':
+      return x * y;
+    case '/':
+      return y === 0 ? null : ints ? Math.trunc(x / y) : x / y;
+    default:
+      return y === 0 ? null : x % y;
   }
 }
 
@@ -84,9 +93,14 @@ export function evalBinary(op: BinaryOp, left: Expr, right: Expr, host: ExprHost
   const a = host.expr(left);
   const b = host.expr(right);
   switch (op) {
-    case '==': return equals(a, b);
-    case '!=': return !equals(a, b);
-    case '<': case '>': case '<=': case '>=': {
+    case '==':
+      return equals(a, b);
+    case '!=':
+      return !equals(a, b);
+    case '<':
+    case '>':
+    case '<=':
+    case '>=': {
       const c = compare(a, b);
       if (c === undefined) return false;
       return op === '<' ? c < 0 : op === '>' ? c > 0 : op === '<=' ? c <= 0 : c >= 0;

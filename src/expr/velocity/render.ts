@@ -91,7 +91,11 @@ class Renderer {
     const ctx = this.run.ctx;
     if (name === 'identity') {
       if (!ctx.identity) return null;
-      return runCached(this.run, 'identity', () => new IdentityObject({ attributes: ctx.identity ?? {}, manager: ctx.manager, accounts: ctx.accounts }));
+      return runCached(
+        this.run,
+        'identity',
+        () => new IdentityObject({ attributes: ctx.identity ?? {}, manager: ctx.manager, accounts: ctx.accounts }),
+      );
     }
     if (name === 'oldValue') return ctx.oldValue ?? null;
     return undefined;
@@ -108,10 +112,15 @@ class Renderer {
         fail(`cannot evaluate ${ref.source}: ${reached} is null`, this.path);
       }
       reached += part.k === 'index' ? '[…]' : part.k === 'call' ? `.${part.name}(…)` : `.${part.name}`;
-      const site = this;
       let next: unknown;
       if (part.k === 'prop') next = getProperty(value, part.name);
-      else if (part.k === 'call') next = callMethod(value, part.name, part.args.map((a) => this.expr(a)), site);
+      else if (part.k === 'call')
+        next = callMethod(
+          value,
+          part.name,
+          part.args.map((a) => this.expr(a)),
+          this,
+        );
       else next = index(value, this.expr(part.index));
       if (next === MISSING) {
         const what = part.k === 'call' ? `method ${part.name}()` : `property "${part.k === 'prop' ? part.name : '[]'}"`;
@@ -209,5 +218,11 @@ function typeName(v: unknown): string {
   if (v instanceof HostObject) return v.typeName;
   if (Array.isArray(v)) return 'List';
   if (isMap(v)) return 'Map';
-  return typeof v === 'string' ? 'String' : typeof v === 'number' ? 'Number' : typeof v === 'boolean' ? 'Boolean' : 'Object';
+  return typeof v === 'string'
+    ? 'String'
+    : typeof v === 'number'
+      ? 'Number'
+      : typeof v === 'boolean'
+        ? 'Boolean'
+        : 'Object';
 }

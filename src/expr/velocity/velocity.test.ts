@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { run, t } from '../test-support.js';
 
-const identity = { uid: 'jdoe', id: 'id-1', name: 'jdoe', email: 'j@x.com', country: 'FR', isManager: 'true', firstname: 'John' };
+const identity = {
+  uid: 'jdoe',
+  id: 'id-1',
+  name: 'jdoe',
+  email: 'j@x.com',
+  country: 'FR',
+  isManager: 'true',
+  firstname: 'John',
+};
 const manager = { uid: 'boss', id: 'id-2', country: 'US', networkDn: 'CN=Boss' };
 const accounts = [
   { sourceName: 'AD', sourceId: 's1', nativeIdentity: 'CN=jdoe', id: 'acc-1', attributes: { mail: 'j@ad' } },
@@ -42,7 +50,7 @@ describe('Velocity subset', () => {
     ['a#* block *#b#[[ $raw #if ]]#', 'ab $raw #if '],
     ['\\$a \\#if', '$a #if'],
     ['cost: $5 #notadirective #elsewhere', 'cost: $5 #notadirective #elsewhere'],
-    ['#set($s = \'$a\')$s', '$a'],
+    ["#set($s = '$a')$s", '$a'],
     ['#if($a == "x")\n  line\n#end\ndone', '  line\ndone'],
     ['$d.split("r")[0]', 'sec'],
   ])('%j', (source, expected) => {
@@ -50,7 +58,9 @@ describe('Velocity subset', () => {
   });
 
   it('renders literal text variables as templates before use (G-ctx)', () => {
-    expect(tpl('$managerCountry', { managerCountry: "$identity.getManager().getStringAttribute('country')" })).toBe('US');
+    expect(tpl('$managerCountry', { managerCountry: "$identity.getManager().getStringAttribute('country')" })).toBe(
+      'US',
+    );
   });
 
   it.each([
@@ -66,7 +76,9 @@ describe('Velocity subset', () => {
   });
 
   it('fails when a transform variable is null', () => {
-    expect(tpl('$v', { v: t('identityAttribute', { name: 'none' }) })).toBe('ERROR: cannot render $v: the value is null');
+    expect(tpl('$v', { v: t('identityAttribute', { name: 'none' }) })).toBe(
+      'ERROR: cannot render $v: the value is null',
+    );
   });
 
   it.each([

@@ -20,7 +20,8 @@ declare module 'fastify' {
 export function hasRight(claims: Pick<TokenClaims, 'scope' | 'authorities'>, rights: Rights): boolean {
   const scopes = claims.scope ?? [];
   const scopeOk = scopes.includes(ALL_SCOPES) || rights.scopes.some((s) => scopes.includes(s));
-  const levelOk = rights.userLevels.length === 0 || rights.userLevels.some((l) => (claims.authorities ?? []).includes(l));
+  const levelOk =
+    rights.userLevels.length === 0 || rights.userLevels.some((l) => (claims.authorities ?? []).includes(l));
   return scopeOk && levelOk;
 }
 
@@ -29,16 +30,24 @@ export function hasRight(claims: Pick<TokenClaims, 'scope' | 'authorities'>, rig
  * no/invalid/expired token → 401 `{error}`; a route without declared rights is refused (fail
  * closed); a token without the right → 403. `isRevoked` lets revocation take effect on live tokens.
  */
-export function installAuth(app: FastifyInstance, tokens: TokenService, isRevoked: (clientId: string) => Promise<boolean>): void {
+export function installAuth(
+  app: FastifyInstance,
+  tokens: TokenService,
+  isRevoked: (clientId: string) => Promise<boolean>,
+): void {
   app.addHook('onRequest', async (request: FastifyRequest) => {
     const config = request.routeOptions.config;
     if (config.public || request.is404) return;
     const header = request.headers.authorization;
     const m = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    if (!m) throw ERRORS.invalidToken(header ? 'JWT validation failed: malformed Authorization header' : 'JWT validation failed: no token');
+    if (!m)
+      throw ERRORS.invalidToken(
+        header ? 'JWT validation failed: malformed Authorization header' : 'JWT validation failed: no token',
+      );
     const claims = await tokens.verify(m[1]);
     if (typeof claims === 'string') throw ERRORS.invalidToken(claims);
-    if (await isRevoked(claims.client_id)) throw ERRORS.invalidToken('JWT validation failed: the API client was revoked');
+    if (await isRevoked(claims.client_id))
+      throw ERRORS.invalidToken('JWT validation failed: the API client was revoked');
     request.auth = claims;
     if (!config.rights) throw new AppError('route_closed', 'This route declares no rights and is closed.');
     if (!hasRight(claims, config.rights)) {

@@ -26,7 +26,8 @@ export interface BulkLane {
 export function installBulkLane(app: FastifyInstance, database: BulkLane): void {
   app.addHook('onRequest', (request, _reply, done) => {
     // the rest of the request (hooks, handler, its statements) runs inside the lane's context
-    if ((request.method === 'GET' && answersList(request)) || request.routeOptions.config?.bulk) return database.bulkRequest(done);
+    if ((request.method === 'GET' && answersList(request)) || request.routeOptions.config?.bulk)
+      return database.bulkRequest(done);
     done();
   });
 }

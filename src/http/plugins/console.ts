@@ -57,7 +57,10 @@ export async function installConsole(app: FastifyInstance, root = CONSOLE_ROOT):
       if (!(await fileIn(root, 'index.html'))) {
         return reply.code(503).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(NOT_BUILT);
       }
-      return reply.headers(SECURITY_HEADERS).header('cache-control', 'no-cache').sendFile('index.html', { cacheControl: false });
+      return reply
+        .headers(SECURITY_HEADERS)
+        .header('cache-control', 'no-cache')
+        .sendFile('index.html', { cacheControl: false });
     };
     // `/ui/` is `/ui` to the router (ignoreTrailingSlash), which `/ui/*` does not match.
     scope.get('/ui', options, async (_request, reply) => sendIndex(reply));

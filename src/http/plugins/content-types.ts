@@ -18,7 +18,11 @@ export async function installContentTypes(app: FastifyInstance): Promise<void> {
     }
   };
   app.removeContentTypeParser(['application/json', 'text/plain']); // text/plain: no route reads it, so 415
-  app.addContentTypeParser(['application/json', 'application/json-patch+json', 'application/merge-patch+json'], { parseAs: 'string' }, parseJson);
+  app.addContentTypeParser(
+    ['application/json', 'application/json-patch+json', 'application/merge-patch+json'],
+    { parseAs: 'string' },
+    parseJson,
+  );
   // forms carry a token request or nothing (the SDK's process-identities POST): a few hundred
   // bytes. Parsing 5 MiB of `k=v&` pairs (500,000 keys) held the event loop ~0.3–0.45 s, also
   // on the token endpoint, which needs no token.

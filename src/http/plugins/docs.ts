@@ -5,7 +5,9 @@ import swaggerUi from '@fastify/swagger-ui';
 import { shareErrorResponses, shareTitledSchemas } from './openapi-components.js';
 
 /** The package's version (package.json, three folders up from src/http/plugins and dist/http/plugins). */
-const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 /** The reference's sections, in the order a reader needs them: a token first, then the API, newest stable version first. */
 const TAGS = [
@@ -16,7 +18,11 @@ const TAGS = [
   { name: 'Identity Profiles (v2024)', description: 'Identity profiles under /v2024.' },
   { name: 'Identity Profiles (beta)', description: 'Identity profiles under /beta.' },
   { name: 'Identity Profiles (v1)', description: 'Identity profiles under /identity-profiles/v1.' },
-  { name: 'Lifecycle States', description: 'A profile\'s lifecycle states (its provisioning settings), in every version; beta has only GET and PATCH by id.' },
+  {
+    name: 'Lifecycle States',
+    description:
+      "A profile's lifecycle states (its provisioning settings), in every version; beta has only GET and PATCH by id.",
+  },
   { name: 'Sources', description: 'Sources and account loads (CSV).' },
   { name: 'Accounts', description: 'Accounts loaded from sources.' },
   { name: 'Identities', description: 'Identities formed and processed by the profiles.' },
@@ -25,7 +31,8 @@ const TAGS = [
 ];
 
 /** The tab's icon (instead of Fastify's): the console's colours, "id". */
-const FAVICON = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#1f4e79"/><text x="16" y="22" font-family="sans-serif" font-size="16" font-weight="bold" text-anchor="middle" fill="#fff">id</text></svg>';
+const FAVICON =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#1f4e79"/><text x="16" y="22" font-family="sans-serif" font-size="16" font-weight="bold" text-anchor="middle" fill="#fff">id</text></svg>';
 
 /**
  * The page's Content-Security-Policy: everything from this server; scripts only from files (no
@@ -35,8 +42,16 @@ const FAVICON = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><re
  * it made the browser fetch the page's own assets over HTTPS, which failed.
  */
 const DOCS_CSP = [
-  "default-src 'self'", "base-uri 'self'", "object-src 'none'", "frame-ancestors 'self'", "form-action 'self'",
-  "script-src 'self'", "script-src-attr 'none'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data:", "font-src 'self' data:",
+  "default-src 'self'",
+  "base-uri 'self'",
+  "object-src 'none'",
+  "frame-ancestors 'self'",
+  "form-action 'self'",
+  "script-src 'self'",
+  "script-src-attr 'none'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
 ].join('; ');
 
 /**
@@ -55,7 +70,8 @@ export async function installDocs(app: FastifyInstance, options: { publicUrl?: s
       openapi: '3.0.3',
       info: {
         title: 'idprofiles — Identity Profiles API',
-        description: 'A self-hosted, ISC-compatible implementation of SailPoint Identity Security Cloud\'s Identity Profiles API. Get a token with POST /oauth/token (client credentials; or "Authorize" here), then call any version: /v3, /beta, /v2024, /v2025, /v2026 or /identity-profiles/v1.',
+        description:
+          'A self-hosted, ISC-compatible implementation of SailPoint Identity Security Cloud\'s Identity Profiles API. Get a token with POST /oauth/token (client credentials; or "Authorize" here), then call any version: /v3, /beta, /v2024, /v2025, /v2026 or /identity-profiles/v1.',
         version: VERSION,
       },
       tags: TAGS,
@@ -63,7 +79,8 @@ export async function installDocs(app: FastifyInstance, options: { publicUrl?: s
         securitySchemes: {
           oauth2: {
             type: 'oauth2',
-            description: 'An API client\'s id and secret (`idprofiles clients create`, or the admin client printed at first start).',
+            description:
+              "An API client's id and secret (`idprofiles clients create`, or the admin client printed at first start).",
             flows: { clientCredentials: { tokenUrl: `${options.publicUrl ?? ''}/oauth/token`, scopes: {} } },
           },
         },
@@ -72,7 +89,10 @@ export async function installDocs(app: FastifyInstance, options: { publicUrl?: s
     },
     // what the routes repeat — the schemas named where they are declared (a `title`), the error
     // answers — becomes components, referenced where used
-    transformObject: (document) => ('openapiObject' in document ? shareErrorResponses(shareTitledSchemas(document.openapiObject)) : document.swaggerObject),
+    transformObject: (document) =>
+      'openapiObject' in document
+        ? shareErrorResponses(shareTitledSchemas(document.openapiObject))
+        : document.swaggerObject,
   });
   await app.register(swaggerUi, {
     routePrefix: '/docs',

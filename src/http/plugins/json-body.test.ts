@@ -24,15 +24,24 @@ describe('jsonShapeProblem', () => {
     ['an object over the limit', keys(4), 'an object has more than 3 keys (at character 27)'],
     ['an array over the limit', items(4), 'an array holds more than 3 items (at character 7)'],
     ['an array of empty arrays over the limit', '[[],[],[],[]]', 'an array holds more than 3 items (at character 10)'],
-    ['more members in all than the total', `[${keys(3)},${keys(3)}]`, 'its objects and arrays hold more than 7 members in all (at character 44)'],
+    [
+      'more members in all than the total',
+      `[${keys(3)},${keys(3)}]`,
+      'its objects and arrays hold more than 7 members in all (at character 44)',
+    ],
     ['nesting over the limit', '[[[[[]]]]]', 'it nests objects and arrays more than 4 deep (at character 5)'],
-    ['nesting in objects', '{"a":{"b":{"c":{"d":{}}}}}', 'it nests objects and arrays more than 4 deep (at character 21)'],
+    [
+      'nesting in objects',
+      '{"a":{"b":{"c":{"d":{}}}}}',
+      'it nests objects and arrays more than 4 deep (at character 21)',
+    ],
   ])('refuses %s, saying where', (_what, text, problem) => {
     expect(jsonShapeProblem(text, LIMITS)).toBe(problem);
   });
 
   it('leaves text that is not JSON to JSON.parse (an unterminated string, unbalanced brackets)', () => {
-    for (const text of ['{"a":"b', ']]]]', '{"a":1}}}}', '[1,2', ':::,,,']) expect(jsonShapeProblem(text, LIMITS)).toBeUndefined();
+    for (const text of ['{"a":"b', ']]]]', '{"a":1}}}}', '[1,2', ':::,,,'])
+      expect(jsonShapeProblem(text, LIMITS)).toBeUndefined();
   });
 
   it('counts a quote after an even run of backslashes as closing the string, after an odd run as text', () => {
@@ -65,7 +74,10 @@ describe('parseJsonBody', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(AppError);
-    expect(error).toMatchObject({ status: 400, message: 'The request body is refused: an object has more than 3 keys (at character 27).' });
+    expect(error).toMatchObject({
+      status: 400,
+      message: 'The request body is refused: an object has more than 3 keys (at character 27).',
+    });
     expect(parse).not.toHaveBeenCalled();
   });
 
@@ -85,7 +97,11 @@ describe('parseJsonBody', () => {
 
   it.each([
     ['a NUL in a value', '{"name":"a\\u0000b"}', /the value of 'name' holds a NUL character/],
-    ['a lone surrogate in a value', '{"name":"a\\ud800b"}', /the value of 'name' holds a NUL character or an unpaired surrogate/],
+    [
+      'a lone surrogate in a value',
+      '{"name":"a\\ud800b"}',
+      /the value of 'name' holds a NUL character or an unpaired surrogate/,
+    ],
     ['a NUL in a key', '{"a\\u0000":1}', /a key holds a NUL character/],
   ])('refuses %s, which cannot be stored', (_what, text, says) => {
     expect(() => parseJsonBody(text)).toThrow(says);

@@ -34,7 +34,11 @@ export interface JsonShapeLimits {
   maxDepth: number;
 }
 
-export const JSON_SHAPE_LIMITS: Readonly<JsonShapeLimits> = Object.freeze({ maxMembers: 20_000, maxTotalMembers: 100_000, maxDepth: 512 });
+export const JSON_SHAPE_LIMITS: Readonly<JsonShapeLimits> = Object.freeze({
+  maxMembers: 20_000,
+  maxTotalMembers: 100_000,
+  maxDepth: 512,
+});
 
 /** A quote, a bracket, a brace, a comma or a colon: what the structure is made of (everything else is skipped natively). */
 const STRUCTURAL = /["{}[\],:]/g;
@@ -53,7 +57,8 @@ export function jsonShapeProblem(text: string, limits: JsonShapeLimits = JSON_SH
   for (let m = STRUCTURAL.exec(text); m; m = STRUCTURAL.exec(text)) {
     const at = m.index;
     switch (text.charCodeAt(at)) {
-      case 0x22: { // "
+      case 0x22: {
+        // "
         const end = closingQuote(text, at + 1);
         if (end < 0) return undefined; // an unterminated string: JSON.parse's to report
         STRUCTURAL.lastIndex = end + 1;
@@ -61,7 +66,8 @@ export function jsonShapeProblem(text: string, limits: JsonShapeLimits = JSON_SH
       }
       case 0x7b: // {
       case 0x5b: // [
-        if (members.length >= limits.maxDepth) return `it nests objects and arrays more than ${limits.maxDepth} deep (at character ${at + 1})`;
+        if (members.length >= limits.maxDepth)
+          return `it nests objects and arrays more than ${limits.maxDepth} deep (at character ${at + 1})`;
         arrays.push(text.charCodeAt(at) === 0x5b);
         // an array's first item is counted when one follows the bracket (an empty array has none)
         members.push(0);
@@ -76,13 +82,15 @@ export function jsonShapeProblem(text: string, limits: JsonShapeLimits = JSON_SH
         arrays.pop();
         break;
       case 0x3a: // :
-      case 0x2c: { // ,
+      case 0x2c: {
+        // ,
         const top = members.length - 1;
         if (top < 0 || arrays[top] !== (text.charCodeAt(at) === 0x2c)) break; // an object's comma, or text that is not JSON
         if (++members[top] > limits.maxMembers) {
           return `an ${arrays[top] ? 'array holds more than' : 'object has more than'} ${limits.maxMembers} ${arrays[top] ? 'items' : 'keys'} (at character ${at + 1})`;
         }
-        if (++total > limits.maxTotalMembers) return `its objects and arrays hold more than ${limits.maxTotalMembers} members in all (at character ${at + 1})`;
+        if (++total > limits.maxTotalMembers)
+          return `its objects and arrays hold more than ${limits.maxTotalMembers} members in all (at character ${at + 1})`;
         break;
       }
     }
@@ -115,9 +123,12 @@ const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff
  */
 function rejectProtoKeys(key: string, value: unknown) {
   if (typeof value === 'string' && UNSTORABLE.test(value)) {
-    throw new SyntaxError(`the value of '${key || '(root)'}' holds a NUL character or an unpaired surrogate, which cannot be stored`);
+    throw new SyntaxError(
+      `the value of '${key || '(root)'}' holds a NUL character or an unpaired surrogate, which cannot be stored`,
+    );
   }
-  if (typeof key === 'string' && UNSTORABLE.test(key)) throw new SyntaxError('a key holds a NUL character or an unpaired surrogate');
+  if (typeof key === 'string' && UNSTORABLE.test(key))
+    throw new SyntaxError('a key holds a NUL character or an unpaired surrogate');
   return key === '__proto__' ? undefined : value;
 }
 

@@ -11,7 +11,12 @@ import { versionOfUrl } from '../versions.js';
 export function installMetrics(app: FastifyInstance, metrics: Metrics, { serve }: { serve: boolean }): void {
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.is404 || !request.routeOptions.url ? 'unmatched' : request.routeOptions.url;
-    const labels = { method: request.method, route, status: String(reply.statusCode), version: route === 'unmatched' ? 'other' : versionOfUrl(route) };
+    const labels = {
+      method: request.method,
+      route,
+      status: String(reply.statusCode),
+      version: route === 'unmatched' ? 'other' : versionOfUrl(route),
+    };
     metrics.httpRequests.inc(labels);
     metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
     if (reply.statusCode === 429) metrics.rateLimited.inc({ limit: route.startsWith('/oauth/') ? 'token' : 'api' });

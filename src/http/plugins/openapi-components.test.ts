@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { shareErrorResponses, shareTitledSchemas } from './openapi-components.js';
 
-const Error = { title: 'ErrorResponseDto', type: 'object', properties: { detailCode: { type: 'string' } } };
+const ErrorSchema = { title: 'ErrorResponseDto', type: 'object', properties: { detailCode: { type: 'string' } } };
 const json = (schema: unknown) => ({ content: { 'application/json': { schema } } });
 
 describe('shareTitledSchemas', () => {
@@ -9,15 +9,23 @@ describe('shareTitledSchemas', () => {
     const Reference = { title: 'Reference', type: 'object', properties: { id: { type: 'string' } } };
     const Profile = { title: 'Profile', type: 'object', properties: { owner: Reference, source: Reference } };
     const doc = shareTitledSchemas({
-      paths: { '/p': { get: { responses: { 200: json({ type: 'array', items: Profile }), 400: json(Error) } } } },
+      paths: { '/p': { get: { responses: { 200: json({ type: 'array', items: Profile }), 400: json(ErrorSchema) } } } },
       components: { securitySchemes: {} },
     });
-    expect(doc.paths['/p'].get.responses[200]).toEqual(json({ type: 'array', items: { $ref: '#/components/schemas/Profile' } }));
+    expect(doc.paths['/p'].get.responses[200]).toEqual(
+      json({ type: 'array', items: { $ref: '#/components/schemas/Profile' } }),
+    );
     expect(doc.components).toEqual({
       securitySchemes: {},
       schemas: {
-        ErrorResponseDto: Error,
-        Profile: { ...Profile, properties: { owner: { $ref: '#/components/schemas/Reference' }, source: { $ref: '#/components/schemas/Reference' } } },
+        ErrorResponseDto: ErrorSchema,
+        Profile: {
+          ...Profile,
+          properties: {
+            owner: { $ref: '#/components/schemas/Reference' },
+            source: { $ref: '#/components/schemas/Reference' },
+          },
+        },
         Reference,
       },
     });
@@ -26,8 +34,14 @@ describe('shareTitledSchemas', () => {
   it('refuses one title on two different schemas (a shape that differs per version needs its own name)', () => {
     const v3 = { title: 'LifecycleState', type: 'object', properties: { a: { type: 'string' } } };
     const v2025 = { ...v3, properties: { a: { type: 'string' }, priority: { type: 'integer' } } };
-    expect(() => shareTitledSchemas({ paths: { '/v3': { get: { responses: { 200: json(v3) } } }, '/v2025': { get: { responses: { 200: json(v2025) } } } } }))
-      .toThrow('two different schemas are titled "LifecycleState"');
+    expect(() =>
+      shareTitledSchemas({
+        paths: {
+          '/v3': { get: { responses: { 200: json(v3) } } },
+          '/v2025': { get: { responses: { 200: json(v2025) } } },
+        },
+      }),
+    ).toThrow('two different schemas are titled "LifecycleState"');
   });
 
   it('leaves data alone: a `title` inside an example or default names nothing', () => {
@@ -41,14 +55,23 @@ describe('shareTitledSchemas', () => {
 describe('shareErrorResponses', () => {
   it('shares the answer most operations give for each error status, and leaves a different one inline', () => {
     const iscError = { description: 'ISC error body', ...json({ $ref: '#/components/schemas/ErrorResponseDto' }) };
-    const oauthError = { description: 'Default Response', ...json({ type: 'object', properties: { error: { type: 'string' } } }) };
+    const oauthError = {
+      description: 'Default Response',
+      ...json({ type: 'object', properties: { error: { type: 'string' } } }),
+    };
     const doc = shareErrorResponses({
       paths: {
-        '/a': { get: { responses: { 200: { description: 'ok' }, 400: iscError } }, delete: { responses: { 400: iscError } } },
+        '/a': {
+          get: { responses: { 200: { description: 'ok' }, 400: iscError } },
+          delete: { responses: { 400: iscError } },
+        },
         '/oauth/token': { post: { responses: { 400: oauthError } } },
       },
     });
-    expect(doc.paths['/a'].get.responses).toEqual({ 200: { description: 'ok' }, 400: { $ref: '#/components/responses/400' } });
+    expect(doc.paths['/a'].get.responses).toEqual({
+      200: { description: 'ok' },
+      400: { $ref: '#/components/responses/400' },
+    });
     expect(doc.paths['/a'].delete.responses).toEqual({ 400: { $ref: '#/components/responses/400' } });
     expect(doc.paths['/oauth/token'].post.responses).toEqual({ 400: oauthError });
     expect(doc.components).toEqual({ responses: { 400: { ...iscError, description: 'Bad Request: ISC error body' } } });

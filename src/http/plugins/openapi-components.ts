@@ -28,7 +28,8 @@ const DATA_KEYWORDS = new Set(['enum', 'const', 'default', 'example', 'examples'
 /** Swagger's description of a response whose schema has none. */
 const SWAGGER_DEFAULT_DESCRIPTION = 'Default Response';
 
-const isObject = (value: Json): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: Json): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** `components.schemas` names: letters, digits, `.`, `-`, `_` (OpenAPI 3.0 §4.7.7). */
 const COMPONENT_NAME = /^[A-Za-z0-9._-]+$/;
@@ -53,7 +54,9 @@ export function shareTitledSchemas<T extends object>(document: T): T & { compone
     const seen = shared.get(name);
     if (!seen) shared.set(name, { schema: out, text });
     else if (seen.text !== text) {
-      throw new Error(`two different schemas are titled "${name}": give each its own title (say the version where they differ)\n${seen.text}\n${text}`);
+      throw new Error(
+        `two different schemas are titled "${name}": give each its own title (say the version where they differ)\n${seen.text}\n${text}`,
+      );
     }
     return { $ref: `#/components/schemas/${name}` };
   };
@@ -82,7 +85,9 @@ export function shareErrorResponses<T extends object>(document: T): T & { compon
   const operations = Object.values(paths).flatMap((item) => Object.values(item).filter(isObject));
   const counts = new Map<string, Map<string, number>>();
   for (const op of operations) {
-    for (const [status, response] of Object.entries(isObject(op.responses ?? null) ? (op.responses as JsonObject) : {})) {
+    for (const [status, response] of Object.entries(
+      isObject(op.responses ?? null) ? (op.responses as JsonObject) : {},
+    )) {
       if (!(Number(status) >= 400)) continue;
       const answers = counts.get(status) ?? new Map<string, number>();
       const text = JSON.stringify(response);
@@ -99,19 +104,32 @@ export function shareErrorResponses<T extends object>(document: T): T & { compon
 
   const share = (op: JsonObject): JsonObject => {
     if (!isObject(op.responses ?? null)) return op;
-    const responses = Object.fromEntries(Object.entries(op.responses as JsonObject).map(([status, response]) =>
-      [status, common.get(status) === JSON.stringify(response) ? { $ref: `#/components/responses/${status}` } : response]));
+    const responses = Object.fromEntries(
+      Object.entries(op.responses as JsonObject).map(([status, response]) => [
+        status,
+        common.get(status) === JSON.stringify(response) ? { $ref: `#/components/responses/${status}` } : response,
+      ]),
+    );
     return { ...op, responses };
   };
-  const newPaths = Object.fromEntries(Object.entries(paths).map(([url, item]) =>
-    [url, Object.fromEntries(Object.entries(item).map(([method, op]) => [method, isObject(op) ? share(op) : op]))]));
+  const newPaths = Object.fromEntries(
+    Object.entries(paths).map(([url, item]) => [
+      url,
+      Object.fromEntries(Object.entries(item).map(([method, op]) => [method, isObject(op) ? share(op) : op])),
+    ]),
+  );
 
   const components = isObject(doc.components ?? null) ? (doc.components as JsonObject) : {};
-  const responses: JsonObject = { ...(isObject(components.responses ?? null) ? (components.responses as JsonObject) : {}) };
+  const responses: JsonObject = {
+    ...(isObject(components.responses ?? null) ? (components.responses as JsonObject) : {}),
+  };
   for (const [status, text] of common) {
     const response = JSON.parse(text) as JsonObject;
     const reason = STATUS_CODES[Number(status)] ?? status;
-    const described = response.description && response.description !== SWAGGER_DEFAULT_DESCRIPTION ? `${reason}: ${String(response.description)}` : reason;
+    const described =
+      response.description && response.description !== SWAGGER_DEFAULT_DESCRIPTION
+        ? `${reason}: ${String(response.description)}`
+        : reason;
     responses[status] = { ...response, description: described };
   }
   return { ...doc, paths: newPaths, components: { ...components, responses } } as unknown as T & { components: object };

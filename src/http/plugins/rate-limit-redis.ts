@@ -28,7 +28,10 @@ export async function redisStore(url: string, log: Pick<FastifyBaseLogger, 'warn
   const { Redis } = await import('ioredis');
   // no offline queue and no retries: a command fails at once while disconnected, and we count in memory
   const redis = new Redis(url, {
-    enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: COMMAND_TIMEOUT_MS, connectTimeout: 2_000,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: COMMAND_TIMEOUT_MS,
+    connectTimeout: 2_000,
     retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
   }) as WithHit;
   redis.defineCommand('idpHit', { numberOfKeys: 1, lua: HIT });
@@ -71,21 +74,32 @@ export async function redisStore(url: string, log: Pick<FastifyBaseLogger, 'warn
   }
 
   return {
-    hit: (key, windowMs) => either(async () => {
-      const [count, ttl] = await redis.idpHit(`idprofiles:rl:${key}`, windowMs);
-      return { count, resetMs: ttl > 0 ? ttl : windowMs };
-    }, () => local.hit(key, windowMs)),
+    hit: (key, windowMs) =>
+      either(
+        async () => {
+          const [count, ttl] = await redis.idpHit(`idprofiles:rl:${key}`, windowMs);
+          return { count, resetMs: ttl > 0 ? ttl : windowMs };
+        },
+        () => local.hit(key, windowMs),
+      ),
 
-    peek: (key) => either(async () => {
-      const replies = (await redis.multi().get(`idprofiles:rl:${key}`).pttl(`idprofiles:rl:${key}`).exec()) ?? [];
-      const failed = replies.find(([error]) => error);
-      if (failed) throw failed[0];
-      const [count, ttl] = replies.map(([, v]) => v);
-      return { count: Number(count ?? 0), resetMs: Math.max(0, Number(ttl ?? 0)) };
-    }, () => local.peek(key)),
+    peek: (key) =>
+      either(
+        async () => {
+          const replies = (await redis.multi().get(`idprofiles:rl:${key}`).pttl(`idprofiles:rl:${key}`).exec()) ?? [];
+          const failed = replies.find(([error]) => error);
+          if (failed) throw failed[0];
+          const [count, ttl] = replies.map(([, v]) => v);
+          return { count: Number(count ?? 0), resetMs: Math.max(0, Number(ttl ?? 0)) };
+        },
+        () => local.peek(key),
+      ),
 
     async check(): Promise<HealthReport> {
-      const down = (): HealthReport => ({ status: 'DOWN', detail: `unreachable (${lastProblem || redis.status}); ${DEGRADED}` });
+      const down = (): HealthReport => ({
+        status: 'DOWN',
+        detail: `unreachable (${lastProblem || redis.status}); ${DEGRADED}`,
+      });
       if (redis.status !== 'ready') return down();
       try {
         await redis.ping();

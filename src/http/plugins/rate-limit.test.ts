@@ -18,7 +18,12 @@ describe('addressKey', () => {
   });
 
   it('puts every address of one /64 under one key, and the next /64 under another', () => {
-    const keys = ['2001:db8:1:2::', '2001:db8:1:2::1', '2001:db8:1:2:8000::ffff', '2001:db8:1:2:ffff:ffff:ffff:ffff'].map(addressKey);
+    const keys = [
+      '2001:db8:1:2::',
+      '2001:db8:1:2::1',
+      '2001:db8:1:2:8000::ffff',
+      '2001:db8:1:2:ffff:ffff:ffff:ffff',
+    ].map(addressKey);
     expect(new Set(keys).size).toBe(1);
     expect(addressKey('2001:db8:1:3::1')).not.toBe(keys[0]);
   });

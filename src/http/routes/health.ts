@@ -40,8 +40,15 @@ export function databaseCheck(probe: DatabaseProbe): HealthCheck {
         if (!note) return { status: 'UP' };
         const seconds = Math.round(note.busyForMs / 1000);
         return note.busyForMs < STUCK_AFTER_MS
-          ? { status: 'UP', detail: 'busy with background work (a load or a processing run); requests wait for its current transaction' }
-          : { status: 'DEGRADED', detail: `the embedded database has been running one statement for ${seconds} s; requests wait for it` };
+          ? {
+              status: 'UP',
+              detail:
+                'busy with background work (a load or a processing run); requests wait for its current transaction',
+            }
+          : {
+              status: 'DEGRADED',
+              detail: `the embedded database has been running one statement for ${seconds} s; requests wait for it`,
+            };
       } catch (e) {
         return { status: 'DOWN', detail: `the database does not answer (${(e as Error).message})` };
       }
@@ -52,7 +59,10 @@ export function databaseCheck(probe: DatabaseProbe): HealthCheck {
 /** A check that does not answer within this long counts as DOWN (a probe must not hang with the outage). */
 const CHECK_TIMEOUT_MS = 2_000;
 
-const Report = Type.Object({ status: Type.Union([Type.Literal('UP'), Type.Literal('DEGRADED'), Type.Literal('DOWN')]), detail: Type.Optional(Type.String()) });
+const Report = Type.Object({
+  status: Type.Union([Type.Literal('UP'), Type.Literal('DEGRADED'), Type.Literal('DOWN')]),
+  detail: Type.Optional(Type.String()),
+});
 const HealthBody = Type.Object({
   status: Type.Union([Type.Literal('UP'), Type.Literal('DEGRADED'), Type.Literal('DOWN')]),
   checks: Type.Record(Type.String(), Report),
@@ -61,10 +71,16 @@ const HealthBody = Type.Object({
 async function run(check: HealthCheck): Promise<HealthReport> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<HealthReport>((resolve) => {
-    timer = setTimeout(() => resolve({ status: 'DOWN', detail: `no answer within ${CHECK_TIMEOUT_MS} ms` }), CHECK_TIMEOUT_MS);
+    timer = setTimeout(
+      () => resolve({ status: 'DOWN', detail: `no answer within ${CHECK_TIMEOUT_MS} ms` }),
+      CHECK_TIMEOUT_MS,
+    );
   });
   try {
-    return await Promise.race([check.check().catch((e): HealthReport => ({ status: 'DOWN', detail: String((e as Error)?.message ?? e) })), timeout]);
+    return await Promise.race([
+      check.check().catch((e): HealthReport => ({ status: 'DOWN', detail: String((e as Error)?.message ?? e) })),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -72,14 +88,18 @@ async function run(check: HealthCheck): Promise<HealthReport> {
 
 /** `GET /health`: 200 (UP or DEGRADED) while the API can serve, 503 while a critical dependency is DOWN. */
 export function healthRoutes(app: FastifyInstance, checks: readonly HealthCheck[]) {
-  app.get('/health', {
-    config: { public: true },
-    schema: { hide: true, response: { 200: HealthBody, 503: HealthBody } },
-  }, async (_request, reply) => {
-    const reports = await Promise.all(checks.map(run));
-    const down = checks.some((c, i) => c.critical && reports[i].status === 'DOWN');
-    const status = down ? 'DOWN' : reports.every((r) => r.status === 'UP') ? 'UP' : 'DEGRADED';
-    if (down) reply.code(503).header('Retry-After', '5');
-    return { status, checks: Object.fromEntries(checks.map((c, i) => [c.name, reports[i]])) };
-  });
+  app.get(
+    '/health',
+    {
+      config: { public: true },
+      schema: { hide: true, response: { 200: HealthBody, 503: HealthBody } },
+    },
+    async (_request, reply) => {
+      const reports = await Promise.all(checks.map(run));
+      const down = checks.some((c, i) => c.critical && reports[i].status === 'DOWN');
+      const status = down ? 'DOWN' : reports.every((r) => r.status === 'UP') ? 'UP' : 'DEGRADED';
+      if (down) reply.code(503).header('Retry-After', '5');
+      return { status, checks: Object.fromEntries(checks.map((c, i) => [c.name, reports[i]])) };
+    },
+  );
 }

@@ -18,7 +18,9 @@ import type { ApiVersion, ProfileOperation } from '../versions.js';
 import { actorOf, CollectionQuerystring, errorResponses, warn } from './responses.js';
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128, description: 'Identity profile id' }) });
-const DryRun = Type.Object({ dryRun: Type.Optional(Type.Boolean({ description: 'Compute and report, write nothing' })) });
+const DryRun = Type.Object({
+  dryRun: Type.Optional(Type.Boolean({ description: 'Compute and report, write nothing' })),
+});
 type Id = { Params: { id: string } };
 
 /**
@@ -38,74 +40,138 @@ export function identityProfileRoutes(app: FastifyInstance, v: ApiVersion, ctx: 
   /** Route options: the version's rights for the operation, and its documented schema. */
   const op = (name: ProfileOperation, summary: string, schema: FastifySchema) => ({
     config: { rights: rightsOf(v.name, name) },
-    schema: { tags: [`Identity Profiles (${v.name})`], operationId: `${v.name}_${v.operationIds[name]}`, summary, ...schema },
+    schema: {
+      tags: [`Identity Profiles (${v.name})`],
+      operationId: `${v.name}_${v.operationIds[name]}`,
+      summary,
+      ...schema,
+    },
   });
 
-  app.get<{ Querystring: Record<string, string> }>(base, op('listIdentityProfiles', 'List identity profiles', {
-    querystring: CollectionQuerystring, response: { 200: Type.Array(S.IdentityProfile), ...errorResponses(400) },
-  }), async (request, reply) => {
-    const { json, total } = await listProfiles(ctx, request.query);
-    if (total !== undefined) reply.header('X-Total-Count', total);
-    return sendStoredJson(reply, json);
-  });
+  app.get<{ Querystring: Record<string, string> }>(
+    base,
+    op('listIdentityProfiles', 'List identity profiles', {
+      querystring: CollectionQuerystring,
+      response: { 200: Type.Array(S.IdentityProfile), ...errorResponses(400) },
+    }),
+    async (request, reply) => {
+      const { json, total } = await listProfiles(ctx, request.query);
+      if (total !== undefined) reply.header('X-Total-Count', total);
+      return sendStoredJson(reply, json);
+    },
+  );
 
-  app.post<{ Body: S.IdentityProfileInput }>(base, op('createIdentityProfile', 'Create an identity profile', {
-    body: S.IdentityProfileInput, response: { 201: S.IdentityProfile, ...errorResponses(400) },
-  }), async (request, reply) => {
-    const profile = await createProfile(ctx, request.body, v.policy, actorOf(request));
-    warn(reply, (await unknownAttributesIn(ctx, profile.identityAttributeConfig)).map(unknownAttributeWarning));
-    return reply.code(201).send(profile);
-  });
+  app.post<{ Body: S.IdentityProfileInput }>(
+    base,
+    op('createIdentityProfile', 'Create an identity profile', {
+      body: S.IdentityProfileInput,
+      response: { 201: S.IdentityProfile, ...errorResponses(400) },
+    }),
+    async (request, reply) => {
+      const profile = await createProfile(ctx, request.body, v.policy, actorOf(request));
+      warn(reply, (await unknownAttributesIn(ctx, profile.identityAttributeConfig)).map(unknownAttributeWarning));
+      return reply.code(201).send(profile);
+    },
+  );
 
-  app.post<{ Body: string[] }>(`${base}/bulk-delete`, op('deleteIdentityProfiles', 'Delete identity profiles', {
-    body: S.BulkDeleteRequest, response: { 202: TaskResultSimplified, ...errorResponses(400) },
-  }), async (request, reply) => reply.code(202).send(await requestDelete(ctx, request.body, actorOf(request), true)));
+  app.post<{ Body: string[] }>(
+    `${base}/bulk-delete`,
+    op('deleteIdentityProfiles', 'Delete identity profiles', {
+      body: S.BulkDeleteRequest,
+      response: { 202: TaskResultSimplified, ...errorResponses(400) },
+    }),
+    async (request, reply) => reply.code(202).send(await requestDelete(ctx, request.body, actorOf(request), true)),
+  );
 
-  app.get<{ Querystring: Record<string, string> }>(`${base}/export`, op('exportIdentityProfiles', 'Export identity profiles', {
-    querystring: CollectionQuerystring, response: { 200: Type.Array(S.ExportedIdentityProfile), ...errorResponses(400) },
-  }), async (request, reply) => {
-    const { items, total } = await exportProfiles(ctx, request.query);
-    if (total !== undefined) reply.header('X-Total-Count', total);
-    return items;
-  });
+  app.get<{ Querystring: Record<string, string> }>(
+    `${base}/export`,
+    op('exportIdentityProfiles', 'Export identity profiles', {
+      querystring: CollectionQuerystring,
+      response: { 200: Type.Array(S.ExportedIdentityProfile), ...errorResponses(400) },
+    }),
+    async (request, reply) => {
+      const { items, total } = await exportProfiles(ctx, request.query);
+      if (total !== undefined) reply.header('X-Total-Count', total);
+      return items;
+    },
+  );
 
   const importOp = op('importIdentityProfiles', 'Import identity profiles', {
-    querystring: DryRun, body: S.ImportRequest, response: { 200: S.ObjectImportResult, ...errorResponses(400) },
+    querystring: DryRun,
+    body: S.ImportRequest,
+    response: { 200: S.ObjectImportResult, ...errorResponses(400) },
   });
   // its work is per item (at most 1,000 profiles): its body is bounded by size, per object and depth, not by members in all (json-body.ts)
-  app.post<{ Body: S.ImportItem[]; Querystring: { dryRun?: boolean } }>(`${base}/import`, { ...importOp, config: { ...importOp.config, jsonMembers: 1_000_000 } }, async (request) => importProfiles(ctx, request.body, v.policy, actorOf(request), request.query));
+  app.post<{ Body: S.ImportItem[]; Querystring: { dryRun?: boolean } }>(
+    `${base}/import`,
+    { ...importOp, config: { ...importOp.config, jsonMembers: 1_000_000 } },
+    async (request) => importProfiles(ctx, request.body, v.policy, actorOf(request), request.query),
+  );
 
-  app.post<{ Body: S.IdentityPreviewRequest }>(`${base}/identity-preview`, op('identityPreview', 'Preview an identity with a mapping', {
-    body: S.IdentityPreviewRequest, response: { 200: S.IdentityPreviewResponse, ...errorResponses(400) },
-  }), async (request) => previewIdentity(ctx, request.body, v.policy));
+  app.post<{ Body: S.IdentityPreviewRequest }>(
+    `${base}/identity-preview`,
+    op('identityPreview', 'Preview an identity with a mapping', {
+      body: S.IdentityPreviewRequest,
+      response: { 200: S.IdentityPreviewResponse, ...errorResponses(400) },
+    }),
+    async (request) => previewIdentity(ctx, request.body, v.policy),
+  );
 
-  app.get<Id>(`${base}/:id`, op('getIdentityProfile', 'Get an identity profile', {
-    params: IdParams, response: { 200: S.IdentityProfile, ...errorResponses(400, 404) },
-  }), async (request, reply) => sendStoredJson(reply, await getProfileJson(ctx, request.params.id)));
+  app.get<Id>(
+    `${base}/:id`,
+    op('getIdentityProfile', 'Get an identity profile', {
+      params: IdParams,
+      response: { 200: S.IdentityProfile, ...errorResponses(400, 404) },
+    }),
+    async (request, reply) => sendStoredJson(reply, await getProfileJson(ctx, request.params.id)),
+  );
 
-  app.delete<Id>(`${base}/:id`, op('deleteIdentityProfile', 'Delete an identity profile', {
-    params: IdParams, response: { 202: TaskResultSimplified, ...errorResponses(400, 404) },
-  }), async (request, reply) => reply.code(202).send(await requestDelete(ctx, [request.params.id], actorOf(request), false)));
+  app.delete<Id>(
+    `${base}/:id`,
+    op('deleteIdentityProfile', 'Delete an identity profile', {
+      params: IdParams,
+      response: { 202: TaskResultSimplified, ...errorResponses(400, 404) },
+    }),
+    async (request, reply) =>
+      reply.code(202).send(await requestDelete(ctx, [request.params.id], actorOf(request), false)),
+  );
 
-  app.patch<Id & { Body: JsonPatch }>(`${base}/:id`, op('updateIdentityProfile', 'Update an identity profile (JSON Patch)', {
-    params: IdParams, body: JsonPatch, response: { 200: S.IdentityProfile, ...errorResponses(400, 404) },
-  }), async (request, reply) => {
-    const profile = await patchProfile(ctx, request.params.id, request.body, actorOf(request));
-    // only a patch of the mappings can name a new attribute: the other PATCHes read no sources
-    if (request.body.some((op) => op.path.startsWith('/identityAttributeConfig'))) {
-      warn(reply, (await unknownAttributesIn(ctx, profile.identityAttributeConfig)).map(unknownAttributeWarning));
-    }
-    return profile;
-  });
+  app.patch<Id & { Body: JsonPatch }>(
+    `${base}/:id`,
+    op('updateIdentityProfile', 'Update an identity profile (JSON Patch)', {
+      params: IdParams,
+      body: JsonPatch,
+      response: { 200: S.IdentityProfile, ...errorResponses(400, 404) },
+    }),
+    async (request, reply) => {
+      const profile = await patchProfile(ctx, request.params.id, request.body, actorOf(request));
+      // only a patch of the mappings can name a new attribute: the other PATCHes read no sources
+      if (request.body.some((op) => op.path.startsWith('/identityAttributeConfig'))) {
+        warn(reply, (await unknownAttributesIn(ctx, profile.identityAttributeConfig)).map(unknownAttributeWarning));
+      }
+      return profile;
+    },
+  );
 
-  app.get<Id>(`${base}/:id/default-identity-attribute-config`, op('getDefaultIdentityAttributeConfig', 'Default identity attribute config', {
-    params: IdParams, response: { 200: S.IdentityAttributeConfig, ...errorResponses(400, 404) },
-  }), async (request) => getDefaultConfig(ctx, request.params.id));
+  app.get<Id>(
+    `${base}/:id/default-identity-attribute-config`,
+    op('getDefaultIdentityAttributeConfig', 'Default identity attribute config', {
+      params: IdParams,
+      response: { 200: S.IdentityAttributeConfig, ...errorResponses(400, 404) },
+    }),
+    async (request) => getDefaultConfig(ctx, request.params.id),
+  );
 
-  app.post<Id & { Querystring: { dryRun?: boolean } }>(`${base}/:id/process-identities`, op('syncIdentityProfile', 'Process the identities of a profile', {
-    params: IdParams, querystring: DryRun, response: { 202: Type.Object({}), ...errorResponses(400, 404) },
-  }), async (request, reply) => {
-    const { taskId } = await requestProcessing(ctx, request.params.id, actorOf(request), request.query);
-    return reply.code(202).header('Location', `${taskStatus}/${taskId}`).send({});
-  });
+  app.post<Id & { Querystring: { dryRun?: boolean } }>(
+    `${base}/:id/process-identities`,
+    op('syncIdentityProfile', 'Process the identities of a profile', {
+      params: IdParams,
+      querystring: DryRun,
+      response: { 202: Type.Object({}), ...errorResponses(400, 404) },
+    }),
+    async (request, reply) => {
+      const { taskId } = await requestProcessing(ctx, request.params.id, actorOf(request), request.query);
+      return reply.code(202).header('Location', `${taskStatus}/${taskId}`).send({});
+    },
+  );
 }

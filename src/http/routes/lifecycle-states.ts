@@ -1,14 +1,20 @@
 import type { FastifyInstance, FastifySchema } from 'fastify';
 import { Type } from 'typebox';
 import type { DomainContext } from '../../domain/context.js';
-import { LifecycleStateDeleted, LifecycleStateInput, LifecycleStateOutput } from '../../domain/lifecycle-states/schema.js';
+import {
+  LifecycleStateDeleted,
+  LifecycleStateInput,
+  LifecycleStateOutput,
+} from '../../domain/lifecycle-states/schema.js';
 import { createState, deleteState, getState, listStates, patchState } from '../../domain/lifecycle-states/service.js';
 import { JsonPatch } from '../../domain/shared/schema.js';
 import { rightsOf } from '../rights.js';
 import type { ApiVersion, LifecycleStateOperation } from '../versions.js';
 import { actorOf, errorResponses, page } from './responses.js';
 
-const ProfileParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128, description: 'Identity profile id' }) });
+const ProfileParams = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 128, description: 'Identity profile id' }),
+});
 const StateParams = Type.Object({
   id: Type.String({ minLength: 1, maxLength: 128, description: 'Identity profile id' }),
   stateId: Type.String({ minLength: 1, maxLength: 128, description: 'Lifecycle state id' }),
@@ -41,28 +47,59 @@ export function lifecycleStateRoutes(app: FastifyInstance, v: ApiVersion, ctx: D
   };
 
   if (operations.list) {
-    app.get<Profile & { Querystring: Record<string, string> }>(base, op('list', 'List the lifecycle states of an identity profile', {
-      params: ProfileParams, querystring: ListQuerystring, response: { 200: Type.Array(State), ...errorResponses(400, 404) },
-    }), async (request, reply) => page(reply, await listStates(ctx, request.params.id, request.query, policy)));
+    app.get<Profile & { Querystring: Record<string, string> }>(
+      base,
+      op('list', 'List the lifecycle states of an identity profile', {
+        params: ProfileParams,
+        querystring: ListQuerystring,
+        response: { 200: Type.Array(State), ...errorResponses(400, 404) },
+      }),
+      async (request, reply) => page(reply, await listStates(ctx, request.params.id, request.query, policy)),
+    );
   }
   if (operations.create) {
-    app.post<Profile & { Body: LifecycleStateInput }>(base, op('create', 'Create a lifecycle state', {
-      params: ProfileParams, body: LifecycleStateInput[policy.shape], response: { 201: State, ...errorResponses(400, 404) },
-    }), async (request, reply) => reply.code(201).send(await createState(ctx, request.params.id, request.body, policy, actorOf(request))));
+    app.post<Profile & { Body: LifecycleStateInput }>(
+      base,
+      op('create', 'Create a lifecycle state', {
+        params: ProfileParams,
+        body: LifecycleStateInput[policy.shape],
+        response: { 201: State, ...errorResponses(400, 404) },
+      }),
+      async (request, reply) =>
+        reply.code(201).send(await createState(ctx, request.params.id, request.body, policy, actorOf(request))),
+    );
   }
   if (operations.get) {
-    app.get<State>(`${base}/:stateId`, op('get', 'Get a lifecycle state', {
-      params: StateParams, response: { 200: State, ...errorResponses(400, 404) },
-    }), async (request) => getState(ctx, request.params.id, request.params.stateId, policy));
+    app.get<State>(
+      `${base}/:stateId`,
+      op('get', 'Get a lifecycle state', {
+        params: StateParams,
+        response: { 200: State, ...errorResponses(400, 404) },
+      }),
+      async (request) => getState(ctx, request.params.id, request.params.stateId, policy),
+    );
   }
   if (operations.update) {
-    app.patch<State & { Body: JsonPatch }>(`${base}/:stateId`, op('update', 'Update a lifecycle state (JSON Patch)', {
-      params: StateParams, body: JsonPatch, response: { 200: State, ...errorResponses(400, 404) },
-    }), async (request) => patchState(ctx, request.params.id, request.params.stateId, request.body, policy, actorOf(request)));
+    app.patch<State & { Body: JsonPatch }>(
+      `${base}/:stateId`,
+      op('update', 'Update a lifecycle state (JSON Patch)', {
+        params: StateParams,
+        body: JsonPatch,
+        response: { 200: State, ...errorResponses(400, 404) },
+      }),
+      async (request) =>
+        patchState(ctx, request.params.id, request.params.stateId, request.body, policy, actorOf(request)),
+    );
   }
   if (operations.delete) {
-    app.delete<State>(`${base}/:stateId`, op('delete', 'Delete a lifecycle state', {
-      params: StateParams, response: { 202: LifecycleStateDeleted, ...errorResponses(400, 404) },
-    }), async (request, reply) => reply.code(202).send(await deleteState(ctx, request.params.id, request.params.stateId, actorOf(request))));
+    app.delete<State>(
+      `${base}/:stateId`,
+      op('delete', 'Delete a lifecycle state', {
+        params: StateParams,
+        response: { 202: LifecycleStateDeleted, ...errorResponses(400, 404) },
+      }),
+      async (request, reply) =>
+        reply.code(202).send(await deleteState(ctx, request.params.id, request.params.stateId, actorOf(request))),
+    );
   }
 }

@@ -48,6 +48,10 @@ export function warn(reply: FastifyReply, warnings: readonly string[]): void {
   const cut = (text: string) => (text.length > MAX_WARNING_CHARS ? `${text.slice(0, MAX_WARNING_CHARS - 1)}…` : text);
   const shown = warnings.slice(0, MAX_WARNINGS).map(cut);
   if (warnings.length > MAX_WARNINGS) shown.push(`… and ${warnings.length - MAX_WARNINGS} more such warnings.`);
-  const quoted = (text: string) => JSON.stringify(text).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  reply.header('Warning', shown.map((w) => `199 idprofiles ${quoted(w)}`));
+  const quoted = (text: string) =>
+    JSON.stringify(text).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  reply.header(
+    'Warning',
+    shown.map((w) => `199 idprofiles ${quoted(w)}`),
+  );
 }

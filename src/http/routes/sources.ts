@@ -22,38 +22,77 @@ export function sourceRoutes(app: FastifyInstance, layout: ServiceLayout, ctx: D
   const perService = layout.shapes === 'perService';
   const Shape = perService ? PerServiceSource : Source;
   const show = (source: Source): Source | PerServiceSource => (perService ? toPerServiceSource(source) : source);
-  app.get<{ Querystring: Record<string, string> }>(base, {
-    config: { rights: rightsOf(layout.name, 'listSources') },
-    schema: { tags, summary: 'List sources', querystring: CollectionQuerystring, response: { 200: Type.Array(Shape), ...errorResponses(400) } },
-  }, async (request, reply) => {
-    const { items, total } = await listSources(ctx, request.query);
-    return page(reply, { items: items.map(show), total });
-  });
-  app.post<{ Body: SourceInput }>(base, {
-    config: { rights: rightsOf(layout.name, 'createSource') },
-    schema: { tags, summary: 'Create a source', body: SourceInput, response: { 201: Shape, ...errorResponses(400) } },
-  }, async (request, reply) => reply.code(201).send(show(await createSource(ctx, request.body, actorOf(request).clientId))));
-  app.get<Id>(`${base}/:id`, {
-    config: { rights: rightsOf(layout.name, 'getSource') },
-    schema: { tags, summary: 'Get a source', params: IdParams, response: { 200: Shape, ...errorResponses(400, 404) } },
-  }, async (request) => show(await getSource(ctx, request.params.id)));
-  app.patch<Id & { Body: JsonPatch }>(`${base}/:id`, {
-    config: { rights: rightsOf(layout.name, 'updateSource') },
-    schema: {
-      tags, summary: 'Update a source (JSON Patch); this server changes `deleteThreshold` only', params: IdParams, body: JsonPatch,
-      response: { 200: Shape, ...errorResponses(400, 404) },
+  app.get<{ Querystring: Record<string, string> }>(
+    base,
+    {
+      config: { rights: rightsOf(layout.name, 'listSources') },
+      schema: {
+        tags,
+        summary: 'List sources',
+        querystring: CollectionQuerystring,
+        response: { 200: Type.Array(Shape), ...errorResponses(400) },
+      },
     },
-  }, async (request) => show(await patchSource(ctx, request.params.id, request.body, actorOf(request).clientId)));
+    async (request, reply) => {
+      const { items, total } = await listSources(ctx, request.query);
+      return page(reply, { items: items.map(show), total });
+    },
+  );
+  app.post<{ Body: SourceInput }>(
+    base,
+    {
+      config: { rights: rightsOf(layout.name, 'createSource') },
+      schema: { tags, summary: 'Create a source', body: SourceInput, response: { 201: Shape, ...errorResponses(400) } },
+    },
+    async (request, reply) =>
+      reply.code(201).send(show(await createSource(ctx, request.body, actorOf(request).clientId))),
+  );
+  app.get<Id>(
+    `${base}/:id`,
+    {
+      config: { rights: rightsOf(layout.name, 'getSource') },
+      schema: {
+        tags,
+        summary: 'Get a source',
+        params: IdParams,
+        response: { 200: Shape, ...errorResponses(400, 404) },
+      },
+    },
+    async (request) => show(await getSource(ctx, request.params.id)),
+  );
+  app.patch<Id & { Body: JsonPatch }>(
+    `${base}/:id`,
+    {
+      config: { rights: rightsOf(layout.name, 'updateSource') },
+      schema: {
+        tags,
+        summary: 'Update a source (JSON Patch); this server changes `deleteThreshold` only',
+        params: IdParams,
+        body: JsonPatch,
+        response: { 200: Shape, ...errorResponses(400, 404) },
+      },
+    },
+    async (request) => show(await patchSource(ctx, request.params.id, request.body, actorOf(request).clientId)),
+  );
   const asTask = layout.sourceDelete === 'taskReference';
-  app.delete<Id>(`${base}/:id`, {
-    config: { rights: rightsOf(layout.name, 'deleteSource') },
-    schema: {
-      tags, summary: asTask ? 'Delete a source (answers with the task that did it)' : 'Delete a source', params: IdParams,
-      response: { ...(asTask ? { 202: TaskReference } : { 204: Type.Null() }), ...errorResponses(400, 404) },
+  app.delete<Id>(
+    `${base}/:id`,
+    {
+      config: { rights: rightsOf(layout.name, 'deleteSource') },
+      schema: {
+        tags,
+        summary: asTask ? 'Delete a source (answers with the task that did it)' : 'Delete a source',
+        params: IdParams,
+        response: { ...(asTask ? { 202: TaskReference } : { 204: Type.Null() }), ...errorResponses(400, 404) },
+      },
     },
-  }, async (request, reply) => {
-    const task = await deleteSource(ctx, request.params.id, actorOf(request).clientId, { asTask });
-    if (!task) return reply.code(204).send();
-    return reply.code(202).header('Location', `${layout.paths.taskStatus}/${task.id}`).send({ type: 'TASK_RESULT', id: task.id });
-  });
+    async (request, reply) => {
+      const task = await deleteSource(ctx, request.params.id, actorOf(request).clientId, { asTask });
+      if (!task) return reply.code(204).send();
+      return reply
+        .code(202)
+        .header('Location', `${layout.paths.taskStatus}/${task.id}`)
+        .send({ type: 'TASK_RESULT', id: task.id });
+    },
+  );
 }

@@ -8,7 +8,10 @@ import { rightsOf } from '../rights.js';
 import { CollectionQuerystring, errorResponses, page } from './responses.js';
 
 /** How a layout shows a task status: its schema and the conversion from ours. */
-export function taskStatusShape(layout: ServiceLayout): { schema: typeof TaskStatus | typeof PerServiceTaskStatus; show: (s: TaskStatus) => TaskStatus | PerServiceTaskStatus } {
+export function taskStatusShape(layout: ServiceLayout): {
+  schema: typeof TaskStatus | typeof PerServiceTaskStatus;
+  show: (s: TaskStatus) => TaskStatus | PerServiceTaskStatus;
+} {
   return layout.shapes === 'perService'
     ? { schema: PerServiceTaskStatus, show: toPerServiceTaskStatus }
     : { schema: TaskStatus, show: (s) => s };
@@ -18,15 +21,33 @@ export function taskStatusShape(layout: ServiceLayout): { schema: typeof TaskSta
 export function taskStatusRoutes(app: FastifyInstance, layout: ServiceLayout, ctx: DomainContext) {
   const base = layout.paths.taskStatus;
   const { schema, show } = taskStatusShape(layout);
-  app.get<{ Querystring: Record<string, string> }>(base, {
-    config: { rights: rightsOf(layout.name, 'listTaskStatus') },
-    schema: { tags: ['Task Status'], summary: 'List task statuses (newest first)', querystring: CollectionQuerystring, response: { 200: Type.Array(schema), ...errorResponses(400) } },
-  }, async (request, reply) => {
-    const { items, total } = await listTaskStatus(ctx, request.query);
-    return page(reply, { items: items.map((s) => show(s)), total });
-  });
-  app.get<{ Params: { id: string } }>(`${base}/:id`, {
-    config: { rights: rightsOf(layout.name, 'getTaskStatus') },
-    schema: { tags: ['Task Status'], summary: 'Get a task status', params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) }), response: { 200: schema, ...errorResponses(404) } },
-  }, async (request) => show(await getTaskStatus(ctx, request.params.id)));
+  app.get<{ Querystring: Record<string, string> }>(
+    base,
+    {
+      config: { rights: rightsOf(layout.name, 'listTaskStatus') },
+      schema: {
+        tags: ['Task Status'],
+        summary: 'List task statuses (newest first)',
+        querystring: CollectionQuerystring,
+        response: { 200: Type.Array(schema), ...errorResponses(400) },
+      },
+    },
+    async (request, reply) => {
+      const { items, total } = await listTaskStatus(ctx, request.query);
+      return page(reply, { items: items.map((s) => show(s)), total });
+    },
+  );
+  app.get<{ Params: { id: string } }>(
+    `${base}/:id`,
+    {
+      config: { rights: rightsOf(layout.name, 'getTaskStatus') },
+      schema: {
+        tags: ['Task Status'],
+        summary: 'Get a task status',
+        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) }),
+        response: { 200: schema, ...errorResponses(404) },
+      },
+    },
+    async (request) => show(await getTaskStatus(ctx, request.params.id)),
+  );
 }

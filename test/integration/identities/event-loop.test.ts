@@ -23,7 +23,10 @@ const BOUND_MS = 100;
 const costly = { type: 'static', attributes: { value: '#foreach($i in [1..5000])#{end}ok' } };
 const COSTLY_MAPPINGS = 16;
 
-const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 
 /** A heartbeat every `everyMs`: the longest stretch without a turn of the event loop, in wall time and in CPU time. */
 function loopGaps(everyMs = 5) {
@@ -38,7 +41,12 @@ function loopGaps(everyMs = 5) {
     lastAt = at;
     lastCpu = cpu;
   }, everyMs);
-  return { stop: () => { clearInterval(timer); return longest; } };
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return longest;
+    },
+  };
 }
 
 describe.each(DATABASES)('the event loop while processing on %s', (kind) => {
@@ -50,7 +58,12 @@ describe.each(DATABASES)('the event loop while processing on %s', (kind) => {
     t = await startTestApp(kind);
     h = await t.admin();
     let sourceId: string;
-    ({ sourceId, profileId } = await sourceWithProfile(t, h, { name: 'HR' }, { name: 'Staff', mappings: { uid: accountAttr('HR', 'name') } }));
+    ({ sourceId, profileId } = await sourceWithProfile(
+      t,
+      h,
+      { name: 'HR' },
+      { name: 'Staff', mappings: { uid: accountAttr('HR', 'name') } },
+    ));
     const csv = `id,name\n${Array.from({ length: IDENTITIES }, (_, i) => `e${i},user${i}`).join('\n')}\n`;
     const first = await loadAndProcess(t, h, sourceId, csv);
     expect(first.result).toMatchObject({ processed: IDENTITIES, failed: 0 });
@@ -60,11 +73,18 @@ describe.each(DATABASES)('the event loop while processing on %s', (kind) => {
   it('keeps turning while costly mappings are evaluated', async () => {
     const attributeTransforms = [
       { identityAttributeName: 'uid', transformDefinition: accountAttr('HR', 'name') },
-      ...Array.from({ length: COSTLY_MAPPINGS }, (_, i) => ({ identityAttributeName: `costly${i}`, transformDefinition: costly })),
+      ...Array.from({ length: COSTLY_MAPPINGS }, (_, i) => ({
+        identityAttributeName: `costly${i}`,
+        transformDefinition: costly,
+      })),
     ];
     const patch = await t.app.inject({
-      method: 'PATCH', url: `/v3/identity-profiles/${profileId}`, headers: { ...h, 'content-type': 'application/json-patch+json' },
-      payload: JSON.stringify([{ op: 'replace', path: '/identityAttributeConfig', value: { enabled: true, attributeTransforms } }]),
+      method: 'PATCH',
+      url: `/v3/identity-profiles/${profileId}`,
+      headers: { ...h, 'content-type': 'application/json-patch+json' },
+      payload: JSON.stringify([
+        { op: 'replace', path: '/identityAttributeConfig', value: { enabled: true, attributeTransforms } },
+      ]),
     });
     expect(patch.statusCode).toBe(200);
 
@@ -72,7 +92,11 @@ describe.each(DATABASES)('the event loop while processing on %s', (kind) => {
     let run;
     let longest;
     try {
-      const res = await t.app.inject({ method: 'POST', url: `/v3/identity-profiles/${profileId}/process-identities`, headers: h });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: `/v3/identity-profiles/${profileId}/process-identities`,
+        headers: h,
+      });
       expect(res.statusCode).toBe(202);
       run = await waitForTask(t, res.headers.location!.toString().split('/').pop()!, 120_000);
     } finally {

@@ -14,17 +14,38 @@ describe.each(DATABASES)('identity filters beyond ISC on %s', (kind) => {
   beforeAll(async () => {
     t = await startTestApp(kind);
     h = await t.admin();
-    const { sourceId } = await sourceWithProfile(t, h, { name: 'HR', managerCorrelationMapping: { accountAttributeName: 'boss', identityAttributeName: 'employeeNumber' } }, {
-      name: 'Staff', mappings: { employeeNumber: accountAttr('HR', 'id'), department: accountAttr('HR', 'dept'), 'job_title': accountAttr('HR', 'title') },
-    });
-    const run = await loadAndProcess(t, h, sourceId, 'id,name,dept,title,boss\n1,ann,Exec,CEO,\n2,bob,Sales,Rep,1\n3,cy,Sales,Lead O\'Neil,1\n4,di,Engineering,Dev,3\n5,ed,sales,Rep,3\n');
+    const { sourceId } = await sourceWithProfile(
+      t,
+      h,
+      {
+        name: 'HR',
+        managerCorrelationMapping: { accountAttributeName: 'boss', identityAttributeName: 'employeeNumber' },
+      },
+      {
+        name: 'Staff',
+        mappings: {
+          employeeNumber: accountAttr('HR', 'id'),
+          department: accountAttr('HR', 'dept'),
+          job_title: accountAttr('HR', 'title'),
+        },
+      },
+    );
+    const run = await loadAndProcess(
+      t,
+      h,
+      sourceId,
+      "id,name,dept,title,boss\n1,ann,Exec,CEO,\n2,bob,Sales,Rep,1\n3,cy,Sales,Lead O'Neil,1\n4,di,Engineering,Dev,3\n5,ed,sales,Rep,3\n",
+    );
     expect(run.completionStatus).toBe('Success');
     for (const i of await list('')) ids[i.name] = i.id;
   });
   afterAll(async () => t?.close());
 
   async function list(filters: string, expected = 200) {
-    const res = await t.app.inject({ url: `/v2025/identities?count=true&sorters=name${filters ? `&filters=${encodeURIComponent(filters)}` : ''}`, headers: h });
+    const res = await t.app.inject({
+      url: `/v2025/identities?count=true&sorters=name${filters ? `&filters=${encodeURIComponent(filters)}` : ''}`,
+      headers: h,
+    });
     expect(res.statusCode, res.body).toBe(expected);
     if (expected === 200) expect(Number(res.headers['x-total-count'])).toBe(res.json().length);
     return res.json();
@@ -58,7 +79,10 @@ describe.each(DATABASES)('identity filters beyond ISC on %s', (kind) => {
     await refused('attributes.department gt "a"', /gt/);
     await refused('attributes."department" eq "x"', /Invalid filters/);
     await refused('attributes eq "x"', /attributes/);
-    await refused('attributes.a eq "1" and attributes.b eq "1" and attributes.c eq "1" and attributes.d eq "1" and attributes.e eq "1" and attributes.f eq "1"', /attributes\.f/);
+    await refused(
+      'attributes.a eq "1" and attributes.b eq "1" and attributes.c eq "1" and attributes.d eq "1" and attributes.e eq "1" and attributes.f eq "1"',
+      /attributes\.f/,
+    );
     await refused('isManager eq "yes"', /isManager/);
   });
 });

@@ -22,7 +22,12 @@ describe.each(DATABASES)('the delete threshold of loads on %s', (kind) => {
   /** A source holding accounts 1..n, with a profile on it so that they are identities too. */
   const populated = async (n: number, extra: object = {}) => {
     const src = await c.newSource(extra);
-    const profile = await t.app.inject({ method: 'POST', url: '/v3/identity-profiles', headers: await t.admin(), payload: { name: `P-${src.id}`, authoritativeSource: { id: src.id } } });
+    const profile = await t.app.inject({
+      method: 'POST',
+      url: '/v3/identity-profiles',
+      headers: await t.admin(),
+      payload: { name: `P-${src.id}`, authoritativeSource: { id: src.id } },
+    });
     expect(profile.statusCode).toBe(201);
     const first = await c.load(src.id, csvOf(range(1, n)));
     expect(first.result).toMatchObject({ added: n, identitiesCreated: n });
@@ -36,8 +41,15 @@ describe.each(DATABASES)('the delete threshold of loads on %s', (kind) => {
     for (const query of ['', 'allowDeletes=1000']) {
       const task = await c.load(src.id, 'id,name\n', query);
       expect(task.completionStatus).toBe('Error');
-      expect(messageOf(task)).toMatch(/The file has no data rows: a load never removes accounts.*nothing was applied and the source keeps its 30 account\(s\)/);
-      expect(task.result).toMatchObject({ rows: 0, removed: 0, processingTaskIds: [], refused: { reason: 'noRows', wouldRemove: 30, accountsOnSource: 30 } });
+      expect(messageOf(task)).toMatch(
+        /The file has no data rows: a load never removes accounts.*nothing was applied and the source keeps its 30 account\(s\)/,
+      );
+      expect(task.result).toMatchObject({
+        rows: 0,
+        removed: 0,
+        processingTaskIds: [],
+        refused: { reason: 'noRows', wouldRemove: 30, accountsOnSource: 30 },
+      });
     }
     expect(await c.accountsOf(src.id)).toEqual(accounts); // same ids, same modified: untouched
     expect(await c.identities()).toEqual(people);
@@ -56,17 +68,34 @@ describe.each(DATABASES)('the delete threshold of loads on %s', (kind) => {
   it('a load above the threshold applies nothing at all and says how many it would remove and how to proceed', async () => {
     const { src, accounts } = await populated(20);
     // 3 of 20 removed (15% > 10%, at most 2), plus one new account and one changed: none of it may land
-    const file = csvOf(range(4, 20)).replace('5,user5', '5,renamed') + '21,user21\n';
+    const file = `${csvOf(range(4, 20)).replace('5,user5', '5,renamed')}21,user21\n`;
     const task = await c.load(src.id, file);
     expect(task.completionStatus).toBe('Error');
     const message = messageOf(task);
-    expect(message).toContain("This load would remove 3 of the source's 20 accounts (15%), more than its deleteThreshold of 10% (at most 2) allows, so nothing was applied.");
+    expect(message).toContain(
+      "This load would remove 3 of the source's 20 accounts (15%), more than its deleteThreshold of 10% (at most 2) allows, so nothing was applied.",
+    );
     expect(message).toContain('--allow-deletes 3');
     expect(message).toContain('?allowDeletes=3');
     expect(message).toContain('/deleteThreshold');
-    expect(task.result).toMatchObject({ added: 0, updated: 0, removed: 0, refused: { reason: 'deleteThreshold', wouldRemove: 3, accountsOnSource: 20, deleteThreshold: 10, deletesAllowed: 2 } });
+    expect(task.result).toMatchObject({
+      added: 0,
+      updated: 0,
+      removed: 0,
+      refused: {
+        reason: 'deleteThreshold',
+        wouldRemove: 3,
+        accountsOnSource: 20,
+        deleteThreshold: 10,
+        deletesAllowed: 2,
+      },
+    });
     expect(await c.accountsOf(src.id)).toEqual(accounts);
-    const staged = await t.services.database.db.selectFrom('accountLoadRows').select('taskId').where('taskId', '=', task.id).execute();
+    const staged = await t.services.database.db
+      .selectFrom('accountLoadRows')
+      .select('taskId')
+      .where('taskId', '=', task.id)
+      .execute();
     expect(staged).toEqual([]); // the staged rows are dropped
 
     // an override below what the file removes is refused too, and named
@@ -85,7 +114,9 @@ describe.each(DATABASES)('the delete threshold of loads on %s', (kind) => {
     expect((await c.load(src.id, csvOf(range(3, 20)))).result).toMatchObject({ removed: 2 }); // 10% of 20
     expect((await c.load(src.id, csvOf(range(9, 20)))).completionStatus).toBe('Error'); // 6 of 18
     const patch = await t.app.inject({
-      method: 'PATCH', url: `/v3/sources/${src.id}`, payload: [{ op: 'replace', path: '/deleteThreshold', value: 50 }],
+      method: 'PATCH',
+      url: `/v3/sources/${src.id}`,
+      payload: [{ op: 'replace', path: '/deleteThreshold', value: 50 }],
       headers: { ...(await t.admin()), 'content-type': 'application/json-patch+json' },
     });
     expect(patch.statusCode).toBe(200);
@@ -97,7 +128,12 @@ describe.each(DATABASES)('the delete threshold of loads on %s', (kind) => {
     const src = await c.newSource();
     for (const query of ['allowDeletes=-1', 'allowDeletes=all', 'allowDeletes=1.5', 'dryRun=maybe']) {
       const m = multipartFile('file', 'a.csv', 'id,name\n1,a\n');
-      const res = await t.app.inject({ method: 'POST', url: `/v3/sources/${src.id}/load-accounts?${query}`, payload: m.payload, headers: { ...(await t.admin()), ...m.headers } });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: `/v3/sources/${src.id}/load-accounts?${query}`,
+        payload: m.payload,
+        headers: { ...(await t.admin()), ...m.headers },
+      });
       expect(res.statusCode, query).toBe(400);
       expect(res.json().messages[0].text, query).toContain(query.split('=')[0]);
     }
@@ -109,10 +145,16 @@ describe.each(DATABASES)('the delete threshold of loads on %s', (kind) => {
     expect((await c.load(src.id, csvOf([1, 2]))).result).toMatchObject({ removed: 1 });
     const two = await c.load(src.id, csvOf([9]));
     expect(two.completionStatus).toBe('Error');
-    expect(messageOf(two)).toContain("would remove 2 of the source's 2 accounts (100%), more than its deleteThreshold of 10% (at most 1)");
+    expect(messageOf(two)).toContain(
+      "would remove 2 of the source's 2 accounts (100%), more than its deleteThreshold of 10% (at most 1)",
+    );
     const strict = await c.newSource({ deleteThreshold: 0 });
     await c.load(strict.id, csvOf([1, 2]));
-    expect((await c.load(strict.id, csvOf([1]))).result.refused).toMatchObject({ deleteThreshold: 0, deletesAllowed: 0, wouldRemove: 1 });
+    expect((await c.load(strict.id, csvOf([1]))).result.refused).toMatchObject({
+      deleteThreshold: 0,
+      deletesAllowed: 0,
+      wouldRemove: 1,
+    });
     expect((await c.load(strict.id, csvOf([1]), 'allowDeletes=1')).result).toMatchObject({ removed: 1 });
   });
 });

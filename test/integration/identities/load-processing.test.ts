@@ -21,7 +21,12 @@ describe.each(DATABASES)('the processing runs of a load on %s', (kind) => {
   beforeAll(async () => {
     t = await startTestApp(kind);
     h = await t.admin();
-    ({ sourceId, profileId } = await sourceWithProfile(t, h, { name: 'Runs' }, { name: 'PR', mappings: { uid: accountAttr('Runs', 'name') } }));
+    ({ sourceId, profileId } = await sourceWithProfile(
+      t,
+      h,
+      { name: 'Runs' },
+      { name: 'PR', mappings: { uid: accountAttr('Runs', 'name') } },
+    ));
   });
   afterAll(async () => t?.close());
 
@@ -29,7 +34,11 @@ describe.each(DATABASES)('the processing runs of a load on %s', (kind) => {
     const load = await api.sources.load(sourceId, 'id,name\n1,ann\n2,bob\n', { filename: 'runs.csv' });
     expect(load.result.processingTaskIds).toHaveLength(1);
     const run = await waitForTask(t, load.result.processingTaskIds[0]);
-    expect(run).toMatchObject({ type: 'IDENTITY_PROFILE_PROCESS', completionStatus: 'Success', target: { type: 'IDENTITY_PROFILE', id: profileId } });
+    expect(run).toMatchObject({
+      type: 'IDENTITY_PROFILE_PROCESS',
+      completionStatus: 'Success',
+      target: { type: 'IDENTITY_PROFILE', id: profileId },
+    });
     expect(run.result).toMatchObject({ total: 2, processed: 2, changed: 2 });
     const people = (await t.app.inject({ method: 'GET', url: '/v2025/identities?sorters=name', headers: h })).json();
     expect(people.map((p: { attributes: { uid: string } }) => p.attributes.uid)).toEqual(['ann', 'bob']);
@@ -42,11 +51,16 @@ describe.each(DATABASES)('the processing runs of a load on %s', (kind) => {
     // as if the load had stopped right after its commit: one run created but never started
     const profile = (await ctx.repos.profiles.findById(profileId))!;
     const pending = await createProcessingTask(ctx.repos, ctx, profile, { name: 'test' } as never);
-    await ctx.repos.tasks.setResult(load.id, { ...load.result, processingTaskIds: [load.result.processingTaskIds[0], pending] });
+    await ctx.repos.tasks.setResult(load.id, {
+      ...load.result,
+      processingTaskIds: [load.result.processingTaskIds[0], pending],
+    });
 
     const started: Array<[string, string]> = [];
     await runLoadJob(ctx, { taskId: load.id, sourceId } as never, {
-      create: async () => { throw new Error('a completed load creates no run'); },
+      create: async () => {
+        throw new Error('a completed load creates no run');
+      },
       start: async (taskId, forProfile) => void started.push([taskId, forProfile]),
     });
     expect(started).toEqual([[pending, profileId]]);
@@ -56,13 +70,18 @@ describe.each(DATABASES)('the processing runs of a load on %s', (kind) => {
     const { ctx } = t.services;
     const load = await api.sources.load(sourceId, 'id,name\n1,ann\n2,bob\n3,cy\n4,di\n', { filename: 'runs.csv' });
     const ran = await waitForTask(t, load.result.processingTaskIds[0]);
-    const pending = await createProcessingTask(ctx.repos, ctx, (await ctx.repos.profiles.findById(profileId))!, { name: 'test' } as never);
+    const pending = await createProcessingTask(ctx.repos, ctx, (await ctx.repos.profiles.findById(profileId))!, {
+      name: 'test',
+    } as never);
     await ctx.repos.tasks.setResult(load.id, { ...load.result, processingTaskIds: [ran.id, pending] });
 
     await giveUpLoad(ctx, load.id, 'the queue was gone');
     const failed = await waitForTask(t, pending);
     expect(failed.completionStatus).toBe('Error');
-    expect(failed.messages.at(-1)).toMatchObject({ type: 'ERROR', localizedText: { message: expect.stringMatching(/could not start it: the queue was gone/) } });
+    expect(failed.messages.at(-1)).toMatchObject({
+      type: 'ERROR',
+      localizedText: { message: expect.stringMatching(/could not start it: the queue was gone/) },
+    });
     expect((await waitForTask(t, ran.id)).completionStatus).toBe('Success');
     expect((await waitForTask(t, load.id)).completionStatus).toBe(load.completionStatus); // a completed load stays as it was
   });

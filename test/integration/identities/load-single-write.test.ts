@@ -35,19 +35,27 @@ describe.skipIf(!PG_UP)('a load writes each new account once [postgres]', () => 
   /** Row versions in `table`'s heap that are not live originals: dead line pointers, or tuples deleted or updated. */
   async function supersededVersions(table: string): Promise<{ live: number; superseded: number }> {
     const relation = `${t.services.database.schema}.${table}`;
-    const { rows } = await inspector.query(`
+    const { rows } = await inspector.query(
+      `
       select count(*) filter (where lp_flags = 1 and t_xmax::text = '0')::int as live,
              count(*) filter (where lp_flags <> 1 or t_xmax::text <> '0')::int as superseded
       from generate_series(0, (pg_relation_size($1::regclass) / current_setting('block_size')::int)::int - 1) as page,
            public.heap_page_items(public.get_raw_page($1::text, page)) as item
-      where item.lp_flags <> 0`, [relation]);
+      where item.lp_flags <> 0`,
+      [relation],
+    );
     return rows[0];
   }
 
   it('on an authoritative source: each account one version, its identity formed beside it', async () => {
     const h = await t.admin();
     const hrName = `hr-${Date.now()}`;
-    const { sourceId } = await sourceWithProfile(t, h, { name: hrName }, { name: `emp-${Date.now()}`, mappings: { uid: accountAttr(hrName, 'name') } });
+    const { sourceId } = await sourceWithProfile(
+      t,
+      h,
+      { name: hrName },
+      { name: `emp-${Date.now()}`, mappings: { uid: accountAttr(hrName, 'name') } },
+    );
     const csv = `id,name\n${Array.from({ length: 3000 }, (_, i) => `${i + 1},user${i + 1}`).join('\n')}\n`;
     const loaded = await loadClient(t, h).load(sourceId, csv);
     expect(loaded.result).toMatchObject({ added: 3000, identitiesCreated: 3000 });
@@ -57,7 +65,12 @@ describe.skipIf(!PG_UP)('a load writes each new account once [postgres]', () => 
   it('on a second source: new accounts join their identity by uid as they are inserted', async () => {
     const h = await t.admin();
     const hrName = `hr2-${Date.now()}`;
-    const { sourceId } = await sourceWithProfile(t, h, { name: hrName }, { name: `emp2-${Date.now()}`, mappings: { uid: accountAttr(hrName, 'name') } });
+    const { sourceId } = await sourceWithProfile(
+      t,
+      h,
+      { name: hrName },
+      { name: `emp2-${Date.now()}`, mappings: { uid: accountAttr(hrName, 'name') } },
+    );
     await loadAndProcess(t, h, sourceId, 'id,name\n1,Alice\n2,Bob\n');
     const before = await supersededVersions('accounts');
     const loads = loadClient(t, h);
@@ -67,7 +80,11 @@ describe.skipIf(!PG_UP)('a load writes each new account once [postgres]', () => 
     const accounts = await loads.accountsOf(app.id);
     const people = await loads.identities();
     const idOf = (name: string) => people.find((p) => p.name === name)?.id;
-    expect(accounts.map((a) => [a.name, a.identityId])).toEqual([['ALICE', idOf('Alice')], ['bob', idOf('Bob')], ['nobody', null]]);
+    expect(accounts.map((a) => [a.name, a.identityId])).toEqual([
+      ['ALICE', idOf('Alice')],
+      ['bob', idOf('Bob')],
+      ['nobody', null],
+    ]);
     const after = await supersededVersions('accounts');
     expect(after.superseded - before.superseded).toBe(0);
   });

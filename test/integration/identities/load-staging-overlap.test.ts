@@ -17,12 +17,21 @@ const ROW = (i: number) => `${i},user${i},${'x'.repeat(200)}\n`;
 
 describe('staging overlaps parsing and writing [pglite]', () => {
   let t: TestApp;
-  beforeAll(async () => { t = await startTestApp('pglite'); });
-  afterAll(async () => { await t?.close(); });
+  beforeAll(async () => {
+    t = await startTestApp('pglite');
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it('parses the second batch while the first is being written, and writes batches in order', async () => {
     const h = await t.admin();
-    const { sourceId } = await sourceWithProfile(t, h, { name: 'overlap-hr' }, { name: 'overlap-profile', mappings: {} });
+    const { sourceId } = await sourceWithProfile(
+      t,
+      h,
+      { name: 'overlap-hr' },
+      { name: 'overlap-profile', mappings: {} },
+    );
     let bytesRead = 0;
     const lines = ['id,name,padding\n', ...Array.from({ length: ROWS }, (_, i) => ROW(i + 1))];
     const file = new Readable({

@@ -39,10 +39,13 @@ describe.each(DATABASES)('a load applied in steps on %s', (kind) => {
     let n = 0;
     return {
       ...ctx,
-      withTransaction: (fn) => (n++ !== stopAt ? ctx.withTransaction(fn) : ctx.withTransaction(async (repos, scope) => {
-        await fn(repos, scope);
-        throw new Error('stopped before the commit');
-      })),
+      withTransaction: (fn) =>
+        n++ !== stopAt
+          ? ctx.withTransaction(fn)
+          : ctx.withTransaction(async (repos, scope) => {
+              await fn(repos, scope);
+              throw new Error('stopped before the commit');
+            }),
     };
   }
   const get = async (url: string) => (await t.app.inject({ method: 'GET', url, headers: h })).json();
@@ -51,13 +54,28 @@ describe.each(DATABASES)('a load applied in steps on %s', (kind) => {
     let stopAt = 0;
     for (; ; stopAt++) {
       const name = unique('Steps');
-      const { sourceId, profileId } = await sourceWithProfile(t, h, { name }, { name, mappings: { uid: accountAttr(name, 'name') } });
+      const { sourceId, profileId } = await sourceWithProfile(
+        t,
+        h,
+        { name },
+        { name, mappings: { uid: accountAttr(name, 'name') } },
+      );
       const first = await stage(sourceId, FIRST);
       await runLoadJob(t.services.ctx, { taskId: first, sourceId }, noProcessing, BATCH);
-      const before = await get(`/v3/accounts?filters=${encodeURIComponent(`sourceId eq "${sourceId}"`)}&sorters=nativeIdentity`);
+      const before = await get(
+        `/v3/accounts?filters=${encodeURIComponent(`sourceId eq "${sourceId}"`)}&sorters=nativeIdentity`,
+      );
 
       const second = await stage(sourceId, SECOND); // leaves out 2 of 7 accounts: past the default deleteThreshold, so allowed explicitly
-      const stopped = await runLoadJob(stoppingAt(stopAt), { taskId: second, sourceId, allowDeletes: 2 }, noProcessing, BATCH).then(() => false, () => true);
+      const stopped = await runLoadJob(
+        stoppingAt(stopAt),
+        { taskId: second, sourceId, allowDeletes: 2 },
+        noProcessing,
+        BATCH,
+      ).then(
+        () => false,
+        () => true,
+      );
       if (!stopped) break; // past the last transaction: every step boundary has been tried
       const midway = await get(`/v3/task-status/${second}`);
       expect(midway, `stopped at transaction ${stopAt}`).toMatchObject({ completed: null, completionStatus: null });
@@ -65,17 +83,44 @@ describe.each(DATABASES)('a load applied in steps on %s', (kind) => {
 
       const done = await get(`/v3/task-status/${second}`);
       expect(done.completionStatus, `stopped at transaction ${stopAt}`).toBe('Success');
-      expect(done.result).toMatchObject({ rows: 8, added: 3, updated: 2, unchanged: 3, removed: 2, rejected: 0, identitiesCreated: 3 });
-      const accounts = await get(`/v3/accounts?filters=${encodeURIComponent(`sourceId eq "${sourceId}"`)}&sorters=nativeIdentity`);
-      expect(accounts.map((a: any) => [a.nativeIdentity, a.attributes.dept])).toEqual(
-        [['10', 'HR'], ['2', 'Sales'], ['3', 'IT'], ['5', 'IT'], ['6', 'Legal'], ['7', 'IT'], ['8', 'HR'], ['9', 'IT']]);
-      const kept = (n: string) => [before.find((a: any) => a.nativeIdentity === n).id, accounts.find((a: any) => a.nativeIdentity === n).id];
+      expect(done.result).toMatchObject({
+        rows: 8,
+        added: 3,
+        updated: 2,
+        unchanged: 3,
+        removed: 2,
+        rejected: 0,
+        identitiesCreated: 3,
+      });
+      const accounts = await get(
+        `/v3/accounts?filters=${encodeURIComponent(`sourceId eq "${sourceId}"`)}&sorters=nativeIdentity`,
+      );
+      expect(accounts.map((a: any) => [a.nativeIdentity, a.attributes.dept])).toEqual([
+        ['10', 'HR'],
+        ['2', 'Sales'],
+        ['3', 'IT'],
+        ['5', 'IT'],
+        ['6', 'Legal'],
+        ['7', 'IT'],
+        ['8', 'HR'],
+        ['9', 'IT'],
+      ]);
+      const kept = (n: string) => [
+        before.find((a: any) => a.nativeIdentity === n).id,
+        accounts.find((a: any) => a.nativeIdentity === n).id,
+      ];
       for (const n of ['2', '3', '5']) expect(new Set(kept(n)).size).toBe(1); // the same accounts, not new ones
-      const identities = await get(`/v2025/identities?filters=${encodeURIComponent(`identityProfileId eq "${profileId}"`)}&sorters=name&count=true`);
+      const identities = await get(
+        `/v2025/identities?filters=${encodeURIComponent(`identityProfileId eq "${profileId}"`)}&sorters=name&count=true`,
+      );
       expect(identities.map((i: any) => i.name)).toEqual(['bob', 'cy', 'ed', 'flo', 'gus', 'hal', 'ivy', 'jo']);
       expect(new Set(accounts.map((a: any) => a.identityId)).size).toBe(8); // one identity per account, none twice
       expect((await get(`/v3/identity-profiles/${profileId}`)).identityCount).toBe(8);
-      const staged = await t.services.database.db.selectFrom('accountLoadRows').select('taskId').where('taskId', 'in', [first, second]).execute();
+      const staged = await t.services.database.db
+        .selectFrom('accountLoadRows')
+        .select('taskId')
+        .where('taskId', 'in', [first, second])
+        .execute();
       expect(staged).toEqual([]);
     }
     expect(stopAt).toBeGreaterThan(8); // the steps: removals, upserts and the last one, in batches of two

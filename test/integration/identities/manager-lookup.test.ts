@@ -16,22 +16,42 @@ describe.each(DATABASES)('the manager lookup on %s', (kind) => {
   beforeAll(async () => {
     t = await startTestApp(kind);
     h = await t.admin();
-    ({ sourceId } = await sourceWithProfile(t, h, { name: 'HR', managerCorrelationMapping: { accountAttributeName: 'managerId', identityAttributeName: 'employeeNumber' } }, { name: 'Staff', mappings: {
-      uid: accountAttr('HR', 'name'), employeeNumber: accountAttr('HR', 'id'),
-    } }));
+    ({ sourceId } = await sourceWithProfile(
+      t,
+      h,
+      {
+        name: 'HR',
+        managerCorrelationMapping: { accountAttributeName: 'managerId', identityAttributeName: 'employeeNumber' },
+      },
+      {
+        name: 'Staff',
+        mappings: {
+          uid: accountAttr('HR', 'name'),
+          employeeNumber: accountAttr('HR', 'id'),
+        },
+      },
+    ));
   });
   afterAll(async () => t?.close());
 
   const load = (csv: string) => loadAndProcess(t, h, sourceId, csv);
   const managers = async () => {
     const res = await t.app.inject({ method: 'GET', url: '/v2025/identities?sorters=name', headers: h });
-    return (res.json() as Array<{ name: string; managerRef: { name: string } | null }>).map((p) => [p.name, p.managerRef?.name ?? null]);
+    return (res.json() as Array<{ name: string; managerRef: { name: string } | null }>).map((p) => [
+      p.name,
+      p.managerRef?.name ?? null,
+    ]);
   };
 
   it('finds no manager for a key naming the identity itself or no account', async () => {
     const run = await load('id,name,managerId\n1,alice,\n2,bob,2\n3,carol,99\n4,dave,1\n');
     expect(run.result).toMatchObject({ processed: 4, failed: 0 });
-    expect(await managers()).toEqual([['alice', null], ['bob', null], ['carol', null], ['dave', 'alice']]);
+    expect(await managers()).toEqual([
+      ['alice', null],
+      ['bob', null],
+      ['carol', null],
+      ['dave', 'alice'],
+    ]);
   });
 
   it('passes over a key naming the identity itself to the next of its accounts', async () => {
@@ -39,13 +59,23 @@ describe.each(DATABASES)('the manager lookup on %s', (kind) => {
     // first account's own id, names alice
     const run = await load('id,name,managerId\n1,alice,\n2,bob,2\n3,carol,99\n4,dave,1\n5,Bob,1\n');
     expect(run.result).toMatchObject({ processed: 4, changed: 1, failed: 0 }); // bob's new account: only bob is read and changes
-    expect(await managers()).toEqual([['alice', null], ['bob', 'alice'], ['carol', null], ['dave', 'alice']]);
+    expect(await managers()).toEqual([
+      ['alice', null],
+      ['bob', 'alice'],
+      ['carol', null],
+      ['dave', 'alice'],
+    ]);
   });
 
   it('takes the first key, in account order, that names someone else', async () => {
     // bob's first account now names carol: she comes before alice
     const run = await load('id,name,managerId\n1,alice,\n2,bob,3\n3,carol,99\n4,dave,1\n5,Bob,1\n');
     expect(run.result).toMatchObject({ processed: 4, changed: 1, failed: 0 });
-    expect(await managers()).toEqual([['alice', null], ['bob', 'carol'], ['carol', null], ['dave', 'alice']]);
+    expect(await managers()).toEqual([
+      ['alice', null],
+      ['bob', 'carol'],
+      ['carol', null],
+      ['dave', 'alice'],
+    ]);
   });
 });

@@ -7,7 +7,15 @@ import { expect, it } from 'vitest';
 import type { TestApp } from '../../helpers/app.js';
 import { waitForTask } from '../../helpers/app.js';
 import {
-  describeOnDatabases, expect400, expect404, newProfile, request, unknownId, V3, VERSIONS, type Version,
+  describeOnDatabases,
+  expect400,
+  expect404,
+  newProfile,
+  request,
+  unknownId,
+  V3,
+  VERSIONS,
+  type Version,
 } from './helpers.js';
 
 /** Arranges identities on a profile. Identities arrive with a later issue; until then only the count exists. */
@@ -108,7 +116,10 @@ describeOnDatabases('identity profiles: delete and bulk delete', (app) => {
   it('bulk delete refuses a body that is not a non-empty array of ids (400)', async () => {
     const t = app();
     for (const payload of [[], {}, [1], [''], 'abc', null]) {
-      const res = await request(t, V3, 'POST', '/bulk-delete', { payload: JSON.stringify(payload), headers: { 'content-type': 'application/json' } });
+      const res = await request(t, V3, 'POST', '/bulk-delete', {
+        payload: JSON.stringify(payload),
+        headers: { 'content-type': 'application/json' },
+      });
       expect400(res);
     }
   });
@@ -122,7 +133,9 @@ describeOnDatabases('identity profiles: delete and bulk delete', (app) => {
 
   it('beta deletes need idn:identity-profile:delete; the other versions need manage', async () => {
     const t = app();
-    const bearer = async (scope: string) => ({ authorization: `Bearer ${await t.token({ scopes: [scope], authorities: ['ORG_ADMIN'] })}` });
+    const bearer = async (scope: string) => ({
+      authorization: `Bearer ${await t.token({ scopes: [scope], authorities: ['ORG_ADMIN'] })}`,
+    });
     const manage = await bearer('idn:identity-profile:manage');
     const del = await bearer('idn:identity-profile:delete');
     const beta = VERSIONS[1];

@@ -26,9 +26,11 @@ export async function closeGate(t: TestApp, table = 'audit_log'): Promise<Gate> 
   await client.query(`lock table ${table} in exclusive mode`);
   const pid = (await client.query('select pg_backend_pid() as pid')).rows[0].pid as number;
   const blocked = async () => {
-    const { rows } = await client.query(`select pid, pg_blocking_pids(pid) as by from pg_stat_activity where datname = current_database()`);
+    const { rows } = await client.query(
+      `select pid, pg_blocking_pids(pid) as by from pg_stat_activity where datname = current_database()`,
+    );
     const behind = new Set<number>([pid]);
-    for (let grew = true; grew;) {
+    for (let grew = true; grew; ) {
       grew = false;
       for (const r of rows) {
         if (!behind.has(r.pid) && (r.by as number[]).some((b) => behind.has(b))) {
@@ -40,7 +42,8 @@ export async function closeGate(t: TestApp, table = 'audit_log'): Promise<Gate> 
     return behind.size - 1;
   };
   return {
-    waiting: (n) => until(async () => (await blocked()) >= n, `${n} sessions waiting behind the gate`).then(() => undefined),
+    waiting: (n) =>
+      until(async () => (await blocked()) >= n, `${n} sessions waiting behind the gate`).then(() => undefined),
     async open() {
       await client.query('commit');
       await client.end();

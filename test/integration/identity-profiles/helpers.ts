@@ -33,7 +33,9 @@ export const V3 = VERSIONS[0];
 
 export const CONTRACTS_PRESENT = sharedDir() !== undefined;
 if (!CONTRACTS_PRESENT) {
-  console.warn('identity-profiles tests: ../shared is absent, so responses are NOT checked against SailPoint\'s OpenAPI documents.');
+  console.warn(
+    "identity-profiles tests: ../shared is absent, so responses are NOT checked against SailPoint's OpenAPI documents.",
+  );
 }
 
 const PG_UP = await postgresReachable();
@@ -47,12 +49,18 @@ export function describeOnDatabases(title: string, body: (app: () => TestApp, ki
   describe.each(DATABASES)(`${title} [%s]`, (kind) => {
     const skip = kind === 'postgres' && !PG_UP;
     let t: TestApp | undefined;
-    beforeAll(async () => { if (!skip) t = await startTestApp(kind); });
-    afterAll(async () => { await t?.close(); });
-    describe.skipIf(skip)(kind, () => body(() => {
-      if (!t) throw new Error('the test app did not start');
-      return t;
-    }, kind));
+    beforeAll(async () => {
+      if (!skip) t = await startTestApp(kind);
+    });
+    afterAll(async () => {
+      await t?.close();
+    });
+    describe.skipIf(skip)(kind, () =>
+      body(() => {
+        if (!t) throw new Error('the test app did not start');
+        return t;
+      }, kind),
+    );
   });
 }
 
@@ -69,9 +77,15 @@ export interface RequestOptions {
  * One request as the admin, its response validated against `version`'s contract whatever the status.
  * `path` is relative to the version's profile base: `''`, `'/export?limit=1'`, `'/{id}'`.
  */
-export async function request(t: TestApp, v: Version, method: InjectOptions['method'], path: string, options: RequestOptions = {}) {
+export async function request(
+  t: TestApp,
+  v: Version,
+  method: InjectOptions['method'],
+  path: string,
+  options: RequestOptions = {},
+) {
   const url = `${v.base}${path}`;
-  const auth = options.auth === undefined ? await t.admin() : options.auth ?? {};
+  const auth = options.auth === undefined ? await t.admin() : (options.auth ?? {});
   const res = await t.app.inject({ method, url, payload: options.payload, headers: { ...auth, ...options.headers } });
   checkContract(v, String(method), options.contractPath ?? url, res);
   return res;
@@ -86,7 +100,8 @@ export function checkContract(v: Version, method: string, url: string, res: Ligh
 
 let counter = 0;
 /** A name unique across tests, runs and databases: `prefix-k3x9a1-7`. */
-export const uniq = (prefix: string) => `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}-${counter++}`;
+export const uniq = (prefix: string) =>
+  `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}-${counter++}`;
 
 /** A new source (each profile needs its own: a source serves at most one profile). */
 export const newSource = (t: TestApp, name = uniq('src')) => apiClient(t).sources.create({ name });
@@ -103,7 +118,11 @@ export async function newProfile(t: TestApp, v: Version = V3, fields: Record<str
 /** The ErrorResponseDto's text (messages and causes), for asserting what a 4xx says. */
 export function errorText(res: LightMyRequestResponse): string {
   const body = res.json();
-  expect(body).toMatchObject({ detailCode: expect.any(String), trackingId: expect.any(String), messages: expect.any(Array) });
+  expect(body).toMatchObject({
+    detailCode: expect.any(String),
+    trackingId: expect.any(String),
+    messages: expect.any(Array),
+  });
   return [...body.messages, ...(body.causes ?? [])].map((m: { text: string }) => m.text).join(' | ');
 }
 
@@ -123,4 +142,4 @@ export function expect404(res: LightMyRequestResponse): void {
 }
 
 /** An id that no object has (32 hex digits, as ISC's). */
-export const unknownId = () => `${Date.now().toString(16)}${'0'.repeat(32)}`.slice(0, 31) + 'f';
+export const unknownId = () => `${`${Date.now().toString(16)}${'0'.repeat(32)}`.slice(0, 31)}f`;

@@ -15,7 +15,9 @@ import { describeOnDatabases, newSource, request, uniq, V3 } from './helpers.js'
 async function importOf(t: TestApp, names: string[]) {
   const sources = await Promise.all(names.map(() => newSource(t)));
   return names.map((name, i) => ({
-    version: 1, self: { type: 'IDENTITY_PROFILE', id: `origin-${i}`, name }, object: { name, description: `from ${name}`, authoritativeSource: { id: sources[i].id } },
+    version: 1,
+    self: { type: 'IDENTITY_PROFILE', id: `origin-${i}`, name },
+    object: { name, description: `from ${name}`, authoritativeSource: { id: sources[i].id } },
   }));
 }
 
@@ -33,9 +35,14 @@ describeOnDatabases('identity profiles: concurrent imports', (app, kind) => {
     const t = app();
     const shared = uniq('shared');
     const [a, b] = [uniq('only-a'), uniq('only-b')];
-    const results = await Promise.all([runImport(t, await importOf(t, [shared, a])), runImport(t, await importOf(t, [shared, b]))]);
+    const results = await Promise.all([
+      runImport(t, await importOf(t, [shared, a])),
+      runImport(t, await importOf(t, [shared, b])),
+    ]);
     for (const r of results) expect(r.importedObjects.length + r.errors.length).toBe(2);
-    expect(results.flatMap((r) => r.importedObjects.map((o: any) => o.name))).toEqual(expect.arrayContaining([a, b, shared]));
+    expect(results.flatMap((r) => r.importedObjects.map((o: any) => o.name))).toEqual(
+      expect.arrayContaining([a, b, shared]),
+    );
     for (const name of [shared, a, b]) expect(await exists(t, name)).toBe(true);
   });
 
@@ -45,10 +52,12 @@ describeOnDatabases('identity profiles: concurrent imports', (app, kind) => {
     const transform = (n: string) => ({ id: newId(), name: n, type: 'lower', attributes: {}, internal: false });
     const failure = await t.services.ctx.withTransaction(async (repos, scope) => {
       await repos.transforms.insert(transform(name));
-      const failed = await scope.attempt(async () => {
-        await repos.transforms.insert(transform(`${name}-undone`));
-        await repos.transforms.insert(transform(name.toUpperCase())); // the unique index refuses it
-      }).catch((e: unknown) => e);
+      const failed = await scope
+        .attempt(async () => {
+          await repos.transforms.insert(transform(`${name}-undone`));
+          await repos.transforms.insert(transform(name.toUpperCase())); // the unique index refuses it
+        })
+        .catch((e: unknown) => e);
       await repos.transforms.insert(transform(`${name}-after`));
       return failed;
     });
@@ -75,11 +84,13 @@ describeOnDatabases('identity profiles: concurrent imports', (app, kind) => {
     const [one, two] = [await firstDone, await secondDone];
     expect(one.errors).toEqual([]);
     expect(one.importedObjects.map((o: any) => o.name)).toEqual([shared, a]);
-    expect(two.errors).toEqual([expect.objectContaining({
-      key: 'IMPORT_FAILED',
-      text: expect.stringMatching(new RegExp(`'${shared}' \\(item 0\\).*(already exists|Duplicate)`)),
-      details: expect.objectContaining({ object: expect.objectContaining({ index: 0, name: shared }) }),
-    })]);
+    expect(two.errors).toEqual([
+      expect.objectContaining({
+        key: 'IMPORT_FAILED',
+        text: expect.stringMatching(new RegExp(`'${shared}' \\(item 0\\).*(already exists|Duplicate)`)),
+        details: expect.objectContaining({ object: expect.objectContaining({ index: 0, name: shared }) }),
+      }),
+    ]);
     expect(two.importedObjects.map((o: any) => o.name)).toEqual([b]);
     const stored = (await request(t, V3, 'GET', `?filters=${encodeURIComponent(`name eq "${shared}"`)}`)).json();
     expect(stored.map((p: any) => p.description)).toEqual([`from ${shared}`]);

@@ -9,12 +9,22 @@ import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { newProfile, request, uniq, V3 } from './helpers.js';
 
 let t: TestApp;
-beforeAll(async () => { t = await startTestApp('pglite'); });
-afterAll(async () => { await t?.close(); });
+beforeAll(async () => {
+  t = await startTestApp('pglite');
+});
+afterAll(async () => {
+  await t?.close();
+});
 
 const q = (s: string) => encodeURIComponent(s);
 const listStatements = async () =>
-  (await sql<{ name: string }>`select name from pg_prepared_statements where name like 'identity_profiles_list_%' order by name`.execute(t.services.database.db)).rows.map((r) => r.name);
+  (
+    await sql<{
+      name: string;
+    }>`select name from pg_prepared_statements where name like 'identity_profiles_list_%' order by name`.execute(
+      t.services.database.db,
+    )
+  ).rows.map((r) => r.name);
 
 it('runs each shape of the list as one named prepared statement, whatever its values [pglite]', async () => {
   const prefix = uniq('prep');

@@ -4,7 +4,17 @@
  */
 import { expect, it } from 'vitest';
 import type { TestApp } from '../../helpers/app.js';
-import { describeOnDatabases, expect400, newProfile, newSource, request, uniq, V3, VERSIONS, type Version } from './helpers.js';
+import {
+  describeOnDatabases,
+  expect400,
+  newProfile,
+  newSource,
+  request,
+  uniq,
+  V3,
+  VERSIONS,
+  type Version,
+} from './helpers.js';
 
 const q = (s: string) => encodeURIComponent(s);
 
@@ -16,7 +26,8 @@ async function threeProfiles(t: TestApp, prefix = uniq('lst')) {
     { suffix: 'C', priority: 20, owner: { type: 'IDENTITY', id: 'o2', name: 'Bob' } },
   ];
   const profiles = [];
-  for (const s of specs) profiles.push(await newProfile(t, V3, { name: `${prefix}-${s.suffix}`, priority: s.priority, owner: s.owner }));
+  for (const s of specs)
+    profiles.push(await newProfile(t, V3, { name: `${prefix}-${s.suffix}`, priority: s.priority, owner: s.owner }));
   return { prefix, profiles };
 }
 
@@ -41,13 +52,26 @@ describeOnDatabases('identity profiles: list', (app) => {
     const prefix = uniq('json');
     const source = await newSource(t);
     const full = await newProfile(t, V3, {
-      name: `${prefix}-full "quoted" \\ ünï`, description: 'line\nbreak\ttab "q"', priority: -5,
-      owner: { type: 'IDENTITY', id: 'o1', name: 'Ann' }, hasTimeBasedAttr: true, authoritativeSource: { id: source.id },
+      name: `${prefix}-full "quoted" \\ ünï`,
+      description: 'line\nbreak\ttab "q"',
+      priority: -5,
+      owner: { type: 'IDENTITY', id: 'o1', name: 'Ann' },
+      hasTimeBasedAttr: true,
+      authoritativeSource: { id: source.id },
       identityExceptionReportReference: { taskResultId: '0123456789abcdef0123456789abcdef', reportName: 'r', extra: 1 },
       identityAttributeConfig: {
-        enabled: true, extra: 'x',
+        enabled: true,
+        extra: 'x',
         attributeTransforms: [
-          { identityAttributeName: 'email', extra: 1, transformDefinition: { type: 'static', attributes: { value: 'a', n: 1.5, nested: { k: [1, null, true] } }, id: 'ignored' } },
+          {
+            identityAttributeName: 'email',
+            extra: 1,
+            transformDefinition: {
+              type: 'static',
+              attributes: { value: 'a', n: 1.5, nested: { k: [1, null, true] } },
+              id: 'ignored',
+            },
+          },
           { identityAttributeName: 'uuid', transformDefinition: { type: 'uuid' } },
         ],
       },
@@ -85,7 +109,8 @@ describeOnDatabases('identity profiles: list', (app) => {
     expect(names(await list(t, V3, `${filter}&offset=3`))).toEqual([]);
     expect((await list(t, V3, `${filter}&limit=0`)).json()).toEqual([]);
     expect((await list(t, V3, `${filter}&limit=250`)).json()).toHaveLength(3);
-    for (const bad of ['251', '-1', 'ten', '1.5']) expect400(await request(t, V3, 'GET', `?limit=${bad}`), /limit/, new RegExp(`'${bad.replace('.', '\\.')}'`));
+    for (const bad of ['251', '-1', 'ten', '1.5'])
+      expect400(await request(t, V3, 'GET', `?limit=${bad}`), /limit/, new RegExp(`'${bad.replace('.', '\\.')}'`));
     expect400(await request(t, V3, 'GET', '?offset=-1'), /offset/);
   });
 
@@ -104,7 +129,10 @@ describeOnDatabases('identity profiles: list', (app) => {
     const { prefix, profiles } = await threeProfiles(t);
     const scope = `name sw "${prefix}"`;
     const ids = profiles.map((p) => p.id).sort();
-    const byId = (f: string) => list(t, V3, `filters=${q(`${scope} and ${f}`)}&sorters=id`).then((r) => r.json().map((p: { id: string }) => p.id));
+    const byId = (f: string) =>
+      list(t, V3, `filters=${q(`${scope} and ${f}`)}&sorters=id`).then((r) =>
+        r.json().map((p: { id: string }) => p.id),
+      );
     expect(await byId(`id eq "${ids[1]}"`)).toEqual([ids[1]]);
     expect(await byId(`id ne "${ids[1]}"`)).toEqual([ids[0], ids[2]]);
     expect(await byId(`id ge "${ids[1]}"`)).toEqual([ids[1], ids[2]]);
@@ -164,7 +192,9 @@ describeOnDatabases('identity profiles: list', (app) => {
     expect((await sorted('id')).map((p: any) => p.id)).toEqual(profiles.map((p) => p.id).sort());
     const byCreated = (await sorted('created,name')).map((p: any) => p.created);
     expect(byCreated).toEqual([...byCreated].sort());
-    await request(t, V3, 'PATCH', `/${profiles[0].id}`, { payload: [{ op: 'replace', path: '/description', value: 'touched' }] });
+    await request(t, V3, 'PATCH', `/${profiles[0].id}`, {
+      payload: [{ op: 'replace', path: '/description', value: 'touched' }],
+    });
     const byModified = await sorted('-modified');
     expect(byModified[0].id).toBe(profiles[0].id);
     expect((await sorted('name,-priority')).map((p: any) => p.name)).toEqual([a, b, c]);
@@ -173,7 +203,13 @@ describeOnDatabases('identity profiles: list', (app) => {
   it('refuses unsupported fields, operators and sorters, naming them and where (400)', async () => {
     const t = app();
     const bad = (filters: string) => request(t, V3, 'GET', `?filters=${q(filters)}`);
-    expect400(await bad('description eq "x"'), /filter/, /'description'/, /position 0/, /supported: id, name, priority/);
+    expect400(
+      await bad('description eq "x"'),
+      /filter/,
+      /'description'/,
+      /position 0/,
+      /supported: id, name, priority/,
+    );
     expect400(await bad('name eq "a" and owner.id eq "x"'), /'owner\.id'/, /position 16/);
     expect400(await bad('priority gt 5'), /'gt'/, /'priority'/, /position 9/, /eq, ne/);
     expect400(await bad('name co "x"'), /'co'/, /'name'/);

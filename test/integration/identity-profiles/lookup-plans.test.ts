@@ -19,14 +19,22 @@ describeOnDatabases('identity profiles: lookups by id without statistics', (app)
   ])('%s uses the primary key and no index on the tenant (generic plan)', async (_, text, args) => {
     const { db } = app().services.database;
     // as many rows as bench/api makes, added without ANALYZE (autovacuum would come later, if at all)
-    await sql.raw(`insert into sources (id, name) select 'plan-s' || g, 'plan source ' || g from generate_series(1, ${PROFILES}) g on conflict do nothing`).execute(db);
-    await sql.raw(`insert into identity_profiles (id, name, priority, authoritative_source_id, identity_attribute_config, has_time_based_attr, json_head, json_tail)
-        select 'plan-p' || g, 'plan profile ' || g, g, 'plan-s' || g, '{}', false, '', '' from generate_series(1, ${PROFILES}) g on conflict do nothing`).execute(db);
+    await sql
+      .raw(
+        `insert into sources (id, name) select 'plan-s' || g, 'plan source ' || g from generate_series(1, ${PROFILES}) g on conflict do nothing`,
+      )
+      .execute(db);
+    await sql
+      .raw(`insert into identity_profiles (id, name, priority, authoritative_source_id, identity_attribute_config, has_time_based_attr, json_head, json_tail)
+        select 'plan-p' || g, 'plan profile ' || g, g, 'plan-s' || g, '{}', false, '', '' from generate_series(1, ${PROFILES}) g on conflict do nothing`)
+      .execute(db);
     const plan = await db.connection().execute(async (c) => {
       await sql`set plan_cache_mode = force_generic_plan`.execute(c);
       await sql.raw(`prepare lookup_plan as ${text}`).execute(c);
       try {
-        return (await sql.raw<{ 'QUERY PLAN': string }>(`explain execute lookup_plan(${args})`).execute(c)).rows.map((r) => r['QUERY PLAN']).join('\n');
+        return (await sql.raw<{ 'QUERY PLAN': string }>(`explain execute lookup_plan(${args})`).execute(c)).rows
+          .map((r) => r['QUERY PLAN'])
+          .join('\n');
       } finally {
         await sql`deallocate lookup_plan`.execute(c);
         await sql`reset plan_cache_mode`.execute(c);

@@ -18,7 +18,14 @@ describeOnDatabases('identity profiles: keys inside stored JSON', (app) => {
     };
     const name = uniq('nested');
     const created = await request(t, V3, 'POST', '', {
-      payload: { name, authoritativeSource: { id: source.id }, identityAttributeConfig: { enabled: true, attributeTransforms: [{ identityAttributeName: 'department', transformDefinition }] } },
+      payload: {
+        name,
+        authoritativeSource: { id: source.id },
+        identityAttributeConfig: {
+          enabled: true,
+          attributeTransforms: [{ identityAttributeName: 'department', transformDefinition }],
+        },
+      },
     });
     expect(created.statusCode, created.body).toBe(201);
     const id = created.json().id;

@@ -6,32 +6,43 @@
 import { expect, it } from 'vitest';
 import { waitForTask } from '../../helpers/app.js';
 import {
-  describeOnDatabases, expect400, expect404, newProfile, newSource, request, unknownId, V3, VERSIONS,
+  describeOnDatabases,
+  expect400,
+  expect404,
+  newProfile,
+  newSource,
+  request,
+  unknownId,
+  V3,
+  VERSIONS,
 } from './helpers.js';
 
 const STANDARD = ['uid', 'firstname', 'lastname', 'email', 'displayName'];
 const LEGACY_PREVIEW = new Set(['v3', 'beta']);
 
 describeOnDatabases('identity profiles: default config, processing and preview', (app) => {
-  it.each(VERSIONS)('$name: default-identity-attribute-config proposes the standard mappings from the authoritative source', async (v) => {
-    const t = app();
-    const source = await newSource(t);
-    const profile = await newProfile(t, v, { authoritativeSource: { id: source.id } });
-    const res = await request(t, v, 'GET', `/${profile.id}/default-identity-attribute-config`);
-    expect(res.statusCode, res.body).toBe(200);
-    const config = res.json();
-    expect(config.enabled).toBe(true);
-    const names = config.attributeTransforms.map((m: any) => m.identityAttributeName);
-    expect(names).toEqual(expect.arrayContaining(STANDARD));
-    for (const m of config.attributeTransforms) {
-      expect(m.transformDefinition).toMatchObject({
-        type: 'accountAttribute',
-        attributes: { attributeName: expect.any(String), sourceName: source.name, sourceId: source.id },
-      });
-    }
-  });
+  it.each(VERSIONS)(
+    '$name: default-identity-attribute-config proposes the standard mappings from the authoritative source',
+    async (v) => {
+      const t = app();
+      const source = await newSource(t);
+      const profile = await newProfile(t, v, { authoritativeSource: { id: source.id } });
+      const res = await request(t, v, 'GET', `/${profile.id}/default-identity-attribute-config`);
+      expect(res.statusCode, res.body).toBe(200);
+      const config = res.json();
+      expect(config.enabled).toBe(true);
+      const names = config.attributeTransforms.map((m: any) => m.identityAttributeName);
+      expect(names).toEqual(expect.arrayContaining(STANDARD));
+      for (const m of config.attributeTransforms) {
+        expect(m.transformDefinition).toMatchObject({
+          type: 'accountAttribute',
+          attributes: { attributeName: expect.any(String), sourceName: source.name, sourceId: source.id },
+        });
+      }
+    },
+  );
 
-  it('the proposed config is accepted as the profile\'s mappings, which then need a refresh', async () => {
+  it("the proposed config is accepted as the profile's mappings, which then need a refresh", async () => {
     const t = app();
     const profile = await newProfile(t);
     const config = (await request(t, V3, 'GET', `/${profile.id}/default-identity-attribute-config`)).json();
@@ -61,7 +72,10 @@ describeOnDatabases('identity profiles: default config, processing and preview',
     const task = await t.app.inject({ method: 'GET', url: location, headers: await t.admin() });
     expect(task.statusCode, task.body).toBe(200);
     // task-status.v1 knows no IDENTITY_PROFILE target type (APPLICATION, IDENTITY or null)
-    expect(task.json()).toMatchObject({ id: taskId, target: { type: v.name === 'v1' ? null : 'IDENTITY_PROFILE', id: profile.id, name: profile.name } });
+    expect(task.json()).toMatchObject({
+      id: taskId,
+      target: { type: v.name === 'v1' ? null : 'IDENTITY_PROFILE', id: profile.id, name: profile.name },
+    });
     expect((await waitForTask(t, taskId)).completionStatus).toBe('Success');
   });
 
@@ -80,11 +94,15 @@ describeOnDatabases('identity profiles: default config, processing and preview',
     expect(after).toMatchObject({ identityRefreshRequired: false, identityCount: 0 });
   });
 
-  it('process-identities accepts the SDK\'s empty form POST, an empty JSON POST and no body at all', async () => {
+  it("process-identities accepts the SDK's empty form POST, an empty JSON POST and no body at all", async () => {
     const t = app();
     const profile = await newProfile(t);
     const url = `/${profile.id}/process-identities`;
-    const variants: Array<Record<string, string>> = [{ 'content-type': 'application/x-www-form-urlencoded' }, { 'content-type': 'application/json' }, {}];
+    const variants: Array<Record<string, string>> = [
+      { 'content-type': 'application/x-www-form-urlencoded' },
+      { 'content-type': 'application/json' },
+      {},
+    ];
     for (const headers of variants) {
       const res = await request(t, V3, 'POST', url, { headers, payload: '' });
       expect(res.statusCode, `${JSON.stringify(headers)} ${res.body}`).toBe(202);
@@ -101,8 +119,18 @@ describeOnDatabases('identity profiles: default config, processing and preview',
   it.each(VERSIONS)('$name: identity-preview without an identityId is 400', async (v) => {
     const t = app();
     expect400(await request(t, v, 'POST', '/identity-preview', { payload: {} }), /identityId/);
-    expect400(await request(t, v, 'POST', '/identity-preview', { payload: { identityAttributeConfig: { enabled: true, attributeTransforms: [] } } }), /identityId/);
-    expect400(await request(t, v, 'POST', '/identity-preview', { payload: JSON.stringify([]), headers: { 'content-type': 'application/json' } }));
+    expect400(
+      await request(t, v, 'POST', '/identity-preview', {
+        payload: { identityAttributeConfig: { enabled: true, attributeTransforms: [] } },
+      }),
+      /identityId/,
+    );
+    expect400(
+      await request(t, v, 'POST', '/identity-preview', {
+        payload: JSON.stringify([]),
+        headers: { 'content-type': 'application/json' },
+      }),
+    );
   });
 
   it.each(VERSIONS)('$name: identity-preview of an unknown identity is 400 naming it', async (v) => {
@@ -115,16 +143,31 @@ describeOnDatabases('identity profiles: default config, processing and preview',
     expect400(res, new RegExp(id));
   });
 
-  it.each(VERSIONS)('$name: top-level transform types in a preview (only accountAttribute, reference, rule in v3 and beta)', async (v) => {
-    const t = app();
-    const source = await newSource(t);
-    const id = unknownId();
-    const attributeTransforms = [
-      { identityAttributeName: 'uid', transformDefinition: { type: 'accountAttribute', attributes: { attributeName: 'id', sourceName: source.name } } },
-      { identityAttributeName: 'department', transformDefinition: { type: 'static', attributes: { value: 'Sales' } } },
-    ];
-    const res = await request(t, v, 'POST', '/identity-preview', { payload: { identityId: id, identityAttributeConfig: { enabled: true, attributeTransforms } } });
-    if (LEGACY_PREVIEW.has(v.name)) expect400(res, /'static'/, /attributeTransforms\[1\] \(department\)/, /accountAttribute, reference, rule/);
-    else expect400(res, new RegExp(id)); // the type is fine here; the identity is what is unknown
-  });
+  it.each(VERSIONS)(
+    '$name: top-level transform types in a preview (only accountAttribute, reference, rule in v3 and beta)',
+    async (v) => {
+      const t = app();
+      const source = await newSource(t);
+      const id = unknownId();
+      const attributeTransforms = [
+        {
+          identityAttributeName: 'uid',
+          transformDefinition: {
+            type: 'accountAttribute',
+            attributes: { attributeName: 'id', sourceName: source.name },
+          },
+        },
+        {
+          identityAttributeName: 'department',
+          transformDefinition: { type: 'static', attributes: { value: 'Sales' } },
+        },
+      ];
+      const res = await request(t, v, 'POST', '/identity-preview', {
+        payload: { identityId: id, identityAttributeConfig: { enabled: true, attributeTransforms } },
+      });
+      if (LEGACY_PREVIEW.has(v.name))
+        expect400(res, /'static'/, /attributeTransforms\[1\] \(department\)/, /accountAttribute, reference, rule/);
+      else expect400(res, new RegExp(id)); // the type is fine here; the identity is what is unknown
+    },
+  );
 });

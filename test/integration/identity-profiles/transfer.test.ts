@@ -6,7 +6,16 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import {
-  describeOnDatabases, expect400, newProfile, newSource, request, uniq, unknownId, V3, VERSIONS, type Version,
+  describeOnDatabases,
+  expect400,
+  newProfile,
+  newSource,
+  request,
+  uniq,
+  unknownId,
+  V3,
+  VERSIONS,
+  type Version,
 } from './helpers.js';
 
 const q = (s: string) => encodeURIComponent(s);
@@ -33,10 +42,15 @@ async function richProfile(t: TestApp, v: Version, name = uniq('exp')) {
     authoritativeSource: { id: source.id },
     identityAttributeConfig: {
       enabled: true,
-      attributeTransforms: [{
-        identityAttributeName: 'email',
-        transformDefinition: { type: 'accountAttribute', attributes: { attributeName: 'mail', sourceName: source.name, sourceId: source.id } },
-      }],
+      attributeTransforms: [
+        {
+          identityAttributeName: 'email',
+          transformDefinition: {
+            type: 'accountAttribute',
+            attributes: { attributeName: 'mail', sourceName: source.name, sourceId: source.id },
+          },
+        },
+      ],
     },
   });
   return { source, profile };
@@ -44,22 +58,37 @@ async function richProfile(t: TestApp, v: Version, name = uniq('exp')) {
 
 /** What must survive a move between tenants (ids and timestamps are the target's own). */
 const portable = (p: any) => ({
-  name: p.name, description: p.description, owner: p.owner, priority: p.priority, hasTimeBasedAttr: p.hasTimeBasedAttr,
-  sourceName: p.authoritativeSource.name, identityExceptionReportReference: p.identityExceptionReportReference,
+  name: p.name,
+  description: p.description,
+  owner: p.owner,
+  priority: p.priority,
+  hasTimeBasedAttr: p.hasTimeBasedAttr,
+  sourceName: p.authoritativeSource.name,
+  identityExceptionReportReference: p.identityExceptionReportReference,
   enabled: p.identityAttributeConfig.enabled,
-  mappings: p.identityAttributeConfig.attributeTransforms.map((m: any) => [m.identityAttributeName, m.transformDefinition.type, m.transformDefinition.attributes.attributeName]),
+  mappings: p.identityAttributeConfig.attributeTransforms.map((m: any) => [
+    m.identityAttributeName,
+    m.transformDefinition.type,
+    m.transformDefinition.attributes.attributeName,
+  ]),
 });
 
 describeOnDatabases('identity profiles: export and import', (app, kind) => {
   let target: TestApp;
-  beforeAll(async () => { target = await startTestApp(kind); });
-  afterAll(async () => { await target?.close(); });
+  beforeAll(async () => {
+    target = await startTestApp(kind);
+  });
+  afterAll(async () => {
+    await target?.close();
+  });
 
   it.each(VERSIONS)('$name: exports sp-config objects {version: 1, self, object}', async (v) => {
     const t = app();
     const { profile } = await richProfile(t, v);
     const exported = await exportWhere(t, v, `name eq "${profile.name}"`);
-    expect(exported).toEqual([{ version: 1, self: { type: 'IDENTITY_PROFILE', id: profile.id, name: profile.name }, object: profile }]);
+    expect(exported).toEqual([
+      { version: 1, self: { type: 'IDENTITY_PROFILE', id: profile.id, name: profile.name }, object: profile },
+    ]);
   });
 
   it('export filters id, name, priority with eq and ne, sorts by id, name, priority, and pages', async () => {
@@ -76,7 +105,9 @@ describeOnDatabases('identity profiles: export and import', (app, kind) => {
     expect(names(await exportWhere(t, V3, `${pair} and priority ne 6`))).toEqual([a.name]);
     expect(names(await exportWhere(t, V3, pair, '&sorters=-priority'))).toEqual([b.name, a.name]);
     expect(names(await exportWhere(t, V3, pair, '&sorters=-name'))).toEqual([b.name, a.name]);
-    expect(names(await exportWhere(t, V3, pair, '&sorters=id'))).toEqual([a, b].sort((x, y) => (x.id < y.id ? -1 : 1)).map((p) => p.name));
+    expect(names(await exportWhere(t, V3, pair, '&sorters=id'))).toEqual(
+      [a, b].sort((x, y) => (x.id < y.id ? -1 : 1)).map((p) => p.name),
+    );
     expect(names(await exportWhere(t, V3, pair, '&sorters=name&limit=1&offset=1'))).toEqual([b.name]);
   });
 
@@ -109,8 +140,13 @@ describeOnDatabases('identity profiles: export and import', (app, kind) => {
     changed[0].object.name = profile.name.toUpperCase();
     const updated = await importItems(target, v, changed);
     expect(updated.errors).toEqual([]);
-    expect(updated.importedObjects).toEqual([{ type: 'IDENTITY_PROFILE', id: newId, name: profile.name.toUpperCase() }]);
-    expect((await request(target, v, 'GET', `/${newId}`)).json()).toMatchObject({ id: newId, description: 'changed at the origin' });
+    expect(updated.importedObjects).toEqual([
+      { type: 'IDENTITY_PROFILE', id: newId, name: profile.name.toUpperCase() },
+    ]);
+    expect((await request(target, v, 'GET', `/${newId}`)).json()).toMatchObject({
+      id: newId,
+      description: 'changed at the origin',
+    });
   });
 
   it('resolves the authoritative source by id before its name', async () => {
@@ -118,10 +154,13 @@ describeOnDatabases('identity profiles: export and import', (app, kind) => {
     const source = await newSource(t);
     const decoy = await newSource(t);
     const name = uniq('byid');
-    const result = await importItems(t, V3, [{
-      version: 1, self: { type: 'IDENTITY_PROFILE', id: 'x', name },
-      object: { name, authoritativeSource: { type: 'SOURCE', id: source.id, name: decoy.name } },
-    }]);
+    const result = await importItems(t, V3, [
+      {
+        version: 1,
+        self: { type: 'IDENTITY_PROFILE', id: 'x', name },
+        object: { name, authoritativeSource: { type: 'SOURCE', id: source.id, name: decoy.name } },
+      },
+    ]);
     expect(result.errors).toEqual([]);
     const got = (await request(t, V3, 'GET', `/${result.importedObjects[0].id}`)).json();
     expect(got.authoritativeSource).toEqual({ type: 'SOURCE', id: source.id, name: source.name });
@@ -133,14 +172,22 @@ describeOnDatabases('identity profiles: export and import', (app, kind) => {
     const bad = uniq('bad');
     const source = await newSource(t);
     const result = await importItems(t, v, [
-      { version: 1, self: { type: 'IDENTITY_PROFILE', id: 'a', name: bad }, object: { name: bad, authoritativeSource: { type: 'SOURCE', id: unknownId(), name: uniq('nowhere') } } },
-      { version: 1, self: { type: 'IDENTITY_PROFILE', id: 'b', name: good }, object: { name: good, authoritativeSource: { type: 'SOURCE', id: unknownId(), name: source.name } } },
+      {
+        version: 1,
+        self: { type: 'IDENTITY_PROFILE', id: 'a', name: bad },
+        object: { name: bad, authoritativeSource: { type: 'SOURCE', id: unknownId(), name: uniq('nowhere') } },
+      },
+      {
+        version: 1,
+        self: { type: 'IDENTITY_PROFILE', id: 'b', name: good },
+        object: { name: good, authoritativeSource: { type: 'SOURCE', id: unknownId(), name: source.name } },
+      },
     ]);
     expect(result.errors).toHaveLength(1);
     expect(result.errors[0].text).toContain(bad);
     expect(result.importedObjects.map((o: any) => o.name)).toEqual([good]);
-    expect((await exportWhere(t, v, `name eq "${bad}"`))).toEqual([]);
-    expect((await exportWhere(t, v, `name eq "${good}"`))).toHaveLength(1);
+    expect(await exportWhere(t, v, `name eq "${bad}"`)).toEqual([]);
+    expect(await exportWhere(t, v, `name eq "${good}"`)).toHaveLength(1);
   });
 
   it.each(VERSIONS)('$name: ?dryRun=true reports what would happen and writes nothing', async (v) => {
@@ -149,7 +196,10 @@ describeOnDatabases('identity profiles: export and import', (app, kind) => {
     const exported = await exportWhere(t, v, `id eq "${profile.id}"`);
     await newSource(target, profile.authoritativeSource.name);
     const fresh = uniq('dry');
-    const items = [...exported, { ...exported[0], self: { ...exported[0].self, name: fresh }, object: { ...exported[0].object, name: fresh } }];
+    const items = [
+      ...exported,
+      { ...exported[0], self: { ...exported[0].self, name: fresh }, object: { ...exported[0].object, name: fresh } },
+    ];
     const before = (await request(target, v, 'GET', '?count=true&limit=0')).headers['x-total-count'];
     const result = await importItems(target, v, items, '?dryRun=true');
     expect(result.errors).toEqual([expect.objectContaining({ text: expect.stringContaining('at most one profile') })]);
@@ -164,13 +214,28 @@ describeOnDatabases('identity profiles: export and import', (app, kind) => {
     const source = await newSource(t);
     const name = uniq('lostmap');
     const lost = uniq('lost-source');
-    const result = await importItems(t, V3, [{
-      version: 1, self: { type: 'IDENTITY_PROFILE', id: 'x', name },
-      object: {
-        name, authoritativeSource: { id: source.id },
-        identityAttributeConfig: { enabled: true, attributeTransforms: [{ identityAttributeName: 'email', transformDefinition: { type: 'accountAttribute', attributes: { attributeName: 'mail', sourceName: lost, sourceId: unknownId() } } }] },
+    const result = await importItems(t, V3, [
+      {
+        version: 1,
+        self: { type: 'IDENTITY_PROFILE', id: 'x', name },
+        object: {
+          name,
+          authoritativeSource: { id: source.id },
+          identityAttributeConfig: {
+            enabled: true,
+            attributeTransforms: [
+              {
+                identityAttributeName: 'email',
+                transformDefinition: {
+                  type: 'accountAttribute',
+                  attributes: { attributeName: 'mail', sourceName: lost, sourceId: unknownId() },
+                },
+              },
+            ],
+          },
+        },
       },
-    }]);
+    ]);
     expect(result.importedObjects).toEqual([]);
     expect(result.errors).toHaveLength(1);
     expect(result.errors[0].text).toMatch(/attributeTransforms\[0\] \(email\)/);
@@ -182,7 +247,11 @@ describeOnDatabases('identity profiles: export and import', (app, kind) => {
     const result = await importItems(t, V3, [
       { version: 1, self: { type: 'SOURCE', id: 'x', name: 'a source' }, object: { name: 'a source' } },
       { version: 1, self: { type: 'IDENTITY_PROFILE', id: 'y', name: 'no source' }, object: { name: uniq('nosrc') } },
-      { version: 1, self: { type: 'IDENTITY_PROFILE', id: 'z', name: 'no name' }, object: { authoritativeSource: { id: 'q' } } },
+      {
+        version: 1,
+        self: { type: 'IDENTITY_PROFILE', id: 'z', name: 'no name' },
+        object: { authoritativeSource: { id: 'q' } },
+      },
     ]);
     expect(result.errors).toHaveLength(3);
     expect(result.importedObjects).toEqual([]);
@@ -191,7 +260,12 @@ describeOnDatabases('identity profiles: export and import', (app, kind) => {
   it.each(VERSIONS)('$name: refuses an import body that is not an array of objects (400)', async (v) => {
     const t = app();
     expect400(await request(t, v, 'POST', '/import', { payload: { version: 1 } }));
-    expect400(await request(t, v, 'POST', '/import', { payload: JSON.stringify([1]), headers: { 'content-type': 'application/json' } }));
+    expect400(
+      await request(t, v, 'POST', '/import', {
+        payload: JSON.stringify([1]),
+        headers: { 'content-type': 'application/json' },
+      }),
+    );
   });
 
   it.each(VERSIONS)('$name: an empty import is an empty ObjectImportResult', async (v) => {

@@ -13,24 +13,34 @@ import { describeOnDatabases, expect400, newSource, request, uniq, V3 } from './
 const JSON_PATCH = { 'content-type': 'application/json-patch+json' };
 
 async function newTransform(t: TestApp, name = uniq('Ref Target')): Promise<{ id: string; name: string }> {
-  const res = await t.app.inject({ method: 'POST', url: '/v3/transforms', headers: await t.admin(), payload: { name, type: 'lower', attributes: {} } });
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/v3/transforms',
+    headers: await t.admin(),
+    payload: { name, type: 'lower', attributes: {} },
+  });
   expect(res.statusCode, res.body).toBe(201);
   return res.json();
 }
 
 const referencing = (name: string) => ({
   enabled: true,
-  attributeTransforms: [{ identityAttributeName: 'department', transformDefinition: { type: 'reference', attributes: { id: name } } }],
+  attributeTransforms: [
+    { identityAttributeName: 'department', transformDefinition: { type: 'reference', attributes: { id: name } } },
+  ],
 });
 
-const deleteTransform = async (t: TestApp, id: string) => t.app.inject({ method: 'DELETE', url: `/v3/transforms/${id}`, headers: await t.admin() });
+const deleteTransform = async (t: TestApp, id: string) =>
+  t.app.inject({ method: 'DELETE', url: `/v3/transforms/${id}`, headers: await t.admin() });
 const transformExists = async (t: TestApp, id: string) =>
   (await t.app.inject({ method: 'GET', url: `/v3/transforms/${id}`, headers: await t.admin() })).statusCode === 200;
 
 /** Creates a profile referencing `transformName` (on `source`: make it before a gate closes, as creating it writes an audit entry). */
 async function createReferencing(t: TestApp, transformName: string, source?: { id: string }, name = uniq('refprof')) {
   source ??= await newSource(t);
-  return request(t, V3, 'POST', '', { payload: { name, authoritativeSource: { id: source.id }, identityAttributeConfig: referencing(transformName) } });
+  return request(t, V3, 'POST', '', {
+    payload: { name, authoritativeSource: { id: source.id }, identityAttributeConfig: referencing(transformName) },
+  });
 }
 
 /** Every stored profile's references to transforms that do not exist (none, whatever the races did). */
@@ -38,7 +48,9 @@ async function danglingReferences(t: TestApp): Promise<string[]> {
   const headers = await t.admin();
   const transforms = new Set<string>();
   for (let offset = 0; ; offset += 250) {
-    const page = (await t.app.inject({ method: 'GET', url: `/v3/transforms?limit=250&offset=${offset}`, headers })).json();
+    const page = (
+      await t.app.inject({ method: 'GET', url: `/v3/transforms?limit=250&offset=${offset}`, headers })
+    ).json();
     for (const x of page) transforms.add(x.name.toLowerCase());
     if (page.length < 250) break;
   }
@@ -79,22 +91,45 @@ describeOnDatabases('identity profiles: references to transforms under concurren
     const created = await createReferencing(t, x.name);
     expect(created.statusCode, created.body).toBe(201);
     const profile = created.json();
-    const patch = (ops: unknown) => request(t, V3, 'PATCH', `/${profile.id}`, { payload: JSON.stringify(ops), headers: JSON_PATCH });
-    expect((await patch([{ op: 'remove', path: '/identityAttributeConfig/attributeTransforms/0' }])).statusCode).toBe(200);
+    const patch = (ops: unknown) =>
+      request(t, V3, 'PATCH', `/${profile.id}`, { payload: JSON.stringify(ops), headers: JSON_PATCH });
+    expect((await patch([{ op: 'remove', path: '/identityAttributeConfig/attributeTransforms/0' }])).statusCode).toBe(
+      200,
+    );
     // the fast path (a version this process knows) adds it back
-    const added = await patch([{ op: 'add', path: '/identityAttributeConfig/attributeTransforms/-', value: referencing(x.name.toUpperCase()).attributeTransforms[0] }]);
+    const added = await patch([
+      {
+        op: 'add',
+        path: '/identityAttributeConfig/attributeTransforms/-',
+        value: referencing(x.name.toUpperCase()).attributeTransforms[0],
+      },
+    ]);
     expect(added.statusCode, added.body).toBe(200);
     expect400(await deleteTransform(t, x.id), new RegExp(profile.name));
     expect((await patch([{ op: 'replace', path: '/description', value: 'mappings untouched' }])).statusCode).toBe(200);
     expect400(await deleteTransform(t, x.id), new RegExp(profile.name));
-    expect((await patch([{ op: 'remove', path: '/identityAttributeConfig/attributeTransforms/0' }])).statusCode).toBe(200);
+    expect((await patch([{ op: 'remove', path: '/identityAttributeConfig/attributeTransforms/0' }])).statusCode).toBe(
+      200,
+    );
 
     const imported = await request(t, V3, 'POST', '/import', {
-      payload: [{ version: 1, self: { type: 'IDENTITY_PROFILE', id: 'x', name: profile.name }, object: { ...profile, identityAttributeConfig: referencing(x.name) } }],
+      payload: [
+        {
+          version: 1,
+          self: { type: 'IDENTITY_PROFILE', id: 'x', name: profile.name },
+          object: { ...profile, identityAttributeConfig: referencing(x.name) },
+        },
+      ],
     });
     expect(imported.json().errors).toEqual([]);
     expect400(await deleteTransform(t, x.id), new RegExp(profile.name));
-    expect((await patch([{ op: 'replace', path: '/identityAttributeConfig', value: { enabled: true, attributeTransforms: [] } }])).statusCode).toBe(200);
+    expect(
+      (
+        await patch([
+          { op: 'replace', path: '/identityAttributeConfig', value: { enabled: true, attributeTransforms: [] } },
+        ])
+      ).statusCode,
+    ).toBe(200);
     expect((await deleteTransform(t, x.id)).statusCode).toBe(204);
   });
 
@@ -103,7 +138,12 @@ describeOnDatabases('identity profiles: references to transforms under concurren
     const x = await newTransform(t);
     const headers = await t.admin();
     const [user, deleted] = await Promise.all([
-      t.app.inject({ method: 'POST', url: '/v3/transforms', headers, payload: { name: uniq('User'), type: 'reference', attributes: { id: x.name } } }),
+      t.app.inject({
+        method: 'POST',
+        url: '/v3/transforms',
+        headers,
+        payload: { name: uniq('User'), type: 'reference', attributes: { id: x.name } },
+      }),
       deleteTransform(t, x.id),
     ]);
     expect([user.statusCode, deleted.statusCode].sort(), `${user.body} ${deleted.body}`).toSatisfy(
@@ -134,15 +174,24 @@ describeOnDatabases('identity profiles: references to transforms under concurren
   it('a profile written while its transform is being deleted is refused once the delete commits (create, PATCH, import)', async () => {
     const t = app();
     const source = await newSource(t);
-    const existing = (await request(t, V3, 'POST', '', { payload: { name: uniq('patched'), authoritativeSource: { id: source.id } } })).json();
+    const existing = (
+      await request(t, V3, 'POST', '', { payload: { name: uniq('patched'), authoritativeSource: { id: source.id } } })
+    ).json();
     const spare = await newSource(t);
     // the PATCH below starts from a version this process knows: the fast path's single statement
-    expect((await request(t, V3, 'PATCH', `/${existing.id}`, { payload: '[]', headers: JSON_PATCH })).statusCode).toBe(200);
+    expect((await request(t, V3, 'PATCH', `/${existing.id}`, { payload: '[]', headers: JSON_PATCH })).statusCode).toBe(
+      200,
+    );
     const writes: Array<[string, (name: string) => Promise<LightMyRequestResponse>]> = [
       ['create', (name) => createReferencing(t, name, spare)],
-      ['PATCH', (name) => request(t, V3, 'PATCH', `/${existing.id}`, {
-        payload: JSON.stringify([{ op: 'replace', path: '/identityAttributeConfig', value: referencing(name) }]), headers: JSON_PATCH,
-      })],
+      [
+        'PATCH',
+        (name) =>
+          request(t, V3, 'PATCH', `/${existing.id}`, {
+            payload: JSON.stringify([{ op: 'replace', path: '/identityAttributeConfig', value: referencing(name) }]),
+            headers: JSON_PATCH,
+          }),
+      ],
     ];
     for (const [what, write] of writes) {
       const x = await newTransform(t);
@@ -163,15 +212,22 @@ describeOnDatabases('identity profiles: references to transforms under concurren
     const [a, b] = [uniq('imp-a'), uniq('imp-b')];
     const importing = request(t, V3, 'POST', '/import', {
       payload: [a, b].map((name, i) => ({
-        version: 1, self: { type: 'IDENTITY_PROFILE', id: name, name },
-        object: { name, authoritativeSource: { id: sources[i].id }, ...(i === 0 ? { identityAttributeConfig: referencing(x.name) } : {}) },
+        version: 1,
+        self: { type: 'IDENTITY_PROFILE', id: name, name },
+        object: {
+          name,
+          authoritativeSource: { id: sources[i].id },
+          ...(i === 0 ? { identityAttributeConfig: referencing(x.name) } : {}),
+        },
       })),
     });
     await gate.waiting(2);
     await gate.open();
     expect((await deleting).statusCode).toBe(204);
     const result = (await importing).json();
-    expect(result.errors).toEqual([expect.objectContaining({ text: expect.stringMatching(new RegExp(`${a}.*transform '${x.name}'`, 'i')) })]);
+    expect(result.errors).toEqual([
+      expect.objectContaining({ text: expect.stringMatching(new RegExp(`${a}.*transform '${x.name}'`, 'i')) }),
+    ]);
     expect(result.importedObjects.map((o: any) => o.name)).toEqual([b]);
     expect(await danglingReferences(t)).toEqual([]);
   });

@@ -7,8 +7,10 @@ import { expect, it } from 'vitest';
 import { loadClient } from '../../helpers/loads.js';
 import { describeOnDatabases, request, uniq, V3 } from './helpers.js';
 
-const mapping = (identityAttributeName: string, attributeName: string, sourceName: string) =>
-  ({ identityAttributeName, transformDefinition: { type: 'accountAttribute', attributes: { attributeName, sourceName } } });
+const mapping = (identityAttributeName: string, attributeName: string, sourceName: string) => ({
+  identityAttributeName,
+  transformDefinition: { type: 'accountAttribute', attributes: { attributeName, sourceName } },
+});
 const warnings = (res: { headers: Record<string, unknown> }) => [res.headers.warning ?? []].flat() as string[];
 
 describeOnDatabases('unknown account attributes in mappings', (app) => {
@@ -26,8 +28,16 @@ describeOnDatabases('unknown account attributes in mappings', (app) => {
     const source = await sourceWithColumns();
     const created = await request(t, V3, 'POST', '', {
       payload: {
-        name: uniq('warn'), authoritativeSource: { id: source.id },
-        identityAttributeConfig: { enabled: true, attributeTransforms: [mapping('title', 'title', source.name), mapping('department', 'dépt', source.name), mapping('location', 'office', source.name)] },
+        name: uniq('warn'),
+        authoritativeSource: { id: source.id },
+        identityAttributeConfig: {
+          enabled: true,
+          attributeTransforms: [
+            mapping('title', 'title', source.name),
+            mapping('department', 'dépt', source.name),
+            mapping('location', 'office', source.name),
+          ],
+        },
       },
     });
     expect(created.statusCode, created.body).toBe(201);
@@ -37,25 +47,42 @@ describeOnDatabases('unknown account attributes in mappings', (app) => {
     ]);
 
     const id = created.json().id as string;
-    const renamed = await request(t, V3, 'PATCH', `/${id}`, { payload: [{ op: 'replace', path: '/description', value: 'no mapping changed' }], headers: { 'content-type': 'application/json-patch+json' } });
+    const renamed = await request(t, V3, 'PATCH', `/${id}`, {
+      payload: [{ op: 'replace', path: '/description', value: 'no mapping changed' }],
+      headers: { 'content-type': 'application/json-patch+json' },
+    });
     expect(renamed.statusCode, renamed.body).toBe(200);
     expect(warnings(renamed)).toEqual([]);
 
     const fixed = await request(t, V3, 'PATCH', `/${id}`, {
-      payload: [{ op: 'replace', path: '/identityAttributeConfig/attributeTransforms', value: [mapping('title', 'Title', source.name), mapping('x', 'naïve', source.name)] }],
+      payload: [
+        {
+          op: 'replace',
+          path: '/identityAttributeConfig/attributeTransforms',
+          value: [mapping('title', 'Title', source.name), mapping('x', 'naïve', source.name)],
+        },
+      ],
       headers: { 'content-type': 'application/json-patch+json' },
     });
     expect(fixed.statusCode, fixed.body).toBe(200);
     // a header is Latin-1 at most: other characters travel escaped
-    expect(warnings(fixed)).toEqual([`199 idprofiles "A mapping reads account attribute 'na\\u00efve', which source '${source.name}' has never had in a loaded file: it will be empty."`]);
+    expect(warnings(fixed)).toEqual([
+      `199 idprofiles "A mapping reads account attribute 'na\\u00efve', which source '${source.name}' has never had in a loaded file: it will be empty."`,
+    ]);
   });
 
   it('a hostile mapping list cannot grow the header section: at most 10 warnings of 300 characters, and how many more', async () => {
     const t = app();
     const source = await sourceWithColumns();
-    const mappings = Array.from({ length: 40 }, (_, i) => mapping(`attr${i}`, `missing${i}-${'x'.repeat(5000)}`, source.name));
+    const mappings = Array.from({ length: 40 }, (_, i) =>
+      mapping(`attr${i}`, `missing${i}-${'x'.repeat(5000)}`, source.name),
+    );
     const created = await request(t, V3, 'POST', '', {
-      payload: { name: uniq('warn'), authoritativeSource: { id: source.id }, identityAttributeConfig: { enabled: true, attributeTransforms: mappings } },
+      payload: {
+        name: uniq('warn'),
+        authoritativeSource: { id: source.id },
+        identityAttributeConfig: { enabled: true, attributeTransforms: mappings },
+      },
     });
     expect(created.statusCode, created.body).toBe(201);
     const sent = warnings(created);
@@ -64,11 +91,15 @@ describeOnDatabases('unknown account attributes in mappings', (app) => {
     expect(sent[10]).toBe('199 idprofiles "\\u2026 and 30 more such warnings."');
   });
 
-  it("a source that has loaded nothing knows no columns: no warning", async () => {
+  it('a source that has loaded nothing knows no columns: no warning', async () => {
     const t = app();
     const empty = await loadClient(t, await t.admin()).newSource();
     const created = await request(t, V3, 'POST', '', {
-      payload: { name: uniq('warn'), authoritativeSource: { id: empty.id }, identityAttributeConfig: { enabled: true, attributeTransforms: [mapping('title', 'anything', empty.name)] } },
+      payload: {
+        name: uniq('warn'),
+        authoritativeSource: { id: empty.id },
+        identityAttributeConfig: { enabled: true, attributeTransforms: [mapping('title', 'anything', empty.name)] },
+      },
     });
     expect(created.statusCode, created.body).toBe(201);
     expect(warnings(created)).toEqual([]);
@@ -79,17 +110,27 @@ describeOnDatabases('unknown account attributes in mappings', (app) => {
     const source = await sourceWithColumns();
     const name = uniq('imp');
     const item = {
-      version: 1, self: { type: 'IDENTITY_PROFILE', id: 'x', name },
-      object: { name, authoritativeSource: { type: 'SOURCE', id: source.id, name: source.name }, identityAttributeConfig: { enabled: true, attributeTransforms: [mapping('title', 'jobtitle', source.name)] } },
+      version: 1,
+      self: { type: 'IDENTITY_PROFILE', id: 'x', name },
+      object: {
+        name,
+        authoritativeSource: { type: 'SOURCE', id: source.id, name: source.name },
+        identityAttributeConfig: { enabled: true, attributeTransforms: [mapping('title', 'jobtitle', source.name)] },
+      },
     };
     for (const query of ['?dryRun=true', '']) {
       const res = await request(t, V3, 'POST', `/import${query}`, { payload: [item] });
       expect(res.statusCode, res.body).toBe(200);
-      expect(res.json().warnings).toEqual([expect.objectContaining({
-        key: 'UNKNOWN_ACCOUNT_ATTRIBUTE',
-        text: `Identity profile '${name}' (item 0): A mapping reads account attribute 'jobtitle', which source '${source.name}' has never had in a loaded file: it will be empty.`,
-        details: { object: expect.objectContaining({ index: 0 }), attribute: { source: source.name, attributeName: 'jobtitle' } },
-      })]);
+      expect(res.json().warnings).toEqual([
+        expect.objectContaining({
+          key: 'UNKNOWN_ACCOUNT_ATTRIBUTE',
+          text: `Identity profile '${name}' (item 0): A mapping reads account attribute 'jobtitle', which source '${source.name}' has never had in a loaded file: it will be empty.`,
+          details: {
+            object: expect.objectContaining({ index: 0 }),
+            attribute: { source: source.name, attributeName: 'jobtitle' },
+          },
+        }),
+      ]);
     }
   });
 });

@@ -13,29 +13,40 @@ import { describeOnDatabases, errorText, newProfile, V3 } from '../identity-prof
 import { stateRequest } from './helpers.js';
 
 describeOnDatabases('lifecycle states: delete against a writer', (app, kind) => {
-  it.runIf(kind === 'postgres')('a delete waits for a writer holding lockStates and counts the identities it committed', async () => {
-    const t = app();
-    const db = t.services.database.db;
-    const profile = await newProfile(t, V3);
-    const state = (await stateRequest(t, V3, 'POST', profile.id, '', { payload: { name: 'Temp', technicalName: 'temp' } })).json();
-    const identityId = newId();
-    await sql`insert into identities (id, name, profile_id) values (${identityId}, ${identityId}, ${profile.id})`.execute(db);
+  it.runIf(kind === 'postgres')(
+    'a delete waits for a writer holding lockStates and counts the identities it committed',
+    async () => {
+      const t = app();
+      const db = t.services.database.db;
+      const profile = await newProfile(t, V3);
+      const state = (
+        await stateRequest(t, V3, 'POST', profile.id, '', { payload: { name: 'Temp', technicalName: 'temp' } })
+      ).json();
+      const identityId = newId();
+      await sql`insert into identities (id, name, profile_id) values (${identityId}, ${identityId}, ${profile.id})`.execute(
+        db,
+      );
 
-    let deleting: ReturnType<typeof stateRequest> | undefined;
-    await db.transaction().execute(async (trx) => {
-      await lifecycleStateRepository(trx).lockStates(profile.id);
-      await sql`update identities set lifecycle_state = 'temp' where id = ${identityId}`.execute(trx);
-      deleting = stateRequest(t, V3, 'DELETE', profile.id, `/${state.id}`);
-      await until(async () => {
-        const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(db);
-        return rows[0].n > 0;
-      }, 'the delete to wait for the writer');
-    });
-    const res = await deleting!;
-    expect(res.statusCode, res.body).toBe(400);
-    expect(errorText(res)).toMatch(/cannot be deleted: 1 identity is in it/);
-    expect((await stateRequest(t, V3, 'GET', profile.id, `/${state.id}`)).json().identityCount).toBe(1);
-  });
+      let deleting: ReturnType<typeof stateRequest> | undefined;
+      await db.transaction().execute(async (trx) => {
+        await lifecycleStateRepository(trx).lockStates(profile.id);
+        await sql`update identities set lifecycle_state = 'temp' where id = ${identityId}`.execute(trx);
+        deleting = stateRequest(t, V3, 'DELETE', profile.id, `/${state.id}`);
+        await until(async () => {
+          const { rows } = await sql<{
+            n: number;
+          }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(
+            db,
+          );
+          return rows[0].n > 0;
+        }, 'the delete to wait for the writer');
+      });
+      const res = await deleting!;
+      expect(res.statusCode, res.body).toBe(400);
+      expect(errorText(res)).toMatch(/cannot be deleted: 1 identity is in it/);
+      expect((await stateRequest(t, V3, 'GET', profile.id, `/${state.id}`)).json().identityCount).toBe(1);
+    },
+  );
 
   it.runIf(kind === 'postgres')('a PATCH of a state does not wait for a writer holding lockStates', async () => {
     const t = app();
@@ -43,7 +54,9 @@ describeOnDatabases('lifecycle states: delete against a writer', (app, kind) => 
     const active = (await stateRequest(t, V3, 'GET', profile.id)).json()[0];
     await t.services.database.db.transaction().execute(async (trx) => {
       await lifecycleStateRepository(trx).lockStates(profile.id);
-      const res = await stateRequest(t, V3, 'PATCH', profile.id, `/${active.id}`, { patch: [{ op: 'replace', path: '/enabled', value: true }] });
+      const res = await stateRequest(t, V3, 'PATCH', profile.id, `/${active.id}`, {
+        patch: [{ op: 'replace', path: '/enabled', value: true }],
+      });
       expect(res.statusCode, res.body).toBe(200);
     });
   });

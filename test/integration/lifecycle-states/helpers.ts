@@ -28,19 +28,37 @@ export interface StateRequest {
 }
 
 /** `path` is relative to `{base}/{profileId}/lifecycle-states`: `''`, `'/{stateId}'`, `'?sorters=name'`. */
-export async function stateRequest(t: TestApp, v: Version, method: InjectOptions['method'], profileId: string, path = '', options: StateRequest = {}): Promise<LightMyRequestResponse> {
+export async function stateRequest(
+  t: TestApp,
+  v: Version,
+  method: InjectOptions['method'],
+  profileId: string,
+  path = '',
+  options: StateRequest = {},
+): Promise<LightMyRequestResponse> {
   const url = `${v.base}/${profileId}/lifecycle-states${path}`;
-  const headers: Record<string, string> = { ...(options.auth ?? await t.admin()) };
+  const headers: Record<string, string> = { ...(options.auth ?? (await t.admin())) };
   if (options.patch) headers['content-type'] = 'application/json-patch+json';
   const payload = options.patch ? JSON.stringify(options.patch) : options.payload;
   const res = await t.app.inject({ method, url, headers, payload });
   if (options.undeclared) {
-    expect(res.json()).toMatchObject({ detailCode: expect.any(String), trackingId: expect.any(String), messages: [expect.objectContaining({ text: expect.any(String) })] });
+    expect(res.json()).toMatchObject({
+      detailCode: expect.any(String),
+      trackingId: expect.any(String),
+      messages: [expect.objectContaining({ text: expect.any(String) })],
+    });
     return res;
   }
   checkContract(v, String(method), url, res);
   if (v.name === 'v1' && CONTRACTS_PRESENT) {
-    expectContract('lifecycle-states.v1', String(method), url, res.statusCode, res.body === '' ? undefined : res.json(), String(res.headers['content-type'] ?? 'application/json'));
+    expectContract(
+      'lifecycle-states.v1',
+      String(method),
+      url,
+      res.statusCode,
+      res.body === '' ? undefined : res.json(),
+      String(res.headers['content-type'] ?? 'application/json'),
+    );
   }
   return res;
 }
@@ -52,7 +70,12 @@ export function fullState(v: Version, technicalName: string, sourceId: string): 
     technicalName,
     enabled: true,
     description: 'Left the company',
-    emailNotificationOption: { notifyManagers: true, notifyAllAdmins: false, notifySpecificUsers: true, emailAddressList: ['it@example.com'] },
+    emailNotificationOption: {
+      notifyManagers: true,
+      notifyAllAdmins: false,
+      notifySpecificUsers: true,
+      emailAddressList: ['it@example.com'],
+    },
     accountActions: [{ action: 'DISABLE', sourceIds: [sourceId] }],
     accessProfileIds: ['2c918087742bab150174407a80f3125e'],
     identityState: isCurrent(v) ? 'INACTIVE_LONG_TERM' : null,

@@ -33,29 +33,50 @@ describe.each(DATABASES)('process given identities on %s', (kind) => {
     if (kind === 'postgres' && !PG_UP) return;
     t = await startTestApp(kind);
     h = await t.admin();
-    const made = await sourceWithProfile(t, h, { name: 'HR' }, { name: 'People', mappings: { uid: accountAttr('HR', 'name') } });
+    const made = await sourceWithProfile(
+      t,
+      h,
+      { name: 'HR' },
+      { name: 'People', mappings: { uid: accountAttr('HR', 'name') } },
+    );
     profileId = made.profileId;
     await loadAndProcess(t, h, made.sourceId, CSV);
     ids = Object.fromEntries((await api.identities.list()).map((i) => [i.name, i.id]));
     // a new mapping that no run has applied yet: only processed identities gain it
     await api.identityProfiles.patch(profileId, [
-      { op: 'add', path: '/identityAttributeConfig/attributeTransforms/-', value: { identityAttributeName: 'department', transformDefinition: accountAttr('HR', 'dept') } },
+      {
+        op: 'add',
+        path: '/identityAttributeConfig/attributeTransforms/-',
+        value: { identityAttributeName: 'department', transformDefinition: accountAttr('HR', 'dept') },
+      },
     ]);
   });
   afterAll(async () => t?.close());
   const skip = kind === 'postgres' && !PG_UP;
 
-  const department = async (id: string) => (await t.app.inject({ method: 'GET', url: `/v2025/identities/${id}`, headers: h })).json().attributes.department;
+  const department = async (id: string) =>
+    (await t.app.inject({ method: 'GET', url: `/v2025/identities/${id}`, headers: h })).json().attributes.department;
 
   it.skipIf(skip)('processes only the identities named, as a task, and answers as each document says', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/beta/identities/process', headers: h, payload: { identityIds: [ids.ann, 'no-such-identity'] } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/beta/identities/process',
+      headers: h,
+      payload: { identityIds: [ids.ann, 'no-such-identity'] },
+    });
     expect(res.statusCode).toBe(202);
     expect(res.json()).toEqual({ type: 'TASK_RESULT', id: expect.any(String) });
     if (CONTRACTS) expectContract('identities-lifecycle.beta', 'POST', '/beta/identities/process', 202, res.json());
     const task = await waitForTask(t, res.json().id);
     expect(task.type).toBe('IDENTITY_PROCESS');
     expect(task.completionStatus).toBe('Warning');
-    expect(task.result).toMatchObject({ total: 2, processed: 1, changed: 1, failed: 0, unknownIdentityIds: ['no-such-identity'] });
+    expect(task.result).toMatchObject({
+      total: 2,
+      processed: 1,
+      changed: 1,
+      failed: 0,
+      unknownIdentityIds: ['no-such-identity'],
+    });
     expect(task.messages.map((m: any) => m.localizedText.message).join(' ')).toContain('no-such-identity');
     expect(await department(ids.ann)).toBe('Sales');
     expect(await department(ids.bob)).toBeUndefined();
@@ -71,7 +92,12 @@ describe.each(DATABASES)('process given identities on %s', (kind) => {
     }
     expect(await department(ids.bob)).toBe('Ops');
     expect(await department(ids.cy)).toBeUndefined();
-    const v3 = await t.app.inject({ method: 'POST', url: '/v3/identities/process', headers: h, payload: { identityIds: [ids.cy] } });
+    const v3 = await t.app.inject({
+      method: 'POST',
+      url: '/v3/identities/process',
+      headers: h,
+      payload: { identityIds: [ids.cy] },
+    });
     expect(v3.statusCode).toBe(404);
   });
 
@@ -82,7 +108,12 @@ describe.each(DATABASES)('process given identities on %s', (kind) => {
       expect(res.statusCode, JSON.stringify(payload).slice(0, 40)).toBe(400);
       if (CONTRACTS) expectContract('identities-lifecycle.v2025', 'POST', '/v2025/identities/process', 400, res.json());
     }
-    const exactly = await t.app.inject({ method: 'POST', url: '/v2025/identities/process', headers: h, payload: { identityIds: [...many.slice(0, 249), ids.cy] } });
+    const exactly = await t.app.inject({
+      method: 'POST',
+      url: '/v2025/identities/process',
+      headers: h,
+      payload: { identityIds: [...many.slice(0, 249), ids.cy] },
+    });
     expect(exactly.statusCode).toBe(202);
     const task = await waitForTask(t, exactly.json().id);
     expect(task.result).toMatchObject({ total: 250, processed: 1 });
@@ -91,10 +122,20 @@ describe.each(DATABASES)('process given identities on %s', (kind) => {
 
   it.skipIf(skip)('needs idn:identity:process or idn:identity:manage', async () => {
     const read = await t.token({ scopes: ['idn:identity:read'] });
-    const refused = await t.app.inject({ method: 'POST', url: '/v2025/identities/process', headers: { authorization: `Bearer ${read}` }, payload: { identityIds: [ids.ann] } });
+    const refused = await t.app.inject({
+      method: 'POST',
+      url: '/v2025/identities/process',
+      headers: { authorization: `Bearer ${read}` },
+      payload: { identityIds: [ids.ann] },
+    });
     expect(refused.statusCode).toBe(403);
     const process = await t.token({ scopes: ['idn:identity:process'] });
-    const allowed = await t.app.inject({ method: 'POST', url: '/v2025/identities/process', headers: { authorization: `Bearer ${process}` }, payload: { identityIds: [ids.ann] } });
+    const allowed = await t.app.inject({
+      method: 'POST',
+      url: '/v2025/identities/process',
+      headers: { authorization: `Bearer ${process}` },
+      payload: { identityIds: [ids.ann] },
+    });
     expect(allowed.statusCode).toBe(202);
     await waitForTask(t, allowed.json().id);
   });

@@ -22,7 +22,9 @@ const DOCUMENTS: Array<{ doc: ContractDocument; base: string }> = [
  */
 describe.runIf(sharedDir() !== undefined)('identity lifecycle operations as the documents declare them', () => {
   let t: TestApp;
-  beforeAll(async () => { t = await startTestApp('pglite'); });
+  beforeAll(async () => {
+    t = await startTestApp('pglite');
+  });
   afterAll(async () => t?.close());
 
   it.each(DOCUMENTS)('$doc', ({ doc, base }) => {
@@ -34,7 +36,10 @@ describe.runIf(sharedDir() !== undefined)('identity lifecycle operations as the 
       const route = routes.find((r) => r.method === op.method && r.url === url);
       expect(route, `${op.method} ${url}`).toBeDefined();
       const rights = route!.config.rights as { scopes: string[]; userLevels: string[] };
-      expect({ scopes: sorted(rights.scopes), userLevels: sorted(rights.userLevels) }, op.operationId).toEqual({ scopes: sorted(op.scopes), userLevels: sorted(op.userLevels) });
+      expect({ scopes: sorted(rights.scopes), userLevels: sorted(rights.userLevels) }, op.operationId).toEqual({
+        scopes: sorted(op.scopes),
+        userLevels: sorted(op.userLevels),
+      });
     }
   });
 

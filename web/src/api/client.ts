@@ -39,12 +39,18 @@ export async function toApiError(res: Response): Promise<ApiError> {
   const body: unknown = await res.json().catch(() => undefined);
   if (body && typeof body === 'object') {
     const b = body as Record<string, unknown>;
-    if (Array.isArray(b.messages)) return new ApiError(res.status, texts(b.messages), texts(b.causes), b.trackingId as string | undefined);
+    if (Array.isArray(b.messages))
+      return new ApiError(res.status, texts(b.messages), texts(b.causes), b.trackingId as string | undefined);
     if (typeof b.error_description === 'string') return new ApiError(res.status, [b.error_description]);
-    if (typeof b.error === 'string') return new ApiError(res.status, [res.status === 401 ? `Not signed in: ${b.error}` : b.error]);
-    if (typeof b.message === 'string') return new ApiError(res.status, [res.status === 429 ? 'Too many requests; the server asks to slow down.' : b.message.trim()]);
+    if (typeof b.error === 'string')
+      return new ApiError(res.status, [res.status === 401 ? `Not signed in: ${b.error}` : b.error]);
+    if (typeof b.message === 'string')
+      return new ApiError(res.status, [
+        res.status === 429 ? 'Too many requests; the server asks to slow down.' : b.message.trim(),
+      ]);
   }
-  if (res.status === 0 || res.status >= 502) return new ApiError(res.status, ['The server cannot be reached. Is it running?']);
+  if (res.status === 0 || res.status >= 502)
+    return new ApiError(res.status, ['The server cannot be reached. Is it running?']);
   return new ApiError(res.status, [`The server answered ${res.status} ${res.statusText}.`]);
 }
 
@@ -93,11 +99,16 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
   if (!res.ok) throw await toApiError(res);
   const text = res.status === 204 ? '' : await res.text();
   const total = res.headers.get('x-total-count');
-  return { data: (text ? JSON.parse(text) : undefined) as T, total: total === null ? undefined : Number(total), headers: res.headers };
+  return {
+    data: (text ? JSON.parse(text) : undefined) as T,
+    total: total === null ? undefined : Number(total),
+    headers: res.headers,
+  };
 }
 
 /** Shortcut for the body only. */
-export const call = async <T>(path: string, options?: RequestOptions): Promise<T> => (await request<T>(path, options)).data;
+export const call = async <T>(path: string, options?: RequestOptions): Promise<T> =>
+  (await request<T>(path, options)).data;
 
 /** Quotes a value for ISC's filter language (`\"` and `\\` are its only escapes). */
 export const quote = (value: string) => `"${value.replace(/["\\]/g, '\\$&')}"`;

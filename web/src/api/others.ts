@@ -2,11 +2,18 @@ import { ApiError, call, quote, request, toApiError } from './client';
 import { session, SESSION_ENDED } from './session';
 import type { Account, Identity, Source, SourceInput, TaskStatus } from './types';
 
-export const getTask = (id: string, signal?: AbortSignal) => call<TaskStatus>(`/v3/task-status/${encodeURIComponent(id)}`, { signal });
+export const getTask = (id: string, signal?: AbortSignal) =>
+  call<TaskStatus>(`/v3/task-status/${encodeURIComponent(id)}`, { signal });
 
-export async function listSources(nameStartsWith = '', limit = 250, offset = 0): Promise<{ items: Source[]; total: number }> {
+export async function listSources(
+  nameStartsWith = '',
+  limit = 250,
+  offset = 0,
+): Promise<{ items: Source[]; total: number }> {
   const filters = nameStartsWith ? `name sw ${quote(nameStartsWith)}` : undefined;
-  const res = await request<Source[]>('/v3/sources', { query: { filters, sorters: 'name', limit, offset, count: true } });
+  const res = await request<Source[]>('/v3/sources', {
+    query: { filters, sorters: 'name', limit, offset, count: true },
+  });
   return { items: res.data, total: res.total ?? res.data.length };
 }
 export const getSource = (id: string) => call<Source>(`/v3/sources/${encodeURIComponent(id)}`);
@@ -15,7 +22,10 @@ export const deleteSource = (id: string) => call<void>(`/v3/sources/${encodeURIC
 
 /** How many accounts a source holds (`X-Total-Count` of its accounts). */
 export async function accountCount(sourceId: string, signal?: AbortSignal): Promise<number> {
-  const res = await request<Account[]>('/v3/accounts', { query: { filters: `sourceId eq ${quote(sourceId)}`, limit: 1, count: true }, signal });
+  const res = await request<Account[]>('/v3/accounts', {
+    query: { filters: `sourceId eq ${quote(sourceId)}`, limit: 1, count: true },
+    signal,
+  });
   return res.total ?? res.data.length;
 }
 
@@ -24,12 +34,23 @@ export async function lastLoads(sourceIds: string[], signal?: AbortSignal): Prom
   const out = new Map<string, TaskStatus>();
   if (!sourceIds.length) return out;
   const tasks = await call<TaskStatus[]>('/v3/task-status', {
-    query: { filters: `type eq "CLOUD_ACCOUNT_AGGREGATION" and target.id in (${sourceIds.map(quote).join(', ')})`, sorters: '-launched', limit: 250 },
+    query: {
+      filters: `type eq "CLOUD_ACCOUNT_AGGREGATION" and target.id in (${sourceIds.map(quote).join(', ')})`,
+      sorters: '-launched',
+      limit: 250,
+    },
     signal,
   });
   for (const t of tasks) {
     const id = t.target?.id;
-    if (id && !out.has(id) && !(t.result as { dryRun?: boolean } | null)?.dryRun && !/dry run/i.test(t.uniqueName) && !/^Preview/.test(t.description)) out.set(id, t);
+    if (
+      id &&
+      !out.has(id) &&
+      !(t.result as { dryRun?: boolean } | null)?.dryRun &&
+      !/dry run/i.test(t.uniqueName) &&
+      !/^Preview/.test(t.description)
+    )
+      out.set(id, t);
   }
   return out;
 }
@@ -40,7 +61,10 @@ export async function lastLoads(sourceIds: string[], signal?: AbortSignal): Prom
  * nothing; `allowDeletes`: the operator allows this many removals past the source's deleteThreshold.
  */
 export function loadAccounts(
-  sourceId: string, file: File, onProgress?: (fraction: number) => void, options: { dryRun?: boolean; allowDeletes?: number } = {},
+  sourceId: string,
+  file: File,
+  onProgress?: (fraction: number) => void,
+  options: { dryRun?: boolean; allowDeletes?: number } = {},
 ): Promise<{ success: boolean; task: TaskStatus }> {
   const form = new FormData();
   form.append('file', file, file.name);
@@ -88,22 +112,35 @@ export function identityFilters(q: Omit<IdentityQuery, 'limit' | 'offset'>): str
     q.profileId ? `identityProfileId eq ${quote(q.profileId)}` : '',
     q.managerId ? `managerRef.id eq ${quote(q.managerId)}` : '',
     q.managersOnly ? 'isManager eq true' : '',
-    q.attribute && FILTERABLE_ATTRIBUTE.test(q.attribute.name) ? (q.attribute.value ? `attributes.${q.attribute.name} sw ${quote(q.attribute.value)}` : `pr attributes.${q.attribute.name}`) : '',
+    q.attribute && FILTERABLE_ATTRIBUTE.test(q.attribute.name)
+      ? q.attribute.value
+        ? `attributes.${q.attribute.name} sw ${quote(q.attribute.value)}`
+        : `pr attributes.${q.attribute.name}`
+      : '',
   ];
   return parts.filter(Boolean).join(' and ') || undefined;
 }
-export async function listIdentities(q: IdentityQuery, signal?: AbortSignal): Promise<{ items: Identity[]; total: number }> {
-  const res = await request<Identity[]>('/v2025/identities', { query: { filters: identityFilters(q), sorters: 'name', limit: q.limit, offset: q.offset, count: true }, signal });
+export async function listIdentities(
+  q: IdentityQuery,
+  signal?: AbortSignal,
+): Promise<{ items: Identity[]; total: number }> {
+  const res = await request<Identity[]>('/v2025/identities', {
+    query: { filters: identityFilters(q), sorters: 'name', limit: q.limit, offset: q.offset, count: true },
+    signal,
+  });
   return { items: res.data, total: res.total ?? res.data.length };
 }
 export const getIdentity = (id: string) => call<Identity>(`/v2025/identities/${encodeURIComponent(id)}`);
 export const accountsOf = (identityId: string) =>
   call<Account[]>('/v3/accounts', { query: { filters: `identityId eq ${quote(identityId)}`, limit: 250 } });
 
-
 /** The newest processing tasks of these profiles (ours beyond ISC: `GET /v3/task-status` with filters). */
 export const listProcessTasks = (profileIds: string[], signal?: AbortSignal) =>
   call<TaskStatus[]>('/v3/task-status', {
-    query: { filters: `type eq "IDENTITY_PROFILE_PROCESS" and target.id in (${profileIds.map(quote).join(', ')})`, sorters: '-launched', limit: 250 },
+    query: {
+      filters: `type eq "IDENTITY_PROFILE_PROCESS" and target.id in (${profileIds.map(quote).join(', ')})`,
+      sorters: '-launched',
+      limit: 250,
+    },
     signal,
   });

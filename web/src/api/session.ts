@@ -44,7 +44,10 @@ export const session = {
   /** When the session's time is up (ms since the epoch), while it lasts. */
   expiresAt: () => read()?.expiresAt,
   start(token: string, clientId: string, expiresInSeconds: number) {
-    sessionStorage.setItem(KEY, JSON.stringify({ token, clientId, expiresAt: Date.now() + expiresInSeconds * 1000 } satisfies Stored));
+    sessionStorage.setItem(
+      KEY,
+      JSON.stringify({ token, clientId, expiresAt: Date.now() + expiresInSeconds * 1000 } satisfies Stored),
+    );
     change('started');
   },
   /** The session is gone (`reason` is shown on the sign-in form). */

@@ -1,9 +1,24 @@
 /** Horizontal bars in plain SVG: one per item, scaled to the largest (a dry run's changes per attribute). */
-export function BarChart({ items, total, label }: { items: Array<{ name: string; value: number }>; total: number; label: string }) {
+export function BarChart({
+  items,
+  total,
+  label,
+}: {
+  items: Array<{ name: string; value: number }>;
+  total: number;
+  label: string;
+}) {
   const max = Math.max(1, total, ...items.map((i) => i.value));
   const row = 28;
   return (
-    <svg class="bars" role="img" aria-label={label} viewBox={`0 0 600 ${items.length * row}`} width="100%" preserveAspectRatio="xMinYMin meet">
+    <svg
+      class="bars"
+      role="img"
+      aria-label={label}
+      viewBox={`0 0 600 ${items.length * row}`}
+      width="100%"
+      preserveAspectRatio="xMinYMin meet"
+    >
       {items.map((item, i) => {
         const width = Math.max(2, (item.value / max) * 360);
         return (

@@ -5,7 +5,17 @@ import { useEffect, useId, useRef } from 'preact/hooks';
  * A modal dialog (native `<dialog>`: focus is trapped, Escape closes it, the page behind is inert).
  * Focus returns to where it was when it closes.
  */
-export function Dialog({ title, onClose, children, wide }: { title: string; onClose: () => void; children: ComponentChildren; wide?: boolean }) {
+export function Dialog({
+  title,
+  onClose,
+  children,
+  wide,
+}: {
+  title: string;
+  onClose: () => void;
+  children: ComponentChildren;
+  wide?: boolean;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   const leaving = useRef(false);
   const titleId = useId();
@@ -27,7 +37,13 @@ export function Dialog({ title, onClose, children, wide }: { title: string; onCl
     if (!leaving.current) onClose();
   };
   return (
-    <dialog ref={ref} class={wide ? 'wide' : undefined} aria-labelledby={titleId} onClose={close} onCancel={(e) => (e.preventDefault(), close())}>
+    <dialog
+      ref={ref}
+      class={wide ? 'wide' : undefined}
+      aria-labelledby={titleId}
+      onClose={close}
+      onCancel={(e) => (e.preventDefault(), close())}
+    >
       <header class="dialog-head">
         <h2 id={titleId}>{title}</h2>
         <button type="button" class="icon" aria-label="Close" onClick={close}>

@@ -28,7 +28,13 @@ export function JsonEditor({ id, label, value, onChange, hint, showError = true,
       <div class="section-head">
         <label for={id}>{label}</label>
         {!readOnly && (
-          <button type="button" class="quiet" onClick={format} disabled={!parsed.ok || !value.trim()} title={parsed.ok ? undefined : 'Fix the syntax error first'}>
+          <button
+            type="button"
+            class="quiet"
+            onClick={format}
+            disabled={!parsed.ok || !value.trim()}
+            title={parsed.ok ? undefined : 'Fix the syntax error first'}
+          >
             Format JSON
           </button>
         )}

@@ -1,5 +1,17 @@
 /** Previous/next paging with "1–50 of 1,234". */
-export function Pager({ offset, limit, total, onChange, label }: { offset: number; limit: number; total: number; onChange: (offset: number) => void; label: string }) {
+export function Pager({
+  offset,
+  limit,
+  total,
+  onChange,
+  label,
+}: {
+  offset: number;
+  limit: number;
+  total: number;
+  onChange: (offset: number) => void;
+  label: string;
+}) {
   if (total === 0) return null;
   const last = Math.min(offset + limit, total);
   return (

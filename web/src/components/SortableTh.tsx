@@ -6,7 +6,19 @@ export interface Sort {
 }
 
 /** A column header that sorts (aria-sort tells screen readers the current order). */
-export function SortableTh({ field, sort, onSort, children, class: cls }: { field: string; sort: Sort; onSort: (s: Sort) => void; children: ComponentChildren; class?: string }) {
+export function SortableTh({
+  field,
+  sort,
+  onSort,
+  children,
+  class: cls,
+}: {
+  field: string;
+  sort: Sort;
+  onSort: (s: Sort) => void;
+  children: ComponentChildren;
+  class?: string;
+}) {
   const active = sort.field === field;
   const next = () => onSort({ field, descending: active ? !sort.descending : false });
   return (

@@ -7,7 +7,12 @@ import type { RunState } from '../lib/profile-runs';
  */
 export function StatusBadge({ profile, run }: { profile: IdentityProfile; run?: RunState }) {
   if (run?.running) return <span class="badge running">Processing {run.running.percentComplete}%</span>;
-  if (run?.failed) return <span class="badge failed" title={run.failed.messages.map((m) => m.localizedText.message).join(' ')}>Last run failed</span>;
+  if (run?.failed)
+    return (
+      <span class="badge failed" title={run.failed.messages.map((m) => m.localizedText.message).join(' ')}>
+        Last run failed
+      </span>
+    );
   if (profile.identityRefreshRequired) return <span class="badge warn">Refresh required</span>;
   if (neverProcessed(profile, run)) return <span class="badge none">Never processed</span>;
   return <span class="badge ok">Up to date</span>;
@@ -17,4 +22,5 @@ export function StatusBadge({ profile, run }: { profile: IdentityProfile; run?: 
  * Nothing was ever processed: no identities (a load forms them, and a run keeps them) and no real
  * run in the profile's task history.
  */
-export const neverProcessed = (profile: IdentityProfile, run?: RunState) => profile.identityCount === 0 && !run?.lastProcessed && !run?.running && !run?.failed;
+export const neverProcessed = (profile: IdentityProfile, run?: RunState) =>
+  profile.identityCount === 0 && !run?.lastProcessed && !run?.running && !run?.failed;

@@ -34,7 +34,8 @@ export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: unkn
   useEffect(
     () =>
       session.subscribe((change) => {
-        if (change === 'started' && errorRef.current instanceof ApiError && errorRef.current.status === 401) setTick((t) => t + 1);
+        if (change === 'started' && errorRef.current instanceof ApiError && errorRef.current.status === 401)
+          setTick((t) => t + 1);
       }),
     [],
   );

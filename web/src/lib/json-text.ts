@@ -10,7 +10,8 @@ export function parseAttributes(text: string): Parsed {
     return { ok: false, error: `Not valid JSON: ${where(text, (e as Error).message)}` };
   }
   if (value === null) return { ok: true, value: null };
-  if (typeof value !== 'object' || Array.isArray(value)) return { ok: false, error: 'The attributes are a JSON object ({ … }), not a list or a single value.' };
+  if (typeof value !== 'object' || Array.isArray(value))
+    return { ok: false, error: 'The attributes are a JSON object ({ … }), not a list or a single value.' };
   return { ok: true, value: value as Record<string, unknown> };
 }
 

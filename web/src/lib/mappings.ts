@@ -3,7 +3,8 @@ import type { Mapping, Source, TransformDefinition } from '../api/types';
 
 type Attrs = Record<string, unknown>;
 const attrsOf = (d: TransformDefinition): Attrs => (d.attributes ?? {}) as Attrs;
-const isDefinition = (v: unknown): v is TransformDefinition => !!v && typeof v === 'object' && typeof (v as { type?: unknown }).type === 'string';
+const isDefinition = (v: unknown): v is TransformDefinition =>
+  !!v && typeof v === 'object' && typeof (v as { type?: unknown }).type === 'string';
 
 /** The common case the form edits: `accountAttribute` with a source and an attribute name, nothing else. */
 export function isSimpleMapping(d: TransformDefinition): boolean {
@@ -19,15 +20,25 @@ export function accountAttribute(source: Pick<Source, 'id' | 'name'>, attributeN
 /** "HR · mail", "lower(HR · mail)", "concat(HR · first, " ", HR · last)", "transform ‘X’": readable, bounded. */
 export function summarize(value: unknown, depth = 0): string {
   if (typeof value === 'string') return JSON.stringify(value);
-  if (!isDefinition(value)) return Array.isArray(value) ? `[${value.map((v) => summarize(v, depth + 1)).join(', ')}]` : JSON.stringify(value) ?? '';
+  if (!isDefinition(value))
+    return Array.isArray(value)
+      ? `[${value.map((v) => summarize(v, depth + 1)).join(', ')}]`
+      : (JSON.stringify(value) ?? '');
   const a = attrsOf(value);
-  if (value.type === 'accountAttribute') return `${String(a.sourceName ?? a.sourceId ?? '?')} · ${String(a.attributeName ?? '?')}`;
+  if (value.type === 'accountAttribute')
+    return `${String(a.sourceName ?? a.sourceId ?? '?')} · ${String(a.attributeName ?? '?')}`;
   if (value.type === 'reference') return `transform ‘${String(a.id ?? '?')}’`;
   if (value.type === 'static') return `“${String(a.value ?? '')}”`;
   if (depth > 2) return `${value.type}(…)`;
-  if (value.type === 'conditional') return `if ${String(a.expression ?? '?')} then ${JSON.stringify(a.positiveCondition ?? '')} else ${JSON.stringify(a.negativeCondition ?? '')}`;
+  if (value.type === 'conditional')
+    return `if ${String(a.expression ?? '?')} then ${JSON.stringify(a.positiveCondition ?? '')} else ${JSON.stringify(a.negativeCondition ?? '')}`;
   const inner = a.input ?? a.values ?? a.value;
-  const args = inner === undefined ? '' : Array.isArray(inner) ? inner.map((v) => summarize(v, depth + 1)).join(', ') : summarize(inner, depth + 1);
+  const args =
+    inner === undefined
+      ? ''
+      : Array.isArray(inner)
+        ? inner.map((v) => summarize(v, depth + 1)).join(', ')
+        : summarize(inner, depth + 1);
   return `${value.type}(${args})`;
 }
 

@@ -13,7 +13,8 @@ export interface RunState {
   lastProcessed?: string;
 }
 
-const isDryRun = (t: TaskStatus) => t.uniqueName.includes('(dry run)') || (t.result as { dryRun?: boolean } | null)?.dryRun === true;
+const isDryRun = (t: TaskStatus) =>
+  t.uniqueName.includes('(dry run)') || (t.result as { dryRun?: boolean } | null)?.dryRun === true;
 const FAILED = ['Error', 'TempError', 'Terminated'];
 
 /** Tasks newest first → per profile id: running, failed, last processed. */

@@ -20,7 +20,10 @@ export function sourcesOnce(fresh = false): Promise<Source[]> {
 export const forgetSources = () => (cache = undefined);
 
 export function useSources(): { sources: Source[]; error?: unknown; loading: boolean } {
-  const [state, setState] = useState<{ sources: Source[]; error?: unknown; loading: boolean }>({ sources: [], loading: true });
+  const [state, setState] = useState<{ sources: Source[]; error?: unknown; loading: boolean }>({
+    sources: [],
+    loading: true,
+  });
   useEffect(() => {
     let live = true;
     sourcesOnce().then(

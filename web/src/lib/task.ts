@@ -9,7 +9,10 @@ const delay = (attempt: number) => (attempt < 4 ? 250 : 1000);
  * Follows a task until it completes; the page stays live while it runs. `onDone` fires once with
  * the final status.
  */
-export function useTask(taskId: string | undefined, onDone?: (task: TaskStatus) => void): { task?: TaskStatus; error?: unknown } {
+export function useTask(
+  taskId: string | undefined,
+  onDone?: (task: TaskStatus) => void,
+): { task?: TaskStatus; error?: unknown } {
   const [state, setState] = useState<{ task?: TaskStatus; error?: unknown }>({});
   useEffect(() => {
     setState({});

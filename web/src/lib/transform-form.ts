@@ -5,7 +5,18 @@ import type { Source, TransformDefinition } from '../api/types.js';
  * form does not show, are edited as JSON). A form never drops what it cannot show: `formFits`
  * says whether a definition is made only of what the form edits.
  */
-export const FORM_TYPES = ['accountAttribute', 'static', 'lower', 'upper', 'concat', 'firstValid', 'dateFormat', 'lookup', 'conditional', 'reference'] as const;
+export const FORM_TYPES = [
+  'accountAttribute',
+  'static',
+  'lower',
+  'upper',
+  'concat',
+  'firstValid',
+  'dateFormat',
+  'lookup',
+  'conditional',
+  'reference',
+] as const;
 export type FormType = (typeof FORM_TYPES)[number];
 
 export const FORM_TYPE_LABELS: Record<FormType, string> = {
@@ -25,7 +36,16 @@ export const FORM_TYPE_LABELS: Record<FormType, string> = {
 export type FormValue = TransformDefinition | string;
 type Attrs = Record<string, unknown>;
 
-export const DATE_FORMATS = ['ISO8601', 'LDAP', 'PEOPLE_SOFT', 'EPOCH_TIME_JAVA', 'EPOCH_TIME_WIN32', 'yyyy-MM-dd', 'MM/dd/yyyy', 'dd.MM.yyyy'];
+export const DATE_FORMATS = [
+  'ISO8601',
+  'LDAP',
+  'PEOPLE_SOFT',
+  'EPOCH_TIME_JAVA',
+  'EPOCH_TIME_WIN32',
+  'yyyy-MM-dd',
+  'MM/dd/yyyy',
+  'dd.MM.yyyy',
+];
 /** `$name eq value` (ISC's conditional expression: a variable, `eq`, a value). */
 export const CONDITION = /^\s*\$([A-Za-z_][\w]*)\s+eq\s+(.*?)\s*$/;
 
@@ -46,7 +66,12 @@ export function formFits(value: unknown, textOk = false, depth = 0): boolean {
   const list = (v: unknown) => Array.isArray(v) && v.every((x) => formFits(x, true, depth + 1));
   switch (value.type as FormType) {
     case 'accountAttribute':
-      return onlyKeys(a, ['sourceName', 'sourceId', 'attributeName']) && isText(a.attributeName) && optionalText(a.sourceName) && optionalText(a.sourceId);
+      return (
+        onlyKeys(a, ['sourceName', 'sourceId', 'attributeName']) &&
+        isText(a.attributeName) &&
+        optionalText(a.sourceName) &&
+        optionalText(a.sourceId)
+      );
     case 'static':
       return onlyKeys(a, ['value']) && isText(a.value);
     case 'lower':
@@ -55,14 +80,33 @@ export function formFits(value: unknown, textOk = false, depth = 0): boolean {
     case 'concat':
       return onlyKeys(a, ['values']) && list(a.values);
     case 'firstValid':
-      return onlyKeys(a, ['values', 'ignoreErrors']) && list(a.values) && (a.ignoreErrors === undefined || typeof a.ignoreErrors === 'boolean');
+      return (
+        onlyKeys(a, ['values', 'ignoreErrors']) &&
+        list(a.values) &&
+        (a.ignoreErrors === undefined || typeof a.ignoreErrors === 'boolean')
+      );
     case 'dateFormat':
-      return onlyKeys(a, ['input', 'inputFormat', 'outputFormat']) && optionalInner(a.input) && optionalText(a.inputFormat) && optionalText(a.outputFormat);
+      return (
+        onlyKeys(a, ['input', 'inputFormat', 'outputFormat']) &&
+        optionalInner(a.input) &&
+        optionalText(a.inputFormat) &&
+        optionalText(a.outputFormat)
+      );
     case 'lookup':
-      return onlyKeys(a, ['input', 'table']) && optionalInner(a.input) && isObject(a.table) && Object.values(a.table).every(isText);
+      return (
+        onlyKeys(a, ['input', 'table']) &&
+        optionalInner(a.input) &&
+        isObject(a.table) &&
+        Object.values(a.table).every(isText)
+      );
     case 'conditional': {
       const { expression, positiveCondition, negativeCondition, ...variables } = a;
-      return isText(expression) && isText(positiveCondition) && isText(negativeCondition) && Object.values(variables).every(inner);
+      return (
+        isText(expression) &&
+        isText(positiveCondition) &&
+        isText(negativeCondition) &&
+        Object.values(variables).every(inner)
+      );
     }
     case 'reference':
       return onlyKeys(a, ['id', 'input']) && isText(a.id) && optionalInner(a.input);
@@ -82,10 +126,19 @@ const account = (source: Pick<Source, 'id' | 'name'> | undefined, attributeName 
  * A new definition of `type`: the value it had (`from`) becomes its input where the type takes one
  * (choosing "Lower case" over an account attribute lower-cases that attribute).
  */
-export function starter(type: FormType, source: Pick<Source, 'id' | 'name'> | undefined, from?: FormValue): TransformDefinition {
+export function starter(
+  type: FormType,
+  source: Pick<Source, 'id' | 'name'> | undefined,
+  from?: FormValue,
+): TransformDefinition {
   const was: Attrs = isDefinition(from) && isObject(from.attributes) ? from.attributes : {};
   // lower → upper keeps lower's input (rather than upper(lower(…))); an account attribute is wrapped
-  const input = isDefinition(was.input) && TAKES_INPUT.includes(String((from as TransformDefinition).type)) ? was.input : isDefinition(from) && from.type !== type ? from : account(source);
+  const input =
+    isDefinition(was.input) && TAKES_INPUT.includes(String((from as TransformDefinition).type))
+      ? was.input
+      : isDefinition(from) && from.type !== type
+        ? from
+        : account(source);
   const values = Array.isArray(was.values) ? (was.values as FormValue[]) : undefined;
   switch (type) {
     case 'accountAttribute':
@@ -104,11 +157,18 @@ export function starter(type: FormType, source: Pick<Source, 'id' | 'name'> | un
     case 'lookup':
       return { type, attributes: { input, table: { default: '' } } };
     case 'conditional':
-      return { type, attributes: { expression: '$value eq ', positiveCondition: '', negativeCondition: '', value: input } };
+      return {
+        type,
+        attributes: { expression: '$value eq ', positiveCondition: '', negativeCondition: '', value: input },
+      };
     case 'reference':
       return { type, attributes: { id: '' } };
   }
 }
 
 // the rule is the server's too (its API warns with it): one copy, in the domain
-export { describeUnknown, unknownAttributes, type UnknownAttribute } from '../../../src/domain/identity-profiles/unknown-attributes.js';
+export {
+  describeUnknown,
+  unknownAttributes,
+  type UnknownAttribute,
+} from '../../../src/domain/identity-profiles/unknown-attributes.js';

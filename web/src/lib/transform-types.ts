@@ -4,15 +4,29 @@
  * starter for its attributes that the engine accepts as it is. The console does not bundle the
  * engine: the server checks every definition on save.
  */
-const account = (attributeName: string) => ({ type: 'accountAttribute', attributes: { sourceName: 'HR', attributeName } });
+const account = (attributeName: string) => ({
+  type: 'accountAttribute',
+  attributes: { sourceName: 'HR', attributeName },
+});
 
 export const TRANSFORM_TYPES: Readonly<Record<string, Record<string, unknown>>> = {
   accountAttribute: { sourceName: 'HR', attributeName: 'department' },
   base64Decode: {},
   base64Encode: {},
   concat: { values: [account('firstName'), ' ', account('lastName')] },
-  conditional: { expression: '$department eq Engineering', positiveCondition: 'eng', negativeCondition: 'other', department: account('department') },
-  dateCompare: { firstDate: account('hireDate'), secondDate: 'now', operator: 'lt', positiveCondition: 'true', negativeCondition: 'false' },
+  conditional: {
+    expression: '$department eq Engineering',
+    positiveCondition: 'eng',
+    negativeCondition: 'other',
+    department: account('department'),
+  },
+  dateCompare: {
+    firstDate: account('hireDate'),
+    secondDate: 'now',
+    operator: 'lt',
+    positiveCondition: 'true',
+    negativeCondition: 'false',
+  },
   dateFormat: { inputFormat: 'yyyy-MM-dd', outputFormat: 'ISO8601' },
   dateMath: { expression: 'now+1d/d', roundUp: false },
   decomposeDiacriticalMarks: {},
@@ -32,7 +46,7 @@ export const TRANSFORM_TYPES: Readonly<Record<string, Record<string, unknown>>> 
   randomNumeric: { length: '6' },
   reference: { id: 'Name of another transform' },
   replace: { regex: '[^a-zA-Z]', replacement: '' },
-  replaceAll: { table: { '-': ' ', '_': ' ' } },
+  replaceAll: { table: { '-': ' ', _: ' ' } },
   rfc5646: { format: 'alpha2' },
   rightPad: { length: '10', padding: ' ' },
   rule: { name: 'Name of a rule' },
@@ -41,7 +55,11 @@ export const TRANSFORM_TYPES: Readonly<Record<string, Record<string, unknown>>> 
   substring: { begin: 0, end: 3 },
   trim: {},
   upper: {},
-  usernameGenerator: { patterns: ['$fn.$ln', '$fn.$ln${uniqueCounter}'], fn: account('firstName'), ln: account('lastName') },
+  usernameGenerator: {
+    patterns: ['$fn.$ln', '$fn.$ln${uniqueCounter}'],
+    fn: account('firstName'),
+    ln: account('lastName'),
+  },
   uuid: {},
 };
 

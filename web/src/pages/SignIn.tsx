@@ -33,7 +33,13 @@ export function SignInAgain({ notice }: { notice?: string }) {
     if (!session.token()) ref.current?.showModal();
   };
   return (
-    <dialog ref={ref} class="signin-again" aria-labelledby="signin-title" onCancel={(e) => e.preventDefault()} onClose={reopen}>
+    <dialog
+      ref={ref}
+      class="signin-again"
+      aria-labelledby="signin-title"
+      onCancel={(e) => e.preventDefault()}
+      onClose={reopen}
+    >
       <SignInForm notice={notice} Title="h2" />
     </dialog>
   );
@@ -51,7 +57,10 @@ function SignInForm({ notice, Title }: { notice?: string; Title: 'h1' | 'h2' }) 
   return (
     <form onSubmit={submit} class="card" aria-labelledby="signin-title">
       <Title id="signin-title">Sign in to idprofiles</Title>
-      <p class="muted">Use an API client's id and secret (the server prints one on first start; more with <code>idprofiles clients create</code>).</p>
+      <p class="muted">
+        Use an API client's id and secret (the server prints one on first start; more with{' '}
+        <code>idprofiles clients create</code>).
+      </p>
       {notice && !action.error && (
         <p class="notice" role="status">
           {notice}
@@ -59,9 +68,24 @@ function SignInForm({ notice, Title }: { notice?: string; Title: 'h1' | 'h2' }) 
       )}
       <ErrorBox error={action.error} title="Sign-in failed" />
       <label for="clientId">Client id</label>
-      <input id="clientId" name="clientId" autocomplete="username" required value={clientId} onInput={(e) => setClientId(e.currentTarget.value)} />
+      <input
+        id="clientId"
+        name="clientId"
+        autocomplete="username"
+        required
+        value={clientId}
+        onInput={(e) => setClientId(e.currentTarget.value)}
+      />
       <label for="clientSecret">Client secret</label>
-      <input id="clientSecret" name="clientSecret" type="password" autocomplete="current-password" required value={clientSecret} onInput={(e) => setClientSecret(e.currentTarget.value)} />
+      <input
+        id="clientSecret"
+        name="clientSecret"
+        type="password"
+        autocomplete="current-password"
+        required
+        value={clientSecret}
+        onInput={(e) => setClientSecret(e.currentTarget.value)}
+      />
       <button type="submit" class="primary" disabled={action.busy}>
         {action.busy ? 'Signing in…' : 'Sign in'}
       </button>

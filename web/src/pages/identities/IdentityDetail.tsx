@@ -24,11 +24,23 @@ export function IdentityDetail({ id, onShowReports }: { id: string; onShowReport
       <dl class="facts-grid">
         <div>
           <dt>Manager</dt>
-          <dd>{i.managerRef ? <Link href={`/identities/${encodeURIComponent(i.managerRef.id)}`}>{i.managerRef.name}</Link> : '—'}</dd>
+          <dd>
+            {i.managerRef ? (
+              <Link href={`/identities/${encodeURIComponent(i.managerRef.id)}`}>{i.managerRef.name}</Link>
+            ) : (
+              '—'
+            )}
+          </dd>
         </div>
         <div>
           <dt>Profile</dt>
-          <dd>{i.identityProfile ? <Link href={`/profiles/${encodeURIComponent(i.identityProfile.id)}`}>{i.identityProfile.name}</Link> : '—'}</dd>
+          <dd>
+            {i.identityProfile ? (
+              <Link href={`/profiles/${encodeURIComponent(i.identityProfile.id)}`}>{i.identityProfile.name}</Link>
+            ) : (
+              '—'
+            )}
+          </dd>
         </div>
         <div>
           <dt>Processing</dt>
@@ -39,7 +51,13 @@ export function IdentityDetail({ id, onShowReports }: { id: string; onShowReport
           <dd>{formatDate(i.lastRefresh)}</dd>
         </div>
       </dl>
-      <LifecycleStateControl identity={i} onChanged={() => { identity.reload(); accounts.reload(); }} />
+      <LifecycleStateControl
+        identity={i}
+        onChanged={() => {
+          identity.reload();
+          accounts.reload();
+        }}
+      />
       {i.isManager && (
         <section class="reports" aria-labelledby="reports-title">
           <div class="section-head">
@@ -59,7 +77,9 @@ export function IdentityDetail({ id, onShowReports }: { id: string; onShowReport
               </li>
             ))}
           </ul>
-          {reports.data && reports.data.total > REPORTS && <p class="muted small">and {(reports.data.total - REPORTS).toLocaleString()} more</p>}
+          {reports.data && reports.data.total > REPORTS && (
+            <p class="muted small">and {(reports.data.total - REPORTS).toLocaleString()} more</p>
+          )}
         </section>
       )}
       <h3>Attributes</h3>

@@ -44,18 +44,31 @@ export function LifecycleStateControl({ identity, onChanged }: { identity: Ident
         {current ? (
           <>
             <b>{currentState?.name ?? current.stateName}</b> <span class="muted">({current.stateName})</span>{' '}
-            <span class={`tag ${current.manuallyUpdated ? 'manual' : ''}`}>{current.manuallyUpdated ? 'set by hand' : 'computed'}</span>
+            <span class={`tag ${current.manuallyUpdated ? 'manual' : ''}`}>
+              {current.manuallyUpdated ? 'set by hand' : 'computed'}
+            </span>
             {identity.identityState && <span class="tag">{identity.identityState}</span>}
           </>
         ) : (
-          <span class="muted">None{profileId ? ': its cloudLifecycleState names no enabled state, or no run has set one yet' : ': the identity has no profile'}.</span>
+          <span class="muted">
+            None
+            {profileId
+              ? ': its cloudLifecycleState names no enabled state, or no run has set one yet'
+              : ': the identity has no profile'}
+            .
+          </span>
         )}
       </p>
       {profileId && (
         <form class="inline-form" onSubmit={submit}>
           <label>
             Set by hand{' '}
-            <select name="lifecycleStateId" value={chosen} onChange={(e) => setChosen((e.target as HTMLSelectElement).value)} disabled={busy || !enabled.length}>
+            <select
+              name="lifecycleStateId"
+              value={chosen}
+              onChange={(e) => setChosen((e.target as HTMLSelectElement).value)}
+              disabled={busy || !enabled.length}
+            >
               <option value="">{enabled.length ? 'Choose a state…' : 'No enabled state'}</option>
               {enabled.map((s) => (
                 <option key={s.id} value={s.id}>

@@ -40,11 +40,19 @@ export function AccountAttributeFields({ sources, value, defaultSource, onChange
       </div>
       <div class="stack grow">
         <label for="m-attribute">Account attribute</label>
-        <select id="m-attribute" name="attributeName" value={attribute} onChange={(e) => setAttribute(e.currentTarget.value)} disabled={!source}>
+        <select
+          id="m-attribute"
+          name="attributeName"
+          value={attribute}
+          onChange={(e) => setAttribute(e.currentTarget.value)}
+          disabled={!source}
+        >
           <option value="" disabled>
             {source && !names.length ? 'No attributes yet: load a file into this source' : 'Choose an attribute'}
           </option>
-          {attribute && !names.includes(attribute) && <option value={attribute}>{attribute} (not in the last file)</option>}
+          {attribute && !names.includes(attribute) && (
+            <option value={attribute}>{attribute} (not in the last file)</option>
+          )}
           {names.map((n) => (
             <option key={n} value={n}>
               {n}

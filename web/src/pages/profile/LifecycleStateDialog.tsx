@@ -24,9 +24,15 @@ interface ActionDraft {
   sourceIds: string[];
 }
 
-const toDraft = (a: AccountAction): ActionDraft => ({ action: a.action, allSources: !!a.allSources, sourceIds: [...((a.allSources ? a.excludeSourceIds : a.sourceIds) ?? [])] });
+const toDraft = (a: AccountAction): ActionDraft => ({
+  action: a.action,
+  allSources: !!a.allSources,
+  sourceIds: [...((a.allSources ? a.excludeSourceIds : a.sourceIds) ?? [])],
+});
 const fromDraft = (d: ActionDraft) =>
-  d.allSources ? { action: d.action, allSources: true, excludeSourceIds: d.sourceIds } : { action: d.action, allSources: false, sourceIds: d.sourceIds };
+  d.allSources
+    ? { action: d.action, allSources: true, excludeSourceIds: d.sourceIds }
+    : { action: d.action, allSources: false, sourceIds: d.sourceIds };
 
 /**
  * Create or edit a lifecycle state. ISC's API changes only some fields of an existing state
@@ -55,13 +61,18 @@ export function LifecycleStateDialog({ profileId, state, taken, onClose, onSaved
       ]);
     } else {
       await createState(profileId, {
-        name: name.trim(), technicalName: technicalName.trim(), enabled, description: description.trim() || null,
-        identityState: identityState || null, accountActions,
+        name: name.trim(),
+        technicalName: technicalName.trim(),
+        enabled,
+        description: description.trim() || null,
+        identityState: identityState || null,
+        accountActions,
       });
     }
     onSaved();
   });
-  const update = (i: number, change: Partial<ActionDraft>) => setActions(actions.map((a, j) => (j === i ? { ...a, ...change } : a)));
+  const update = (i: number, change: Partial<ActionDraft>) =>
+    setActions(actions.map((a, j) => (j === i ? { ...a, ...change } : a)));
   const toggleSource = (i: number, id: string, on: boolean) =>
     update(i, { sourceIds: on ? [...actions[i].sourceIds, id] : actions[i].sourceIds.filter((s) => s !== id) });
   const submit = (e: Event) => {
@@ -74,10 +85,23 @@ export function LifecycleStateDialog({ profileId, state, taken, onClose, onSaved
       <form onSubmit={submit} class="stack">
         <ErrorBox error={save.error} title="The lifecycle state was not saved" />
         <label for="state-name">Name</label>
-        <input id="state-name" required maxLength={128} value={name} readOnly={editing} onInput={(e) => setName(e.currentTarget.value)} />
+        <input
+          id="state-name"
+          required
+          maxLength={128}
+          value={name}
+          readOnly={editing}
+          onInput={(e) => setName(e.currentTarget.value)}
+        />
         <label for="state-technical">Technical name</label>
         <input
-          id="state-technical" required maxLength={128} value={technicalName} readOnly={editing} aria-invalid={technicalTaken} aria-describedby="state-technical-note"
+          id="state-technical"
+          required
+          maxLength={128}
+          value={technicalName}
+          readOnly={editing}
+          aria-invalid={technicalTaken}
+          aria-describedby="state-technical-note"
           onInput={(e) => setTechnicalName(e.currentTarget.value)}
         />
         <p id="state-technical-note" class={technicalTaken ? 'field-error' : 'hint'} aria-live="polite">
@@ -91,9 +115,20 @@ export function LifecycleStateDialog({ profileId, state, taken, onClose, onSaved
           <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} /> Enabled
         </label>
         <label for="state-description">Description</label>
-        <textarea id="state-description" rows={2} maxLength={2000} value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
+        <textarea
+          id="state-description"
+          rows={2}
+          maxLength={2000}
+          value={description}
+          onInput={(e) => setDescription(e.currentTarget.value)}
+        />
         <label for="state-identity-state">Identity state</label>
-        <select id="state-identity-state" value={identityState} disabled={editing} onChange={(e) => setIdentityState(e.currentTarget.value)}>
+        <select
+          id="state-identity-state"
+          value={identityState}
+          disabled={editing}
+          onChange={(e) => setIdentityState(e.currentTarget.value)}
+        >
           <option value="">None</option>
           {Object.entries(IDENTITY_STATE_LABELS).map(([value, label]) => (
             <option key={value} value={value}>
@@ -106,29 +141,48 @@ export function LifecycleStateDialog({ profileId, state, taken, onClose, onSaved
           {actions.length === 0 && <p class="hint">None: accounts are left as they are.</p>}
           {actions.map((a, i) => (
             <div class="account-action" key={i} role="group" aria-label={`Account action ${i + 1}`}>
-              <select aria-label={`Action ${i + 1}`} value={a.action} onChange={(e) => update(i, { action: e.currentTarget.value as AccountActionType })}>
+              <select
+                aria-label={`Action ${i + 1}`}
+                value={a.action}
+                onChange={(e) => update(i, { action: e.currentTarget.value as AccountActionType })}
+              >
                 <option value="DISABLE">Disable accounts</option>
                 <option value="ENABLE">Enable accounts</option>
                 <option value="DELETE">Delete accounts</option>
               </select>
               <label class="check-label">
-                <input type="checkbox" checked={a.allSources} onChange={(e) => update(i, { allSources: e.currentTarget.checked, sourceIds: [] })} /> On all sources
+                <input
+                  type="checkbox"
+                  checked={a.allSources}
+                  onChange={(e) => update(i, { allSources: e.currentTarget.checked, sourceIds: [] })}
+                />{' '}
+                On all sources
               </label>
               <div class="source-choices">
                 <span class="muted">{a.allSources ? 'Except:' : 'On:'}</span>
                 {sources.map((s) => (
                   <label class="check-label" key={s.id}>
-                    <input type="checkbox" checked={a.sourceIds.includes(s.id)} onChange={(e) => toggleSource(i, s.id, e.currentTarget.checked)} /> {s.name}
+                    <input
+                      type="checkbox"
+                      checked={a.sourceIds.includes(s.id)}
+                      onChange={(e) => toggleSource(i, s.id, e.currentTarget.checked)}
+                    />{' '}
+                    {s.name}
                   </label>
                 ))}
               </div>
-              {!a.allSources && a.sourceIds.length === 0 && <p class="field-error">Choose at least one source, or act on all sources.</p>}
+              {!a.allSources && a.sourceIds.length === 0 && (
+                <p class="field-error">Choose at least one source, or act on all sources.</p>
+              )}
               <button type="button" class="quiet" onClick={() => setActions(actions.filter((_, j) => j !== i))}>
                 Remove action
               </button>
             </div>
           ))}
-          <button type="button" onClick={() => setActions([...actions, { action: 'DISABLE', allSources: false, sourceIds: [] }])}>
+          <button
+            type="button"
+            onClick={() => setActions([...actions, { action: 'DISABLE', allSources: false, sourceIds: [] }])}
+          >
             Add account action
           </button>
         </fieldset>
@@ -136,7 +190,11 @@ export function LifecycleStateDialog({ profileId, state, taken, onClose, onSaved
           <button type="button" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" class="primary" disabled={save.busy || !name.trim() || !technicalName.trim() || technicalTaken || incomplete}>
+          <button
+            type="submit"
+            class="primary"
+            disabled={save.busy || !name.trim() || !technicalName.trim() || technicalTaken || incomplete}
+          >
             {save.busy ? 'Saving…' : editing ? 'Save state' : 'Create state'}
           </button>
         </div>

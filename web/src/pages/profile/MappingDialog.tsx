@@ -9,7 +9,17 @@ import { TransformForm } from './TransformForm';
 
 type Mode = 'attribute' | 'form' | 'json';
 
-const STANDARD = ['uid', 'email', 'firstname', 'lastname', 'displayName', 'employeeNumber', 'department', 'title', 'phone'];
+const STANDARD = [
+  'uid',
+  'email',
+  'firstname',
+  'lastname',
+  'displayName',
+  'employeeNumber',
+  'department',
+  'title',
+  'phone',
+];
 
 interface Props {
   mapping?: Mapping;
@@ -42,12 +52,15 @@ export function MappingDialog({ mapping, serverErrors, taken, defaultSourceId, o
   const { sources } = useSources();
   const initial = mapping?.transformDefinition;
   const [name, setName] = useState(mapping?.identityAttributeName ?? '');
-  const [mode, setMode] = useState<Mode>(!initial || isSimpleMapping(initial) ? 'attribute' : formFits(initial) ? 'form' : 'json');
+  const [mode, setMode] = useState<Mode>(
+    !initial || isSimpleMapping(initial) ? 'attribute' : formFits(initial) ? 'form' : 'json',
+  );
   const [definition, setDefinition] = useState<TransformDefinition | undefined>(initial);
   const [json, setJson] = useState(JSON.stringify(initial ?? { type: 'accountAttribute', attributes: {} }, null, 2));
   const parsed = mode === 'json' ? parse(json) : { definition };
   const duplicate = taken.includes(name.trim());
-  const simpleOk = mode === 'attribute' && !!definition && !!(definition.attributes as Record<string, unknown> | null)?.attributeName;
+  const simpleOk =
+    mode === 'attribute' && !!definition && !!(definition.attributes as Record<string, unknown> | null)?.attributeName;
   const canApply = !!name.trim() && !duplicate && (mode === 'attribute' ? simpleOk : !!parsed.definition);
   const source = sources.find((s) => s.id === defaultSourceId);
   // the form edits what is there now; a JSON text that does not parse, or has parts the form does not show, stays JSON
@@ -72,30 +85,57 @@ export function MappingDialog({ mapping, serverErrors, taken, defaultSourceId, o
         {serverErrors && (
           <div class="error" role="alert">
             <strong>The server refused this mapping</strong>
-            {serverErrors.map((t) => <p key={t}>{t}</p>)}
+            {serverErrors.map((t) => (
+              <p key={t}>{t}</p>
+            ))}
           </div>
         )}
         <label for="m-name">Identity attribute</label>
-        <input id="m-name" name="identityAttributeName" list="m-standard" required value={name} onInput={(e) => setName(e.currentTarget.value)} aria-describedby="m-name-hint" />
+        <input
+          id="m-name"
+          name="identityAttributeName"
+          list="m-standard"
+          required
+          value={name}
+          onInput={(e) => setName(e.currentTarget.value)}
+          aria-describedby="m-name-hint"
+        />
         <datalist id="m-standard">
-          {STANDARD.filter((s) => !taken.includes(s)).map((s) => <option key={s} value={s} />)}
+          {STANDARD.filter((s) => !taken.includes(s)).map((s) => (
+            <option key={s} value={s} />
+          ))}
         </datalist>
         <p id="m-name-hint" class={duplicate ? 'field-error' : 'hint'}>
-          {duplicate ? `“${name.trim()}” is already mapped.` : 'Any name: standard ones are uid, email, firstname, lastname, displayName.'}
+          {duplicate
+            ? `“${name.trim()}” is already mapped.`
+            : 'Any name: standard ones are uid, email, firstname, lastname, displayName.'}
         </p>
         <fieldset class="modes">
           <legend>Value from</legend>
           <label>
-            <input type="radio" name="mode" checked={mode === 'attribute'} onChange={() => switchTo('attribute')} /> An account attribute
+            <input type="radio" name="mode" checked={mode === 'attribute'} onChange={() => switchTo('attribute')} /> An
+            account attribute
           </label>
           <label title={formOk ? undefined : 'This definition has parts the form does not show: edit it as JSON'}>
-            <input type="radio" name="mode" checked={mode === 'form'} disabled={!formOk} onChange={() => switchTo('form')} /> A transform (form)
+            <input
+              type="radio"
+              name="mode"
+              checked={mode === 'form'}
+              disabled={!formOk}
+              onChange={() => switchTo('form')}
+            />{' '}
+            A transform (form)
           </label>
           <label>
-            <input type="radio" name="mode" checked={mode === 'json'} onChange={() => switchTo('json')} /> A transform (JSON)
+            <input type="radio" name="mode" checked={mode === 'json'} onChange={() => switchTo('json')} /> A transform
+            (JSON)
           </label>
         </fieldset>
-        {mode === 'json' && !formOk && parsed.definition && <p class="hint">This transform has parts the form does not show (or a type it does not cover): it is edited as JSON.</p>}
+        {mode === 'json' && !formOk && parsed.definition && (
+          <p class="hint">
+            This transform has parts the form does not show (or a type it does not cover): it is edited as JSON.
+          </p>
+        )}
         {mode === 'attribute' ? (
           <AccountAttributeFields
             sources={sources}
@@ -108,9 +148,20 @@ export function MappingDialog({ mapping, serverErrors, taken, defaultSourceId, o
         ) : (
           <>
             <label for="m-json">Transform definition</label>
-            <textarea id="m-json" name="transformDefinition" class="code" rows={12} spellcheck={false} value={json} onInput={(e) => setJson(e.currentTarget.value)} aria-invalid={!!parsed.error} aria-describedby="m-json-error" />
+            <textarea
+              id="m-json"
+              name="transformDefinition"
+              class="code"
+              rows={12}
+              spellcheck={false}
+              value={json}
+              onInput={(e) => setJson(e.currentTarget.value)}
+              aria-invalid={!!parsed.error}
+              aria-describedby="m-json-error"
+            />
             <p id="m-json-error" class={parsed.error ? 'field-error' : 'hint'}>
-              {parsed.error ?? 'Any ISC transform, e.g. {"type": "lower", "attributes": {"input": {"type": "accountAttribute", …}}}. The server checks it when you save.'}
+              {parsed.error ??
+                'Any ISC transform, e.g. {"type": "lower", "attributes": {"input": {"type": "accountAttribute", …}}}. The server checks it when you save.'}
             </p>
           </>
         )}

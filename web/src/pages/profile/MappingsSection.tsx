@@ -22,7 +22,12 @@ export function MappingsSection({ profile, draft, onDraft: setDraft, onSaved }: 
   const dirty = !sameMappings(draft, profile.identityAttributeConfig.attributeTransforms);
   const save = useAction(async () => {
     const value = { ...profile.identityAttributeConfig, enabled: true, attributeTransforms: draft };
-    onSaved(await patchProfile(profile.id, [{ op: 'test', path: '/modified', value: profile.modified }, { op: 'replace', path: '/identityAttributeConfig', value }]));
+    onSaved(
+      await patchProfile(profile.id, [
+        { op: 'test', path: '/modified', value: profile.modified },
+        { op: 'replace', path: '/identityAttributeConfig', value },
+      ]),
+    );
   });
   const suggest = useAction(async () => {
     const proposed = (await defaultAttributeConfig(profile.id)).attributeTransforms ?? [];
@@ -48,7 +53,12 @@ export function MappingsSection({ profile, draft, onDraft: setDraft, onSaved }: 
       <div class="section-head">
         <h2 id="mappings-title">Attribute mappings</h2>
         <div class="actions">
-          <button type="button" onClick={() => void suggest.run()} disabled={suggest.busy} title="Add the standard attributes the authoritative source can fill">
+          <button
+            type="button"
+            onClick={() => void suggest.run()}
+            disabled={suggest.busy}
+            title="Add the standard attributes the authoritative source can fill"
+          >
             Suggest mappings
           </button>
           <button type="button" onClick={() => setEditing(draft.length)}>
@@ -56,7 +66,9 @@ export function MappingsSection({ profile, draft, onDraft: setDraft, onSaved }: 
           </button>
         </div>
       </div>
-      {!profile.identityAttributeConfig.enabled && <p class="hint">Attribute mapping is disabled for this profile; saving enables it.</p>}
+      {!profile.identityAttributeConfig.enabled && (
+        <p class="hint">Attribute mapping is disabled for this profile; saving enables it.</p>
+      )}
       <ErrorBox error={suggest.error} />
       <div class="table-wrap">
         <table class="mappings cards">
@@ -87,10 +99,20 @@ export function MappingsSection({ profile, draft, onDraft: setDraft, onSaved }: 
                   ))}
                 </td>
                 <td class="row-actions">
-                  <button type="button" class="quiet" aria-label={`Edit mapping ${m.identityAttributeName}`} onClick={() => setEditing(i)}>
+                  <button
+                    type="button"
+                    class="quiet"
+                    aria-label={`Edit mapping ${m.identityAttributeName}`}
+                    onClick={() => setEditing(i)}
+                  >
                     Edit
                   </button>
-                  <button type="button" class="quiet" aria-label={`Remove mapping ${m.identityAttributeName}`} onClick={() => onDraft(draft.filter((_, j) => j !== i))}>
+                  <button
+                    type="button"
+                    class="quiet"
+                    aria-label={`Remove mapping ${m.identityAttributeName}`}
+                    onClick={() => onDraft(draft.filter((_, j) => j !== i))}
+                  >
                     Remove
                   </button>
                 </td>
@@ -99,11 +121,31 @@ export function MappingsSection({ profile, draft, onDraft: setDraft, onSaved }: 
           </tbody>
         </table>
       </div>
-      {draft.length === 0 && <p class="empty">No mappings: identities of this profile get no attributes. Add one, or let the console suggest the standard ones.</p>}
-      {save.error !== undefined && <ErrorBox error={general ? new Error(general.join(' ')) : errors.size ? new Error('Some mappings are not valid: see the rows marked above.') : save.error} title="Mappings not saved" />}
+      {draft.length === 0 && (
+        <p class="empty">
+          No mappings: identities of this profile get no attributes. Add one, or let the console suggest the standard
+          ones.
+        </p>
+      )}
+      {save.error !== undefined && (
+        <ErrorBox
+          error={
+            general
+              ? new Error(general.join(' '))
+              : errors.size
+                ? new Error('Some mappings are not valid: see the rows marked above.')
+                : save.error
+          }
+          title="Mappings not saved"
+        />
+      )}
       <div class="buttons">
         {dirty && <span class="muted">Unsaved changes</span>}
-        <button type="button" disabled={!dirty || save.busy} onClick={() => (save.clearError(), onDraft(profile.identityAttributeConfig.attributeTransforms))}>
+        <button
+          type="button"
+          disabled={!dirty || save.busy}
+          onClick={() => (save.clearError(), onDraft(profile.identityAttributeConfig.attributeTransforms))}
+        >
           Discard changes
         </button>
         <button type="button" class="primary" disabled={!dirty || save.busy} onClick={() => void save.run()}>

@@ -7,7 +7,15 @@ import { show } from '../../lib/format';
 import { useDebounced, useLoad } from '../../lib/hooks';
 
 /** The unsaved (draft) mappings evaluated on one identity: new value, current value and errors, side by side. */
-export function PreviewPanel({ profile, draft, dirty }: { profile: IdentityProfile; draft: Mapping[]; dirty: boolean }) {
+export function PreviewPanel({
+  profile,
+  draft,
+  dirty,
+}: {
+  profile: IdentityProfile;
+  draft: Mapping[];
+  dirty: boolean;
+}) {
   const [identity, setIdentity] = useState<Identity>();
   const [onlyProfile, setOnlyProfile] = useState(profile.identityCount > 0);
   const mappings = useDebounced(draft, 400);
@@ -21,13 +29,21 @@ export function PreviewPanel({ profile, draft, dirty }: { profile: IdentityProfi
   return (
     <section class="panel preview" aria-labelledby="preview-title">
       <h2 id="preview-title">Preview</h2>
-      <p class="hint">{dirty ? 'Shows your unsaved mappings' : 'Shows the saved mappings'} on one identity; nothing is written.</p>
+      <p class="hint">
+        {dirty ? 'Shows your unsaved mappings' : 'Shows the saved mappings'} on one identity; nothing is written.
+      </p>
       <div class="preview-grid">
         <div>
           <label class="check-label">
-            <input type="checkbox" checked={onlyProfile} onChange={(e) => setOnlyProfile(e.currentTarget.checked)} /> Only identities of this profile
+            <input type="checkbox" checked={onlyProfile} onChange={(e) => setOnlyProfile(e.currentTarget.checked)} />{' '}
+            Only identities of this profile
           </label>
-          <IdentityPicker label="Identity to preview" profileId={onlyProfile ? profile.id : undefined} selected={identity?.id} onPick={setIdentity} />
+          <IdentityPicker
+            label="Identity to preview"
+            profileId={onlyProfile ? profile.id : undefined}
+            selected={identity?.id}
+            onPick={setIdentity}
+          />
         </div>
         <div aria-live="polite" aria-busy={preview.loading}>
           {!identity && <p class="empty">Pick an identity to see what the mappings give it.</p>}
@@ -35,7 +51,8 @@ export function PreviewPanel({ profile, draft, dirty }: { profile: IdentityProfi
           {identity && preview.data && (
             <>
               <p>
-                <b>{preview.data.identity.name}</b>: {changed ? `${changed} of ${rows.length} attributes would change` : 'no attribute would change'}
+                <b>{preview.data.identity.name}</b>:{' '}
+                {changed ? `${changed} of ${rows.length} attributes would change` : 'no attribute would change'}
                 {preview.loading && <span class="muted"> · updating…</span>}
               </p>
               <div class="table-wrap">
@@ -52,14 +69,23 @@ export function PreviewPanel({ profile, draft, dirty }: { profile: IdentityProfi
                     {rows.map((r) => {
                       const isChanged = r.value !== r.previousValue;
                       return (
-                        <tr key={r.name} class={r.errorMessages.length ? 'has-error' : isChanged ? 'changed' : undefined}>
+                        <tr
+                          key={r.name}
+                          class={r.errorMessages.length ? 'has-error' : isChanged ? 'changed' : undefined}
+                        >
                           <th scope="row">
                             {r.name}
                             {isChanged && <span class="tag">changed</span>}
                           </th>
                           <td class="value">{show(r.value)}</td>
                           <td class="value muted">{show(r.previousValue)}</td>
-                          <td>{r.errorMessages.map((m) => <p key={m.text} class="field-error">{m.text}</p>)}</td>
+                          <td>
+                            {r.errorMessages.map((m) => (
+                              <p key={m.text} class="field-error">
+                                {m.text}
+                              </p>
+                            ))}
+                          </td>
                         </tr>
                       );
                     })}

@@ -30,7 +30,7 @@ export function ProcessPanel({ profile, unsaved, onStarted, onFinished }: Props)
     setRun({ taskId, dryRun });
     onStarted();
   });
-  const { task, error } = useTask(run?.taskId, (t: TaskStatus) => {
+  const { task, error } = useTask(run?.taskId, (_t: TaskStatus) => {
     if (!run?.dryRun) onFinished();
   });
   const running = !!run && !task?.completed;
@@ -43,7 +43,8 @@ export function ProcessPanel({ profile, unsaved, onStarted, onFinished }: Props)
       <h2 id="process-title">Process identities</h2>
       <p class="hint">
         Recomputes the attributes of this profile's identities from the saved mappings and correlates managers.
-        {profile.identityRefreshRequired && ' The mappings or source changed since the last run: a refresh is required.'}
+        {profile.identityRefreshRequired &&
+          ' The mappings or source changed since the last run: a refresh is required.'}
       </p>
       {unsaved && <p class="notice">You have unsaved mapping changes; processing uses the saved mappings.</p>}
       <div class="buttons start">
@@ -92,18 +93,29 @@ function RecentRuns({ tasks }: { tasks?: TaskStatus[] }) {
       </thead>
       <tbody>
         {tasks.map((t) => {
-          const r = (t.result ?? {}) as { processed?: number; total?: number; changed?: number; failed?: number; dryRun?: boolean };
+          const r = (t.result ?? {}) as {
+            processed?: number;
+            total?: number;
+            changed?: number;
+            failed?: number;
+            dryRun?: boolean;
+          };
           const status = t.completed ? (t.completionStatus ?? 'Done') : `Running ${t.percentComplete}%`;
           return (
             <tr key={t.id}>
               <td>{formatDate(t.launched)}</td>
               <td>{r.dryRun ? 'Dry run' : 'Process'}</td>
               <td>
-                <span class={`badge ${!t.completed ? 'running' : t.completionStatus === 'Success' ? 'ok' : t.completionStatus === 'Warning' ? 'warn' : 'failed'}`}>{status}</span>
+                <span
+                  class={`badge ${!t.completed ? 'running' : t.completionStatus === 'Success' ? 'ok' : t.completionStatus === 'Warning' ? 'warn' : 'failed'}`}
+                >
+                  {status}
+                </span>
                 {t.completed && r.total !== undefined && (
                   <span class="muted small">
                     {' '}
-                    {(r.processed ?? 0).toLocaleString()} of {r.total.toLocaleString()}, {(r.changed ?? 0).toLocaleString()} changed{r.failed ? `, ${r.failed.toLocaleString()} failed` : ''}
+                    {(r.processed ?? 0).toLocaleString()} of {r.total.toLocaleString()},{' '}
+                    {(r.changed ?? 0).toLocaleString()} changed{r.failed ? `, ${r.failed.toLocaleString()} failed` : ''}
                   </span>
                 )}
               </td>

@@ -23,7 +23,11 @@ export function ProfilePage({ id }: { id: string }) {
   const loaded = useLoad(async () => {
     const p = await getProfile(id);
     // A reload (after processing) keeps unsaved mapping edits.
-    setDraft((d) => (!profile || sameMappings(d, profile.identityAttributeConfig.attributeTransforms) ? p.identityAttributeConfig.attributeTransforms : d));
+    setDraft((d) =>
+      !profile || sameMappings(d, profile.identityAttributeConfig.attributeTransforms)
+        ? p.identityAttributeConfig.attributeTransforms
+        : d,
+    );
     setProfile(p);
     return p;
   }, [id, version]);
@@ -64,13 +68,18 @@ export function ProfilePage({ id }: { id: string }) {
       </div>
       {profile.identityCount === 0 && (
         <p class="notice page-notice">
-          No identities yet. Identities are formed when accounts are loaded into {profile.authoritativeSource.name}: if its file was loaded before this profile
-          existed, <Link href="/sources">load it again</Link>.
+          No identities yet. Identities are formed when accounts are loaded into {profile.authoritativeSource.name}: if
+          its file was loaded before this profile existed, <Link href="/sources">load it again</Link>.
         </p>
       )}
       <div class="grid">
         <SettingsForm profile={profile} onSaved={saved} />
-        <ProcessPanel profile={profile} unsaved={dirty} onStarted={() => setStarted((n) => n + 1)} onFinished={reload} />
+        <ProcessPanel
+          profile={profile}
+          unsaved={dirty}
+          onStarted={() => setStarted((n) => n + 1)}
+          onFinished={reload}
+        />
       </div>
       <MappingsSection profile={profile} draft={draft} onDraft={setDraft} onSaved={saved} />
       <PreviewPanel profile={profile} draft={draft} dirty={dirty} />

@@ -25,7 +25,9 @@ export function ProvisioningSection({ profile, version }: { profile: IdentityPro
     setDeleting(undefined);
     setChanged((n) => n + 1);
   });
-  const mapping = profile.identityAttributeConfig.attributeTransforms.find((m) => m.identityAttributeName === 'cloudLifecycleState');
+  const mapping = profile.identityAttributeConfig.attributeTransforms.find(
+    (m) => m.identityAttributeName === 'cloudLifecycleState',
+  );
   const list = states.data ?? [];
   const known = new Set(list.map((s) => s.technicalName.toLowerCase()));
 
@@ -42,11 +44,15 @@ export function ProvisioningSection({ profile, version }: { profile: IdentityPro
       <p class={mapping ? 'state-source' : 'state-source notice'} data-testid="state-source">
         {mapping ? (
           <>
-            Identities get their state from the mapping <b>cloudLifecycleState</b> ← <code class="summary">{summarize(mapping.transformDefinition)}</code>: its value
-            is a state's technical name.
+            Identities get their state from the mapping <b>cloudLifecycleState</b> ←{' '}
+            <code class="summary">{summarize(mapping.transformDefinition)}</code>: its value is a state's technical
+            name.
           </>
         ) : (
-          <>No mapping: identities get no state. Map <b>cloudLifecycleState</b> in Attribute mappings to a value that is one of the technical names below.</>
+          <>
+            No mapping: identities get no state. Map <b>cloudLifecycleState</b> in Attribute mappings to a value that is
+            one of the technical names below.
+          </>
         )}
       </p>
       <ErrorBox error={states.error} title="Lifecycle states not loaded" />
@@ -76,14 +82,38 @@ export function ProvisioningSection({ profile, version }: { profile: IdentityPro
                   <code>{s.technicalName}</code>
                 </td>
                 <td data-label="Enabled">{s.enabled ? 'Yes' : <span class="muted">No</span>}</td>
-                <td data-label="Identity state">{s.identityState ? IDENTITY_STATE_LABELS[s.identityState] ?? s.identityState : <span class="muted">—</span>}</td>
-                <td data-label="Account actions">{s.accountActions.length ? s.accountActions.map((a, i) => <p key={i}>{describeAction(a, sources)}</p>) : <span class="muted">None</span>}</td>
-                <td class="num" data-label="Identities">{s.identityCount.toLocaleString()}</td>
+                <td data-label="Identity state">
+                  {s.identityState ? (
+                    (IDENTITY_STATE_LABELS[s.identityState] ?? s.identityState)
+                  ) : (
+                    <span class="muted">—</span>
+                  )}
+                </td>
+                <td data-label="Account actions">
+                  {s.accountActions.length ? (
+                    s.accountActions.map((a, i) => <p key={i}>{describeAction(a, sources)}</p>)
+                  ) : (
+                    <span class="muted">None</span>
+                  )}
+                </td>
+                <td class="num" data-label="Identities">
+                  {s.identityCount.toLocaleString()}
+                </td>
                 <td class="row-actions">
-                  <button type="button" class="quiet" aria-label={`Edit lifecycle state ${s.name}`} onClick={() => setEditing(s)}>
+                  <button
+                    type="button"
+                    class="quiet"
+                    aria-label={`Edit lifecycle state ${s.name}`}
+                    onClick={() => setEditing(s)}
+                  >
                     Edit
                   </button>
-                  <button type="button" class="quiet" aria-label={`Delete lifecycle state ${s.name}`} onClick={() => (remove.clearError(), setDeleting(s))}>
+                  <button
+                    type="button"
+                    class="quiet"
+                    aria-label={`Delete lifecycle state ${s.name}`}
+                    onClick={() => (remove.clearError(), setDeleting(s))}
+                  >
                     Delete
                   </button>
                 </td>
@@ -92,7 +122,9 @@ export function ProvisioningSection({ profile, version }: { profile: IdentityPro
           </tbody>
         </table>
       </div>
-      {states.data && list.length === 0 && <p class="empty">No lifecycle states. Add one for each value the cloudLifecycleState mapping gives.</p>}
+      {states.data && list.length === 0 && (
+        <p class="empty">No lifecycle states. Add one for each value the cloudLifecycleState mapping gives.</p>
+      )}
       {editing !== undefined && (
         <LifecycleStateDialog
           profileId={profile.id}

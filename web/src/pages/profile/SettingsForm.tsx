@@ -13,7 +13,13 @@ type Owner = IdentityProfile['owner'];
  * The profile's settings, saved as a JSON Patch of only what changed, guarded by `test /modified`
  * (someone else's save in between is refused instead of overwritten).
  */
-export function SettingsForm({ profile, onSaved }: { profile: IdentityProfile; onSaved: (p: IdentityProfile) => void }) {
+export function SettingsForm({
+  profile,
+  onSaved,
+}: {
+  profile: IdentityProfile;
+  onSaved: (p: IdentityProfile) => void;
+}) {
   const [name, setName] = useState(profile.name);
   const [description, setDescription] = useState(profile.description ?? '');
   const [priority, setPriority] = useState(String(profile.priority));
@@ -24,9 +30,12 @@ export function SettingsForm({ profile, onSaved }: { profile: IdentityProfile; o
 
   const ops: JsonPatch = [];
   if (name.trim() !== profile.name) ops.push({ op: 'replace', path: '/name', value: name.trim() });
-  if ((description.trim() || null) !== profile.description) ops.push({ op: 'replace', path: '/description', value: description.trim() || null });
-  if (priority.trim() !== '' && Number(priority) !== profile.priority) ops.push({ op: 'replace', path: '/priority', value: Number(priority) });
-  if (sourceId !== profile.authoritativeSource.id) ops.push({ op: 'replace', path: '/authoritativeSource', value: { type: 'SOURCE', id: sourceId } });
+  if ((description.trim() || null) !== profile.description)
+    ops.push({ op: 'replace', path: '/description', value: description.trim() || null });
+  if (priority.trim() !== '' && Number(priority) !== profile.priority)
+    ops.push({ op: 'replace', path: '/priority', value: Number(priority) });
+  if (sourceId !== profile.authoritativeSource.id)
+    ops.push({ op: 'replace', path: '/authoritativeSource', value: { type: 'SOURCE', id: sourceId } });
   if ((owner?.id ?? null) !== (profile.owner?.id ?? null)) ops.push({ op: 'replace', path: '/owner', value: owner });
 
   const save = useAction(async () => {
@@ -45,15 +54,37 @@ export function SettingsForm({ profile, onSaved }: { profile: IdentityProfile; o
     <form class="panel stack" onSubmit={submit} aria-labelledby="settings-title">
       <h2 id="settings-title">Settings</h2>
       <label for="p-name">Name</label>
-      <input id="p-name" name="name" required maxLength={128} value={name} onInput={(e) => setName(e.currentTarget.value)} />
+      <input
+        id="p-name"
+        name="name"
+        required
+        maxLength={128}
+        value={name}
+        onInput={(e) => setName(e.currentTarget.value)}
+      />
       <label for="p-description">Description</label>
-      <textarea id="p-description" name="description" rows={2} maxLength={2000} value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
+      <textarea
+        id="p-description"
+        name="description"
+        rows={2}
+        maxLength={2000}
+        value={description}
+        onInput={(e) => setDescription(e.currentTarget.value)}
+      />
       <div class="row">
         <div class="stack">
           <label for="p-priority">Priority</label>
           <input
-            id="p-priority" name="priority" type="number" step={1} min={0} required value={priority} onInput={(e) => (setPriority(e.currentTarget.value), setDone(false))}
-            aria-invalid={!priorityValid} aria-describedby="p-priority-note"
+            id="p-priority"
+            name="priority"
+            type="number"
+            step={1}
+            min={0}
+            required
+            value={priority}
+            onInput={(e) => (setPriority(e.currentTarget.value), setDone(false))}
+            aria-invalid={!priorityValid}
+            aria-describedby="p-priority-note"
           />
           <p id="p-priority-note" class={priorityValid ? 'hint' : 'field-error'} aria-live="polite">
             {priorityError ?? 'Lower numbers come first.'}
@@ -66,7 +97,13 @@ export function SettingsForm({ profile, onSaved }: { profile: IdentityProfile; o
       <fieldset class="owner">
         <legend>Owner</legend>
         <span>{owner ? owner.name || owner.id : <span class="muted">No owner</span>}</span>
-        <button type="button" class="quiet" aria-label={pickingOwner ? 'Done choosing the owner' : 'Change owner'} aria-expanded={pickingOwner} onClick={() => setPickingOwner(!pickingOwner)}>
+        <button
+          type="button"
+          class="quiet"
+          aria-label={pickingOwner ? 'Done choosing the owner' : 'Change owner'}
+          aria-expanded={pickingOwner}
+          onClick={() => setPickingOwner(!pickingOwner)}
+        >
           {pickingOwner ? 'Done' : 'Change'}
         </button>
         {owner && (
@@ -75,13 +112,23 @@ export function SettingsForm({ profile, onSaved }: { profile: IdentityProfile; o
           </button>
         )}
         {pickingOwner && (
-          <IdentityPicker label="Find the owner" selected={owner?.id} onPick={(i) => (setOwner({ type: 'IDENTITY', id: i.id, name: i.name }), setPickingOwner(false))} />
+          <IdentityPicker
+            label="Find the owner"
+            selected={owner?.id}
+            onPick={(i) => (setOwner({ type: 'IDENTITY', id: i.id, name: i.name }), setPickingOwner(false))}
+          />
         )}
       </fieldset>
-      {sourceId !== profile.authoritativeSource.id && <p class="hint">Changing the source marks the profile for a refresh; save mapping changes separately.</p>}
+      {sourceId !== profile.authoritativeSource.id && (
+        <p class="hint">Changing the source marks the profile for a refresh; save mapping changes separately.</p>
+      )}
       <ErrorBox error={save.error} title="Settings not saved" />
       <div class="buttons">
-        {done && !ops.length && <span role="status" class="ok-text">Saved.</span>}
+        {done && !ops.length && (
+          <span role="status" class="ok-text">
+            Saved.
+          </span>
+        )}
         <button type="submit" class="primary" disabled={!ops.length || !priorityValid || !name.trim() || save.busy}>
           {save.busy ? 'Saving…' : 'Save settings'}
         </button>

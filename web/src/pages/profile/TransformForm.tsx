@@ -2,7 +2,15 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Source, TransformDefinition } from '../../api/types';
 import { listTransforms } from '../../api/transforms';
 import {
-  CONDITION, DATE_FORMATS, describeUnknown, FORM_TYPE_LABELS, FORM_TYPES, starter, unknownAttributes, type FormType, type FormValue,
+  CONDITION,
+  DATE_FORMATS,
+  describeUnknown,
+  FORM_TYPE_LABELS,
+  FORM_TYPES,
+  starter,
+  unknownAttributes,
+  type FormType,
+  type FormValue,
 } from '../../lib/transform-form';
 
 interface Ctx {
@@ -17,7 +25,10 @@ function useTransformNames(): string[] {
   const [names, setNames] = useState<string[]>([]);
   useEffect(() => {
     let live = true;
-    listTransforms({ sorters: 'name', limit: 250, offset: 0 }).then((r) => live && setNames(r.items.map((t) => t.name)), () => {});
+    listTransforms({ sorters: 'name', limit: 250, offset: 0 }).then(
+      (r) => live && setNames(r.items.map((t) => t.name)),
+      () => {},
+    );
     return () => {
       live = false;
     };
@@ -29,21 +40,54 @@ function useTransformNames(): string[] {
  * The common transforms as a form, nested as deep as the definition goes (a lower-cased account
  * attribute, a concat of attributes and text, …). Only definitions `formFits` accepts come here.
  */
-export function TransformForm({ value, onChange, sources, defaultSource }: { value: TransformDefinition; onChange: (d: TransformDefinition) => void; sources: Source[]; defaultSource?: Source }) {
+export function TransformForm({
+  value,
+  onChange,
+  sources,
+  defaultSource,
+}: {
+  value: TransformDefinition;
+  onChange: (d: TransformDefinition) => void;
+  sources: Source[];
+  defaultSource?: Source;
+}) {
   const transformNames = useTransformNames();
   return (
     <div class="transform-form">
-      <ValueEditor id="tf" label="Transform" value={value} onChange={(v) => onChange(v as TransformDefinition)} ctx={{ sources, defaultSource, transformNames }} />
+      <ValueEditor
+        id="tf"
+        label="Transform"
+        value={value}
+        onChange={(v) => onChange(v as TransformDefinition)}
+        ctx={{ sources, defaultSource, transformNames }}
+      />
     </div>
   );
 }
 
 /** One value: its kind (a transform type, or plain text where text is allowed) and that kind's fields. */
-function ValueEditor({ id, label, value, onChange, ctx, textOk, onRemove }: {
-  id: string; label: string; value: FormValue; onChange: (v: FormValue) => void; ctx: Ctx; textOk?: boolean; onRemove?: () => void;
+function ValueEditor({
+  id,
+  label,
+  value,
+  onChange,
+  ctx,
+  textOk,
+  onRemove,
+}: {
+  id: string;
+  label: string;
+  value: FormValue;
+  onChange: (v: FormValue) => void;
+  ctx: Ctx;
+  textOk?: boolean;
+  onRemove?: () => void;
 }) {
   const kind = typeof value === 'string' ? 'text' : (value.type as FormType);
-  const choose = (next: string) => onChange(next === 'text' ? (typeof value === 'string' ? value : '') : starter(next as FormType, ctx.defaultSource, value));
+  const choose = (next: string) =>
+    onChange(
+      next === 'text' ? (typeof value === 'string' ? value : '') : starter(next as FormType, ctx.defaultSource, value),
+    );
   return (
     <fieldset class="tf-value" data-kind={kind}>
       <legend>{label}</legend>
@@ -66,7 +110,13 @@ function ValueEditor({ id, label, value, onChange, ctx, textOk, onRemove }: {
         )}
       </div>
       {typeof value === 'string' ? (
-        <Text id={`${id}-text`} label="Text" value={value} onChange={onChange} hint="Spaces count: “ ” puts a space between two values." />
+        <Text
+          id={`${id}-text`}
+          label="Text"
+          value={value}
+          onChange={onChange}
+          hint="Spaces count: “ ” puts a space between two values."
+        />
       ) : (
         <Fields id={id} def={value} onChange={onChange} ctx={ctx} />
       )}
@@ -74,7 +124,17 @@ function ValueEditor({ id, label, value, onChange, ctx, textOk, onRemove }: {
   );
 }
 
-function Fields({ id, def, onChange, ctx }: { id: string; def: TransformDefinition; onChange: (v: TransformDefinition) => void; ctx: Ctx }) {
+function Fields({
+  id,
+  def,
+  onChange,
+  ctx,
+}: {
+  id: string;
+  def: TransformDefinition;
+  onChange: (v: TransformDefinition) => void;
+  ctx: Ctx;
+}) {
   const a = (def.attributes ?? {}) as Attrs;
   const set = (patch: Attrs) => onChange({ ...def, attributes: { ...a, ...patch } });
   const without = (key: string) => {
@@ -89,27 +149,58 @@ function Fields({ id, def, onChange, ctx }: { id: string; def: TransformDefiniti
         </button>
       )
     ) : (
-      <ValueEditor id={`${id}-in`} label={label} value={a.input as FormValue} onChange={(v) => set({ input: v })} ctx={ctx} onRemove={optional ? () => without('input') : undefined} />
+      <ValueEditor
+        id={`${id}-in`}
+        label={label}
+        value={a.input as FormValue}
+        onChange={(v) => set({ input: v })}
+        ctx={ctx}
+        onRemove={optional ? () => without('input') : undefined}
+      />
     );
   switch (def.type as FormType) {
     case 'accountAttribute':
-      return <AccountFields id={id} attrs={a} onChange={(s, attributeName) => onChange({ type: 'accountAttribute', attributes: { sourceName: s.name, sourceId: s.id, attributeName } })} ctx={ctx} />;
+      return (
+        <AccountFields
+          id={id}
+          attrs={a}
+          onChange={(s, attributeName) =>
+            onChange({ type: 'accountAttribute', attributes: { sourceName: s.name, sourceId: s.id, attributeName } })
+          }
+          ctx={ctx}
+        />
+      );
     case 'static':
-      return <Text id={`${id}-value`} label="Value" value={String(a.value ?? '')} onChange={(value) => set({ value })} />;
+      return (
+        <Text id={`${id}-value`} label="Value" value={String(a.value ?? '')} onChange={(value) => set({ value })} />
+      );
     case 'lower':
     case 'upper':
       return <>{input(false)}</>;
     case 'concat':
     case 'firstValid': {
       const values = (a.values ?? []) as FormValue[];
-      const setAt = (i: number, v: FormValue | undefined) => set({ values: v === undefined ? values.filter((_, j) => j !== i) : values.map((x, j) => (j === i ? v : x)) });
+      const setAt = (i: number, v: FormValue | undefined) =>
+        set({ values: v === undefined ? values.filter((_, j) => j !== i) : values.map((x, j) => (j === i ? v : x)) });
       return (
         <div class="stack">
           {values.map((v, i) => (
-            <ValueEditor key={i} id={`${id}-v${i}`} label={`Value ${i + 1}`} value={v} textOk onChange={(x) => setAt(i, x)} ctx={ctx} onRemove={values.length > 1 ? () => setAt(i, undefined) : undefined} />
+            <ValueEditor
+              key={i}
+              id={`${id}-v${i}`}
+              label={`Value ${i + 1}`}
+              value={v}
+              textOk
+              onChange={(x) => setAt(i, x)}
+              ctx={ctx}
+              onRemove={values.length > 1 ? () => setAt(i, undefined) : undefined}
+            />
           ))}
           <div class="row">
-            <button type="button" onClick={() => set({ values: [...values, starter('accountAttribute', ctx.defaultSource)] })}>
+            <button
+              type="button"
+              onClick={() => set({ values: [...values, starter('accountAttribute', ctx.defaultSource)] })}
+            >
               Add a value
             </button>
             {def.type === 'concat' && (
@@ -120,11 +211,20 @@ function Fields({ id, def, onChange, ctx }: { id: string; def: TransformDefiniti
           </div>
           {def.type === 'firstValid' && (
             <label class="check-label">
-              <input type="checkbox" name={`${id}-ignoreErrors`} checked={a.ignoreErrors === true} onChange={(e) => (e.currentTarget.checked ? set({ ignoreErrors: true }) : without('ignoreErrors'))} /> Skip values that
-              fail (ignoreErrors)
+              <input
+                type="checkbox"
+                name={`${id}-ignoreErrors`}
+                checked={a.ignoreErrors === true}
+                onChange={(e) => (e.currentTarget.checked ? set({ ignoreErrors: true }) : without('ignoreErrors'))}
+              />{' '}
+              Skip values that fail (ignoreErrors)
             </label>
           )}
-          <p class="hint">{def.type === 'concat' ? 'The values joined in order, with nothing between them.' : 'The first of these values that is present.'}</p>
+          <p class="hint">
+            {def.type === 'concat'
+              ? 'The values joined in order, with nothing between them.'
+              : 'The first of these values that is present.'}
+          </p>
         </div>
       );
     }
@@ -133,13 +233,29 @@ function Fields({ id, def, onChange, ctx }: { id: string; def: TransformDefiniti
         <div class="stack">
           {input(false, 'Date')}
           <datalist id={`${id}-formats`}>
-            {DATE_FORMATS.map((f) => <option key={f} value={f} />)}
+            {DATE_FORMATS.map((f) => (
+              <option key={f} value={f} />
+            ))}
           </datalist>
           <div class="row">
-            <Text id={`${id}-from`} label="Input format" value={String(a.inputFormat ?? '')} onChange={(v) => (v ? set({ inputFormat: v }) : without('inputFormat'))} list={`${id}-formats`} />
-            <Text id={`${id}-to`} label="Output format" value={String(a.outputFormat ?? '')} onChange={(v) => (v ? set({ outputFormat: v }) : without('outputFormat'))} list={`${id}-formats`} />
+            <Text
+              id={`${id}-from`}
+              label="Input format"
+              value={String(a.inputFormat ?? '')}
+              onChange={(v) => (v ? set({ inputFormat: v }) : without('inputFormat'))}
+              list={`${id}-formats`}
+            />
+            <Text
+              id={`${id}-to`}
+              label="Output format"
+              value={String(a.outputFormat ?? '')}
+              onChange={(v) => (v ? set({ outputFormat: v }) : without('outputFormat'))}
+              list={`${id}-formats`}
+            />
           </div>
-          <p class="hint">A named format (ISO8601, LDAP, EPOCH_TIME_JAVA…) or a pattern such as yyyy-MM-dd; empty means ISO8601.</p>
+          <p class="hint">
+            A named format (ISO8601, LDAP, EPOCH_TIME_JAVA…) or a pattern such as yyyy-MM-dd; empty means ISO8601.
+          </p>
         </div>
       );
     case 'lookup':
@@ -150,14 +266,25 @@ function Fields({ id, def, onChange, ctx }: { id: string; def: TransformDefiniti
         </div>
       );
     case 'conditional':
-      return <ConditionalFields id={id} attrs={a} onChange={(attributes) => onChange({ ...def, attributes })} ctx={ctx} />;
+      return (
+        <ConditionalFields id={id} attrs={a} onChange={(attributes) => onChange({ ...def, attributes })} ctx={ctx} />
+      );
     case 'reference':
       return (
         <div class="stack">
           <datalist id={`${id}-names`}>
-            {ctx.transformNames.map((n) => <option key={n} value={n} />)}
+            {ctx.transformNames.map((n) => (
+              <option key={n} value={n} />
+            ))}
           </datalist>
-          <Text id={`${id}-ref`} label="Named transform" value={String(a.id ?? '')} onChange={(v) => set({ id: v })} list={`${id}-names`} hint="A transform stored under Transforms, by name." />
+          <Text
+            id={`${id}-ref`}
+            label="Named transform"
+            value={String(a.id ?? '')}
+            onChange={(v) => set({ id: v })}
+            list={`${id}-names`}
+            hint="A transform stored under Transforms, by name."
+          />
           {input(true)}
         </div>
       );
@@ -166,7 +293,21 @@ function Fields({ id, def, onChange, ctx }: { id: string; def: TransformDefiniti
   }
 }
 
-function Text({ id, label, value, onChange, hint, list }: { id: string; label: string; value: string; onChange: (v: string) => void; hint?: string; list?: string }) {
+function Text({
+  id,
+  label,
+  value,
+  onChange,
+  hint,
+  list,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  hint?: string;
+  list?: string;
+}) {
   return (
     <div class="stack grow">
       <label for={id}>{label}</label>
@@ -177,16 +318,38 @@ function Text({ id, label, value, onChange, hint, list }: { id: string; label: s
 }
 
 /** Source and attribute: the attribute from the source's columns, or typed (a column it has not seen is warned about). */
-function AccountFields({ id, attrs, onChange, ctx }: { id: string; attrs: Attrs; onChange: (s: Source, attribute: string) => void; ctx: Ctx }) {
-  const source = ctx.sources.find((s) => s.id === attrs.sourceId) ?? ctx.sources.find((s) => s.name.toLowerCase() === String(attrs.sourceName ?? '').toLowerCase()) ?? ctx.defaultSource;
+function AccountFields({
+  id,
+  attrs,
+  onChange,
+  ctx,
+}: {
+  id: string;
+  attrs: Attrs;
+  onChange: (s: Source, attribute: string) => void;
+  ctx: Ctx;
+}) {
+  const source =
+    ctx.sources.find((s) => s.id === attrs.sourceId) ??
+    ctx.sources.find((s) => s.name.toLowerCase() === String(attrs.sourceName ?? '').toLowerCase()) ??
+    ctx.defaultSource;
   const attribute = String(attrs.attributeName ?? '');
-  const unknown = source ? unknownAttributes({ type: 'accountAttribute', attributes: { sourceId: source.id, attributeName: attribute } }, [source]) : [];
+  const unknown = source
+    ? unknownAttributes({ type: 'accountAttribute', attributes: { sourceId: source.id, attributeName: attribute } }, [
+        source,
+      ])
+    : [];
   return (
     <div class="stack">
       <div class="row">
         <div class="stack grow">
           <label for={`${id}-source`}>Source</label>
-          <select id={`${id}-source`} name={`${id}-source`} value={source?.id ?? ''} onChange={(e) => onChange(ctx.sources.find((s) => s.id === e.currentTarget.value)!, attribute)}>
+          <select
+            id={`${id}-source`}
+            name={`${id}-source`}
+            value={source?.id ?? ''}
+            onChange={(e) => onChange(ctx.sources.find((s) => s.id === e.currentTarget.value)!, attribute)}
+          >
             <option value="" disabled>
               Choose a source
             </option>
@@ -199,9 +362,18 @@ function AccountFields({ id, attrs, onChange, ctx }: { id: string; attrs: Attrs;
         </div>
         <div class="stack grow">
           <label for={`${id}-attr`}>Account attribute</label>
-          <input id={`${id}-attr`} name={`${id}-attr`} list={`${id}-attrs`} value={attribute} disabled={!source} onInput={(e) => source && onChange(source, e.currentTarget.value)} />
+          <input
+            id={`${id}-attr`}
+            name={`${id}-attr`}
+            list={`${id}-attrs`}
+            value={attribute}
+            disabled={!source}
+            onInput={(e) => source && onChange(source, e.currentTarget.value)}
+          />
           <datalist id={`${id}-attrs`}>
-            {(source?.accountAttributeNames ?? []).map((n) => <option key={n} value={n} />)}
+            {(source?.accountAttributeNames ?? []).map((n) => (
+              <option key={n} value={n} />
+            ))}
           </datalist>
         </div>
       </div>
@@ -214,7 +386,15 @@ function AccountFields({ id, attrs, onChange, ctx }: { id: string; attrs: Attrs;
   );
 }
 
-function LookupTable({ id, table, onChange }: { id: string; table: Record<string, string>; onChange: (t: Record<string, string>) => void }) {
+function LookupTable({
+  id,
+  table,
+  onChange,
+}: {
+  id: string;
+  table: Record<string, string>;
+  onChange: (t: Record<string, string>) => void;
+}) {
   const rows = Object.entries(table).filter(([k]) => k !== 'default');
   const rebuild = (entries: Array<[string, string]>, fallback = table.default) => {
     const next: Record<string, string> = {};
@@ -227,18 +407,41 @@ function LookupTable({ id, table, onChange }: { id: string; table: Record<string
       <legend>Table</legend>
       {rows.map(([k, v], i) => (
         <div key={i} class="row end">
-          <Text id={`${id}-k${i}`} label={`Value ${i + 1}`} value={k} onChange={(nk) => rebuild(rows.map((r, j) => (j === i ? [nk, r[1]] : r)))} />
-          <Text id={`${id}-r${i}`} label="becomes" value={v} onChange={(nv) => rebuild(rows.map((r, j) => (j === i ? [r[0], nv] : r)))} />
-          <button type="button" class="quiet" aria-label={`Remove row ${i + 1}`} onClick={() => rebuild(rows.filter((_, j) => j !== i))}>
+          <Text
+            id={`${id}-k${i}`}
+            label={`Value ${i + 1}`}
+            value={k}
+            onChange={(nk) => rebuild(rows.map((r, j) => (j === i ? [nk, r[1]] : r)))}
+          />
+          <Text
+            id={`${id}-r${i}`}
+            label="becomes"
+            value={v}
+            onChange={(nv) => rebuild(rows.map((r, j) => (j === i ? [r[0], nv] : r)))}
+          />
+          <button
+            type="button"
+            class="quiet"
+            aria-label={`Remove row ${i + 1}`}
+            onClick={() => rebuild(rows.filter((_, j) => j !== i))}
+          >
             Remove
           </button>
         </div>
       ))}
       <div class="row end">
-        <button type="button" onClick={() => rebuild([...rows, [rows.some(([k]) => k === '') ? `value ${rows.length + 1}` : '', '']])}>
+        <button
+          type="button"
+          onClick={() => rebuild([...rows, [rows.some(([k]) => k === '') ? `value ${rows.length + 1}` : '', '']])}
+        >
           Add a row
         </button>
-        <Text id={`${id}-default`} label="Any other value becomes (default)" value={table.default ?? ''} onChange={(d) => rebuild(rows, d)} />
+        <Text
+          id={`${id}-default`}
+          label="Any other value becomes (default)"
+          value={table.default ?? ''}
+          onChange={(d) => rebuild(rows, d)}
+        />
       </div>
       <p class="hint">Without a default, a value not in the table is an error.</p>
     </fieldset>
@@ -246,8 +449,22 @@ function LookupTable({ id, table, onChange }: { id: string; table: Record<string
 }
 
 /** `$variable eq value`: a variable (a value of its own), the value it is compared with, and the results. */
-function ConditionalFields({ id, attrs, onChange, ctx }: { id: string; attrs: Attrs; onChange: (a: Attrs) => void; ctx: Ctx }) {
-  const { expression, positiveCondition, negativeCondition, ...variables } = attrs as Attrs & { expression: string; positiveCondition: string; negativeCondition: string };
+function ConditionalFields({
+  id,
+  attrs,
+  onChange,
+  ctx,
+}: {
+  id: string;
+  attrs: Attrs;
+  onChange: (a: Attrs) => void;
+  ctx: Ctx;
+}) {
+  const { expression, positiveCondition, negativeCondition, ...variables } = attrs as Attrs & {
+    expression: string;
+    positiveCondition: string;
+    negativeCondition: string;
+  };
   const set = (patch: Attrs) => onChange({ ...attrs, ...patch });
   const m = CONDITION.exec(expression);
   const names = Object.keys(variables);
@@ -258,17 +475,44 @@ function ConditionalFields({ id, attrs, onChange, ctx }: { id: string; attrs: At
   };
   return (
     <div class="stack">
-      <Text id={`${id}-expr`} label="Condition" value={expression} onChange={(v) => set({ expression: v })} hint="$name eq value: the variable named below compared with a value, e.g. $status eq terminated." />
+      <Text
+        id={`${id}-expr`}
+        label="Condition"
+        value={expression}
+        onChange={(v) => set({ expression: v })}
+        hint="$name eq value: the variable named below compared with a value, e.g. $status eq terminated."
+      />
       {!m && <p class="field-error">The condition is “$name eq value”.</p>}
       {names.map((n) => (
         <div key={n} class="stack">
-          <Text id={`${id}-var-${n}`} label="Variable name" value={n} onChange={(to) => /^[A-Za-z_]\w*$/.test(to) && !names.includes(to) && renameVariable(n, to)} />
-          <ValueEditor id={`${id}-val-${n}`} label={`$${n}`} value={variables[n] as FormValue} onChange={(v) => set({ [n]: v })} ctx={ctx} />
+          <Text
+            id={`${id}-var-${n}`}
+            label="Variable name"
+            value={n}
+            onChange={(to) => /^[A-Za-z_]\w*$/.test(to) && !names.includes(to) && renameVariable(n, to)}
+          />
+          <ValueEditor
+            id={`${id}-val-${n}`}
+            label={`$${n}`}
+            value={variables[n] as FormValue}
+            onChange={(v) => set({ [n]: v })}
+            ctx={ctx}
+          />
         </div>
       ))}
       <div class="row">
-        <Text id={`${id}-then`} label="Then (when true)" value={positiveCondition} onChange={(v) => set({ positiveCondition: v })} />
-        <Text id={`${id}-else`} label="Else" value={negativeCondition} onChange={(v) => set({ negativeCondition: v })} />
+        <Text
+          id={`${id}-then`}
+          label="Then (when true)"
+          value={positiveCondition}
+          onChange={(v) => set({ positiveCondition: v })}
+        />
+        <Text
+          id={`${id}-else`}
+          label="Else"
+          value={negativeCondition}
+          onChange={(v) => set({ negativeCondition: v })}
+        />
       </div>
     </div>
   );

@@ -8,7 +8,13 @@ import { priorityProblem } from '../../lib/format';
 import { useAction } from '../../lib/hooks';
 
 /** New profile: name, description, authoritative source (picked from the sources), priority. */
-export function CreateProfileDialog({ onClose, onCreated }: { onClose: () => void; onCreated: (p: IdentityProfile) => void }) {
+export function CreateProfileDialog({
+  onClose,
+  onCreated,
+}: {
+  onClose: () => void;
+  onCreated: (p: IdentityProfile) => void;
+}) {
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const [sourceId, setSourceId] = useState('');
@@ -33,14 +39,37 @@ export function CreateProfileDialog({ onClose, onCreated }: { onClose: () => voi
       <form onSubmit={submit} class="stack">
         <ErrorBox error={create.error} title="The profile was not created" />
         <label for="new-name">Name</label>
-        <input id="new-name" name="name" required maxLength={128} value={name} onInput={(e) => setName(e.currentTarget.value)} />
+        <input
+          id="new-name"
+          name="name"
+          required
+          maxLength={128}
+          value={name}
+          onInput={(e) => setName(e.currentTarget.value)}
+        />
         <label for="new-description">Description</label>
-        <textarea id="new-description" name="description" rows={2} maxLength={2000} value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
+        <textarea
+          id="new-description"
+          name="description"
+          rows={2}
+          maxLength={2000}
+          value={description}
+          onInput={(e) => setDescription(e.currentTarget.value)}
+        />
         <SourceSelect id="new-source" label="Authoritative source" value={sourceId} onChange={setSourceId} required />
         <label for="new-priority">Priority</label>
         <input
-          id="new-priority" name="priority" type="number" step={1} min={0} inputMode="numeric" value={priority} placeholder="Automatic: after the existing profiles"
-          onInput={(e) => setPriority(e.currentTarget.value)} aria-invalid={!!priorityError} aria-describedby="new-priority-note"
+          id="new-priority"
+          name="priority"
+          type="number"
+          step={1}
+          min={0}
+          inputMode="numeric"
+          value={priority}
+          placeholder="Automatic: after the existing profiles"
+          onInput={(e) => setPriority(e.currentTarget.value)}
+          aria-invalid={!!priorityError}
+          aria-describedby="new-priority-note"
         />
         <p id="new-priority-note" class={priorityError ? 'field-error' : 'hint'} aria-live="polite">
           {priorityError ?? 'Lower numbers win when an identity has accounts on several authoritative sources.'}

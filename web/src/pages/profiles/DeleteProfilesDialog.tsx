@@ -12,7 +12,15 @@ import { useTask } from '../../lib/task';
  * Confirms, then deletes one profile (DELETE: a refusal, e.g. identities still attached, is the
  * server's 400) or several (bulk delete: refused ones are skipped and the task says why).
  */
-export function DeleteProfilesDialog({ ids, profiles, onClose }: { ids: string[]; profiles: IdentityProfile[]; onClose: (changed: boolean) => void }) {
+export function DeleteProfilesDialog({
+  ids,
+  profiles,
+  onClose,
+}: {
+  ids: string[];
+  profiles: IdentityProfile[];
+  onClose: (changed: boolean) => void;
+}) {
   const [taskId, setTaskId] = useState<string>();
   const remove = useAction(async () => {
     const ref = ids.length === 1 ? await deleteProfile(ids[0]) : await bulkDeleteProfiles(ids);
@@ -22,12 +30,24 @@ export function DeleteProfilesDialog({ ids, profiles, onClose }: { ids: string[]
   const names = profiles.map((p) => p.name);
   const done = !!task?.completed;
   return (
-    <Dialog title={ids.length === 1 ? 'Delete identity profile' : `Delete ${ids.length} identity profiles`} onClose={() => onClose(!!taskId)}>
+    <Dialog
+      title={ids.length === 1 ? 'Delete identity profile' : `Delete ${ids.length} identity profiles`}
+      onClose={() => onClose(!!taskId)}
+    >
       <div class="stack">
         {!taskId && (
           <>
             <p>
-              Delete {names.length === ids.length ? names.map((n, i) => <span key={n}>{i ? ', ' : ''}<strong>{n}</strong></span>) : plural(ids.length, 'profile')}? This cannot be undone.
+              Delete{' '}
+              {names.length === ids.length
+                ? names.map((n, i) => (
+                    <span key={n}>
+                      {i ? ', ' : ''}
+                      <strong>{n}</strong>
+                    </span>
+                  ))
+                : plural(ids.length, 'profile')}
+              ? This cannot be undone.
             </p>
             <p class="hint">A profile that still has identities is not deleted; the server says so.</p>
           </>

@@ -22,7 +22,8 @@ export function ImportDialog({ onClose }: { onClose: (changed: boolean) => void 
     if (!file) return;
     try {
       const parsed: unknown = JSON.parse(await file.text());
-      if (!Array.isArray(parsed)) throw new Error('The file should hold a list of exported profiles (as Export writes them).');
+      if (!Array.isArray(parsed))
+        throw new Error('The file should hold a list of exported profiles (as Export writes them).');
       setItems(parsed as ImportItem[]);
       void dryRun.run(parsed as ImportItem[]);
     } catch (e) {
@@ -36,8 +37,17 @@ export function ImportDialog({ onClose }: { onClose: (changed: boolean) => void 
         {!applied && (
           <>
             <label for="import-file">Export file (JSON)</label>
-            <input id="import-file" name="file" type="file" accept="application/json,.json" onChange={(e) => void read(e.currentTarget.files?.[0])} />
-            <p class="hint">Profiles are matched by name: existing ones are updated, others created. Nothing is written until you apply.</p>
+            <input
+              id="import-file"
+              name="file"
+              type="file"
+              accept="application/json,.json"
+              onChange={(e) => void read(e.currentTarget.files?.[0])}
+            />
+            <p class="hint">
+              Profiles are matched by name: existing ones are updated, others created. Nothing is written until you
+              apply.
+            </p>
           </>
         )}
         {fileError && <ErrorBox error={new Error(fileError)} />}
@@ -51,8 +61,15 @@ export function ImportDialog({ onClose }: { onClose: (changed: boolean) => void 
             {applied ? 'Close' : 'Cancel'}
           </button>
           {!applied && (
-            <button type="button" class="primary" disabled={!plan || plan.importedObjects.length === 0 || apply.busy} onClick={() => void apply.run()}>
-              {apply.busy ? 'Importing…' : `Import ${plan?.importedObjects.length ?? ''} profile${plan?.importedObjects.length === 1 ? '' : 's'}`}
+            <button
+              type="button"
+              class="primary"
+              disabled={!plan || plan.importedObjects.length === 0 || apply.busy}
+              onClick={() => void apply.run()}
+            >
+              {apply.busy
+                ? 'Importing…'
+                : `Import ${plan?.importedObjects.length ?? ''} profile${plan?.importedObjects.length === 1 ? '' : 's'}`}
             </button>
           )}
         </div>

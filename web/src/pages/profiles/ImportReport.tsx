@@ -13,10 +13,12 @@ export function ImportReport({ result, dryRun }: { result: ObjectImportResult; d
       <h3>{heading}</h3>
       <ul class="summary-list">
         <li>
-          {dryRun ? 'Would create' : 'Created'}: <b>{created.length}</b> {created.length > 0 && <span class="muted">({created.map(nameOf).join(', ')})</span>}
+          {dryRun ? 'Would create' : 'Created'}: <b>{created.length}</b>{' '}
+          {created.length > 0 && <span class="muted">({created.map(nameOf).join(', ')})</span>}
         </li>
         <li>
-          {dryRun ? 'Would update' : 'Updated'}: <b>{updated.length}</b> {updated.length > 0 && <span class="muted">({updated.map(nameOf).join(', ')})</span>}
+          {dryRun ? 'Would update' : 'Updated'}: <b>{updated.length}</b>{' '}
+          {updated.length > 0 && <span class="muted">({updated.map(nameOf).join(', ')})</span>}
         </li>
         {result.errors.length > 0 && (
           <li>

@@ -28,7 +28,10 @@ export function ProfilesPage() {
   // The name breaks ties (a field may appear once in ISC's sorters).
   const primary = serverSort ? `${sort.descending ? '-' : ''}${serverSort}` : 'priority';
   const sorters = primary.endsWith('name') ? primary : `${primary},name`;
-  const list = useLoad((signal) => listProfiles({ nameStartsWith: name, sorters, limit: PAGE, offset }, signal), [name, sorters, offset]);
+  const list = useLoad(
+    (signal) => listProfiles({ nameStartsWith: name, sorters, limit: PAGE, offset }, signal),
+    [name, sorters, offset],
+  );
   const exporting = useAction(async () => {
     const items = await exportProfiles([...selected]);
     downloadJson(`identity-profiles-${new Date().toISOString().slice(0, 10)}.json`, items);
@@ -42,7 +45,11 @@ export function ProfilesPage() {
     if (reload) changed();
   };
   const items = list.data?.items ?? [];
-  const runs = useProfileRuns(items.map((p) => p.id), list.data, list.reload);
+  const runs = useProfileRuns(
+    items.map((p) => p.id),
+    list.data,
+    list.reload,
+  );
 
   return (
     <section>
@@ -60,10 +67,18 @@ export function ProfilesPage() {
       <div class="toolbar">
         <label class="filter">
           <span>Filter by name</span>
-          <input type="search" name="filter" value={filter} placeholder="Name starts with…" onInput={(e) => (setFilter(e.currentTarget.value), setOffset(0))} />
+          <input
+            type="search"
+            name="filter"
+            value={filter}
+            placeholder="Name starts with…"
+            onInput={(e) => (setFilter(e.currentTarget.value), setOffset(0))}
+          />
         </label>
         <div class="actions" role="group" aria-label="Selected profiles">
-          <span class="muted" aria-live="polite">{selected.size ? `${plural(selected.size, 'profile')} selected` : 'None selected'}</span>
+          <span class="muted" aria-live="polite">
+            {selected.size ? `${plural(selected.size, 'profile')} selected` : 'None selected'}
+          </span>
           <button type="button" disabled={!selected.size || exporting.busy} onClick={() => void exporting.run()}>
             {exporting.busy ? 'Exporting…' : 'Export'}
           </button>
@@ -74,13 +89,33 @@ export function ProfilesPage() {
       </div>
       <ErrorBox error={exporting.error} title="Export failed" />
       <ErrorBox error={list.error} title="The profiles could not be loaded" />
-      <ProfilesTable items={items} loading={list.loading} sort={sort} onSort={(s) => (setSort(s), setOffset(0))} selected={selected} onSelect={setSelected} runs={runs} />
+      <ProfilesTable
+        items={items}
+        loading={list.loading}
+        sort={sort}
+        onSort={(s) => (setSort(s), setOffset(0))}
+        selected={selected}
+        onSelect={setSelected}
+        runs={runs}
+      />
       {!list.loading && !list.error && items.length === 0 && (
-        <p class="empty">{name ? `No profile name starts with “${name}”.` : 'No identity profiles yet. Create one, or import an export file.'}</p>
+        <p class="empty">
+          {name
+            ? `No profile name starts with “${name}”.`
+            : 'No identity profiles yet. Create one, or import an export file.'}
+        </p>
       )}
       <Pager label="Profiles" offset={offset} limit={PAGE} total={list.data?.total ?? 0} onChange={setOffset} />
-      {open === 'create' && <CreateProfileDialog onClose={() => setOpen(undefined)} onCreated={(p) => navigate(`/profiles/${p.id}`)} />}
-      {open === 'delete' && <DeleteProfilesDialog profiles={items.filter((p) => selected.has(p.id))} ids={[...selected]} onClose={closeWith} />}
+      {open === 'create' && (
+        <CreateProfileDialog onClose={() => setOpen(undefined)} onCreated={(p) => navigate(`/profiles/${p.id}`)} />
+      )}
+      {open === 'delete' && (
+        <DeleteProfilesDialog
+          profiles={items.filter((p) => selected.has(p.id))}
+          ids={[...selected]}
+          onClose={closeWith}
+        />
+      )}
       {open === 'import' && <ImportDialog onClose={closeWith} />}
     </section>
   );

@@ -6,7 +6,11 @@ import { Link } from '../../lib/router';
 import type { RunState } from '../../lib/profile-runs';
 
 /** Columns the server sorts (ISC sorters); the others sort the loaded page. */
-export const SERVER_SORTS: Record<string, string | undefined> = { name: 'name', priority: 'priority', modified: 'modified' };
+export const SERVER_SORTS: Record<string, string | undefined> = {
+  name: 'name',
+  priority: 'priority',
+  modified: 'modified',
+};
 
 /** When the profile was last processed: from its newest successful run (the profile itself does not say). */
 const lastProcessed = (p: IdentityProfile, runs: Map<string, RunState>) => runs.get(p.id)?.lastProcessed ?? null;
@@ -60,11 +64,18 @@ export function ProfilesTable({ items, loading, sort, onSort, selected, onSelect
   return (
     <div class="table-wrap">
       <table class="profiles cards" aria-busy={loading}>
-        <caption class="sr-only">Identity profiles{LOCAL_SORTS[sort.field] ? ' (this column sorts the rows on this page)' : ''}</caption>
+        <caption class="sr-only">
+          Identity profiles{LOCAL_SORTS[sort.field] ? ' (this column sorts the rows on this page)' : ''}
+        </caption>
         <thead>
           <tr>
             <th scope="col" class="check">
-              <input type="checkbox" aria-label="Select all profiles on this page" checked={allOnPage} onChange={toggleAll} />
+              <input
+                type="checkbox"
+                aria-label="Select all profiles on this page"
+                checked={allOnPage}
+                onChange={toggleAll}
+              />
             </th>
             {th('name', 'Name')}
             {th('description', 'Description', 'hide-narrow')}
@@ -79,19 +90,32 @@ export function ProfilesTable({ items, loading, sort, onSort, selected, onSelect
           {rows.map((p) => (
             <tr key={p.id} class={selected.has(p.id) ? 'selected' : undefined}>
               <td class="check">
-                <input type="checkbox" aria-label={`Select ${p.name}`} checked={selected.has(p.id)} onChange={() => toggle(p.id)} />
+                <input
+                  type="checkbox"
+                  aria-label={`Select ${p.name}`}
+                  checked={selected.has(p.id)}
+                  onChange={() => toggle(p.id)}
+                />
               </td>
               <th scope="row" data-label="Name">
                 <Link href={`/profiles/${encodeURIComponent(p.id)}`}>{p.name}</Link>
               </th>
-              <td class="hide-narrow desc" data-label="Description">{p.description || <span class="muted">—</span>}</td>
-              <td class="num" data-label="Priority">{p.priority}</td>
+              <td class="hide-narrow desc" data-label="Description">
+                {p.description || <span class="muted">—</span>}
+              </td>
+              <td class="num" data-label="Priority">
+                {p.priority}
+              </td>
               <td data-label="Source">{p.authoritativeSource.name}</td>
-              <td class="num" data-label="Identities">{p.identityCount.toLocaleString()}</td>
+              <td class="num" data-label="Identities">
+                {p.identityCount.toLocaleString()}
+              </td>
               <td data-label="Status">
                 <StatusBadge profile={p} run={runs.get(p.id)} />
               </td>
-              <td class="hide-narrow" data-label="Last processed">{formatDate(lastProcessed(p, runs))}</td>
+              <td class="hide-narrow" data-label="Last processed">
+                {formatDate(lastProcessed(p, runs))}
+              </td>
             </tr>
           ))}
         </tbody>

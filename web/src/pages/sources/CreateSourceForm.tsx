@@ -6,7 +6,14 @@ import { useAction } from '../../lib/hooks';
 
 /** A new source: name, description, the CSV's id and name columns, and optional manager correlation. */
 export function CreateSourceForm({ onCreated, onCancel }: { onCreated: (s: Source) => void; onCancel: () => void }) {
-  const [f, setF] = useState({ name: '', description: '', accountIdColumn: 'id', accountNameColumn: 'name', managerAttribute: '', managerIdentityAttribute: '' });
+  const [f, setF] = useState({
+    name: '',
+    description: '',
+    accountIdColumn: 'id',
+    accountNameColumn: 'name',
+    managerAttribute: '',
+    managerIdentityAttribute: '',
+  });
   const set = (k: keyof typeof f) => (e: Event) => setF({ ...f, [k]: (e.currentTarget as HTMLInputElement).value });
   const create = useAction(async () => {
     const manager = f.managerAttribute.trim() && f.managerIdentityAttribute.trim();
@@ -16,7 +23,12 @@ export function CreateSourceForm({ onCreated, onCancel }: { onCreated: (s: Sourc
         description: f.description.trim() || null,
         accountIdColumn: f.accountIdColumn.trim() || undefined,
         accountNameColumn: f.accountNameColumn.trim() || undefined,
-        managerCorrelationMapping: manager ? { accountAttributeName: f.managerAttribute.trim(), identityAttributeName: f.managerIdentityAttribute.trim() } : null,
+        managerCorrelationMapping: manager
+          ? {
+              accountAttributeName: f.managerAttribute.trim(),
+              identityAttributeName: f.managerIdentityAttribute.trim(),
+            }
+          : null,
       }),
     );
   });
@@ -35,7 +47,13 @@ export function CreateSourceForm({ onCreated, onCancel }: { onCreated: (s: Sourc
         </div>
         <div class="stack grow">
           <label for="s-description">Description</label>
-          <input id="s-description" name="description" maxLength={2000} value={f.description} onInput={set('description')} />
+          <input
+            id="s-description"
+            name="description"
+            maxLength={2000}
+            value={f.description}
+            onInput={set('description')}
+          />
         </div>
       </div>
       <div class="row">
@@ -45,20 +63,40 @@ export function CreateSourceForm({ onCreated, onCancel }: { onCreated: (s: Sourc
         </div>
         <div class="stack grow">
           <label for="s-name-column">Account name column</label>
-          <input id="s-name-column" name="accountNameColumn" value={f.accountNameColumn} onInput={set('accountNameColumn')} />
+          <input
+            id="s-name-column"
+            name="accountNameColumn"
+            value={f.accountNameColumn}
+            onInput={set('accountNameColumn')}
+          />
         </div>
       </div>
       <fieldset>
         <legend>Manager correlation (optional)</legend>
-        <p class="hint">An account's manager column holds a value of the manager's identity attribute, e.g. managerId → employeeNumber.</p>
+        <p class="hint">
+          An account's manager column holds a value of the manager's identity attribute, e.g. managerId →
+          employeeNumber.
+        </p>
         <div class="row">
           <div class="stack grow">
             <label for="s-manager-attr">Account attribute</label>
-            <input id="s-manager-attr" name="managerAccountAttribute" placeholder="managerId" value={f.managerAttribute} onInput={set('managerAttribute')} />
+            <input
+              id="s-manager-attr"
+              name="managerAccountAttribute"
+              placeholder="managerId"
+              value={f.managerAttribute}
+              onInput={set('managerAttribute')}
+            />
           </div>
           <div class="stack grow">
             <label for="s-manager-identity">Identity attribute</label>
-            <input id="s-manager-identity" name="managerIdentityAttribute" placeholder="employeeNumber" value={f.managerIdentityAttribute} onInput={set('managerIdentityAttribute')} />
+            <input
+              id="s-manager-identity"
+              name="managerIdentityAttribute"
+              placeholder="employeeNumber"
+              value={f.managerIdentityAttribute}
+              onInput={set('managerIdentityAttribute')}
+            />
           </div>
         </div>
       </fieldset>

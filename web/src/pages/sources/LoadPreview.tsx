@@ -24,17 +24,43 @@ export function LoadPreview({ preview }: { preview: Preview }) {
     <div class="load-preview">
       <FactsGrid
         facts={[
-          ['Accounts now', preview.accountsOnSource], ['Rows', preview.rows], ['Added', preview.added], ['Updated', preview.updated],
-          ['Unchanged', preview.unchanged], ['Removed', preview.removed], ['Rejected', preview.rejected],
-          ['New identities', preview.identitiesCreated], ['Identities removed', preview.identitiesRemoved],
+          ['Accounts now', preview.accountsOnSource],
+          ['Rows', preview.rows],
+          ['Added', preview.added],
+          ['Updated', preview.updated],
+          ['Unchanged', preview.unchanged],
+          ['Removed', preview.removed],
+          ['Rejected', preview.rejected],
+          ['New identities', preview.identitiesCreated],
+          ['Identities removed', preview.identitiesRemoved],
         ]}
       />
       <div class="samples-grid">
-        <Samples title="Added" total={preview.added} items={s.added.map((a) => `${a.name} (${a.nativeIdentity}, line ${a.line})`)} />
-        <Samples title="Updated" total={preview.updated} items={s.updated.map((a) => `${a.name} (${a.nativeIdentity}): ${a.changed.join(', ')}`)} />
-        <Samples title="Removed" total={preview.removed} items={s.removed.map((a) => `${a.name} (${a.nativeIdentity})`)} />
-        <Samples title="New identities" total={preview.identitiesCreated} items={s.identitiesCreated.map((a) => a.name)} />
-        <Samples title="Identities removed" total={preview.identitiesRemoved} items={s.identitiesRemoved.map((a) => a.name)} />
+        <Samples
+          title="Added"
+          total={preview.added}
+          items={s.added.map((a) => `${a.name} (${a.nativeIdentity}, line ${a.line})`)}
+        />
+        <Samples
+          title="Updated"
+          total={preview.updated}
+          items={s.updated.map((a) => `${a.name} (${a.nativeIdentity}): ${a.changed.join(', ')}`)}
+        />
+        <Samples
+          title="Removed"
+          total={preview.removed}
+          items={s.removed.map((a) => `${a.name} (${a.nativeIdentity})`)}
+        />
+        <Samples
+          title="New identities"
+          total={preview.identitiesCreated}
+          items={s.identitiesCreated.map((a) => a.name)}
+        />
+        <Samples
+          title="Identities removed"
+          total={preview.identitiesRemoved}
+          items={s.identitiesRemoved.map((a) => a.name)}
+        />
       </div>
       <Rejections rejections={preview.rejections} />
       {preview.refusal && (

@@ -6,12 +6,14 @@ type Facts = Array<[string, number | undefined]>;
 export function FactsGrid({ facts }: { facts: Facts }) {
   return (
     <dl class="facts-grid">
-      {facts.filter(([, v]) => v !== undefined).map(([k, v]) => (
-        <div key={k} class={k === 'Rejected' && v ? 'bad' : undefined}>
-          <dt>{k}</dt>
-          <dd>{v!.toLocaleString()}</dd>
-        </div>
-      ))}
+      {facts
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => (
+          <div key={k} class={k === 'Rejected' && v ? 'bad' : undefined}>
+            <dt>{k}</dt>
+            <dd>{v!.toLocaleString()}</dd>
+          </div>
+        ))}
     </dl>
   );
 }
@@ -45,8 +47,14 @@ export function LoadResult({ result }: { result: LoadOutcome }) {
     <div class="load-result">
       <FactsGrid
         facts={[
-          ['Rows', result.rows], ['Added', result.added], ['Updated', result.updated], ['Unchanged', result.unchanged],
-          ['Removed', result.removed], ['Rejected', result.rejected], ['New identities', result.identitiesCreated], ['Identities removed', result.identitiesRemoved],
+          ['Rows', result.rows],
+          ['Added', result.added],
+          ['Updated', result.updated],
+          ['Unchanged', result.unchanged],
+          ['Removed', result.removed],
+          ['Rejected', result.rejected],
+          ['New identities', result.identitiesCreated],
+          ['Identities removed', result.identitiesRemoved],
         ]}
       />
       <Rejections rejections={result.rejections} />

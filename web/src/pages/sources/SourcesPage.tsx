@@ -62,18 +62,27 @@ export function SourcesPage() {
           </button>
         </div>
       </div>
-      {creating && <CreateSourceForm onCreated={(s) => (setCreating(false), setUploadTo(s.id), changed())} onCancel={() => setCreating(false)} />}
+      {creating && (
+        <CreateSourceForm
+          onCreated={(s) => (setCreating(false), setUploadTo(s.id), changed())}
+          onCancel={() => setCreating(false)}
+        />
+      )}
       <ErrorBox error={list.error} title="The sources could not be loaded" />
       <div class="table-wrap">
         <table class="sources" aria-busy={list.loading}>
           <thead>
             <tr>
               <th scope="col">Name</th>
-              <th scope="col" class="num">Accounts</th>
+              <th scope="col" class="num">
+                Accounts
+              </th>
               <th scope="col">Last load</th>
               <th scope="col">Identity profile</th>
               <th scope="col">Account attributes</th>
-              <th scope="col" class="hide-narrow">Manager correlation</th>
+              <th scope="col" class="hide-narrow">
+                Manager correlation
+              </th>
               <th scope="col">
                 <span class="sr-only">Actions</span>
               </th>
@@ -93,7 +102,12 @@ export function SourcesPage() {
                       (ids.indexOf(s.id) < COUNTED ? (
                         '…'
                       ) : (
-                        <button type="button" class="quiet" aria-label={`Count the accounts of ${s.name}`} onClick={() => void countOne(s.id)}>
+                        <button
+                          type="button"
+                          class="quiet"
+                          aria-label={`Count the accounts of ${s.name}`}
+                          onClick={() => void countOne(s.id)}
+                        >
                           Count
                         </button>
                       ))}
@@ -101,16 +115,37 @@ export function SourcesPage() {
                   <td data-label="Last load">
                     <LastLoad task={loads.data?.get(s.id)} loading={loads.loading && !loads.data} />
                   </td>
-                  <td data-label="Identity profile">{profile ? <Link href={`/profiles/${encodeURIComponent(profile.id)}`}>{profile.name}</Link> : <span class="muted">none</span>}</td>
-                  <td class="attrs">{s.accountAttributeNames.length ? s.accountAttributeNames.join(', ') : <span class="muted">none yet (load a file)</span>}</td>
+                  <td data-label="Identity profile">
+                    {profile ? (
+                      <Link href={`/profiles/${encodeURIComponent(profile.id)}`}>{profile.name}</Link>
+                    ) : (
+                      <span class="muted">none</span>
+                    )}
+                  </td>
+                  <td class="attrs">
+                    {s.accountAttributeNames.length ? (
+                      s.accountAttributeNames.join(', ')
+                    ) : (
+                      <span class="muted">none yet (load a file)</span>
+                    )}
+                  </td>
                   <td class="hide-narrow">
-                    {s.managerCorrelationMapping ? `${s.managerCorrelationMapping.accountAttributeName} → ${s.managerCorrelationMapping.identityAttributeName}` : <span class="muted">—</span>}
+                    {s.managerCorrelationMapping ? (
+                      `${s.managerCorrelationMapping.accountAttributeName} → ${s.managerCorrelationMapping.identityAttributeName}`
+                    ) : (
+                      <span class="muted">—</span>
+                    )}
                   </td>
                   <td class="row-actions">
                     <button type="button" aria-label={`Upload accounts to ${s.name}`} onClick={() => setUploadTo(s.id)}>
                       Upload accounts
                     </button>
-                    <button type="button" class="quiet danger-text" aria-label={`Delete source ${s.name}`} onClick={() => setDeleting(s)}>
+                    <button
+                      type="button"
+                      class="quiet danger-text"
+                      aria-label={`Delete source ${s.name}`}
+                      onClick={() => setDeleting(s)}
+                    >
                       Delete
                     </button>
                   </td>
@@ -121,9 +156,18 @@ export function SourcesPage() {
         </table>
       </div>
       <ErrorBox error={counts.error ?? loads.error} title="Some figures could not be loaded" />
-      {!list.loading && sources.length === 0 && <p class="empty">No sources yet. A source holds the accounts (e.g. an HR export) that identities are formed from.</p>}
+      {!list.loading && sources.length === 0 && (
+        <p class="empty">
+          No sources yet. A source holds the accounts (e.g. an HR export) that identities are formed from.
+        </p>
+      )}
       {uploadTo && sources.some((s) => s.id === uploadTo) && (
-        <UploadAccounts key={uploadTo} source={sources.find((s) => s.id === uploadTo)!} onLoaded={changed} onClose={() => setUploadTo(undefined)} />
+        <UploadAccounts
+          key={uploadTo}
+          source={sources.find((s) => s.id === uploadTo)!}
+          onLoaded={changed}
+          onClose={() => setUploadTo(undefined)}
+        />
       )}
       {deleting && (
         <DeleteSourceDialog
@@ -149,7 +193,13 @@ const n = (v: number | undefined) => (v ?? 0).toLocaleString();
 function LastLoad({ task, loading }: { task?: TaskStatus; loading: boolean }) {
   if (loading) return <span class="muted">…</span>;
   if (!task) return <span class="muted">never</span>;
-  const r = (task.result ?? {}) as { rows?: number; added?: number; updated?: number; removed?: number; rejected?: number };
+  const r = (task.result ?? {}) as {
+    rows?: number;
+    added?: number;
+    updated?: number;
+    removed?: number;
+    rejected?: number;
+  };
   const status = task.completionStatus;
   const badge = !task.completed ? 'running' : status === 'Success' ? 'ok' : status === 'Warning' ? 'warn' : 'failed';
   const summary = !task.completed
@@ -159,14 +209,25 @@ function LastLoad({ task, loading }: { task?: TaskStatus; loading: boolean }) {
       : (task.messages.find((m) => m.type === 'ERROR')?.localizedText.message ?? 'failed');
   return (
     <div class="last-load">
-      <span class={`badge ${badge}`}>{task.completed ? status : 'Running'}</span> <span class="small">{formatDate(task.completed ?? task.launched)}</span>
+      <span class={`badge ${badge}`}>{task.completed ? status : 'Running'}</span>{' '}
+      <span class="small">{formatDate(task.completed ?? task.launched)}</span>
       <div class="muted small">{summary}</div>
     </div>
   );
 }
 
 /** Confirms a delete; the server refuses (400, naming it) while a profile has the source as its authoritative one. */
-function DeleteSourceDialog({ source, accounts, profileName, onClose }: { source: Source; accounts?: number; profileName?: string; onClose: (deleted: boolean) => void }) {
+function DeleteSourceDialog({
+  source,
+  accounts,
+  profileName,
+  onClose,
+}: {
+  source: Source;
+  accounts?: number;
+  profileName?: string;
+  onClose: (deleted: boolean) => void;
+}) {
   const remove = useAction(async () => {
     await deleteSource(source.id);
     onClose(true);
@@ -175,9 +236,15 @@ function DeleteSourceDialog({ source, accounts, profileName, onClose }: { source
     <Dialog title={`Delete ${source.name}?`} onClose={() => onClose(false)}>
       <p>
         The source <b>{source.name}</b>
-        {accounts !== undefined && ` and its ${accounts.toLocaleString()} account${accounts === 1 ? '' : 's'}`} will be deleted. This cannot be undone.
+        {accounts !== undefined && ` and its ${accounts.toLocaleString()} account${accounts === 1 ? '' : 's'}`} will be
+        deleted. This cannot be undone.
       </p>
-      {profileName && <p class="notice">It is the authoritative source of the identity profile {profileName}: the server refuses until that profile uses another source or is deleted.</p>}
+      {profileName && (
+        <p class="notice">
+          It is the authoritative source of the identity profile {profileName}: the server refuses until that profile
+          uses another source or is deleted.
+        </p>
+      )}
       <ErrorBox error={remove.error} title="Not deleted" />
       <div class="buttons">
         <button type="button" onClick={() => onClose(false)} autoFocus>

@@ -27,7 +27,15 @@ function UploadBar({ file, sent }: { file?: File; sent: number }) {
  * administrator confirms — with their explicit leave when it would remove more than the source's
  * deleteThreshold allows.
  */
-export function UploadAccounts({ source, onLoaded, onClose }: { source: Source; onLoaded: () => void; onClose: () => void }) {
+export function UploadAccounts({
+  source,
+  onLoaded,
+  onClose,
+}: {
+  source: Source;
+  onLoaded: () => void;
+  onClose: () => void;
+}) {
   const [file, setFile] = useState<File>();
   const [previewId, setPreviewId] = useState<string>();
   const [loadId, setLoadId] = useState<string>();
@@ -69,40 +77,67 @@ export function UploadAccounts({ source, onLoaded, onClose }: { source: Source; 
       </div>
       <form class="row end" onSubmit={submitPreview}>
         <div class="stack grow">
-          <label for="csv-file">CSV file (header row first; id column “{source.accountIdColumn}”, name column “{source.accountNameColumn}”)</label>
-          <input id="csv-file" name="file" type="file" accept=".csv,text/csv" onChange={(e) => choose(e.currentTarget.files?.[0])} />
+          <label for="csv-file">
+            CSV file (header row first; id column “{source.accountIdColumn}”, name column “{source.accountNameColumn}”)
+          </label>
+          <input
+            id="csv-file"
+            name="file"
+            type="file"
+            accept=".csv,text/csv"
+            onChange={(e) => choose(e.currentTarget.files?.[0])}
+          />
         </div>
-        <button type="submit" class="primary" disabled={!file || upload.busy || (!!previewId && !previewing.task?.completed)}>
+        <button
+          type="submit"
+          class="primary"
+          disabled={!file || upload.busy || (!!previewId && !previewing.task?.completed)}
+        >
           Preview
         </button>
       </form>
       <p class="hint">
-        A load is a full aggregation: accounts missing from the file are removed from the source — at most {source.deleteThreshold}% of them per load
-        (the source's delete threshold). The preview shows what the load would change; nothing is written until you load.
+        A load is a full aggregation: accounts missing from the file are removed from the source — at most{' '}
+        {source.deleteThreshold}% of them per load (the source's delete threshold). The preview shows what the load
+        would change; nothing is written until you load.
       </p>
       {upload.busy && <UploadBar file={file} sent={sent} />}
       <ErrorBox error={upload.error} title="The file was not loaded" />
       <ErrorBox error={previewing.error ?? loading.error} />
       {/* a finished preview speaks for itself below; its task shows while it runs, or when it failed */}
-      {previewing.task && !loadId && !preview && <TaskProgress task={previewing.task} variant="load" label={`Preview of ${file?.name ?? 'the file'}`} />}
+      {previewing.task && !loadId && !preview && (
+        <TaskProgress task={previewing.task} variant="load" label={`Preview of ${file?.name ?? 'the file'}`} />
+      )}
       {preview && !loadId && (
         <>
           <h3 class="preview-title">Preview of {file?.name}: nothing has been written</h3>
           <LoadPreview preview={preview} />
           {preview.refusal && preview.rows > 0 && (
             <label class="check-label">
-              <input type="checkbox" name="allowDeletes" checked={allow} onChange={(e) => setAllow(e.currentTarget.checked)} /> Allow this load to remove{' '}
-              {preview.removed.toLocaleString()} accounts
+              <input
+                type="checkbox"
+                name="allowDeletes"
+                checked={allow}
+                onChange={(e) => setAllow(e.currentTarget.checked)}
+              />{' '}
+              Allow this load to remove {preview.removed.toLocaleString()} accounts
             </label>
           )}
           <div class="row">
-            <button type="button" class="primary" disabled={blocked || upload.busy} onClick={() => void upload.run(false)}>
+            <button
+              type="button"
+              class="primary"
+              disabled={blocked || upload.busy}
+              onClick={() => void upload.run(false)}
+            >
               Load {file?.name}
             </button>
           </div>
         </>
       )}
-      {loading.task && <TaskProgress task={loading.task} variant="load" label={`Loading ${file?.name ?? 'accounts'}`} />}
+      {loading.task && (
+        <TaskProgress task={loading.task} variant="load" label={`Loading ${file?.name ?? 'accounts'}`} />
+      )}
       {result && !result.refused && <LoadResult result={result} />}
     </section>
   );

@@ -12,14 +12,22 @@ import { TRANSFORM_TYPES, TYPE_NAMES } from '../../lib/transform-types';
  * A new named transform: name, operation type, attributes as JSON. Choosing a type fills in a
  * starter (until something else is typed); a syntax error stops the form before anything is sent.
  */
-export function CreateTransformDialog({ onClose, onCreated }: { onClose: () => void; onCreated: (t: Transform) => void }) {
+export function CreateTransformDialog({
+  onClose,
+  onCreated,
+}: {
+  onClose: () => void;
+  onCreated: (t: Transform) => void;
+}) {
   const [name, setName] = useState('');
   const [type, setType] = useState('');
   const [text, setText] = useState('');
   const [touched, setTouched] = useState(false);
   const [tried, setTried] = useState(false);
   const form = useRef<HTMLFormElement>(null);
-  const create = useAction(async (attributes: Record<string, unknown> | null) => onCreated(await createTransform({ name: name.trim(), type, attributes })));
+  const create = useAction(async (attributes: Record<string, unknown> | null) =>
+    onCreated(await createTransform({ name: name.trim(), type, attributes })),
+  );
   const parsed = parseAttributes(text);
   const chooseType = (next: string) => {
     setType(next);
@@ -42,14 +50,30 @@ export function CreateTransformDialog({ onClose, onCreated }: { onClose: () => v
         <div class="row">
           <div class="stack grow">
             <label for="t-name">Name</label>
-            <input id="t-name" name="name" required maxLength={50} autocomplete="off" value={name} onInput={(e) => setName(e.currentTarget.value)} aria-describedby="t-name-hint" />
+            <input
+              id="t-name"
+              name="name"
+              required
+              maxLength={50}
+              autocomplete="off"
+              value={name}
+              onInput={(e) => setName(e.currentTarget.value)}
+              aria-describedby="t-name-hint"
+            />
             <p id="t-name-hint" class="hint">
               Unique; mappings refer to it by this name. It cannot be changed later.
             </p>
           </div>
           <div class="stack grow">
             <label for="t-type">Type</label>
-            <select id="t-type" name="type" required value={type} onChange={(e) => chooseType(e.currentTarget.value)} aria-describedby="t-type-hint">
+            <select
+              id="t-type"
+              name="type"
+              required
+              value={type}
+              onChange={(e) => chooseType(e.currentTarget.value)}
+              aria-describedby="t-type-hint"
+            >
               <option value="" disabled>
                 Choose an operation
               </option>
@@ -70,7 +94,9 @@ export function CreateTransformDialog({ onClose, onCreated }: { onClose: () => v
           value={text}
           onChange={(v) => (setText(v), setTouched(true))}
           showError={touched || tried}
-          hint={'The operation’s configuration, e.g. {"input": {…}}; empty for none. The server checks it with the transform engine.'}
+          hint={
+            'The operation’s configuration, e.g. {"input": {…}}; empty for none. The server checks it with the transform engine.'
+          }
         />
         <div class="buttons">
           <button type="button" onClick={onClose}>

@@ -16,12 +16,15 @@ export function TransformPage({ id }: { id: string }) {
   const [tried, setTried] = useState(false);
   const [saved, setSaved] = useState(false);
   const [deleting, setDeleting] = useState(false);
-  const loaded = useLoad(async (signal) => {
-    const t = await getTransform(id, signal);
-    setTransform(t);
-    setText(pretty(t.attributes));
-    return t;
-  }, [id]);
+  const loaded = useLoad(
+    async (signal) => {
+      const t = await getTransform(id, signal);
+      setTransform(t);
+      setText(pretty(t.attributes));
+      return t;
+    },
+    [id],
+  );
   const save = useAction(async (attributes: Record<string, unknown> | null) => {
     const t = await replaceTransform(transform!, attributes);
     setTransform(t);
@@ -98,7 +101,11 @@ export function TransformPage({ id }: { id: string }) {
             readOnly={transform.internal}
             showError={dirty || tried}
             rows={16}
-            hint={transform.internal ? 'Internal transforms are read-only.' : 'Name and type are fixed; saving replaces the attributes (PUT). Empty for none.'}
+            hint={
+              transform.internal
+                ? 'Internal transforms are read-only.'
+                : 'Name and type are fixed; saving replaces the attributes (PUT). Empty for none.'
+            }
           />
           {!transform.internal && (
             <div class="buttons">
@@ -106,7 +113,11 @@ export function TransformPage({ id }: { id: string }) {
                 {saved && !dirty ? 'Saved.' : ''}
               </span>
               {dirty && <span class="muted">Unsaved changes</span>}
-              <button type="button" disabled={!dirty || save.busy} onClick={() => (edit(pretty(transform.attributes)), save.clearError(), setTried(false))}>
+              <button
+                type="button"
+                disabled={!dirty || save.busy}
+                onClick={() => (edit(pretty(transform.attributes)), save.clearError(), setTried(false))}
+              >
                 Revert
               </button>
               <button type="submit" class="primary" disabled={!dirty || save.busy}>

@@ -13,22 +13,29 @@ const PROFILE_CAP = 500;
  * profile mappings and other transforms, found from the lists (the API has no "used by" query).
  */
 export function TransformUsage({ transform }: { transform: Transform }) {
-  const used = useLoad(async (signal) => {
-    const [profiles, transforms] = await Promise.all([allProfiles(PROFILE_CAP, signal), allTransforms(signal)]);
-    const name = transform.name.toLowerCase();
-    return {
-      profiles: profiles.items.filter((p) => referencedNames(p.identityAttributeConfig.attributeTransforms).has(name)),
-      transforms: transforms.items.filter((t) => t.id !== transform.id && referencedNames(t.attributes).has(name)),
-      partial: profiles.more || transforms.more,
-    };
-  }, [transform.id, transform.name]);
+  const used = useLoad(
+    async (signal) => {
+      const [profiles, transforms] = await Promise.all([allProfiles(PROFILE_CAP, signal), allTransforms(signal)]);
+      const name = transform.name.toLowerCase();
+      return {
+        profiles: profiles.items.filter((p) =>
+          referencedNames(p.identityAttributeConfig.attributeTransforms).has(name),
+        ),
+        transforms: transforms.items.filter((t) => t.id !== transform.id && referencedNames(t.attributes).has(name)),
+        partial: profiles.more || transforms.more,
+      };
+    },
+    [transform.id, transform.name],
+  );
   const data = used.data;
   return (
     <section class="panel" aria-labelledby="t-usage-title" aria-busy={used.loading}>
       <h2 id="t-usage-title">Used by</h2>
       <ErrorBox error={used.error} title="Where it is used could not be found" />
       {!data && !used.error && <p class="muted">Looking…</p>}
-      {data && data.profiles.length + data.transforms.length === 0 && <p class="muted">No identity profile or transform references it.</p>}
+      {data && data.profiles.length + data.transforms.length === 0 && (
+        <p class="muted">No identity profile or transform references it.</p>
+      )}
       {data && data.profiles.length > 0 && (
         <>
           <h3>Identity profiles</h3>

@@ -18,7 +18,10 @@ export function TransformsPage() {
   const name = useDebounced(filter.trim(), 300);
   // The name breaks ties when sorting by type.
   const sorters = `${sort.descending ? '-' : ''}${sort.field}${sort.field === 'name' ? '' : ',name'}`;
-  const list = useLoad((signal) => listTransforms({ nameStartsWith: name, sorters, limit: PAGE, offset }, signal), [name, sorters, offset]);
+  const list = useLoad(
+    (signal) => listTransforms({ nameStartsWith: name, sorters, limit: PAGE, offset }, signal),
+    [name, sorters, offset],
+  );
   const items = list.data?.items ?? [];
   const onSort = (s: Sort) => (setSort(s), setOffset(0));
   return (
@@ -32,12 +35,19 @@ export function TransformsPage() {
         </div>
       </div>
       <p class="hint page-intro">
-        Named transforms are reused by identity profile mappings (and by other transforms) through <code>{'{"type": "reference", "attributes": {"id": "<name>"}}'}</code>.
+        Named transforms are reused by identity profile mappings (and by other transforms) through{' '}
+        <code>{'{"type": "reference", "attributes": {"id": "<name>"}}'}</code>.
       </p>
       <div class="toolbar">
         <label class="filter">
           <span>Filter by name</span>
-          <input type="search" name="filter" value={filter} placeholder="Name starts with…" onInput={(e) => (setFilter(e.currentTarget.value), setOffset(0))} />
+          <input
+            type="search"
+            name="filter"
+            value={filter}
+            placeholder="Name starts with…"
+            onInput={(e) => (setFilter(e.currentTarget.value), setOffset(0))}
+          />
         </label>
       </div>
       <ErrorBox error={list.error} title="The transforms could not be loaded" />
@@ -70,10 +80,19 @@ export function TransformsPage() {
         </table>
       </div>
       {!list.loading && !list.error && items.length === 0 && (
-        <p class="empty">{name ? `No transform name starts with “${name}”.` : 'No named transforms yet. Create one to reuse it across mappings.'}</p>
+        <p class="empty">
+          {name
+            ? `No transform name starts with “${name}”.`
+            : 'No named transforms yet. Create one to reuse it across mappings.'}
+        </p>
       )}
       <Pager label="Transforms" offset={offset} limit={PAGE} total={list.data?.total ?? 0} onChange={setOffset} />
-      {creating && <CreateTransformDialog onClose={() => setCreating(false)} onCreated={(t) => navigate(`/transforms/${encodeURIComponent(t.id)}`)} />}
+      {creating && (
+        <CreateTransformDialog
+          onClose={() => setCreating(false)}
+          onCreated={(t) => navigate(`/transforms/${encodeURIComponent(t.id)}`)}
+        />
+      )}
     </section>
   );
 }

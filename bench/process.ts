@@ -55,14 +55,8 @@ function hrAttributes(i: number): Record<string, string> {
   };
 }
 
-/** The database's own rate for a load's writes: batched INSERT … SELECT FROM unnest of the file's rows. */
-async function rawInsertRate(dbUrl: string, n: number): Promise<{ rate: number; cpuUsPerRow: number }> {
-  const c = new pg.Client({ connectionString: dbUrl });
-  await c.connect();
-  const backend = (await c.query('select pg_backend_pid() as pid')).rows[0].pid as number;
-  await c.query('create table raw_insert_bench (id text primary key, name text not null, attributes jsonb not null)');
-  const started = performance.now();
-  const cpu0 = cpuUs(backend);
+/** The HR file's rows `1..n` as the raw statements send them: batches of 1,000 ids, names and attributes (JSON). */
+function* hrBatches(n: number): Generator<{ ids: string[]; names: string[]; values: string[] }> {
   for (let i = 1; i <= n; i += 1000) {
     const ids: string[] = [];
     const names: string[] = [];
@@ -72,6 +66,19 @@ async function rawInsertRate(dbUrl: string, n: number): Promise<{ rate: number; 
       names.push(`user${j}`);
       values.push(JSON.stringify(hrAttributes(j)));
     }
+    yield { ids, names, values };
+  }
+}
+
+/** The database's own rate for a load's writes: batched INSERT … SELECT FROM unnest of the file's rows. */
+async function rawInsertRate(dbUrl: string, n: number): Promise<{ rate: number; cpuUsPerRow: number }> {
+  const c = new pg.Client({ connectionString: dbUrl });
+  await c.connect();
+  const backend = (await c.query('select pg_backend_pid() as pid')).rows[0].pid as number;
+  await c.query('create table raw_insert_bench (id text primary key, name text not null, attributes jsonb not null)');
+  const started = performance.now();
+  const cpu0 = cpuUs(backend);
+  for (const { ids, names, values } of hrBatches(n)) {
     await c.query('insert into raw_insert_bench select * from unnest($1::text[], $2::text[], $3::jsonb[])', [
       ids,
       names,
@@ -109,28 +116,15 @@ async function rawLoadWritesRate(dbUrl: string, n: number): Promise<{ rate: numb
     create unique index on raw_accounts (source_id, native_identity);
     create index on raw_accounts (identity_id);
     create index on raw_accounts (tenant_id, lower(name) text_pattern_ops);`);
-  const batches = function* () {
-    for (let i = 1; i <= n; i += 1000) {
-      const ids: string[] = [];
-      const names: string[] = [];
-      const values: string[] = [];
-      for (let j = i; j < Math.min(i + 1000, n + 1); j++) {
-        ids.push(`E${j}`);
-        names.push(`user${j}`);
-        values.push(JSON.stringify(hrAttributes(j)));
-      }
-      yield { ids, names, values };
-    }
-  };
   const started = performance.now();
   const cpu0 = cpuUs(backend);
-  for (const { ids, names, values } of batches()) {
+  for (const { ids, names, values } of hrBatches(n)) {
     await c.query(
       `insert into raw_staged select 't', x.id, 1, x.name, x.a from unnest($1::text[], $2::text[], $3::jsonb[]) as x(id, name, a)`,
       [ids, names, values],
     );
   }
-  for (const { ids, names, values } of batches()) {
+  for (const { ids, names, values } of hrBatches(n)) {
     await c.query(
       `insert into raw_identities (id, name, profile_id) select 'i' || x.id, x.name, 'p' from unnest($1::text[], $2::text[]) as x(id, name)`,
       [ids, names],

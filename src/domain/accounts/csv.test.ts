@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '../../errors.js';
-import { CSV_LIMITS, readCsv, type CsvRejection, type CsvRow } from './csv.js';
+import { CSV_LIMITS, readCsvBatches, type CsvRejection, type CsvRow } from './csv.js';
 
 const MiB = 1024 * 1024;
 
@@ -28,7 +28,7 @@ function lazyFile(head: string, fill: string, size: number, tail: string) {
 
 async function readAll(input: Readable, limits = CSV_LIMITS): Promise<Array<CsvRow | CsvRejection>> {
   const out: Array<CsvRow | CsvRejection> = [];
-  for await (const row of readCsv(input, () => {}, limits)) out.push(row);
+  for await (const rows of readCsvBatches(input, () => {}, limits)) out.push(...rows);
   return out;
 }
 
@@ -97,7 +97,7 @@ describe('readCsv on hostile files', () => {
 
   it('stops reading its input when the consumer stops', async () => {
     const { stream, counter } = lazyFile('id,name\n', '1,ann\n', 64 * MiB, '');
-    for await (const row of readCsv(stream, () => {})) {
+    for await (const [row] of readCsvBatches(stream, () => {})) {
       expect(row).toMatchObject({ values: { id: '1' } });
       break;
     }

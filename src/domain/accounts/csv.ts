@@ -38,21 +38,13 @@ export const CSV_LIMITS: Readonly<CsvLimits> = Object.freeze({
 });
 
 /**
- * Streams a delimited file with a header row: yields one row at a time (so a million-row file is
- * never held in memory) and reports malformed rows as rejections instead of stopping.
+ * Streams a delimited file with a header row: yields the rows a batch at a time — what the parser
+ * has ready, one promise per batch rather than per row (recordBatches) — so a million-row file is
+ * never held in memory, and reports malformed rows as rejections instead of stopping.
  * Empty values are left out of a row (an attribute without a value is absent, as ISC shows it).
  * Throws a 400 AppError for a row over `maxRecordChars`, and whatever error `input` fails with
  * (e.g. the upload's size limit): the file is then read no further.
  */
-export async function* readCsv(
-  input: Readable,
-  onHeader: (columns: string[]) => void,
-  limits: CsvLimits = CSV_LIMITS,
-): AsyncGenerator<CsvRow | CsvRejection> {
-  for await (const rows of readCsvBatches(input, onHeader, limits)) yield* rows;
-}
-
-/** `readCsv`, a batch of rows and rejections at a time (what the parser had ready): for the load's hot loop. */
 export async function* readCsvBatches(
   input: Readable,
   onHeader: (columns: string[]) => void,
